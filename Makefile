@@ -1,0 +1,40 @@
+# Managed Desktop Operations Handbook — the two set-up commands are `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build test lint typecheck pytest validate clean
+
+# (Re)create the virtualenv when it is missing or pyproject.toml changed.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP) ## build the site from data/ and serve it with live reload on 127.0.0.1:8000
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+build: $(STAMP) ## build the site into site/ (strict)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+validate: $(STAMP) ## validate data/ without building
+	$(BIN)/handbook validate --data data
+
+lint: $(STAMP)
+	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/ruff format --check plugins tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck validate pytest ## every check: lint, types, data, tests (incl. a strict build)
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

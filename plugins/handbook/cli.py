@@ -1,0 +1,102 @@
+"""The ``handbook`` command line.
+
+Subcommands:
+    validate  load and validate ``data/``; print every problem; exit 0 when there is no
+              error, 1 when there is, 2 on a usage error.
+    check     check change records against the rules (see `handbook.checker`).
+    pages     write the generated Markdown pages to a folder (the same generation the
+              MkDocs plugin runs), for review or for another static-site generator.
+
+Exit codes: 0 success, 1 problems/findings with severity error, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import checker
+from .loader import load_handbook
+from .problems import format_problems
+
+
+def _validate(args: argparse.Namespace) -> int:
+    data = Path(args.data)
+    if not data.is_dir():
+        print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
+        return 2
+    handbook, problems = load_handbook(data)
+    if problems:
+        print(format_problems(problems), file=sys.stderr if handbook is None else sys.stdout)
+    if handbook is None:
+        return 1
+    print(
+        f"{data}: valid ({len(handbook.rules)} rules, {len(handbook.change_types)} change "
+        f"types, {len(handbook.sop_categories)} SOP categories)"
+    )
+    return 0
+
+
+def _pages(args: argparse.Namespace) -> int:
+    from .site import SiteOptions, generate_site
+
+    data = Path(args.data)
+    if not data.is_dir():
+        print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
+        return 2
+    handbook, problems = load_handbook(data)
+    if handbook is None:
+        print(format_problems(problems), file=sys.stderr)
+        return 1
+    site = generate_site(handbook, SiteOptions(learn_base_url=args.learn_base_url))
+    out = Path(args.out)
+    for page in site.pages:
+        target = out / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    print(f"wrote {len(site.pages)} pages to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="handbook",
+        description="Managed Desktop Operations Handbook: validate data, check change records.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="validate data/ and report every problem")
+    p.add_argument("--data", default="data", help="data folder (default: data)")
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("check", help="check change records (YAML/CSV) against the rules")
+    checker.add_arguments(p)
+    p.set_defaults(func=checker.run)
+
+    p = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
+    p.add_argument("--data", default="data", help="data folder (default: data)")
+    p.add_argument("--out", required=True, help="folder to write the pages into")
+    p.add_argument(
+        "--learn-base-url",
+        default="https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/",
+        help="base URL for links to Microsoft Learn pages the handbook does not contain",
+    )
+    p.set_defaults(func=_pages)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``handbook`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""The loaded handbook: every data object, with lookups by id and edition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .model import (
+    Action,
+    ChangeType,
+    Channel,
+    Document,
+    Edition,
+    Erratum,
+    MatrixRow,
+    Overview,
+    Party,
+    ProcessDuty,
+    Prose,
+    Role,
+    Rule,
+    SampleFile,
+    Scope,
+    Service,
+    SopCategory,
+    Statement,
+)
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Every validated object of ``data/`` (see `handbook.loader.load_handbook`).
+
+    Lists keep file order. Lookups raise `KeyError` for unknown ids; the loader has
+    already checked every reference the data makes.
+    """
+
+    root: Path
+    service: Service
+    documents: list[Document]
+    editions: list[Edition]
+    parties: list[Party]
+    channels: list[Channel]
+    actions: list[Action]
+    scopes: list[Scope]
+    matrix: list[MatrixRow]
+    process: list[ProcessDuty]
+    change_types: list[ChangeType]
+    sop_categories: list[SopCategory]
+    roles: list[Role]
+    prose: list[Prose]
+    overview: Overview
+    errata: list[Erratum]
+    rules: list[Rule]
+    samples: list[SampleFile]
+    _index: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document:
+        return next(d for d in self.documents if d.id == doc_id)
+
+    def edition(self, edition_id: str) -> Edition:
+        for e in self.editions:
+            if e.id == edition_id:
+                return e
+        raise KeyError(edition_id)
+
+    def party(self, party_id: str) -> Party:
+        for p in self.parties:
+            if p.id == party_id:
+                return p
+        raise KeyError(party_id)
+
+    def channel(self, channel_id: str) -> Channel:
+        for c in self.channels:
+            if c.id == channel_id:
+                return c
+        raise KeyError(channel_id)
+
+    def action(self, action_id: str) -> Action:
+        for a in self.actions:
+            if a.id == action_id:
+                return a
+        raise KeyError(action_id)
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def prose_section(self, prose_id: str) -> Prose:
+        for p in self.prose:
+            if p.id == prose_id:
+                return p
+        raise KeyError(prose_id)
+
+    def erratum(self, erratum_id: str) -> Erratum:
+        for e in self.errata:
+            if e.id == erratum_id:
+                return e
+        raise KeyError(erratum_id)
+
+    def editions_in_order(self) -> list[Edition]:
+        """Editions oldest first."""
+        return sorted(self.editions, key=lambda e: e.in_force_from)
+
+    def latest_edition(self) -> Edition:
+        return self.editions_in_order()[-1]
+
+    def edition_on(self, day: date) -> Edition | None:
+        """The edition in force on a UTC date, or None before the first edition."""
+        found = None
+        for e in self.editions_in_order():
+            if day >= e.in_force_from and (e.in_force_until is None or day <= e.in_force_until):
+                found = e
+        return found
+
+    def change_types_of(self, edition_id: str) -> list[ChangeType]:
+        return [t for t in self.change_types if t.edition == edition_id]
+
+    def change_type(self, edition_id: str, type_id: str) -> ChangeType:
+        for t in self.change_types:
+            if t.edition == edition_id and t.id == type_id:
+                return t
+        raise KeyError((edition_id, type_id))
+
+    def sop_categories_of(self, edition_id: str) -> list[SopCategory]:
+        return [c for c in self.sop_categories if c.edition == edition_id]
+
+    def sop_category(self, edition_id: str, category_id: str) -> SopCategory:
+        for c in self.sop_categories:
+            if c.edition == edition_id and c.id == category_id:
+                return c
+        raise KeyError((edition_id, category_id))
+
+    def process_of(self, edition_id: str) -> list[ProcessDuty]:
+        return [d for d in self.process if d.edition == edition_id]
+
+    def roles_of(self, party_id: str) -> list[Role]:
+        return [r for r in self.roles if r.party == party_id]
+
+    def rules_of(self, edition_id: str) -> list[Rule]:
+        return [r for r in self.rules if edition_id in r.editions]
+
+    def prohibited_actions(self, edition_id: str, category_id: str) -> dict[str, Statement]:
+        """Action id → the statement prohibiting it, for one SOP category of one edition.
+
+        Source: the "Not ..." and "Only ..." customer statements of seeds 000 and 001
+        ("Standard operating procedures"), as tagged with ``prohibits`` in the data.
+        """
+        try:
+            category = self.sop_category(edition_id, category_id)
+        except KeyError:
+            return {}
+        return {a: s for s in category.customer for a in s.prohibits}

@@ -1,0 +1,80 @@
+"""Problems: what is wrong with an input file, as values.
+
+Every loader and validator in the handbook returns problems instead of raising on the
+first one, so a contributor sees everything that is wrong in one run. A `Problem` names
+the file, the 1-based line (and column where known), what is wrong and what would be
+right (`hint`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a data file.
+
+    Attributes:
+        code: stable kebab-case type, e.g. ``yaml-syntax``, ``wrong-type``, ``unknown-reference``.
+        message: what is wrong, in one sentence.
+        file: the file's path as given to the loader (relative to the working directory
+            when it was relative).
+        line: 1-based line, or None when the whole file is concerned.
+        column: 1-based column (character for YAML, cell number for CSV), or None.
+        hint: what would be right, e.g. ``expected one of: microsoft, customer``.
+        severity: ``error`` (fails a build) or ``warning``.
+    """
+
+    code: str
+    message: str
+    file: str
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def location(self) -> str:
+        """``file:line:column`` with the parts that are known."""
+        out = self.file
+        if self.line is not None:
+            out += f":{self.line}"
+            if self.column is not None:
+                out += f":{self.column}"
+        return out
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.severity}[{self.code}] {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems ordered by file, then line and column (unknown positions first)."""
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.code))
+
+
+def format_problems(problems: Iterable[Problem]) -> str:
+    """One line a problem, sorted, followed by a count."""
+    items = sort_problems(problems)
+    lines = [str(p) for p in items]
+    errors = sum(1 for p in items if p.severity == "error")
+    lines.append(f"{errors} error(s), {len(items) - errors} warning(s) in data")
+    return "\n".join(lines)
+
+
+class DataError(Exception):
+    """Raised by `load_handbook_or_raise` when the data has errors.
+
+    Attributes:
+        problems: every problem found, sorted by file and line.
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sort_problems(problems)
+        super().__init__(format_problems(self.problems))

@@ -1,0 +1,900 @@
+"""Page generation: the `Handbook` model → Markdown pages and a nav, without MkDocs.
+
+`generate_site(handbook, options)` is pure: it returns a `Site` (pages with their
+``src_uri``, title, Markdown and the data object they come from, plus the nav in
+``mkdocs.yml`` form). The MkDocs plugin wraps each page in ``File.generated``; the CLI
+(``handbook pages``) writes them to a folder.
+
+Pages are Markdown whose headings are Markdown (escaped with `heading_text`) and whose
+content is HTML rendered by Jinja2 templates (``templates/``) with autoescaping; data text
+goes through `InlineRenderer`, so no raw HTML from data reaches a page. Links between
+generated pages are computed as final relative URLs (for ``use_directory_urls`` on or off).
+
+Page layout (``E`` = the newest edition's pages at the top level; older editions under
+``editions/<id>/``):
+``overview.md``; ``change-management/`` (index, ``balance-of-responsibility.md``,
+``change-process.md``, ``change-types/index.md`` + one page per type); ``sops/`` (index + one
+page per category); ``roles/`` (index, ``microsoft.md``, ``customer.md``); ``rules/`` (index,
+one page per rule, ``samples.md``); ``editions/`` (index, ``<id>/index.md``); ``sources.md``;
+``errata.md``.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .handbook import Handbook
+from .model import (
+    ChangeType,
+    Document,
+    Edition,
+    Loc,
+    Node,
+    Party,
+    ProcessDuty,
+    Prose,
+    Rule,
+    SopCategory,
+    Statement,
+)
+from .text import InlineRenderer, LinkContext, heading_text
+
+DEFAULT_LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
+
+#: Hand-written pages under docs/ that the nav includes when they exist (src_uri, title).
+PROSE_PAGES: tuple[tuple[str, str], ...] = (("index.md", "Home"), ("checker.md", "Checker"))
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """Options of page generation.
+
+    Attributes:
+        learn_base_url: base URL of the MMD pages on Microsoft Learn (ends with ``/``).
+        use_directory_urls: MkDocs' setting of the same name; decides link URLs.
+        site_url: the published site's URL, or None.
+        prose_pages: hand-written pages present in ``docs/`` (src_uris), placed in the nav.
+    """
+
+    learn_base_url: str = DEFAULT_LEARN_BASE_URL
+    use_directory_urls: bool = True
+    site_url: str | None = None
+    prose_pages: tuple[str, ...] = ("index.md",)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: ``src_uri`` (docs-relative path of a ``.md``), its title, its
+    Markdown, and ``origin``, the data object it was generated from (file and line)."""
+
+    src_uri: str
+    title: str
+    markdown: str
+    origin: Loc | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """All generated pages and the nav (``mkdocs.yml`` ``nav`` form: a list of
+    ``{title: src_uri}`` or ``{title: [children]}`` mappings and plain src_uris)."""
+
+    pages: list[Page]
+    nav: list[Any]
+
+    def page(self, src_uri: str) -> Page:
+        return next(p for p in self.pages if p.src_uri == src_uri)
+
+
+def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
+    """The URL (relative to the site root) MkDocs gives the page at ``src_uri``."""
+    stem = src_uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        directory = stem[: -len("index")]
+        return directory if use_directory_urls else directory + "index.html"
+    return stem + "/" if use_directory_urls else stem + ".html"
+
+
+def relative_url(target: str, current: str) -> str:
+    """URL of ``target`` relative to the page at ``current`` (both site-root relative)."""
+    current_dir = current.rpartition("/")[0]
+    rel = posixpath.relpath("/" + target, "/" + current_dir)
+    if target.endswith("/") or target == "":
+        rel = rel.rstrip("/") + "/"
+    return rel
+
+
+def duration_text(value: timedelta) -> str:
+    """``5 days (120 hours)``, ``48 hours``, ``0``; exact, in days and hours."""
+    hours = value.total_seconds() / 3600
+    if hours == 0:
+        return "0"
+    if value.days and value.seconds == 0:
+        unit = "day" if value.days == 1 else "days"
+        return f"{value.days} {unit} ({hours:g} hours)"
+    return f"{hours:g} hours"
+
+
+# --- page paths ------------------------------------------------------------------------------
+
+
+class Paths:
+    """Where each entity's page lives (src_uris)."""
+
+    def __init__(self, handbook: Handbook) -> None:
+        self.latest = handbook.latest_edition().id
+
+    def base(self, edition_id: str) -> str:
+        return "" if edition_id == self.latest else f"editions/{edition_id}/"
+
+    def change_management(self, edition_id: str) -> str:
+        return self.base(edition_id) + "change-management/index.md"
+
+    def change_process(self, edition_id: str) -> str:
+        return self.base(edition_id) + "change-management/change-process.md"
+
+    def change_types(self, edition_id: str) -> str:
+        return self.base(edition_id) + "change-management/change-types/index.md"
+
+    def change_type(self, ct: ChangeType) -> str:
+        return self.base(ct.edition) + f"change-management/change-types/{ct.id}.md"
+
+    def sops(self, edition_id: str) -> str:
+        return self.base(edition_id) + "sops/index.md"
+
+    def sop(self, cat: SopCategory) -> str:
+        return self.base(cat.edition) + f"sops/{cat.id}.md"
+
+    def edition(self, edition_id: str) -> str:
+        return f"editions/{edition_id}/index.md"
+
+    @staticmethod
+    def rule(rule: Rule) -> str:
+        return f"rules/{rule.id.lower()}.md"
+
+    matrix = "change-management/balance-of-responsibility.md"
+    overview = "overview.md"
+    roles = "roles/index.md"
+    rules = "rules/index.md"
+    samples = "rules/samples.md"
+    editions = "editions/index.md"
+    sources = "sources.md"
+    errata = "errata.md"
+
+    @staticmethod
+    def roles_of(party_id: str) -> str:
+        return f"roles/{party_id}.md"
+
+
+# --- rendering context -----------------------------------------------------------------------
+
+
+@dataclass
+class SampleVerdict:
+    """One sample record: its expected and actual codes and whether they agree."""
+
+    file: str
+    record: str
+    title: str | None
+    line: int | None
+    change_type: str | None
+    sop_category: str | None
+    edition: str | None
+    expected: list[str]
+    actual: list[str]
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return sorted(self.expected) == sorted(self.actual)
+
+
+class PageContext:
+    """Helpers the templates call, bound to the page being rendered."""
+
+    def __init__(self, gen: Generator, src_uri: str) -> None:
+        self.gen = gen
+        self.hb = gen.hb
+        self.src_uri = src_uri
+        self.url = page_url(src_uri, gen.options.use_directory_urls)
+
+    def link(self, src_uri: str, anchor: str | None = None) -> str:
+        """Relative URL from this page to the page at ``src_uri`` (``#anchor`` optional)."""
+        target = page_url(src_uri, self.gen.options.use_directory_urls)
+        url = relative_url(target, self.url)
+        return f"{url}#{anchor}" if anchor else url
+
+    def a(self, src_uri: str, text: str, anchor: str | None = None) -> Markup:
+        """An ``<a>`` element to a generated page; ``text`` is escaped."""
+        return Markup('<a href="{}">{}</a>').format(self.link(src_uri, anchor), text)
+
+    def inline(self, text: str | None, doc: str | None = None) -> Markup:
+        """Render data text (see `InlineRenderer`); ``doc`` resolves the seed's links."""
+        if text is None:
+            return Markup("")
+        learn_path = self.hb.document(doc).learn_path if doc else None
+        return self.gen.renderer.render(text, self.gen.link_context(self.url), learn_path)
+
+    @staticmethod
+    def heading(text: str) -> str:
+        return heading_text(text)
+
+    def party(self, party_id: str) -> Markup:
+        """A party label: text plus a colour class (never colour alone)."""
+        party = self.hb.party(party_id)
+        return Markup('<span class="hb-party hb-party--{}">{}</span>').format(party.id, party.label)
+
+    def erratum_link(self, erratum_id: str) -> Markup:
+        return self.a(Paths.errata, "erratum " + erratum_id, erratum_id)
+
+
+class Generator:
+    """Builds every page of the site from a `Handbook` (see `generate_site`)."""
+
+    def __init__(
+        self,
+        handbook: Handbook,
+        options: SiteOptions,
+        verdicts: Sequence[SampleVerdict] = (),
+    ) -> None:
+        self.hb = handbook
+        self.options = options
+        self.paths = Paths(handbook)
+        self.renderer = InlineRenderer()
+        self.verdicts = list(verdicts)
+        self.env = Environment(
+            loader=PackageLoader("handbook", "templates"),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            undefined=StrictUndefined,
+        )
+        self.env.filters["heading"] = heading_text
+        self.env.filters["duration"] = duration_text
+        self._covered = self._covered_pages()
+        self._sections = self._section_pages()
+
+    # links from seed text -------------------------------------------------------------------
+
+    def _doc_home(self) -> dict[str, str]:
+        """Seed document id → the handbook page that covers it."""
+        latest = self.paths.latest
+        homes: dict[str, str] = {}
+        for doc in self.hb.documents:
+            if doc.id == "003":
+                homes[doc.id] = Paths.roles
+            elif doc.edition == latest and doc.id == "004":
+                homes[doc.id] = Paths.overview
+            else:
+                homes[doc.id] = self.paths.edition(doc.edition)
+        # documents whose content is the change management or SOP section of an edition
+        for doc in self.hb.documents:
+            sections = {s.source.section for s in self.hb.sop_categories if s.source.doc == doc.id}
+            types = {t.source.section for t in self.hb.change_types if t.source.doc == doc.id}
+            if types:
+                homes[doc.id] = self.paths.change_management(doc.edition)
+            elif sections:
+                homes[doc.id] = self.paths.sops(doc.edition)
+        return homes
+
+    def _covered_pages(self) -> dict[str, str]:
+        homes = self._doc_home()
+        return {doc.learn_path: homes[doc.id] for doc in self.hb.documents}
+
+    def _section_pages(self) -> dict[tuple[str, str], str]:
+        """(Learn path, anchor) → page for the seed sections the handbook renders."""
+        out: dict[tuple[str, str], str] = {}
+        for ct in self.hb.change_types:
+            doc = self.hb.document(ct.source.doc)
+            out[(doc.learn_path, _slug(ct.source.section))] = self.paths.change_types(ct.edition)
+        for cat in self.hb.sop_categories:
+            doc = self.hb.document(cat.source.doc)
+            out[(doc.learn_path, _slug(cat.source.section))] = self.paths.sops(cat.edition)
+        for duty in self.hb.process:
+            doc = self.hb.document(duty.source.doc)
+            out[(doc.learn_path, _slug(duty.source.section))] = self.paths.change_process(
+                duty.edition
+            )
+        if self.hb.matrix:
+            src = self.hb.matrix[0].source
+            key = (self.hb.document(src.doc).learn_path, _slug(src.section))
+            out[key] = Paths.matrix
+        return out
+
+    def link_context(self, current_url: str) -> LinkContext:
+        def rel(src: str) -> str:
+            return relative_url(page_url(src, self.options.use_directory_urls), current_url)
+
+        return LinkContext(
+            learn_base_url=self.options.learn_base_url,
+            covered={k: rel(v) for k, v in self._covered.items()},
+            sections={k: rel(v) for k, v in self._sections.items()},
+        )
+
+    # queries used by several pages -------------------------------------------------------
+
+    def learn_url(self, doc: Document) -> str:
+        """The published Microsoft Learn URL of a seed document."""
+        page = doc.learn_path.removesuffix(".md").removesuffix("index")
+        return self.options.learn_base_url + page
+
+    def prose_or_none(self, prose_id: str) -> Prose | None:
+        try:
+            return self.hb.prose_section(prose_id)
+        except KeyError:
+            return None
+
+    def real_parties(self) -> list[Party]:
+        return [p for p in self.hb.parties if p.kind == "party"]
+
+    @staticmethod
+    def duties(duties: list[ProcessDuty], phase: str, party: str) -> list[ProcessDuty]:
+        return [d for d in duties if d.phase == phase and d.party == party]
+
+    def has_rule(self, rule_id: str) -> bool:
+        return any(r.id == rule_id for r in self.hb.rules)
+
+    def rules_quoting(self, doc: str, section: str) -> list[Rule]:
+        """Rules whose sources quote the given seed document section."""
+        return [
+            r
+            for r in self.hb.rules
+            if any(q.doc == doc and q.section == section for q in r.sources)
+        ]
+
+    def other_editions_of_type(self, ct: ChangeType) -> list[ChangeType]:
+        return [t for t in self.hb.change_types if t.id == ct.id and t.edition != ct.edition]
+
+    def other_editions_of_sop(self, cat: SopCategory) -> list[SopCategory]:
+        return [c for c in self.hb.sop_categories if c.id == cat.id and c.edition != cat.edition]
+
+    def entity_page(self, entity: ChangeType | SopCategory) -> str:
+        if isinstance(entity, ChangeType):
+            return self.paths.change_type(entity)
+        return self.paths.sop(entity)
+
+    def edition_page_links(self, ed: Edition) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if self.hb.process_of(ed.id) or self.hb.change_types_of(ed.id):
+            out.append((self.paths.change_management(ed.id), "Change management"))
+        if ed.id == self.paths.latest and self.hb.matrix:
+            out.append((Paths.matrix, "Balance of responsibility"))
+        if self.hb.process_of(ed.id):
+            out.append((self.paths.change_process(ed.id), "Change process"))
+        if self.hb.change_types_of(ed.id):
+            out.append((self.paths.change_types(ed.id), "Change types"))
+        for ct in self.hb.change_types_of(ed.id):
+            out.append((self.paths.change_type(ct), f"Change type: {ct.name}"))
+        if self.hb.sop_categories_of(ed.id):
+            out.append((self.paths.sops(ed.id), "Standard operating procedures"))
+        for cat in self.hb.sop_categories_of(ed.id):
+            out.append((self.paths.sop(cat), f"SOP: {cat.name}"))
+        if any(self.hb.document(d).id == "004" for d in ed.documents):
+            out.append((Paths.overview, "Service overview"))
+        if any(r.source.doc in ed.documents for r in self.hb.roles):
+            out.append((Paths.roles, "Roles and responsibilities"))
+        return out
+
+    _CHANGE_TYPE_COLUMNS: tuple[tuple[str, str], ...] = (
+        ("description", "Description"),
+        ("includes", "Type of change"),
+        ("advance_notice", "Advance notice"),
+        ("notification", "Notification"),
+        ("channels", "Communication channel"),
+        ("requires_global_admin_action", "Requires global admin action"),
+        ("action_type", "Type of action"),
+        ("customer_action", "Customer action"),
+        ("testing", "Requires testing"),
+        ("examples", "Examples of change"),
+        ("lead_time", "Lead time checked (MMD001)"),
+    )
+
+    def change_type_columns(self, types: list[ChangeType]) -> list[tuple[str, str]]:
+        """The (field, label) columns that at least one of ``types`` fills."""
+        cols = []
+        for key, label in self._CHANGE_TYPE_COLUMNS:
+            if key == "lead_time":
+                if any(self.lead_time(t) for t in types):
+                    cols.append((key, label))
+                continue
+            if any(getattr(t, key) not in (None, [], "") for t in types):
+                cols.append((key, label))
+        return cols
+
+    def lead_time(self, ct: ChangeType) -> str | None:
+        """The advance notice the timing rules require of notifications for this type."""
+        parts = []
+        for rule in self.rules_for_change_type(ct):
+            for con in rule.constraints:
+                if con.earlier == "notified_at" and con.later == "starts_at" and con.at_least:
+                    parts.append(
+                        f"{duration_text(con.at_least)} ({rule.id}, when "
+                        "administrator action is required)"
+                    )
+        return "; ".join(parts) or None
+
+    def change_type_cell(self, ctx: PageContext, ct: ChangeType, key: str) -> Markup:
+        """HTML of one field of a change type, for tables."""
+        doc = ct.source.doc
+        if key == "lead_time":
+            return Markup(escape(self.lead_time(ct) or ""))
+        if key == "channels":
+            if ct.channels == "any":
+                return Markup("Any (decided case by case)")
+            return Markup(", ").join(
+                Markup("{} (<code>{}</code>)").format(self.hb.channel(c).name, c)
+                for c in ct.channels
+            )
+        value = getattr(ct, key)
+        if value is None:
+            return Markup("")
+        if isinstance(value, Statement):
+            return self.env.get_template("_macros.j2").module.statement(  # type: ignore[attr-defined,no-any-return]
+                ctx, value, doc
+            )
+        if isinstance(value, list):
+            return self.env.get_template("_macros.j2").module.statements(  # type: ignore[attr-defined,no-any-return]
+                ctx, value, doc
+            )
+        return ctx.inline(str(value), doc)
+
+    def applicability_text(self, rule: Rule) -> str:
+        """The records a rule applies to, in words."""
+        scope = rule.applies_to
+        parts = []
+        if scope.initiator:
+            parts.append(f"changes initiated by {self.hb.party(scope.initiator).name}")
+        if scope.change_type:
+            parts.append("of change type " + ", ".join(scope.change_type))
+        if scope.sop_category:
+            parts.append("in SOP category " + ", ".join(scope.sop_category))
+        for flag, yes, no in (
+            ("emergency", "that are emergency changes", "that are not emergency changes"),
+            (
+                "requires_admin_action",
+                "that require administrator action",
+                "that require no administrator action",
+            ),
+            (
+                "approval_required",
+                "that require the customer's approval",
+                "that require no approval",
+            ),
+        ):
+            value = getattr(scope, flag)
+            if value is not None:
+                parts.append(yes if value else no)
+        text = " ".join(parts) if parts else "every change record"
+        return text[0].upper() + text[1:] + f", in the {', '.join(rule.editions)} edition(s)."
+
+    @staticmethod
+    def input_errors() -> list[tuple[str, str]]:
+        return [
+            ("E001", "The file cannot be read, or is not valid YAML or CSV (with its line)."),
+            ("E002", "A required field is missing."),
+            (
+                "E003",
+                "A value is invalid: an impossible date, a date-time without offset, a "
+                "non-boolean, an unknown initiator.",
+            ),
+            (
+                "E004",
+                "An unknown reference: a change type or SOP category that the edition "
+                "in force does not define, or an action id outside the vocabulary.",
+            ),
+            ("E005", "A duplicate record id (every record after the first with that id)."),
+        ]
+
+    def rules_for_change_type(self, ct: ChangeType) -> list[Rule]:
+        """Rules in force in the type's edition that can apply to a change of this type."""
+        out = []
+        for rule in self.hb.rules_of(ct.edition):
+            scope = rule.applies_to
+            if rule.kind == "edition-in-force" or scope.sop_category:
+                continue
+            if scope.initiator not in (None, "microsoft"):
+                continue
+            if scope.change_type is not None and ct.id not in scope.change_type:
+                continue
+            out.append(rule)
+        return out
+
+    def rules_for_sop(self, cat: SopCategory) -> list[Rule]:
+        """Rules in force in the category's edition that can apply to its changes."""
+        out = []
+        for rule in self.hb.rules_of(cat.edition):
+            scope = rule.applies_to
+            if rule.kind == "edition-in-force" or scope.change_type:
+                continue
+            if scope.initiator not in (None, "customer"):
+                continue
+            if scope.sop_category is not None and cat.id not in scope.sop_category:
+                continue
+            if scope.initiator is None and scope.approval_required is None:
+                continue
+            out.append(rule)
+        return out
+
+    def pages_for_rule(self, rule: Rule) -> list[tuple[str, str]]:
+        """(src_uri, title) of the pages a rule applies to."""
+        if rule.kind == "edition-in-force":
+            return [(Paths.editions, "Editions")]
+        out: list[tuple[str, str]] = []
+        for edition_id in rule.editions:
+            label = f" ({edition_id})"
+            for ct in self.hb.change_types_of(edition_id):
+                if rule in self.rules_for_change_type(ct):
+                    out.append((self.paths.change_type(ct), ct.name + label))
+            for cat in self.hb.sop_categories_of(edition_id):
+                if rule in self.rules_for_sop(cat):
+                    out.append((self.paths.sop(cat), cat.name + label))
+            if rule.applies_to.initiator is None:
+                out.append((self.paths.change_process(edition_id), "Change process" + label))
+        return out
+
+    def verdicts_for(
+        self,
+        *,
+        rule: str | None = None,
+        change_type: ChangeType | None = None,
+        sop: SopCategory | None = None,
+    ) -> list[SampleVerdict]:
+        out = []
+        for v in self.verdicts:
+            if rule is not None and rule not in v.expected:
+                continue
+            if change_type is not None and not (
+                v.change_type == change_type.id and v.edition == change_type.edition
+            ):
+                continue
+            if sop is not None and not (v.sop_category == sop.id and v.edition == sop.edition):
+                continue
+            out.append(v)
+        return out
+
+    def rule_parameters(self, rule: Rule) -> list[tuple[str, Any]]:
+        """Human-readable parameters of a rule: (label, value) pairs; values are text or
+        lists of (edition, name, items) rows for tables."""
+        params: list[tuple[str, Any]] = []
+        if rule.requires:
+            params.append(("Required fields", ", ".join(rule.requires)))
+        for con in rule.constraints:
+            text = f"{con.earlier} at least {duration_text(con.at_least)} before {con.later}"
+            if con.at_least == timedelta(0):
+                text = f"{con.earlier} no later than {con.later}"
+            if con.at_most is not None:
+                text += f", and at most {duration_text(con.at_most)} before it"
+            params.append(("Timing (checked when both are present)", text))
+        if rule.kind == "channels":
+            rows: list[tuple[str, ChangeType | SopCategory, list[str]]] = []
+            for edition_id in rule.editions:
+                for ct in self.hb.change_types_of(edition_id):
+                    channels = (
+                        ["any channel"]
+                        if ct.channels == "any"
+                        else [self.hb.channel(c).name + f" ({c})" for c in ct.channels]
+                    )
+                    rows.append((edition_id, ct, channels))
+            params.append(("Documented channels", rows))
+        if rule.kind == "prohibited-actions":
+            rows = []  # same shape as the channels rows
+            for edition_id in rule.editions:
+                for cat in self.hb.sop_categories_of(edition_id):
+                    actions = self.hb.prohibited_actions(edition_id, cat.id)
+                    if actions:
+                        rows.append(
+                            (edition_id, cat, [f"{self.hb.action(a).name} ({a})" for a in actions])
+                        )
+            params.append(("Prohibited actions", rows))
+        if rule.kind == "edition-in-force":
+            for ed in self.hb.editions_in_order():
+                until = ed.in_force_until.isoformat() if ed.in_force_until else "the end of life"
+                params.append((f"Edition {ed.id}", f"{ed.in_force_from.isoformat()} to {until}"))
+            params.append(
+                (
+                    "End of life",
+                    self.hb.service.end_of_life.isoformat() + " (later changes get a warning)",
+                )
+            )
+        return params
+
+    # rendering ------------------------------------------------------------------------------
+
+    def render(
+        self, template: str, src_uri: str, title: str, origin: Node | None, **values: Any
+    ) -> Page:
+        ctx = PageContext(self, src_uri)
+        markdown = self.env.get_template(template).render(
+            ctx=ctx, hb=self.hb, paths=self.paths, P=Paths, gen=self, title=title, **values
+        )
+        return Page(src_uri, title, markdown, origin.at if origin is not None else None)
+
+    def pages(self) -> list[Page]:
+        hb = self.hb
+        out: list[Page] = []
+        latest = self.paths.latest
+        out.append(
+            self.render(
+                "overview.md.j2", Paths.overview, "Service overview", hb.overview, ov=hb.overview
+            )
+        )
+        if hb.matrix:
+            out.append(
+                self.render("matrix.md.j2", Paths.matrix, "Balance of responsibility", hb.matrix[0])
+            )
+        for ed in hb.editions_in_order():
+            out += self.edition_pages(ed)
+        out.append(
+            self.render(
+                "roles_index.md.j2",
+                Paths.roles,
+                "Roles and responsibilities",
+                hb.roles[0] if hb.roles else None,
+            )
+        )
+        for party in [p for p in hb.parties if p.kind == "party"]:
+            roles = hb.roles_of(party.id)
+            out.append(
+                self.render(
+                    "roles_party.md.j2",
+                    Paths.roles_of(party.id),
+                    f"{party.name} roles",
+                    roles[0] if roles else None,
+                    party=party,
+                    roles=roles,
+                )
+            )
+        out.append(
+            self.render(
+                "rules_index.md.j2", Paths.rules, "Rules", hb.rules[0] if hb.rules else None
+            )
+        )
+        for rule in hb.rules:
+            out.append(
+                self.render(
+                    "rule.md.j2", Paths.rule(rule), f"{rule.id} {rule.title}", rule, rule=rule
+                )
+            )
+        out.append(
+            self.render(
+                "samples.md.j2",
+                Paths.samples,
+                "Sample change records",
+                hb.samples[0] if hb.samples else None,
+            )
+        )
+        out.append(self.render("editions_index.md.j2", Paths.editions, "Editions", None))
+        out.append(self.render("sources.md.j2", Paths.sources, "Sources", None))
+        out.append(
+            self.render("errata.md.j2", Paths.errata, "Errata", hb.errata[0] if hb.errata else None)
+        )
+        del latest
+        return out
+
+    def edition_pages(self, ed: Edition) -> list[Page]:
+        hb = self.hb
+        out: list[Page] = []
+        out.append(self.render("edition.md.j2", self.paths.edition(ed.id), ed.title, ed, ed=ed))
+        types = hb.change_types_of(ed.id)
+        cats = hb.sop_categories_of(ed.id)
+        process = hb.process_of(ed.id)
+        if types or process:
+            out.append(
+                self.render(
+                    "change_management.md.j2",
+                    self.paths.change_management(ed.id),
+                    "Change management",
+                    process[0] if process else None,
+                    ed=ed,
+                )
+            )
+        if process:
+            out.append(
+                self.render(
+                    "change_process.md.j2",
+                    self.paths.change_process(ed.id),
+                    "Change process",
+                    process[0],
+                    ed=ed,
+                    duties=process,
+                )
+            )
+        if types:
+            out.append(
+                self.render(
+                    "change_types.md.j2",
+                    self.paths.change_types(ed.id),
+                    "Change types",
+                    types[0],
+                    ed=ed,
+                    types=types,
+                )
+            )
+            for ct in types:
+                out.append(
+                    self.render(
+                        "change_type.md.j2", self.paths.change_type(ct), ct.name, ct, ed=ed, ct=ct
+                    )
+                )
+        if cats:
+            out.append(
+                self.render(
+                    "sops.md.j2",
+                    self.paths.sops(ed.id),
+                    "Standard operating procedures",
+                    cats[0],
+                    ed=ed,
+                    cats=cats,
+                )
+            )
+            for cat in cats:
+                out.append(
+                    self.render("sop.md.j2", self.paths.sop(cat), cat.name, cat, ed=ed, cat=cat)
+                )
+        return out
+
+    def nav(self, pages: list[Page]) -> list[Any]:
+        hb = self.hb
+        have = {p.src_uri for p in pages} | set(self.options.prose_pages)
+        latest = self.paths.latest
+
+        def item(title: str, src: str) -> dict[str, Any] | None:
+            return {title: src} if src in have else None
+
+        def edition_items(edition_id: str) -> list[Any]:
+            items: list[Any] = []
+            cm: list[Any] = [self.paths.change_management(edition_id)]
+            if edition_id == latest and hb.matrix:
+                cm.append({"Balance of responsibility": Paths.matrix})
+            cm.append(item("Change process", self.paths.change_process(edition_id)))
+            types = [self.paths.change_types(edition_id)] + [
+                {_nav_title(ct.name): self.paths.change_type(ct)}
+                for ct in hb.change_types_of(edition_id)
+            ]
+            cm.append({"Change types": types})
+            items.append({"Change management": [c for c in cm if c]})
+            cats = hb.sop_categories_of(edition_id)
+            if cats:
+                items.append(
+                    {
+                        "Standard operating procedures": [self.paths.sops(edition_id)]
+                        + [{_nav_title(c.name): self.paths.sop(c)} for c in cats]
+                    }
+                )
+            return items
+
+        nav: list[Any] = []
+        nav.append(item("Home", "index.md"))
+        nav.append({"Service overview": Paths.overview})
+        nav += edition_items(latest)
+        nav.append(
+            {
+                "Roles": [Paths.roles]
+                + [
+                    {_nav_title(p.name): Paths.roles_of(p.id)}
+                    for p in hb.parties
+                    if p.kind == "party"
+                ]
+            }
+        )
+        nav.append(
+            {
+                "Rules": [Paths.rules]
+                + [{r.id: Paths.rule(r)} for r in hb.rules]
+                + [{"Sample change records": Paths.samples}]
+            }
+        )
+        nav.append(item("Checker", "checker.md"))
+        editions: list[Any] = [Paths.editions]
+        for ed in hb.editions_in_order():
+            if ed.id == latest:
+                editions.append({_nav_title(ed.title): self.paths.edition(ed.id)})
+            else:
+                editions.append(
+                    {_nav_title(ed.title): [self.paths.edition(ed.id), *edition_items(ed.id)]}
+                )
+        nav.append({"Editions": editions})
+        nav.append({"Sources and errata": [{"Sources": Paths.sources}, {"Errata": Paths.errata}]})
+        return [n for n in nav if n]
+
+
+def _nav_title(text: str) -> str:
+    """A nav title from data, safe in every place a theme prints it.
+
+    Themes print nav titles unescaped in the sidebar and through ``striptags`` (which
+    unescapes) in ``<title>``, so angle brackets are dropped and the rest is escaped.
+    """
+    return html.escape(" ".join(text.replace("<", " ").replace(">", " ").split()))
+
+
+def _slug(text: str) -> str:
+    """GitHub/Learn-style anchor of a heading: ``Change types`` → ``change-types``."""
+    out = "".join(c.lower() if c.isalnum() else "-" if c in " -" else "" for c in text)
+    return "-".join(part for part in out.split("-") if part)
+
+
+def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
+    """Run the checker on every sample file (``data/samples/samples.yaml``) and pair each
+    record's findings with its expected codes."""
+    from .checker import check_paths
+
+    out: list[SampleVerdict] = []
+    root = handbook.root / "samples"
+    for sample in handbook.samples:
+        path = root / sample.file
+        report = check_paths(handbook, [path])
+        refs = {r.id: r for r in report.records if r.id is not None}
+        for record_id, expected in sample.expect.items():
+            is_file = record_id == "(file)"
+            found = [
+                f
+                for f in report.findings
+                if (f.record is None if is_file else f.record == record_id)
+            ]
+            ref = refs.get(record_id)
+            out.append(
+                SampleVerdict(
+                    file=sample.file,
+                    record=record_id,
+                    title=ref.title if ref else None,
+                    line=ref.line if ref else (found[0].line if found else None),
+                    change_type=ref.change_type if ref else None,
+                    sop_category=ref.sop_category if ref else None,
+                    edition=ref.edition if ref else None,
+                    expected=list(expected),
+                    actual=sorted({f.rule for f in found}),
+                    messages=[f"{f.rule}: {f.message}" for f in found],
+                )
+            )
+    return out
+
+
+def generate_site(
+    handbook: Handbook,
+    options: SiteOptions | None = None,
+    verdicts: Callable[[Handbook], Sequence[SampleVerdict]] | None = sample_verdicts,
+) -> Site:
+    """Generate every page and the nav from ``handbook``.
+
+    Args:
+        handbook: the loaded data (`handbook.loader.load_handbook`).
+        options: `SiteOptions`; defaults suit ``mkdocs.yml``'s defaults.
+        verdicts: how to obtain the samples' verdicts (runs the checker by default); None
+            leaves the samples page without verdicts.
+
+    Returns:
+        A `Site`. Pure apart from running the checker on ``data/samples``.
+    """
+    options = options or SiteOptions()
+    gen = Generator(handbook, options, verdicts(handbook) if verdicts else ())
+    pages = gen.pages()
+    return Site(pages, gen.nav(pages))
+
+
+def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:
+    """The `PROSE_PAGES` that exist in ``docs_dir``."""
+    return tuple(src for src, _ in PROSE_PAGES if (docs_dir / src).is_file())
+
+
+__all__ = [
+    "Generator",
+    "Page",
+    "PageContext",
+    "SampleVerdict",
+    "Site",
+    "SiteOptions",
+    "docs_prose_pages",
+    "escape",
+    "generate_site",
+    "page_url",
+    "relative_url",
+]

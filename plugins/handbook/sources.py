@@ -1,0 +1,296 @@
+"""Reading YAML and CSV files while keeping where every value came from.
+
+YAML is read with PyYAML's composer, so each mapping carries its position and each
+scalar is a `LocatedStr` (a `str` with ``line`` and ``column``). Only ``null``, ``true``
+and ``false`` are resolved; every other scalar stays a string, so ``002`` stays ``"002"``
+and ``2022-12-06`` stays a date string for the typed model to parse (YAML 1.1's octal,
+sexagesimal and ``yes``/``no`` surprises cannot happen). Mappings get an ``at`` key
+(``{"file", "line", "column"}``) injected, which the typed model reads as the object's
+origin.
+
+CSV is read with the standard library's reader so each row knows its physical line
+(quoted cells may span lines); a UTF-8 byte-order mark and CRLF line endings are accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+#: Upper bound on the nodes one YAML file may expand to (guards against alias bombs).
+MAX_NODES = 2_000_000
+
+
+class LocatedStr(str):
+    """A string that knows its 1-based line and column in its file."""
+
+    line: int
+    column: int
+    file: str
+
+    def __new__(cls, value: str, line: int, column: int, file: str = "<memory>") -> LocatedStr:
+        obj = super().__new__(cls, value)
+        obj.line = line
+        obj.column = column
+        obj.file = file
+        return obj
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """Resolves only null and booleans (YAML 1.2 core spellings); all else is a string."""
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null",
+    __import__("re").compile(r"^(?:~|null|Null|NULL|)$"),
+    ["~", "n", "N", ""],
+)
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    _Resolver,
+):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Resolver.__init__(self)
+
+
+class _TooBig(Exception):
+    pass
+
+
+@dataclass
+class _Converter:
+    file: str
+    problems: list[Problem]
+    budget: int = MAX_NODES
+
+    def convert(self, node: yaml.Node) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooBig
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:null":
+                return None
+            if node.tag == "tag:yaml.org,2002:bool":
+                return node.value.lower() == "true"
+            return LocatedStr(node.value, line, column, self.file)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(child) for child in node.value]
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            keys: dict[str, tuple[int, int]] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problems.append(
+                        Problem(
+                            "wrong-type",
+                            "a mapping key must be a plain name",
+                            self.file,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                        )
+                    )
+                    continue
+                key = str(self.convert(key_node))
+                if key == "at":
+                    self.problems.append(
+                        Problem(
+                            "reserved-key",
+                            "the key 'at' is reserved for the position of the object",
+                            self.file,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            hint="rename or remove it",
+                        )
+                    )
+                    continue
+                if key in out:
+                    self.problems.append(
+                        Problem(
+                            "duplicate-key",
+                            f"key '{key}' appears twice in the same mapping",
+                            self.file,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            hint="keep one of them",
+                        )
+                    )
+                    continue
+                keys[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                value = self.convert(value_node)
+                if isinstance(value, str) and not isinstance(value, LocatedStr):
+                    value = LocatedStr(value, key_node.start_mark.line + 1, 1, self.file)
+                out[key] = value
+            out["at"] = {"file": self.file, "line": line, "column": column, "keys": keys}
+            return out
+        raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
+
+
+def load_yaml_text(text: str, file: str) -> tuple[list[Any], list[Problem]]:
+    """Parse every YAML document in ``text``.
+
+    Returns:
+        (documents, problems): one converted value per document (mappings with ``at``,
+        scalars as `LocatedStr`); problems hold syntax errors (code ``yaml-syntax``, with
+        line and column) and duplicate keys. On a syntax error no document is returned.
+    """
+    problems: list[Problem] = []
+    loader = _Loader(text)
+    docs: list[Any] = []
+    try:
+        converter = _Converter(file, problems)
+        while loader.check_node():
+            node = loader.get_node()
+            docs.append(converter.convert(node) if node is not None else None)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.append(
+            Problem(
+                "yaml-syntax",
+                f"not valid YAML: {exc.problem or exc.context}",
+                file,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+                hint="check indentation, quotes and the ': ' after each key",
+            )
+        )
+        return [], problems
+    except yaml.YAMLError as exc:
+        problems.append(Problem("yaml-syntax", f"not valid YAML: {exc}", file))
+        return [], problems
+    except _TooBig:
+        problems.append(
+            Problem(
+                "yaml-too-large",
+                f"the YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                file,
+                hint="write the values out without anchors and aliases",
+            )
+        )
+        return [], problems
+    finally:
+        loader.dispose()
+    return docs, problems
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 file (a byte-order mark is dropped).
+
+    Returns ``(None, [problem])`` when the file is missing, unreadable or not UTF-8; the
+    problem names the byte offset's line for decoding errors.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem("missing-file", "file not found", display)]
+    except OSError as exc:
+        return None, [Problem("unreadable", f"cannot read the file: {exc.strerror}", display)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                "encoding",
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                display,
+                line,
+                hint="save the file as UTF-8",
+            )
+        ]
+    return text, []
+
+
+def load_yaml_file(path: Path, display: str) -> tuple[Any, list[Problem]]:
+    """Load a single-document YAML file; see `load_yaml_text` for the value's shape."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    docs, problems = load_yaml_text(text, display)
+    if problems:
+        return None, problems
+    if len(docs) > 1:
+        return None, [
+            Problem("yaml-syntax", "expected one YAML document, found several", display, 1)
+        ]
+    return (docs[0] if docs else None), []
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV file's header and rows, each row with its physical start line.
+
+    Attributes:
+        header: column names as written (whitespace stripped).
+        rows: ``(line, cells)`` pairs; ``line`` is the 1-based physical line on which the
+            row starts.
+    """
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]]:
+    """Parse CSV text, reporting rows whose cell count differs from the header's.
+
+    A row with the wrong number of cells is reported (code ``csv-row-width``) and left out.
+    Blank lines are skipped.
+    """
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            start = line
+            line = reader.line_num + 1
+            if not cells or (all(not c.strip() for c in cells) and len(cells) <= 1):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            if len(cells) != len(header):
+                problems.append(
+                    Problem(
+                        "csv-row-width",
+                        f"row has {len(cells)} cell(s), the header has {len(header)}",
+                        file,
+                        start,
+                        hint="columns are: "
+                        + ", ".join(header)
+                        + "; quote cells that contain commas",
+                    )
+                )
+                continue
+            rows.append((start, cells))
+    except csv.Error as exc:
+        problems.append(
+            Problem("csv-syntax", f"not valid CSV: {exc}", file, reader.line_num or None)
+        )
+        return None, problems
+    if header is None:
+        problems.append(Problem("csv-syntax", "the file has no header row", file, 1))
+        return None, problems
+    return CsvTable(header, rows), problems

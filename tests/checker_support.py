@@ -1,0 +1,42 @@
+"""Helpers for the checker tests: the loaded handbook, writing and checking records."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+from handbook.checker import check_paths
+from handbook.findings import Report
+from handbook.handbook import Handbook
+from handbook.loader import load_handbook
+
+from .conftest import DATA, ROOT, run
+
+
+@functools.cache
+def handbook(data: Path = DATA) -> Handbook:
+    """The handbook loaded from ``data`` (cached); fails the test when the data is invalid."""
+    hb, problems = load_handbook(data)
+    assert hb is not None, problems
+    return hb
+
+
+def check_text(tmp_path: Path, text: str, name: str = "records.yaml", data: Path = DATA) -> Report:
+    """Write ``text`` to ``tmp_path/name`` and check it with the handbook of ``data``."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return check_paths(handbook(data), [path])
+
+
+def codes(report: Report) -> dict[str | None, list[str]]:
+    """Record id -> sorted codes (file-level findings under None)."""
+    out: dict[str | None, list[str]] = {}
+    for f in report.findings:
+        out.setdefault(f.record, []).append(f.rule)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def cli(*args: str, cwd: Path = ROOT):  # type: ignore[no-untyped-def]
+    """Run the real ``handbook`` command line (``python -m handbook.cli``)."""
+    return run([sys.executable, "-m", "handbook.cli", *args], cwd=cwd)

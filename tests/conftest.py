@@ -1,0 +1,77 @@
+"""Shared fixtures: the repository's paths, a copy of data/ to break, a real site build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
+BIN = Path(sys.executable).parent
+
+
+def run(args: list[str], cwd: Path = ROOT, **kw: object) -> subprocess.CompletedProcess[str]:
+    """Run a command with the test environment; never raises on a non-zero exit."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False, **kw
+    )  # type: ignore[call-overload]
+
+
+def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``project/mkdocs.yml`` into ``site_dir``."""
+    return run(
+        [
+            str(BIN / "mkdocs"),
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+        ],
+        cwd=project,
+    )
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project (mkdocs.yml, docs/, data/) to change and build."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    shutil.copytree(DATA, dest / "data")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real handbook built once with the real mkdocs.yml (strict)."""
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A fresh copy of data/ in a temporary folder."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a file, asserting ``old`` is there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+Editor = Callable[[Path, str, str], None]

@@ -1,0 +1,189 @@
+"""Loading data/: the real data is valid; broken files give file, line and a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handbook.loader import load_handbook
+from handbook.problems import Problem
+
+from .conftest import BIN, DATA, ROOT, copy_project, edit, mkdocs_build, run
+
+
+def _load(data: Path) -> list[Problem]:
+    handbook, problems = load_handbook(data)
+    assert handbook is None
+    return problems
+
+
+def test_real_data_is_valid() -> None:
+    handbook, problems = load_handbook(DATA)
+    assert problems == []
+    assert handbook is not None
+    assert {e.id for e in handbook.editions} == {"2018", "2022"}
+    assert len(handbook.matrix) == 7
+    assert len(handbook.roles_of("microsoft")) == 8
+    # the seed's customer table has 11 rows (the issue counted 10); none is dropped
+    assert len(handbook.roles_of("customer")) == 11
+    assert [c.id for c in handbook.sop_categories_of("2022")] == [
+        "network",
+        "service-accounts",
+        "device-groups",
+        "policies",
+        "defender-for-endpoint",
+        "store-for-business",
+        "certificates",
+    ]
+    assert "network" not in {c.id for c in handbook.sop_categories_of("2018")}
+    assert handbook.sop_category("2018", "defender-for-endpoint").name == (
+        "Windows Defender Advanced Threat Protection"
+    )
+    assert [t.id for t in handbook.change_types_of("2022")] == [
+        "functionality",
+        "non-security-update",
+        "security-update",
+    ]
+    assert [t.id for t in handbook.change_types_of("2018")] == [
+        "feature-update",
+        "security-update",
+        "quality-update",
+        "emergency-update",
+    ]
+
+
+def test_objects_know_their_file_and_line() -> None:
+    handbook, _ = load_handbook(DATA)
+    assert handbook is not None
+    cat = handbook.sop_category("2022", "certificates")
+    assert cat.at.file.endswith("sop-categories.yaml")
+    lines = (DATA / "sop-categories.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[cat.at.line - 1].strip() == "- id: certificates"
+    row = handbook.matrix[0]
+    assert row.at.file.endswith("responsibility-matrix.csv") and row.at.line == 2
+    assert cat.customer[0].at.line == cat.at.line + 4
+
+
+def test_yaml_syntax_error_names_line_and_column(data_copy: Path) -> None:
+    edit(data_copy / "roles.yaml", "  name: Printing\n", "  name: [Printing\n")
+    problems = _load(data_copy)
+    [p] = [p for p in problems if p.code == "yaml-syntax"]
+    assert p.file.endswith("roles.yaml") and p.line is not None and p.column is not None
+
+
+def test_wrong_type_and_unknown_key(data_copy: Path) -> None:
+    edit(data_copy / "change-types.yaml", "  channels: [email]\n", "  channels: {a: b}\n")
+    edit(data_copy / "sop-categories.yaml", "  name: Policies\n", "  nmae: Policies\n")
+    problems = _load(data_copy)
+    text = "\n".join(map(str, problems))
+    assert "change-types.yaml" in text and "channels" in text
+    unknown = next(p for p in problems if p.code == "unknown-key")
+    assert "nmae" in unknown.message and unknown.hint == "did you mean 'name'?"
+    lines = (data_copy / "sop-categories.yaml").read_text().splitlines()
+    assert unknown.line is not None and "nmae" in lines[unknown.line - 1]
+
+
+def test_unknown_party_in_matrix_cell(data_copy: Path) -> None:
+    edit(
+        data_copy / "responsibility-matrix.csv",
+        "Apply security updates,microsoft",
+        "Apply security updates,microsfot",
+    )
+    problems = _load(data_copy)
+    [p] = problems
+    assert p.code == "unknown-party"
+    assert p.file.endswith("responsibility-matrix.csv") and p.line == 6 and p.column == 3
+    assert p.hint is not None and "did you mean 'microsoft'" in p.hint
+
+
+def test_unknown_party_in_change_process(data_copy: Path) -> None:
+    edit(data_copy / "change-process.csv", "2022,after,customer", "2022,after,custmer")
+    problems = _load(data_copy)
+    assert problems[0].code == "unknown-party" and problems[0].column == 3
+
+
+def test_duplicate_id(data_copy: Path) -> None:
+    edit(data_copy / "roles.yaml", "- id: printing\n", "- id: hardware\n")
+    problems = _load(data_copy)
+    [p] = problems
+    assert p.code == "duplicate-id" and "hardware" in p.message
+    assert p.hint is not None and "first defined at" in p.hint
+
+
+def test_reference_to_missing_id(data_copy: Path) -> None:
+    edit(
+        data_copy / "sop-categories.yaml",
+        "prohibits: [modify-group-membership]",
+        "prohibits: [modify-group-membrship]",
+    )
+    edit(data_copy / "rules.yaml", 'editions: ["2018"]', 'editions: ["2019"]')
+    problems = _load(data_copy)
+    codes = sorted(p.code for p in problems)
+    assert codes == ["unknown-reference", "unknown-reference"]
+    action = next(p for p in problems if "action" in p.message)
+    assert action.hint is not None and "modify-group-membership" in action.hint
+
+
+def test_csv_row_with_wrong_number_of_cells(data_copy: Path) -> None:
+    edit(
+        data_copy / "responsibility-matrix.csv",
+        "Package for deployment,microsoft,",
+        "Package for deployment,microsoft,extra,",
+    )
+    problems = _load(data_copy)
+    [p] = problems
+    assert p.code == "csv-row-width" and p.line == 8
+    assert "9 cell(s)" in p.message and p.hint is not None
+
+
+def test_all_problems_are_reported_together(data_copy: Path) -> None:
+    edit(data_copy / "roles.yaml", "- id: printing\n", "- id: hardware\n")
+    edit(
+        data_copy / "responsibility-matrix.csv",
+        ",microsoft,microsoft,both,customer,002",
+        ",microsoft,microsoft,bot,customer,002",
+    )
+    problems = _load(data_copy)
+    assert {p.code for p in problems} >= {"unknown-party"}
+    assert len(problems) >= 2
+
+
+def test_validate_cli_reports_problems(data_copy: Path) -> None:
+    edit(data_copy / "roles.yaml", "  party: customer\n", "  party: vendor\n")
+    result = run([str(BIN / "handbook"), "validate", "--data", str(data_copy)])
+    assert result.returncode == 1
+    assert "roles.yaml:" in result.stderr and "unknown party 'vendor'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    ok = run([str(BIN / "handbook"), "validate", "--data", str(DATA)])
+    assert ok.returncode == 0, ok.stderr
+    missing = run([str(BIN / "handbook"), "validate", "--data", str(data_copy / "nope")])
+    assert missing.returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("roles.yaml", "  party: customer\n", "  party: vendor\n", "unknown party 'vendor'"),
+        (
+            "editions.yaml",
+            "in_force_from: 2022-12-06",
+            "in_force_from: 2022-13-06",
+            "editions.yaml:",
+        ),
+    ],
+)
+def test_strict_build_fails_with_the_messages(
+    tmp_path: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    project = copy_project(tmp_path / "project")
+    edit(project / "data" / file, old, new)
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists(), "a failed build must not leave a half-written site"
+
+
+def test_root_is_repository() -> None:
+    assert (ROOT / "mkdocs.yml").is_file()

@@ -1,0 +1,93 @@
+"""Reading change records: YAML/JSON/CSV shapes, types, lines, CSV fast and careful paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handbook.records import read_records
+
+from .checker_support import check_text, codes
+
+
+def test_yaml_list_and_records_mapping(tmp_path: Path) -> None:
+    a = tmp_path / "a.yaml"
+    a.write_text(
+        "- {id: A, initiator: customer}\n- id: B\n  initiator: microsoft\n", encoding="utf-8"
+    )
+    b = tmp_path / "b.json"
+    b.write_text(
+        '{"records": [{"id": "C", "emergency": true, "channels": ["email", "cve"]}]}',
+        encoding="utf-8",
+    )
+    table = read_records([a, b])
+    frame = table.frame
+    assert frame["id"].tolist() == ["A", "B", "C"]
+    assert frame["_line"].tolist() == [1, 2, 1]
+    assert frame["emergency"].tolist()[2] == "true"
+    assert frame["channels"].tolist()[2] == "email;cve"
+    assert table.issues == []
+
+
+def test_wrong_types_are_e003(tmp_path: Path) -> None:
+    text = """\
+- id: A
+  initiator: [microsoft]
+  change_type: functionality
+  starts_at: 2023-01-01
+- id: B
+  initiator: microsoft
+  change_type: functionality
+  requires_admin_action: {yes: no}
+  starts_at: 2023-01-01
+"""
+    assert codes(check_text(tmp_path, text)) == {"A": ["E003"], "B": ["E003"]}
+
+
+def test_not_a_list_is_e001(tmp_path: Path) -> None:
+    report = check_text(tmp_path, "id: A\ninitiator: microsoft\n")
+    assert [(f.rule, f.record) for f in report.findings] == [("E001", None)]
+
+
+def test_unknown_fields_ignored_and_booleans_case_insensitive(tmp_path: Path) -> None:
+    text = """\
+- id: A
+  initiator: microsoft
+  change_type: functionality
+  requires_admin_action: "False"
+  colour: blue
+  starts_at: 2023-01-01
+"""
+    assert check_text(tmp_path, text).findings == []
+
+
+def test_csv_fast_and_careful_paths_agree(tmp_path: Path) -> None:
+    rows = "".join(
+        f"R{i},microsoft,functionality,{'true' if i % 2 else 'false'},2023-03-01,email,"
+        f"2023-03-0{3 + i % 5}\n"
+        for i in range(20)
+    )
+    header = "id,initiator,change_type,requires_admin_action,notified_at,channels,starts_at\n"
+    fast = check_text(tmp_path, header + rows, "fast.csv")
+    quoted = header + rows.replace("R0,", '"R0",', 1)
+    careful = check_text(tmp_path, quoted, "careful.csv")
+    assert codes(fast) == codes(careful)
+    assert [f.line for f in fast.findings] == [f.line for f in careful.findings]
+    assert len(fast.records) == 20
+
+
+def test_csv_short_row_and_crlf(tmp_path: Path) -> None:
+    text = (
+        "id,initiator,change_type,starts_at\r\nA,microsoft,functionality,2023-01-01\r\n"
+        "B,microsoft\r\nC,microsoft,functionality,2023-01-01T00:00\r\n"
+    )
+    report = check_text(tmp_path, text, "r.csv")
+    assert [(f.rule, f.record, f.line) for f in report.findings] == [
+        ("E001", None, 3),
+        ("E003", "C", 4),
+    ]
+    assert len(report.records) == 3
+
+
+def test_csv_empty_cell_is_absent(tmp_path: Path) -> None:
+    text = "id,initiator,change_type,starts_at\nA,microsoft,,2023-01-01\n"
+    assert codes(check_text(tmp_path, text, "r.csv")) == {"A": ["E002"]}

@@ -1,0 +1,189 @@
+"""The rules through `check_paths`: the samples, boundaries, editions, data-driven rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handbook.checker import check_paths
+from handbook.loader import load_handbook
+
+from .checker_support import check_text, codes, handbook
+from .conftest import DATA
+
+SAMPLES = DATA / "samples"
+
+
+def _sample_ids() -> list[str]:
+    return [s.file for s in handbook().samples]
+
+
+def test_samples_cover_every_rule_and_input_error() -> None:
+    expected: set[str] = set()
+    passing: set[str] = set()
+    for sample in handbook().samples:
+        for codes_ in sample.expect.values():
+            expected.update(codes_)
+    wanted = {r.id for r in handbook().rules} | {f"E00{i}" for i in range(1, 6)}
+    assert wanted <= expected
+    # a passing record in a file that exercises each code
+    for sample in handbook().samples:
+        if any(not c for c in sample.expect.values()):
+            for c in sample.expect.values():
+                passing.update(c)
+    assert wanted <= passing
+    assert any(s.file.endswith(".csv") for s in handbook().samples)
+
+
+@pytest.mark.parametrize("name", _sample_ids())
+def test_sample_file_verdicts(name: str) -> None:
+    sample = next(s for s in handbook().samples if s.file == name)
+    path = SAMPLES / name
+    report = check_paths(handbook(), [path])
+    got: dict[str, list[str]] = {}
+    for f in report.findings:
+        got.setdefault(f.record if f.record is not None else "(file)", []).append(f.rule)
+    for ref in report.records:
+        if ref.id is not None:
+            got.setdefault(ref.id, [])
+    got = {k: sorted(v) for k, v in got.items()}
+    want = {k: sorted(v) for k, v in sample.expect.items()}
+    assert got == want
+
+
+def test_samples_checked_together_match() -> None:
+    paths = sorted(SAMPLES.glob("*.yaml")) + sorted(SAMPLES.glob("*.csv"))
+    paths = [p for p in paths if p.name != "samples.yaml"]
+    report = check_paths(handbook(), paths)
+    assert report.errors > 0
+    assert report.warnings == 1
+
+
+MS = """\
+- id: X1
+  initiator: microsoft
+  change_type: {type}
+  requires_admin_action: true
+  notified_at: {notified}
+  channels: [email]
+  starts_at: {starts}
+"""
+
+
+@pytest.mark.parametrize(
+    ("notified", "starts", "want"),
+    [
+        ("2023-03-01T00:00:00Z", "2023-03-06T00:00:00Z", []),  # exactly 120 h
+        ("2023-03-01T01:00:00Z", "2023-03-06T00:00:00Z", ["MMD001"]),  # 119 h
+        ("2023-03-01T02:00:00+02:00", "2023-03-06", []),  # offset: 00:00 UTC, 120 h
+        ("2023-03-01", "2023-03-05T23:59:59Z", ["MMD001"]),  # date alone = 00:00 UTC
+    ],
+)
+def test_mmd001_boundaries(tmp_path: Path, notified: str, starts: str, want: list[str]) -> None:
+    report = check_text(
+        tmp_path, MS.format(type="security-update", notified=notified, starts=starts)
+    )
+    assert codes(report).get("X1", []) == want
+
+
+def test_mmd001_message_has_numbers(tmp_path: Path) -> None:
+    report = check_text(
+        tmp_path,
+        MS.format(type="functionality", notified="2022-12-11T20:00:00Z", starts="2022-12-15"),
+    )
+    (finding,) = report.findings
+    assert "3 days 4 hours" in finding.message
+    assert "at least 5 days" in finding.message
+    assert "2022-12-10T00:00:00+00:00" in finding.message
+    assert finding.edition == "2022"
+    assert finding.line == 1
+
+
+def test_edition_switch(tmp_path: Path) -> None:
+    text = """\
+- {id: A, initiator: microsoft, change_type: feature-update, starts_at: 2022-12-05T23:59:59Z}
+- {id: B, initiator: microsoft, change_type: feature-update, starts_at: 2022-12-06}
+- {id: C, initiator: microsoft, change_type: functionality, starts_at: 2022-12-06}
+- {id: D, initiator: microsoft, change_type: functionality, starts_at: 2022-12-05}
+- {id: E, initiator: microsoft, change_type: feature-update, starts_at: "2022-12-06T00:30:00+01:00"}
+"""
+    report = check_text(tmp_path, text)
+    assert codes(report) == {"B": ["E004"], "D": ["E004"]}
+    editions = {r.id: r.edition for r in report.records}
+    assert editions == {"A": "2018", "B": "2022", "C": "2022", "D": "2018", "E": "2018"}
+
+
+def test_mmd010_before_first_edition_and_after_end_of_life(tmp_path: Path) -> None:
+    text = """\
+- {id: A, initiator: microsoft, change_type: nonsense, starts_at: 2018-06-05}
+- {id: B, initiator: microsoft, change_type: quality-update, starts_at: 2018-06-06}
+- {id: C, initiator: customer, sop_category: policies, starts_at: 2024-08-01}
+- {id: D, initiator: customer, sop_category: policies, starts_at: 2024-07-31T23:59:59Z}
+"""
+    report = check_text(tmp_path, text)
+    found = {(f.record, f.rule, f.severity) for f in report.findings}
+    assert ("A", "MMD010", "error") in found
+    assert not [f for f in report.findings if f.record == "A" and f.rule != "MMD010"]
+    assert not [f for f in report.findings if f.record == "B"]
+    # after the end of life: a warning, and the rules are still evaluated
+    assert ("C", "MMD010", "warning") in found
+    assert ("C", "MMD006", "error") in found
+    assert not [f for f in report.findings if f.record == "D" and f.rule == "MMD010"]
+    a = next(f for f in report.findings if f.record == "A")
+    assert a.edition is None
+
+
+def test_naive_datetime_and_date_only(tmp_path: Path) -> None:
+    text = """\
+- {id: A, initiator: microsoft, change_type: functionality, starts_at: "2023-01-01T10:00:00"}
+- {id: B, initiator: microsoft, change_type: functionality, starts_at: "2023-01-01"}
+- {id: C, initiator: microsoft, change_type: functionality, starts_at: "2023-13-01"}
+"""
+    report = check_text(tmp_path, text)
+    assert codes(report) == {"A": ["E003"], "C": ["E003"]}
+
+
+def test_record_with_input_error_is_not_evaluated(tmp_path: Path) -> None:
+    text = """\
+- id: A
+  initiator: customer
+  sop_category: service-accounts
+  actions: [reset-service-account-password]
+  emergency: perhaps
+  starts_at: 2023-01-01
+"""
+    assert codes(check_text(tmp_path, text)) == {"A": ["E003"]}
+
+
+def test_duplicates_across_files(tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    two = tmp_path / "two.csv"
+    one.write_text(
+        "- {id: A, initiator: microsoft, change_type: functionality, starts_at: 2023-01-01}\n",
+        encoding="utf-8",
+    )
+    two.write_text(
+        "id,initiator,change_type,starts_at\nB,microsoft,functionality,2023-01-01\n"
+        "A,microsoft,functionality,2023-01-01\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [one, two])
+    (dup,) = report.findings
+    assert (dup.rule, dup.file, dup.line) == ("E005", str(two), 3)
+
+
+def test_changing_five_days_to_seven_in_data(tmp_path: Path, data_copy: Path) -> None:
+    record = MS.format(type="functionality", notified="2023-03-01", starts="2023-03-07")
+    before = check_text(tmp_path, record)
+    assert before.findings == []
+    rules = data_copy / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert "at_least: P5D" in text
+    rules.write_text(text.replace("at_least: P5D", "at_least: P7D"), encoding="utf-8")
+    hb, problems = load_handbook(data_copy)
+    assert hb is not None, problems
+    path = tmp_path / "records.yaml"
+    after = check_paths(hb, [path])
+    assert [f.rule for f in after.findings] == ["MMD001"]
+    assert "at least 7 days" in after.findings[0].message
