@@ -87,6 +87,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                     "page from data/; remove or rename the Markdown file"
                 )
             files.append(File.generated(config, page.src_uri, content=page.markdown))
+        for uri, content in self._site.files.items():
+            files.append(File.generated(config, uri, content=content))
         return files
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:

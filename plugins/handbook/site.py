@@ -32,6 +32,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .downloads import download_files
 from .handbook import Handbook
 from .model import (
     ChangeType,
@@ -89,6 +90,8 @@ class Site:
 
     pages: list[Page]
     nav: list[Any]
+    files: dict[str, str] = field(default_factory=dict)
+    """Other generated files: site-relative path → text content (downloads)."""
 
     def page(self, src_uri: str) -> Page:
         return next(p for p in self.pages if p.src_uri == src_uri)
@@ -185,6 +188,7 @@ class SampleVerdict:
     record: str
     title: str | None
     line: int | None
+    initiator: str | None
     change_type: str | None
     sop_category: str | None
     edition: str | None
@@ -231,6 +235,15 @@ class PageContext:
         """A party label: text plus a colour class (never colour alone)."""
         party = self.hb.party(party_id)
         return Markup('<span class="hb-party hb-party--{}">{}</span>').format(party.id, party.label)
+
+    def download(self, name: str) -> Markup:
+        """``Download: CSV · JSON`` links to a table's data (see `handbook.downloads`)."""
+        csv = relative_url(f"downloads/{name}.csv", self.url)
+        json = relative_url(f"downloads/{name}.json", self.url)
+        return Markup(
+            '<p class="hb-downloads">Download this data: <a href="{}" download>CSV</a> · '
+            '<a href="{}" download>JSON</a></p>'
+        ).format(csv, json)
 
     def erratum_link(self, erratum_id: str) -> Markup:
         return self.a(Paths.errata, "erratum " + erratum_id, erratum_id)
@@ -828,6 +841,7 @@ def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
     from .checker import check_paths
 
     out: list[SampleVerdict] = []
+    party_ids = {p.id for p in handbook.parties}
     root = handbook.root / "samples"
     for sample in handbook.samples:
         path = root / sample.file
@@ -846,6 +860,7 @@ def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
                     file=sample.file,
                     record=record_id,
                     title=ref.title if ref else None,
+                    initiator=ref.initiator if ref and ref.initiator in party_ids else None,
                     line=ref.line if ref else (found[0].line if found else None),
                     change_type=ref.change_type if ref else None,
                     sop_category=ref.sop_category if ref else None,
@@ -877,7 +892,7 @@ def generate_site(
     options = options or SiteOptions()
     gen = Generator(handbook, options, verdicts(handbook) if verdicts else ())
     pages = gen.pages()
-    return Site(pages, gen.nav(pages))
+    return Site(pages, gen.nav(pages), download_files(handbook))
 
 
 def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:
