@@ -42,11 +42,12 @@ def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[s
 
 
 def copy_project(dest: Path) -> Path:
-    """A copy of the project (mkdocs.yml, docs/, data/) to change and build."""
+    """A copy of the project (mkdocs.yml, docs/, data/, overrides/) to change and build."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", dest / "docs")
-    shutil.copytree(DATA, dest / "data")
+    for folder in ("docs", "data", "overrides"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, dest / folder)
     return dest
 
 

@@ -13,6 +13,7 @@ from .model import (
     Document,
     Edition,
     Erratum,
+    GlossaryEntry,
     MatrixRow,
     Overview,
     Party,
@@ -54,6 +55,7 @@ class Handbook:
     errata: list[Erratum]
     rules: list[Rule]
     samples: list[SampleFile]
+    glossary: list[GlossaryEntry] = field(default_factory=list)
     _index: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     # --- lookups -------------------------------------------------------------------------

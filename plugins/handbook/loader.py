@@ -27,6 +27,7 @@ from .model import (
     Channel,
     EditionsFile,
     Erratum,
+    GlossaryEntry,
     MatrixRow,
     Node,
     Overview,
@@ -271,7 +272,7 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
     ``actions.yaml``, ``responsibility-scopes.yaml``, ``responsibility-matrix.csv``,
     ``change-process.csv``, ``change-types.yaml``, ``sop-categories.yaml``, ``roles.yaml``,
     ``prose.yaml``, ``overview.yaml``, ``errata.yaml``, ``rules.yaml``,
-    ``samples/samples.yaml``.
+    ``samples/samples.yaml`` and, when present, ``glossary.yaml``.
 
     Returns:
         ``(handbook, problems)``. ``handbook`` is None when a file could not be read at all
@@ -367,6 +368,9 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
     errata = yaml_list("errata.yaml", Erratum)
     rules = yaml_list("rules.yaml", Rule)
     samples = yaml_list("samples/samples.yaml", SampleFile)
+    glossary = (
+        yaml_list("glossary.yaml", GlossaryEntry) if (root / "glossary.yaml").exists() else []
+    )
 
     if editions_file is None or overview is None or any(p.severity == "error" for p in problems):
         return None, sort_problems(problems)
@@ -390,6 +394,7 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
         errata=errata,
         rules=rules,
         samples=samples,
+        glossary=glossary,
     )
     problems += check_references(handbook)
     if any(p.severity == "error" for p in problems):
@@ -478,6 +483,7 @@ def check_references(hb: Handbook) -> list[Problem]:
     problems += _duplicates(hb.errata, lambda x: x.id, "erratum")
     problems += _duplicates(hb.rules, lambda x: x.id, "rule")
     problems += _duplicates(hb.samples, lambda x: x.file, "sample file")
+    problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
 
     for doc in hb.documents:
         if doc.edition not in edition_ids:
@@ -556,6 +562,9 @@ def check_references(hb: Handbook) -> list[Problem]:
     for ct in hb.change_types:
         if ct.edition not in edition_ids:
             problems.append(_ref_problem(ct, "edition", "edition", ct.edition, edition_ids))
+        for pred in ct.succeeds:
+            if pred not in type_ids:
+                problems.append(_ref_problem(ct, "succeeds", "change type", pred, type_ids))
         if ct.channels != "any":
             for ch in ct.channels:
                 if ch not in channel_ids:

@@ -237,6 +237,10 @@ class ChangeType(Node):
 
     ``channels`` is a list of channel ids, or ``any`` when the seed says the channel is
     decided case by case ("Will advise when required").
+
+    ``succeeds`` names the change types of an earlier edition this type replaces (the
+    handbook's reading, used by the edition diff); a type with the same id as an earlier
+    one succeeds it implicitly.
     """
 
     id: str = Field(pattern=ID_PATTERN)
@@ -253,6 +257,7 @@ class ChangeType(Node):
     examples: list[Statement] = Field(default_factory=list)
     customer_action: list[Statement] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    succeeds: list[str] = Field(default_factory=list)
     source: Source
 
 
@@ -355,6 +360,31 @@ class Erratum(Node):
     original: str
     corrected: str | None = None
     explanation: str
+
+
+class GlossaryEntry(Node):
+    """A glossary term (``data/glossary.yaml``): shown on the glossary page and as a tooltip
+    (``<abbr title=...>``) on every occurrence of a ``match`` spelling across the site.
+
+    ``match`` spellings are case-sensitive whole words; they may not contain ``[``, ``]``
+    or ``<``, ``>``.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    term: str
+    definition: str
+    match: list[str] = Field(default_factory=list)
+
+    @field_validator("match")
+    @classmethod
+    def _plain(cls, value: list[str]) -> list[str]:
+        for spelling in value:
+            if any(c in spelling for c in "[]<>\n") or not spelling.strip():
+                raise ValueError(f"'{spelling}' may not contain [, ], <, > or line breaks")
+        return value
+
+    def spellings(self) -> list[str]:
+        return self.match or [self.term]
 
 
 # --- rules -------------------------------------------------------------------------------

@@ -21,17 +21,29 @@ one page per rule, ``samples.md``); ``editions/`` (index, ``<id>/index.md``); ``
 
 from __future__ import annotations
 
+import hashlib
 import html
+import itertools
+import json
 import posixpath
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .diff import (
+    REWORD_THRESHOLD,
+    CategoryChange,
+    EditionDiff,
+    Status,
+    TypeChange,
+    compare_editions,
+)
 from .downloads import download_files
 from .handbook import Handbook
 from .model import (
@@ -176,8 +188,39 @@ class Paths:
     def roles_of(party_id: str) -> str:
         return f"roles/{party_id}.md"
 
+    @staticmethod
+    def party(party_id: str) -> str:
+        return f"who-does-what/{party_id}.md"
+
+    glossary = "glossary.md"
+    tags = "tags.md"
+
 
 # --- rendering context -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """A duty statement and where the site renders it.
+
+    Attributes:
+        statement: the statement.
+        page: src_uri of the page that renders it; ``anchor`` its element id there.
+        area: ``sop``, ``process``, ``change-type`` or ``role``.
+        edition: edition id (None for roles, which have one edition).
+        party: the party whose duty it is.
+        context: a label such as ``Service accounts (2022)``.
+        rules: the rules that enforce it (they quote it, or it prohibits actions).
+    """
+
+    statement: Statement
+    page: str
+    anchor: str
+    area: str
+    edition: str | None
+    party: str
+    context: str
+    rules: tuple[Rule, ...]
 
 
 @dataclass
@@ -212,6 +255,8 @@ class PageContext:
 
     def link(self, src_uri: str, anchor: str | None = None) -> str:
         """Relative URL from this page to the page at ``src_uri`` (``#anchor`` optional)."""
+        if src_uri != self.src_uri:
+            self.gen.links.setdefault(src_uri, set()).add(self.src_uri)
         target = page_url(src_uri, self.gen.options.use_directory_urls)
         url = relative_url(target, self.url)
         return f"{url}#{anchor}" if anchor else url
@@ -261,7 +306,9 @@ class Generator:
         self.hb = handbook
         self.options = options
         self.paths = Paths(handbook)
-        self.renderer = InlineRenderer()
+        self.renderer = InlineRenderer(
+            {w: g.definition for g in handbook.glossary for w in g.spellings()}
+        )
         self.verdicts = list(verdicts)
         self.env = Environment(
             loader=PackageLoader("handbook", "templates"),
@@ -273,30 +320,196 @@ class Generator:
         )
         self.env.filters["heading"] = heading_text
         self.env.filters["duration"] = duration_text
+        self.env.filters["plain"] = _unlink
+        self.env.globals.update(
+            hb=handbook, paths=self.paths, P=Paths, gen=self, heading_id=_heading_id
+        )
         self._covered = self._covered_pages()
         self._sections = self._section_pages()
+        self._titles: dict[str, str] = {}
+        self.links: dict[str, set[str]] = {}
+        """target src_uri → src_uris of the pages linking to it (filled while rendering)."""
+        self.statements = self._statement_index()
+        self._by_statement = {id(ref.statement): ref for ref in self.statements}
+        self.diffs = [
+            compare_editions(handbook, old.id, new.id)
+            for old, new in itertools.pairwise(handbook.editions_in_order())
+        ]
+
+    # statements and the rules that enforce them ----------------------------------------------
+
+    @staticmethod
+    def count_changes(diff: EditionDiff, status: str) -> int:
+        """How many SOP statements of a diff have ``status``."""
+        return sum(g.count(cast(Status, status)) for c in diff.categories for g in c.groups)
+
+    @staticmethod
+    def type_change_text(change: TypeChange) -> str:
+        old = ", ".join(t.name for t in change.old)
+        new = ", ".join(t.name for t in change.new)
+        return {
+            "kept": f"{new} kept",
+            "renamed": f"{old} became {new}",
+            "merged": f"{old} merged into {new}",
+            "split": f"{old} split into {new}",
+            "added": f"{new} added",
+            "removed": f"{old} removed",
+        }[change.status]
+
+    @staticmethod
+    def count_group_changes(change: CategoryChange, status: str) -> int:
+        return sum(g.count(cast(Status, status)) for g in change.groups)
+
+    def diff_page(self, diff: EditionDiff) -> str:
+        return f"editions/{diff.old}-to-{diff.new}.md"
+
+    def history_of_sop(self, cat: SopCategory) -> list[tuple[EditionDiff, CategoryChange]]:
+        """The edition diffs that concern this category (for its edition history)."""
+        return [(d, c) for d in self.diffs for c in d.categories if c.id == cat.id]
+
+    def history_of_type(self, ct: ChangeType) -> list[tuple[EditionDiff, TypeChange]]:
+        return [
+            (d, t) for d in self.diffs for t in d.types if any(x is ct for x in (*t.old, *t.new))
+        ]
+
+    def _statement_index(self) -> list[StatementRef]:
+        """Every duty statement with the page that renders it (its canonical place)."""
+        hb = self.hb
+        refs: list[StatementRef] = []
+        for cat in hb.sop_categories:
+            for party in ("microsoft", "customer"):
+                for st in getattr(cat, party):
+                    refs.append(
+                        self._ref(
+                            st,
+                            self.paths.sop(cat),
+                            "sop",
+                            cat.edition,
+                            party,
+                            f"{cat.name} ({cat.edition})",
+                        )
+                    )
+        for duty in hb.process:
+            refs.append(
+                self._ref(
+                    duty.statement,
+                    self.paths.change_process(duty.edition),
+                    "process",
+                    duty.edition,
+                    duty.party,
+                    f"{duty.phase.capitalize()} a change ({duty.edition})",
+                )
+            )
+        for ct in hb.change_types:
+            for st in ct.customer_action:
+                refs.append(
+                    self._ref(
+                        st,
+                        self.paths.change_type(ct),
+                        "change-type",
+                        ct.edition,
+                        "customer",
+                        f"{ct.name} ({ct.edition})",
+                    )
+                )
+        for role in hb.roles:
+            for st in role.description:
+                refs.append(
+                    self._ref(st, Paths.roles_of(role.party), "role", None, role.party, role.name)
+                )
+        return refs
+
+    def _ref(
+        self, st: Statement, page: str, area: str, edition: str | None, party: str, context: str
+    ) -> StatementRef:
+        digest = hashlib.sha1(f"{st.at.line}:{st.text}".encode()).hexdigest()[:8]
+        rules = tuple(self._enforcing(st, edition)) if edition else ()
+        return StatementRef(st, page, f"s-{digest}", area, edition, party, context, rules)
+
+    def _enforcing(self, st: Statement, edition: str) -> list[Rule]:
+        """Rules in force in ``edition`` that quote this statement or enforce what it
+        prohibits."""
+        text = _plain(st.text)
+        out = []
+        for rule in self.hb.rules_of(edition):
+            quoted = any(
+                (q := _plain(src.quote)) and q in text and rule.kind != "channels"
+                for src in rule.sources
+            )
+            if quoted or (st.prohibits and rule.kind == "prohibited-actions"):
+                out.append(rule)
+        return out
+
+    def statement_ref(self, st: Statement) -> StatementRef | None:
+        return self._by_statement.get(id(st))
+
+    def statements_enforced_by(self, rule: Rule) -> list[StatementRef]:
+        return [ref for ref in self.statements if rule in ref.rules]
+
+    def party_duties(self, party_id: str) -> list[tuple[str, list[tuple[str, list[Any]]]]]:
+        """A party's duties grouped by area, then by group: ``[(area, [(group, items)])]``.
+
+        Items are `StatementRef` (a statement with its page) or ``(text, src_uri, anchor)``
+        tuples for matrix cells and change-type notes.
+        """
+        hb = self.hb
+        areas: list[tuple[str, list[tuple[str, list[Any]]]]] = []
+        rows: list[Any] = []
+        for row in hb.matrix:
+            scopes = [
+                s.name + (" (shared)" if row.cells[s.id] == "both" else "")
+                for s in hb.scopes
+                if row.cells[s.id] in (party_id, "both")
+            ]
+            if scopes:
+                rows.append((f"{row.responsibility}: {', '.join(scopes)}", Paths.matrix, row.id))
+        if rows:
+            areas.append(("Balance of responsibility", [("2022 edition", rows)]))
+        for area, title in (
+            ("process", "Change process"),
+            ("change-type", "Change types"),
+            ("sop", "Standard operating procedures"),
+            ("role", "Roles and responsibilities"),
+        ):
+            groups: dict[str, list[Any]] = {}
+            for ref in self.statements:
+                if ref.area == area and ref.party == party_id:
+                    groups.setdefault(ref.context, []).append(ref)
+            if area == "change-type" and party_id == "microsoft":
+                for ct in hb.change_types:
+                    channels = (
+                        "any channel"
+                        if ct.channels == "any"
+                        else ", ".join(hb.channel(c).name for c in ct.channels)
+                    )
+                    groups.setdefault(f"{ct.name} ({ct.edition})", []).append(
+                        (
+                            f"Notify customers of these changes through: {channels}",
+                            self.paths.change_type(ct),
+                            None,
+                        )
+                    )
+            if groups:
+                ordered = sorted(groups.items(), key=lambda kv: _edition_last(kv[0]))
+                areas.append((title, ordered))
+        return areas
 
     # links from seed text -------------------------------------------------------------------
 
     def _doc_home(self) -> dict[str, str]:
-        """Seed document id → the handbook page that covers it."""
-        latest = self.paths.latest
+        """Seed document id → the handbook page that renders its main content."""
         homes: dict[str, str] = {}
         for doc in self.hb.documents:
-            if doc.id == "003":
+            if any(t.source.doc == doc.id for t in self.hb.change_types):
+                homes[doc.id] = self.paths.change_management(doc.edition)
+            elif any(c.source.doc == doc.id for c in self.hb.sop_categories):
+                homes[doc.id] = self.paths.sops(doc.edition)
+            elif any(r.source.doc == doc.id for r in self.hb.roles):
                 homes[doc.id] = Paths.roles
-            elif doc.edition == latest and doc.id == "004":
+            elif self.hb.overview.source.doc == doc.id:
                 homes[doc.id] = Paths.overview
             else:
                 homes[doc.id] = self.paths.edition(doc.edition)
-        # documents whose content is the change management or SOP section of an edition
-        for doc in self.hb.documents:
-            sections = {s.source.section for s in self.hb.sop_categories if s.source.doc == doc.id}
-            types = {t.source.section for t in self.hb.change_types if t.source.doc == doc.id}
-            if types:
-                homes[doc.id] = self.paths.change_management(doc.edition)
-            elif sections:
-                homes[doc.id] = self.paths.sops(doc.edition)
         return homes
 
     def _covered_pages(self) -> dict[str, str]:
@@ -345,6 +558,16 @@ class Generator:
             return self.hb.prose_section(prose_id)
         except KeyError:
             return None
+
+    @staticmethod
+    def _party_title(party: Party) -> str:
+        """``What Microsoft does`` / ``What the customer does``."""
+        name = (
+            party.name
+            if party.name[:1].isupper() and party.id == "microsoft"
+            else ("the " + party.name.lower())
+        )
+        return f"What {name} does"
 
     def real_parties(self) -> list[Party]:
         return [p for p in self.hb.parties if p.kind == "party"]
@@ -435,8 +658,11 @@ class Generator:
                     )
         return "; ".join(parts) or None
 
-    def change_type_cell(self, ctx: PageContext, ct: ChangeType, key: str) -> Markup:
-        """HTML of one field of a change type, for tables."""
+    def change_type_cell(
+        self, ctx: PageContext, ct: ChangeType, key: str, anchors: bool = False
+    ) -> Markup:
+        """HTML of one field of a change type, for tables; ``anchors`` gives list items
+        their statement ids (on the type's own page)."""
         doc = ct.source.doc
         if key == "lead_time":
             return Markup(escape(self.lead_time(ct) or ""))
@@ -456,7 +682,7 @@ class Generator:
             )
         if isinstance(value, list):
             return self.env.get_template("_macros.j2").module.statements(  # type: ignore[attr-defined,no-any-return]
-                ctx, value, doc
+                ctx, value, doc, anchors
             )
         return ctx.inline(str(value), doc)
 
@@ -626,12 +852,81 @@ class Generator:
         self, template: str, src_uri: str, title: str, origin: Node | None, **values: Any
     ) -> Page:
         ctx = PageContext(self, src_uri)
-        markdown = self.env.get_template(template).render(
-            ctx=ctx, hb=self.hb, paths=self.paths, P=Paths, gen=self, title=title, **values
-        )
+        markdown = self.env.get_template(template).render(ctx=ctx, title=title, **values)
         return Page(src_uri, title, markdown, origin.at if origin is not None else None)
 
+    def page_tags(self, src_uri: str) -> list[str]:
+        """Material tags of a generated page: its area, edition and the parties it concerns."""
+        hb = self.hb
+        parties = {p.id: p.name for p in hb.parties if p.kind == "party"}
+        tags: list[str] = []
+        for ed in hb.editions:
+            prefix = self.paths.base(ed.id)
+            if prefix and src_uri.startswith(prefix):
+                tags.append(ed.title)
+        if "change-management/" in src_uri:
+            tags.append("Change management")
+        if "change-types/" in src_uri and not src_uri.endswith("index.md"):
+            tags.append(parties.get("microsoft", "Microsoft"))
+        if "sops/" in src_uri:
+            tags += ["Standard operating procedures", *parties.values()]
+        if src_uri in (Paths.matrix,) or src_uri.endswith("change-process.md"):
+            tags += list(parties.values())
+        if src_uri.startswith("roles/"):
+            tags.append("Roles")
+            tags += [name for pid, name in parties.items() if src_uri.endswith(f"/{pid}.md")]
+        if src_uri.startswith("who-does-what/"):
+            tags += [name for pid, name in parties.items() if src_uri.endswith(f"/{pid}.md")]
+        if src_uri.startswith("rules/"):
+            tags.append("Rules")
+            for rule in hb.rules:
+                if src_uri == Paths.rule(rule) and rule.applies_to.initiator in parties:
+                    tags.append(parties[rule.applies_to.initiator])
+        if src_uri.startswith("editions/") and "-to-" in src_uri:
+            tags.append("Editions")
+        return list(dict.fromkeys(tags))
+
+    def _finish(self, page: Page, entity_pages: set[str]) -> Page:
+        """Add front matter (tags), "Referenced by" backlinks and glossary abbreviations."""
+        markdown = page.markdown
+        if page.src_uri in entity_pages:
+            refs = sorted(
+                (src, self._titles[src])
+                for src in self.links.get(page.src_uri, set())
+                if src in self._titles and src != page.src_uri
+            )
+            if refs:
+                markdown += "\n" + self.env.get_template("backlinks.md.j2").render(
+                    ctx=PageContext(self, page.src_uri), refs=refs
+                )
+        tags = self.page_tags(page.src_uri)
+        front = ""
+        if tags:
+            front = "---\ntags:\n" + "".join(f"  - {json.dumps(t)}\n" for t in tags) + "---\n\n"
+        abbreviations = "".join(
+            f"\n*[{word}]: {_one_line(g.definition)}"
+            for g in self.hb.glossary
+            for word in g.spellings()
+        )
+        if abbreviations:
+            markdown = markdown.rstrip("\n") + "\n" + abbreviations + "\n"
+        return Page(page.src_uri, page.title, front + markdown, page.origin)
+
     def pages(self) -> list[Page]:
+        pages = self._pages()
+        self._titles = {p.src_uri: p.title for p in pages}
+        entity = {
+            p.src_uri
+            for p in pages
+            if p.src_uri.startswith(("rules/mmd", "roles/", "who-does-what/", "editions/"))
+            or (
+                ("change-types/" in p.src_uri or "sops/" in p.src_uri)
+                and not p.src_uri.endswith("index.md")
+            )
+        }
+        return [self._finish(p, entity) for p in pages]
+
+    def _pages(self) -> list[Page]:
         hb = self.hb
         out: list[Page] = []
         latest = self.paths.latest
@@ -686,6 +981,33 @@ class Generator:
             )
         )
         out.append(self.render("editions_index.md.j2", Paths.editions, "Editions", None))
+        for diff in self.diffs:
+            title = f"What changed from {diff.old} to {diff.new}"
+            out.append(
+                self.render(
+                    "diff.md.j2",
+                    self.diff_page(diff),
+                    title,
+                    None,
+                    diff=diff,
+                    threshold=REWORD_THRESHOLD,
+                )
+            )
+        for party in self.real_parties():
+            title = self._party_title(party)
+            out.append(
+                self.render(
+                    "party.md.j2",
+                    Paths.party(party.id),
+                    title,
+                    party,
+                    party=party,
+                    checklist=party.id == "customer",
+                )
+            )
+        if hb.glossary:
+            out.append(self.render("glossary.md.j2", Paths.glossary, "Glossary", hb.glossary[0]))
+        out.append(self.render("tags.md.j2", Paths.tags, "Tags", None))
         out.append(self.render("sources.md.j2", Paths.sources, "Sources", None))
         out.append(
             self.render("errata.md.j2", Paths.errata, "Errata", hb.errata[0] if hb.errata else None)
@@ -788,6 +1110,14 @@ class Generator:
         nav: list[Any] = []
         nav.append(item("Home", "index.md"))
         nav.append({"Service overview": Paths.overview})
+        nav.append(
+            {
+                "Who does what": [
+                    {_nav_title(self._party_title(p)): Paths.party(p.id)}
+                    for p in self.real_parties()
+                ]
+            }
+        )
         nav += edition_items(latest)
         nav.append(
             {
@@ -815,9 +1145,43 @@ class Generator:
                 editions.append(
                     {_nav_title(ed.title): [self.paths.edition(ed.id), *edition_items(ed.id)]}
                 )
+        editions += [
+            {f"What changed from {d.old} to {d.new}": self.diff_page(d)} for d in self.diffs
+        ]
         nav.append({"Editions": editions})
-        nav.append({"Sources and errata": [{"Sources": Paths.sources}, {"Errata": Paths.errata}]})
+        reference: list[Any] = [{"Sources": Paths.sources}, {"Errata": Paths.errata}]
+        reference.append(item("Glossary", Paths.glossary))
+        reference.append(item("Tags", Paths.tags))
+        nav.append({"Sources and reference": [r for r in reference if r]})
         return [n for n in nav if n]
+
+
+def _heading_id(anchor: str) -> Markup:
+    """An attr_list id for a Markdown heading (``{#anchor}``); ids are kebab-case."""
+    if not re.fullmatch(r"[a-z0-9-]+", anchor):
+        raise ValueError(f"not a safe anchor: {anchor!r}")
+    return Markup("{#" + anchor + "}")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _unlink(text: str) -> str:
+    """Text with Markdown links replaced by their label."""
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+
+
+def _plain(text: str) -> str:
+    """Lower-case words of a text without Markdown links or a final full stop."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).replace("’", "'")
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+def _edition_last(label: str) -> tuple[int, str]:
+    """Sort key putting the newest edition's groups first: ``Name (2022)`` before 2018."""
+    match = re.search(r"\((\d{4})\)$", label)
+    return (-int(match.group(1)) if match else 0, "")
 
 
 def _nav_title(text: str) -> str:

@@ -61,13 +61,50 @@ def heading_text(text: str) -> Markup:
 
 
 class InlineRenderer:
-    """Render inline data text (links, emphasis, code) to safe HTML."""
+    """Render inline data text (links, emphasis, code) to safe HTML.
 
-    def __init__(self) -> None:
+    Args:
+        glossary: spelling → definition; every whole-word occurrence of a spelling in the
+            text becomes ``<abbr title="definition">spelling</abbr>`` (Material shows it as
+            a tooltip with the ``content.tooltips`` feature).
+    """
+
+    def __init__(self, glossary: Mapping[str, str] | None = None) -> None:
         md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
         md.enable(["link", "emphasis", "backticks", "escape", "entity"])
         md.add_render_rule("link_open", self._link_open)
+        self._glossary = dict(glossary or {})
+        if self._glossary:
+            words = sorted(self._glossary, key=len, reverse=True)
+            self._terms = re.compile(
+                r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])"
+            )
+            md.core.ruler.push("glossary", self._abbreviate)
         self._md = md
+
+    def _abbreviate(self, state: Any) -> None:
+        """Core rule: split text tokens around glossary spellings into ``<abbr>`` tokens."""
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            children: list[Token] = []
+            for token in block.children:
+                if token.type != "text" or not self._terms.search(token.content):
+                    children.append(token)
+                    continue
+                pos = 0
+                for match in self._terms.finditer(token.content):
+                    if match.start() > pos:
+                        children.append(_text_token(token.content[pos : match.start()]))
+                    word = match.group(0)
+                    html = Markup('<abbr title="{}">{}</abbr>').format(self._glossary[word], word)
+                    abbr = Token("html_inline", "", 0)
+                    abbr.content = str(html)
+                    children.append(abbr)
+                    pos = match.end()
+                if pos < len(token.content):
+                    children.append(_text_token(token.content[pos:]))
+            block.children = children
 
     @staticmethod
     def _link_open(
@@ -93,6 +130,12 @@ class InlineRenderer:
 
         html = self._md.renderInline(flat, {"resolve": resolve})
         return Markup(html)
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
 
 
 def resolve_link(href: str, ctx: LinkContext | None, learn_path: str | None) -> tuple[str, bool]:

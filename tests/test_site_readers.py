@@ -1,0 +1,147 @@
+"""Reader features of the built site: who-does-what pages, edition diff, glossary tooltips,
+tags, backlinks, statement ↔ rule links, downloads and edit links."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from handbook.diff import compare_editions, word_diff
+from handbook.loader import load_handbook
+
+from .conftest import DATA
+from .test_site import soup
+
+
+def test_party_pages_gather_duties_with_sources(built_site: Path) -> None:
+    customer = soup(built_site, "who-does-what/customer.md")
+    assert customer.h1 is not None and customer.h1.get_text(strip=True).startswith(
+        "What the customer does"
+    )
+    areas = [h.get_text(" ", strip=True).rstrip("¶").strip() for h in customer.select("article h2")]
+    for area in (
+        "Balance of responsibility",
+        "Change process",
+        "Change types",
+        "Standard operating procedures",
+        "Roles and responsibilities",
+    ):
+        assert area in areas
+    boxes = customer.select("ul.hb-checklist input[type=checkbox]")
+    assert len(boxes) > 60
+    assert all(b.get("aria-labelledby") for b in boxes)
+    text = customer.get_text(" ")
+    assert "Not reset the password or use the credentials" in text
+    assert "Acknowledge and approve, when required" in text
+    links = [str(a["href"]) for a in customer.select("span.hb-from a")]
+    assert any("sops/service-accounts/#s-" in href for href in links)
+    microsoft = soup(built_site, "who-does-what/microsoft.md")
+    assert not microsoft.select("article input[type=checkbox]")
+    assert "Implement, securely store, and manage the credentials" in microsoft.get_text(" ")
+    assert "Not reset the password" not in microsoft.get_text(" ")
+
+
+def test_statements_and_rules_link_both_ways(built_site: Path) -> None:
+    sop = soup(built_site, "sops/service-accounts.md")
+    item = next(li for li in sop.select("li[id^=s-]") if "Not reset" in li.get_text())
+    assert "MMD009" in item.select_one(".hb-enforced").get_text()
+    rule = soup(built_site, "rules/mmd009.md")
+    targets = [str(a["href"]) for a in rule.select("ul.hb-enforces a")]
+    assert f"../../sops/service-accounts/#{item['id']}" in targets
+    mmd005 = soup(built_site, "rules/mmd005.md")
+    assert "Action must be taken within 48 hours" in mmd005.select_one("ul.hb-enforces").get_text()
+
+
+def test_edition_diff_page(built_site: Path) -> None:
+    page = soup(built_site, "editions/2018-to-2022.md")
+    text = page.get_text(" ")
+    assert "added: Network (proxy, packet inspection, VPN)" in text
+    assert "renamed: Microsoft 365 Defender for Endpoint" in text
+    assert "Windows Defender Advanced Threat Protection" in text
+    assert "came in 2022: MMD007" in " ".join(text.split())
+    assert "went after 2018: MMD005" in " ".join(text.split())
+    assert page.select("ul.hb-diff del") and page.select("ul.hb-diff ins")
+    history = soup(built_site, "sops/defender-for-endpoint.md").select_one("ul.hb-history")
+    assert history is not None and "renamed from" in history.get_text()
+
+
+def test_diff_is_computed_from_data() -> None:
+    handbook, _ = load_handbook(DATA)
+    assert handbook is not None
+    diff = compare_editions(handbook, "2018", "2022")
+    status = {c.id: c.status for c in diff.categories}
+    assert status["network"] == "added" and status["defender-for-endpoint"] == "renamed"
+    assert status["service-accounts"] == "kept"
+    types = {(tuple(t.id for t in c.old), tuple(t.id for t in c.new)): c.status for c in diff.types}
+    assert types[(("feature-update",), ("functionality",))] == "renamed"
+    assert types[(("emergency-update",), ())] == "removed"
+    assert [r.id for r in diff.rules_added] == ["MMD007"]
+    assert [r.id for r in diff.rules_removed] == ["MMD005"]
+    ops = word_diff("Implement and manage the membership", "Implement and assign the membership")
+    assert [(o.op, o.text) for o in ops] == [
+        ("equal", "Implement and"),
+        ("delete", "manage"),
+        ("insert", "assign"),
+        ("equal", "the membership"),
+    ]
+
+
+def test_glossary_page_and_tooltips(built_site: Path) -> None:
+    glossary = soup(built_site, "glossary.md")
+    terms = [th.get_text(strip=True) for th in glossary.select("table.hb-glossary th[scope=row]")]
+    assert "Message Center" in terms and "co-management" in terms
+    sop = soup(built_site, "sops/service-accounts.md")
+    abbr = {a.get_text(): a["title"] for a in sop.select("article abbr")}
+    assert "Sev C" in abbr and "minimal" in abbr["Sev C"]
+    process = soup(built_site, "change-management/change-process.md")
+    assert any(a.get_text() == "Message Center" for a in process.select("article abbr"))
+
+
+def test_tags(built_site: Path) -> None:
+    tags = soup(built_site, "tags.md").get_text(" ")
+    for tag in ("Microsoft", "Customer", "Standard operating procedures", "2018 edition"):
+        assert tag in tags
+    sop = soup(built_site, "sops/certificates.md")
+    assert "Customer" in sop.select_one(".md-tags").get_text(" ")
+
+
+def test_backlinks(built_site: Path) -> None:
+    page = soup(built_site, "rules/mmd001.md")
+    heading = next(h for h in page.select("article h2") if "Referenced by" in h.get_text())
+    backlinks = heading.find_next("ul", class_="hb-backlinks")
+    hrefs = [str(a["href"]) for a in backlinks.select("a")]
+    assert any("change-types/functionality" in h for h in hrefs)
+
+
+def test_downloads(built_site: Path) -> None:
+    page = soup(built_site, "change-management/balance-of-responsibility.md")
+    link = page.select_one("p.hb-downloads a[href$='.csv']")
+    assert link is not None
+    target = built_site / "change-management/balance-of-responsibility" / str(link["href"])
+    rows = list(csv.DictReader(io.StringIO(target.resolve().read_text(encoding="utf-8"))))
+    assert len(rows) == 7 and rows[0]["responsibility"] == "Provide new functionality"
+    data = json.loads((built_site / "downloads/sop-statements.json").read_text(encoding="utf-8"))
+    assert {"edition", "category", "party", "statement"} <= set(data[0])
+
+
+def test_edit_link_points_to_data_file_and_line(built_site: Path) -> None:
+    page = soup(built_site, "sops/certificates.md")
+    edit = page.select_one("a.md-content__button[href*='sop-categories.yaml']")
+    assert edit is not None
+    href = str(edit["href"])
+    line = int(href.rsplit("#L", 1)[1])
+    lines = (DATA / "sop-categories.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[line - 1].strip() == "- id: certificates"
+
+
+def test_heading_ids_are_applied_not_shown(built_site: Path) -> None:
+    for page in built_site.rglob("index.html"):
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        article = doc.find("article")
+        if article is None:
+            continue
+        assert "{#" not in article.get_text(), page
