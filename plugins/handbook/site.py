@@ -64,7 +64,11 @@ from .text import InlineRenderer, LinkContext, heading_text
 DEFAULT_LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
 
 #: Hand-written pages under docs/ that the nav includes when they exist (src_uri, title).
-PROSE_PAGES: tuple[tuple[str, str], ...] = (("index.md", "Home"), ("checker.md", "Checker"))
+PROSE_PAGES: tuple[tuple[str, str], ...] = (
+    ("index.md", "Home"),
+    ("checker/index.md", "Checker"),
+    ("checker/ci.md", "CI recipes"),
+)
 
 
 @dataclass(frozen=True)
@@ -568,6 +572,10 @@ class Generator:
             else ("the " + party.name.lower())
         )
         return f"What {name} does"
+
+    def checker_pages(self) -> list[tuple[str, str]]:
+        """Generated pages of the Checker section: (src_uri, title)."""
+        return []
 
     def real_parties(self) -> list[Party]:
         return [p for p in self.hb.parties if p.kind == "party"]
@@ -1136,7 +1144,12 @@ class Generator:
                 + [{"Sample change records": Paths.samples}]
             }
         )
-        nav.append(item("Checker", "checker.md"))
+        checker = [item(title, src) for src, title in PROSE_PAGES if src.startswith("checker/")]
+        checker += [item(title, src) for src, title in self.checker_pages()]
+        checker = [c for c in checker if c]
+        if checker:
+            first = next(iter(checker[0].values()))
+            nav.append({"Checker": [first, *checker[1:]]})
         editions: list[Any] = [Paths.editions]
         for ed in hb.editions_in_order():
             if ed.id == latest:
