@@ -48,8 +48,10 @@ def test_broken_rule_exit_1_text(tmp_path: Path) -> None:
     result = cli("check", str(path))
     assert result.returncode == 1
     first = result.stdout.splitlines()[0]
-    assert first.startswith(f"{path}:1: MMD001 [BAD-1] ")
+    # the line and column of the offending field (notified_at), issue 3
+    assert first.startswith(f"{path}:5:16: MMD001 [BAD-1] ")
     assert "4 days 23 hours" in first
+    assert result.stdout.splitlines()[-1] == "1 record checked: 1 error, 0 warnings, 0 waived"
 
 
 def test_json_shape(tmp_path: Path) -> None:
@@ -60,13 +62,25 @@ def test_json_shape(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["summary"] == {"records": 1, "errors": 1, "warnings": 0}
     (finding,) = data["findings"]
-    assert set(finding) == {"record", "rule", "severity", "message", "file", "line", "edition"}
+    assert set(finding) == {
+        "record",
+        "rule",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "field",
+        "edition",
+        "help_uri",
+    }
     assert finding["record"] == "BAD-1"
     assert finding["rule"] == "MMD001"
     assert finding["severity"] == "error"
     assert finding["file"] == str(path)
-    assert finding["line"] == 1
+    assert (finding["line"], finding["column"], finding["field"]) == (5, 16, "notified_at")
     assert finding["edition"] == "2022"
+    assert finding["help_uri"] == "https://handbook.example.org/rules/mmd001/"
 
 
 def test_warning_only_exits_0(tmp_path: Path) -> None:
@@ -151,7 +165,7 @@ def test_every_sample_together(tmp_path: Path) -> None:
     result = cli("check", *paths)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "MMD010 (warning) [CHG-1004]" in result.stdout
+    assert "MMD010 [CHG-1004] warning: " in result.stdout
 
 
 def test_seven_days_via_cli(tmp_path: Path) -> None:
@@ -167,3 +181,84 @@ def test_seven_days_via_cli(tmp_path: Path) -> None:
     result = cli("check", "--data", str(data), str(record))
     assert result.returncode == 1
     assert "MMD001" in result.stdout and "7 days" in result.stdout
+
+
+def test_fail_on_warn(tmp_path: Path) -> None:
+    path = tmp_path / "late.yaml"
+    path.write_text(
+        "- {id: L, initiator: microsoft, change_type: functionality, starts_at: 2024-08-01}\n",
+        encoding="utf-8",
+    )
+    assert cli("check", str(path)).returncode == 0
+    assert cli("check", "--fail-on-warn", str(path)).returncode == 1
+
+
+def test_edition_option(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    # a 2018 change type on a 2023 date: unknown in 2022, known when checked as 2018
+    path.write_text(
+        "- {id: A, initiator: microsoft, change_type: quality-update, starts_at: 2023-01-01}\n"
+        "- {id: B, initiator: microsoft, change_type: functionality, starts_at: 2017-01-01}\n",
+        encoding="utf-8",
+    )
+    plain = json.loads(cli("check", "--format", "json", str(path)).stdout)
+    assert {(f["record"], f["rule"]) for f in plain["findings"]} == {("A", "E004"), ("B", "MMD010")}
+    forced = cli("check", "--format", "json", "--edition", "2018", str(path))
+    data = json.loads(forced.stdout)
+    assert {(f["record"], f["rule"]) for f in data["findings"]} == {("B", "E004")}
+    assert {f["edition"] for f in data["findings"]} == {"2018"}
+    assert cli("check", "--edition", "1999", str(path)).returncode == 2
+
+
+def test_output_file_and_formats(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD, encoding="utf-8")
+    for fmt in ("text", "json", "junit", "sarif", "github", "gitlab"):
+        out = tmp_path / f"report.{fmt}"
+        result = cli("check", "--format", fmt, "--output", str(out), str(path))
+        assert result.returncode == 1, (fmt, result.stderr)
+        assert result.stdout == ""
+        text = out.read_text(encoding="utf-8")
+        assert "MMD001" in text
+        assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert cli("check", "--format", "yaml", str(path)).returncode == 2
+
+
+def test_waived_finding_never_fails(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD, encoding="utf-8")
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "- {record: BAD-1, rule: MMD001, reason: agreed, approved_by: CAB, "
+        "expires_on: 2099-01-01}\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "--waivers", str(waivers), str(path))
+    assert result.returncode == 0, result.stdout
+    assert "waived: " in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 record checked: 0 errors, 0 warnings, 1 waived"
+    data = json.loads(cli("check", "--format", "json", "--waivers", str(waivers), str(path)).stdout)
+    assert data["summary"] == {"records": 1, "errors": 0, "warnings": 0, "waived": 1}
+    assert data["findings"][0]["waived"] is True
+    assert cli("check", "--waivers", str(tmp_path / "none.yaml"), str(path)).returncode == 2
+
+
+def test_verify_command() -> None:
+    result = cli("verify")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert all(line.startswith("PASS ") for line in lines[:-1])
+    assert lines[-1].endswith("samples match their annotation")
+
+
+def test_verify_reports_a_mismatch(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    samples = data / "samples" / "samples.yaml"
+    text = samples.read_text(encoding="utf-8")
+    samples.write_text(text.replace("CHG-0102: [MMD001]", "CHG-0102: []"), encoding="utf-8")
+    result = cli("verify", "--data", str(data))
+    assert result.returncode == 1
+    assert "FAIL " in result.stdout
+    assert "CHG-0102: expected no finding; got MMD001" in result.stdout
+    assert cli("verify", "--data", str(tmp_path / "nothing")).returncode == 2

@@ -1,314 +1,996 @@
 """``handbook check``: check change records against the rules of ``data/``.
 
-`check_paths` reads every file (`handbook.records`), validates the values column-wise
-(input errors E002 to E005), picks the edition in force for each record from its
-``starts_at`` (UTC date) and evaluates every rule of ``data/rules.yaml`` over all valid
-records at once (`handbook.rules`). `run` is the command: exit 0 when no finding has
-severity error, 1 when one does, 2 on a usage error (a missing path, invalid data).
+`Checker` reads the files of a run batch by batch (`handbook.records.iter_batches`: a
+file, or ``--chunk-size`` records of it), validates the values column-wise (input errors
+E002 to E005), picks the edition in force for each record from its ``starts_at`` (UTC
+date; or one edition for all with ``--edition``), evaluates every rule of
+``data/rules.yaml`` over all valid records of the batch at once (`handbook.rules`),
+applies waivers (`handbook.waivers`) and yields each batch's findings as a
+`pandas.DataFrame` (`handbook.findings.FINDING_COLUMNS`), so output can be streamed and
+memory stays flat. Duplicate ids are found across batches and files.
+
+`check_paths` is the pure function the site uses: the whole run as a `Report`. `run` is
+the command: exit 0 when no finding counts as an error, 1 when one does (or a warning,
+with ``--fail-on-warn``), 2 on a usage error (a missing path, invalid data, an unknown
+edition, an unreadable waivers or mapping file).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
 
-from .findings import Finding, RecordRef, Report
+from .findings import (
+    CHECKER_CODES,
+    FINDING_COLUMNS,
+    RECORD_COLUMNS,
+    Finding,
+    RecordRef,
+    Report,
+    Summary,
+    empty_findings,
+    frame_to_findings,
+    help_uri,
+)
 from .handbook import Handbook
 from .loader import load_handbook
 from .model import TIME_FIELDS
-from .output import render_json, render_text
 from .problems import format_problems
-from .records import BOOL_FIELDS, Issue, read_records
-from .rules import RuleInput, cell, clear_cache, evaluate, opt
+from .records import BOOL_FIELDS, FIELDS, Batch, Issue, MappingLike, iter_batches
+from .rules import NAT, Coded, Piece, RuleInput, cat, evaluate, isin, split_list
+from .values import INVALID, NAIVE, parse_bools, parse_times
+from .waivers import (
+    Waiver,
+    WaiverFileError,
+    WaiverProblem,
+    WaiverSet,
+    expired_message,
+    load_waivers,
+    validate,
+)
 
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_TIME = r"[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
-_OFFSET = r"(?:[Zz]|[+-]\d{2}:?\d{2})"
-_VALID_TIME = re.compile(rf"{_DATE}(?:{_TIME}{_OFFSET})?")
-_NAIVE_TIME = re.compile(rf"{_DATE}{_TIME}")
-
-_CODE_ORDER = {"E001": 0, "E005": 1, "E002": 2, "E003": 3, "E004": 4}
-
-
-def _long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``row``/``value`` table of a ``;``-separated list column (empty items dropped)."""
-    col = frame[name].dropna()
-    if col.empty:
-        return pd.DataFrame(
-            {"row": pd.Series([], dtype="int64"), "value": pd.Series([], dtype=object)}
-        )
-    values = col.astype(str).str.split(";").explode().str.strip()
-    values = values[values.notna() & (values != "")]
-    return pd.DataFrame({"row": values.index.astype("int64"), "value": values.to_numpy()})
+#: Order of codes on the same line: file problems, duplicates, then the other input errors.
+CODE_ORDER = {"E001": 0, "E005": 1, "E002": 2, "E003": 3, "E004": 4}
 
 
-def _expected(options: Sequence[str]) -> str:
-    return "expected one of: " + ", ".join(options)
+@dataclass
+class CheckOptions:
+    """How to check.
+
+    Attributes:
+        edition: check every record against this edition id, whatever its date.
+        waivers: waivers of a waivers file (`handbook.waivers.load_waivers`).
+        today: the UTC date waivers expire against (default: today).
+        site_url: base URL of the site for ``help_uri`` (``{site_url}rules/mmd001/``).
+        chunk_size: records per batch (None: one batch per file).
+        mapping: an ITSM mapping for CSV exports (`handbook.mapping.Mapping`).
+    """
+
+    edition: str | None = None
+    waivers: WaiverSet | None = None
+    today: date | None = None
+    site_url: str | None = None
+    chunk_size: int | None = None
+    mapping: MappingLike | None = None
 
 
-class _Errors:
-    """Input errors collected per row: (row, code, message)."""
+@dataclass
+class BatchResult:
+    """The findings (`FINDING_COLUMNS`, sorted) and records (`RECORD_COLUMNS`, built on
+    first use) of a batch."""
+
+    file: str
+    findings: pd.DataFrame
+    summary: Summary
+    nbytes: int = 0
+    make_records: Callable[[], pd.DataFrame] | None = None
+    _records: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """One row per record of the batch (`RECORD_COLUMNS`)."""
+        if self._records is None:
+            if self.make_records is None:
+                self._records = pd.DataFrame(
+                    {c: pd.Series([], dtype=object) for c in RECORD_COLUMNS}
+                )
+            else:
+                self._records = self.make_records()
+        return self._records
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    result: np.ndarray = ~pd.isna(values)
+    return result
+
+
+def _none_if_absent(values: np.ndarray) -> np.ndarray:
+    out = np.asarray(values, dtype=object).copy()
+    out[~_present(out)] = None
+    return out
+
+
+#: Largest sorted run of the `IdTracker` made by merging (bounds the merge's temporaries).
+MAX_RUN = 1 << 20
+
+
+class IdTracker:
+    """Ids seen in earlier batches of a run: 64-bit hashes with the first record's line
+    (and file), in sorted runs merged as they grow up to `MAX_RUN` entries. Memory: 12
+    bytes per distinct id (the file is kept once per run while a run holds one file).
+
+    Two different ids with the same 64-bit hash would be taken for duplicates; with
+    Python's SipHash that happens with probability about n²/2⁶⁵ (under 10⁻⁶ for 5
+    million ids). Within one batch, duplicates are confirmed by comparing the ids.
+    """
+
+    Run = tuple[np.ndarray, np.ndarray, "int | np.ndarray"]
 
     def __init__(self) -> None:
-        self.items: list[tuple[int, str, str]] = []
+        self.runs: list[IdTracker.Run] = []
+        self.pending: list[tuple[np.ndarray, int, np.ndarray]] = []
 
-    def add(self, mask: pd.Series, code: str, message: object) -> None:
-        """Add one error for every row of ``mask``; ``message`` is text or row -> text."""
-        rows = mask.index[mask.to_numpy(dtype=bool)]
-        for row in rows:
-            text = message(int(row)) if callable(message) else str(message)
-            self.items.append((int(row), code, text))
+    def __len__(self) -> int:
+        return sum(len(r[0]) for r in self.runs) + sum(len(p[0]) for p in self.pending)
+
+    @staticmethod
+    def _files(run: IdTracker.Run) -> np.ndarray:
+        files = run[2]
+        if isinstance(files, np.ndarray):
+            return files
+        return np.full(len(run[0]), files, dtype=np.int32)
+
+    @classmethod
+    def _merge(cls, first: IdTracker.Run, second: IdTracker.Run) -> IdTracker.Run:
+        """Merge two sorted runs (insertion by binary search: small temporaries)."""
+        n = len(first[0]) + len(second[0])
+        pos = np.searchsorted(first[0], second[0]) + np.arange(len(second[0]))
+        rest = np.ones(n, dtype=bool)
+        rest[pos] = False
+        hashes = np.empty(n, dtype=first[0].dtype)
+        hashes[pos] = second[0]
+        hashes[rest] = first[0]
+        lines = np.empty(n, dtype=np.uint32)
+        lines[pos] = second[1]
+        lines[rest] = first[1]
+        files: int | np.ndarray
+        if (
+            not isinstance(first[2], np.ndarray)
+            and not isinstance(second[2], np.ndarray)
+            and first[2] == second[2]
+        ):
+            files = first[2]
+        else:
+            files = np.empty(n, dtype=np.int32)
+            files[pos] = cls._files(second)
+            files[rest] = cls._files(first)
+        return hashes, lines, files
+
+    def _settle(self) -> None:
+        """Sort the pending additions into runs (done only when a lookup needs it)."""
+        for hashes, fileno, lines in self.pending:
+            order = np.argsort(hashes, kind="stable")
+            self.runs.append((hashes[order], lines[order].astype(np.uint32), fileno))
+            while (
+                len(self.runs) > 1
+                and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0])
+                and len(self.runs[-2][0]) + len(self.runs[-1][0]) <= MAX_RUN
+            ):
+                second = self.runs.pop()
+                first = self.runs.pop()
+                self.runs.append(self._merge(first, second))
+        self.pending = []
+
+    def lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(hit, fileno, line)`` for each hash."""
+        self._settle()
+        n = len(hashes)
+        hit = np.zeros(n, dtype=bool)
+        fileno = np.zeros(n, dtype=np.int64)
+        line = np.zeros(n, dtype=np.int64)
+        for hs, ls, fs in self.runs:
+            if not len(hs) or not n:
+                continue
+            pos = np.minimum(np.searchsorted(hs, hashes), len(hs) - 1)
+            m = (hs[pos] == hashes) & ~hit
+            hit |= m
+            fileno[m] = fs[pos[m]] if isinstance(fs, np.ndarray) else fs
+            line[m] = ls[pos[m]]
+        return hit, fileno, line
+
+    def add(self, hashes: np.ndarray, fileno: int, lines: np.ndarray) -> None:
+        """Remember first occurrences (hashes not seen before)."""
+        if len(hashes):
+            self.pending.append((hashes, fileno, lines))
 
 
-def _validate(
-    handbook: Handbook, frame: pd.DataFrame, typed: dict[str, list[int]]
-) -> tuple[pd.DataFrame, _Errors, pd.DataFrame, pd.DataFrame]:
-    """Parse values column-wise; returns (frame with t_/b_/edition columns, errors, long
-    channels, long actions). ``typed``: field -> rows already reported for a wrong type
-    (not reported again as missing)."""
-    errors = _Errors()
-    n = len(frame)
+def site_url_for(data: Path) -> str | None:
+    """The ``site_url`` of ``mkdocs.yml`` in the folder above ``data`` (the project root),
+    ending with ``/``; None when there is no such file or setting."""
+    config = data.resolve().parent / "mkdocs.yml"
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    m = re.search(r"^site_url:[ \t]*['\"]?([^'\"\s#]+)", text, re.M)
+    if not m:
+        return None
+    url = m.group(1)
+    return url if url.endswith("/") else url + "/"
 
-    def absent(name: str) -> pd.Series:
-        mask = frame[name].isna()
-        if typed.get(name):
-            mask.loc[typed[name]] = False
-        return mask
 
-    # required fields
-    parties = [p.id for p in handbook.parties if p.kind == "party"]
-    for name in ("id", "initiator", "starts_at"):
-        errors.add(
-            absent(name),
-            "E002",
-            f"{name} is missing; every change record needs "
-            f"{name}" + (f" ({' or '.join(parties)})" if name == "initiator" else ""),
-        )
-    initiator = frame["initiator"]
-    errors.add(
-        initiator.notna() & ~initiator.isin(parties),
-        "E003",
-        lambda r: f"initiator '{cell(frame, r, 'initiator')}' is unknown; {_expected(parties)}",
-    )
-    microsoft = initiator == "microsoft"
-    customer = initiator == "customer"
-    errors.add(
-        microsoft & absent("change_type"),
-        "E002",
-        "change_type is missing; a change initiated by Microsoft needs its change type",
-    )
-    errors.add(
-        customer & absent("sop_category"),
-        "E002",
-        "sop_category is missing; a change initiated by the customer needs its SOP category",
-    )
-    # booleans (absent = false)
-    for name in BOOL_FIELDS:
-        low = frame[name].astype(object).str.lower()
-        ok = low.isin(["true", "false"])
-        errors.add(
-            frame[name].notna() & ~ok,
-            "E003",
-            lambda r, name=name: f"{name} is '{cell(frame, r, name)}'; write true or false",
-        )
-        frame[f"b_{name}"] = (low == "true").to_numpy(dtype=bool)
-    # times
-    for name in TIME_FIELDS:
-        raw = frame[name].astype(object)
-        present = raw.notna()
-        text = raw.where(present, "")
-        good = text.str.fullmatch(_VALID_TIME).fillna(False).astype(bool)
-        naive = text.str.fullmatch(_NAIVE_TIME).fillna(False).astype(bool)
-        parsed: pd.Series = pd.Series([], dtype="datetime64[ns, UTC]")
-        if n:
-            parsed = pd.to_datetime(
-                raw.where(good, None), format="ISO8601", utc=True, errors="coerce"
+class Checker:
+    """One run of the checker over files, batch by batch (see the module doc)."""
+
+    def __init__(self, handbook: Handbook, options: CheckOptions | None = None) -> None:
+        self.hb = handbook
+        self.options = options or CheckOptions()
+        self.today = self.options.today or datetime.now(UTC).date()
+        self.summary = Summary()
+        self.tracker = IdTracker()
+        self.files: list[str] = []
+        self.seen_waived: set[str] = set()
+        self.parties = [p.id for p in handbook.parties if p.kind == "party"]
+        self.editions = handbook.editions_in_order()
+        self.rule_ids = {r.id for r in handbook.rules}
+        codes = [*(r.id for r in handbook.rules), *CHECKER_CODES]
+        self.help = {c: help_uri(self.options.site_url, c) for c in codes}
+        self.vocabulary = [a.id for a in handbook.actions]
+        self._active: dict[tuple[int, str], Waiver] = {}
+
+    # --- the run -------------------------------------------------------------------------
+
+    def run(self, paths: Sequence[Path]) -> Iterator[BatchResult]:
+        """Check ``paths``; yields each batch's result, then one for waiver problems."""
+        self.files = [str(p) for p in paths]
+        for batch in iter_batches(
+            paths, chunk_size=self.options.chunk_size, mapping=self.options.mapping
+        ):
+            result = self._evaluate(batch)
+            self.summary.add(result.summary)
+            yield result
+        tail = self._waiver_file_findings()
+        if tail is not None:
+            self.summary.add(tail.summary)
+            yield tail
+
+    # --- validation ----------------------------------------------------------------------
+
+    def _evaluate(self, batch: Batch) -> BatchResult:
+        frame = batch.frame
+        n = len(frame)
+        text: dict[str, np.ndarray] = {}
+        present: dict[str, np.ndarray] = {}
+        given_codes: dict[str, Coded] = {}
+        for f in FIELDS:
+            column = frame[f]
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                codes = column.cat.codes.to_numpy(dtype=np.int64)
+                given_codes[f] = Coded.from_codes(codes, list(column.cat.categories))
+                present[f] = codes >= 0
+                text[f] = column.to_numpy(dtype=object)
+            else:
+                text[f] = column.to_numpy(dtype=object)
+                present[f] = _present(text[f])
+        pieces: list[Piece] = []
+        read_issues = [i for i in batch.issues if i.row is not None]
+        typed: dict[str, np.ndarray] = {}
+        for issue in read_issues:
+            mask = typed.setdefault(issue.field or "", np.zeros(n, dtype=bool))
+            mask[issue.row] = True
+
+        def untyped(name: str) -> np.ndarray:
+            return ~typed[name] if name in typed else np.ones(n, dtype=bool)
+
+        def add(mask: np.ndarray, code: str, parts: tuple[Any, ...], name: str | None) -> None:
+            """An input error on the rows of ``mask``; ``parts`` are texts and full
+            columns, concatenated on those rows."""
+            rows = np.flatnonzero(mask)
+            if rows.size:
+                msgs = cat(*(p[rows] if isinstance(p, np.ndarray) else p for p in parts))
+                if len(msgs) != rows.size:
+                    msgs = np.full(rows.size, msgs[0], dtype=object)
+                pieces.append(Piece(rows, code, "error", msgs, name))
+
+        coded = {
+            name: given_codes.get(name) or Coded(text[name])
+            for name in ("initiator", "change_type", "sop_category", "channels", "actions")
+        }
+        # required fields
+        for name in ("id", "initiator", "starts_at"):
+            extra = f" ({' or '.join(self.parties)})" if name == "initiator" else ""
+            add(
+                ~present[name] & untyped(name),
+                "E002",
+                (f"{name} is missing; every change record needs {name}{extra}",),
+                name,
             )
-        frame[f"t_{name}"] = parsed
-        errors.add(
-            present & naive,
+        initiator = text["initiator"]
+        add(
+            present["initiator"] & ~coded["initiator"].isin(self.parties),
             "E003",
-            lambda r, name=name: (
-                f"{name} '{cell(frame, r, name)}' has no UTC offset; "
-                f"write it with Z or +hh:mm (e.g. {cell(frame, r, name)}Z), or a date alone "
-                f"for 00:00 UTC"
-            ),
-        )
-        errors.add(
-            present & ~naive & (~good | parsed.isna()),
-            "E003",
-            lambda r, name=name: (
-                f"{name} '{cell(frame, r, name)}' is not a valid time; "
-                f"write an ISO 8601 date (YYYY-MM-DD, 00:00 UTC) or date-time with offset "
-                f"(YYYY-MM-DDThh:mm:ssZ or ±hh:mm)"
-            ),
-        )
-    # edition in force, by starts_at's UTC date
-    starts = frame["t_starts_at"]
-    edition = np.full(n, None, dtype=object)
-    editions = handbook.editions_in_order()
-    for e in editions:
-        begin = pd.Timestamp(e.in_force_from, tz="UTC")
-        m = starts >= begin
-        if e.in_force_until is not None:
-            m &= starts < pd.Timestamp(e.in_force_until, tz="UTC") + pd.Timedelta(days=1)
-        edition[m.fillna(False).to_numpy(dtype=bool)] = e.id
-    after_last = starts >= pd.Timestamp(editions[-1].in_force_from, tz="UTC")
-    edition[after_last.fillna(False).to_numpy(dtype=bool) & (edition == None)] = (  # noqa: E711
-        editions[-1].id
-    )
-    frame["edition"] = edition
-    in_force = frame["edition"].notna()
-    # references: change type / SOP category of the edition in force; actions
-    types = {f"{t.edition}|{t.id}" for t in handbook.change_types}
-    cats = {f"{c.edition}|{c.id}" for c in handbook.sop_categories}
-    ed = frame["edition"].astype(object).fillna("").astype(str)
-    for name, scope, known, what, listing in (
-        ("change_type", microsoft, types, "change type", handbook.change_types_of),
-        ("sop_category", customer, cats, "SOP category", handbook.sop_categories_of),
-    ):
-        given = frame[name]
-        key = ed + "|" + given.astype(object).fillna("").astype(str)
-        unknown = scope & in_force & given.notna() & ~key.isin(known)
-        errors.add(
-            unknown,
-            "E004",
-            lambda r, name=name, what=what, listing=listing: (
-                f"{name} '{cell(frame, r, name)}' is not a {what} of the "
-                f"{cell(frame, r, 'edition')} edition; "
-                f"{_expected([x.id for x in listing(str(cell(frame, r, 'edition')))])}"
-            ),
-        )
-    actions = _long(frame, "actions")
-    vocabulary = [a.id for a in handbook.actions]
-    bad_actions = actions[~actions["value"].isin(vocabulary)]
-    for row, value in zip(bad_actions["row"].tolist(), bad_actions["value"].tolist(), strict=True):
-        errors.items.append(
             (
-                int(row),
-                "E004",
-                f"action '{value}' is not in the vocabulary of "
-                f"actions (data/actions.yaml); {_expected(vocabulary)}",
+                "initiator '",
+                initiator,
+                f"' is unknown; expected one of: {', '.join(self.parties)}",
+            ),
+            "initiator",
+        )
+        microsoft = coded["initiator"].eq("microsoft")
+        customer = coded["initiator"].eq("customer")
+        add(
+            microsoft & ~present["change_type"] & untyped("change_type"),
+            "E002",
+            ("change_type is missing; a change initiated by Microsoft needs its change type",),
+            "change_type",
+        )
+        add(
+            customer & ~present["sop_category"] & untyped("sop_category"),
+            "E002",
+            ("sop_category is missing; a change initiated by the customer needs its SOP category",),
+            "sop_category",
+        )
+        flags: dict[str, np.ndarray] = {}
+        for name in BOOL_FIELDS:
+            if not present[name].any():
+                flags[name] = np.zeros(n, dtype=bool)
+                continue
+            value, invalid = parse_bools(text[name], present[name])
+            flags[name] = value
+            add(
+                invalid,
+                "E003",
+                (f"{name} is '", text[name], "'; write true or false"),
+                name,
+            )
+        times: dict[str, np.ndarray] = {}
+        for name in TIME_FIELDS:
+            if not present[name].any():
+                times[name] = np.full(n, NAT)
+                continue
+            t, status = parse_times(text[name], present[name])
+            times[name] = t
+            values = text[name]
+            add(
+                status == NAIVE,
+                "E003",
+                (
+                    f"{name} '",
+                    values,
+                    "' has no UTC offset; write it with Z or +hh:mm (e.g. ",
+                    values,
+                    "Z), or a date alone for 00:00 UTC",
+                ),
+                name,
+            )
+            add(
+                status == INVALID,
+                "E003",
+                (
+                    f"{name} '",
+                    values,
+                    "' is not a valid time; write an ISO 8601 date (YYYY-MM-DD, 00:00 UTC) or "
+                    "date-time with offset (YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
+                ),
+                name,
+            )
+        # edition in force, by starts_at's UTC date (or the one given)
+        starts = times["starts_at"]
+        index = np.full(n, -1, dtype=np.int64)
+        if self.options.edition is not None:
+            chosen = [self.hb.edition(self.options.edition)]
+            index[:] = 0
+            before_first = np.zeros(n, dtype=bool)
+        else:
+            chosen = self.editions
+            for k, e in enumerate(chosen):
+                m = starts >= np.datetime64(e.in_force_from, "us")
+                if e.in_force_until is not None:
+                    m = m & (
+                        starts < np.datetime64(e.in_force_until, "us") + np.timedelta64(1, "D")
+                    )
+                index[m] = k
+            last = len(chosen) - 1
+            index[(starts >= np.datetime64(chosen[-1].in_force_from, "us")) & (index < 0)] = last
+            before_first = ~np.isnat(starts) & (index < 0)
+        names = np.array([e.id for e in chosen] + [None], dtype=object)
+        edition = names[index]
+        edition_coded = Coded.__new__(Coded)
+        edition_coded.codes = index
+        edition_coded.uniques = [e.id for e in chosen]
+        coded["edition"] = edition_coded
+        # references of the edition in force
+        for name, scope, what, listing in (
+            ("change_type", microsoft, "change type", self.hb.change_types_of),
+            ("sop_category", customer, "SOP category", self.hb.sop_categories_of),
+        ):
+            given = present[name] & scope & (index >= 0)
+            if not given.any():
+                continue
+            for k, e in enumerate(chosen):
+                ids = [x.id for x in listing(e.id)]
+                sel = given & (index == k)
+                if not sel.any():
+                    continue
+                values = text[name]
+                add(
+                    sel & ~coded[name].isin(ids),
+                    "E004",
+                    (
+                        f"{name} '",
+                        values,
+                        f"' is not a {what} of the {e.id} edition; "
+                        f"expected one of: {', '.join(ids)}",
+                    ),
+                    name,
+                )
+        # actions outside the vocabulary: judged once per distinct value
+        actions = coded["actions"]
+        if actions.uniques:
+            vocab = set(self.vocabulary)
+            verdicts: list[tuple[str | None, str | None]] = []
+            for value in actions.uniques:
+                unknown = [a for a in split_list(value) if a not in vocab]
+                if not unknown:
+                    verdicts.append((None, None))
+                    continue
+                verdicts.append(
+                    (
+                        "; ".join(
+                            f"action '{a}' is not in the vocabulary of actions "
+                            f"(data/actions.yaml); expected one of: {', '.join(self.vocabulary)}"
+                            for a in unknown
+                        ),
+                        unknown[0],
+                    )
+                )
+            bad = np.array([m is not None for m, _ in verdicts] + [False], dtype=bool)
+            if bad.any():
+                msgs = np.array([m for m, _ in verdicts] + [None], dtype=object)
+                items = np.array([i for _, i in verdicts] + [None], dtype=object)
+                rows = np.flatnonzero(bad[actions.codes])
+                codes = actions.codes[rows]
+                pieces.append(Piece(rows, "E004", "error", msgs[codes], "actions", items[codes]))
+        # duplicate ids across the run
+        dup_piece = self._duplicates(batch, text["id"], present["id"])
+        if dup_piece is not None:
+            pieces.append(dup_piece)
+        bad_rows = np.zeros(n, dtype=bool)
+        for p in pieces:
+            bad_rows[p.rows] = True
+        for issue in read_issues:
+            if issue.row is not None:
+                bad_rows[issue.row] = True
+        data = RuleInput(n, text, times, flags, edition, ~bad_rows, before_first, coded)
+        rule_pieces = evaluate(self.hb, data)
+        findings = self._assemble(batch, pieces, rule_pieces, read_issues, text["id"], edition)
+        summary = Summary(records=n + len(batch.skipped))
+        counted = ~findings["waived"].to_numpy(dtype=bool)
+        severity = findings["severity"].to_numpy(dtype=object)
+        summary.errors = int(np.count_nonzero(counted & (severity == "error")))
+        summary.warnings = int(np.count_nonzero(counted & (severity == "warning")))
+        summary.waived = int(np.count_nonzero(~counted))
+        ok = ~bad_rows
+        return BatchResult(
+            batch.file,
+            findings,
+            summary,
+            batch.nbytes,
+            lambda: self._records(batch, text, present, edition, ok),
+        )
+
+    def _duplicates(self, batch: Batch, ids: np.ndarray, present: np.ndarray) -> Piece | None:
+        idp = np.flatnonzero(present)
+        if not idp.size:
+            return None
+        values = ids[idp]
+        lines = batch.frame["_line"].to_numpy(dtype=np.int64)
+        hashes = np.fromiter(map(hash, values), dtype=np.int64, count=idp.size)
+        series = pd.Series(hashes)
+        within = series.duplicated(keep="first").to_numpy()
+        firstpos = np.zeros(idp.size, dtype=np.int64)
+        if within.any():
+            firstpos = (
+                pd.Series(np.arange(idp.size))
+                .groupby(hashes, sort=False)
+                .transform("first")
+                .to_numpy()
+            )
+            cand = np.flatnonzero(within)
+            if not np.all(values[cand] == values[firstpos[cand]]):  # a hash collision
+                exact = pd.Series(values, dtype=object)
+                within = exact.duplicated(keep="first").to_numpy()
+                firstpos = (
+                    pd.Series(np.arange(idp.size)).groupby(exact, sort=False).transform("first")
+                ).to_numpy()
+        hit, fileno, line = self.tracker.lookup(hashes)
+        dup = within | hit
+        self.tracker.add(hashes[~dup], batch.fileno, lines[idp[~dup]])
+        if not dup.any():
+            return None
+        rows = idp[dup]
+        prior = hit[dup]
+        files = np.array([*self.files, batch.file], dtype=object)
+        where_file = np.where(prior, files[np.minimum(fileno[dup], len(files) - 1)], batch.file)
+        where_line = np.where(prior, line[dup], lines[idp[firstpos[dup]]])
+        messages = cat(
+            "duplicate id '",
+            ids[rows],
+            "': already used by the record at ",
+            where_file.astype(object),
+            ":",
+            where_line.astype(str).astype(object),
+            "; give every record of a run its own id",
+        )
+        return Piece(rows, "E005", "error", messages, "id")
+
+    # --- findings ------------------------------------------------------------------------
+
+    def _assemble(
+        self,
+        batch: Batch,
+        pieces: list[Piece],
+        rule_pieces: list[Piece],
+        read_issues: list[Issue],
+        ids: np.ndarray,
+        edition: np.ndarray,
+    ) -> pd.DataFrame:
+        parts: list[pd.DataFrame] = []
+        located = self._locate(batch, pieces, merge=False)
+        if located is not None:
+            parts.append(located)
+        located = self._locate(batch, rule_pieces, merge=True)
+        if located is not None:
+            parts.append(located)
+        extra: list[dict[str, Any]] = []
+        for issue in batch.issues:
+            extra.append(
+                {
+                    "_row": -1 if issue.row is None else issue.row,
+                    "rule": issue.code,
+                    "severity": "error",
+                    "message": issue.message,
+                    "field": issue.field,
+                    "line": issue.line or 0,
+                    "column": issue.column or 0,
+                }
+            )
+        extra += self._record_waiver_problems(batch, ids)
+        if extra:
+            parts.append(pd.DataFrame(extra))
+        if not parts:
+            return empty_findings()
+        table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        rows = table["_row"].to_numpy(dtype=np.int64)
+        has = rows >= 0
+        safe = np.where(has, rows, 0)
+        record_lines = batch.frame["_line"].to_numpy(dtype=np.int64)
+        out = pd.DataFrame(index=table.index)
+        rec = np.full(len(table), None, dtype=object)
+        if len(ids):
+            rec[has] = _none_if_absent(ids[safe[has]])
+        out["record"] = rec
+        out["rule"] = table["rule"].astype(object)
+        out["severity"] = table["severity"].astype(object)
+        out["message"] = table["message"].astype(object)
+        out["file"] = batch.file
+        out["line"] = table["line"].to_numpy(dtype=np.int64)
+        out["column"] = table["column"].to_numpy(dtype=np.int64)
+        out["field"] = table["field"].astype(object).where(table["field"].notna(), None)
+        ed = np.full(len(table), None, dtype=object)
+        if len(edition):
+            ed[has] = edition[safe[has]]
+        out["edition"] = ed
+        out["help_uri"] = out["rule"].map(self.help).astype(object)
+        rl = np.zeros(len(table), dtype=np.int64)
+        if len(record_lines):
+            rl[has] = record_lines[safe[has]]
+        rl = np.where(has, rl, out["line"].to_numpy())
+        out["record_line"] = rl
+        out["waived"] = False
+        for c in ("waiver_reason", "waiver_approved_by", "waiver_expires_on"):
+            out[c] = None
+        out["_row"] = rows
+        self._apply_waivers(batch, out)
+        order = np.lexsort(
+            (
+                out["rule"].to_numpy(dtype=object).astype(str),
+                out["rule"].map(CODE_ORDER).fillna(9).to_numpy(dtype=np.int64),
+                out["column"].to_numpy(),
+                out["line"].to_numpy(),
+                out["record_line"].to_numpy(),
             )
         )
-    # duplicate ids across the run
-    ids = frame["id"]
-    dup = ids.notna() & ids.duplicated(keep="first")
-    if dup.any():
-        firsts = frame.loc[ids.notna() & ~dup].set_index("id")
-        errors.add(
-            dup,
-            "E005",
-            lambda r: (
-                f"duplicate id '{cell(frame, r, 'id')}': already used by the record at "
-                f"{cell(firsts, cell(frame, r, 'id'), '_file')}:"
-                f"{cell(firsts, cell(frame, r, 'id'), '_line')};"
-                f" give every record of a run its own id"
-            ),
+        out = out.iloc[order].reset_index(drop=True)
+        return out[list(FINDING_COLUMNS)]
+
+    def _locate(self, batch: Batch, pieces: list[Piece], merge: bool) -> pd.DataFrame | None:
+        if not pieces:
+            return None
+        rows = np.concatenate([p.rows for p in pieces])
+        table = pd.DataFrame(
+            {
+                "_row": rows,
+                "rule": np.concatenate(
+                    [np.full(len(p.rows), p.rule, dtype=object) for p in pieces]
+                ),
+                "severity": np.concatenate(
+                    [np.full(len(p.rows), p.severity, dtype=object) for p in pieces]
+                ),
+                "message": np.concatenate([p.messages.astype(object) for p in pieces]),
+                "field": np.concatenate(
+                    [np.full(len(p.rows), p.field, dtype=object) for p in pieces]
+                ),
+                "_item": np.concatenate(
+                    [
+                        p.items.astype(object)
+                        if p.items is not None
+                        else np.full(len(p.rows), None, dtype=object)
+                        for p in pieces
+                    ]
+                ),
+                "_order": np.concatenate(
+                    [np.full(len(p.rows), k, dtype=np.int64) for k, p in enumerate(pieces)]
+                ),
+            }
         )
-    return frame, errors, _long(frame, "channels"), actions
+        if merge:
+            dup = table.duplicated(["_row", "rule"], keep=False).to_numpy()
+            if dup.any():
+                several = table[dup].sort_values(["_row", "rule", "_order"], kind="stable")
+                merged = several.groupby(["_row", "rule"], sort=False).agg(
+                    severity=("severity", "first"),
+                    message=("message", "; ".join),
+                    field=("field", "first"),
+                    _item=("_item", "first"),
+                    _order=("_order", "first"),
+                )
+                table = pd.concat([table[~dup], merged.reset_index()], ignore_index=True)
+        assert batch.locator is not None
+        lines, cols = batch.locator.locate(
+            table["_row"].to_numpy(dtype=np.int64),
+            table["field"].tolist(),
+            table["_item"].tolist(),
+        )
+        table["line"] = lines
+        table["column"] = cols
+        return table.drop(columns=["_item", "_order"])
+
+    # --- waivers -------------------------------------------------------------------------
+
+    def _record_waiver_problems(self, batch: Batch, ids: np.ndarray) -> list[dict[str, Any]]:
+        """Validate the waivers written on records; E006/W001 rows, and the active ones
+        stored on the batch for `_apply_waivers`."""
+        out: list[dict[str, Any]] = []
+        active: dict[tuple[int, str], Waiver] = {}
+        for w in batch.waivers:
+            rid = ids[w.row] if isinstance(ids[w.row], str) else None
+            problem = w.problem
+            waiver = None
+            if problem is None and rid is None:
+                problem = "a waiver on a record without id; give the record an id"
+            if problem is None:
+                values = {
+                    "rule": w.rule,
+                    "reason": w.reason,
+                    "approved_by": w.approved_by,
+                    "expires_on": w.expires_on,
+                    "record": w.record,
+                }
+                waiver, problem = validate(values, self.hb, batch.file, w.line, w.column, rid)
+            if waiver is None:
+                code, message = "E006", problem or "invalid waiver"
+            elif waiver.expired(self.today):
+                code, message = "W001", expired_message(waiver)
+            else:
+                active.setdefault((w.row, waiver.rule), waiver)
+                continue
+            out.append(
+                {
+                    "_row": w.row,
+                    "rule": code,
+                    "severity": CHECKER_CODES[code][0],
+                    "message": message,
+                    "field": "waivers",
+                    "line": w.line,
+                    "column": w.column,
+                }
+            )
+        self._active = active
+        return out
+
+    def _apply_waivers(self, batch: Batch, out: pd.DataFrame) -> None:
+        active, self._active = self._active, {}
+        file_waivers = self.options.waivers
+        if file_waivers is not None and file_waivers.wanted:
+            ids = batch.frame["id"].to_numpy(dtype=object)
+            seen = isin(ids, list(file_waivers.wanted))
+            if seen.any():
+                self.seen_waived.update(str(v) for v in ids[seen])
+        if not active and (file_waivers is None or not file_waivers.active):
+            return
+        rules = out["rule"].to_numpy(dtype=object)
+        candidates = np.flatnonzero(isin(rules, sorted(self.rule_ids)))
+        if not candidates.size:
+            return
+        records = out["record"].to_numpy(dtype=object)
+        rows = out["_row"].to_numpy(dtype=np.int64)
+        wanted = set(file_waivers.wanted) if file_waivers is not None else set()
+        if file_waivers is not None and file_waivers.active:
+            candidates_f = candidates[isin(records[candidates], sorted(wanted))]
+        else:
+            candidates_f = candidates[:0]
+        picks: dict[int, Waiver] = {}
+        if active:
+            for i in candidates.tolist():
+                hit = active.get((int(rows[i]), str(rules[i])))
+                if hit is not None:
+                    picks[i] = hit
+        if file_waivers is not None:
+            for i in candidates_f.tolist():
+                if i in picks:
+                    continue
+                hit = file_waivers.active.get((str(records[i]), str(rules[i])))
+                if hit is not None:
+                    picks[i] = hit
+        if not picks:
+            return
+        idx = np.fromiter(picks, dtype=np.int64, count=len(picks))
+        waived = out["waived"].to_numpy(dtype=bool).copy()
+        waived[idx] = True
+        out["waived"] = waived
+        reasons = out["waiver_reason"].to_numpy(dtype=object).copy()
+        approvers = out["waiver_approved_by"].to_numpy(dtype=object).copy()
+        expiries = out["waiver_expires_on"].to_numpy(dtype=object).copy()
+        for i, w in picks.items():
+            reasons[i] = w.reason
+            approvers[i] = w.approved_by
+            expiries[i] = w.expires_on.isoformat()
+        out["waiver_reason"] = reasons
+        out["waiver_approved_by"] = approvers
+        out["waiver_expires_on"] = expiries
+
+    def _waiver_file_findings(self) -> BatchResult | None:
+        waivers = self.options.waivers
+        if waivers is None:
+            return None
+        problems: list[WaiverProblem] = list(waivers.problems)
+        problems += waivers.unknown_records(self.seen_waived)
+        if not problems:
+            return None
+        problems.sort(key=lambda p: (p.line, p.column, p.code))
+        data = {c: [] for c in FINDING_COLUMNS}  # type: dict[str, list[Any]]
+        for p in problems:
+            row = {
+                "record": p.record,
+                "rule": p.code,
+                "severity": CHECKER_CODES[p.code][0],
+                "message": p.message,
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "field": None,
+                "edition": None,
+                "help_uri": self.help.get(p.code),
+                "record_line": p.line,
+                "waived": False,
+                "waiver_reason": None,
+                "waiver_approved_by": None,
+                "waiver_expires_on": None,
+            }
+            for c in FINDING_COLUMNS:
+                data[c].append(row[c])
+        findings = pd.DataFrame(data, columns=list(FINDING_COLUMNS))
+        for c in ("line", "column", "record_line"):
+            findings[c] = findings[c].astype("int64")
+        findings["waived"] = findings["waived"].astype(bool)
+        summary = Summary(
+            records=0,
+            errors=sum(1 for p in problems if CHECKER_CODES[p.code][0] == "error"),
+            warnings=sum(1 for p in problems if CHECKER_CODES[p.code][0] == "warning"),
+        )
+        empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
+        return BatchResult(waivers.file, findings, summary, 0, lambda: empty)
+
+    # --- records -------------------------------------------------------------------------
+
+    def _records(
+        self,
+        batch: Batch,
+        text: dict[str, np.ndarray],
+        present: dict[str, np.ndarray],
+        edition: np.ndarray,
+        ok: np.ndarray,
+    ) -> pd.DataFrame:
+        n = len(batch.frame)
+
+        def col(name: str) -> np.ndarray:
+            out = text[name].copy()
+            out[~present[name]] = None
+            return out
+
+        data: dict[str, Any] = {
+            "id": col("id"),
+            "title": col("title"),
+            "file": np.full(n, batch.file, dtype=object),
+            "line": batch.frame["_line"].to_numpy(dtype=np.int64),
+            "initiator": col("initiator"),
+            "change_type": col("change_type"),
+            "sop_category": col("sop_category"),
+            "edition": edition,
+            "evaluated": ok,
+        }
+        frame = pd.DataFrame(data, columns=list(RECORD_COLUMNS))
+        if batch.skipped:
+            extra = pd.DataFrame(
+                {
+                    "id": None,
+                    "title": None,
+                    "file": batch.file,
+                    "line": [s or 0 for s in batch.skipped],
+                    "initiator": None,
+                    "change_type": None,
+                    "sop_category": None,
+                    "edition": None,
+                    "evaluated": False,
+                },
+                columns=list(RECORD_COLUMNS),
+            )
+            frame = pd.concat([frame, extra], ignore_index=True)
+            frame = frame.sort_values("line", kind="stable").reset_index(drop=True)
+        return frame
 
 
-def check_paths(handbook: Handbook, paths: Sequence[Path]) -> Report:
+def _as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def check_paths(
+    handbook: Handbook,
+    paths: Sequence[Path],
+    *,
+    edition: str | None = None,
+    waivers: WaiverSet | None = None,
+    today: date | None = None,
+    site_url: str | object | None = ...,
+    mapping: MappingLike | None = None,
+    chunk_size: int | None = None,
+) -> Report:
     """Check the change records in ``paths`` (YAML, JSON or CSV files) against the rules.
 
     Pure: prints nothing. Returns a `Report` with a finding per input error (E001 to
-    E005) and per broken rule (``data/rules.yaml``), ordered by file (as given), line and
-    code, and a `RecordRef` per record read. Times are compared in UTC; records with an
-    input error are not evaluated against the rules.
+    E005), per broken rule (``data/rules.yaml``) and per waiver problem (E006, W001),
+    ordered by file (as given), line and code; waived findings are in ``Report.waived``;
+    and a `RecordRef` per record read. Times are compared in UTC; records with an input
+    error are not evaluated against the rules. ``site_url`` defaults to the ``site_url``
+    of the project's ``mkdocs.yml`` (`site_url_for`), for ``help_uri``.
     """
-    clear_cache()
-    table = read_records(paths)
-    frame = table.frame
-    file_order = {str(p): i for i, p in enumerate(paths)}
-    typed: dict[str, list[int]] = {}
-    for issue in table.issues:
-        if issue.row is not None and issue.field is not None:
-            typed.setdefault(issue.field, []).append(issue.row)
-    frame, errors, channels, actions = _validate(handbook, frame, typed)
-
-    # read-time issues attached to rows
-    for issue in table.issues:
-        if issue.row is not None:
-            errors.items.append((issue.row, issue.code, issue.message))
-    bad_rows = {row for row, _, _ in errors.items}
-    eligible = pd.Series(True, index=frame.index)
-    if bad_rows:
-        eligible.loc[sorted(bad_rows)] = False
-    starts = frame["t_starts_at"]
-    before_first = starts.notna() & frame["edition"].isna()
-
+    url = site_url_for(handbook.root) if site_url is ... else site_url
+    options = CheckOptions(
+        edition=edition,
+        waivers=waivers,
+        today=today,
+        site_url=url if isinstance(url, str) else None,
+        chunk_size=chunk_size,
+        mapping=mapping,
+    )
+    checker = Checker(handbook, options)
     findings: list[Finding] = []
-    for issue in table.issues:
-        if issue.row is None:
-            findings.append(
-                Finding(
-                    issue.record, issue.code, "error", issue.message, issue.file, issue.line, None
+    waived: list[Finding] = []
+    records: list[RecordRef] = []
+    for result in checker.run(paths):
+        for f in frame_to_findings(result.findings):
+            (waived if f.waived else findings).append(f)
+        r = result.records
+        for values in zip(*(r[c].tolist() for c in RECORD_COLUMNS[:-1]), strict=True):
+            rid, title, file, line, initiator, change_type, sop_category, ed = values
+            records.append(
+                RecordRef(
+                    _as_str(rid),
+                    _as_str(title),
+                    str(file),
+                    int(line) or None,
+                    _as_str(initiator),
+                    _as_str(change_type),
+                    _as_str(sop_category),
+                    _as_str(ed),
                 )
             )
-    for row, code, message in errors.items:
-        findings.append(
-            Finding(
-                record=opt(cell(frame, row, "id")),
-                rule=code,
-                severity="error",
-                message=message,
-                file=str(cell(frame, row, "_file")),
-                line=int(cell(frame, row, "_line")),
-                edition=opt(cell(frame, row, "edition")),
-            )
-        )
-    findings += evaluate(handbook, RuleInput(frame, eligible, channels, actions), before_first)
+    files = [str(p) for p in paths]
+    if waivers is not None and waivers.file not in files:
+        files.append(waivers.file)
+    return Report(findings, records, waived, handbook, options.site_url, files)
 
-    def order(f: Finding) -> tuple[int, int, int, str]:
-        return (
-            file_order.get(f.file, len(file_order)),
-            f.line or 0,
-            _CODE_ORDER.get(f.rule, 9),
-            f.rule,
-        )
 
-    clear_cache()
-    findings.sort(key=order)
-    records = [
-        RecordRef(
-            id=opt(i),
-            title=opt(t),
-            file=f,
-            line=int(ln),
-            initiator=opt(ini),
-            change_type=opt(ct),
-            sop_category=opt(sc),
-            edition=opt(ed),
-        )
-        for i, t, f, ln, ini, ct, sc, ed in zip(
-            frame["id"].tolist(),
-            frame["title"].tolist(),
-            frame["_file"].tolist(),
-            frame["_line"].tolist(),
-            frame["initiator"].tolist(),
-            frame["change_type"].tolist(),
-            frame["sop_category"].tolist(),
-            frame["edition"].tolist(),
-            strict=True,
-        )
-    ]
-    records += [RecordRef(None, None, f, ln, None, None, None, None) for f, ln in table.skipped]
-    records.sort(key=lambda r: (file_order.get(r.file, len(file_order)), r.line or 0))
-    return Report(findings=findings, records=records)
+# --- the command ---------------------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``handbook check``: ``--data DIR``, ``--format text|json``, ``PATH...``."""
+    """Options of ``handbook check`` (see ``handbook check --help``)."""
+    from .output import FORMATS
+
     parser.add_argument("--data", default="data", help="data folder (default: data)")
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=tuple(FORMATS),
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--waivers",
+        metavar="FILE",
+        help="waivers file (default: DATA/waivers.yaml when it exists)",
+    )
+    parser.add_argument(
+        "--map",
+        metavar="FILE",
+        help="YAML mapping from record fields to the columns of an ITSM CSV export "
+        "(e.g. data/mappings/servicenow.yaml)",
+    )
+    parser.add_argument(
+        "--edition", metavar="ID", help="check every record against this edition, whatever its date"
+    )
+    parser.add_argument(
+        "--fail-on-warn", action="store_true", help="exit 1 when any warning is found"
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=_positive,
+        metavar="N",
+        help="stream the input N records at a time (flat memory on large CSV files)",
+    )
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="base URL of the handbook site for rule links (default: site_url of the "
+        "mkdocs.yml next to the data folder)",
+    )
+    parser.add_argument(
+        "--repo-root",
+        metavar="DIR",
+        help="repository root that SARIF, GitHub and GitLab paths are relative to "
+        "(default: the enclosing git work tree, else the current folder)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in text output (default: auto, only on a terminal; NO_COLOR disables)",
+    )
+    parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="DATE",
+        help="the UTC date waivers expire against (default: today)",
     )
     parser.add_argument(
         "paths",
@@ -318,12 +1000,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _release_memory() -> None:
+    """Give the memory freed by a batch back to the system (glibc ``malloc_trim``), so
+    fragmentation does not make a streamed run's footprint creep up; a no-op elsewhere."""
+    global _TRIM
+    if _TRIM is None:
+        try:
+            import ctypes
+
+            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM: Any = None
+
+_NO_RECORDS = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
+
+
+def _fail(message: str) -> int:
+    print(f"handbook check: error: {message}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``handbook check``; returns the exit code (0 clean, 1 errors, 2 usage error)."""
+    from .mapping import MappingError, load_mapping
+    from .output import RenderOptions, find_repo_root, make_sink
+
     data = Path(args.data)
     if not data.is_dir():
-        print(f"handbook check: error: data folder not found: {data}", file=sys.stderr)
-        return 2
+        return _fail(f"data folder not found: {data}")
     handbook, problems = load_handbook(data)
     if handbook is None:
         print(f"handbook check: error: the data in {data} is not valid:", file=sys.stderr)
@@ -335,12 +1044,135 @@ def run(args: argparse.Namespace) -> int:
         for p in missing:
             print(f"handbook check: error: no such file: {p}", file=sys.stderr)
         return 2
-    report = check_paths(handbook, paths)
-    if args.format == "json":
-        print(render_json(report))
-    else:
-        print(render_text(report))
-    return 1 if report.errors else 0
+    if args.edition is not None and args.edition not in {e.id for e in handbook.editions}:
+        known = ", ".join(e.id for e in handbook.editions_in_order())
+        return _fail(f"unknown edition {args.edition!r}; expected one of: {known}")
+    today = args.today or datetime.now(UTC).date()
+    waivers = None
+    waiver_path = Path(args.waivers) if args.waivers else data / "waivers.yaml"
+    if args.waivers and not waiver_path.is_file():
+        return _fail(f"waivers file not found: {waiver_path}")
+    if waiver_path.is_file():
+        try:
+            waivers = load_waivers(waiver_path, handbook, today)
+        except WaiverFileError as exc:
+            return _fail(str(exc))
+    mapping = None
+    if args.map:
+        try:
+            mapping = load_mapping(Path(args.map))
+        except MappingError as exc:
+            return _fail(str(exc))
+    site_url = args.site_url or site_url_for(data)
+    options = CheckOptions(args.edition, waivers, today, site_url, args.chunk_size, mapping)
+    checker = Checker(handbook, options)
+    with ExitStack() as stack:
+        out: TextIO
+        if args.output:
+            try:
+                out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline="\n"))
+            except OSError as exc:
+                return _fail(f"cannot write {args.output}: {exc.strerror}")
+        else:
+            out = sys.stdout
+        color = args.color == "always" or (
+            args.color == "auto"
+            and not args.output
+            and out.isatty()
+            and not os.environ.get("NO_COLOR")
+        )
+        root = Path(args.repo_root) if args.repo_root else find_repo_root(Path.cwd())
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        render = RenderOptions(
+            handbook=handbook,
+            site_url=site_url,
+            color=color,
+            repo_root=root,
+            step_summary=Path(summary_file) if summary_file else None,
+        )
+        sink = make_sink(args.format, out, render)
+        progress = _progress(paths)
+        with progress as bar:
+            for result in checker.run(paths):
+                records = result.records if sink.needs_records else _NO_RECORDS
+                sink.write(records, result.findings, result.file)
+                bar(result.nbytes)
+                del result, records
+                if args.chunk_size:
+                    _release_memory()
+        sink.end(checker.summary)
+        out.flush()
+        for note in sink.notes:
+            print(f"handbook check: {note}", file=sys.stderr)
+    s = checker.summary
+    if s.errors or (args.fail_on_warn and s.warnings):
+        return 1
+    return 0
 
 
-__all__ = ["Issue", "add_arguments", "check_paths", "run"]
+class _NoProgress:
+    """A progress bar that shows nothing."""
+
+    @staticmethod
+    def _advance(n: int) -> None:
+        return None
+
+    def __enter__(self) -> Callable[[int], None]:
+        return self._advance
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _RichProgress:
+    """A rich progress bar on stderr, by bytes read."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task("check", total=total)
+
+    def __enter__(self) -> Callable[[int], None]:
+        self.progress.start()
+        return lambda n: self.progress.advance(self.task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+#: Input size (bytes) from which a progress bar is shown on a terminal.
+PROGRESS_BYTES = 8 << 20
+
+
+def _progress(paths: Sequence[Path]) -> Any:
+    if not sys.stderr.isatty():
+        return _NoProgress()
+    total = 0
+    for p in paths:
+        with suppress(OSError):
+            total += p.stat().st_size if p.is_file() else 0
+    if total < PROGRESS_BYTES:
+        return _NoProgress()
+    return _RichProgress(total)
+
+
+__all__ = [
+    "BatchResult",
+    "CheckOptions",
+    "Checker",
+    "IdTracker",
+    "Issue",
+    "add_arguments",
+    "check_paths",
+    "run",
+    "site_url_for",
+]

@@ -4,6 +4,8 @@ Subcommands:
     validate  load and validate ``data/``; print every problem; exit 0 when there is no
               error, 1 when there is, 2 on a usage error.
     check     check change records against the rules (see `handbook.checker`).
+    verify    check every sample of ``data/samples/`` against its annotation (see
+              `handbook.verify`); exit 1 on any mismatch.
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator.
 
@@ -18,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import checker
+from . import checker, verify
 from .loader import load_handbook
 from .problems import format_problems
 
@@ -75,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check change records (YAML/CSV) against the rules")
     checker.add_arguments(p)
     p.set_defaults(func=checker.run)
+
+    p = sub.add_parser(
+        "verify", help="check the samples of data/samples/ against their annotations"
+    )
+    verify.add_arguments(p)
+    p.set_defaults(func=verify.run)
 
     p = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
     p.add_argument("--data", default="data", help="data folder (default: data)")

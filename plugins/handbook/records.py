@@ -1,52 +1,140 @@
-"""Reading change-record files (YAML, JSON, CSV) into one pandas table.
+"""Reading change-record files (YAML, JSON, CSV) into pandas batches, with positions.
 
-Every file of a run becomes rows of a single `pandas.DataFrame` (see `read_records`):
-one row per record, one column per record field (`FIELDS`) holding the value as
-text (lists joined with ``;``, booleans as ``true``/``false``) or NA when absent, plus
-``_file`` (path as given), ``_line`` (1-based line where the record starts; for CSV the
-row's physical line) and ``_fileno`` (index of the file in the run).
+`FIELD_SPECS` is the single description of the record format (the site's "record
+format" table is generated from it). `iter_batches` reads the files of a run and yields
+one `Batch` per file, or per ``chunk_size`` records of a file (``--chunk-size``): a
+`pandas.DataFrame` with one row per record and one column per record field (`FIELDS`)
+holding the value as text (lists joined with ``;``, booleans as ``true``/``false``) or
+NA when absent, plus ``_line`` (1-based line where the record starts; for CSV the row's
+physical line). Each batch has a `Locator` that gives the line and column of any field
+of any row: the YAML node of the value, or the CSV cell (physical line, character column,
+quoted cells may span lines).
+
+CSV is read in streaming blocks: simple rows (no quotes) are parsed by pandas' C reader,
+anything else (quotes, ragged rows, NUL bytes) by the standard library's reader, which
+knows each row's physical line. A UTF-8 byte-order mark and CRLF line endings are
+accepted. YAML files are read whole (a list of records or a mapping with ``records:``
+per document; several documents may follow each other with ``---``).
 
 Problems that stop a file or an item from becoming a row (E001) and type problems seen
-while reading YAML (E003: a list where text is expected, ...) are returned alongside;
-value checks (dates, booleans, references) are done column-wise by `handbook.checker`.
+while reading (E003) are returned as `Issue` values; value checks (dates, booleans,
+references) are done column-wise by `handbook.checker`.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from .model import TIME_FIELDS
-from .sources import load_yaml_text, parse_csv_text, read_text
+from .problems import Problem
+from .sources import LocatedStr, _Converter, _Loader, _TooBig
 
-#: Fields of a change record, in the spec's order.
-FIELDS: tuple[str, ...] = (
-    "id",
-    "title",
-    "initiator",
-    "change_type",
-    "sop_category",
-    "emergency",
-    "requires_admin_action",
-    "approval_required",
-    "notified_at",
-    "channels",
-    "mitigated_at",
-    "approved_at",
-    "customer_action_at",
-    "support_request_at",
-    "advised_at",
-    "certificate_expires_at",
-    "actions",
-    "starts_at",
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a change record.
+
+    Attributes:
+        name: the field's name, as written in YAML keys and CSV headers.
+        type: what its value is, in words (``time: ISO 8601 with offset``).
+        required: when the field is required (``always``, ``when the initiator is
+            microsoft``, ...) or ``no``.
+        description: what it means.
+    """
+
+    name: str
+    type: str
+    required: str
+    description: str
+
+
+_TIME = "time: ISO 8601 with offset (`Z` or `±hh:mm`); a date alone is 00:00 UTC"
+
+#: The record format, field by field, in the spec's order (the site renders this table).
+FIELD_SPECS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "text", "always", "The record's identifier, unique within a run."),
+    FieldSpec("title", "text", "no", "Free text."),
+    FieldSpec(
+        "initiator", "party id: `microsoft` or `customer`", "always", "Who initiates the change."
+    ),
+    FieldSpec(
+        "change_type",
+        "change type id of the edition in force",
+        "when the initiator is `microsoft`",
+        "The change type (e.g. `functionality` in 2022, `feature-update` in 2018).",
+    ),
+    FieldSpec(
+        "sop_category",
+        "SOP category id of the edition in force",
+        "when the initiator is `customer`",
+        "The standard-operating-procedure category (e.g. `certificates`).",
+    ),
+    FieldSpec(
+        "emergency", "boolean (`true`/`false`)", "no", "An emergency change (default false)."
+    ),
+    FieldSpec(
+        "requires_admin_action",
+        "boolean (`true`/`false`)",
+        "no",
+        "The customer's administrators must act (default false).",
+    ),
+    FieldSpec(
+        "approval_required",
+        "boolean (`true`/`false`)",
+        "no",
+        "The customer must approve (default false).",
+    ),
+    FieldSpec("notified_at", _TIME, "no", "When Microsoft notified customers."),
+    FieldSpec(
+        "channels",
+        "list of channel ids (CSV: separated by `;`)",
+        "no",
+        "How customers were notified: `message-center`, `email`, `security-bulletin`, `cve`.",
+    ),
+    FieldSpec("mitigated_at", _TIME, "no", "When the emergency mitigation was applied."),
+    FieldSpec("approved_at", _TIME, "no", "When the customer approved."),
+    FieldSpec("customer_action_at", _TIME, "no", "When the customer completed the action."),
+    FieldSpec("support_request_at", _TIME, "no", "When the customer opened the support request."),
+    FieldSpec("advised_at", _TIME, "no", "When MMD Operations assessed and advised."),
+    FieldSpec(
+        "certificate_expires_at",
+        _TIME,
+        "no",
+        "When the certificate expires (certificates category).",
+    ),
+    FieldSpec(
+        "actions",
+        "list of action ids (CSV: separated by `;`)",
+        "no",
+        "The customer's actions in this change (the vocabulary of `data/actions.yaml`).",
+    ),
+    FieldSpec(
+        "starts_at",
+        _TIME,
+        "always",
+        "When the change takes effect or is applied; it selects the edition in force.",
+    ),
+    FieldSpec(
+        "waivers",
+        "list of `{rule, reason, approved_by, expires_on}` (YAML and JSON records only)",
+        "no",
+        "Waivers of this record's findings (as in a waivers file, without `record`).",
+    ),
 )
+
+#: Value fields of a change record, in the spec's order (``waivers`` is read apart).
+FIELDS: tuple[str, ...] = tuple(s.name for s in FIELD_SPECS if s.name != "waivers")
 BOOL_FIELDS: tuple[str, ...] = ("emergency", "requires_admin_action", "approval_required")
 LIST_FIELDS: tuple[str, ...] = ("channels", "actions")
 TEXT_FIELDS: tuple[str, ...] = ("id", "title", "initiator", "change_type", "sop_category")
@@ -55,13 +143,17 @@ assert set(TIME_FIELDS) <= set(FIELDS)
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
 
+#: Bytes read from a CSV file at a time.
+BLOCK_BYTES = 1 << 24
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:
     """A problem found while reading.
 
-    ``row`` is the record's row in the table (None when the problem concerns no row,
-    e.g. a broken file or an item that is not a mapping); ``record`` its id when known.
+    ``row`` is the record's row in its batch (None when the problem concerns no row,
+    e.g. a broken file or an item that is not a mapping); ``record`` its id when known;
+    ``field`` the field concerned.
     """
 
     code: str
@@ -71,15 +163,88 @@ class Issue:
     row: int | None = None
     record: str | None = None
     field: str | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordWaiver:
+    """A waiver written on a record (its ``waivers:`` field), not yet validated.
+
+    ``row`` is the record's row in its batch; the other values are as written (None when
+    absent; ``expires_on`` as text); ``line``/``column`` where the waiver is written.
+    """
+
+    row: int
+    rule: Any
+    reason: Any
+    approved_by: Any
+    expires_on: Any
+    record: Any
+    line: int
+    column: int
+    problem: str | None = None
+
+
+class Locator(Protocol):
+    """Where fields of a batch's rows are written."""
+
+    def locate(
+        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """1-based ``(lines, columns)`` (int64 arrays; column 0 = unknown) of ``fields``
+        of ``rows``; ``items`` names a list item (a channel, an action) or None. An
+        absent field gives the record's first line."""
+        ...
+
+
+class MappingLike(Protocol):
+    """What `iter_batches` needs of an ITSM mapping (see `handbook.mapping.Mapping`)."""
+
+    def apply(
+        self, raw: pd.DataFrame, header: Sequence[str]
+    ) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]], dict[str, str]]:
+        """(record fields frame, issues (row, field, code, message), field -> column)."""
+        ...
+
+    def columns(self) -> list[str]:
+        """Export columns the mapping reads."""
+        ...
+
+
+@dataclass
+class Batch:
+    """Records of one file, or of one chunk of a file.
+
+    Attributes:
+        file: the file as given.
+        fileno: index of the file in the run.
+        frame: one row per record (index 0..n-1): `FIELDS` (object; NA when absent) and
+            ``_line`` (int64, 1-based line where the record starts).
+        issues: read-time problems (E001 for the file or an item; E003 with ``row``).
+        skipped: lines of items reported (E001) instead of becoming rows; they still
+            count as records of the run.
+        locator: positions of fields (`Locator`).
+        waivers: waivers written on records (``waivers:``).
+        nbytes: bytes of input this batch covers (for progress).
+    """
+
+    file: str
+    fileno: int
+    frame: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    skipped: list[int | None] = field(default_factory=list)
+    locator: Locator | None = None
+    waivers: list[RecordWaiver] = field(default_factory=list)
+    nbytes: int = 0
 
 
 @dataclass
 class RecordTable:
-    """All records of a run: ``frame`` (see module doc), problems and non-record items.
+    """All records of a run in one frame (see `read_records`).
 
-    ``skipped`` holds ``(file, line)`` of items that were reported (E001) instead of
-    becoming rows (a list item that is not a mapping, a CSV row of the wrong width); they
-    still count as records of the run.
+    ``frame`` has the `FIELDS` columns, ``_file``, ``_line`` and ``_fileno``; ``issues``
+    have ``row`` numbers into it; ``skipped`` holds ``(file, line)`` of items reported
+    (E001) instead of becoming rows.
     """
 
     frame: pd.DataFrame
@@ -87,27 +252,142 @@ class RecordTable:
     skipped: list[tuple[str, int | None]] = field(default_factory=list)
 
 
-def _empty_frame() -> pd.DataFrame:
+def empty_frame() -> pd.DataFrame:
+    """A records frame with no rows."""
     frame = pd.DataFrame({f: pd.Series([], dtype=object) for f in FIELDS})
-    frame["_file"] = pd.Series([], dtype=object)
     frame["_line"] = pd.Series([], dtype="int64")
-    frame["_fileno"] = pd.Series([], dtype="int64")
     return frame
 
 
-@dataclass
-class _Part:
-    rows: pd.DataFrame
-    issues: list[tuple[int, str, str, str]]  # (local row, field, code, message)
+# --- locators ------------------------------------------------------------------------------
 
 
-def _line_of(value: Any, default: int | None) -> int | None:
-    if isinstance(value, dict):
-        at = value.get("at")
-        if isinstance(at, dict) and isinstance(at.get("line"), int):
-            return int(at["line"])
-    line = getattr(value, "line", None)
-    return line if isinstance(line, int) else default
+class _YamlLocator:
+    """Positions recorded while converting YAML: per row, field -> (line, column)."""
+
+    def __init__(self, lines: list[int], starts: list[tuple[int, int]]) -> None:
+        self.lines = lines
+        self.starts = starts
+        self.positions: list[dict[Any, tuple[int, int]]] = []
+
+    def locate(
+        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        n = len(rows)
+        out_line = np.zeros(n, dtype=np.int64)
+        out_col = np.zeros(n, dtype=np.int64)
+        for i, (row, name, value) in enumerate(zip(rows.tolist(), fields, items, strict=True)):
+            pos = self.positions[row]
+            hit = None
+            if isinstance(name, str):
+                if isinstance(value, str):
+                    hit = pos.get((name, value))
+                if hit is None:
+                    hit = pos.get(name)
+            if hit is None:
+                hit = self.starts[row]
+            out_line[i], out_col[i] = hit
+        return out_line, out_col
+
+
+class _CsvFastLocator:
+    """Positions in a chunk of one-line CSV rows without quotes: cell ``j`` of a row
+    starts ``j`` commas plus the lengths of the cells before it after the row's start
+    (in characters)."""
+
+    def __init__(self, raw: pd.DataFrame, lines: np.ndarray, field_col: dict[str, int]) -> None:
+        self.raw = raw
+        self.lines = lines
+        self.field_col = field_col
+        self.field_name = {j: str(raw.columns[j]) for j in field_col.values()}
+
+    def locate(
+        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        out_line = self.lines[rows].astype(np.int64)
+        out_col = np.zeros(len(rows), dtype=np.int64)
+        codes, names = pd.factorize(np.asarray(list(fields), dtype=object))
+        for k, name in enumerate(names.tolist()):
+            j = self.field_col.get(name) if isinstance(name, str) else None
+            if j is None:
+                continue
+            sel = np.flatnonzero(codes == k)
+            picked = rows[sel]
+            col = np.full(len(sel), 1 + j, dtype=np.int64)
+            for c in range(j):
+                cells = pd.Series(self.raw.iloc[:, c].to_numpy(dtype=object)[picked], dtype=object)
+                col += cells.str.len().fillna(0).to_numpy(dtype=np.int64)
+            wanted = [items[i] for i in sel.tolist()]
+            if any(isinstance(v, str) for v in wanted):
+                cells_j = self.raw.iloc[:, j].to_numpy(dtype=object)[picked]
+                for m, value in enumerate(wanted):
+                    cell = cells_j[m]
+                    if isinstance(value, str) and isinstance(cell, str):
+                        at = cell.find(value)
+                        if at > 0:
+                            col[m] += at
+            out_col[sel] = col
+        return out_line, out_col
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"?')
+_PLAIN = re.compile(r'[^,\r\n"]*')
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class _CsvCarefulLocator:
+    """Positions in a chunk read by the standard library's reader: the record's text is
+    tokenised again (quoted cells may span lines) for the rows that need a position."""
+
+    def __init__(
+        self,
+        text: str,
+        row_lines: list[int],
+        first_line: int,
+        field_col: dict[str, int],
+    ) -> None:
+        self.text = text
+        self.row_lines = row_lines  # local 1-based line where each row starts
+        self.first_line = first_line  # file line of the chunk's local line 1
+        self.field_col = field_col
+        self._starts: list[int] | None = None
+
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        return self._starts
+
+    def locate(
+        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        starts = self._line_starts()
+        n = len(rows)
+        out_line = np.zeros(n, dtype=np.int64)
+        out_col = np.zeros(n, dtype=np.int64)
+        text = self.text
+        for i, (row, name, value) in enumerate(zip(rows.tolist(), fields, items, strict=True)):
+            local = self.row_lines[row]
+            out_line[i] = local + self.first_line - 1
+            j = self.field_col.get(name) if isinstance(name, str) else None
+            if j is None:
+                continue
+            pos = starts[local - 1]
+            for _ in range(j):
+                m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
+                pos = (m.end() if m else pos) + 1
+            if isinstance(value, str):
+                m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
+                cell = m.group(0) if m else ""
+                at = cell.find(value)
+                if at > 0:
+                    pos += at
+            line = bisect.bisect_right(starts, pos)
+            out_line[i] = line + self.first_line - 1
+            out_col[i] = pos - starts[line - 1] + 1
+        return out_line, out_col
+
+
+# --- YAML ----------------------------------------------------------------------------------
 
 
 def _describe(value: Any) -> str:
@@ -120,16 +400,42 @@ def _describe(value: Any) -> str:
     return "text"
 
 
-def _yaml_record(item: dict[str, Any], issues: list[tuple[str, str, str]]) -> dict[str, str | None]:
-    """Canonical text values of one YAML record; type problems go to ``issues``."""
+def _pos_of(
+    value: Any, key_pos: tuple[int, int] | None, default: tuple[int, int]
+) -> tuple[int, int]:
+    if isinstance(value, LocatedStr):
+        return (value.line, value.column)
+    return key_pos or default
+
+
+def _line_of(value: Any, default: int | None) -> int | None:
+    if isinstance(value, dict):
+        at = value.get("at")
+        if isinstance(at, dict) and isinstance(at.get("line"), int):
+            return int(at["line"])
+    line = getattr(value, "line", None)
+    return line if isinstance(line, int) else default
+
+
+def _yaml_record(
+    item: dict[str, Any],
+    issues: list[tuple[str, str, str]],
+    positions: dict[Any, tuple[int, int]],
+    start: tuple[int, int],
+) -> dict[str, str | None]:
+    """Canonical text values of one YAML record; type problems go to ``issues``, value
+    positions to ``positions``."""
+    keys: dict[str, tuple[int, int]] = item.get("at", {}).get("keys", {})
     out: dict[str, str | None] = {}
     for name in FIELDS:
         value = item.get(name)
+        if name in keys:
+            positions[name] = _pos_of(value, tuple(keys[name]), start)  # type: ignore[arg-type]
         if value is None:
             out[name] = None
         elif name in LIST_FIELDS:
-            items = value if isinstance(value, list) else [value]
-            if any(isinstance(v, (list, dict)) for v in items):
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, (list, dict)) for v in values):
                 issues.append(
                     (
                         name,
@@ -140,7 +446,16 @@ def _yaml_record(item: dict[str, Any], issues: list[tuple[str, str, str]]) -> di
                 )
                 out[name] = None
             else:
-                out[name] = ";".join(str(v).strip() for v in items if v is not None)
+                texts = []
+                for v in values:
+                    if v is None:
+                        continue
+                    text = str(v).strip()
+                    if isinstance(v, LocatedStr):
+                        positions.setdefault((name, text), (v.line, v.column))
+                    texts.append(text)
+                joined = ";".join(t for t in texts if t)
+                out[name] = joined or None
         elif name in BOOL_FIELDS:
             if isinstance(value, (list, dict)):
                 issues.append(
@@ -148,256 +463,837 @@ def _yaml_record(item: dict[str, Any], issues: list[tuple[str, str, str]]) -> di
                 )
                 out[name] = None
             else:
-                out[name] = (
-                    ("true" if value else "false") if isinstance(value, bool) else str(value)
-                )
+                text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+                out[name] = text.strip() or None
         elif isinstance(value, (list, dict)) or (isinstance(value, bool) and name != "title"):
             issues.append((name, "E003", f"{name} must be text, not {_describe(value)}"))
             out[name] = None
         else:
-            out[name] = str(value)
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            out[name] = text.strip() or None
     return out
 
 
-def _read_yaml(
-    text: str, file: str
-) -> tuple[_Part | None, list[Issue], list[tuple[str, int | None]]]:
-    docs, problems = load_yaml_text(text, file)
-    if problems:
-        syntax = [p for p in problems if p.code.startswith("yaml")]
-        chosen = syntax or problems
-        last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        return (
-            None,
-            [
-                Issue("E001", p.message, file, min(p.line, last) if p.line else None)
-                for p in chosen[:1]
-            ],
-            [],
+def _record_waivers(
+    item: dict[str, Any], row: int, start: tuple[int, int], out: list[RecordWaiver]
+) -> None:
+    value = item.get("waivers")
+    if value is None:
+        return
+    keys: dict[str, tuple[int, int]] = item.get("at", {}).get("keys", {})
+    where = tuple(keys.get("waivers", start))
+    entries = value if isinstance(value, list) else [value]
+    for entry in entries:
+        line, column = _line_of(entry, where[0]) or where[0], where[1]
+        if isinstance(entry, dict):
+            at = entry.get("at", {})
+            line, column = at.get("line", line), at.get("column", column)
+            out.append(
+                RecordWaiver(
+                    row,
+                    entry.get("rule"),
+                    entry.get("reason"),
+                    entry.get("approved_by"),
+                    entry.get("expires_on"),
+                    entry.get("record"),
+                    int(line),
+                    int(column),
+                )
+            )
+        else:
+            out.append(
+                RecordWaiver(
+                    row,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    int(line),
+                    int(column),
+                    problem=f"a waiver must be a mapping of rule, reason, approved_by and "
+                    f"expires_on, not {_describe(entry)}",
+                )
+            )
+
+
+def load_yaml_records_text(text: str, file: str) -> tuple[list[Any], list[Problem]]:
+    """Parse every YAML document of a records file (see `handbook.sources`).
+
+    Like `handbook.sources.load_yaml_text`, with a node budget proportional to the text
+    (one value per character, at least 1,000), so an alias bomb ("billion laughs") is
+    refused at once instead of being expanded.
+    """
+    problems: list[Problem] = []
+    loader = _Loader(text)
+    docs: list[Any] = []
+    budget = len(text) + 1000
+    try:
+        converter = _Converter(file, problems, budget=budget)
+        while loader.check_node():
+            node = loader.get_node()
+            docs.append(converter.convert(node) if node is not None else None)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.append(
+            Problem(
+                "yaml-syntax",
+                f"not valid YAML: {exc.problem or exc.context}",
+                file,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+            )
         )
-    if not docs or all(d is None for d in docs):
-        return (
-            None,
-            [Issue("E001", "the file is empty; expected a list of change records", file, 1)],
-            [],
+        return [], problems
+    except yaml.YAMLError as exc:
+        problems.append(Problem("yaml-syntax", f"not valid YAML: {exc}", file))
+        return [], problems
+    except _TooBig:
+        problems.append(
+            Problem(
+                "yaml-too-large",
+                f"the YAML expands to more than {budget:,} values, more than its "
+                f"{len(text):,} characters can hold without aliases (an alias bomb?); "
+                "write the values out without anchors and aliases",
+                file,
+            )
         )
-    if len(docs) > 1:
-        return None, [Issue("E001", f"expected one YAML document, found {len(docs)}", file, 1)], []
-    doc = docs[0]
-    items: Any = doc
-    if isinstance(doc, dict):
-        if "records" not in doc:
-            return (
-                None,
-                [
+        return [], problems
+    except RecursionError:
+        problems.append(Problem("yaml-too-deep", "the YAML nests too deeply", file))
+        return [], problems
+    finally:
+        loader.dispose()
+    return docs, problems
+
+
+def _decode(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Issue(
+            "E001",
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+            file,
+            line,
+        )
+
+
+def _read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
+    if path.is_dir():
+        return None, Issue("E001", "is a folder, not a change-record file", file, None)
+    try:
+        return path.read_bytes(), None
+    except FileNotFoundError:
+        return None, Issue("E001", "file not found", file, None)
+    except OSError as exc:
+        return None, Issue("E001", f"cannot read the file: {exc.strerror}", file, None)
+
+
+def _yaml_items(docs: list[Any], file: str) -> tuple[list[Any], list[Issue]]:
+    items: list[Any] = []
+    bad: list[Issue] = []
+    for doc in docs:
+        if doc is None:
+            continue
+        found: Any = doc
+        if isinstance(doc, dict):
+            if "records" not in doc:
+                bad.append(
                     Issue(
                         "E001",
                         "expected a list of change records or a mapping with 'records:'",
                         file,
                         _line_of(doc, 1),
                     )
-                ],
-                [],
-            )
-        items = doc["records"]
-        if items is None:
-            items = []
-    if not isinstance(items, list):
-        return (
-            None,
-            [
-                Issue(
-                    "E001",
-                    f"expected a list of change records, found {_describe(items)}",
-                    file,
-                    _line_of(items, 1),
                 )
-            ],
-            [],
-        )
-    rows: list[dict[str, Any]] = []
-    issues: list[tuple[int, str, str, str]] = []
-    bad: list[Issue] = []
-    skipped: list[tuple[str, int | None]] = []
-    last_line: int | None = _line_of(doc, 1)
-    for item in items:
-        line = _line_of(item, last_line)
-        if not isinstance(item, dict):
+                continue
+            found = doc["records"]
+            if found is None:
+                continue
+        if not isinstance(found, list):
             bad.append(
                 Issue(
                     "E001",
-                    f"a change record must be a mapping of 'field: value' "
+                    f"expected a list of change records, found {_describe(found)}",
+                    file,
+                    _line_of(found, 1),
+                )
+            )
+            continue
+        items.extend(found)
+    return items, bad
+
+
+def _yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> Iterator[Batch]:
+    raw, issue = _read_bytes(path, file)
+    if raw is None:
+        yield Batch(file, fileno, empty_frame(), [issue] if issue else [])
+        return
+    text, issue = _decode(raw, file)
+    if text is None:
+        yield Batch(file, fileno, empty_frame(), [issue] if issue else [], nbytes=len(raw))
+        return
+    if not text.strip():
+        yield Batch(
+            file,
+            fileno,
+            empty_frame(),
+            [Issue("E001", "the file is empty; expected a list of change records", file, 1)],
+            nbytes=len(raw),
+        )
+        return
+    docs, problems = load_yaml_records_text(text, file)
+    if problems:
+        last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        p = problems[0]
+        yield Batch(
+            file,
+            fileno,
+            empty_frame(),
+            [Issue("E001", p.message, file, min(p.line, last) if p.line else None, column=None)],
+            nbytes=len(raw),
+        )
+        return
+    if all(d is None for d in docs):
+        yield Batch(
+            file,
+            fileno,
+            empty_frame(),
+            [Issue("E001", "the file is empty; expected a list of change records", file, 1)],
+            nbytes=len(raw),
+        )
+        return
+    items, bad = _yaml_items(docs, file)
+    size = chunk_size or max(1, len(items))
+    first = True
+    for begin in range(0, max(1, len(items)), size):
+        part = items[begin : begin + size]
+        batch = _yaml_batch(part, file, fileno)
+        if first:
+            batch.issues[:0] = bad
+            batch.nbytes = len(raw)
+            first = False
+        yield batch
+
+
+def _yaml_batch(items: list[Any], file: str, fileno: int) -> Batch:
+    rows: list[dict[str, Any]] = []
+    issues: list[Issue] = []
+    skipped: list[int | None] = []
+    waivers: list[RecordWaiver] = []
+    lines: list[int] = []
+    starts: list[tuple[int, int]] = []
+    locator = _YamlLocator(lines, starts)
+    last_line: int | None = None
+    for item in items:
+        line = _line_of(item, last_line)
+        if not isinstance(item, dict):
+            issues.append(
+                Issue(
+                    "E001",
+                    "a change record must be a mapping of 'field: value' "
                     f"lines, found {_describe(item)}",
                     file,
                     line,
+                    column=getattr(item, "column", None),
                 )
             )
-            skipped.append((file, line))
+            skipped.append(line)
             continue
         last_line = line
+        at = item.get("at", {})
+        start = (int(at.get("line", line or 1)), int(at.get("column", 1)))
         found: list[tuple[str, str, str]] = []
-        row: dict[str, Any] = _yaml_record(item, found)
-        row["_line"] = line
-        issues.extend((len(rows), name, code, msg) for name, code, msg in found)
+        positions: dict[Any, tuple[int, int]] = {}
+        row: dict[str, Any] = _yaml_record(item, found, positions, start)
+        row["_line"] = start[0]
+        index = len(rows)
+        for name, code, msg in found:
+            pos = positions.get(name, start)
+            issues.append(Issue(code, msg, file, pos[0], row=index, field=name, column=pos[1]))
+        _record_waivers(item, index, start, waivers)
         rows.append(row)
-    frame = pd.DataFrame.from_records(rows, columns=[*FIELDS, "_line"]) if rows else None
-    if frame is None:
-        return _Part(_empty_frame().drop(columns=["_file", "_fileno"]), []), bad, skipped
-    return _Part(frame, issues), bad, skipped
+        lines.append(start[0])
+        starts.append(start)
+        locator.positions.append(positions)
+    frame = pd.DataFrame.from_records(rows, columns=[*FIELDS, "_line"]) if rows else empty_frame()
+    for name in FIELDS:
+        frame[name] = frame[name].astype(object)
+    frame["_line"] = frame["_line"].astype("int64")
+    ids = [r["id"] for r in rows]
+    issues = [
+        Issue(i.code, i.message, i.file, i.line, i.row, ids[i.row], i.field, i.column)
+        if i.row is not None
+        else i
+        for i in issues
+    ]
+    return Batch(file, fileno, frame, issues, skipped, locator, waivers)
 
 
-def _csv_fast(text: str) -> pd.DataFrame | None:
-    """Parse simple CSV (no quotes, header on line 1, every row full) with pandas.
-
-    Returns None when the text needs the careful reader (quotes, ragged rows, ...).
-    """
-    if '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n"):
-        return None
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    if data.size == 0 or data[0] in (10, 13):
-        return None
-    newlines = np.flatnonzero(data == 10)
-    ends = np.append(newlines, data.size)
-    starts = np.concatenate(([0], newlines + 1))
-    if starts[-1] >= data.size:  # trailing newline: no last line
-        starts, ends = starts[:-1], ends[:-1]
-    commas = np.flatnonzero(data == 44)
-    per_line = np.searchsorted(commas, ends) - np.searchsorted(commas, starts)
-    lengths = ends - starts
-    cr = np.zeros(len(lengths), dtype=bool)
-    has = lengths > 0
-    cr[has] = data[ends[has] - 1] == 13
-    blank = (lengths - cr) == 0
-    ncols = int(per_line[0]) + 1
-    if np.any(~blank[1:] & (per_line[1:] != ncols - 1)):
-        return None
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_NONE,
-            engine="c",
-        )
-    except Exception:
-        return None
-    body_blank = blank[1:]
-    if len(frame) != len(body_blank):
-        return None
-    lines = np.arange(2, len(body_blank) + 2)
-    keep = ~body_blank
-    frame = frame.loc[keep].reset_index(drop=True)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame["_line"] = lines[keep]
-    result: pd.DataFrame = frame
-    return result
+# --- CSV -----------------------------------------------------------------------------------
 
 
-def _read_csv(
-    text: str, file: str
-) -> tuple[_Part | None, list[Issue], list[tuple[str, int | None]]]:
-    frame = _csv_fast(text)
-    bad: list[Issue] = []
-    skipped: list[tuple[str, int | None]] = []
-    if frame is None:
-        table, problems = parse_csv_text(text, file)
-        for p in problems:
-            if p.code == "csv-row-width":
-                bad.append(Issue("E001", f"{p.message} ({p.hint})", file, p.line))
-                skipped.append((file, p.line))
-            else:
-                bad.append(Issue("E001", p.message, file, p.line))
-        if table is None:
-            return None, bad, skipped
-        frame = pd.DataFrame([cells for _, cells in table.rows], columns=table.header, dtype=object)
-        if frame.shape[1] != len(table.header):  # no rows
-            frame = pd.DataFrame(columns=table.header, dtype=object)
-        frame["_line"] = [line for line, _ in table.rows]
-    header = [c for c in frame.columns if c != "_line"]
-    if len(set(header)) != len(header):
-        dup = sorted({c for c in header if header.count(c) > 1})
-        return (
-            None,
-            [Issue("E001", "the header names a column twice: " + ", ".join(dup), file, 1)],
-            [],
-        )
-    if not any(f in header for f in FIELDS):
-        return (
-            None,
-            [
+class _Lines:
+    """Whole lines from a binary file, a block at a time."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.buf = b""
+        self.eof = False
+        self.first = True
+
+    def _read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        if self.first:
+            self.first = False
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+        if not data or size < 0:
+            self.eof = True
+        return data
+
+    def take(self, n: int | None) -> bytes:
+        """Up to ``n`` lines (all the rest when None), newline included."""
+        if n is None:
+            parts = [self.buf]
+            while not self.eof:
+                parts.append(self._read())
+            self.buf = b""
+            return b"".join(parts)
+        parts = [self.buf]
+        have = self.buf.count(b"\n")
+        while have < n and not self.eof:
+            data = self._read(BLOCK_BYTES)
+            parts.append(data)
+            have += data.count(b"\n")
+        buf = b"".join(parts) if len(parts) > 1 else parts[0]
+        if have < n:
+            self.buf = b""
+            return buf
+        if n <= 64:
+            pos = -1
+            for _ in range(n):
+                pos = buf.find(b"\n", pos + 1)
+        else:
+            nl = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 10)
+            pos = int(nl[n - 1])
+        self.buf = buf[pos + 1 :]
+        return buf[: pos + 1]
+
+    def complete(self, chunk: bytes) -> bytes:
+        """``chunk`` extended until its quotes balance (a record may span lines)."""
+        if b'"' not in chunk:
+            return chunk
+        odd = chunk.count(b'"') % 2
+        if not odd:
+            return chunk
+        parts = [chunk]
+        while odd:
+            more = self.take(1024)
+            if not more:
+                break
+            parts.append(more)
+            odd ^= more.count(b'"') % 2
+        return b"".join(parts)
+
+    def unread(self, data: bytes) -> None:
+        self.buf = data + self.buf
+
+    @property
+    def done(self) -> bool:
+        """True when every byte has been taken."""
+        return self.eof and not self.buf
+
+
+def _is_blank(line: bytes) -> bool:
+    return not line.strip()
+
+
+#: Bytes scanned at a time by the NumPy scans (small buffers stay in cache).
+SCAN_BLOCK = 1 << 20
+
+
+def _scan_lines(data: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Positions of the newlines of ``data``, and whether a space touches a comma or a
+    line end (then cells need stripping); block by block with reused buffers."""
+    buf = np.empty(min(SCAN_BLOCK, max(1, data.size)), dtype=bool)
+    found: list[np.ndarray] = []
+    edge = False
+    for off in range(0, data.size, SCAN_BLOCK):
+        blk = data[off : off + SCAN_BLOCK]
+        m = buf[: len(blk)]
+        np.equal(blk, 10, out=m)
+        found.append(np.flatnonzero(m) + off)
+        if not edge:
+            np.equal(blk, 32, out=m)
+            sp = np.flatnonzero(m)
+            if sp.size:
+                sp = sp + off
+                before = data[np.maximum(sp - 1, 0)]
+                after = data[np.minimum(sp + 1, data.size - 1)]
+                edge = bool(
+                    np.any((before == 44) | (before == 10) | (after == 44) | (after == 10))
+                    or np.any(after == 13)
+                    or sp[-1] == data.size - 1
+                )
+    nl = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return nl, edge
+
+
+def _scan_commas(data: np.ndarray) -> np.ndarray:
+    """Positions of the commas of ``data`` (block by block)."""
+    buf = np.empty(min(SCAN_BLOCK, max(1, data.size)), dtype=bool)
+    found: list[np.ndarray] = []
+    small = data.size < 2**31
+    for off in range(0, data.size, SCAN_BLOCK):
+        blk = data[off : off + SCAN_BLOCK]
+        m = buf[: len(blk)]
+        np.equal(blk, 44, out=m)
+        pos = np.flatnonzero(m)
+        found.append((pos.astype(np.int32) if small else pos) + off)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _error_at(chunk: bytes, start: int) -> int:
+    return chunk[:start].count(b"\n")
+
+
+class _CsvReader:
+    """Reads one CSV file in chunks of records (`Batch` per chunk)."""
+
+    def __init__(
+        self,
+        path: Path,
+        file: str,
+        fileno: int,
+        chunk_size: int | None,
+        mapping: MappingLike | None,
+        titles: bool = True,
+    ) -> None:
+        self.titles = titles
+        self.path = path
+        self.file = file
+        self.fileno = fileno
+        self.chunk_size = chunk_size
+        self.mapping = mapping
+        self.header: list[str] = []
+        self.field_col: dict[str, int] = {}
+
+    def _batch(self, issues: list[Issue], nbytes: int = 0) -> Batch:
+        return Batch(self.file, self.fileno, empty_frame(), issues, nbytes=nbytes)
+
+    def batches(self) -> Iterator[Batch]:
+        if self.path.is_dir():
+            yield self._batch(
+                [Issue("E001", "is a folder, not a change-record file", self.file, None)]
+            )
+            return
+        try:
+            f = self.path.open("rb")
+        except OSError as exc:
+            yield self._batch(
+                [Issue("E001", f"cannot read the file: {exc.strerror}", self.file, None)]
+            )
+            return
+        with f:
+            try:
+                yield from self._read(_Lines(f))
+            except OSError as exc:
+                yield self._batch(
+                    [Issue("E001", f"cannot read the file: {exc.strerror}", self.file, None)]
+                )
+
+    def _read(self, lines: _Lines) -> Iterator[Batch]:
+        file = self.file
+        line_no = 0  # lines consumed so far
+        # header: the first non-blank line (and its continuation lines inside quotes)
+        while True:
+            block = lines.take(4096)
+            if not block:
+                yield self._batch([Issue("E001", "the file has no header row", file, 1)])
+                return
+            if not block.strip():
+                line_no += block.count(b"\n")
+                continue
+            parts = block.split(b"\n")
+            skip = 0
+            while _is_blank(parts[skip]):
+                skip += 1
+            line_no += skip
+            head = parts[skip] + (b"\n" if skip < len(parts) - 1 else b"")
+            lines.unread(b"\n".join(parts[skip + 1 :]))
+            break
+        while head.count(b'"') % 2:
+            more = lines.take(1)
+            if not more:
+                break
+            head += more
+        header_line = line_no + 1
+        text, issue = _decode(head, file)
+        if text is None:
+            assert issue is not None
+            yield self._batch([Issue("E001", issue.message, file, header_line)])
+            return
+        try:
+            header_rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        except csv.Error as exc:
+            yield self._batch([Issue("E001", f"not valid CSV: {exc}", file, header_line)])
+            return
+        header = [c.strip() for c in (header_rows[0] if header_rows else [])]
+        line_no += max(1, head.count(b"\n"))
+        if len(set(header)) != len(header):
+            dup = sorted({c for c in header if header.count(c) > 1})
+            yield self._batch(
+                [
+                    Issue(
+                        "E001",
+                        "the header names a column twice: " + ", ".join(dup),
+                        file,
+                        header_line,
+                    )
+                ]
+            )
+            return
+        if self.mapping is not None:
+            wanted = self.mapping.columns()
+            if not any(c in header for c in wanted):
+                yield self._batch(
+                    [
+                        Issue(
+                            "E001",
+                            "the header names none of the columns the mapping reads; expected "
+                            "columns such as: " + ", ".join(wanted),
+                            file,
+                            header_line,
+                        )
+                    ]
+                )
+                return
+        elif not any(f in header for f in FIELDS):
+            yield self._batch(
+                [
+                    Issue(
+                        "E001",
+                        "the header row names no change-record field; expected "
+                        "columns such as: " + ", ".join(FIELDS),
+                        file,
+                        header_line,
+                    )
+                ]
+            )
+            return
+        self.header = header
+        issues: list[Issue] = []
+        if self.mapping is None and "waivers" in header:
+            issues.append(
                 Issue(
                     "E001",
-                    "the header row names no change-record field; expected "
-                    "columns such as: " + ", ".join(FIELDS),
+                    "a 'waivers' column is not read from CSV; write waivers in a waivers "
+                    "file (--waivers) or in YAML records",
                     file,
-                    1,
+                    header_line,
                 )
-            ],
-            [],
-        )
-    out = pd.DataFrame(index=frame.index)
-    for name in FIELDS:
-        if name in frame.columns:
-            out[name] = frame[name]
+            )
+        produced = False
+        while True:
+            chunk = lines.complete(lines.take(self.chunk_size))
+            if not chunk:
+                break
+            first_line = line_no + 1
+            line_no += chunk.count(b"\n")
+            batch, stop = self._chunk(chunk, first_line)
+            batch.issues[:0] = issues
+            issues = []
+            produced = True
+            yield batch
+            if stop:
+                return
+            if lines.done:
+                break
+        if not produced:
+            yield self._batch(issues)
+
+    def _chunk(self, chunk: bytes, first_line: int) -> tuple[Batch, bool]:
+        """One batch from complete records; ``stop`` when the file cannot be read on."""
+        file = self.file
+        ascii_only = chunk.isascii()
+        if not ascii_only:
+            try:
+                chunk.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = first_line + _error_at(chunk, exc.start)
+                return (
+                    self._batch(
+                        [
+                            Issue(
+                                "E001",
+                                f"not UTF-8 text (byte 0x{chunk[exc.start]:02x} on this line); "
+                                "save the file as UTF-8",
+                                file,
+                                line,
+                            )
+                        ],
+                        len(chunk),
+                    ),
+                    True,
+                )
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            line = first_line + _error_at(chunk, nul)
+            issue = Issue("E001", "contains a NUL byte: not a text file", file, line)
+            return self._batch([issue], len(chunk)), True
+        if chunk.isspace():
+            return self._batch([], len(chunk)), False
+        fast = None
+        if b'"' not in chunk and (b"\r" not in chunk or chunk.count(b"\r") == chunk.count(b"\r\n")):
+            fast = self._fast(chunk, first_line, ascii_only)
+        if fast is not None:
+            return fast, False
+        return self._careful(chunk, first_line)
+
+    def _fast(self, chunk: bytes, first_line: int, ascii_only: bool) -> Batch | None:
+        """Parse unquoted one-line rows with pandas' C reader; None when the chunk needs
+        the careful reader (a row of the wrong width, a whitespace-only line, ...).
+
+        Widths are checked by count: pandas refuses a row with too many cells, and the
+        chunk's commas must number exactly (columns - 1) per row.
+        """
+        header = self.header
+        ncols = len(header)
+        data = np.frombuffer(chunk, dtype=np.uint8)
+        nl, edge_space = _scan_lines(data)
+        starts = np.concatenate(([0], nl + 1))
+        ends = np.append(nl, data.size)
+        if starts[-1] >= data.size:
+            starts, ends = starts[:-1], ends[:-1]
+        lengths = ends - starts
+        cr = np.zeros(len(lengths), dtype=bool)
+        has = lengths > 0
+        cr[has] = data[ends[has] - 1] == 13
+        nonblank = np.flatnonzero((lengths - cr) > 0)
+        if chunk.count(b",") != (ncols - 1) * nonblank.size:
+            return None
+        try:
+            raw = pd.read_csv(
+                io.BytesIO(chunk),
+                header=None,
+                names=header,
+                index_col=False,
+                dtype=object,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=True,
+                quoting=csv.QUOTE_NONE,
+                engine="c",
+                encoding="utf-8",
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+            return None
+        if len(raw) != nonblank.size:
+            return None
+        lines = first_line + nonblank.astype(np.int64)
+        strip = edge_space or data[0] in (9, 32) or b"\t" in chunk
+        frame, issues, field_col = self._fields(raw, strip=strip)
+        frame["_line"] = lines
+        batch = Batch(self.file, self.fileno, frame, [], [], None, [], len(chunk))
+        batch.locator = _CsvFastLocator(raw, lines, field_col)
+        self._row_issues(batch, issues)
+        return batch
+
+    def wanted_columns(self) -> list[str]:
+        """Header columns to read: the record fields (or the mapping's columns)."""
+        if self.mapping is not None:
+            wanted = set(self.mapping.columns())
         else:
-            out[name] = pd.Series(None, index=frame.index, dtype=object)
-    out["_line"] = frame["_line"].astype("int64")
-    return _Part(out, []), bad, skipped
+            wanted = set(FIELDS)
+            if not self.titles:
+                wanted.discard("title")
+        return [c for c in self.header if c in wanted]
+
+    def field_names(self, field_col: dict[str, int]) -> dict[str, str]:
+        """Record field -> header column it is read from."""
+        return {name: self.header[j] for name, j in field_col.items()}
+
+    def _careful(self, chunk: bytes, first_line: int) -> tuple[Batch, bool]:
+        file = self.file
+        text = chunk.decode("utf-8")
+        ncols = len(self.header)
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows: list[list[str]] = []
+        row_lines: list[int] = []
+        issues: list[Issue] = []
+        skipped: list[int | None] = []
+        line = 1
+        stop = False
+        try:
+            for cells in reader:
+                start = line
+                line = reader.line_num + 1
+                if not cells or (len(cells) <= 1 and all(not c.strip() for c in cells)):
+                    continue
+                if len(cells) != ncols:
+                    where = first_line + start - 1
+                    issues.append(
+                        Issue(
+                            "E001",
+                            f"row has {len(cells)} cell(s), the header has {ncols} (columns are: "
+                            f"{', '.join(self.header)}; quote cells that contain commas)",
+                            file,
+                            where,
+                        )
+                    )
+                    skipped.append(where)
+                    continue
+                rows.append(cells)
+                row_lines.append(start)
+        except csv.Error as exc:
+            issues.append(
+                Issue("E001", f"not valid CSV: {exc}", file, first_line + reader.line_num - 1)
+            )
+            stop = True
+        raw = (
+            pd.DataFrame(rows, columns=self.header, dtype=object)
+            if rows
+            else pd.DataFrame({c: pd.Series([], dtype=object) for c in self.header})
+        )
+        raw = raw.where(raw != "", np.nan) if rows else raw
+        frame, row_issues, field_col = self._fields(raw, strip=True)
+        frame["_line"] = np.asarray(row_lines, dtype=np.int64) + (first_line - 1)
+        batch = Batch(self.file, self.fileno, frame, issues, skipped, None, [], len(chunk))
+        batch.locator = _CsvCarefulLocator(text, row_lines, first_line, field_col)
+        self._row_issues(batch, row_issues)
+        return batch, stop
+
+    def _fields(
+        self, raw: pd.DataFrame, strip: bool
+    ) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]], dict[str, int]]:
+        index = {c: i for i, c in enumerate(self.header)}
+        if strip:
+            raw_clean = pd.DataFrame(index=raw.index)
+            for c in raw.columns:
+                col = raw[c].astype(object)  # categoricals become text again
+                present = col.notna()
+                if present.any():
+                    col = col.where(~present, col.str.strip())
+                    col = col.where(col != "", np.nan)
+                raw_clean[c] = col
+        else:
+            raw_clean = raw
+        if self.mapping is not None:
+            frame, issues, columns = self.mapping.apply(raw_clean, self.header)
+            field_col = {f: index[c] for f, c in columns.items() if c in index}
+            return frame, issues, field_col
+        # the parsed table itself (no copy): the fields it lacks are added as absent
+        frame = raw_clean.reset_index(drop=True) if raw_clean is not raw else raw
+        if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
+            frame = frame.reset_index(drop=True)
+        no_issues: list[tuple[int, str, str, str]] = []
+        missing = [name for name in FIELDS if name not in frame.columns]
+        if missing:
+            absent = pd.DataFrame(
+                {name: np.full(len(frame), np.nan, dtype=object) for name in missing},
+                index=frame.index,
+            )
+            frame = pd.concat([frame, absent], axis=1)
+        field_col = {f: index[f] for f in FIELDS if f in index}
+        return frame, no_issues, field_col
+
+    def _row_issues(self, batch: Batch, issues: list[tuple[int, str, str, str]]) -> None:
+        if not issues:
+            return
+        rows = np.asarray([i[0] for i in issues], dtype=np.int64)
+        names = [i[1] for i in issues]
+        assert batch.locator is not None
+        lines, cols = batch.locator.locate(rows, names, [None] * len(names))
+        ids = batch.frame["id"].to_numpy(dtype=object)
+        for (row, name, code, message), line, col in zip(
+            issues, lines.tolist(), cols.tolist(), strict=True
+        ):
+            record = ids[row]
+            batch.issues.append(
+                Issue(
+                    code,
+                    message,
+                    self.file,
+                    int(line),
+                    row=row,
+                    record=record if isinstance(record, str) else None,
+                    field=name,
+                    column=int(col) or None,
+                )
+            )
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def iter_batches(
+    paths: Sequence[Path],
+    *,
+    chunk_size: int | None = None,
+    mapping: MappingLike | None = None,
+    titles: bool = True,
+) -> Iterator[Batch]:
+    """Read every records file, one `Batch` per file or per ``chunk_size`` records.
+
+    The format comes from the extension: ``.csv`` is CSV (through ``mapping`` when given:
+    an ITSM export, see `handbook.mapping`), anything else (``.yaml``, ``.yml``,
+    ``.json``) YAML. A file that cannot be read or parsed gives a batch with one E001
+    issue and no rows; the other files are still read. Never raises on bad input.
+    ``chunk_size`` bounds the rows of a batch, so memory stays flat on large CSV files;
+    ``titles=False`` skips reading CSV titles (only reports of records need them).
+    """
+    for fileno, path in enumerate(paths):
+        file = str(path)
+        if path.suffix.lower() in CSV_SUFFIXES:
+            yield from _CsvReader(path, file, fileno, chunk_size, mapping, titles).batches()
+        else:
+            yield from _yaml_batches(path, file, fileno, chunk_size)
 
 
 def read_records(paths: Sequence[Path]) -> RecordTable:
-    """Read every records file into one table (see the module doc for its columns).
+    """Read every records file into one table (see `RecordTable`).
 
-    The format comes from the extension: ``.csv`` is CSV, anything else (``.yaml``,
-    ``.yml``, ``.json``) YAML. A file that cannot be read or parsed gives one E001 issue
-    and no rows; the other files are still read. Never raises on bad input.
+    A convenience over `iter_batches` for small runs and tests: the frame gains
+    ``_file`` and ``_fileno``; issue rows are renumbered into the combined frame.
     """
     parts: list[pd.DataFrame] = []
     issues: list[Issue] = []
     skipped: list[tuple[str, int | None]] = []
     offset = 0
-    for fileno, path in enumerate(paths):
-        file = str(path)
-        if path.is_dir():
-            issues.append(Issue("E001", "is a folder, not a change-record file", file, None))
-            continue
-        text, problems = read_text(path, file)
-        if text is None:
-            issues.extend(Issue("E001", p.message, file, p.line) for p in problems)
-            continue
-        if path.suffix.lower() in CSV_SUFFIXES:
-            part, bad, skip = _read_csv(text, file)
-        else:
-            part, bad, skip = _read_yaml(text, file)
-        issues.extend(bad)
-        skipped.extend(skip)
-        if part is None or part.rows.empty:
-            continue
-        rows = part.rows
-        rows["_file"] = file
-        rows["_fileno"] = fileno
-        for local, name, code, message in part.issues:
-            issues.append(
-                Issue(
-                    code,
-                    message,
-                    file,
-                    int(rows["_line"].to_numpy()[local]),
-                    row=offset + local,
-                    field=name,
+    for batch in iter_batches(paths):
+        frame = batch.frame.copy()
+        frame["_file"] = batch.file
+        frame["_fileno"] = batch.fileno
+        for issue in batch.issues:
+            if issue.row is None:
+                issues.append(issue)
+            else:
+                issues.append(
+                    Issue(
+                        issue.code,
+                        issue.message,
+                        issue.file,
+                        issue.line,
+                        issue.row + offset,
+                        issue.record,
+                        issue.field,
+                        issue.column,
+                    )
                 )
-            )
-        offset += len(rows)
-        parts.append(rows)
+        skipped.extend((batch.file, line) for line in batch.skipped)
+        offset += len(frame)
+        if len(frame):
+            parts.append(frame)
     if not parts:
-        return RecordTable(_empty_frame(), issues, skipped)
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    frame = frame.reset_index(drop=True)
-    for name in FIELDS:
-        col = frame[name].astype(object)
-        col = col.where(col.notna(), None)
-        stripped = col.str.strip()
-        frame[name] = stripped.where(stripped.notna() & (stripped != ""), None)
+        frame = empty_frame()
+        frame["_file"] = pd.Series([], dtype=object)
+        frame["_fileno"] = pd.Series([], dtype="int64")
+        return RecordTable(frame, issues, skipped)
+    frame = pd.concat(parts, ignore_index=True)
     return RecordTable(frame, issues, skipped)

@@ -1,14 +1,19 @@
-"""The rule kinds of the checker, evaluated column-wise with pandas.
+"""The rule kinds of the checker, evaluated column-wise over a batch of records.
 
 Each rule of ``data/rules.yaml`` is an instance of one kind implemented here; every
 parameter (durations, which records a rule applies to, editions, channel lists,
-prohibited actions, in-force dates) is read from the `Handbook`, never written in code:
+prohibited actions, in-force dates) is read from the `Handbook`, never written in code.
+Each kind compiles to array operations over all records of a batch at once (masks,
+time differences, look-ups per distinct combination of values); messages are built by
+vectorised string concatenation on the failing rows only:
 
 ``timing``
     ``requires`` time fields must be present; each constraint ``{earlier, later,
     at_least, at_most}`` holds when both fields are present:
     ``at_least <= later - earlier`` and, when given, ``later - earlier <= at_most``
-    (exact calendar time, bounds inclusive). Seeds: MMD001, MMD002, MMD004 to MMD008.
+    (exact calendar time in UTC, bounds inclusive). The offending field is ``earlier``
+    when the gap is too short and ``later`` when it is too long. Seeds: MMD001, MMD002,
+    MMD004 to MMD008 (quotes in ``data/rules.yaml``).
 ``channels``
     a change with ``notified_at`` names at least one channel and each is one of the
     channels of its change type in the edition (``change-types.yaml``; ``any`` accepts
@@ -19,348 +24,491 @@ prohibited actions, in-force dates) is read from the `Handbook`, never written i
 ``edition-in-force``
     ``starts_at`` on or after the first edition's ``in_force_from`` (else an error) and
     on or before the service's ``end_of_life`` (else a warning). Seed: MMD010.
-
-All functions take a `RuleInput`: one row per valid record, times as
-``datetime64[UTC]`` columns ``t_<field>``, booleans as ``b_<field>`` columns.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import repeat
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .findings import Finding
 from .handbook import Handbook
-from .model import Applicability, Rule
+from .model import Rule
+
+NAT = np.datetime64("NaT", "us")
 
 
 @dataclass
 class RuleInput:
-    """What rule evaluation needs.
+    """A batch of records as arrays (index = row of the batch).
 
     Attributes:
-        frame: one row per record (index = row number in the run) with ``id``,
-            ``initiator``, ``change_type``, ``sop_category``, ``edition``, ``_file``,
-            ``_line``, ``t_<time field>`` (UTC timestamps or NaT), ``b_<bool field>``.
-        eligible: boolean mask of the rows to evaluate (no input error).
-        channels: long table ``row``, ``value``: one line per channel of a record.
-        actions: long table ``row``, ``value``: one line per action of a record.
+        n: number of rows.
+        text: field -> object array of the text values (non-strings mean absent).
+        times: time field -> ``datetime64[us]`` UTC array (NaT when absent or invalid).
+        flags: boolean field -> bool array (absent = false).
+        edition: object array: the edition in force (``"2018"``...) or None.
+        eligible: rows to evaluate (no input error).
+        before_first: rows whose valid ``starts_at`` is before the first edition.
+        coded: low-cardinality fields (``initiator``, ``change_type``, ``sop_category``,
+            ``channels``, ``actions``, ``edition``) as `Coded` integer codes, so masks
+            and groupings are integer operations.
     """
 
-    frame: pd.DataFrame
-    eligible: pd.Series
-    channels: pd.DataFrame
-    actions: pd.DataFrame
+    n: int
+    text: dict[str, np.ndarray]
+    times: dict[str, np.ndarray]
+    flags: dict[str, np.ndarray]
+    edition: np.ndarray
+    eligible: np.ndarray
+    before_first: np.ndarray
+    coded: dict[str, Coded]
+
+
+@dataclass
+class Piece:
+    """Findings of one code on some rows: parallel arrays.
+
+    ``messages`` is an object array (one text per row); ``field`` the offending field;
+    ``items`` an object array naming the offending list item (or None entries), or None.
+    """
+
+    rows: np.ndarray
+    rule: str
+    severity: str
+    messages: np.ndarray
+    field: str | None
+    items: np.ndarray | None = None
+
+
+# --- vectorised text ---------------------------------------------------------------------
+
+
+def cat(*parts: Any) -> np.ndarray:
+    """Element-wise concatenation of texts and arrays of texts of equal length.
+
+    One ``str.join`` per row (no intermediate strings), so long messages stay cheap.
+    """
+    n = next((len(p) for p in parts if isinstance(p, np.ndarray)), 1)
+    columns = [p.tolist() if isinstance(p, np.ndarray) else repeat(p, n) for p in parts]
+    out = np.empty(n, dtype=object)
+    out[:] = list(map("".join, zip(*columns, strict=False)))
+    return out
+
+
+def as_text(values: np.ndarray) -> np.ndarray:
+    """Object array of texts; non-strings (absent) become ``""``."""
+    out = np.asarray(values, dtype=object).copy()
+    out[pd.isna(out)] = ""
+    return out
+
+
+def iso(times: np.ndarray) -> np.ndarray:
+    """``datetime64`` UTC values as ISO 8601 with offset: ``2022-12-10T00:00:00+00:00``
+    (floored to the second)."""
+    text = np.datetime_as_string(times.astype("datetime64[s]"), unit="s").astype(object)
+    result: np.ndarray = text + "+00:00"
+    return result
 
 
 def fmt_duration(delta: timedelta | pd.Timedelta) -> str:
     """A duration in words: ``5 days``, ``3 days 4 hours``, ``48 hours``, ``30 minutes``.
 
-    Whole days are given in days unless the total is under 3 days and not whole days;
-    durations under 3 days are given in hours (``48 hours``).
+    Durations under 3 days are given in hours (``48 hours``); the sign is dropped.
     """
-    seconds = int(abs(pd.Timedelta(delta).total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days < 3:
-        hours += days * 24
-        days = 0
-    parts = []
-    for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"), (secs, "second")):
-        if n:
-            parts.append(f"{n} {unit}{'s' if n != 1 else ''}")
-    return " ".join(parts) if parts else "0 hours"
+    us = int(pd.Timedelta(delta).value // 1000)
+    return str(durations(np.array([us], dtype="timedelta64[us]"))[0])
 
 
-def iso(value: Any) -> str:
-    """A UTC timestamp as ISO 8601 with offset: ``2022-12-10T00:00:00+00:00``."""
-    ts = pd.Timestamp(value)
-    return str(ts.tz_convert("UTC").floor("s").isoformat()) if ts.tzinfo else str(ts.isoformat())
+def durations(deltas: np.ndarray) -> np.ndarray:
+    """`fmt_duration` over a ``timedelta64`` array (object array of texts); each distinct
+    duration is worded once."""
+    secs = np.abs(deltas.astype("timedelta64[us]").astype(np.int64)) // 1_000_000
+    distinct, inverse = np.unique(secs, return_inverse=True)
+    texts = []
+    for total in distinct.tolist():
+        days, rest = divmod(total, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, seconds = divmod(rest, 60)
+        if days < 3:
+            hours, days = hours + days * 24, 0
+        parts = [
+            f"{count} {unit}{'s' if count != 1 else ''}"
+            for count, unit in (
+                (days, "day"),
+                (hours, "hour"),
+                (minutes, "minute"),
+                (seconds, "second"),
+            )
+            if count
+        ]
+        texts.append(" ".join(parts) if parts else "0 hours")
+    table = np.array(texts, dtype=object)
+    result: np.ndarray = table[inverse.reshape(-1)]
+    return result
 
 
-def applies(rule: Rule, frame: pd.DataFrame) -> pd.Series:
-    """Mask of the rows a rule applies to: edition in ``rule.editions`` and `Applicability`."""
-    scope: Applicability = rule.applies_to
-    mask = frame["edition"].isin(rule.editions)
+def _td(delta: timedelta) -> np.timedelta64:
+    return np.timedelta64(int(pd.Timedelta(delta).value // 1000), "us")
+
+
+def isin(values: np.ndarray, options: Sequence[Any]) -> np.ndarray:
+    """Hash-based membership of an object array's values in ``options`` (absent: False)."""
+    result: np.ndarray = (
+        pd.Series(values, dtype=object, copy=False).isin(list(options)).to_numpy(dtype=bool)
+    )
+    return result
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    result: np.ndarray = ~pd.isna(values)
+    return result
+
+
+class Coded:
+    """A column as integer codes into its distinct values (``pandas.factorize``).
+
+    ``codes[i]`` indexes ``uniques`` (-1 when absent); masks against a value or a set of
+    values are integer comparisons.
+    """
+
+    def __init__(self, values: np.ndarray) -> None:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        self.codes: np.ndarray = np.asarray(codes, dtype=np.int64)
+        self.uniques: list[Any] = list(uniques)
+
+    def isin(self, options: Sequence[Any]) -> np.ndarray:
+        """Rows whose value is one of ``options``."""
+        wanted = set(options)
+        idx = [i for i, u in enumerate(self.uniques) if u in wanted]
+        if not idx:
+            return np.zeros(len(self.codes), dtype=bool)
+        if len(idx) == 1:
+            result: np.ndarray = self.codes == idx[0]
+            return result
+        return np.isin(self.codes, idx)
+
+    def eq(self, value: Any) -> np.ndarray:
+        """Rows whose value is ``value``."""
+        return self.isin([value])
+
+    @classmethod
+    def from_codes(cls, codes: np.ndarray, uniques: list[Any]) -> Coded:
+        """A column already coded (e.g. a pandas categorical)."""
+        out = cls.__new__(cls)
+        out.codes = codes
+        out.uniques = uniques
+        return out
+
+    def subset(self, rows: np.ndarray) -> Coded:
+        """The same column restricted to ``rows`` (same uniques)."""
+        out = Coded.__new__(Coded)
+        out.codes = self.codes[rows]
+        out.uniques = self.uniques
+        return out
+
+
+def combos(*columns: Coded) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Group rows by the values of several `Coded` columns.
+
+    Returns ``(codes, uniques)``: ``codes[i]`` indexes ``uniques``, the distinct value
+    tuples (absent values as None), so that work is done once per distinct combination.
+    """
+    n = len(columns[0].codes)
+    if not n:
+        return np.zeros(0, dtype=np.int64), []
+    key = np.zeros(n, dtype=np.int64)
+    for c in columns:
+        key = key * (len(c.uniques) + 1) + (c.codes + 1)
+    _distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    uniques = []
+    for idx in first.tolist():
+        uniques.append(
+            tuple(c.uniques[c.codes[idx]] if c.codes[idx] >= 0 else None for c in columns)
+        )
+    return inverse.reshape(-1).astype(np.int64), uniques
+
+
+def split_list(value: str | None) -> list[str]:
+    """Items of a ``;``-separated list value (empty items dropped)."""
+    if not value:
+        return []
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+# --- rule kinds --------------------------------------------------------------------------
+
+
+def applies(rule: Rule, data: RuleInput) -> np.ndarray:
+    """Rows a rule applies to: edition in ``rule.editions`` and its `Applicability`."""
+    scope = rule.applies_to
+    coded = data.coded
+    mask = coded["edition"].isin(rule.editions)
     if scope.initiator is not None:
-        mask &= frame["initiator"] == scope.initiator
+        mask = mask & coded["initiator"].eq(scope.initiator)
     for name in ("emergency", "requires_admin_action", "approval_required"):
         wanted = getattr(scope, name)
         if wanted is not None:
-            mask &= frame[f"b_{name}"] == wanted
+            mask = mask & (data.flags[name] == wanted)
     if scope.change_type is not None:
-        mask &= frame["change_type"].isin(scope.change_type)
+        mask = mask & coded["change_type"].isin(scope.change_type)
     if scope.sop_category is not None:
-        mask &= frame["sop_category"].isin(scope.sop_category)
-    return mask.fillna(False).astype(bool)
+        mask = mask & coded["sop_category"].isin(scope.sop_category)
+    result: np.ndarray = np.asarray(mask, dtype=bool)
+    return result
 
 
-_COLUMNS: dict[tuple[int, str], tuple[pd.DataFrame, Any]] = {}
+def _join(hints: list[np.ndarray], sep: str) -> np.ndarray:
+    out = hints[0]
+    for h in hints[1:]:
+        both = (out != "") & (h != "")
+        out = np.where(both, out + sep + h, out + h)
+    return out
 
 
-def clear_cache() -> None:
-    """Forget the column arrays `cell` cached (call at the start of each run)."""
-    _COLUMNS.clear()
-
-
-def cell(frame: pd.DataFrame, row: Any, column: str) -> Any:
-    """``frame.at[row, column]``, fast for the checker's frames (RangeIndex, int rows).
-
-    Columns are read once into NumPy arrays and cached for the run (`clear_cache`).
-    """
-    if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and isinstance(row, int):
-        key = (id(frame), column)
-        hit = _COLUMNS.get(key)
-        if hit is None or hit[0] is not frame:
-            hit = (frame, frame[column].to_numpy(dtype=object))
-            _COLUMNS[key] = hit
-        return hit[1][row]
-    return frame.at[row, column]
-
-
-def item(series: pd.Series, row: int) -> Any:
-    """``series.at[row]`` (typed as Any)."""
-    return series.at[row]
-
-
-def opt(value: Any) -> str | None:
-    """``value`` as text, or None when it is missing (None, NaN, NA)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return str(value)
-
-
-def _finding(
-    rule: Rule, frame: pd.DataFrame, row: int, message: str, severity: str | None = None
-) -> Finding:
-    sev = severity or rule.severity
-    return Finding(
-        record=opt(cell(frame, row, "id")),
-        rule=rule.id,
-        severity="warning" if sev == "warning" else "error",
-        message=message,
-        file=str(cell(frame, row, "_file")),
-        line=int(cell(frame, row, "_line")),
-        edition=opt(cell(frame, row, "edition")),
-    )
-
-
-def _rows(mask: pd.Series) -> Iterable[int]:
-    return (int(i) for i in mask.index[mask.to_numpy(dtype=bool)])
-
-
-def timing(rule: Rule, data: RuleInput) -> list[Finding]:
-    """Findings of a ``timing`` rule (requires + constraints); one finding per record."""
-    frame = data.frame
-    mask = data.eligible & applies(rule, frame)
+def timing(rule: Rule, data: RuleInput) -> list[Piece]:
+    """Findings of a ``timing`` rule (requires + constraints)."""
+    mask = data.eligible & applies(rule, data)
     if not mask.any():
         return []
-    reasons: dict[int, list[str]] = defaultdict(list)
+    t = data.times
     label = f"{rule.id} ({rule.title})"
+    out: list[Piece] = []
     for name in rule.requires:
-        missing = mask & frame[f"t_{name}"].isna()
-        for row in _rows(missing):
-            hints = []
-            for c in rule.constraints:
-                if c.earlier == name and pd.notna(cell(frame, row, f"t_{c.later}")):
-                    latest = cell(frame, row, f"t_{c.later}") - c.at_least
-                    if c.at_least:
-                        hints.append(
-                            f"at least {fmt_duration(c.at_least)} before {c.later} "
-                            f"(no later than {iso(latest)})"
-                        )
-                    else:
-                        hints.append(f"no later than {c.later} ({iso(latest)})")
-                elif c.later == name and pd.notna(cell(frame, row, f"t_{c.earlier}")):
-                    start = cell(frame, row, f"t_{c.earlier}")
-                    if c.at_most is not None:
-                        hints.append(
-                            f"within {fmt_duration(c.at_most)} after {c.earlier} "
-                            f"(between {iso(start + c.at_least)} and "
-                            f"{iso(start + c.at_most)})"
-                        )
-                    elif c.at_least:
-                        hints.append(
-                            f"at least {fmt_duration(c.at_least)} after {c.earlier} "
-                            f"(no earlier than {iso(start + c.at_least)})"
-                        )
-                    else:
-                        hints.append(f"no earlier than {c.earlier} ({iso(start)})")
-            text = f"{name} is missing; {label} requires it"
-            if hints:
-                text += ", " + " and ".join(hints)
-            reasons[row].append(text)
+        rows = np.flatnonzero(mask & np.isnat(t[name]))
+        if not rows.size:
+            continue
+        hints: list[np.ndarray] = []
+        for c in rule.constraints:
+            least, most = _td(c.at_least), None if c.at_most is None else _td(c.at_most)
+            if c.earlier == name:
+                other = t[c.later][rows]
+                if c.at_least:
+                    hint = cat(
+                        f"at least {fmt_duration(c.at_least)} before {c.later} (no later than ",
+                        iso(other - least),
+                        ")",
+                    )
+                else:
+                    hint = cat(f"no later than {c.later} (", iso(other), ")")
+            elif c.later == name:
+                other = t[c.earlier][rows]
+                if most is not None and c.at_most is not None:
+                    hint = cat(
+                        f"within {fmt_duration(c.at_most)} after {c.earlier} (between ",
+                        iso(other + least),
+                        " and ",
+                        iso(other + most),
+                        ")",
+                    )
+                elif c.at_least:
+                    hint = cat(
+                        f"at least {fmt_duration(c.at_least)} after {c.earlier} (no earlier than ",
+                        iso(other + least),
+                        ")",
+                    )
+                else:
+                    hint = cat(f"no earlier than {c.earlier} (", iso(other), ")")
+            else:
+                continue
+            hints.append(np.where(np.isnat(other), "", hint).astype(object))
+        base = f"{name} is missing; {label} requires it"
+        messages = np.full(rows.size, base, dtype=object)
+        if hints:
+            joined = _join(hints, " and ")
+            messages = np.where(joined != "", cat(base + ", ", joined), messages).astype(object)
+        out.append(Piece(rows, rule.id, rule.severity, messages, name))
     for c in rule.constraints:
-        early, late = frame[f"t_{c.earlier}"], frame[f"t_{c.later}"]
-        both = mask & early.notna() & late.notna()
+        early, late = t[c.earlier], t[c.later]
+        both = mask & ~np.isnat(early) & ~np.isnat(late)
         if not both.any():
             continue
+        least = _td(c.at_least)
         diff = late - early
-        too_short = both & (diff < pd.Timedelta(c.at_least))
-        too_long = both & (diff > pd.Timedelta(c.at_most)) if c.at_most is not None else None
-        for row in _rows(too_short):
-            d = item(diff, row)
-            e, lt = item(early, row), item(late, row)
-            if d < pd.Timedelta(0):
-                gap = f"{c.earlier} ({iso(e)}) is {fmt_duration(d)} after {c.later} ({iso(lt)})"
-            else:
-                gap = (
-                    f"{c.earlier} ({iso(e)}) is only {fmt_duration(d)} before {c.later} ({iso(lt)})"
-                )
+        rows = np.flatnonzero(both & (diff < least))
+        if rows.size:
+            d, e, lt = diff[rows], early[rows], late[rows]
+            gap = np.where(
+                d < np.timedelta64(0, "us"),
+                cat(
+                    f"{c.earlier} (",
+                    iso(e),
+                    ") is ",
+                    durations(d),
+                    f" after {c.later} (",
+                    iso(lt),
+                    ")",
+                ),
+                cat(
+                    f"{c.earlier} (",
+                    iso(e),
+                    ") is only ",
+                    durations(d),
+                    f" before {c.later} (",
+                    iso(lt),
+                    ")",
+                ),
+            ).astype(object)
             if c.at_least:
-                need = (
+                need: Any = cat(
                     f"{label} requires at least {fmt_duration(c.at_least)} "
-                    f"({c.earlier} no later than {iso(lt - c.at_least)})"
+                    f"({c.earlier} no later than ",
+                    iso(lt - least),
+                    ")",
                 )
             else:
                 need = f"{label} requires {c.earlier} no later than {c.later}"
-            reasons[row].append(f"{gap}; {need}")
-        if too_long is not None and c.at_most is not None:
-            for row in _rows(too_long):
-                d = item(diff, row)
-                e = item(early, row)
-                reasons[row].append(
-                    f"{c.later} ({iso(item(late, row))}) is {fmt_duration(d)} after {c.earlier} "
-                    f"({iso(e)}); {label} requires at most {fmt_duration(c.at_most)} "
-                    f"({c.later} no later than {iso(e + c.at_most)})"
+            out.append(Piece(rows, rule.id, rule.severity, cat(gap, "; ", need), c.earlier))
+        if c.at_most is not None:
+            most = _td(c.at_most)
+            rows = np.flatnonzero(both & (diff > most))
+            if rows.size:
+                d, e = diff[rows], early[rows]
+                messages = cat(
+                    f"{c.later} (",
+                    iso(late[rows]),
+                    ") is ",
+                    durations(d),
+                    f" after {c.earlier} (",
+                    iso(e),
+                    f"); {label} requires at most {fmt_duration(c.at_most)} "
+                    f"({c.later} no later than ",
+                    iso(e + most),
+                    ")",
                 )
-    return [_finding(rule, frame, row, "; ".join(texts)) for row, texts in sorted(reasons.items())]
+                out.append(Piece(rows, rule.id, rule.severity, messages, c.later))
+    return out
 
 
-def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Finding]:
-    """Findings of a ``channels`` rule: notified changes name documented channels."""
-    frame = data.frame
-    mask = data.eligible & applies(rule, frame) & frame["t_notified_at"].notna()
-    if not mask.any():
+def _per_combo(
+    rule: Rule,
+    rows: np.ndarray,
+    columns: Sequence[Coded],
+    judge: Callable[[tuple[Any, ...]], tuple[str | None, str | None]],
+    field: str,
+) -> list[Piece]:
+    """Judge each distinct combination of values once; a Piece for the failing rows."""
+    if not rows.size:
         return []
+    codes, uniques = combos(*(c.subset(rows) for c in columns))
+    verdicts = [judge(u) for u in uniques]
+    bad = np.array([m is not None for m, _ in verdicts], dtype=bool)
+    if not bad.any():
+        return []
+    messages = np.array([m for m, _ in verdicts], dtype=object)
+    items = np.array([i for _, i in verdicts], dtype=object)
+    hit = bad[codes]
+    picked = codes[hit]
+    return [Piece(rows[hit], rule.id, rule.severity, messages[picked], field, items[picked])]
+
+
+def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
+    """Findings of a ``channels`` rule: notified changes name documented channels."""
+    mask = data.eligible & applies(rule, data) & ~np.isnat(data.times["notified_at"])
     known = [c.id for c in handbook.channels]
     allowed: dict[tuple[str, str], list[str]] = {}
     for t in handbook.change_types:
         allowed[(t.edition, t.id)] = known if t.channels == "any" else list(t.channels)
-
-    def expected(row: int) -> str:
-        key = (str(cell(frame, row, "edition")), str(cell(frame, row, "change_type")))
-        options = allowed.get(key, [])
-        return (
-            f"{label} requires one or more of: {', '.join(options)} (the channels of the "
-            f"{key[0]} change type '{key[1]}')"
-        )
-
     label = f"{rule.id} ({rule.title})"
-    reasons: dict[int, list[str]] = defaultdict(list)
-    long = data.channels
-    long = long[long["row"].isin(mask.index[mask.to_numpy(dtype=bool)])]
-    has_any = pd.Series(False, index=frame.index)
-    has_any.loc[long["row"].unique()] = True
-    for row in _rows(mask & ~has_any):
-        reasons[row].append(f"notified_at is set but no channel is given; {expected(row)}")
-    if not long.empty:
-        keys = {f"{e}|{t}|{c}" for (e, t), chans in allowed.items() for c in chans}
-        rows = long["row"]
-        key = (
-            frame.loc[rows, "edition"].astype(str).to_numpy()
-            + "|"
-            + frame.loc[rows, "change_type"].astype(str).to_numpy()
-            + "|"
-            + long["value"].astype(str).to_numpy()
+
+    def judge(combo: tuple[Any, ...]) -> tuple[str | None, str | None]:
+        edition, change_type, value = combo
+        options = allowed.get((str(edition), str(change_type)), [])
+        expected = (
+            f"{label} requires one or more of: {', '.join(options)} (the channels of the "
+            f"{edition} change type '{change_type}')"
         )
-        bad = long[~pd.Series(key, index=long.index).isin(keys)]
-        for row, value in zip(bad["row"].tolist(), bad["value"].tolist(), strict=True):
+        items = split_list(value)
+        if not items:
+            return f"notified_at is set but no channel is given; {expected}", None
+        reasons = []
+        first = None
+        for v in items:
+            if v in options:
+                continue
             what = (
                 "is not a documented channel"
-                if value not in known
+                if v not in known
                 else "is not documented for this change type"
             )
-            reasons[int(row)].append(f"channel '{value}' {what}; {expected(int(row))}")
-    return [_finding(rule, frame, row, "; ".join(texts)) for row, texts in sorted(reasons.items())]
+            reasons.append(f"channel '{v}' {what}; {expected}")
+            first = first or v
+        return ("; ".join(reasons) if reasons else None), first
+
+    columns = (data.coded["edition"], data.coded["change_type"], data.coded["channels"])
+    return _per_combo(rule, np.flatnonzero(mask), columns, judge, "channels")
 
 
-def prohibited_actions(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Finding]:
+def prohibited_actions(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
     """Findings of a ``prohibited-actions`` rule: no action the SOP category prohibits."""
-    frame = data.frame
-    mask = data.eligible & applies(rule, frame)
-    long = data.actions
-    long = long[long["row"].isin(mask.index[mask.to_numpy(dtype=bool)])]
-    if long.empty:
-        return []
-    statements: dict[str, str] = {}
-    for edition in rule.editions:
-        for cat in handbook.sop_categories_of(edition):
-            for action, st in handbook.prohibited_actions(edition, cat.id).items():
-                statements[f"{edition}|{cat.id}|{action}"] = st.text
-    rows = long["row"]
-    key = (
-        frame.loc[rows, "edition"].astype(str).to_numpy()
-        + "|"
-        + frame.loc[rows, "sop_category"].astype(str).to_numpy()
-        + "|"
-        + long["value"].astype(str).to_numpy()
-    )
-    keys = pd.Series(key, index=long.index)
-    hit = keys.isin(list(statements))
-    reasons: dict[int, list[str]] = defaultdict(list)
-    for row, k in zip(long.loc[hit, "row"].tolist(), keys[hit].tolist(), strict=True):
-        edition, cat, action = k.split("|")
-        reasons[int(row)].append(
-            f"action '{action}' is prohibited for SOP category '{cat}' in the {edition} "
-            f'edition ("{statements[k]}"); {rule.id} ({rule.title}) requires leaving it out'
-        )
-    return [_finding(rule, frame, row, "; ".join(texts)) for row, texts in sorted(reasons.items())]
+    mask = data.eligible & applies(rule, data) & (data.coded["actions"].codes >= 0)
+    label = f"{rule.id} ({rule.title})"
+
+    def judge(combo: tuple[Any, ...]) -> tuple[str | None, str | None]:
+        edition, category, value = combo
+        statements = handbook.prohibited_actions(str(edition), str(category))
+        reasons = []
+        first = None
+        for action in split_list(value):
+            if action in statements:
+                reasons.append(
+                    f"action '{action}' is prohibited for SOP category '{category}' in the "
+                    f'{edition} edition ("{statements[action].text}"); {label} requires '
+                    "leaving it out"
+                )
+                first = first or action
+        return ("; ".join(reasons) if reasons else None), first
+
+    columns = (data.coded["edition"], data.coded["sop_category"], data.coded["actions"])
+    return _per_combo(rule, np.flatnonzero(mask), columns, judge, "actions")
 
 
-def edition_in_force(
-    rule: Rule, data: RuleInput, handbook: Handbook, before_first: pd.Series
-) -> list[Finding]:
+def edition_in_force(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
     """Findings of an ``edition-in-force`` rule.
 
-    ``before_first`` marks valid records whose ``starts_at`` has no edition in force
-    (before the first edition's ``in_force_from``): an error. Records starting after the
-    service's ``end_of_life`` (a UTC date) get a warning when their edition is in
+    Valid records whose ``starts_at`` has no edition in force (before the first edition's
+    ``in_force_from``, a UTC date) get an error; records starting after the service's
+    ``end_of_life`` (a UTC date, inclusive) get a warning when their edition is in
     ``rule.editions``.
     """
-    frame = data.frame
     first = handbook.editions_in_order()[0]
-    out: list[Finding] = []
-    for row in _rows(data.eligible & before_first):
-        out.append(
-            _finding(
-                rule,
-                frame,
-                row,
-                f"starts_at ({iso(cell(frame, row, 't_starts_at'))}) is before any edition is in "
-                f"force; the first edition ({first.id}) is in force from "
-                f"{first.in_force_from.isoformat()}, so no rules apply; {rule.id} ({rule.title}) "
-                f"requires starts_at on or after {first.in_force_from.isoformat()}",
-                severity="error",
-            )
+    starts = data.times["starts_at"]
+    out: list[Piece] = []
+    rows = np.flatnonzero(data.eligible & data.before_first)
+    if rows.size:
+        since = first.in_force_from.isoformat()
+        messages = cat(
+            "starts_at (",
+            iso(starts[rows]),
+            f") is before any edition is in force; the first edition ({first.id}) is in force "
+            f"from {since}, so no rules apply; {rule.id} ({rule.title}) requires starts_at on "
+            f"or after {since}",
         )
-    eol = pd.Timestamp(handbook.service.end_of_life, tz="UTC") + pd.Timedelta(days=1)
-    late = data.eligible & applies(rule, frame) & (frame["t_starts_at"] >= eol)
-    for row in _rows(late.fillna(False).astype(bool)):
-        out.append(
-            _finding(
-                rule,
-                frame,
-                row,
-                f"starts_at ({iso(cell(frame, row, 't_starts_at'))}) is after the service's end of "
-                f"life ({handbook.service.end_of_life.isoformat()}); the rules of the "
-                f"{cell(frame, row, 'edition')} edition were still checked "
-                f"({rule.id}, {rule.title}: the service had ended)",
-                severity="warning",
-            )
+        out.append(Piece(rows, rule.id, "error", messages, "starts_at"))
+    eol = np.datetime64(handbook.service.end_of_life, "us") + np.timedelta64(1, "D")
+    late = data.eligible & applies(rule, data) & ~np.isnat(starts) & (starts >= eol)
+    rows = np.flatnonzero(late)
+    if rows.size:
+        messages = cat(
+            "starts_at (",
+            iso(starts[rows]),
+            f") is after the service's end of life ({handbook.service.end_of_life.isoformat()}); "
+            "the rules of the ",
+            as_text(data.edition[rows]),
+            f" edition were still checked ({rule.id}, {rule.title}: the service had ended)",
         )
+        out.append(Piece(rows, rule.id, "warning", messages, "starts_at"))
     return out
 
 
-def evaluate(handbook: Handbook, data: RuleInput, before_first: pd.Series) -> list[Finding]:
+def evaluate(handbook: Handbook, data: RuleInput) -> list[Piece]:
     """Every rule of the handbook over every eligible record, in rule order."""
-    out: list[Finding] = []
+    out: list[Piece] = []
     for rule in handbook.rules:
         if rule.kind == "timing":
             out += timing(rule, data)
@@ -369,5 +517,5 @@ def evaluate(handbook: Handbook, data: RuleInput, before_first: pd.Series) -> li
         elif rule.kind == "prohibited-actions":
             out += prohibited_actions(rule, data, handbook)
         elif rule.kind == "edition-in-force":
-            out += edition_in_force(rule, data, handbook, before_first)
+            out += edition_in_force(rule, data, handbook)
     return out

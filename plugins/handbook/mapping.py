@@ -1,0 +1,263 @@
+"""Change records from ITSM tools: a YAML mapping from record fields to export columns.
+
+``handbook check --map FILE export.csv`` reads a CSV export with its own column names,
+date formats and values, so it can be checked unchanged. A mapping file:
+
+.. code-block:: yaml
+
+    name: ServiceNow change_request (CSV export)
+    date_format: "%Y-%m-%d %H:%M:%S"   # strftime format of the export's times, or ISO8601
+    timezone: Europe/Amsterdam          # IANA zone of naive times (the exporting user's)
+    list_separator: ","                 # between items of a list cell
+    fields:
+      id: number                        # a field read from a column as it is
+      emergency:                        # a field read through a value map
+        column: type
+        values: {Emergency: true, Normal: false, Standard: false}
+      initiator:
+        column: requested_by
+        values: {Microsoft Managed Desktop: microsoft}
+        default: customer               # any other non-empty value
+      advised_at: {column: cab_date, date_format: "%Y-%m-%d"}
+
+Keys of a field: ``column`` (the export's column) or ``value`` (a constant); ``values``
+(export value -> our value; matched exactly, then ignoring case), ``default`` (for
+other non-empty values; without it they are kept and checked as written), ``empty``
+(for empty cells), ``date_format`` and ``timezone`` (times), ``split`` (list
+separator). A time that does not match its format is an E003 naming the column. The
+ServiceNow mapping is ``data/mappings/servicenow.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .model import TIME_FIELDS
+from .records import BOOL_FIELDS, FIELDS, LIST_FIELDS
+from .values import NAIVE_TIME
+
+Scalar = str | bool | int | float
+
+
+class MappingError(Exception):
+    """The mapping file cannot be used (a usage error, exit code 2)."""
+
+
+def _canon(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+class FieldMap(BaseModel):
+    """How one record field is read from an export (see the module doc)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    column: str | None = None
+    value: Scalar | None = None
+    values: dict[str, Scalar] = Field(default_factory=dict)
+    default: Scalar | None = None
+    empty: Scalar | None = None
+    date_format: str | None = None
+    timezone: str | None = None
+    split: str | None = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {_canon(k): v for k, v in value.items()}
+        return value
+
+
+class Mapping(BaseModel):
+    """A mapping file: record field -> `FieldMap` (a bare string is a column name)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str | None = None
+    date_format: str = "ISO8601"
+    timezone: str = "UTC"
+    list_separator: str = ","
+    fields: dict[str, FieldMap]
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: {"column": v} if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _known(cls, value: dict[str, FieldMap]) -> dict[str, FieldMap]:
+        unknown = sorted(set(value) - set(FIELDS))
+        if unknown:
+            raise ValueError(
+                f"unknown record field(s): {', '.join(unknown)}; fields are: {', '.join(FIELDS)}"
+            )
+        for name, spec in value.items():
+            if (spec.column is None) == (spec.value is None):
+                raise ValueError(f"field {name}: give exactly one of column and value")
+        return value
+
+    def model_post_init(self, context: Any) -> None:
+        zones = {self.timezone} | {f.timezone for f in self.fields.values() if f.timezone}
+        for zone in zones:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
+
+    def columns(self) -> list[str]:
+        """Export columns the mapping reads, in field order."""
+        return [f.column for f in self.fields.values() if f.column is not None]
+
+    def apply(
+        self, raw: pd.DataFrame, header: Sequence[str]
+    ) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]], dict[str, str]]:
+        """Map an export's rows (``raw``: export columns, NA for empty cells) to records.
+
+        Returns ``(frame, issues, columns)``: the records frame (`FIELDS`, text values or
+        NA), E003 issues ``(row, field, code, message)`` for times that do not match their
+        format, and field -> export column (for positions).
+        """
+        n = len(raw)
+        frame = pd.DataFrame(index=pd.RangeIndex(n))
+        issues: list[tuple[int, str, str, str]] = []
+        columns: dict[str, str] = {}
+        for name in FIELDS:
+            spec = self.fields.get(name)
+            if spec is None:
+                frame[name] = pd.Series(np.nan, index=frame.index, dtype=object)
+                continue
+            if spec.value is not None:
+                frame[name] = pd.Series(_canon(spec.value), index=frame.index, dtype=object)
+                continue
+            assert spec.column is not None
+            if spec.column not in raw.columns:
+                frame[name] = pd.Series(np.nan, index=frame.index, dtype=object)
+                continue
+            columns[name] = spec.column
+            cells = raw[spec.column].reset_index(drop=True).astype(object)
+            if name in LIST_FIELDS:
+                frame[name] = self._lists(cells, spec)
+            elif spec.values or spec.default is not None or spec.empty is not None:
+                frame[name] = self._values(cells, spec)
+            elif name in TIME_FIELDS:
+                frame[name] = self._times(cells, spec, name, issues)
+            else:
+                frame[name] = cells
+        for name in BOOL_FIELDS:
+            col = frame[name]
+            frame[name] = col.where(
+                col.isna(), col.map(lambda v: v.lower() if isinstance(v, str) else v)
+            )
+        return frame, issues, columns
+
+    @staticmethod
+    def _lookup(spec: FieldMap, value: str) -> str:
+        if value in spec.values:
+            return _canon(spec.values[value])
+        folded = value.casefold()
+        for key, target in spec.values.items():
+            if key.casefold() == folded:
+                return _canon(target)
+        if spec.default is not None:
+            return _canon(spec.default)
+        return value
+
+    def _values(self, cells: pd.Series, spec: FieldMap) -> pd.Series:
+        uniques = {v: self._lookup(spec, str(v)) for v in pd.unique(cells.dropna())}
+        out = cells.map(uniques).astype(object)
+        if spec.empty is not None:
+            out = out.where(cells.notna(), _canon(spec.empty))
+        return out.where(out.notna(), np.nan)
+
+    def _lists(self, cells: pd.Series, spec: FieldMap) -> pd.Series:
+        sep = spec.split or self.list_separator
+
+        def one(value: str) -> str:
+            items = [v.strip() for v in value.split(sep) if v.strip()]
+            return ";".join(self._lookup(spec, v) if spec.values else v for v in items)
+
+        uniques = {v: one(str(v)) for v in pd.unique(cells.dropna())}
+        out = cells.map(uniques).astype(object)
+        return out.where(out.notna() & (out != ""), np.nan)
+
+    def _times(
+        self,
+        cells: pd.Series,
+        spec: FieldMap,
+        name: str,
+        issues: list[tuple[int, str, str, str]],
+    ) -> pd.Series:
+        fmt = spec.date_format or self.date_format
+        zone = spec.timezone or self.timezone
+        present = cells.notna()
+        if not present.any():
+            return cells
+        if fmt.upper() == "ISO8601":
+            naive = present & cells.astype(str).str.fullmatch(NAIVE_TIME.pattern)
+            if not naive.any():
+                return cells
+            parsed = pd.to_datetime(cells[naive], format="ISO8601", errors="coerce")
+            out = cells.copy()
+            local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(
+                "UTC"
+            )
+            ok = local.notna()
+            stamps = local[ok].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+            out.loc[stamps.index] = stamps
+            return out
+        values = cells[present].astype(str)
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        if getattr(parsed.dt, "tz", None) is None:
+            parsed = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+        parsed = parsed.dt.tz_convert("UTC")
+        out = pd.Series(np.nan, index=cells.index, dtype=object)
+        ok = parsed.notna()
+        out.loc[parsed.index[ok]] = parsed[ok].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for row in parsed.index[~ok].tolist():
+            issues.append(
+                (
+                    int(row),
+                    name,
+                    "E003",
+                    f"{name} (column {spec.column}) '{values.at[row]}' does not match the "
+                    f"mapping's date format {fmt} in time zone {zone}",
+                )
+            )
+        return out
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and validate a mapping file; raises `MappingError` with what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(f"cannot read the mapping file {path}: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise MappingError(f"{path}: expected a mapping with name and fields")
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise MappingError("the mapping is not valid:\n" + "\n".join(lines)) from exc

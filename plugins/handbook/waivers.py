@@ -1,0 +1,264 @@
+"""Waivers: accepted exceptions to a rule for one change record.
+
+A waiver is ``{record, rule, reason, approved_by, expires_on}``: the finding of rule
+``rule`` (an ``MMD`` rule of ``data/rules.yaml``) on the record with id ``record`` is
+reported as *waived* (counted apart, never failing the run) until ``expires_on`` (a UTC
+date, inclusive). Waivers are read from a YAML file (``--waivers FILE``; by default
+``data/waivers.yaml`` when it exists), a list of waivers or a mapping with
+``waivers:``, or from a record's own ``waivers:`` field (without ``record``).
+
+Problems are findings, as for records:
+
+* ``E006`` (error): a waiver naming an unknown rule, or (file waivers) a record that no
+  file of the run contains, or lacking its reason, approver or expiry date;
+* ``W001`` (warning): an expired waiver; it no longer waives its finding, which is then
+  reported as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .handbook import Handbook
+from .records import _decode, load_yaml_records_text
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class WaiverFileError(Exception):
+    """The waivers file cannot be used at all (missing, not UTF-8, not valid YAML):
+    a usage error (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A valid waiver. ``expires_on`` is a UTC date (the waiver holds through that day);
+    ``file``/``line``/``column`` say where it is written."""
+
+    record: str
+    rule: str
+    reason: str
+    approved_by: str
+    expires_on: date
+    file: str
+    line: int
+    column: int
+
+    def expired(self, today: date) -> bool:
+        """True when ``today`` (UTC) is after ``expires_on``."""
+        return today > self.expires_on
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverProblem:
+    """A finding about a waiver: ``code`` ``E006`` or ``W001``, with its place."""
+
+    code: str
+    message: str
+    record: str | None
+    rule: str | None
+    file: str
+    line: int
+    column: int
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (list, dict, bool)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def validate(
+    values: dict[str, Any],
+    handbook: Handbook,
+    file: str,
+    line: int,
+    column: int,
+    record: str | None = None,
+) -> tuple[Waiver | None, str | None]:
+    """Check one waiver's values; returns ``(waiver, None)`` or ``(None, problem)``.
+
+    ``record`` is the id of the record a record-level waiver sits on (then the waiver's
+    own ``record`` key, when given, must name it).
+    """
+    rule = _text(values.get("rule"))
+    rid = _text(values.get("record"))
+    if record is not None:
+        if rid is not None and rid != record:
+            return None, f"the waiver names record '{rid}' but sits on record '{record}'"
+        rid = record
+    missing = [
+        k
+        for k, v in (
+            ("record", rid),
+            ("rule", rule),
+            ("reason", _text(values.get("reason"))),
+            ("approved_by", _text(values.get("approved_by"))),
+            ("expires_on", _text(values.get("expires_on"))),
+        )
+        if v is None
+    ]
+    if missing:
+        return None, (
+            f"the waiver lacks {', '.join(missing)}; a waiver needs record, rule, reason, "
+            "approved_by and expires_on (YYYY-MM-DD)"
+        )
+    assert rule is not None and rid is not None
+    known = [r.id for r in handbook.rules]
+    if rule not in known:
+        return (
+            None,
+            f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}",
+        )
+    expires = str(_text(values.get("expires_on")))
+    try:
+        if not _DATE.fullmatch(expires):
+            raise ValueError
+        until = date.fromisoformat(expires)
+    except ValueError:
+        return None, f"expires_on '{expires}' is not a date; write YYYY-MM-DD"
+    return (
+        Waiver(
+            rid,
+            rule,
+            str(_text(values.get("reason"))),
+            str(_text(values.get("approved_by"))),
+            until,
+            file,
+            line,
+            column,
+        ),
+        None,
+    )
+
+
+def expired_message(w: Waiver) -> str:
+    """The W001 message of an expired waiver."""
+    return (
+        f"the waiver of {w.rule} for record '{w.record}' expired on {w.expires_on.isoformat()} "
+        f"(approved by {w.approved_by}: {w.reason}); it no longer waives the finding: renew "
+        "it with a later expires_on or remove it"
+    )
+
+
+@dataclass
+class WaiverSet:
+    """The waivers of a waivers file, validated against the handbook.
+
+    Attributes:
+        file: the waivers file as given.
+        active: (record id, rule) -> waiver, for waivers that hold today.
+        problems: E006/W001 problems found when loading (unknown rules, missing keys,
+            expired waivers).
+        wanted: record ids the valid waivers name (checked against the run's records).
+    """
+
+    file: str
+    active: dict[tuple[str, str], Waiver] = field(default_factory=dict)
+    problems: list[WaiverProblem] = field(default_factory=list)
+    wanted: dict[str, list[Waiver]] = field(default_factory=dict)
+
+    def unknown_records(self, seen: Iterable[str]) -> list[WaiverProblem]:
+        """E006 for every waiver whose record no file of the run contained."""
+        found = set(seen)
+        out = []
+        for rid, waivers in self.wanted.items():
+            if rid in found:
+                continue
+            for w in waivers:
+                out.append(
+                    WaiverProblem(
+                        "E006",
+                        f"the waiver names record '{rid}', which no file of this run contains; "
+                        "remove the waiver or check the record's id",
+                        rid,
+                        w.rule,
+                        w.file,
+                        w.line,
+                        w.column,
+                    )
+                )
+        return out
+
+
+def load_waivers(
+    path: Path, handbook: Handbook, today: date, display: str | None = None
+) -> WaiverSet:
+    """Read and validate a waivers file.
+
+    Raises `WaiverFileError` when the file cannot be read or is not YAML of the right
+    shape (a usage error); problems with single waivers are collected in the set.
+    """
+    file = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise WaiverFileError(f"cannot read the waivers file {file}: {exc.strerror}") from exc
+    text, issue = _decode(raw, file)
+    if text is None:
+        raise WaiverFileError(f"{file}: {issue.message if issue else 'not UTF-8'}")
+    docs, problems = load_yaml_records_text(text, file)
+    if problems:
+        p = problems[0]
+        where = f"{file}:{p.line}" if p.line else file
+        raise WaiverFileError(f"{where}: {p.message}")
+    doc = next((d for d in docs if d is not None), None)
+    items: Any = doc
+    if isinstance(doc, dict):
+        items = doc.get("waivers")
+    if doc is None:
+        items = []
+    if not isinstance(items, list):
+        raise WaiverFileError(
+            f"{file}: expected a list of waivers (or a mapping with 'waivers:') of "
+            "{record, rule, reason, approved_by, expires_on}"
+        )
+    out = WaiverSet(file)
+    for item in items:
+        at = item.get("at", {}) if isinstance(item, dict) else {}
+        line = int(at.get("line", getattr(item, "line", 1)) or 1)
+        column = int(at.get("column", getattr(item, "column", 1)) or 1)
+        if not isinstance(item, dict):
+            out.problems.append(
+                WaiverProblem(
+                    "E006",
+                    "a waiver must be a mapping of record, rule, reason, approved_by and "
+                    "expires_on",
+                    None,
+                    None,
+                    file,
+                    line,
+                    column,
+                )
+            )
+            continue
+        waiver, problem = validate(item, handbook, file, line, column)
+        if waiver is None:
+            out.problems.append(
+                WaiverProblem(
+                    "E006",
+                    problem or "invalid waiver",
+                    _text(item.get("record")),
+                    _text(item.get("rule")),
+                    file,
+                    line,
+                    column,
+                )
+            )
+            continue
+        out.wanted.setdefault(waiver.record, []).append(waiver)
+        if waiver.expired(today):
+            out.problems.append(
+                WaiverProblem(
+                    "W001", expired_message(waiver), waiver.record, waiver.rule, file, line, column
+                )
+            )
+        else:
+            out.active.setdefault((waiver.record, waiver.rule), waiver)
+    return out

@@ -1,0 +1,251 @@
+"""Every output format: golden files of the exact output, and each format's contract.
+
+The golden files live in ``tests/golden/``; after an intended change of the output,
+regenerate them with ``UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_checker_formats.py``
+and review the diff.
+
+SARIF is validated against ``tests/golden/sarif-2.1.0-github.schema.json``: the official
+SARIF 2.1.0 schema is not shipped by any installed package, so this is our own JSON
+Schema of the structure GitHub code scanning requires (written from the SARIF 2.1.0
+specification and GitHub's documentation), checked with jsonschema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from handbook.checker import check_paths
+from handbook.findings import Report
+from handbook.output import (
+    FORMATS,
+    SARIF_MAX_RESULTS,
+    github_data,
+    github_property,
+    render,
+)
+
+from .checker_support import handbook
+from .conftest import ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+INPUTS = [
+    "data/samples/mmd001-advance-notice.yaml",
+    "data/samples/certificates-and-mixed.csv",
+    "data/samples/waivers-on-records.yaml",
+    "data/samples/e001-broken-yaml.yaml",
+    "data/samples/e005-duplicate-ids.yaml",
+]
+EXTENSIONS = {
+    "text": "txt",
+    "json": "json",
+    "junit": "xml",
+    "sarif": "sarif",
+    "github": "txt",
+    "gitlab": "json",
+}
+OPTIONS = {"site_url": "https://handbook.example.org/", "tool_version": "0.0.0-test"}
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        return check_paths(
+            handbook(),
+            [Path(p) for p in INPUTS],
+            today=date(2024, 1, 1),
+            site_url="https://handbook.example.org/",
+        )
+    finally:
+        os.chdir(cwd)
+
+
+def _render(report: Report, name: str, **extra: object) -> str:
+    return render(report, name, repo_root=ROOT, **OPTIONS, **extra)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", list(EXTENSIONS))
+def test_golden(report: Report, name: str) -> None:
+    text = _render(report, name)
+    golden = GOLDEN / f"check.{name}.{EXTENSIONS[name]}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8", newline="")
+    assert text == golden.read_text(encoding="utf-8"), f"{golden} differs"
+
+
+def test_registry_and_render(report: Report) -> None:
+    assert list(FORMATS) == ["text", "json", "junit", "sarif", "github", "gitlab"]
+    for name, renderer in FORMATS.items():
+        assert renderer(report, repo_root=ROOT, **OPTIONS) == _render(report, name)
+    with pytest.raises(KeyError):
+        render(report, "yaml")
+
+
+def test_json_contract(report: Report) -> None:
+    data = json.loads(_render(report, "json"))
+    assert data["summary"] == {
+        "records": len(report.records),
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "waived": 1,
+    }
+    keys = {
+        "record",
+        "rule",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "field",
+        "edition",
+        "help_uri",
+    }
+    for f in data["findings"]:
+        assert keys <= set(f)
+        assert set(f) - keys <= {"waived", "waiver"}
+    waived = [f for f in data["findings"] if f.get("waived")]
+    assert [(f["record"], f["waiver"]["expires_on"]) for f in waived] == [
+        ("CHG-1801", "2099-12-31")
+    ]
+
+
+def test_text_contract(report: Report) -> None:
+    lines = _render(report, "text").splitlines()
+    assert (report.errors, report.warnings) == (10, 1)
+    assert lines[-1] == f"{len(report.records)} records checked: 10 errors, 1 warning, 1 waived"
+    assert (
+        "data/samples/mmd001-advance-notice.yaml:16:16: MMD001 [CHG-0102] notified_at" in (lines[0])
+    )
+    colour = _render(report, "text", color=True)
+    assert "\x1b[31m" in colour and "\x1b[31m" not in "\n".join(lines)
+
+
+def test_junit_contract(report: Report) -> None:
+    root = ET.fromstring(_render(report, "junit"))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == INPUTS
+    names = [c.get("name") for c in root.iter("testcase")]
+    assert len(names) == len(set(names)), "test case names must be unique (GitLab)"
+    assert "CHG-0102 MMD001" in names
+    case = next(c for c in root.iter("testcase") if c.get("name") == "CHG-0102 MMD001")
+    assert case.get("classname") == "MMD001"
+    assert case.get("file") == "data/samples/mmd001-advance-notice.yaml"
+    failure = case.find("failure")
+    assert failure is not None and failure.get("type") == "error"
+    assert failure.get("message", "").startswith("notified_at (2023-03-01T10:00:00+00:00)")
+    # duplicate ids get the file and line in their names
+    assert any(n and n.startswith("CHG-1601 (data/samples/e005") for n in names)
+    waived = next(c for c in root.iter("testcase") if c.get("name") == "CHG-1801 MMD001")
+    assert waived.find("skipped") is not None
+    total = sum(int(s.get("tests", 0)) for s in suites)
+    assert int(root.get("tests", 0)) == total == len(names)
+    failures = sum(1 for c in root.iter("testcase") if c.find("failure") is not None)
+    assert int(root.get("failures", 0)) == failures
+
+
+def test_sarif_validates_against_the_required_structure(report: Report) -> None:
+    data = json.loads(_render(report, "sarif"))
+    schema = json.loads((GOLDEN / "sarif-2.1.0-github.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    run = data["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri in INPUTS  # relative to the repository root
+    mmd001 = next(r for r in rules if r["id"] == "MMD001")
+    assert mmd001["helpUri"] == "https://handbook.example.org/rules/mmd001/"
+    assert mmd001["defaultConfiguration"]["level"] == "error"
+    assert next(r for r in rules if r["id"] == "W001")["defaultConfiguration"]["level"] == (
+        "warning"
+    )
+    prints = [tuple(r["partialFingerprints"].items()) for r in run["results"]]
+    assert len(prints) == len(set(prints))
+    again = json.loads(_render(report, "sarif"))["runs"][0]["results"]
+    assert [r["partialFingerprints"] for r in again] == [
+        r["partialFingerprints"] for r in run["results"]
+    ]
+    waived = [r for r in run["results"] if "suppressions" in r]
+    assert len(waived) == 1 and waived[0]["suppressions"][0]["kind"] == "external"
+
+
+def test_sarif_truncates_at_the_limit(report: Report) -> None:
+    assert SARIF_MAX_RESULTS == 25_000
+    data = json.loads(_render(report, "sarif", max_results=3))
+    run = data["runs"][0]
+    assert len(run["results"]) == 3
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert "results truncated: 3 of" in notes[0]["message"]["text"]
+
+
+def test_github_escaping_and_step_summary(report: Report, tmp_path: Path) -> None:
+    assert github_data("50%\r\nnext") == "50%25%0D%0Anext"
+    assert github_property("a:b,c%") == "a%3Ab%2Cc%25"
+    summary = tmp_path / "summary.md"
+    summary.write_text("previous step\n", encoding="utf-8")
+    text = _render(report, "github", step_summary=summary)
+    lines = text.splitlines()
+    assert lines[0].startswith(
+        "::error file=data/samples/mmd001-advance-notice.yaml,line=16,col=16,title=MMD001::"
+    )
+    assert any(line.startswith("::warning ") for line in lines)
+    assert any(line.startswith("::notice ") for line in lines)  # the waived finding
+    md = summary.read_text(encoding="utf-8")
+    assert md.startswith("previous step\n## handbook check\n")
+    rows = [line for line in md.splitlines() if line.startswith("| data/")]
+    assert len(rows) == len(report.findings) + len(report.waived)
+    assert md.rstrip().endswith("1 waived**")
+
+
+def test_gitlab_contract(report: Report) -> None:
+    text = _render(report, "gitlab")
+    assert not text.startswith("\ufeff")
+    issues = json.loads(text)
+    assert len(issues) == len(report.findings) + len(report.waived)
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert issue["location"]["lines"]["begin"] >= 1
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_empty_report_in_every_format() -> None:
+    empty = Report(handbook=handbook())
+    for name in FORMATS:
+        text = render(empty, name, tool_version="0")
+        if name in ("json", "sarif", "gitlab"):
+            json.loads(text)
+        if name == "junit":
+            ET.fromstring(text)
+    assert render(empty, "text").strip() == "0 records checked: 0 errors, 0 warnings, 0 waived"
+
+
+@pytest.mark.parametrize("name", ["text", "json", "junit", "gitlab"])
+def test_streamed_cli_output_equals_golden(name: str) -> None:
+    from .checker_support import cli
+
+    result = cli(
+        "check",
+        "--format",
+        name,
+        "--today",
+        "2024-01-01",
+        "--site-url",
+        "https://handbook.example.org/",
+        "--chunk-size",
+        "2",
+        *INPUTS,
+    )
+    assert result.returncode == 1, result.stderr
+    golden = GOLDEN / f"check.{name}.{EXTENSIONS[name]}"
+    assert result.stdout == golden.read_text(encoding="utf-8")

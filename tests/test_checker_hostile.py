@@ -1,0 +1,100 @@
+"""Hostile input: each bad file gives a clear E001 (or a usage error), never a traceback,
+in bounded time and memory, and the other files of the run are still checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from handbook.records import load_yaml_records_text
+
+from .conftest import ROOT
+
+GOOD = """\
+- id: GOOD-1
+  initiator: microsoft
+  change_type: functionality
+  requires_admin_action: true
+  notified_at: 2023-03-02T09:00:00Z
+  channels: [email]
+  starts_at: 2023-03-06T09:00:00Z
+"""
+
+BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+#: Address-space limit for the checker under test (bounded memory).
+LIMIT = 4 << 30
+
+
+def _limit() -> None:  # pragma: no cover - runs in the child
+    resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
+
+
+def test_hostile_files(tmp_path: Path) -> None:
+    files = {
+        "garbage.yaml": bytes(range(256)) * 64,
+        "garbage.csv": bytes(range(256)) * 64,
+        "latin1.yaml": "- id: café\n  initiator: microsoft\n".encode("latin-1"),
+        "latin1.csv": "id,initiator\ncafé,microsoft\n".encode("latin-1"),
+        "long-line.yaml": b"x" * (10 << 20),
+        "long-line.csv": b"y" * (10 << 20) + b"\n",
+        "bomb.yaml": BOMB.encode(),
+        "empty-lines.yaml": b"\n" * 1_000_000,
+        "empty-lines.csv": b"\n" * 1_000_000,
+        "nul.csv": b"id,initiator\nA\x00,microsoft\n",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "folder.yaml").mkdir()
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    names = [*files, "folder.yaml", "good.yaml"]
+    result = subprocess.run(
+        [sys.executable, "-m", "handbook.cli", "check", "--format", "json"]
+        + [str(tmp_path / n) for n in names],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        preexec_fn=_limit if os.name == "posix" else None,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    data = json.loads(result.stdout)
+    by_file: dict[str, set[str]] = {}
+    for f in data["findings"]:
+        by_file.setdefault(Path(f["file"]).name, set()).add(f["rule"])
+    assert by_file.pop("good.yaml") == {"MMD001"}
+    assert by_file == {name: {"E001"} for name in names if name != "good.yaml"}
+    messages = {Path(f["file"]).name: f["message"] for f in data["findings"]}
+    assert "not UTF-8" in messages["latin1.csv"]
+    assert "alias bomb" in messages["bomb.yaml"]
+    assert "folder" in messages["folder.yaml"]
+    assert "empty" in messages["empty-lines.yaml"]
+
+
+def test_alias_bomb_is_refused_early() -> None:
+    docs, problems = load_yaml_records_text(BOMB, "bomb.yaml")
+    assert docs == [] and problems and problems[0].code == "yaml-too-large"
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "handbook.cli", "check", str(good), str(tmp_path / "nope.csv")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "no such file" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,110 @@
+"""ITSM exports through a mapping: the ServiceNow mapping and its sample, end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from handbook.checker import check_paths
+from handbook.mapping import MappingError, load_mapping
+
+from .checker_support import cli, handbook
+from .conftest import DATA, ROOT
+
+MAPPING = DATA / "mappings" / "servicenow.yaml"
+EXPORT = DATA / "mappings" / "servicenow-change_request.csv"
+
+
+def test_servicenow_export_end_to_end() -> None:
+    result = cli(
+        "check",
+        "--map",
+        "data/mappings/servicenow.yaml",
+        "--format",
+        "json",
+        "data/mappings/servicenow-change_request.csv",
+        cwd=ROOT,
+    )
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["summary"] == {"records": 8, "errors": 6, "warnings": 0}
+    got = [(f["record"], f["rule"], f["line"], f["field"]) for f in data["findings"]]
+    assert got == [
+        ("CHG0030002", "MMD001", 3, "notified_at"),
+        ("CHG0030005", "MMD007", 6, "advised_at"),
+        ("CHG0030006", "MMD008", 7, "support_request_at"),
+        ("CHG0030007", "E003", 8, "starts_at"),
+        ("CHG0030008", "MMD004", 10, "approved_at"),  # after a quoted newline
+        ("CHG0030008", "MMD009", 10, "actions"),
+    ]
+    messages = {f["record"]: f["message"] for f in data["findings"]}
+    # Europe/Amsterdam: 2023-03-02 12:00 local is 11:00 UTC
+    assert "notified_at (2023-03-02T11:00:00+00:00)" in messages["CHG0030002"]
+    assert "(column start_date) '31/08/2023 10:00'" in messages["CHG0030007"]
+
+
+def test_mapping_values_and_records() -> None:
+    report = check_paths(handbook(), [EXPORT], mapping=load_mapping(MAPPING))
+    refs = {r.id: r for r in report.records}
+    assert refs["CHG0030001"].initiator == "microsoft"
+    assert refs["CHG0030004"].initiator == "customer"
+    assert refs["CHG0030004"].sop_category == "policies"
+    assert refs["CHG0030003"].change_type == "security-update"
+    assert [r.line for r in report.records] == [2, 3, 4, 5, 6, 7, 8, 9]
+
+
+def test_constant_and_iso_mapping(tmp_path: Path) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "name: tiny\ntimezone: America/New_York\nfields:\n"
+        "  id: Ref\n  initiator: {value: microsoft}\n  change_type: {value: functionality}\n"
+        "  emergency: {column: Kind, values: {URGENT: true}, default: false}\n"
+        "  starts_at: When\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "Ref,Kind,When\nA,urgent,2023-07-01T12:00:00\nB,x,2023-07-01\nC,,2023-07-01T12:00Z\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+    # URGENT matches ignoring case: an emergency, which needs a mitigation
+    assert [(f.record, f.rule) for f in report.findings] == [("A", "MMD002")]
+    assert [r.edition for r in report.records] == ["2022", "2022", "2022"]
+    assert "2023-07-01T16:00:00+00:00" not in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: x\nfields: {nonsense: a}\n",
+        "name: x\nfields: {id: {column: a, value: b}}\n",
+        "name: x\ntimezone: Mars/Olympus\nfields: {id: a}\n",
+        "- not a mapping\n",
+        "name: [\n",
+    ],
+)
+def test_bad_mapping_is_a_usage_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MappingError):
+        load_mapping(path)
+    if text.startswith("name: x\nfields: {nonsense"):  # one run through the command line
+        result = cli("check", "--map", str(path), str(EXPORT))
+        assert result.returncode == 2
+        assert "nonsense" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_without_mapped_columns(tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text("a,b\n1,2\n", encoding="utf-8")
+    report = check_paths(handbook(), [export], mapping=load_mapping(MAPPING))
+    assert [f.rule for f in report.findings] == ["E001"]
+
+
+def test_mapping_file_documents_itself() -> None:
+    text = MAPPING.read_text(encoding="utf-8")
+    assert text.startswith("# Mapping of a ServiceNow change_request CSV export")
+    assert "handbook check --map data/mappings/servicenow.yaml" in text

@@ -1,0 +1,133 @@
+"""Waivers: a waivers file and waivers on records; expired, unknown rule, unknown record."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from handbook.checker import check_paths
+from handbook.waivers import WaiverFileError, load_waivers
+
+from .checker_support import cli, handbook
+from .conftest import DATA
+
+SHORT_NOTICE = """\
+- id: CHG-1
+  initiator: microsoft
+  change_type: functionality
+  requires_admin_action: true
+  notified_at: 2023-03-03T09:00:00Z
+  channels: [email]
+  starts_at: 2023-03-06T09:00:00Z
+- id: CHG-2
+  initiator: customer
+  sop_category: policies
+  starts_at: 2023-01-05
+"""
+
+WAIVERS = """\
+waivers:
+  - record: CHG-1
+    rule: MMD001
+    reason: agreed with the change board
+    approved_by: CAB
+    expires_on: 2024-06-30
+  - {record: CHG-2, rule: MMD006, reason: old, approved_by: CAB, expires_on: 2023-12-31}
+  - {record: CHG-2, rule: MMD404, reason: typo, approved_by: CAB, expires_on: 2099-01-01}
+  - {record: CHG-9, rule: MMD001, reason: gone, approved_by: CAB, expires_on: 2099-01-01}
+  - {record: CHG-2, rule: MMD007, approved_by: CAB, expires_on: 2099-01-01}
+"""
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    records = tmp_path / "records.yaml"
+    records.write_text(SHORT_NOTICE, encoding="utf-8")
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(WAIVERS, encoding="utf-8")
+    return records, waivers
+
+
+def test_waivers_file(tmp_path: Path) -> None:
+    records, path = _files(tmp_path)
+    today = date(2024, 6, 30)  # CHG-1's waiver holds through its last day
+    waivers = load_waivers(path, handbook(), today)
+    report = check_paths(handbook(), [records], waivers=waivers, today=today)
+    assert [(f.record, f.rule) for f in report.waived] == [("CHG-1", "MMD001")]
+    assert report.waived[0].waiver_approved_by == "CAB"
+    found = [(f.file == str(path), f.record, f.rule, f.line) for f in report.findings]
+    assert found == [
+        (False, "CHG-2", "MMD006", 8),
+        (False, "CHG-2", "MMD007", 8),
+        (True, "CHG-2", "W001", 7),  # expired: reported, and MMD006 counts again
+        (True, "CHG-2", "E006", 8),  # unknown rule
+        (True, "CHG-9", "E006", 9),  # unknown record
+        (True, "CHG-2", "E006", 10),  # no reason
+    ]
+    assert (report.errors, report.warnings) == (5, 1)
+    later = check_paths(
+        handbook(), [records], waivers=load_waivers(path, handbook(), date(2024, 7, 1))
+    )
+    assert not later.waived
+    assert ("CHG-1", "MMD001") in [(f.record, f.rule) for f in later.findings]
+
+
+def test_default_waivers_file_and_cli(tmp_path: Path) -> None:
+    records, path = _files(tmp_path)
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copy(path, data / "waivers.yaml")
+    result = cli(
+        "check", "--data", str(data), "--format", "json", "--today", "2024-01-01", str(records)
+    )
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["summary"]["waived"] == 1
+    rules = sorted(f["rule"] for f in report["findings"] if not f.get("waived"))
+    assert rules == ["E006", "E006", "E006", "MMD006", "MMD007", "W001"]
+
+
+def test_only_waived_findings_pass(tmp_path: Path) -> None:
+    records = tmp_path / "r.yaml"
+    records.write_text(SHORT_NOTICE.split("- id: CHG-2")[0], encoding="utf-8")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(
+        "- {record: CHG-1, rule: MMD001, reason: r, approved_by: a, expires_on: 2099-01-01}\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "--waivers", str(waivers), str(records))
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == "1 record checked: 0 errors, 0 warnings, 1 waived"
+
+
+@pytest.mark.parametrize(
+    "text", ["- [\n", "just text\n", "waivers: 3\n", b"\xff\xfe".decode("latin-1")]
+)
+def test_unusable_waivers_file_is_a_usage_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8" if text.isascii() else "latin-1")
+    with pytest.raises(WaiverFileError):
+        load_waivers(path, handbook(), date(2024, 1, 1))
+    if text == "- [\n":  # one run through the command line
+        records = tmp_path / "r.yaml"
+        records.write_text(SHORT_NOTICE, encoding="utf-8")
+        result = cli("check", "--waivers", str(path), str(records))
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr
+
+
+def test_record_waiver_must_match_its_record(tmp_path: Path) -> None:
+    records = tmp_path / "r.yaml"
+    records.write_text(
+        SHORT_NOTICE.split("- id: CHG-2")[0]
+        + "  waivers:\n"
+        + "    - {record: CHG-7, rule: MMD001, reason: r, approved_by: a, expires_on: 2099-01-01}\n"
+        + "    - not a mapping\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [records])
+    assert sorted(f.rule for f in report.findings) == ["E006", "E006", "MMD001"]
+    assert not report.waived
