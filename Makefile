@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test lint typecheck pytest validate clean
+.PHONY: serve build test lint typecheck pytest validate screenshots clean
 
 # (Re)create the virtualenv when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -35,6 +35,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck validate pytest ## every check: lint, types, data, tests (incl. a strict build)
+
+screenshots: build ## PNGs of key pages, light and dark, in screenshots/ (needs chromium)
+	$(BIN)/python -m tests.browser.screenshots --site site --out screenshots
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,14 @@ generates the pages (`generate_site`) and hands them to MkDocs as ``File.generat
 files; nothing is written into ``docs/``. Data problems stop the build with every
 problem listed (file:line:column, what is wrong, what would be right) and no traceback.
 
+Interactive tables (`handbook.interactive`): the DataTables bundle of the installed itables
+package and our glue script and stylesheet are published as ``File.generated`` files under
+``assets/handbook/``; each page whose HTML has an interactive table gets the tags that load
+them, and the party legend, in ``on_page_content`` (other pages load none of them).
+The plugin also puts ``handbook/assets/theme`` before the theme's templates: its
+``partials/source.html`` keeps Material from asking api.github.com for repository facts, so a
+page requests nothing from another host.
+
 Options (``mkdocs.yml``)::
 
     plugins:
@@ -27,7 +35,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .interactive import Asset, BundleNotFoundError, enhance_page, theme_dir
+from .interactive import assets as table_assets
 from .loader import load_handbook
+from .model import Party
 from .problems import format_problems
 from .site import DEFAULT_LEARN_BASE_URL, Site, SiteOptions, docs_prose_pages, generate_site
 
@@ -47,6 +58,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def __init__(self) -> None:
         self._site: Site | None = None
         self._root = Path.cwd()
+        self._parties: list[Party] = []
+        self._assets: list[Asset] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._root = Path(config.config_file_path or ".").resolve().parent
@@ -66,10 +79,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             prose_pages=docs_prose_pages(Path(config.docs_dir)),
         )
         self._site = generate_site(handbook, options)
+        self._parties = list(handbook.parties)
+        try:
+            self._assets = table_assets()
+        except BundleNotFoundError as error:
+            raise PluginError(f"handbook: {error}") from None
         if config.nav is None:
             config.nav = self._site.nav
         if str(data_dir) not in config.watch:
             config.watch.append(str(data_dir))
+        overrides = str(theme_dir())
+        if overrides not in config.theme.dirs:
+            # after a custom_dir (the site's own overrides win), before the theme
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
         return config
 
     def _relative(self, path: Path) -> Path:
@@ -89,7 +111,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for uri, content in self._site.files.items():
             files.append(File.generated(config, uri, content=content))
+        for asset in self._assets:
+            if files.get_file_from_path(asset.uri) is not None:
+                raise PluginError(
+                    f"handbook: docs/{asset.uri} exists, but the handbook publishes that file "
+                    "for its interactive tables; remove or rename it"
+                )
+            files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Load the interactive tables' assets, and add the party legend, on table pages."""
+        return enhance_page(html, page.url, self._parties)
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """Point "edit this page" at the data file and line a generated page comes from."""

@@ -179,6 +179,11 @@ class Paths:
     def rule(rule: Rule) -> str:
         return f"rules/{rule.id.lower()}.md"
 
+    @staticmethod
+    def code(code: str) -> str:
+        """Page of a checker code (E001…, W001): beside the rules, where ``help_uri`` points."""
+        return f"rules/{code.lower()}.md"
+
     matrix = "change-management/balance-of-responsibility.md"
     overview = "overview.md"
     roles = "roles/index.md"
@@ -198,6 +203,10 @@ class Paths:
 
     glossary = "glossary.md"
     tags = "tags.md"
+    record_format = "checker/record-format.md"
+    examples = "checker/examples.md"
+    output_formats = "checker/output-formats.md"
+    servicenow = "checker/servicenow.md"
 
 
 # --- rendering context -----------------------------------------------------------------------
@@ -242,6 +251,8 @@ class SampleVerdict:
     expected: list[str]
     actual: list[str]
     messages: list[str] = field(default_factory=list)
+    snippet: str = ""
+    """The record as written in its file (YAML lines, or the CSV header and row)."""
 
     @property
     def passed(self) -> bool:
@@ -306,8 +317,10 @@ class Generator:
         handbook: Handbook,
         options: SiteOptions,
         verdicts: Sequence[SampleVerdict] = (),
+        formats: dict[str, str] | None = None,
     ) -> None:
         self.hb = handbook
+        self.formats = dict(formats or {})
         self.options = options
         self.paths = Paths(handbook)
         self.renderer = InlineRenderer(
@@ -575,7 +588,92 @@ class Generator:
 
     def checker_pages(self) -> list[tuple[str, str]]:
         """Generated pages of the Checker section: (src_uri, title)."""
-        return []
+        pages = [
+            (Paths.record_format, "Record format"),
+            (Paths.examples, "Rules and codes by example"),
+        ]
+        if self.formats:
+            pages.append((Paths.output_formats, "Output formats"))
+        if self.mapping_files():
+            pages.append((Paths.servicenow, "ServiceNow mapping"))
+        return pages
+
+    def mapping_files(self) -> list[tuple[str, str]]:
+        """(file name, text) of the ITSM mappings and sample exports in ``data/mappings``."""
+        folder = self.hb.root / "mappings"
+        if not folder.is_dir():
+            return []
+        return [
+            (p.name, p.read_text(encoding="utf-8-sig"))
+            for p in sorted(folder.iterdir())
+            if p.suffix in (".yaml", ".yml", ".csv")
+        ]
+
+    @staticmethod
+    def field_specs() -> list[Any]:
+        from .records import FIELD_SPECS
+
+        return list(FIELD_SPECS)
+
+    def examples_for(self, code: str) -> tuple[SampleVerdict | None, SampleVerdict | None]:
+        """A failing and a passing sample for a rule or input-error code: the failing one
+        expects ``code``; the passing one sits in the same sample file and does not."""
+        failing = next((v for v in self.verdicts if code in v.expected), None)
+        if failing is None:
+            return None, None
+        passing = next(
+            (
+                v
+                for v in self.verdicts
+                if v.file == failing.file and code not in v.expected and v.record != "(file)"
+            ),
+            None,
+        )
+        if passing is None:
+            passing = next(
+                (
+                    v
+                    for v in self.verdicts
+                    if code not in v.expected
+                    and v.record != "(file)"
+                    and (v.file.startswith(code.lower()))
+                ),
+                None,
+            )
+        return failing, passing
+
+    def example_codes(self) -> list[tuple[str, str, str | None]]:
+        """(code, title, rule page or None) for every rule and input error."""
+        out: list[tuple[str, str, str | None]] = [
+            (r.id, r.title, Paths.rule(r)) for r in self.hb.rules
+        ]
+        out += [
+            (code, _sentence(text).split(":")[0], Paths.code(code))
+            for code, _, text in self.checker_codes()
+        ]
+        return out
+
+    @staticmethod
+    def format_description(name: str) -> str:
+        return {
+            "text": "For people: findings grouped by file, file:line:column, a summary line.",
+            "json": "For scripts: a summary and one object per finding.",
+            "junit": "JUnit XML: one test suite per file, one test case per record and rule.",
+            "sarif": "SARIF 2.1.0 for GitHub code scanning, with the rules and their pages.",
+            "github": "GitHub Actions workflow commands: annotations on the changed files.",
+            "gitlab": "GitLab Code Quality report.",
+        }.get(name, "")
+
+    @staticmethod
+    def format_language(name: str) -> str:
+        return {"json": "json", "sarif": "json", "gitlab": "json", "junit": "xml"}.get(name, "text")
+
+    @staticmethod
+    def fence(text: str, lang: str = "text") -> Markup:
+        """A fenced code block around ``text`` whose fence no line of it can close."""
+        longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+        ticks = "`" * max(3, longest + 1)
+        return Markup(f"{ticks} {lang}\n{text.rstrip()}\n{ticks}")
 
     def real_parties(self) -> list[Party]:
         return [p for p in self.hb.parties if p.kind == "party"]
@@ -724,22 +822,12 @@ class Generator:
         return text[0].upper() + text[1:] + f", in the {', '.join(rule.editions)} edition(s)."
 
     @staticmethod
-    def input_errors() -> list[tuple[str, str]]:
-        return [
-            ("E001", "The file cannot be read, or is not valid YAML or CSV (with its line)."),
-            ("E002", "A required field is missing."),
-            (
-                "E003",
-                "A value is invalid: an impossible date, a date-time without offset, a "
-                "non-boolean, an unknown initiator.",
-            ),
-            (
-                "E004",
-                "An unknown reference: a change type or SOP category that the edition "
-                "in force does not define, or an action id outside the vocabulary.",
-            ),
-            ("E005", "A duplicate record id (every record after the first with that id)."),
-        ]
+    def checker_codes() -> list[tuple[str, str, str]]:
+        """(code, severity, meaning) of the codes the checker itself defines (input errors
+        E001–E005, waiver problems), from `handbook.findings.CHECKER_CODES`."""
+        from .findings import CHECKER_CODES
+
+        return [(code, sev, text) for code, (sev, text) in CHECKER_CODES.items()]
 
     def rules_for_change_type(self, ct: ChangeType) -> list[Rule]:
         """Rules in force in the type's edition that can apply to a change of this type."""
@@ -980,6 +1068,18 @@ class Generator:
                     "rule.md.j2", Paths.rule(rule), f"{rule.id} {rule.title}", rule, rule=rule
                 )
             )
+        for code, severity, meaning in self.checker_codes():
+            out.append(
+                self.render(
+                    "code.md.j2",
+                    Paths.code(code),
+                    f"{code} {_sentence(meaning).split(':')[0]}",
+                    None,
+                    code=code,
+                    severity=severity,
+                    meaning=_sentence(meaning),
+                )
+            )
         out.append(
             self.render(
                 "samples.md.j2",
@@ -1016,6 +1116,29 @@ class Generator:
         if hb.glossary:
             out.append(self.render("glossary.md.j2", Paths.glossary, "Glossary", hb.glossary[0]))
         out.append(self.render("tags.md.j2", Paths.tags, "Tags", None))
+        out.append(
+            self.render("checker_record_format.md.j2", Paths.record_format, "Record format", None)
+        )
+        out.append(
+            self.render(
+                "checker_examples.md.j2",
+                Paths.examples,
+                "Rules and codes by example",
+                hb.samples[0] if hb.samples else None,
+            )
+        )
+        if self.formats:
+            out.append(
+                self.render(
+                    "checker_output_formats.md.j2", Paths.output_formats, "Output formats", None
+                )
+            )
+        if self.mapping_files():
+            out.append(
+                self.render(
+                    "checker_servicenow.md.j2", Paths.servicenow, "ServiceNow mapping", None
+                )
+            )
         out.append(self.render("sources.md.j2", Paths.sources, "Sources", None))
         out.append(
             self.render("errata.md.j2", Paths.errata, "Errata", hb.errata[0] if hb.errata else None)
@@ -1141,15 +1264,20 @@ class Generator:
             {
                 "Rules": [Paths.rules]
                 + [{r.id: Paths.rule(r)} for r in hb.rules]
+                + [{code: Paths.code(code)} for code, _, _ in self.checker_codes()]
                 + [{"Sample change records": Paths.samples}]
             }
         )
-        checker = [item(title, src) for src, title in PROSE_PAGES if src.startswith("checker/")]
-        checker += [item(title, src) for src, title in self.checker_pages()]
-        checker = [c for c in checker if c]
+        prose = [src for src, _ in PROSE_PAGES if src.startswith("checker/") and src in have]
+        checker: list[Any] = [src for src in prose if src.endswith("index.md")]
+        checker += [{title: src} for src, title in self.checker_pages()]
+        checker += [
+            {title: src}
+            for src, title in PROSE_PAGES
+            if src in prose and not src.endswith("index.md")
+        ]
         if checker:
-            first = next(iter(checker[0].values()))
-            nav.append({"Checker": [first, *checker[1:]]})
+            nav.append({"Checker": checker})
         editions: list[Any] = [Paths.editions]
         for ed in hb.editions_in_order():
             if ed.id == latest:
@@ -1174,6 +1302,11 @@ def _heading_id(anchor: str) -> Markup:
     if not re.fullmatch(r"[a-z0-9-]+", anchor):
         raise ValueError(f"not a safe anchor: {anchor!r}")
     return Markup("{#" + anchor + "}")
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter."""
+    return text[:1].upper() + text[1:]
 
 
 def _one_line(text: str) -> str:
@@ -1224,6 +1357,7 @@ def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
         path = root / sample.file
         report = check_paths(handbook, [path])
         refs = {r.id: r for r in report.records if r.id is not None}
+        snippets = _record_snippets(path, [r.line for r in report.records if r.line])
         for record_id, expected in sample.expect.items():
             is_file = record_id == "(file)"
             found = [
@@ -1245,15 +1379,54 @@ def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
                     expected=list(expected),
                     actual=sorted({f.rule for f in found}),
                     messages=[f"{f.rule}: {f.message}" for f in found],
+                    snippet=snippets.get(ref.line, "") if ref and ref.line else snippets.get(0, ""),
                 )
             )
     return out
+
+
+def _record_snippets(path: Path, starts: list[int], limit: int = 40) -> dict[int, str]:
+    """Start line → the record's text (YAML: its lines up to the next record; CSV: the
+    header and its row); key 0 holds the whole file (for file-level findings). At most
+    ``limit`` lines each."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out = {0: "\n".join(lines[:limit])}
+    ordered = sorted(set(starts))
+    ends = [*ordered[1:], len(lines) + 1] if ordered else []
+    for start, end in zip(ordered, ends, strict=True):
+        chunk = lines[start - 1 : end - 1]
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+        if path.suffix.lower() == ".csv":
+            chunk = [lines[0], *chunk]
+        out[start] = "\n".join(chunk[:limit])
+    return out
+
+
+def format_samples(handbook: Handbook) -> dict[str, str]:
+    """Each output format's text for the first sample file (the Checker section shows it).
+
+    Returns ``{format name: output}`` in `handbook.output.FORMATS` order; empty when there
+    is no sample.
+    """
+    from .checker import check_paths
+    from .output import FORMATS
+
+    if not handbook.samples:
+        return {}
+    path = handbook.root / "samples" / handbook.samples[0].file
+    report = check_paths(handbook, [path])
+    return {name: renderer(report) for name, renderer in FORMATS.items()}
 
 
 def generate_site(
     handbook: Handbook,
     options: SiteOptions | None = None,
     verdicts: Callable[[Handbook], Sequence[SampleVerdict]] | None = sample_verdicts,
+    formats: Callable[[Handbook], dict[str, str]] | None = format_samples,
 ) -> Site:
     """Generate every page and the nav from ``handbook``.
 
@@ -1267,7 +1440,12 @@ def generate_site(
         A `Site`. Pure apart from running the checker on ``data/samples``.
     """
     options = options or SiteOptions()
-    gen = Generator(handbook, options, verdicts(handbook) if verdicts else ())
+    gen = Generator(
+        handbook,
+        options,
+        verdicts(handbook) if verdicts else (),
+        formats(handbook) if formats else {},
+    )
     pages = gen.pages()
     return Site(pages, gen.nav(pages), download_files(handbook))
 

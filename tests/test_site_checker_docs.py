@@ -1,0 +1,65 @@
+"""The site's Checker section is generated from the checker itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handbook.output import FORMATS
+from handbook.records import FIELD_SPECS
+
+from .test_site import soup
+
+
+def test_record_format_lists_every_field(built_site: Path) -> None:
+    page = soup(built_site, "checker/record-format.md")
+    fields = [c.get_text(strip=True) for c in page.select("table.hb-record-format th code")]
+    assert fields == [f.name for f in FIELD_SPECS]
+
+
+def test_every_rule_and_code_has_a_failing_and_a_passing_example(built_site: Path) -> None:
+    page = soup(built_site, "checker/examples.md")
+    text = page.get_text(" ")
+    codes = [f"MMD{n:03d}" for n in range(1, 11)] + [f"E00{n}" for n in range(1, 6)]
+    for code in codes:
+        heading = page.find(id=code.lower())
+        assert heading is not None, code
+        section = []
+        for sibling in heading.find_next_siblings():
+            if sibling.name == "h2":
+                break
+            section.append(sibling.get_text(" "))
+        body = " ".join(section)
+        assert "Fails" in body, code
+        if not code.startswith("E001"):
+            assert "Passes" in body, code
+    assert "No failing sample" not in text
+
+
+def test_output_formats_show_a_sample_of_each(built_site: Path) -> None:
+    page = soup(built_site, "checker/output-formats.md")
+    headings = [h.get("id") for h in page.select("article h2")]
+    assert set(FORMATS) <= set(headings)
+    blocks = page.select("article pre code")
+    assert len(blocks) >= len(FORMATS)
+    assert any('"version": "2.1.0"' in b.get_text() for b in blocks)
+
+
+def test_servicenow_mapping_page(built_site: Path) -> None:
+    page = soup(built_site, "checker/servicenow.md")
+    assert "servicenow.yaml" in page.get_text() and "change_request" in page.get_text()
+
+
+def test_every_help_uri_has_a_page(built_site: Path) -> None:
+    from handbook.findings import CHECKER_CODES, help_uri
+    from handbook.loader import load_handbook
+
+    from .conftest import DATA
+
+    handbook, _ = load_handbook(DATA)
+    assert handbook is not None
+    site_url = "https://handbook.example.org/"
+    for code in [*(r.id for r in handbook.rules), *CHECKER_CODES]:
+        uri = help_uri(site_url, code)
+        assert uri is not None
+        page = built_site / uri.removeprefix(site_url) / "index.html"
+        assert page.is_file(), code
