@@ -120,6 +120,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
         return files
 
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Glossary tooltips on hand-written pages too (generated pages carry their own)."""
+        if self._site is None or not self._site.abbreviations:
+            return markdown
+        if any(p.src_uri == page.file.src_uri for p in self._site.pages):
+            return markdown
+        return markdown.rstrip("\n") + "\n" + self._site.abbreviations + "\n"
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Load the interactive tables' assets, and add the party legend, on table pages."""
         return enhance_page(html, page.url, self._parties)

@@ -21,6 +21,7 @@ one page per rule, ``samples.md``); ``editions/`` (index, ``<id>/index.md``); ``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import itertools
@@ -108,6 +109,8 @@ class Site:
     nav: list[Any]
     files: dict[str, str] = field(default_factory=dict)
     """Other generated files: site-relative path → text content (downloads)."""
+    abbreviations: str = ""
+    """Glossary ``abbr`` definitions for hand-written pages (see `abbreviation_block`)."""
 
     def page(self, src_uri: str) -> Page:
         return next(p for p in self.pages if p.src_uri == src_uri)
@@ -764,6 +767,11 @@ class Generator:
                     )
         return "; ".join(parts) or None
 
+    @functools.cached_property
+    def macros(self) -> Any:
+        """The macros of ``_macros.j2`` as a module, evaluated once per site."""
+        return self.env.get_template("_macros.j2").module
+
     def change_type_cell(
         self, ctx: PageContext, ct: ChangeType, key: str, anchors: bool = False
     ) -> Markup:
@@ -783,11 +791,11 @@ class Generator:
         if value is None:
             return Markup("")
         if isinstance(value, Statement):
-            return self.env.get_template("_macros.j2").module.statement(  # type: ignore[attr-defined,no-any-return]
+            return self.macros.statement(  # type: ignore[no-any-return]
                 ctx, value, doc
             )
         if isinstance(value, list):
-            return self.env.get_template("_macros.j2").module.statements(  # type: ignore[attr-defined,no-any-return]
+            return self.macros.statements(  # type: ignore[no-any-return]
                 ctx, value, doc, anchors
             )
         return ctx.inline(str(value), doc)
@@ -999,11 +1007,7 @@ class Generator:
         front = ""
         if tags:
             front = "---\ntags:\n" + "".join(f"  - {json.dumps(t)}\n" for t in tags) + "---\n\n"
-        abbreviations = "".join(
-            f"\n*[{word}]: {_one_line(g.definition)}"
-            for g in self.hb.glossary
-            for word in g.spellings()
-        )
+        abbreviations = abbreviation_block(self.hb)
         if abbreviations:
             markdown = markdown.rstrip("\n") + "\n" + abbreviations + "\n"
         return Page(page.src_uri, page.title, front + markdown, page.origin)
@@ -1222,9 +1226,14 @@ class Generator:
             if edition_id == latest and hb.matrix:
                 cm.append({"Balance of responsibility": Paths.matrix})
             cm.append(item("Change process", self.paths.change_process(edition_id)))
-            types = [self.paths.change_types(edition_id)] + [
-                {_nav_title(ct.name): self.paths.change_type(ct)}
-                for ct in hb.change_types_of(edition_id)
+            types = [
+                self.paths.change_types(edition_id),
+                *_chunked(
+                    [
+                        {_nav_title(ct.name): self.paths.change_type(ct)}
+                        for ct in hb.change_types_of(edition_id)
+                    ]
+                ),
             ]
             cm.append({"Change types": types})
             items.append({"Change management": [c for c in cm if c]})
@@ -1232,8 +1241,10 @@ class Generator:
             if cats:
                 items.append(
                     {
-                        "Standard operating procedures": [self.paths.sops(edition_id)]
-                        + [{_nav_title(c.name): self.paths.sop(c)} for c in cats]
+                        "Standard operating procedures": [
+                            self.paths.sops(edition_id),
+                            *_chunked([{_nav_title(c.name): self.paths.sop(c)} for c in cats]),
+                        ]
                     }
                 )
             return items
@@ -1263,7 +1274,7 @@ class Generator:
         nav.append(
             {
                 "Rules": [Paths.rules]
-                + [{r.id: Paths.rule(r)} for r in hb.rules]
+                + _chunked([{r.id: Paths.rule(r)} for r in hb.rules])
                 + [{code: Paths.code(code)} for code, _, _ in self.checker_codes()]
                 + [{"Sample change records": Paths.samples}]
             }
@@ -1304,6 +1315,16 @@ def _heading_id(anchor: str) -> Markup:
     return Markup("{#" + anchor + "}")
 
 
+def abbreviation_block(handbook: Handbook) -> str:
+    """Python-Markdown ``abbr`` definitions (``*[MMD]: ...`` lines) of every glossary
+    spelling, to append to a page's Markdown so its text gets the glossary tooltips."""
+    return "".join(
+        f"\n*[{word}]: {_one_line(g.definition)}"
+        for g in handbook.glossary
+        for word in g.spellings()
+    )
+
+
 def _sentence(text: str) -> str:
     """``text`` with a capital first letter."""
     return text[:1].upper() + text[1:]
@@ -1328,6 +1349,27 @@ def _edition_last(label: str) -> tuple[int, str]:
     """Sort key putting the newest edition's groups first: ``Name (2022)`` before 2018."""
     match = re.search(r"\((\d{4})\)$", label)
     return (-int(match.group(1)) if match else 0, "")
+
+
+#: Longest run of pages one nav section lists before it is split into sub-sections.
+NAV_SECTION_SIZE = 30
+
+
+def _chunked(items: list[dict[str, str]], size: int = NAV_SECTION_SIZE) -> list[Any]:
+    """``items`` as they are, or split into sub-sections of at most ``size`` pages titled
+    by their first and last entries (``Alpha – Delta``) when there are more than ``size``.
+
+    With Material's ``navigation.prune`` only the open sub-section is rendered on a page,
+    so a section of a thousand pages does not cost a thousand links on each of them.
+    """
+    if len(items) <= size:
+        return list(items)
+    out: list[Any] = []
+    for start in range(0, len(items), size):
+        chunk = items[start : start + size]
+        first, last = next(iter(chunk[0])), next(iter(chunk[-1]))
+        out.append({f"{first} – {last}": chunk})
+    return out
 
 
 def _nav_title(text: str) -> str:
@@ -1447,7 +1489,7 @@ def generate_site(
         formats(handbook) if formats else {},
     )
     pages = gen.pages()
-    return Site(pages, gen.nav(pages), download_files(handbook))
+    return Site(pages, gen.nav(pages), download_files(handbook), abbreviation_block(handbook))
 
 
 def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:
