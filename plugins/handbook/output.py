@@ -47,6 +47,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain, repeat
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any, ClassVar, TextIO
@@ -328,7 +329,7 @@ class TextSink(Sink):
                 waived, _DIM, np.where(severity == "warning", _YELLOW, _RED + _BOLD)
             ).astype(object)
             codes = cat(tint, codes, _RESET)
-        text = cat(
+        parts = (
             findings["file"].to_numpy(dtype=object),
             line_text,
             col_text,
@@ -340,7 +341,9 @@ class TextSink(Sink):
             tail,
             "\n",
         )
-        self.out.write("".join(text.tolist()))
+        # one join over the parts of every line (no string per line), one write
+        columns = [p.tolist() if isinstance(p, np.ndarray) else repeat(p, n) for p in parts]
+        self.out.write("".join(chain.from_iterable(zip(*columns, strict=False))))
 
     def end(self, summary: Summary) -> None:
         line = summary_line(summary)

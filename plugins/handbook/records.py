@@ -293,13 +293,22 @@ class _YamlLocator:
 class _CsvFastLocator:
     """Positions in a chunk of one-line CSV rows without quotes: cell ``j`` of a row
     starts ``j`` commas plus the lengths of the cells before it after the row's start
-    (in characters)."""
+    (in characters). Columns that were not read (``title`` when no report shows it, a
+    column the checker does not know) come with their lengths in ``unread``."""
 
-    def __init__(self, raw: pd.DataFrame, lines: np.ndarray, field_col: dict[str, int]) -> None:
+    def __init__(
+        self,
+        raw: pd.DataFrame,
+        lines: np.ndarray,
+        field_col: dict[str, int],
+        header: Sequence[str],
+        unread: dict[int, np.ndarray],
+    ) -> None:
         self.raw = raw
         self.lines = lines
         self.field_col = field_col
-        self.field_name = {j: str(raw.columns[j]) for j in field_col.values()}
+        self.header = list(header)
+        self.unread = unread
 
     def locate(
         self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
@@ -315,11 +324,15 @@ class _CsvFastLocator:
             picked = rows[sel]
             col = np.full(len(sel), 1 + j, dtype=np.int64)
             for c in range(j):
-                cells = pd.Series(self.raw.iloc[:, c].to_numpy(dtype=object)[picked], dtype=object)
+                if c in self.unread:
+                    col += self.unread[c][picked]
+                    continue
+                column = self.raw[self.header[c]].to_numpy(dtype=object)
+                cells = pd.Series(column[picked], dtype=object)
                 col += cells.str.len().fillna(0).to_numpy(dtype=np.int64)
             wanted = [items[i] for i in sel.tolist()]
             if any(isinstance(v, str) for v in wanted):
-                cells_j = self.raw.iloc[:, j].to_numpy(dtype=object)[picked]
+                cells_j = self.raw[self.header[j]].to_numpy(dtype=object)[picked]
                 for m, value in enumerate(wanted):
                     cell = cells_j[m]
                     if isinstance(value, str) and isinstance(cell, str):
@@ -328,6 +341,35 @@ class _CsvFastLocator:
                             col[m] += at
             out_col[sel] = col
         return out_line, out_col
+
+
+def _cell_lengths(
+    chunk: bytes,
+    row_starts: np.ndarray,
+    commas: np.ndarray,
+    ncols: int,
+    c: int,
+    ascii_only: bool,
+) -> np.ndarray:
+    """Characters of cell ``c`` (not the last) of every row of a chunk whose rows hold
+    exactly (columns - 1) commas each."""
+    ends = commas[c :: ncols - 1].astype(np.int64)
+    if c == 0:
+        begins = row_starts.astype(np.int64)
+    else:
+        begins = commas[c - 1 :: ncols - 1].astype(np.int64) + 1
+    if ascii_only:
+        result: np.ndarray = ends - begins
+        return result
+    # a comma is never part of a multi-byte UTF-8 sequence: each cell decodes alone
+    return np.fromiter(
+        (
+            len(chunk[a:b].decode("utf-8"))
+            for a, b in zip(begins.tolist(), ends.tolist(), strict=True)
+        ),
+        dtype=np.int64,
+        count=len(begins),
+    )
 
 
 _QUOTED = re.compile(r'"(?:[^"]|"")*"?')
@@ -1061,7 +1103,10 @@ class _CsvReader:
         the careful reader (a row of the wrong width, a whitespace-only line, ...).
 
         Widths are checked by count: pandas refuses a row with too many cells, and the
-        chunk's commas must number exactly (columns - 1) per row.
+        chunk's commas must number exactly (columns - 1) per row; when some columns are
+        not read, pandas accepts a long row, so every row's commas are checked.
+        Columns no report needs are not read (``title`` unless ``titles``; columns that
+        are no record field): a Python string per cell is most of the reading time.
         """
         header = self.header
         ncols = len(header)
@@ -1076,13 +1121,33 @@ class _CsvReader:
         has = lengths > 0
         cr[has] = data[ends[has] - 1] == 13
         nonblank = np.flatnonzero((lengths - cr) > 0)
-        if chunk.count(b",") != (ncols - 1) * nonblank.size:
-            return None
+        usecols = None
+        if self.mapping is None and not self.titles:
+            usecols = self.wanted_columns()
+            if len(usecols) == ncols:
+                usecols = None
+        row_starts = starts[nonblank]
+        commas = None
+        if usecols is None:
+            if chunk.count(b",") != (ncols - 1) * nonblank.size:
+                return None
+        else:
+            commas = _scan_commas(data)
+            if commas.size != (ncols - 1) * nonblank.size:
+                return None
+            # every row holds exactly (columns - 1) commas: its first comma is the
+            # (r * (columns - 1))-th of the chunk and its last lies before its end
+            if ncols > 1 and nonblank.size:
+                first = commas[0 :: ncols - 1]
+                last = commas[ncols - 2 :: ncols - 1]
+                if not (np.all(first >= row_starts) and np.all(last < ends[nonblank])):
+                    return None
         try:
             raw = pd.read_csv(
                 io.BytesIO(chunk),
                 header=None,
                 names=header,
+                usecols=usecols,
                 index_col=False,
                 dtype=object,
                 keep_default_na=False,
@@ -1101,7 +1166,13 @@ class _CsvReader:
         frame, issues, field_col = self._fields(raw, strip=strip)
         frame["_line"] = lines
         batch = Batch(self.file, self.fileno, frame, [], [], None, [], len(chunk))
-        batch.locator = _CsvFastLocator(raw, lines, field_col)
+        unread: dict[int, np.ndarray] = {}
+        if usecols is not None and commas is not None and field_col:
+            read = set(usecols)
+            for c, name in enumerate(header[: max(field_col.values())]):
+                if name not in read:
+                    unread[c] = _cell_lengths(chunk, row_starts, commas, ncols, c, ascii_only)
+        batch.locator = _CsvFastLocator(raw, lines, field_col, header, unread)
         self._row_issues(batch, issues)
         return batch
 
