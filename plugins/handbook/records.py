@@ -34,11 +34,10 @@ from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .model import TIME_FIELDS
 from .problems import Problem
-from .sources import LocatedStr, _Converter, _Loader, _TooBig
+from .sources import LocatedStr, load_yaml_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,53 +559,11 @@ def _record_waivers(
 
 
 def load_yaml_records_text(text: str, file: str) -> tuple[list[Any], list[Problem]]:
-    """Parse every YAML document of a records file (see `handbook.sources`).
-
-    Like `handbook.sources.load_yaml_text`, with a node budget proportional to the text
-    (one value per character, at least 1,000), so an alias bomb ("billion laughs") is
-    refused at once instead of being expanded.
-    """
-    problems: list[Problem] = []
-    loader = _Loader(text)
-    docs: list[Any] = []
-    budget = len(text) + 1000
-    try:
-        converter = _Converter(file, problems, budget=budget)
-        while loader.check_node():
-            node = loader.get_node()
-            docs.append(converter.convert(node) if node is not None else None)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problems.append(
-            Problem(
-                "yaml-syntax",
-                f"not valid YAML: {exc.problem or exc.context}",
-                file,
-                mark.line + 1 if mark else None,
-                mark.column + 1 if mark else None,
-            )
-        )
-        return [], problems
-    except yaml.YAMLError as exc:
-        problems.append(Problem("yaml-syntax", f"not valid YAML: {exc}", file))
-        return [], problems
-    except _TooBig:
-        problems.append(
-            Problem(
-                "yaml-too-large",
-                f"the YAML expands to more than {budget:,} values, more than its "
-                f"{len(text):,} characters can hold without aliases (an alias bomb?); "
-                "write the values out without anchors and aliases",
-                file,
-            )
-        )
-        return [], problems
-    except RecursionError:
-        problems.append(Problem("yaml-too-deep", "the YAML nests too deeply", file))
-        return [], problems
-    finally:
-        loader.dispose()
-    return docs, problems
+    """Parse every YAML document of a records file (`handbook.sources.load_yaml_text`)
+    with a node budget proportional to the text (one value per character, at least
+    1,000): a records file has no reason to expand beyond its size, so an alias bomb is
+    refused at once."""
+    return load_yaml_text(text, file, budget=len(text) + 1000)
 
 
 def _decode(raw: bytes, file: str) -> tuple[str | None, Issue | None]:

@@ -147,19 +147,26 @@ class _Converter:
         raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
 
 
-def load_yaml_text(text: str, file: str) -> tuple[list[Any], list[Problem]]:
+def load_yaml_text(
+    text: str, file: str, budget: int = MAX_NODES
+) -> tuple[list[Any], list[Problem]]:
     """Parse every YAML document in ``text``.
+
+    Args:
+        budget: the most values the documents may expand to (aliases count each time they
+            are used), so an alias bomb ("billion laughs") is refused instead of expanded.
 
     Returns:
         (documents, problems): one converted value per document (mappings with ``at``,
         scalars as `LocatedStr`); problems hold syntax errors (code ``yaml-syntax``, with
-        line and column) and duplicate keys. On a syntax error no document is returned.
+        line and column), duplicate keys, ``yaml-too-large`` and ``yaml-too-deep``. On any
+        of the last three no document is returned.
     """
     problems: list[Problem] = []
     loader = _Loader(text)
     docs: list[Any] = []
     try:
-        converter = _Converter(file, problems)
+        converter = _Converter(file, problems, budget=budget)
         while loader.check_node():
             node = loader.get_node()
             docs.append(converter.convert(node) if node is not None else None)
@@ -183,11 +190,14 @@ def load_yaml_text(text: str, file: str) -> tuple[list[Any], list[Problem]]:
         problems.append(
             Problem(
                 "yaml-too-large",
-                f"the YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                f"the YAML expands to more than {budget:,} values (an alias bomb?)",
                 file,
                 hint="write the values out without anchors and aliases",
             )
         )
+        return [], problems
+    except RecursionError:
+        problems.append(Problem("yaml-too-deep", "the YAML nests too deeply", file))
         return [], problems
     finally:
         loader.dispose()
