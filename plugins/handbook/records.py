@@ -633,39 +633,28 @@ def _yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) ->
     if raw is None:
         yield Batch(file, fileno, empty_frame(), [issue] if issue else [])
         return
+
+    def file_level(issues: list[Issue]) -> Batch:
+        """A batch of no rows carrying the file's own problems."""
+        return Batch(file, fileno, empty_frame(), issues, nbytes=len(raw))
+
+    empty = Issue("E001", "the file is empty; expected a list of change records", file, 1)
     text, issue = _decode(raw, file)
     if text is None:
-        yield Batch(file, fileno, empty_frame(), [issue] if issue else [], nbytes=len(raw))
+        yield file_level([issue] if issue else [])
         return
     if not text.strip():
-        yield Batch(
-            file,
-            fileno,
-            empty_frame(),
-            [Issue("E001", "the file is empty; expected a list of change records", file, 1)],
-            nbytes=len(raw),
-        )
+        yield file_level([empty])
         return
     docs, problems = load_yaml_records_text(text, file)
     if problems:
         last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
         p = problems[0]
-        yield Batch(
-            file,
-            fileno,
-            empty_frame(),
-            [Issue("E001", p.message, file, min(p.line, last) if p.line else None, column=None)],
-            nbytes=len(raw),
-        )
+        line = min(p.line, last) if p.line else None
+        yield file_level([Issue("E001", p.message, file, line, column=None)])
         return
     if all(d is None for d in docs):
-        yield Batch(
-            file,
-            fileno,
-            empty_frame(),
-            [Issue("E001", "the file is empty; expected a list of change records", file, 1)],
-            nbytes=len(raw),
-        )
+        yield file_level([empty])
         return
     items, bad = _yaml_items(docs, file)
     size = chunk_size or max(1, len(items))
