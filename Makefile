@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test lint typecheck pytest validate screenshots clean
+.PHONY: serve build test lint typecheck pytest validate verify screenshots clean
 
 # (Re)create the virtualenv when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -24,6 +24,9 @@ build: $(STAMP) ## build the site into site/ (strict)
 validate: $(STAMP) ## validate data/ without building
 	$(BIN)/handbook validate --data data
 
+verify: $(STAMP) ## run every sample change record against its annotation (policy tests)
+	$(BIN)/handbook verify --data data
+
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests benchmarks
 	$(BIN)/ruff format --check plugins tests benchmarks
@@ -34,7 +37,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-test: lint typecheck validate pytest ## every check: lint, types, data, tests (incl. a strict build)
+test: lint typecheck validate verify pytest ## every check: lint, types, data, tests (incl. a strict build)
 
 screenshots: build ## PNGs of key pages, light and dark, in screenshots/ (needs chromium)
 	$(BIN)/python -m tests.browser.screenshots --site site --out screenshots
