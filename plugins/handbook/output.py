@@ -584,6 +584,22 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+class _Fingerprints:
+    """Stable fingerprints of findings (SARIF ``partialFingerprints``, GitLab
+    ``fingerprint``): a hash of path, rule, record and field; the n-th repeat of the same
+    key within a run hashes in its occurrence number, so every fingerprint is unique and
+    the same input gives the same fingerprints run after run."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def key(self, path: str, rule: str, record: str, field: str) -> str:
+        key = _fingerprint(path, rule, record, field)
+        seen = self.seen.get(key, 0)
+        self.seen[key] = seen + 1
+        return _fingerprint(key, str(seen)) if seen else key
+
+
 class SarifSink(Sink):
     """SARIF 2.1.0, one run, results streamed (capped at ``max_results``)."""
 
@@ -594,7 +610,7 @@ class SarifSink(Sink):
         self.index = {c: i for i, c in enumerate(self.codes)}
         self.count = 0
         self.total = 0
-        self.seen: dict[str, int] = {}
+        self.fingerprints = _Fingerprints()
         skeleton = {
             "$schema": SARIF_SCHEMA,
             "version": SARIF_VERSION,
@@ -651,11 +667,7 @@ class SarifSink(Sink):
             uri = self.paths(str(f["file"]))
             record = f["record"]
             field = f["field"] or ""
-            key = _fingerprint(uri, str(f["rule"]), record or "", field)
-            seen = self.seen.get(key, 0)
-            self.seen[key] = seen + 1
-            if seen:
-                key = _fingerprint(key, str(seen))
+            key = self.fingerprints.key(uri, str(f["rule"]), record or "", field)
             region: dict[str, int] = {"startLine": f["line"] or 1}
             if f["column"] and f["line"]:
                 region["startColumn"] = f["column"]
@@ -808,7 +820,7 @@ class GitlabSink(Sink):
         super().__init__(out, options)
         self.paths = _PathMap(options.repo_root)
         self.count = 0
-        self.seen: dict[str, int] = {}
+        self.fingerprints = _Fingerprints()
         self.out.write("[")
 
     def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
@@ -819,11 +831,7 @@ class GitlabSink(Sink):
             path = self.paths(str(f["file"]))
             record = f["record"]
             field = f["field"] or ""
-            key = _fingerprint(path, str(f["rule"]), record or "", field)
-            seen = self.seen.get(key, 0)
-            self.seen[key] = seen + 1
-            if seen:
-                key = _fingerprint(key, str(seen))
+            key = self.fingerprints.key(path, str(f["rule"]), record or "", field)
             description = f"[{record}] {f['message']}" if record else str(f["message"])
             severity = self.SEVERITY.get(str(f["severity"]), "major")
             if f["waived"]:
