@@ -47,9 +47,9 @@ from .handbook import Handbook
 from .loader import load_handbook
 from .model import TIME_FIELDS
 from .problems import format_problems
-from .records import BOOL_FIELDS, FIELDS, Batch, Issue, MappingLike, iter_batches
+from .records import BOOL_FIELDS, FIELDS, Batch, Cells, Issue, MappingLike, iter_batches
 from .rules import NAT, Coded, Piece, RuleInput, cat, evaluate, isin, split_list
-from .values import INVALID, NAIVE, parse_bools, parse_times
+from .values import INVALID, NAIVE, cell_keys, parse_bools, parse_times, text_keys
 from .waivers import (
     Waiver,
     WaiverFileError,
@@ -276,10 +276,24 @@ class Checker:
     def _evaluate(self, batch: Batch) -> BatchResult:
         frame = batch.frame
         n = len(frame)
-        text: dict[str, np.ndarray] = {}
+        text: dict[str, Any] = {}  # object arrays, or `Cells` (texts on demand)
         present: dict[str, np.ndarray] = {}
         given_codes: dict[str, Coded] = {}
+        read = batch.read
         for f in FIELDS:
+            pre = read.get(f)
+            if pre is not None:  # read straight from the bytes (the CSV columnar path)
+                present[f] = pre.present
+                if pre.codes is not None and pre.uniques is not None:
+                    given_codes[f] = Coded.from_codes(pre.codes, pre.uniques)
+                    text[f] = np.array([*pre.uniques, np.nan], dtype=object)[pre.codes]
+                else:
+                    text[f] = pre.cells
+                continue
+            if f not in frame.columns:  # the columnar path: no such column in the file
+                text[f] = np.full(n, np.nan, dtype=object)
+                present[f] = np.zeros(n, dtype=bool)
+                continue
             column = frame[f]
             if isinstance(column.dtype, pd.CategoricalDtype):
                 codes = column.cat.codes.to_numpy(dtype=np.int64)
@@ -304,7 +318,7 @@ class Checker:
             columns, concatenated on those rows."""
             rows = np.flatnonzero(mask)
             if rows.size:
-                msgs = cat(*(p[rows] if isinstance(p, np.ndarray) else p for p in parts))
+                msgs = cat(*(p[rows] if isinstance(p, np.ndarray | Cells) else p for p in parts))
                 if len(msgs) != rows.size:
                     msgs = np.full(rows.size, msgs[0], dtype=object)
                 pieces.append(Piece(rows, code, "error", msgs, name))
@@ -365,7 +379,11 @@ class Checker:
             if not present[name].any():
                 times[name] = np.full(n, NAT)
                 continue
-            t, status = parse_times(text[name], present[name])
+            pre = read.get(name)
+            if pre is not None and pre.times is not None and pre.status is not None:
+                t, status = pre.times, pre.status
+            else:
+                t, status = parse_times(text[name], present[name])
             times[name] = t
             values = text[name]
             add(
@@ -478,7 +496,7 @@ class Checker:
         for issue in read_issues:
             if issue.row is not None:
                 bad_rows[issue.row] = True
-        data = RuleInput(n, text, times, flags, edition, ~bad_rows, before_first, coded)
+        data = RuleInput(n, times, flags, edition, ~bad_rows, before_first, coded)
         rule_pieces = evaluate(self.hb, data)
         findings = self._assemble(batch, pieces, rule_pieces, read_issues, text["id"], edition)
         summary = Summary(records=n + len(batch.skipped))
@@ -496,13 +514,22 @@ class Checker:
             lambda: self._records(batch, text, present, edition, ok),
         )
 
-    def _duplicates(self, batch: Batch, ids: np.ndarray, present: np.ndarray) -> Piece | None:
+    def _duplicates(self, batch: Batch, ids: Any, present: np.ndarray) -> Piece | None:
+        """E005 for ids used before in the run. Ids are compared by 64-bit keys
+        (`handbook.values.word_keys` of their UTF-8 bytes, the same for texts and for
+        cells read from bytes); within a batch, equal keys are confirmed on the texts."""
         idp = np.flatnonzero(present)
         if not idp.size:
             return None
-        values = ids[idp]
         lines = batch.frame["_line"].to_numpy(dtype=np.int64)
-        hashes = np.fromiter(map(hash, values), dtype=np.int64, count=idp.size)
+        pre = batch.read.get("id")
+        if pre is not None and pre.keys is not None:
+            keys = pre.keys[idp]
+        elif isinstance(ids, Cells):
+            keys = cell_keys(ids.data, ids.starts[idp], ids.lengths[idp])
+        else:
+            keys = text_keys(ids[idp])
+        hashes = keys.view(np.int64)
         series = pd.Series(hashes)
         within = series.duplicated(keep="first").to_numpy()
         firstpos = np.zeros(idp.size, dtype=np.int64)
@@ -514,8 +541,8 @@ class Checker:
                 .to_numpy()
             )
             cand = np.flatnonzero(within)
-            if not np.all(values[cand] == values[firstpos[cand]]):  # a hash collision
-                exact = pd.Series(values, dtype=object)
+            if not np.all(ids[idp[cand]] == ids[idp[firstpos[cand]]]):  # a key collision
+                exact = pd.Series(ids[idp], dtype=object)
                 within = exact.duplicated(keep="first").to_numpy()
                 firstpos = (
                     pd.Series(np.arange(idp.size)).groupby(exact, sort=False).transform("first")
@@ -608,7 +635,7 @@ class Checker:
         for c in ("waiver_reason", "waiver_approved_by", "waiver_expires_on"):
             out[c] = None
         out["_row"] = rows
-        self._apply_waivers(batch, out)
+        self._apply_waivers(batch, out, ids)
         order = np.lexsort(
             (
                 out["rule"].to_numpy(dtype=object).astype(str),
@@ -716,14 +743,25 @@ class Checker:
         self._active = active
         return out
 
-    def _apply_waivers(self, batch: Batch, out: pd.DataFrame) -> None:
+    def _apply_waivers(self, batch: Batch, out: pd.DataFrame, ids: Any) -> None:
         active, self._active = self._active, {}
         file_waivers = self.options.waivers
         if file_waivers is not None and file_waivers.wanted:
-            ids = batch.frame["id"].to_numpy(dtype=object)
-            seen = isin(ids, list(file_waivers.wanted))
+            if isinstance(ids, Cells):  # compare keys first: no text per record
+                keys = text_keys(np.asarray(sorted(file_waivers.wanted), dtype=object))
+                pre = batch.read.get("id")
+                all_keys = (
+                    pre.keys
+                    if pre is not None and pre.keys is not None
+                    else cell_keys(ids.data, ids.starts, ids.lengths)
+                )
+                maybe = np.flatnonzero(ids.present & np.isin(all_keys, keys))
+                texts = ids[maybe]
+            else:
+                texts = np.asarray(ids, dtype=object)
+            seen = isin(texts, list(file_waivers.wanted))
             if seen.any():
-                self.seen_waived.update(str(v) for v in ids[seen])
+                self.seen_waived.update(str(v) for v in texts[seen])
         if not active and (file_waivers is None or not file_waivers.active):
             return
         rules = out["rule"].to_numpy(dtype=object)
@@ -814,7 +852,7 @@ class Checker:
     def _records(
         self,
         batch: Batch,
-        text: dict[str, np.ndarray],
+        text: dict[str, Any],
         present: dict[str, np.ndarray],
         edition: np.ndarray,
         ok: np.ndarray,
@@ -822,7 +860,8 @@ class Checker:
         n = len(batch.frame)
 
         def col(name: str) -> np.ndarray:
-            out = text[name].copy()
+            values = text[name]
+            out = values.texts() if isinstance(values, Cells) else values.copy()
             out[~present[name]] = None
             return out
 

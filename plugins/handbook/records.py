@@ -26,8 +26,10 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -38,6 +40,7 @@ import pandas as pd
 from .model import TIME_FIELDS
 from .problems import Problem
 from .sources import LocatedStr, load_yaml_text
+from .values import OK, gather_words, parse_time_words, text_keys, word_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +228,9 @@ class Batch:
         locator: positions of fields (`Locator`).
         waivers: waivers written on records (``waivers:``).
         nbytes: bytes of input this batch covers (for progress).
+        read: fields read straight from the bytes by the CSV columnar path
+            (`ReadColumn`); that path's ``frame`` holds only ``_line``: a field in
+            neither ``frame`` nor ``read`` is absent from every record.
     """
 
     file: str
@@ -235,6 +241,71 @@ class Batch:
     locator: Locator | None = None
     waivers: list[RecordWaiver] = field(default_factory=list)
     nbytes: int = 0
+    read: dict[str, ReadColumn] = field(default_factory=dict)
+
+
+class Cells:
+    """The cells of one CSV column as byte ranges of a chunk (the columnar path): a text
+    is made only for the rows asked for.
+
+    ``cells[rows]`` (rows an int array) is an object array of the texts of those rows
+    (NaN where the cell is empty, i.e. the field is absent); ``len(cells)`` is the
+    number of rows; ``present`` is a bool array (cell not empty); ``data`` the chunk as
+    a uint8 array; ``starts``/``lengths`` int64 byte offsets and lengths of the cells.
+    """
+
+    __slots__ = ("chunk", "data", "lengths", "present", "starts")
+
+    def __init__(self, chunk: bytes, starts: np.ndarray, lengths: np.ndarray) -> None:
+        self.chunk = chunk
+        self.data = np.frombuffer(chunk, dtype=np.uint8)
+        self.starts = starts
+        self.lengths = lengths
+        self.present: np.ndarray = lengths > 0
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        chunk = self.chunk
+        out = np.empty(len(rows), dtype=object)
+        out[:] = [
+            chunk[a : a + n].decode("utf-8") if n else np.nan
+            for a, n in zip(self.starts[rows].tolist(), self.lengths[rows].tolist(), strict=True)
+        ]
+        return out
+
+    def text(self, row: int) -> str:
+        """The text of one row (``""`` when absent)."""
+        a = int(self.starts[row])
+        return self.chunk[a : a + int(self.lengths[row])].decode("utf-8")
+
+    def texts(self) -> np.ndarray:
+        """Every row's text (object array; NaN when absent)."""
+        return self[np.arange(len(self))]
+
+
+@dataclass
+class ReadColumn:
+    """A record field read straight from a CSV chunk's bytes (the columnar path).
+
+    Attributes:
+        present: bool array, the cell is not empty.
+        cells: the texts, on demand (`Cells`).
+        codes, uniques: for small vocabularies: int64 codes into the distinct texts
+            (-1 when absent), in order of first appearance (as `pandas.factorize`).
+        times, status: for time fields: as `handbook.values.parse_times` returns them.
+        keys: for ``id``: uint64 `handbook.values.word_keys` of every cell (duplicate
+            ids are found by key).
+    """
+
+    present: np.ndarray
+    cells: Cells
+    codes: np.ndarray | None = None
+    uniques: list[str] | None = None
+    times: np.ndarray | None = None
+    status: np.ndarray | None = None
+    keys: np.ndarray | None = None
 
 
 @dataclass
@@ -748,6 +819,12 @@ class _Lines:
     def take(self, n: int | None) -> bytes:
         """Up to ``n`` lines (all the rest when None), newline included."""
         if n is None:
+            if self.f.seekable() and not self.first and not self.eof:
+                # read the rest at once from where the buffer starts (no copy to join)
+                self.f.seek(self.f.tell() - len(self.buf))
+                self.buf = b""
+                self.eof = True
+                return self.f.read()
             parts = [self.buf]
             while not self.eof:
                 parts.append(self._read())
@@ -845,6 +922,159 @@ def _scan_commas(data: np.ndarray) -> np.ndarray:
         pos = np.flatnonzero(m)
         found.append((pos.astype(np.int32) if small else pos) + off)
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+#: Widest cell (bytes) the columnar path gathers into fixed-width arrays.
+GATHER_WIDTH = 64
+_KEY_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _decode_cells(chunk: bytes, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
+    return [
+        chunk[a : a + n].decode("utf-8")
+        for a, n in zip(starts.tolist(), lengths.tolist(), strict=True)
+    ]
+
+
+def _factorize_cells(
+    chunk: bytes, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """``(codes, uniques)`` of a column of cells, as `pandas.factorize` gives them for
+    the texts (codes -1 for empty cells; uniques in order of first appearance), with a
+    text made per distinct value only: cells are factorized by a 64-bit key of their
+    zero-padded words (the word itself for cells of up to 8 bytes), then every cell is
+    proved equal, word by word, to one cell of its key (a key collision, or a cell
+    over `GATHER_WIDTH` bytes, falls back to factorizing the texts)."""
+    codes = np.full(len(starts), -1, dtype=np.int64)
+    idx = np.flatnonzero(lengths > 0)
+    if not idx.size:
+        return codes, []
+    s, ln = starts[idx], lengths[idx]
+    width = int(ln.max())
+    if width > GATHER_WIDTH:
+        return _factorize_texts(chunk, starts, lengths)
+    words = gather_words(data, s, ln, -(-width // 8))
+    key = words[:, 0].copy()
+    for j in range(1, words.shape[1]):
+        key *= _KEY_MIX
+        key ^= words[:, j]
+    c, _ = pd.factorize(key)
+    c = np.asarray(c, dtype=np.int64)
+    # one row per code (any: when every row equals its code's row, all rows do)
+    first = np.empty(int(c.max()) + 1, dtype=np.int64)
+    first[c] = np.arange(c.size)
+    if words.shape[1] > 1 and not np.array_equal(words, words[first[c]]):
+        return _factorize_texts(chunk, starts, lengths)
+    codes[idx] = c
+    rep = idx[first]
+    return codes, _decode_cells(chunk, starts[rep], lengths[rep])
+
+
+def _factorize_texts(
+    chunk: bytes, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """`_factorize_cells` by the texts themselves (long cells, key collisions)."""
+    codes = np.full(len(starts), -1, dtype=np.int64)
+    idx = np.flatnonzero(lengths > 0)
+    texts = np.asarray(_decode_cells(chunk, starts[idx], lengths[idx]), dtype=object)
+    c, u = pd.factorize(texts)
+    codes[idx] = c
+    return codes, [str(x) for x in u]
+
+
+#: Threads of the columnar path (`_read_field` runs per field).
+READ_THREADS = min(2, os.cpu_count() or 1)
+
+
+def _read_field(name: str, column: Cells) -> ReadColumn:
+    """One field of the columnar path, from its cells: times parsed, ids keyed, any
+    other field factorized."""
+    data, chunk = column.data, column.chunk
+    idx = np.flatnonzero(column.present)
+    starts, lengths = column.starts[idx], column.lengths[idx]
+    n = len(column)
+    width = int(lengths.max()) if idx.size else 0
+    if name in TIME_FIELDS:  # every common shape fits in 32 bytes
+        words = gather_words(data, starts, lengths, 3 if width <= 24 else 4)
+        us, st = parse_time_words(words, lengths, _texts_of(column, idx))
+        status = np.zeros(n, dtype=np.int8)
+        status[idx] = st
+        times = np.full(n, np.datetime64("NaT", "us"))
+        ok = st == OK
+        times[idx[ok]] = us[ok].view("datetime64[us]")
+        return ReadColumn(column.present, column, times=times, status=status)
+    if name == "id":
+        keys = np.zeros(n, dtype=np.uint64)
+        words = gather_words(data, starts, lengths, min(-(-width // 8), 8))
+        keys[idx] = word_keys(words, lengths)
+        long = idx[lengths > GATHER_WIDTH]
+        if long.size:  # keys of the longer ids are made from their texts
+            keys[long] = text_keys(column[long])
+        return ReadColumn(column.present, column, keys=keys)
+    codes, uniques = _factorize_cells(chunk, data, column.starts, column.lengths)
+    return ReadColumn(column.present, column, codes, uniques)
+
+
+def _texts_of(cells: Cells, rows: np.ndarray) -> Callable[[int], str]:
+    """k -> the text of ``rows[k]``."""
+    return lambda k: cells.text(int(rows[k]))
+
+
+class _CsvCellLocator:
+    """Positions in a chunk read by the columnar path: each read field's cell starts are
+    known; a column is the characters from the row's start to the cell's, plus one."""
+
+    def __init__(
+        self,
+        chunk: bytes,
+        lines: np.ndarray,
+        row_starts: np.ndarray,
+        cells: dict[str, Cells],
+        ascii_only: bool,
+    ) -> None:
+        self.chunk = chunk
+        self.lines = lines
+        self.row_starts = row_starts
+        self.cells = cells
+        self.ascii_only = ascii_only
+
+    def locate(
+        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        out_line = self.lines[rows].astype(np.int64)
+        out_col = np.zeros(len(rows), dtype=np.int64)
+        codes, names = pd.factorize(np.asarray(list(fields), dtype=object))
+        chunk = self.chunk
+        for k, name in enumerate(names.tolist()):
+            cells = self.cells.get(name) if isinstance(name, str) else None
+            if cells is None:
+                continue
+            sel = np.flatnonzero(codes == k)
+            picked = rows[sel]
+            begin = cells.starts[picked].astype(np.int64)
+            row_start = self.row_starts[picked].astype(np.int64)
+            if self.ascii_only:
+                col = begin - row_start + 1
+            else:
+                col = np.fromiter(
+                    (
+                        len(chunk[a:b].decode("utf-8")) + 1
+                        for a, b in zip(row_start.tolist(), begin.tolist(), strict=True)
+                    ),
+                    dtype=np.int64,
+                    count=len(sel),
+                )
+            wanted = [items[i] for i in sel.tolist()]
+            if any(isinstance(v, str) for v in wanted):
+                texts = cells[picked]
+                for m, value in enumerate(wanted):
+                    cell = texts[m]
+                    if isinstance(value, str) and isinstance(cell, str):
+                        at = cell.find(value)
+                        if at > 0:
+                            col[m] += at
+            out_col[sel] = col
+        return out_line, out_col
 
 
 def _error_at(chunk: bytes, start: int) -> int:
@@ -1073,8 +1303,9 @@ class _CsvReader:
             if len(usecols) == ncols:
                 usecols = None
         row_starts = starts[nonblank]
+        columnar = self.mapping is None and not self.titles
         commas = None
-        if usecols is None:
+        if usecols is None and not columnar:
             if chunk.count(b",") != (ncols - 1) * nonblank.size:
                 return None
         else:
@@ -1088,6 +1319,11 @@ class _CsvReader:
                 last = commas[ncols - 2 :: ncols - 1]
                 if not (np.all(first >= row_starts) and np.all(last < ends[nonblank])):
                     return None
+        lines = first_line + nonblank.astype(np.int64)
+        strip = edge_space or data[0] in (9, 32) or b"\t" in chunk
+        if columnar and commas is not None and not strip:
+            row_ends = ends[nonblank] - cr[nonblank]
+            return self._columnar(chunk, data, lines, row_starts, row_ends, commas, ascii_only)
         try:
             raw = pd.read_csv(
                 io.BytesIO(chunk),
@@ -1107,8 +1343,6 @@ class _CsvReader:
             return None
         if len(raw) != nonblank.size:
             return None
-        lines = first_line + nonblank.astype(np.int64)
-        strip = edge_space or data[0] in (9, 32) or b"\t" in chunk
         frame, issues, field_col = self._fields(raw, strip=strip)
         frame["_line"] = lines
         batch = Batch(self.file, self.fileno, frame, [], [], None, [], len(chunk))
@@ -1120,6 +1354,50 @@ class _CsvReader:
                     unread[c] = _cell_lengths(chunk, row_starts, commas, ncols, c, ascii_only)
         batch.locator = _CsvFastLocator(raw, lines, field_col, header, unread)
         self._row_issues(batch, issues)
+        return batch
+
+    def _columnar(
+        self,
+        chunk: bytes,
+        data: np.ndarray,
+        lines: np.ndarray,
+        row_starts: np.ndarray,
+        row_ends: np.ndarray,
+        commas: np.ndarray,
+        ascii_only: bool,
+    ) -> Batch:
+        """The columnar path: rows without quotes or edge spaces whose commas are known
+        (every row holds exactly columns - 1), read field by field straight from the
+        bytes. Small vocabularies become codes (`_factorize_cells`), times are parsed on
+        the bytes (`parse_time_words`), ids are compared by their 64-bit keys; no text
+        is made unless a message or a report needs it (`Cells`)."""
+        header = self.header
+        ncols = len(header)
+        step = ncols - 1
+        index = {c: i for i, c in enumerate(header)}
+        cells: dict[str, Cells] = {}
+        # the commas of each cell position, one contiguous row each (one transposing copy
+        # instead of a strided pass over all the commas per field)
+        by_position = commas.reshape(len(row_starts), step).T.astype(np.int64) if step else None
+        for name in FIELDS:
+            j = index.get(name)
+            if j is None or name == "title":
+                continue
+            if by_position is None:
+                begin, end = row_starts.astype(np.int64), row_ends.astype(np.int64)
+            else:
+                begin = row_starts.astype(np.int64) if j == 0 else by_position[j - 1] + 1
+                end = row_ends.astype(np.int64) if j == step else by_position[j]
+            cells[name] = Cells(chunk, begin, end - begin)
+        # the fields are independent and NumPy releases the GIL in its loops: two
+        # threads read them side by side (the results do not depend on the order)
+        names = list(cells)
+        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            done = pool.map(lambda name: _read_field(name, cells[name]), names)
+            read = dict(zip(names, done, strict=True))
+        frame = pd.DataFrame({"_line": lines})
+        batch = Batch(self.file, self.fileno, frame, nbytes=len(chunk), read=read)
+        batch.locator = _CsvCellLocator(chunk, lines, row_starts, cells, ascii_only)
         return batch
 
     def wanted_columns(self) -> list[str]:

@@ -39,6 +39,7 @@ import pandas as pd
 
 from .handbook import Handbook
 from .model import Rule
+from .values import iso_texts
 
 NAT = np.datetime64("NaT", "us")
 
@@ -49,7 +50,6 @@ class RuleInput:
 
     Attributes:
         n: number of rows.
-        text: field -> object array of the text values (non-strings mean absent).
         times: time field -> ``datetime64[us]`` UTC array (NaT when absent or invalid).
         flags: boolean field -> bool array (absent = false).
         edition: object array: the edition in force (``"2018"``...) or None.
@@ -61,7 +61,6 @@ class RuleInput:
     """
 
     n: int
-    text: dict[str, np.ndarray]
     times: dict[str, np.ndarray]
     flags: dict[str, np.ndarray]
     edition: np.ndarray
@@ -111,8 +110,7 @@ def as_text(values: np.ndarray) -> np.ndarray:
 def iso(times: np.ndarray) -> np.ndarray:
     """``datetime64`` UTC values as ISO 8601 with offset: ``2022-12-10T00:00:00+00:00``
     (floored to the second)."""
-    text = np.datetime_as_string(times.astype("datetime64[s]"), unit="s").astype(object)
-    result: np.ndarray = text + "+00:00"
+    result: np.ndarray = iso_texts(times) + "+00:00"
     return result
 
 
@@ -333,37 +331,26 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
         rows = np.flatnonzero(both & (diff < least))
         if rows.size:
             d, e, lt = diff[rows], early[rows], late[rows]
-            gap = np.where(
-                d < np.timedelta64(0, "us"),
-                cat(
-                    f"{c.earlier} (",
-                    iso(e),
-                    ") is ",
-                    durations(d),
-                    f" after {c.later} (",
-                    iso(lt),
-                    ")",
-                ),
-                cat(
-                    f"{c.earlier} (",
-                    iso(e),
-                    ") is only ",
-                    durations(d),
-                    f" before {c.later} (",
-                    iso(lt),
-                    ")",
-                ),
-            ).astype(object)
+            after = d < np.timedelta64(0, "us")
+            need: tuple[Any, ...] = (f"{label} requires {c.earlier} no later than {c.later}",)
             if c.at_least:
-                need: Any = cat(
+                need = (
                     f"{label} requires at least {fmt_duration(c.at_least)} "
                     f"({c.earlier} no later than ",
                     iso(lt - least),
                     ")",
                 )
-            else:
-                need = f"{label} requires {c.earlier} no later than {c.later}"
-            out.append(Piece(rows, rule.id, rule.severity, cat(gap, "; ", need), c.earlier))
+            messages = cat(
+                f"{c.earlier} (",
+                iso(e),
+                np.where(after, ") is ", ") is only ").astype(object),
+                durations(d),
+                np.where(after, f" after {c.later} (", f" before {c.later} (").astype(object),
+                iso(lt),
+                "); ",
+                *need,
+            )
+            out.append(Piece(rows, rule.id, rule.severity, messages, c.earlier))
         if c.at_most is not None:
             most = _td(c.at_most)
             rows = np.flatnonzero(both & (diff > most))
