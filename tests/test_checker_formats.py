@@ -231,7 +231,9 @@ def test_empty_report_in_every_format() -> None:
 
 
 @pytest.mark.parametrize("name", ["text", "json", "junit", "gitlab"])
-def test_streamed_cli_output_equals_golden(name: str) -> None:
+@pytest.mark.parametrize("chunk", ["2", "0"])
+def test_streamed_cli_output_equals_golden(name: str, chunk: str) -> None:
+    # batches of 2 records (each read while the one before is checked), or each file whole
     from .checker_support import cli
 
     result = cli(
@@ -243,9 +245,18 @@ def test_streamed_cli_output_equals_golden(name: str) -> None:
         "--site-url",
         "https://handbook.example.org/",
         "--chunk-size",
-        "2",
+        chunk,
         *INPUTS,
     )
     assert result.returncode == 1, result.stderr
     golden = GOLDEN / f"check.{name}.{EXTENSIONS[name]}"
     assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+def test_a_negative_chunk_size_is_a_usage_error() -> None:
+    from .checker_support import cli
+
+    result = cli("check", "--chunk-size", "-1", *INPUTS)
+    assert result.returncode == 2
+    assert "must be 0 (each file whole) or more" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -22,6 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -75,8 +76,9 @@ class CheckOptions:
         site_url: base URL of the site for ``help_uri`` (``{site_url}rules/mmd001/``).
         chunk_size: records per batch (None: one batch per file).
         mapping: an ITSM mapping for CSV exports (`handbook.mapping.Mapping`).
-        titles: read record titles from CSV (False when no report of records is made:
-            titles are only shown in such reports, and skipping them reads faster).
+        titles: a report lists the records (JUnit): read their titles from CSV and keep
+            each batch's `BatchResult.records`. False reads faster and frees a batch as
+            soon as its findings are made (its ``records`` are then empty).
     """
 
     edition: str | None = None
@@ -129,12 +131,13 @@ MAX_RUN = 1 << 20
 
 
 class IdTracker:
-    """Ids seen in earlier batches of a run: 64-bit hashes with the first record's line
-    (and file), in sorted runs merged as they grow up to `MAX_RUN` entries. Memory: 12
-    bytes per distinct id (the file is kept once per run while a run holds one file).
+    """Ids seen in earlier batches of a run: 64-bit keys (`handbook.values.word_keys` of
+    the id's UTF-8 bytes) with the first record's line (and file), in sorted runs merged
+    as they grow up to `MAX_RUN` entries. Memory: 12 bytes per distinct id (the file is
+    kept once per run while a run holds one file).
 
-    Two different ids with the same 64-bit hash would be taken for duplicates; with
-    Python's SipHash that happens with probability about n²/2⁶⁵ (under 10⁻⁶ for 5
+    Two different ids with the same 64-bit key would be taken for duplicates; for keys
+    that behave as random that happens with probability about n²/2⁶⁵ (under 10⁻⁶ for 5
     million ids). Within one batch, duplicates are confirmed by comparing the ids.
     """
 
@@ -257,15 +260,23 @@ class Checker:
     def run(self, paths: Sequence[Path]) -> Iterator[BatchResult]:
         """Check ``paths``; yields each batch's result, then one for waiver problems."""
         self.files = [str(p) for p in paths]
-        for batch in iter_batches(
+        batches = iter_batches(
             paths,
             chunk_size=self.options.chunk_size,
             mapping=self.options.mapping,
             titles=self.options.titles,
-        ):
-            result = self._evaluate(batch)
-            self.summary.add(result.summary)
-            yield result
+        )
+        # the next batch is read on a worker thread while this one is checked and written
+        # (reading is mostly NumPy, which releases the GIL); one batch ahead at most
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            ahead = pool.submit(next, batches, None)
+            while (batch := ahead.result()) is not None:
+                ahead = pool.submit(next, batches, None)
+                result = self._evaluate(batch)
+                del batch
+                self.summary.add(result.summary)
+                yield result
+                del result
         tail = self._waiver_file_findings()
         if tail is not None:
             self.summary.add(tail.summary)
@@ -511,7 +522,10 @@ class Checker:
             findings,
             summary,
             batch.nbytes,
-            lambda: self._records(batch, text, present, edition, ok),
+            # records hold the batch's texts: kept only when a report lists records
+            (lambda: self._records(batch, text, present, edition, ok))
+            if self.options.titles
+            else None,
         )
 
     def _duplicates(self, batch: Batch, ids: Any, present: np.ndarray) -> Piece | None:
@@ -961,13 +975,18 @@ def check_paths(
 # --- the command ---------------------------------------------------------------------------
 
 
-def _positive(text: str) -> int:
+#: Records per batch when ``--chunk-size`` is not given: memory stays flat on any input
+#: and the next batch is read while one is checked (see `Checker.run`).
+DEFAULT_CHUNK_SIZE = 100_000
+
+
+def _chunk_size(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (each file whole) or more")
     return value
 
 
@@ -1009,9 +1028,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--chunk-size",
-        type=_positive,
+        type=_chunk_size,
+        default=DEFAULT_CHUNK_SIZE,
         metavar="N",
-        help="stream the input N records at a time (flat memory on large CSV files)",
+        help="read and check N records at a time, so memory stays flat on large CSV files "
+        f"(default {DEFAULT_CHUNK_SIZE:,}; 0 reads each file whole)",
     )
     parser.add_argument(
         "--site-url",
@@ -1114,7 +1135,7 @@ def run(args: argparse.Namespace) -> int:
         waivers,
         today,
         site_url,
-        args.chunk_size,
+        args.chunk_size or None,
         mapping,
         titles=SINKS[args.format].needs_records,
     )

@@ -251,7 +251,8 @@ class Cells:
     ``cells[rows]`` (rows an int array) is an object array of the texts of those rows
     (NaN where the cell is empty, i.e. the field is absent); ``len(cells)`` is the
     number of rows; ``present`` is a bool array (cell not empty); ``data`` the chunk as
-    a uint8 array; ``starts``/``lengths`` int64 byte offsets and lengths of the cells.
+    a uint8 array; ``starts``/``lengths`` integer byte offsets and lengths of the cells
+    (int32 in chunks under 2 GiB, else int64).
     """
 
     __slots__ = ("chunk", "data", "lengths", "present", "starts")
@@ -1378,16 +1379,20 @@ class _CsvReader:
         cells: dict[str, Cells] = {}
         # the commas of each cell position, one contiguous row each (one transposing copy
         # instead of a strided pass over all the commas per field)
-        by_position = commas.reshape(len(row_starts), step).T.astype(np.int64) if step else None
+        # offsets as int32 when the chunk allows (half the memory of int64)
+        kind: type[np.signedinteger[Any]] = np.int32 if len(chunk) < 2**31 - 64 else np.int64
+        rows = len(row_starts)
+        by_position = commas.reshape(rows, step).T.astype(kind) if step else None
+        first, last = row_starts.astype(kind), row_ends.astype(kind)
         for name in FIELDS:
             j = index.get(name)
             if j is None or name == "title":
                 continue
             if by_position is None:
-                begin, end = row_starts.astype(np.int64), row_ends.astype(np.int64)
+                begin, end = first, last
             else:
-                begin = row_starts.astype(np.int64) if j == 0 else by_position[j - 1] + 1
-                end = row_ends.astype(np.int64) if j == step else by_position[j]
+                begin = first if j == 0 else by_position[j - 1] + 1
+                end = last if j == step else by_position[j]
             cells[name] = Cells(chunk, begin, end - begin)
         # the fields are independent and NumPy releases the GIL in its loops: two
         # threads read them side by side (the results do not depend on the order)
