@@ -985,6 +985,16 @@ def _factorize_texts(
 
 #: Threads of the columnar path (`_read_field` runs per field).
 READ_THREADS = min(2, os.cpu_count() or 1)
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _field_pool() -> ThreadPoolExecutor:
+    """The columnar path's threads, made once per process: the same threads serve every
+    batch (new threads per batch would each take a new malloc arena, and memory would
+    creep up with the number of batches)."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(READ_THREADS, thread_name_prefix="handbook-read"))
+    return _POOL[0]
 
 
 def _read_field(name: str, column: Cells) -> ReadColumn:
@@ -1397,9 +1407,8 @@ class _CsvReader:
         # the fields are independent and NumPy releases the GIL in its loops: two
         # threads read them side by side (the results do not depend on the order)
         names = list(cells)
-        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-            done = pool.map(lambda name: _read_field(name, cells[name]), names)
-            read = dict(zip(names, done, strict=True))
+        done = _field_pool().map(lambda name: _read_field(name, cells[name]), names)
+        read = dict(zip(names, done, strict=True))
         frame = pd.DataFrame({"_line": lines})
         batch = Batch(self.file, self.fileno, frame, nbytes=len(chunk), read=read)
         batch.locator = _CsvCellLocator(chunk, lines, row_starts, cells, ascii_only)
