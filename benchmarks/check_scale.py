@@ -10,8 +10,8 @@ file in the same run:
 
 * the wall time of ``pandas.read_csv(path)`` (best of ``--repeat``, in this process);
 * the wall time of ``handbook check --output FILE path`` (a subprocess, the whole
-  command from start to exit, best of ``--repeat``), its peak memory (max RSS of the
-  child) and records per second;
+  command from start to exit, default options, best of ``--repeat``), its peak memory
+  (VmHWM of the child) and records per second;
 * the ratio of the two (budget: <= 2.0; and under 20 s for a million records).
 
 With ``--memory`` it also runs ``handbook check --chunk-size N`` on 1x and 5x the rows and
