@@ -125,8 +125,10 @@ def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
     return stem + "/" if use_directory_urls else stem + ".html"
 
 
+@functools.lru_cache(maxsize=65536)
 def relative_url(target: str, current: str) -> str:
-    """URL of ``target`` relative to the page at ``current`` (both site-root relative)."""
+    """URL of ``target`` relative to the page at ``current`` (both site-root relative);
+    memoized (a build asks for the same few hundred pairs ~10,000 times)."""
     current_dir = current.rpartition("/")[0]
     rel = posixpath.relpath("/" + target, "/" + current_dir)
     if target.endswith("/") or target == "":
