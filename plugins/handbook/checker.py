@@ -1104,6 +1104,7 @@ def _release_memory() -> None:
     if libc is not None:
         libc.malloc_trim(0)
 
+
 _NO_RECORDS = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
 
 
