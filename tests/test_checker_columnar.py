@@ -145,16 +145,17 @@ def findings_of(paths: list[Path]) -> list[tuple[str | None, str, int]]:
     return out
 
 
+def buffer(cells: list[bytes]) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
+    """``cells`` joined by commas: (bytes, uint8 array, int64 starts, int64 lengths)."""
+    raw = b",".join(cells)
+    lengths = np.array([len(c) for c in cells], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    return raw, np.frombuffer(raw, dtype=np.uint8), starts, lengths
+
+
 def test_gather_words_reads_cells_up_to_the_buffers_last_byte() -> None:
-    raw = b"a,bcdefghijk,,lmnopqrstuvwxyz0123,\xc3\xa9t\xc3\xa9,z"
-    data = np.frombuffer(raw, dtype=np.uint8)
-    cells = raw.split(b",")
-    starts, at = [], 0
-    for c in cells:
-        starts.append(at)
-        at += len(c) + 1
-    s = np.array(starts, dtype=np.int64)
-    n = np.array([len(c) for c in cells], dtype=np.int64)
+    cells = b"a,bcdefghijk,,lmnopqrstuvwxyz0123,\xc3\xa9t\xc3\xa9,z".split(b",")
+    _, data, s, n = buffer(cells)
     for words in (1, 2, 3):
         got = gather_words(data, s, n, words)
         for i, c in enumerate(cells):
@@ -164,14 +165,8 @@ def test_gather_words_reads_cells_up_to_the_buffers_last_byte() -> None:
 
 def test_keys_of_texts_and_of_cells_agree() -> None:
     texts = ["", "a", "abcdefgh", "abcdefghi", "é" * 9, "CHG-0000001", "x" * 200]
-    raw = ",".join(texts).encode("utf-8")
-    data = np.frombuffer(raw, dtype=np.uint8)
-    starts, at = [], 0
-    for t in texts:
-        starts.append(at)
-        at += len(t.encode("utf-8")) + 1
-    lengths = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.int64)
-    from_cells = cell_keys(data, np.array(starts, dtype=np.int64), lengths)
+    _, data, starts, lengths = buffer([t.encode("utf-8") for t in texts])
+    from_cells = cell_keys(data, starts, lengths)
     from_texts = text_keys(np.array(texts, dtype=object))
     assert from_cells.tolist() == from_texts.tolist()
     assert len(set(from_texts.tolist())) == len(texts)
@@ -187,14 +182,7 @@ def test_factorized_cells_match_pandas_even_when_keys_collide(
 ) -> None:
     texts = ["microsoft", "customer", "", "microsoft", "aaaaaaaa-ends-same", "bbbbbbbb-ends-same"]
     texts += ["customer", "y" * 70, ""]
-    raw = ",".join(texts).encode("utf-8")
-    data = np.frombuffer(raw, dtype=np.uint8)
-    starts, at = [], 0
-    for t in texts:
-        starts.append(at)
-        at += len(t) + 1
-    s = np.array(starts, dtype=np.int64)
-    n = np.array([len(t) for t in texts], dtype=np.int64)
+    raw, data, s, n = buffer([t.encode("utf-8") for t in texts])
     values = np.array([t or np.nan for t in texts], dtype=object)
     want_codes, want_uniques = pd.factorize(values)
     for mix in (records._KEY_MIX, np.uint64(0)):  # 0: keys are the last word only

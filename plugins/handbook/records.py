@@ -361,7 +361,47 @@ class _YamlLocator:
         return out_line, out_col
 
 
-class _CsvFastLocator:
+class _CellLocator:
+    """A `Locator` of CSV cells, field by field: subclasses give the 1-based columns of a
+    field's cells (`cell_columns`) and their texts (`cell_texts`, to point at a list item
+    inside a cell)."""
+
+    lines: np.ndarray
+
+    def cell_columns(self, name: str, rows: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def cell_texts(self, name: str, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def locate(
+        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        out_line = self.lines[rows].astype(np.int64)
+        out_col = np.zeros(len(rows), dtype=np.int64)
+        codes, names = pd.factorize(np.asarray(list(fields), dtype=object))
+        for k, name in enumerate(names.tolist()):
+            if not isinstance(name, str):
+                continue
+            sel = np.flatnonzero(codes == k)
+            picked = rows[sel]
+            col = self.cell_columns(name, picked)
+            if col is None:
+                continue
+            wanted = [items[i] for i in sel.tolist()]
+            if any(isinstance(v, str) for v in wanted):
+                texts = self.cell_texts(name, picked)
+                for m, value in enumerate(wanted):
+                    cell = texts[m]
+                    if isinstance(value, str) and isinstance(cell, str):
+                        at = cell.find(value)
+                        if at > 0:
+                            col[m] += at
+            out_col[sel] = col
+        return out_line, out_col
+
+
+class _CsvFastLocator(_CellLocator):
     """Positions in a chunk of one-line CSV rows without quotes: cell ``j`` of a row
     starts ``j`` commas plus the lengths of the cells before it after the row's start
     (in characters). Columns that were not read (``title`` when no report shows it, a
@@ -381,37 +421,24 @@ class _CsvFastLocator:
         self.header = list(header)
         self.unread = unread
 
-    def locate(
-        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        out_line = self.lines[rows].astype(np.int64)
-        out_col = np.zeros(len(rows), dtype=np.int64)
-        codes, names = pd.factorize(np.asarray(list(fields), dtype=object))
-        for k, name in enumerate(names.tolist()):
-            j = self.field_col.get(name) if isinstance(name, str) else None
-            if j is None:
+    def cell_columns(self, name: str, rows: np.ndarray) -> np.ndarray | None:
+        j = self.field_col.get(name)
+        if j is None:
+            return None
+        col = np.full(len(rows), 1 + j, dtype=np.int64)
+        for c in range(j):
+            if c in self.unread:
+                col += self.unread[c][rows]
                 continue
-            sel = np.flatnonzero(codes == k)
-            picked = rows[sel]
-            col = np.full(len(sel), 1 + j, dtype=np.int64)
-            for c in range(j):
-                if c in self.unread:
-                    col += self.unread[c][picked]
-                    continue
-                column = self.raw[self.header[c]].to_numpy(dtype=object)
-                cells = pd.Series(column[picked], dtype=object)
-                col += cells.str.len().fillna(0).to_numpy(dtype=np.int64)
-            wanted = [items[i] for i in sel.tolist()]
-            if any(isinstance(v, str) for v in wanted):
-                cells_j = self.raw[self.header[j]].to_numpy(dtype=object)[picked]
-                for m, value in enumerate(wanted):
-                    cell = cells_j[m]
-                    if isinstance(value, str) and isinstance(cell, str):
-                        at = cell.find(value)
-                        if at > 0:
-                            col[m] += at
-            out_col[sel] = col
-        return out_line, out_col
+            column = self.raw[self.header[c]].to_numpy(dtype=object)
+            cells = pd.Series(column[rows], dtype=object)
+            col += cells.str.len().fillna(0).to_numpy(dtype=np.int64)
+        return col
+
+    def cell_texts(self, name: str, rows: np.ndarray) -> np.ndarray:
+        column: np.ndarray = self.raw[self.header[self.field_col[name]]].to_numpy(dtype=object)
+        result: np.ndarray = column[rows]
+        return result
 
 
 def _cell_lengths(
@@ -1031,7 +1058,7 @@ def _texts_of(cells: Cells, rows: np.ndarray) -> Callable[[int], str]:
     return lambda k: cells.text(int(rows[k]))
 
 
-class _CsvCellLocator:
+class _CsvCellLocator(_CellLocator):
     """Positions in a chunk read by the columnar path: each read field's cell starts are
     known; a column is the characters from the row's start to the cell's, plus one."""
 
@@ -1049,43 +1076,27 @@ class _CsvCellLocator:
         self.cells = cells
         self.ascii_only = ascii_only
 
-    def locate(
-        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        out_line = self.lines[rows].astype(np.int64)
-        out_col = np.zeros(len(rows), dtype=np.int64)
-        codes, names = pd.factorize(np.asarray(list(fields), dtype=object))
+    def cell_columns(self, name: str, rows: np.ndarray) -> np.ndarray | None:
+        cells = self.cells.get(name)
+        if cells is None:
+            return None
+        begin = cells.starts[rows].astype(np.int64)
+        row_start = self.row_starts[rows].astype(np.int64)
+        if self.ascii_only:
+            result: np.ndarray = begin - row_start + 1
+            return result
         chunk = self.chunk
-        for k, name in enumerate(names.tolist()):
-            cells = self.cells.get(name) if isinstance(name, str) else None
-            if cells is None:
-                continue
-            sel = np.flatnonzero(codes == k)
-            picked = rows[sel]
-            begin = cells.starts[picked].astype(np.int64)
-            row_start = self.row_starts[picked].astype(np.int64)
-            if self.ascii_only:
-                col = begin - row_start + 1
-            else:
-                col = np.fromiter(
-                    (
-                        len(chunk[a:b].decode("utf-8")) + 1
-                        for a, b in zip(row_start.tolist(), begin.tolist(), strict=True)
-                    ),
-                    dtype=np.int64,
-                    count=len(sel),
-                )
-            wanted = [items[i] for i in sel.tolist()]
-            if any(isinstance(v, str) for v in wanted):
-                texts = cells[picked]
-                for m, value in enumerate(wanted):
-                    cell = texts[m]
-                    if isinstance(value, str) and isinstance(cell, str):
-                        at = cell.find(value)
-                        if at > 0:
-                            col[m] += at
-            out_col[sel] = col
-        return out_line, out_col
+        return np.fromiter(
+            (
+                len(chunk[a:b].decode("utf-8")) + 1
+                for a, b in zip(row_start.tolist(), begin.tolist(), strict=True)
+            ),
+            dtype=np.int64,
+            count=len(rows),
+        )
+
+    def cell_texts(self, name: str, rows: np.ndarray) -> np.ndarray:
+        return self.cells[name][rows]
 
 
 def _error_at(chunk: bytes, start: int) -> int:
