@@ -10,9 +10,12 @@ physical line). Each batch has a `Locator` that gives the line and column of any
 of any row: the YAML node of the value, or the CSV cell (physical line, character column,
 quoted cells may span lines).
 
-CSV is read in streaming blocks: simple rows (no quotes) are parsed by pandas' C reader,
-anything else (quotes, ragged rows, NUL bytes) by the standard library's reader, which
-knows each row's physical line. A UTF-8 byte-order mark and CRLF line endings are
+CSV is read in streaming blocks. Simple rows (no quotes, every row as wide as the header)
+are read by the columnar path when no report lists records (`_CsvReader._columnar`: each
+field straight from the bytes with NumPy, a text made only for a cell a message quotes;
+the batch's ``read`` holds the fields) or else by pandas' C reader; anything else
+(quotes, ragged rows) by the standard library's reader, which knows each row's physical
+line. A UTF-8 byte-order mark and CRLF line endings are
 accepted. YAML files are read whole (a list of records or a mapping with ``records:``
 per document; several documents may follow each other with ``---``).
 
@@ -28,6 +31,7 @@ import csv
 import io
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -1013,15 +1017,17 @@ def _factorize_texts(
 #: Threads of the columnar path (`_read_field` runs per field).
 READ_THREADS = min(2, os.cpu_count() or 1)
 _POOL: list[ThreadPoolExecutor] = []
+_POOL_LOCK = threading.Lock()
 
 
 def _field_pool() -> ThreadPoolExecutor:
     """The columnar path's threads, made once per process: the same threads serve every
     batch (new threads per batch would each take a new malloc arena, and memory would
     creep up with the number of batches)."""
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(READ_THREADS, thread_name_prefix="handbook-read"))
-    return _POOL[0]
+    with _POOL_LOCK:
+        if not _POOL:
+            _POOL.append(ThreadPoolExecutor(READ_THREADS, thread_name_prefix="handbook-read"))
+        return _POOL[0]
 
 
 def _read_field(name: str, column: Cells) -> ReadColumn:
