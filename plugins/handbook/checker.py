@@ -50,7 +50,7 @@ from .model import TIME_FIELDS
 from .problems import format_problems
 from .records import BOOL_FIELDS, FIELDS, Batch, Cells, Issue, MappingLike, iter_batches
 from .rules import NAT, Coded, Piece, RuleInput, cat, evaluate, isin, split_list
-from .values import INVALID, NAIVE, cell_keys, parse_bools, parse_times, text_keys
+from .values import INVALID, NAIVE, parse_bools, parse_times, text_keys
 from .waivers import (
     Waiver,
     WaiverFileError,
@@ -537,12 +537,7 @@ class Checker:
             return None
         lines = batch.frame["_line"].to_numpy(dtype=np.int64)
         pre = batch.read.get("id")
-        if pre is not None and pre.keys is not None:
-            keys = pre.keys[idp]
-        elif isinstance(ids, Cells):
-            keys = cell_keys(ids.data, ids.starts[idp], ids.lengths[idp])
-        else:
-            keys = text_keys(ids[idp])
+        keys = pre.keys[idp] if pre is not None and pre.keys is not None else text_keys(ids[idp])
         hashes = keys.view(np.int64)
         series = pd.Series(hashes)
         within = series.duplicated(keep="first").to_numpy()
@@ -761,16 +756,10 @@ class Checker:
         active, self._active = self._active, {}
         file_waivers = self.options.waivers
         if file_waivers is not None and file_waivers.wanted:
-            if isinstance(ids, Cells):  # compare keys first: no text per record
+            pre = batch.read.get("id")
+            if pre is not None and pre.keys is not None:  # keys first: no text per record
                 keys = text_keys(np.asarray(sorted(file_waivers.wanted), dtype=object))
-                pre = batch.read.get("id")
-                all_keys = (
-                    pre.keys
-                    if pre is not None and pre.keys is not None
-                    else cell_keys(ids.data, ids.starts, ids.lengths)
-                )
-                maybe = np.flatnonzero(ids.present & np.isin(all_keys, keys))
-                texts = ids[maybe]
+                texts = ids[np.flatnonzero(pre.present & np.isin(pre.keys, keys))]
             else:
                 texts = np.asarray(ids, dtype=object)
             seen = isin(texts, list(file_waivers.wanted))

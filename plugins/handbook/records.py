@@ -44,7 +44,7 @@ import pandas as pd
 from .model import TIME_FIELDS
 from .problems import Problem
 from .sources import LocatedStr, load_yaml_text
-from .values import OK, gather_words, parse_time_words, text_keys, word_keys
+from .values import GATHER_WIDTH, OK, cell_keys, gather_words, parse_time_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -956,8 +956,6 @@ def _scan_commas(data: np.ndarray) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-#: Widest cell (bytes) the columnar path gathers into fixed-width arrays.
-GATHER_WIDTH = 64
 _KEY_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -1049,11 +1047,7 @@ def _read_field(name: str, column: Cells) -> ReadColumn:
         return ReadColumn(column.present, column, times=times, status=status)
     if name == "id":
         keys = np.zeros(n, dtype=np.uint64)
-        words = gather_words(data, starts, lengths, min(-(-width // 8), 8))
-        keys[idx] = word_keys(words, lengths)
-        long = idx[lengths > GATHER_WIDTH]
-        if long.size:  # keys of the longer ids are made from their texts
-            keys[long] = text_keys(column[long])
+        keys[idx] = cell_keys(data, starts, lengths)
         return ReadColumn(column.present, column, keys=keys)
     codes, uniques = _factorize_cells(chunk, data, column.starts, column.lengths)
     return ReadColumn(column.present, column, codes, uniques)

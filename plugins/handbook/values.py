@@ -340,12 +340,21 @@ def text_keys(values: np.ndarray) -> np.ndarray:
     return word_keys(fixed.view("<u8").reshape(len(raw), words), lengths)
 
 
+#: Cells longer than this (bytes) are gathered apart by `cell_keys`, so one long cell
+#: does not widen the words gathered for every other.
+GATHER_WIDTH = 64
+
+
 def cell_keys(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """`word_keys` of cells of a buffer (see `gather_words`)."""
-    if not len(starts):
-        return np.zeros(0, dtype=np.uint64)
-    words = max(1, -(-int(lengths.max()) // 8))
-    return word_keys(gather_words(data, starts, lengths, words), lengths)
+    """`word_keys` of cells of a buffer (see `gather_words`): uint64, one per cell."""
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    long = lengths > GATHER_WIDTH
+    for part in (np.flatnonzero(~long), np.flatnonzero(long)):
+        if part.size:
+            ln = lengths[part]
+            words = max(1, -(-int(ln.max()) // 8))
+            keys[part] = word_keys(gather_words(data, starts[part], ln, words), ln)
+    return keys
 
 
 def parse_time_words(
