@@ -1186,46 +1186,9 @@ class _CsvReader:
             return
         header = [c.strip() for c in (header_rows[0] if header_rows else [])]
         line_no += max(1, head.count(b"\n"))
-        if len(set(header)) != len(header):
-            dup = sorted({c for c in header if header.count(c) > 1})
-            yield self._batch(
-                [
-                    Issue(
-                        "E001",
-                        "the header names a column twice: " + ", ".join(dup),
-                        file,
-                        header_line,
-                    )
-                ]
-            )
-            return
-        if self.mapping is not None:
-            wanted = self.mapping.columns()
-            if not any(c in header for c in wanted):
-                yield self._batch(
-                    [
-                        Issue(
-                            "E001",
-                            "the header names none of the columns the mapping reads; expected "
-                            "columns such as: " + ", ".join(wanted),
-                            file,
-                            header_line,
-                        )
-                    ]
-                )
-                return
-        elif not any(f in header for f in FIELDS):
-            yield self._batch(
-                [
-                    Issue(
-                        "E001",
-                        "the header row names no change-record field; expected "
-                        "columns such as: " + ", ".join(FIELDS),
-                        file,
-                        header_line,
-                    )
-                ]
-            )
+        problem = self._header_problem(header)
+        if problem is not None:
+            yield self._batch([Issue("E001", problem, file, header_line)])
             return
         self.header = header
         issues: list[Issue] = []
@@ -1257,6 +1220,25 @@ class _CsvReader:
                 break
         if not produced:
             yield self._batch(issues)
+
+    def _header_problem(self, header: list[str]) -> str | None:
+        """Why the header row cannot be read (an E001 message), or None."""
+        if len(set(header)) != len(header):
+            dup = sorted({c for c in header if header.count(c) > 1})
+            return "the header names a column twice: " + ", ".join(dup)
+        if self.mapping is not None:
+            wanted = self.mapping.columns()
+            if not any(c in header for c in wanted):
+                return (
+                    "the header names none of the columns the mapping reads; expected "
+                    "columns such as: " + ", ".join(wanted)
+                )
+        elif not any(f in header for f in FIELDS):
+            return (
+                "the header row names no change-record field; expected "
+                "columns such as: " + ", ".join(FIELDS)
+            )
+        return None
 
     def _chunk(self, chunk: bytes, first_line: int) -> tuple[Batch, bool]:
         """One batch from complete records; ``stop`` when the file cannot be read on."""
