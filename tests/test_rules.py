@@ -8,6 +8,7 @@ import pytest
 
 from handbook.checker import check_paths
 from handbook.loader import load_handbook
+from handbook.verify import codes_by_record
 
 from .checker_support import check_text, codes, handbook
 from .conftest import DATA
@@ -40,14 +41,7 @@ def test_samples_cover_every_rule_and_input_error() -> None:
 def test_sample_file_verdicts(name: str) -> None:
     sample = next(s for s in handbook().samples if s.file == name)
     path = SAMPLES / name
-    report = check_paths(handbook(), [path])
-    got: dict[str, list[str]] = {}
-    for f in report.findings:
-        got.setdefault(f.record if f.record is not None else "(file)", []).append(f.rule)
-    for ref in report.records:
-        if ref.id is not None:
-            got.setdefault(ref.id, [])
-    got = {k: sorted(v) for k, v in got.items()}
+    got = codes_by_record(check_paths(handbook(), [path]))
     want = {k: sorted(v) for k, v in sample.expect.items()}
     assert got == want
 

@@ -45,9 +45,8 @@ from .findings import (
     help_uri,
 )
 from .handbook import Handbook
-from .loader import load_handbook
+from .loader import load_for_command
 from .model import TIME_FIELDS
-from .problems import format_problems
 from .records import BOOL_FIELDS, FIELDS, Batch, Cells, Issue, MappingLike, iter_batches
 from .rules import NAT, Coded, Piece, RuleInput, cat, evaluate, isin, split_list
 from .values import INVALID, NAIVE, parse_bools, parse_times, text_keys
@@ -1108,12 +1107,8 @@ def run(args: argparse.Namespace) -> int:
     from .output import SINKS, RenderOptions, find_repo_root, make_sink
 
     data = Path(args.data)
-    if not data.is_dir():
-        return _fail(f"data folder not found: {data}")
-    handbook, problems = load_handbook(data)
+    handbook = load_for_command(data, "handbook check")
     if handbook is None:
-        print(f"handbook check: error: the data in {data} is not valid:", file=sys.stderr)
-        print(format_problems(problems), file=sys.stderr)
         return 2
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]

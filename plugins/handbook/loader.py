@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
+import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -43,7 +44,7 @@ from .model import (
     Source,
     Statement,
 )
-from .problems import Problem, sort_problems
+from .problems import Problem, format_problems, sort_problems
 from .sources import LocatedStr, load_yaml_file, parse_csv_text, read_text
 
 T = TypeVar("T")
@@ -263,6 +264,20 @@ def _source(row: dict[str, LocatedStr]) -> dict[str, Any]:
 
 def _blank_to_none(value: str) -> str | None:
     return value if value else None
+
+
+def load_for_command(data: Path, prog: str) -> Handbook | None:
+    """The handbook of ``data`` for a subcommand that needs it (``handbook check``,
+    ``handbook verify``), or None after telling why on standard error: the folder does
+    not exist, or the data has errors (every problem listed). Warnings are not printed."""
+    if not data.is_dir():
+        print(f"{prog}: error: data folder not found: {data}", file=sys.stderr)
+        return None
+    handbook, problems = load_handbook(data)
+    if handbook is None:
+        print(f"{prog}: error: the data in {data} is not valid:", file=sys.stderr)
+        print(format_problems(problems), file=sys.stderr)
+    return handbook
 
 
 def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:

@@ -10,16 +10,15 @@ then a count; exit 1 on any mismatch, 2 when ``data/`` is invalid.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .checker import check_paths
+from .findings import Report
 from .handbook import Handbook
-from .loader import load_handbook
+from .loader import load_for_command
 from .model import SampleFile
-from .problems import format_problems
 
 
 @dataclass
@@ -36,20 +35,26 @@ class SampleResult:
         return not self.mismatches
 
 
-def verify_sample(
-    handbook: Handbook, sample: SampleFile, today: date | None = None
-) -> SampleResult:
-    """Check one sample file and compare its codes with ``sample.expect``."""
-    path = handbook.root / "samples" / sample.file
-    report = check_paths(handbook, [path], today=today, waivers=None)
+def codes_by_record(report: Report) -> dict[str, list[str]]:
+    """Record id → the sorted codes found on it (every record read, ``[]`` when clean);
+    file-level findings under ``"(file)"``, as ``data/samples/samples.yaml`` writes them."""
     got: dict[str, list[str]] = {}
     for f in report.findings:
         got.setdefault(f.record if f.record is not None else "(file)", []).append(f.rule)
     for ref in report.records:
         if ref.id is not None:
             got.setdefault(ref.id, [])
+    return {k: sorted(v) for k, v in got.items()}
+
+
+def verify_sample(
+    handbook: Handbook, sample: SampleFile, today: date | None = None
+) -> SampleResult:
+    """Check one sample file and compare its codes with ``sample.expect``."""
+    path = handbook.root / "samples" / sample.file
+    report = check_paths(handbook, [path], today=today, waivers=None)
     want = {k: sorted(v) for k, v in sample.expect.items()}
-    have = {k: sorted(v) for k, v in got.items()}
+    have = codes_by_record(report)
     result = SampleResult(sample.file, len(report.records))
     for key in sorted(set(want) | set(have)):
         if want.get(key) != have.get(key):
@@ -71,13 +76,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``handbook verify``; exit 0 when every sample matches, 1 otherwise, 2 on a
     usage error."""
     data = Path(args.data)
-    if not data.is_dir():
-        print(f"handbook verify: error: data folder not found: {data}", file=sys.stderr)
-        return 2
-    handbook, problems = load_handbook(data)
+    handbook = load_for_command(data, "handbook verify")
     if handbook is None:
-        print(f"handbook verify: error: the data in {data} is not valid:", file=sys.stderr)
-        print(format_problems(problems), file=sys.stderr)
         return 2
     results = verify(handbook)
     for r in results:
