@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from .checker_support import cli
+from .checker_support import JSON_FINDING_KEYS, cli
 from .conftest import DATA
 
 SAMPLES = DATA / "samples"
@@ -62,18 +62,7 @@ def test_json_shape(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["summary"] == {"records": 1, "errors": 1, "warnings": 0}
     (finding,) = data["findings"]
-    assert set(finding) == {
-        "record",
-        "rule",
-        "severity",
-        "message",
-        "file",
-        "line",
-        "column",
-        "field",
-        "edition",
-        "help_uri",
-    }
+    assert set(finding) == JSON_FINDING_KEYS
     assert finding["record"] == "BAD-1"
     assert finding["rule"] == "MMD001"
     assert finding["severity"] == "error"

@@ -31,7 +31,7 @@ from handbook.output import (
     render,
 )
 
-from .checker_support import handbook
+from .checker_support import JSON_FINDING_KEYS, handbook
 from .conftest import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -97,18 +97,7 @@ def test_json_contract(report: Report) -> None:
         "warnings": report.warnings,
         "waived": 1,
     }
-    keys = {
-        "record",
-        "rule",
-        "severity",
-        "message",
-        "file",
-        "line",
-        "column",
-        "field",
-        "edition",
-        "help_uri",
-    }
+    keys = JSON_FINDING_KEYS
     for f in data["findings"]:
         assert keys <= set(f)
         assert set(f) - keys <= {"waived", "waiver"}

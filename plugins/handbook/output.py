@@ -432,14 +432,7 @@ class JunitSink(Sink):
     def _flush(self) -> None:
         if self.file is None:
             return
-        tests, failures, skipped = self.counts
-        self.body.write(
-            f'  <testsuite name="{xml_escape(self.file)}" tests="{tests}" failures="{failures}" '
-            f'errors="0" skipped="{skipped}" time="0">\n'
-        )
-        self.suite.seek(0)
-        shutil.copyfileobj(self.suite, self.body)
-        self.body.write("  </testsuite>\n")
+        _counted_element(self.body, "  ", "testsuite", self.file, self.counts, self.suite)
         self.suite.close()
         self.suite = _spool()
         for i in range(3):
@@ -567,17 +560,25 @@ class JunitSink(Sink):
 
     def end(self, summary: Summary) -> None:
         self._flush()
-        tests, failures, skipped = self.totals
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        self.out.write(
-            f'<testsuites name="handbook check" tests="{tests}" failures="{failures}" '
-            f'errors="0" skipped="{skipped}" time="0">\n'
-        )
-        self.body.seek(0)
-        shutil.copyfileobj(self.body, self.out)
-        self.out.write("</testsuites>\n")
+        _counted_element(self.out, "", "testsuites", "handbook check", self.totals, self.body)
         self.body.close()
         self.suite.close()
+
+
+def _counted_element(
+    out: IO[str], indent: str, tag: str, name: str, counts: list[int], content: IO[str]
+) -> None:
+    """A JUnit ``testsuites``/``testsuite`` element: ``counts`` are (tests, failures,
+    skipped); its children are the text spooled in ``content``."""
+    tests, failures, skipped = counts
+    out.write(
+        f'{indent}<{tag} name="{xml_escape(name)}" tests="{tests}" failures="{failures}" '
+        f'errors="0" skipped="{skipped}" time="0">\n'
+    )
+    content.seek(0)
+    shutil.copyfileobj(content, out)
+    out.write(f"{indent}</{tag}>\n")
 
 
 def _fingerprint(*parts: str) -> str:
