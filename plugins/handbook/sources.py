@@ -1,9 +1,11 @@
 """Reading YAML and CSV files while keeping where every value came from.
 
-YAML is read with PyYAML's composer, so each mapping carries its position and each
-scalar is a `LocatedStr` (a `str` with ``line`` and ``column``). Only ``null``, ``true``
-and ``false`` are resolved; every other scalar stays a string, so ``002`` stays ``"002"``
-and ``2022-12-06`` stays a date string for the typed model to parse (YAML 1.1's octal,
+YAML is read with PyYAML's composer (libyaml's, ``yaml.CParser``, when PyYAML has it and the
+text cannot nest deep enough to exhaust the C stack; the pure-Python one otherwise, which
+reports deep nesting as a problem), so each mapping carries its position and each scalar
+is a `LocatedStr` (a `str` with ``line`` and ``column``). Only ``null``, ``true`` and
+``false`` are resolved; every other scalar stays a string, so ``002`` stays ``"002"`` and
+``2022-12-06`` stays a date string for the typed model to parse (YAML 1.1's octal,
 sexagesimal and ``yes``/``no`` surprises cannot happen). Mappings get an ``at`` key
 (``{"file", "line", "column"}``) injected, which the typed model reads as the object's
 origin.
@@ -72,6 +74,34 @@ class _Loader(
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
         _Resolver.__init__(self)
+
+
+#: Deepest nesting libyaml's recursive composer is given (it overflowed the C stack past
+#: 20,000 levels in a test; the pure-Python composer raises RecursionError instead).
+C_MAX_DEPTH = 5_000
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    HAVE_LIBYAML = False
+else:
+    HAVE_LIBYAML = True
+
+    class _CLoader(CParser, _Resolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Resolver.__init__(self)
+
+
+def depth_bound(text: str) -> int:
+    """An upper bound on the nesting depth of the YAML in ``text``.
+
+    Each level is a flow collection, which needs its own ``[`` or ``{``, or a block
+    collection, which sits further right than its parent's parent (a block sequence may
+    share its mapping key's column, once). So the depth is at most the number of flow
+    openers plus twice the longest line, plus one."""
+    longest = max(map(len, text.splitlines()), default=0)
+    return text.count("[") + text.count("{") + 2 * (longest + 1) + 1
 
 
 class _TooBig(Exception):
@@ -162,8 +192,14 @@ def load_yaml_text(
         line and column), duplicate keys, ``yaml-too-large`` and ``yaml-too-deep``. On any
         of the last three no document is returned.
     """
+    fast = HAVE_LIBYAML and depth_bound(text) <= C_MAX_DEPTH
+    return _load(text, file, budget, fast)
+
+
+def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], list[Problem]]:
+    """`load_yaml_text` with libyaml's composer (``fast``) or the pure-Python one."""
     problems: list[Problem] = []
-    loader = _Loader(text)
+    loader = _CLoader(text) if fast else _Loader(text)
     docs: list[Any] = []
     try:
         converter = _Converter(file, problems, budget=budget)
@@ -171,6 +207,12 @@ def load_yaml_text(
             node = loader.get_node()
             docs.append(converter.convert(node) if node is not None else None)
     except yaml.MarkedYAMLError as exc:
+        if fast:
+            # PyYAML's own wording ("expected <block end>, but found ...") is clearer than
+            # libyaml's; errors are rare, so the text is read again to report it.
+            slow, slow_problems = _load(text, file, budget, fast=False)
+            if slow_problems:
+                return slow, slow_problems
         mark = exc.problem_mark or exc.context_mark
         problems.append(
             Problem(
