@@ -38,7 +38,7 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from handbook.loader import load_handbook
-from handbook.site import SiteOptions, docs_prose_pages, generate_site
+from handbook.site import TEMPLATE_CACHE_ENV, SiteOptions, docs_prose_pages, generate_site
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -157,19 +157,20 @@ def scaled_data(dest: Path, factor: int) -> Path:
 
 
 def breakdown(project: Path) -> list[tuple[str, float]]:
-    """Where the handbook's extra time goes, measured in a fresh interpreter (seconds)."""
+    """Where the handbook's extra time goes (seconds): the MkDocs process's steps in a
+    fresh interpreter, the child process that computes the checker's part on its own, and
+    how long one real build waited for that child (``mkdocs build -v``'s debug line)."""
     code = f"""
 import time
 t0 = time.perf_counter()
 import handbook.plugin
-from handbook.loader import load_handbook
-from handbook.site import generate_site, sample_verdicts
 t1 = time.perf_counter()
-hb, _ = load_handbook({str(project / "data")!r})
+from handbook.loader import load_handbook
+from handbook.site import generate_site
 t2 = time.perf_counter()
-sample_verdicts(hb)
+hb, _ = load_handbook({str(project / "data")!r})
 t3 = time.perf_counter()
-generate_site(hb, verdicts=None)
+generate_site(hb, results=None)
 t4 = time.perf_counter()
 print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
 """
@@ -177,12 +178,39 @@ print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    imports, load, verdicts, pages = map(float, result.stdout.split())
+    plugin, imports, load, pages = map(float, result.stdout.split())
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "handbook.site_results", str(project / "data")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    child = time.perf_counter() - start
+    build = subprocess.run(
+        [
+            str(BIN / "mkdocs"),
+            "build",
+            "-v",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(project / "site-verbose"),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    waited = re.search(r"handbook: waited ([0-9.]+) s", build.stderr)
     return [
-        ("import handbook (pandas, pydantic...)", imports),
+        ("import the plugin (standard library only)", plugin),
+        ("import the generator (pydantic, Jinja2...)", imports),
         ("load and validate data/", load),
-        ("sample verdicts (checker on data/samples)", verdicts),
-        ("generate pages (Jinja2) and downloads", pages),
+        ("generate pages (Jinja2)", pages),
+        ("child process, alone: checker + downloads", child),
+        ("  of which the build waited for", float(waited.group(1)) if waited else float("nan")),
     ]
 
 
@@ -252,6 +280,17 @@ def main(argv: list[str] | None = None) -> int:
             f"plain Markdown  {plain_time:6.2f} s  {plain_pages:5d} pages  runs {_fmt(plain_all)}"
         )
         print(f"ratio           {hb_time / plain_time:6.2f}   (budget <= 1.3)")
+        # the first build after installing or editing the templates compiles them (Jinja's
+        # bytecode cache, like Python's .pyc files); measured with an empty cache folder
+        cold: list[float] = []
+        for n in range(args.repeat):
+            os.environ[TEMPLATE_CACHE_ENV] = str(tmp / f"template-cache-{n}")
+            cold.append(run_build(project / "mkdocs.yml", tmp / "site-handbook"))
+        del os.environ[TEMPLATE_CACHE_ENV]
+        print(
+            f"handbook, templates not yet compiled {min(cold):6.2f} s  runs {_fmt(cold)}  "
+            f"ratio {min(cold) / plain_time:.2f}"
+        )
         print("where the handbook's extra time goes (one run, fresh interpreter):")
         for label, seconds in breakdown(project):
             print(f"  {label:44} {seconds:5.2f} s")

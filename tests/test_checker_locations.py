@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from handbook.checker import check_paths
+from handbook.codes import FIELD_SPECS
 from handbook.findings import Finding
-from handbook.records import FIELD_SPECS, FIELDS, read_records
+from handbook.records import FIELDS, read_records
 
 from .checker_support import check_text, handbook
 

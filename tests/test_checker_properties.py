@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handbook.checker import check_paths
-from handbook.findings import CHECKER_CODES
+from handbook.codes import CHECKER_CODES
 from handbook.records import FIELDS
 from handbook.values import OK, _slow, parse_times
 

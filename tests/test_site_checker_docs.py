@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from handbook.codes import FIELD_SPECS
 from handbook.output import FORMATS
-from handbook.records import FIELD_SPECS
 
 from .test_site import soup
 
@@ -50,7 +50,8 @@ def test_servicenow_mapping_page(built_site: Path) -> None:
 
 
 def test_every_help_uri_has_a_page(built_site: Path) -> None:
-    from handbook.findings import CHECKER_CODES, help_uri
+    from handbook.codes import CHECKER_CODES
+    from handbook.findings import help_uri
     from handbook.loader import load_handbook
 
     from .conftest import DATA

@@ -7,10 +7,29 @@ orientation, UTF-8). Text is the data's text (inline Markdown kept as written).
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .handbook import Handbook
 from .model import Statement
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The tables, in the order the site lists them. This module imports pandas only when a
+#: table is made, so the site generator can name the files without loading it.
+TABLES: tuple[str, ...] = (
+    "matrix",
+    "change-process",
+    "change-types",
+    "sop-statements",
+    "roles",
+    "rules",
+)
+
+
+def download_uris() -> list[str]:
+    """The site-relative paths `download_files` returns, in its order."""
+    return [f"downloads/{name}.{ext}" for name in TABLES for ext in ("csv", "json")]
 
 
 def _flat(statement: Statement) -> str:
@@ -31,6 +50,8 @@ def table_frames(handbook: Handbook) -> dict[str, pd.DataFrame]:
     statement, prohibits``; roles: ``party, role, description``; rules: ``id, title,
     severity, editions, initiator, statement``.
     """
+    import pandas as pd
+
     hb = handbook
     frames: dict[str, pd.DataFrame] = {}
     frames["matrix"] = pd.DataFrame(
@@ -101,6 +122,7 @@ def table_frames(handbook: Handbook) -> dict[str, pd.DataFrame]:
             for r in hb.rules
         ]
     )
+    assert tuple(frames) == TABLES
     return frames
 
 

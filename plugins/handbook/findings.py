@@ -14,39 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+# The codes (INPUT_ERRORS, CHECKER_CODES...) live in `handbook.codes`, which has no pandas.
+from .codes import Severity
+
 if TYPE_CHECKING:
     from .handbook import Handbook
-
-Severity = Literal["error", "warning"]
-
-#: Input-error codes and what they mean (the rule codes ``MMD...`` live in data/rules.yaml).
-INPUT_ERRORS: dict[str, str] = {
-    "E001": "file unreadable or not valid YAML/CSV (or a record that is not a mapping)",
-    "E002": "a required field is missing",
-    "E003": "an invalid value",
-    "E004": "an unknown reference",
-    "E005": "a duplicate id",
-}
-
-#: Waiver codes: problems with a waiver itself (see `handbook.waivers`).
-WAIVER_CODES: dict[str, tuple[Severity, str]] = {
-    "E006": (
-        "error",
-        "an invalid waiver: it names an unknown rule or record, or lacks its reason, "
-        "approver or expiry date",
-    ),
-    "W001": ("warning", "an expired waiver: it no longer waives its finding"),
-}
-
-#: Every code the checker itself defines (not data): code -> (severity, meaning).
-CHECKER_CODES: dict[str, tuple[Severity, str]] = {
-    **{code: ("error", text) for code, text in INPUT_ERRORS.items()},
-    **WAIVER_CODES,
-}
 
 #: Columns of a findings batch (`pandas.DataFrame`), in this order.
 FINDING_COLUMNS: tuple[str, ...] = (

@@ -55,10 +55,9 @@ from typing import IO, Any, ClassVar, TextIO
 import numpy as np
 import pandas as pd
 
+from .codes import CHECKER_CODES, INPUT_ERRORS
 from .findings import (
-    CHECKER_CODES,
     FINDING_COLUMNS,
-    INPUT_ERRORS,
     RECORD_COLUMNS,
     Report,
     Summary,

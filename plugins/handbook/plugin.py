@@ -5,6 +5,14 @@ generates the pages (`generate_site`) and hands them to MkDocs as ``File.generat
 files; nothing is written into ``docs/``. Data problems stop the build with every
 problem listed (file:line:column, what is wrong, what would be right) and no traceback.
 
+The pages that show the checker's verdicts on ``data/samples/``, and the download files,
+need the checker and pandas (`handbook.site_results`). The plugin starts computing them in
+a child process first thing in ``on_config`` (`Background`), generates every page without
+them, hands MkDocs the other pages first, and completes the waiting ones in
+``on_page_markdown`` (and the downloads by ``on_env``), so MkDocs converts pages while the
+checker runs and the MkDocs process never imports pandas. The pages are the same as
+``handbook pages`` writes.
+
 Interactive tables (`handbook.interactive`): the DataTables bundle of the installed itables
 package and our glue script and stylesheet are published as ``File.generated`` files under
 ``assets/handbook/``; each page whose HTML has an interactive table gets the tags that load
@@ -24,8 +32,9 @@ Options (``mkdocs.yml``)::
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -34,13 +43,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
-from .interactive import Asset, BundleNotFoundError, enhance_page, theme_dir
-from .interactive import assets as table_assets
-from .loader import load_handbook
-from .model import Party
-from .problems import format_problems
-from .site import DEFAULT_LEARN_BASE_URL, Site, SiteOptions, docs_prose_pages, generate_site
+# Only the standard library behind this import: the child process that runs the checker
+# starts before the rest of the package (pydantic, Jinja2...) is imported in on_config.
+from .site_results import Background, ResultsError
+
+if TYPE_CHECKING:
+    from .interactive import Asset
+    from .model import Party
+    from .site import Site
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -48,8 +60,9 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     data_dir = c.Type(str, default="data")
     """Folder of the handbook's data, relative to ``mkdocs.yml``."""
-    learn_base_url = c.Type(str, default=DEFAULT_LEARN_BASE_URL)
-    """Base URL of the Microsoft Learn pages that seed links point to."""
+    learn_base_url = c.Optional(c.Type(str))
+    """Base URL of the Microsoft Learn pages that seed links point to (default:
+    `handbook.site.DEFAULT_LEARN_BASE_URL`)."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
@@ -60,25 +73,53 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._root = Path.cwd()
         self._parties: list[Party] = []
         self._assets: list[Asset] = []
+        self._background: Background | None = None
+        self._generated: set[str] = set()
+        self._pending: set[str] = set()
+        self._downloads: dict[str, File] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._root = Path(config.config_file_path or ".").resolve().parent
         data_dir = (self._root / self.config.data_dir).resolve()
         if not data_dir.is_dir():
             raise PluginError(f"handbook: data folder not found: {data_dir}")
+        # the checker's part starts now, on another CPU, while this process generates
+        self._background = Background(self._relative(data_dir))
+        try:
+            return self._configure(config, data_dir)
+        except BaseException:
+            self._cancel()
+            raise
+
+    def _configure(self, config: MkDocsConfig, data_dir: Path) -> MkDocsConfig:
+        from .interactive import BundleNotFoundError, theme_dir
+        from .interactive import assets as table_assets
+        from .loader import load_handbook
+        from .problems import format_problems
+        from .site import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages, generate_site
+
         handbook, problems = load_handbook(self._relative(data_dir))
         if handbook is None:
             raise PluginError("handbook: the data has errors:\n" + format_problems(problems))
         for problem in problems:
             log.warning(str(problem))
-        base = self.config.learn_base_url
+        base = self.config.learn_base_url or DEFAULT_LEARN_BASE_URL
         options = SiteOptions(
             learn_base_url=base if base.endswith("/") else base + "/",
             use_directory_urls=config.use_directory_urls,
             site_url=config.site_url,
             prose_pages=docs_prose_pages(Path(config.docs_dir)),
         )
-        self._site = generate_site(handbook, options)
+        start = time.perf_counter()
+        self._site = generate_site(handbook, options, results=None)
+        log.debug(
+            "handbook: %d pages generated in %.3f s; %d wait for the checker's results",
+            len(self._site.pages),
+            time.perf_counter() - start,
+            len(self._site.pending),
+        )
+        self._generated = {p.src_uri for p in self._site.pages}
+        self._pending = set(self._site.pending)
         self._parties = list(handbook.parties)
         try:
             self._assets = table_assets()
@@ -102,7 +143,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self._site is not None
-        for page in self._site.pages:
+        # pages that wait for the checker go last, so MkDocs converts the others meanwhile
+        for page in sorted(self._site.pages, key=lambda p: p.src_uri in self._pending):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
                     f"handbook: docs/{page.src_uri} exists, but the handbook generates that "
@@ -110,7 +152,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 )
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         for uri, content in self._site.files.items():
-            files.append(File.generated(config, uri, content=content))
+            file = File.generated(config, uri, content=content)
+            files.append(file)
+            self._downloads[uri] = file
         for asset in self._assets:
             if files.get_file_from_path(asset.uri) is not None:
                 raise PluginError(
@@ -123,23 +167,70 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Glossary tooltips on hand-written pages too (generated pages carry their own)."""
-        if self._site is None or not self._site.abbreviations:
+        """A page that waited for the checker gets its final Markdown; hand-written pages
+        get the glossary's tooltips (generated pages carry their own)."""
+        if self._site is None:
             return markdown
-        if any(p.src_uri == page.file.src_uri for p in self._site.pages):
+        src_uri = page.file.src_uri
+        if src_uri in self._pending:
+            # the front matter (tags) is the same as the draft's, which MkDocs has read
+            body, _ = get_data(self._complete().page(src_uri).markdown)
+            return body
+        if src_uri in self._generated or not self._site.abbreviations:
             return markdown
         return markdown.rstrip("\n") + "\n" + self._site.abbreviations + "\n"
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """The download files get their content before MkDocs copies static files."""
+        self._complete()
+        return env
+
+    def _complete(self) -> Site:
+        """The site with the checker's results in (waits for `Background` once)."""
+        assert self._site is not None
+        if self._site.is_complete:
+            return self._site
+        assert self._background is not None
+        try:
+            start = time.perf_counter()
+            results = self._background.result()
+            log.debug(
+                "handbook: waited %.3f s for the checker's results (child process)",
+                time.perf_counter() - start,
+            )
+            self._site = self._site.complete(results)
+        except (ResultsError, RuntimeError) as error:
+            raise PluginError(f"handbook: the checker's part of the site failed: {error}") from None
+        finally:
+            self._background = None
+        for uri, file in self._downloads.items():
+            file.content_string = self._site.files[uri]
+        return self._site
+
+    def _cancel(self) -> None:
+        if self._background is not None:
+            self._background.cancel()
+            self._background = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._cancel()
+
+    def on_shutdown(self) -> None:
+        self._cancel()
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Load the interactive tables' assets, and add the party legend, on table pages."""
+        from .interactive import enhance_page
+
         return enhance_page(html, page.url, self._parties)
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """Point "edit this page" at the data file and line a generated page comes from."""
         if self._site is None or not config.repo_url:
             return page
-        generated = {p.src_uri: p for p in self._site.pages}
-        origin = generated.get(page.file.src_uri)
+        origin = (
+            self._site.page(page.file.src_uri) if page.file.src_uri in self._generated else None
+        )
         if origin is not None:
             if origin.origin is None or not origin.origin.file:
                 page.edit_url = None

@@ -1,6 +1,6 @@
 """Reading change-record files (YAML, JSON, CSV) into pandas batches, with positions.
 
-`FIELD_SPECS` is the single description of the record format (the site's "record
+`handbook.codes.FIELD_SPECS` is the single description of the record format (the site's "record
 format" table is generated from it). `iter_batches` reads the files of a run and yields
 one `Batch` per file, or per ``chunk_size`` records of a file (``--chunk-size``): a
 `pandas.DataFrame` with one row per record and one column per record field (`FIELDS`)
@@ -41,103 +41,12 @@ from typing import Any, BinaryIO, Protocol
 import numpy as np
 import pandas as pd
 
+# The record format (FIELD_SPECS) lives in `handbook.codes`, which has no pandas.
+from .codes import FIELD_SPECS
 from .model import TIME_FIELDS
 from .problems import Problem
 from .sources import LocatedStr, load_yaml_text
 from .values import GATHER_WIDTH, OK, cell_keys, gather_words, parse_time_words
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """One field of a change record.
-
-    Attributes:
-        name: the field's name, as written in YAML keys and CSV headers.
-        type: what its value is, in words (``time: ISO 8601 with offset``).
-        required: when the field is required (``always``, ``when the initiator is
-            microsoft``, ...) or ``no``.
-        description: what it means.
-    """
-
-    name: str
-    type: str
-    required: str
-    description: str
-
-
-_TIME = "time: ISO 8601 with offset (`Z` or `±hh:mm`); a date alone is 00:00 UTC"
-
-#: The record format, field by field, in the spec's order (the site renders this table).
-FIELD_SPECS: tuple[FieldSpec, ...] = (
-    FieldSpec("id", "text", "always", "The record's identifier, unique within a run."),
-    FieldSpec("title", "text", "no", "Free text."),
-    FieldSpec(
-        "initiator", "party id: `microsoft` or `customer`", "always", "Who initiates the change."
-    ),
-    FieldSpec(
-        "change_type",
-        "change type id of the edition in force",
-        "when the initiator is `microsoft`",
-        "The change type (e.g. `functionality` in 2022, `feature-update` in 2018).",
-    ),
-    FieldSpec(
-        "sop_category",
-        "SOP category id of the edition in force",
-        "when the initiator is `customer`",
-        "The standard-operating-procedure category (e.g. `certificates`).",
-    ),
-    FieldSpec(
-        "emergency", "boolean (`true`/`false`)", "no", "An emergency change (default false)."
-    ),
-    FieldSpec(
-        "requires_admin_action",
-        "boolean (`true`/`false`)",
-        "no",
-        "The customer's administrators must act (default false).",
-    ),
-    FieldSpec(
-        "approval_required",
-        "boolean (`true`/`false`)",
-        "no",
-        "The customer must approve (default false).",
-    ),
-    FieldSpec("notified_at", _TIME, "no", "When Microsoft notified customers."),
-    FieldSpec(
-        "channels",
-        "list of channel ids (CSV: separated by `;`)",
-        "no",
-        "How customers were notified: `message-center`, `email`, `security-bulletin`, `cve`.",
-    ),
-    FieldSpec("mitigated_at", _TIME, "no", "When the emergency mitigation was applied."),
-    FieldSpec("approved_at", _TIME, "no", "When the customer approved."),
-    FieldSpec("customer_action_at", _TIME, "no", "When the customer completed the action."),
-    FieldSpec("support_request_at", _TIME, "no", "When the customer opened the support request."),
-    FieldSpec("advised_at", _TIME, "no", "When MMD Operations assessed and advised."),
-    FieldSpec(
-        "certificate_expires_at",
-        _TIME,
-        "no",
-        "When the certificate expires (certificates category).",
-    ),
-    FieldSpec(
-        "actions",
-        "list of action ids (CSV: separated by `;`)",
-        "no",
-        "The customer's actions in this change (the vocabulary of `data/actions.yaml`).",
-    ),
-    FieldSpec(
-        "starts_at",
-        _TIME,
-        "always",
-        "When the change takes effect or is applied; it selects the edition in force.",
-    ),
-    FieldSpec(
-        "waivers",
-        "list of `{rule, reason, approved_by, expires_on}` (YAML and JSON records only)",
-        "no",
-        "Waivers of this record's findings (as in a waivers file, without `record`).",
-    ),
-)
 
 #: Value fields of a change record, in the spec's order (``waivers`` is read apart).
 FIELDS: tuple[str, ...] = tuple(s.name for s in FIELD_SPECS if s.name != "waivers")

@@ -21,20 +21,29 @@ one page per rule, ``samples.md``); ``editions/`` (index, ``<id>/index.md``); ``
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import html
 import itertools
 import json
+import os
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+    StrictUndefined,
+)
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from .diff import (
@@ -45,7 +54,7 @@ from .diff import (
     TypeChange,
     compare_editions,
 )
-from .downloads import download_files
+from .downloads import download_uris
 from .handbook import Handbook
 from .model import (
     ChangeType,
@@ -60,6 +69,7 @@ from .model import (
     SopCategory,
     Statement,
 )
+from .site_results import SampleVerdict, SiteResults, compute
 from .text import InlineRenderer, LinkContext, heading_text
 
 DEFAULT_LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
@@ -111,9 +121,36 @@ class Site:
     """Other generated files: site-relative path → text content (downloads)."""
     abbreviations: str = ""
     """Glossary ``abbr`` definitions for hand-written pages (see `abbreviation_block`)."""
+    pending: tuple[str, ...] = ()
+    """src_uris of the pages that wait for the checker's results (`generate_site` with
+    ``results=None``); empty for a complete site."""
+    _generator: Generator | None = field(default=None, repr=False, compare=False)
 
     def page(self, src_uri: str) -> Page:
-        return next(p for p in self.pages if p.src_uri == src_uri)
+        """The page at ``src_uri``. Raises ``KeyError`` when there is none."""
+        return self._by_src_uri[src_uri]
+
+    @functools.cached_property
+    def _by_src_uri(self) -> dict[str, Page]:
+        return {p.src_uri: p for p in self.pages}
+
+    @property
+    def is_complete(self) -> bool:
+        """False until the checker's results are in (`complete`)."""
+        return self._generator is None
+
+    def complete(self, results: SiteResults) -> Site:
+        """The final site: the `pending` pages rendered with ``results`` and the download
+        files filled; every other page is unchanged. A complete site is returned as is.
+
+        Raises:
+            RuntimeError: see `Generator.complete`.
+        """
+        if self._generator is None:
+            return self
+        final = {p.src_uri: p for p in self._generator.complete(results)}
+        pages = [final.get(p.src_uri, p) for p in self.pages]
+        return Site(pages, self.nav, dict(results.downloads), self.abbreviations)
 
 
 def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
@@ -241,29 +278,6 @@ class StatementRef:
     rules: tuple[Rule, ...]
 
 
-@dataclass
-class SampleVerdict:
-    """One sample record: its expected and actual codes and whether they agree."""
-
-    file: str
-    record: str
-    title: str | None
-    line: int | None
-    initiator: str | None
-    change_type: str | None
-    sop_category: str | None
-    edition: str | None
-    expected: list[str]
-    actual: list[str]
-    messages: list[str] = field(default_factory=list)
-    snippet: str = ""
-    """The record as written in its file (YAML lines, or the CSV header and row)."""
-
-    @property
-    def passed(self) -> bool:
-        return sorted(self.expected) == sorted(self.actual)
-
-
 class PageContext:
     """Helpers the templates call, bound to the page being rendered."""
 
@@ -314,24 +328,69 @@ class PageContext:
         return self.a(Paths.errata, "erratum " + erratum_id, erratum_id)
 
 
+class _TemplateCache(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, which fails soft: a cache that cannot be read
+    or written costs a compile, never a build."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+#: Environment variable: where compiled templates are kept (a folder), or ``off``.
+TEMPLATE_CACHE_ENV = "HANDBOOK_TEMPLATE_CACHE"
+
+
+@functools.lru_cache(maxsize=8)
+def _template_cache_in(directory: str) -> BytecodeCache | None:
+    try:
+        if directory:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            return _TemplateCache(directory)
+        return _TemplateCache()  # Jinja's per-user folder in the temp directory
+    except (OSError, RuntimeError):
+        return None
+
+
+def template_cache() -> BytecodeCache | None:
+    """Where the page templates' compiled code is kept between builds, as Python keeps
+    ``.pyc`` files: Jinja's `FileSystemBytecodeCache` in its per-user folder
+    (``<tmp>/_jinja2-cache-<uid>``, mode 0700), or the folder named by
+    ``HANDBOOK_TEMPLATE_CACHE``; None (compile every build) when that variable is ``off``
+    or no folder can be used. Jinja keys each entry on the template's name and checks a
+    checksum of its source and its own version, so an edited template is compiled again.
+    The cache holds compiled templates only, never data or pages."""
+    setting = os.environ.get(TEMPLATE_CACHE_ENV, "")
+    if setting.lower() == "off":
+        return None
+    return _template_cache_in(setting)
+
+
 class Generator:
     """Builds every page of the site from a `Handbook` (see `generate_site`)."""
 
     def __init__(
-        self,
-        handbook: Handbook,
-        options: SiteOptions,
-        verdicts: Sequence[SampleVerdict] = (),
-        formats: dict[str, str] | None = None,
+        self, handbook: Handbook, options: SiteOptions, results: SiteResults | None = None
     ) -> None:
         self.hb = handbook
-        self.formats = dict(formats or {})
+        self.results = results
+        """The checker's part; None while it is being computed (see `complete`)."""
+        self.deferred: list[str] = []
+        """src_uris of the pages that asked for `results` while it was None."""
+        self._rendering: str | None = None
+        self._renders: dict[str, tuple[str, str, Node | None, dict[str, Any]]] = {}
+        self._entity: set[str] = set()
         self.options = options
         self.paths = Paths(handbook)
         self.renderer = InlineRenderer(
             {w: g.definition for g in handbook.glossary for w in g.spellings()}
         )
-        self.verdicts = list(verdicts)
         self.env = Environment(
             loader=PackageLoader("handbook", "templates"),
             autoescape=True,
@@ -339,6 +398,7 @@ class Generator:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             undefined=StrictUndefined,
+            bytecode_cache=template_cache(),
         )
         self.env.filters["heading"] = heading_text
         self.env.filters["duration"] = duration_text
@@ -351,6 +411,9 @@ class Generator:
         self._titles: dict[str, str] = {}
         self.links: dict[str, set[str]] = {}
         """target src_uri → src_uris of the pages linking to it (filled while rendering)."""
+        self._referrers: dict[str, set[str]] = {}
+        """`links` once every page's content is rendered, before "Referenced by" lists
+        (whose own links are not references) are added."""
         self.statements = self._statement_index()
         self._by_statement = {id(ref.statement): ref for ref in self.statements}
         self.diffs = [
@@ -597,7 +660,7 @@ class Generator:
             (Paths.record_format, "Record format"),
             (Paths.examples, "Rules and codes by example"),
         ]
-        if self.formats:
+        if self.hb.samples:  # the formats are shown for the first sample file
             pages.append((Paths.output_formats, "Output formats"))
         if self.mapping_files():
             pages.append((Paths.servicenow, "ServiceNow mapping"))
@@ -616,7 +679,7 @@ class Generator:
 
     @staticmethod
     def field_specs() -> list[Any]:
-        from .records import FIELD_SPECS
+        from .codes import FIELD_SPECS
 
         return list(FIELD_SPECS)
 
@@ -835,7 +898,7 @@ class Generator:
     def checker_codes() -> list[tuple[str, str, str]]:
         """(code, severity, meaning) of the codes the checker itself defines (input errors
         E001–E005, waiver problems), from `handbook.findings.CHECKER_CODES`."""
-        from .findings import CHECKER_CODES
+        from .codes import CHECKER_CODES
 
         return [(code, sev, text) for code, (sev, text) in CHECKER_CODES.items()]
 
@@ -954,12 +1017,58 @@ class Generator:
 
     # rendering ------------------------------------------------------------------------------
 
+    @property
+    def verdicts(self) -> list[SampleVerdict]:
+        """The samples' verdicts (empty, and the page deferred, while `results` is None)."""
+        return self._use_results().verdicts
+
+    @property
+    def formats(self) -> dict[str, str]:
+        """Output format → the checker's output for the first sample file (empty, and the
+        page deferred, while `results` is None)."""
+        return self._use_results().formats
+
+    def _use_results(self) -> SiteResults:
+        if self.results is not None:
+            return self.results
+        if self._rendering is not None and self._rendering not in self.deferred:
+            self.deferred.append(self._rendering)
+        return SiteResults([], {}, {})
+
     def render(
         self, template: str, src_uri: str, title: str, origin: Node | None, **values: Any
     ) -> Page:
+        self._renders[src_uri] = (template, title, origin, values)
         ctx = PageContext(self, src_uri)
-        markdown = self.env.get_template(template).render(ctx=ctx, title=title, **values)
+        self._rendering = src_uri
+        try:
+            markdown = self.env.get_template(template).render(ctx=ctx, title=title, **values)
+        finally:
+            self._rendering = None
         return Page(src_uri, title, markdown, origin.at if origin is not None else None)
+
+    def complete(self, results: SiteResults) -> list[Page]:
+        """The `deferred` pages rendered again with ``results``, in the order of `pages`.
+
+        The checker's part of a page links to no page, so every other page (and its
+        "Referenced by" list) is final before ``results`` exist.
+
+        Raises:
+            RuntimeError: rendering with ``results`` added a link between pages (a template
+                bug: backlinks already generated would be incomplete).
+        """
+        self.results = results
+        self.links = {target: set(sources) for target, sources in self._referrers.items()}
+        pages = []
+        for src_uri in self.deferred:
+            template, title, origin, values = self._renders[src_uri]
+            pages.append(self.render(template, src_uri, title, origin, **values))
+        if self.links != self._referrers:
+            raise RuntimeError(
+                "the checker's part of a page links to another page; generate the site "
+                "with its results (generate_site(..., results=compute))"
+            )
+        return [self._finish(page, self._entity) for page in pages]
 
     def page_tags(self, src_uri: str) -> list[str]:
         """Material tags of a generated page: its area, edition and the parties it concerns."""
@@ -998,7 +1107,7 @@ class Generator:
         if page.src_uri in entity_pages:
             refs = sorted(
                 (src, self._titles[src])
-                for src in self.links.get(page.src_uri, set())
+                for src in self._referrers.get(page.src_uri, set())
                 if src in self._titles and src != page.src_uri
             )
             if refs:
@@ -1026,6 +1135,8 @@ class Generator:
                 and not p.src_uri.endswith("index.md")
             )
         }
+        self._entity = entity
+        self._referrers = {target: set(sources) for target, sources in self.links.items()}
         return [self._finish(p, entity) for p in pages]
 
     def _pages(self) -> list[Page]:
@@ -1133,7 +1244,7 @@ class Generator:
                 hb.samples[0] if hb.samples else None,
             )
         )
-        if self.formats:
+        if self.hb.samples:
             out.append(
                 self.render(
                     "checker_output_formats.md.j2", Paths.output_formats, "Output formats", None
@@ -1389,109 +1500,36 @@ def _slug(text: str) -> str:
     return "-".join(part for part in out.split("-") if part)
 
 
-def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
-    """Run the checker on every sample file (``data/samples/samples.yaml``) and pair each
-    record's findings with its expected codes."""
-    from .checker import check_paths
-
-    out: list[SampleVerdict] = []
-    party_ids = {p.id for p in handbook.parties}
-    root = handbook.root / "samples"
-    for sample in handbook.samples:
-        path = root / sample.file
-        report = check_paths(handbook, [path])
-        refs = {r.id: r for r in report.records if r.id is not None}
-        snippets = _record_snippets(path, [r.line for r in report.records if r.line])
-        for record_id, expected in sample.expect.items():
-            is_file = record_id == "(file)"
-            found = [
-                f
-                for f in report.findings
-                if (f.record is None if is_file else f.record == record_id)
-            ]
-            ref = refs.get(record_id)
-            out.append(
-                SampleVerdict(
-                    file=sample.file,
-                    record=record_id,
-                    title=ref.title if ref else None,
-                    initiator=ref.initiator if ref and ref.initiator in party_ids else None,
-                    line=ref.line if ref else (found[0].line if found else None),
-                    change_type=ref.change_type if ref else None,
-                    sop_category=ref.sop_category if ref else None,
-                    edition=ref.edition if ref else None,
-                    expected=list(expected),
-                    actual=sorted({f.rule for f in found}),
-                    messages=[f"{f.rule}: {f.message}" for f in found],
-                    snippet=snippets.get(ref.line, "") if ref and ref.line else snippets.get(0, ""),
-                )
-            )
-    return out
-
-
-def _record_snippets(path: Path, starts: list[int], limit: int = 40) -> dict[int, str]:
-    """Start line → the record's text (YAML: its lines up to the next record; CSV: the
-    header and its row); key 0 holds the whole file (for file-level findings). At most
-    ``limit`` lines each."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return {}
-    out = {0: "\n".join(lines[:limit])}
-    ordered = sorted(set(starts))
-    ends = [*ordered[1:], len(lines) + 1] if ordered else []
-    for start, end in zip(ordered, ends, strict=True):
-        chunk = lines[start - 1 : end - 1]
-        while chunk and not chunk[-1].strip():
-            chunk.pop()
-        if path.suffix.lower() == ".csv":
-            chunk = [lines[0], *chunk]
-        out[start] = "\n".join(chunk[:limit])
-    return out
-
-
-def format_samples(handbook: Handbook) -> dict[str, str]:
-    """Each output format's text for the first sample file (the Checker section shows it).
-
-    Returns ``{format name: output}`` in `handbook.output.FORMATS` order; empty when there
-    is no sample.
-    """
-    from .checker import check_paths
-    from .output import FORMATS
-
-    if not handbook.samples:
-        return {}
-    path = handbook.root / "samples" / handbook.samples[0].file
-    report = check_paths(handbook, [path])
-    return {name: renderer(report) for name, renderer in FORMATS.items()}
-
-
 def generate_site(
     handbook: Handbook,
     options: SiteOptions | None = None,
-    verdicts: Callable[[Handbook], Sequence[SampleVerdict]] | None = sample_verdicts,
-    formats: Callable[[Handbook], dict[str, str]] | None = format_samples,
+    results: SiteResults | Callable[[Handbook], SiteResults] | None = compute,
 ) -> Site:
     """Generate every page and the nav from ``handbook``.
 
     Args:
         handbook: the loaded data (`handbook.loader.load_handbook`).
         options: `SiteOptions`; defaults suit ``mkdocs.yml``'s defaults.
-        verdicts: how to obtain the samples' verdicts (runs the checker by default); None
-            leaves the samples page without verdicts.
+        results: the checker's and pandas' part (`handbook.site_results`): a
+            `SiteResults`, a function that computes it (default: `compute`, which runs the
+            checker on ``data/samples`` in this process), or None to leave it for later:
+            the pages that need it are then listed in `Site.pending` and hold a draft (the
+            right title and front matter, no verdicts), the download files are empty, and
+            `Site.complete` gives the final site.
 
     Returns:
-        A `Site`. Pure apart from running the checker on ``data/samples``.
+        A `Site`. Pure apart from what ``results`` does.
     """
     options = options or SiteOptions()
-    gen = Generator(
-        handbook,
-        options,
-        verdicts(handbook) if verdicts else (),
-        formats(handbook) if formats else {},
-    )
+    given = results(handbook) if callable(results) else results
+    gen = Generator(handbook, options, given)
     pages = gen.pages()
-    return Site(pages, gen.nav(pages), download_files(handbook), abbreviation_block(handbook))
+    nav = gen.nav(pages)
+    abbreviations = abbreviation_block(handbook)
+    if given is None:
+        files = dict.fromkeys(download_uris(), "")
+        return Site(pages, nav, files, abbreviations, tuple(gen.deferred), gen)
+    return Site(pages, nav, dict(given.downloads), abbreviations)
 
 
 def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:

@@ -1,0 +1,131 @@
+"""The checker's vocabulary, without its machinery: codes and the record format.
+
+This module imports neither pandas nor NumPy, so the site generator can show the checker's
+codes and the record format without loading the checker (`handbook.findings` and
+`handbook.records` re-export these names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: Input-error codes and what they mean (the rule codes ``MMD...`` live in data/rules.yaml).
+INPUT_ERRORS: dict[str, str] = {
+    "E001": "file unreadable or not valid YAML/CSV (or a record that is not a mapping)",
+    "E002": "a required field is missing",
+    "E003": "an invalid value",
+    "E004": "an unknown reference",
+    "E005": "a duplicate id",
+}
+
+#: Waiver codes: problems with a waiver itself (see `handbook.waivers`).
+WAIVER_CODES: dict[str, tuple[Severity, str]] = {
+    "E006": (
+        "error",
+        "an invalid waiver: it names an unknown rule or record, or lacks its reason, "
+        "approver or expiry date",
+    ),
+    "W001": ("warning", "an expired waiver: it no longer waives its finding"),
+}
+
+#: Every code the checker itself defines (not data): code -> (severity, meaning).
+CHECKER_CODES: dict[str, tuple[Severity, str]] = {
+    **{code: ("error", text) for code, text in INPUT_ERRORS.items()},
+    **WAIVER_CODES,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a change record.
+
+    Attributes:
+        name: the field's name, as written in YAML keys and CSV headers.
+        type: what its value is, in words (``time: ISO 8601 with offset``).
+        required: when the field is required (``always``, ``when the initiator is
+            microsoft``, ...) or ``no``.
+        description: what it means.
+    """
+
+    name: str
+    type: str
+    required: str
+    description: str
+
+
+_TIME = "time: ISO 8601 with offset (`Z` or `±hh:mm`); a date alone is 00:00 UTC"
+
+#: The record format, field by field, in the spec's order (the site renders this table).
+FIELD_SPECS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "text", "always", "The record's identifier, unique within a run."),
+    FieldSpec("title", "text", "no", "Free text."),
+    FieldSpec(
+        "initiator", "party id: `microsoft` or `customer`", "always", "Who initiates the change."
+    ),
+    FieldSpec(
+        "change_type",
+        "change type id of the edition in force",
+        "when the initiator is `microsoft`",
+        "The change type (e.g. `functionality` in 2022, `feature-update` in 2018).",
+    ),
+    FieldSpec(
+        "sop_category",
+        "SOP category id of the edition in force",
+        "when the initiator is `customer`",
+        "The standard-operating-procedure category (e.g. `certificates`).",
+    ),
+    FieldSpec(
+        "emergency", "boolean (`true`/`false`)", "no", "An emergency change (default false)."
+    ),
+    FieldSpec(
+        "requires_admin_action",
+        "boolean (`true`/`false`)",
+        "no",
+        "The customer's administrators must act (default false).",
+    ),
+    FieldSpec(
+        "approval_required",
+        "boolean (`true`/`false`)",
+        "no",
+        "The customer must approve (default false).",
+    ),
+    FieldSpec("notified_at", _TIME, "no", "When Microsoft notified customers."),
+    FieldSpec(
+        "channels",
+        "list of channel ids (CSV: separated by `;`)",
+        "no",
+        "How customers were notified: `message-center`, `email`, `security-bulletin`, `cve`.",
+    ),
+    FieldSpec("mitigated_at", _TIME, "no", "When the emergency mitigation was applied."),
+    FieldSpec("approved_at", _TIME, "no", "When the customer approved."),
+    FieldSpec("customer_action_at", _TIME, "no", "When the customer completed the action."),
+    FieldSpec("support_request_at", _TIME, "no", "When the customer opened the support request."),
+    FieldSpec("advised_at", _TIME, "no", "When MMD Operations assessed and advised."),
+    FieldSpec(
+        "certificate_expires_at",
+        _TIME,
+        "no",
+        "When the certificate expires (certificates category).",
+    ),
+    FieldSpec(
+        "actions",
+        "list of action ids (CSV: separated by `;`)",
+        "no",
+        "The customer's actions in this change (the vocabulary of `data/actions.yaml`).",
+    ),
+    FieldSpec(
+        "starts_at",
+        _TIME,
+        "always",
+        "When the change takes effect or is applied; it selects the edition in force.",
+    ),
+    FieldSpec(
+        "waivers",
+        "list of `{rule, reason, approved_by, expires_on}` (YAML and JSON records only)",
+        "no",
+        "Waivers of this record's findings (as in a waivers file, without `record`).",
+    ),
+)

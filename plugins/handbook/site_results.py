@@ -1,0 +1,266 @@
+"""The parts of the site that need the checker and pandas, computed apart from the pages.
+
+Most pages are generated from the data alone. A few show what the checker says about the
+sample change records of ``data/samples/`` (their verdicts, each output format's text),
+and the download files are written with pandas. `compute(handbook)` returns those as
+`SiteResults`.
+
+A site build runs `compute` in a child process (`Background`: ``python -m
+handbook.site_results DATA_DIR``, started before the pages are generated) while MkDocs
+converts the pages that do not need it; the MkDocs process then never imports pandas, and
+the machine's second CPU does the checker's work. The results travel as JSON
+(`SiteResults.to_json` / `SiteResults.from_json`). ``handbook pages`` and the tests call
+`compute` in-process; both ways give byte-identical pages (a test compares them).
+
+This module imports only the standard library at import time (the plugin starts
+`Background` before it loads anything else).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .handbook import Handbook
+
+
+@dataclass
+class SampleVerdict:
+    """One sample record: its expected and actual codes and whether they agree.
+
+    ``line`` is the record's 1-based line in ``data/samples/<file>`` (``None`` for a
+    file-level entry ``(file)`` without findings); ``messages`` are ``"CODE: message"``.
+    """
+
+    file: str
+    record: str
+    title: str | None
+    line: int | None
+    initiator: str | None
+    change_type: str | None
+    sop_category: str | None
+    edition: str | None
+    expected: list[str]
+    actual: list[str]
+    messages: list[str] = field(default_factory=list)
+    snippet: str = ""
+    """The record as written in its file (YAML lines, or the CSV header and row)."""
+
+    @property
+    def passed(self) -> bool:
+        return sorted(self.expected) == sorted(self.actual)
+
+
+@dataclass
+class SiteResults:
+    """What the checker and pandas contribute to the site.
+
+    Attributes:
+        verdicts: every sample record's verdict (`sample_verdicts`), in
+            ``data/samples/samples.yaml`` order.
+        formats: output format name → the checker's output for the first sample file
+            (`format_samples`); empty when there is no sample.
+        downloads: site-relative path (``downloads/<table>.csv|json``) → file text
+            (`handbook.downloads.download_files`).
+    """
+
+    verdicts: list[SampleVerdict]
+    formats: dict[str, str]
+    downloads: dict[str, str]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> SiteResults:
+        """The inverse of `to_json`. Raises ``ValueError`` (or ``KeyError``/``TypeError``)
+        on text that `to_json` did not write."""
+        raw = json.loads(text)
+        return cls(
+            verdicts=[SampleVerdict(**v) for v in raw["verdicts"]],
+            formats=dict(raw["formats"]),
+            downloads=dict(raw["downloads"]),
+        )
+
+
+def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
+    """Run the checker on every sample file (``data/samples/samples.yaml``), each file on
+    its own, and pair each record's findings with its expected codes."""
+    from .checker import check_paths
+
+    out: list[SampleVerdict] = []
+    party_ids = {p.id for p in handbook.parties}
+    root = handbook.root / "samples"
+    for sample in handbook.samples:
+        path = root / sample.file
+        report = check_paths(handbook, [path])
+        refs = {r.id: r for r in report.records if r.id is not None}
+        snippets = _record_snippets(path, [r.line for r in report.records if r.line])
+        for record_id, expected in sample.expect.items():
+            is_file = record_id == "(file)"
+            found = [
+                f
+                for f in report.findings
+                if (f.record is None if is_file else f.record == record_id)
+            ]
+            ref = refs.get(record_id)
+            out.append(
+                SampleVerdict(
+                    file=sample.file,
+                    record=record_id,
+                    title=ref.title if ref else None,
+                    initiator=ref.initiator if ref and ref.initiator in party_ids else None,
+                    line=ref.line if ref else (found[0].line if found else None),
+                    change_type=ref.change_type if ref else None,
+                    sop_category=ref.sop_category if ref else None,
+                    edition=ref.edition if ref else None,
+                    expected=list(expected),
+                    actual=sorted({f.rule for f in found}),
+                    messages=[f"{f.rule}: {f.message}" for f in found],
+                    snippet=snippets.get(ref.line, "") if ref and ref.line else snippets.get(0, ""),
+                )
+            )
+    return out
+
+
+def _record_snippets(path: Path, starts: list[int], limit: int = 40) -> dict[int, str]:
+    """Start line → the record's text (YAML: its lines up to the next record; CSV: the
+    header and its row); key 0 holds the whole file (for file-level findings). At most
+    ``limit`` lines each."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out = {0: "\n".join(lines[:limit])}
+    ordered = sorted(set(starts))
+    ends = [*ordered[1:], len(lines) + 1] if ordered else []
+    for start, end in zip(ordered, ends, strict=True):
+        chunk = lines[start - 1 : end - 1]
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+        if path.suffix.lower() == ".csv":
+            chunk = [lines[0], *chunk]
+        out[start] = "\n".join(chunk[:limit])
+    return out
+
+
+def format_samples(handbook: Handbook) -> dict[str, str]:
+    """Each output format's text for the first sample file (the Checker section shows it).
+
+    Returns ``{format name: output}`` in `handbook.output.FORMATS` order; empty when there
+    is no sample.
+    """
+    from .checker import check_paths
+    from .output import FORMATS
+
+    if not handbook.samples:
+        return {}
+    path = handbook.root / "samples" / handbook.samples[0].file
+    report = check_paths(handbook, [path])
+    return {name: renderer(report) for name, renderer in FORMATS.items()}
+
+
+def compute(handbook: Handbook) -> SiteResults:
+    """The samples' verdicts, the output-format examples and the download files."""
+    from .downloads import download_files
+
+    return SiteResults(
+        sample_verdicts(handbook), format_samples(handbook), download_files(handbook)
+    )
+
+
+class ResultsError(Exception):
+    """The child process failed; the message says how (its exit code and last lines)."""
+
+
+class Background:
+    """`compute` for the data in ``data_dir``, in a child process started at once.
+
+    The child loads the data itself (from the same path, in the same working directory,
+    so file names in messages are the same) and prints `SiteResults.to_json`. `result`
+    waits for it; `cancel` stops it. Python is this process's interpreter
+    (``sys.executable``), and this package's folder is put first on ``PYTHONPATH``.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        env = dict(os.environ)
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+            [sys.executable, "-m", "handbook.site_results", str(data_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        self._result: SiteResults | None = None
+
+    def result(self, timeout: float = 600.0) -> SiteResults:
+        """Wait (at most ``timeout`` seconds) for the child's results.
+
+        Raises:
+            ResultsError: the child failed, printed something that is not results, or
+                took longer than ``timeout``; or `cancel` was called.
+        """
+        if self._result is not None:
+            return self._result
+        process = self._process
+        if process is None:
+            raise ResultsError("the computation was cancelled")
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise ResultsError(f"no result after {timeout:.0f} s") from None
+        self._process = None
+        if process.returncode != 0:
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-20:]
+            raise ResultsError(
+                f"`python -m handbook.site_results` exited with {process.returncode}"
+                + (":\n" + "\n".join(tail) if tail else "")
+            )
+        try:
+            self._result = SiteResults.from_json(out.decode("utf-8"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ResultsError(f"unreadable results from the child process: {exc}") from None
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (idempotent)."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+        if process is not None:
+            process.communicate()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m handbook.site_results DATA_DIR``: print `SiteResults` as JSON.
+
+    Exit 0 with the JSON on standard output; 2 with the data's problems on standard
+    error when ``DATA_DIR`` does not load.
+    """
+    from .loader import load_handbook
+    from .problems import format_problems
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m handbook.site_results DATA_DIR", file=sys.stderr)
+        return 2
+    handbook, problems = load_handbook(Path(args[0]))
+    if handbook is None:
+        print(format_problems(problems), file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(compute(handbook).to_json().encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the child process's entry point
+    raise SystemExit(main())
