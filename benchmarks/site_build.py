@@ -162,6 +162,7 @@ def breakdown(project: Path) -> list[tuple[str, float]]:
     how long one real build waited for that child (``mkdocs build -v``'s debug line)."""
     code = f"""
 import time
+import mkdocs.commands.build, mkdocs.plugins, mkdocs.config.defaults  # a build has these
 t0 = time.perf_counter()
 import handbook.plugin
 t1 = time.perf_counter()

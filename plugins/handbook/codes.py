@@ -56,6 +56,10 @@ class FieldSpec:
     description: str
 
 
+#: The checker's output formats (``--format``), in the order the site shows them; the
+#: renderers are `handbook.output.SINKS`, in the same order.
+FORMAT_NAMES: tuple[str, ...] = ("text", "json", "junit", "sarif", "github", "gitlab")
+
 _TIME = "time: ISO 8601 with offset (`Z` or `±hh:mm`); a date alone is 00:00 UTC"
 
 #: The record format, field by field, in the spec's order (the site renders this table).

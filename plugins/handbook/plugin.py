@@ -5,18 +5,22 @@ generates the pages (`generate_site`) and hands them to MkDocs as ``File.generat
 files; nothing is written into ``docs/``. Data problems stop the build with every
 problem listed (file:line:column, what is wrong, what would be right) and no traceback.
 
-The pages that show the checker's verdicts on ``data/samples/``, and the download files,
-need the checker and pandas (`handbook.site_results`). The plugin starts computing them in
-a child process first thing in ``on_config`` (`Background`), generates every page without
-them, hands MkDocs the other pages first, and completes the waiting ones in
-``on_page_markdown`` (and the downloads by ``on_env``), so MkDocs converts pages while the
-checker runs and the MkDocs process never imports pandas. The pages are the same as
-``handbook pages`` writes.
+Some parts of pages show the checker's verdicts on ``data/samples/``; they, and the download
+files, need the checker and pandas (`handbook.site_results`). The plugin starts computing
+them in a child process first thing in ``on_config`` (`Background`) and generates every page
+with a marker (an HTML comment) where such a part goes; those pages are handed to MkDocs
+last. MkDocs converts the pages while the checker runs. The download files are needed by
+``on_env`` (the child writes them first); the verdicts when the first page with a marker is
+written, where ``on_page_context`` puts each part, converted with the site's Markdown
+extensions, in place of its marker, before the search plugin indexes the page. The build
+waits for the child only if it is not done by then. The MkDocs process never imports
+pandas, and the HTML is that of an in-process build (``child_process: false``; a test
+compares them).
 
 Interactive tables (`handbook.interactive`): the DataTables bundle of the installed itables
 package and our glue script and stylesheet are published as ``File.generated`` files under
 ``assets/handbook/``; each page whose HTML has an interactive table gets the tags that load
-them, and the party legend, in ``on_page_content`` (other pages load none of them).
+them, and the party legend, in ``on_page_context`` (other pages load none of them).
 The plugin also puts ``handbook/assets/theme`` before the theme's templates: its
 ``partials/source.html`` keeps Material from asking api.github.com for repository facts, so a
 page requests nothing from another host.
@@ -26,28 +30,32 @@ Options (``mkdocs.yml``)::
     plugins:
       - handbook:
           data_dir: data            # relative to mkdocs.yml
+          child_process: true       # the checker's part of the site in a child process
           learn_base_url: https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import markdown
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils.meta import get_data
+from mkdocs.utils.templates import TemplateContext
 
 # Only the standard library behind this import: the child process that runs the checker
 # starts before the rest of the package (pydantic, Jinja2...) is imported in on_config.
-from .site_results import Background, ResultsError
+from .site_results import Background, ResultsError, compute
 
 if TYPE_CHECKING:
     from .interactive import Asset
@@ -56,10 +64,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
+#: A `handbook.site.Generator.deferred` marker, as it reaches a page's HTML.
+_MARKER = re.compile(r"<!--handbook-deferred-[0-9a-f]+-\d+-->")
+#: The same with the blank line Python-Markdown puts after it (none at the end).
+_MARKER_BLOCK = re.compile(r"(<!--handbook-deferred-[0-9a-f]+-\d+-->)(\n\n|$)")
+
 
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     data_dir = c.Type(str, default="data")
     """Folder of the handbook's data, relative to ``mkdocs.yml``."""
+    child_process = c.Type(bool, default=True)
+    """Compute the checker's part of the site (samples' verdicts, downloads) in a child
+    process while MkDocs converts the pages (default); false computes it in the MkDocs
+    process first (slower; for builders that cannot start processes). Same HTML either
+    way."""
     learn_base_url = c.Optional(c.Type(str))
     """Base URL of the Microsoft Learn pages that seed links point to (default:
     `handbook.site.DEFAULT_LEARN_BASE_URL`)."""
@@ -76,6 +94,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._background: Background | None = None
         self._generated: set[str] = set()
         self._pending: set[str] = set()
+        self._markers: dict[str, int] = {}
+        self._markdown: markdown.Markdown | None = None
         self._downloads: dict[str, File] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -84,7 +104,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if not data_dir.is_dir():
             raise PluginError(f"handbook: data folder not found: {data_dir}")
         # the checker's part starts now, on another CPU, while this process generates
-        self._background = Background(self._relative(data_dir))
+        self._background = None
+        if self.config.child_process:
+            self._background = Background(self._relative(data_dir))
         try:
             return self._configure(config, data_dir)
         except BaseException:
@@ -111,7 +133,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             prose_pages=docs_prose_pages(Path(config.docs_dir)),
         )
         start = time.perf_counter()
-        self._site = generate_site(handbook, options, results=None)
+        results = None if self.config.child_process else compute
+        self._site = generate_site(handbook, options, results=results)
         log.debug(
             "handbook: %d pages generated in %.3f s; %d wait for the checker's results",
             len(self._site.pages),
@@ -120,6 +143,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         )
         self._generated = {p.src_uri for p in self._site.pages}
         self._pending = set(self._site.pending)
+        self._markers = {
+            p.src_uri: len(_MARKER.findall(p.markdown))
+            for p in self._site.pages
+            if p.src_uri in self._pending
+        }
+        self._markdown = None
         self._parties = list(handbook.parties)
         try:
             self._assets = table_assets()
@@ -143,8 +172,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self._site is not None
-        # pages that wait for the checker go last, so MkDocs converts the others meanwhile
-        for page in sorted(self._site.pages, key=lambda p: p.src_uri in self._pending):
+        # pages that show the checker's results go last: they are written last, when the
+        # child process is done (in either mode, so both give the same search index)
+        last = set(self._site.results_pages)
+        for page in sorted(self._site.pages, key=lambda p: p.src_uri in last):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
                     f"handbook: docs/{page.src_uri} exists, but the handbook generates that "
@@ -167,23 +198,38 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """A page that waited for the checker gets its final Markdown; hand-written pages
-        get the glossary's tooltips (generated pages carry their own)."""
-        if self._site is None:
+        """Glossary tooltips on hand-written pages too (generated pages carry their own)."""
+        if self._site is None or not self._site.abbreviations:
             return markdown
-        src_uri = page.file.src_uri
-        if src_uri in self._pending:
-            # the front matter (tags) is the same as the draft's, which MkDocs has read
-            body, _ = get_data(self._complete().page(src_uri).markdown)
-            return body
-        if src_uri in self._generated or not self._site.abbreviations:
+        if page.file.src_uri in self._generated:
             return markdown
         return markdown.rstrip("\n") + "\n" + self._site.abbreviations + "\n"
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """The download files get their content before MkDocs copies static files."""
-        self._complete()
+        assert self._site is not None
+        if self._background is not None and not self._site.is_complete:
+            start = time.perf_counter()
+            try:
+                downloads = self._background.downloads()
+            except ResultsError as error:
+                self._cancel()
+                raise PluginError(
+                    f"handbook: the checker's part of the site failed: {error}"
+                ) from None
+            log.debug(
+                "handbook: waited %.3f s for the download files (child process)",
+                time.perf_counter() - start,
+            )
+        else:
+            downloads = self._site.files
+        for uri, file in self._downloads.items():
+            file.content_string = downloads[uri]
         return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The child process is done and its errors reported, even with no page to fill."""
+        self._complete()
 
     def _complete(self) -> Site:
         """The site with the checker's results in (waits for `Background` once)."""
@@ -203,8 +249,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"handbook: the checker's part of the site failed: {error}") from None
         finally:
             self._background = None
-        for uri, file in self._downloads.items():
-            file.content_string = self._site.files[uri]
         return self._site
 
     def _cancel(self) -> None:
@@ -215,14 +259,48 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_build_error(self, *, error: Exception) -> None:
         self._cancel()
 
-    def on_shutdown(self) -> None:
-        self._cancel()
-
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Load the interactive tables' assets, and add the party legend, on table pages."""
+    @event_priority(50)  # before the search plugin indexes the page
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Put the checker's parts where their markers are; then load the interactive
+        tables' assets, and add the party legend, on table pages."""
         from .interactive import enhance_page
 
-        return enhance_page(html, page.url, self._parties)
+        html = page.content or ""
+        if page.file.src_uri in self._pending:
+            html = self._fill(html, page.file.src_uri, config)
+        page.content = enhance_page(html, page.url, self._parties)
+        return context
+
+    def _fill(self, html: str, src_uri: str, config: MkDocsConfig) -> str:
+        """``html`` with each marker replaced by its part, converted like a page is.
+
+        Python-Markdown puts a blank line after a raw HTML block (the marker) but not after
+        a fenced code block; so each part is converted with a last paragraph of its own,
+        whose separator is the one the part would have had inside its page."""
+        fragments = self._complete().fragments
+        if self._markdown is None:
+            self._markdown = markdown.Markdown(
+                extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+            )
+        converter = self._markdown
+        end = "handbook-end-of-part"
+
+        def convert(match: re.Match[str]) -> str:
+            text = fragments[match.group(1)] + "\n\n" + end
+            body, _, _ = str(converter.reset().convert(text)).rpartition("<p>" + end + "</p>")
+            # a marker at the end of the content has no separator after it
+            return body if match.group(2) else body.rstrip("\n")
+
+        filled, count = _MARKER_BLOCK.subn(convert, html)
+        if count != self._markers.get(src_uri, 0):
+            raise PluginError(
+                f"handbook: {src_uri}: {count} of {self._markers.get(src_uri, 0)} places for "
+                "the checker's results survived Markdown; keep each "
+                "{% call gen.deferred() %} block apart, with blank lines around it"
+            )
+        return filled
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """Point "edit this page" at the data file and line a generated page comes from."""

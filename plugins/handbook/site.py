@@ -30,6 +30,7 @@ import json
 import os
 import posixpath
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -122,8 +123,13 @@ class Site:
     abbreviations: str = ""
     """Glossary ``abbr`` definitions for hand-written pages (see `abbreviation_block`)."""
     pending: tuple[str, ...] = ()
-    """src_uris of the pages that wait for the checker's results (`generate_site` with
-    ``results=None``); empty for a complete site."""
+    """src_uris of the pages whose Markdown holds markers where the checker's results go
+    (`generate_site` with ``results=None``); empty for a complete site."""
+    results_pages: tuple[str, ...] = ()
+    """src_uris of the pages that show the checker's results (with or without markers)."""
+    fragments: dict[str, str] = field(default_factory=dict)
+    """Marker → the Markdown it stands for (filled by `complete`): a build converts each
+    and puts the HTML where the marker's HTML comment is."""
     _generator: Generator | None = field(default=None, repr=False, compare=False)
 
     def page(self, src_uri: str) -> Page:
@@ -140,17 +146,40 @@ class Site:
         return self._generator is None
 
     def complete(self, results: SiteResults) -> Site:
-        """The final site: the `pending` pages rendered with ``results`` and the download
-        files filled; every other page is unchanged. A complete site is returned as is.
+        """The final site: `fragments` rendered with ``results``, the pages' markers
+        replaced by them (the pages are then those of ``generate_site(handbook,
+        results=results)``), and the download files filled. A complete site is returned as
+        is.
 
         Raises:
             RuntimeError: see `Generator.complete`.
         """
         if self._generator is None:
             return self
-        final = {p.src_uri: p for p in self._generator.complete(results)}
-        pages = [final.get(p.src_uri, p) for p in self.pages]
-        return Site(pages, self.nav, dict(results.downloads), self.abbreviations)
+        fragments = self._generator.complete(results)
+        pending = set(self.pending)
+        pages = [
+            Page(p.src_uri, p.title, _fill(p.markdown, fragments), p.origin)
+            if p.src_uri in pending
+            else p
+            for p in self.pages
+        ]
+        return Site(
+            pages,
+            self.nav,
+            dict(results.downloads),
+            self.abbreviations,
+            results_pages=self.results_pages,
+            fragments=fragments,
+        )
+
+
+_MARKER = re.compile(r"<!--handbook-deferred-[0-9a-f]+-\d+-->")
+
+
+def _fill(text: str, fragments: dict[str, str]) -> str:
+    """``text`` with each marker of `Generator.deferred` replaced by its fragment."""
+    return _MARKER.sub(lambda m: fragments[m.group(0)], text)
 
 
 def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
@@ -381,11 +410,11 @@ class Generator:
         self.hb = handbook
         self.results = results
         """The checker's part; None while it is being computed (see `complete`)."""
-        self.deferred: list[str] = []
-        """src_uris of the pages that asked for `results` while it was None."""
         self._rendering: str | None = None
-        self._renders: dict[str, tuple[str, str, Node | None, dict[str, Any]]] = {}
-        self._entity: set[str] = set()
+        self._token = secrets.token_hex(8)
+        self._fragments: list[tuple[str, str, Callable[..., str], tuple[Any, ...]]] = []
+        self.results_pages: list[str] = []
+        """src_uris of the pages that show the checker's results (`deferred` blocks)."""
         self.options = options
         self.paths = Paths(handbook)
         self.renderer = InlineRenderer(
@@ -722,6 +751,13 @@ class Generator:
         return out
 
     @staticmethod
+    def format_names() -> tuple[str, ...]:
+        """The output formats the Checker section shows (`handbook.codes.FORMAT_NAMES`)."""
+        from .codes import FORMAT_NAMES
+
+        return FORMAT_NAMES
+
+    @staticmethod
     def format_description(name: str) -> str:
         return {
             "text": "For people: findings grouped by file, file:line:column, a summary line.",
@@ -1019,26 +1055,47 @@ class Generator:
 
     @property
     def verdicts(self) -> list[SampleVerdict]:
-        """The samples' verdicts (empty, and the page deferred, while `results` is None)."""
+        """The samples' verdicts; only inside a `deferred` block (see `_use_results`)."""
         return self._use_results().verdicts
 
     @property
     def formats(self) -> dict[str, str]:
-        """Output format → the checker's output for the first sample file (empty, and the
-        page deferred, while `results` is None)."""
+        """Output format → the checker's output for the first sample file; only inside a
+        `deferred` block."""
         return self._use_results().formats
 
     def _use_results(self) -> SiteResults:
+        if self.results is None:
+            raise RuntimeError(
+                f"{self._rendering or 'a template'}: the checker's results are used outside "
+                "a {% call gen.deferred() %} block"
+            )
+        return self.results
+
+    def deferred(self, *args: Any, caller: Callable[..., str]) -> Markup:
+        """The part of a page that shows the checker's results: a template's
+        ``{% call(x) gen.deferred(x) %}...{% endcall %}`` block, which must stand as a block
+        of its own (blank lines around it) and link to no page.
+
+        With `results`, the block is rendered in place (trailing newlines dropped, as they
+        are from a marker's fragment). Without, it is a marker (an HTML
+        comment, unique to this generator) that `complete` maps to the block's Markdown;
+        the block is called then, with ``args`` (Jinja's blocks would see a loop's variable
+        as it is after the loop, so loop values are passed this way).
+        """
+        if self._rendering is None:
+            raise RuntimeError("gen.deferred() is for page templates")
+        if self._rendering not in self.results_pages:
+            self.results_pages.append(self._rendering)
         if self.results is not None:
-            return self.results
-        if self._rendering is not None and self._rendering not in self.deferred:
-            self.deferred.append(self._rendering)
-        return SiteResults([], {}, {})
+            return Markup(caller(*args).rstrip("\n"))
+        marker = f"<!--handbook-deferred-{self._token}-{len(self._fragments)}-->"
+        self._fragments.append((self._rendering, marker, caller, args))
+        return Markup(marker)
 
     def render(
         self, template: str, src_uri: str, title: str, origin: Node | None, **values: Any
     ) -> Page:
-        self._renders[src_uri] = (template, title, origin, values)
         ctx = PageContext(self, src_uri)
         self._rendering = src_uri
         try:
@@ -1047,28 +1104,28 @@ class Generator:
             self._rendering = None
         return Page(src_uri, title, markdown, origin.at if origin is not None else None)
 
-    def complete(self, results: SiteResults) -> list[Page]:
-        """The `deferred` pages rendered again with ``results``, in the order of `pages`.
-
-        The checker's part of a page links to no page, so every other page (and its
-        "Referenced by" list) is final before ``results`` exist.
+    def complete(self, results: SiteResults) -> dict[str, str]:
+        """Marker → the Markdown of its `deferred` block, rendered with ``results``.
 
         Raises:
-            RuntimeError: rendering with ``results`` added a link between pages (a template
-                bug: backlinks already generated would be incomplete).
+            RuntimeError: a block linked to a page (its link would be missing from that
+                page's "Referenced by" list, made before ``results`` existed).
         """
         self.results = results
-        self.links = {target: set(sources) for target, sources in self._referrers.items()}
-        pages = []
-        for src_uri in self.deferred:
-            template, title, origin, values = self._renders[src_uri]
-            pages.append(self.render(template, src_uri, title, origin, **values))
-        if self.links != self._referrers:
+        before = {target: set(sources) for target, sources in self.links.items()}
+        out: dict[str, str] = {}
+        for src_uri, marker, caller, args in self._fragments:
+            self._rendering = src_uri
+            try:
+                out[marker] = str(caller(*args)).rstrip("\n")
+            finally:
+                self._rendering = None
+        if self.links != before:
             raise RuntimeError(
-                "the checker's part of a page links to another page; generate the site "
-                "with its results (generate_site(..., results=compute))"
+                "a {% call gen.deferred() %} block links to another page; move the link "
+                "out of the block"
             )
-        return [self._finish(page, self._entity) for page in pages]
+        return out
 
     def page_tags(self, src_uri: str) -> list[str]:
         """Material tags of a generated page: its area, edition and the parties it concerns."""
@@ -1135,7 +1192,6 @@ class Generator:
                 and not p.src_uri.endswith("index.md")
             )
         }
-        self._entity = entity
         self._referrers = {target: set(sources) for target, sources in self.links.items()}
         return [self._finish(p, entity) for p in pages]
 
@@ -1528,8 +1584,9 @@ def generate_site(
     abbreviations = abbreviation_block(handbook)
     if given is None:
         files = dict.fromkeys(download_uris(), "")
-        return Site(pages, nav, files, abbreviations, tuple(gen.deferred), gen)
-    return Site(pages, nav, dict(given.downloads), abbreviations)
+        pending = tuple(gen.results_pages)
+        return Site(pages, nav, files, abbreviations, pending, pending, _generator=gen)
+    return Site(pages, nav, dict(given.downloads), abbreviations, (), tuple(gen.results_pages))
 
 
 def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:

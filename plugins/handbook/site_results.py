@@ -5,12 +5,12 @@ sample change records of ``data/samples/`` (their verdicts, each output format's
 and the download files are written with pandas. `compute(handbook)` returns those as
 `SiteResults`.
 
-A site build runs `compute` in a child process (`Background`: ``python -m
+A site build runs the same computation in a child process (`Background`: ``python -m
 handbook.site_results DATA_DIR``, started before the pages are generated) while MkDocs
-converts the pages that do not need it; the MkDocs process then never imports pandas, and
-the machine's second CPU does the checker's work. The results travel as JSON
-(`SiteResults.to_json` / `SiteResults.from_json`). ``handbook pages`` and the tests call
-`compute` in-process; both ways give byte-identical pages (a test compares them).
+converts the pages; the MkDocs process then never imports pandas, and the machine's second
+CPU does the checker's work. The results travel as two lines of JSON (see `Background`).
+``handbook pages`` and the tests call `compute` in-process; both ways give byte-identical
+HTML (a test compares two builds).
 
 This module imports only the standard library at import time (the plugin starts
 `Background` before it loads anything else).
@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .handbook import Handbook
@@ -73,20 +77,6 @@ class SiteResults:
     verdicts: list[SampleVerdict]
     formats: dict[str, str]
     downloads: dict[str, str]
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> SiteResults:
-        """The inverse of `to_json`. Raises ``ValueError`` (or ``KeyError``/``TypeError``)
-        on text that `to_json` did not write."""
-        raw = json.loads(text)
-        return cls(
-            verdicts=[SampleVerdict(**v) for v in raw["verdicts"]],
-            formats=dict(raw["formats"]),
-            downloads=dict(raw["downloads"]),
-        )
 
 
 def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
@@ -183,68 +173,127 @@ class Background:
     """`compute` for the data in ``data_dir``, in a child process started at once.
 
     The child loads the data itself (from the same path, in the same working directory,
-    so file names in messages are the same) and prints `SiteResults.to_json`. `result`
-    waits for it; `cancel` stops it. Python is this process's interpreter
+    so file names in messages are the same) and writes two JSON lines: the download files
+    first (`downloads`: a build needs them before it writes static files), then the
+    verdicts and output formats (`result`: needed when the pages that show them are
+    written). A thread of this process reads the lines as they come; standard error goes
+    to a temporary file. `cancel` stops the child. Python is this process's interpreter
     (``sys.executable``), and this package's folder is put first on ``PYTHONPATH``.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, timeout: float = 600.0) -> None:
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+        self._deadline = time.monotonic() + timeout
+        # closed when the child is done or cancelled, not at the end of a block
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", "handbook.site_results", str(data_dir)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._stderr,
             env=env,
         )
+        self._lines: queue.Queue[bytes] = queue.Queue()
+        threading.Thread(
+            target=_pump, args=(self._process.stdout, self._lines), daemon=True
+        ).start()
+        self._downloads: dict[str, str] | None = None
         self._result: SiteResults | None = None
 
-    def result(self, timeout: float = 600.0) -> SiteResults:
-        """Wait (at most ``timeout`` seconds) for the child's results.
+    def downloads(self) -> dict[str, str]:
+        """The download files (`handbook.downloads.download_files`), waiting for them.
 
         Raises:
-            ResultsError: the child failed, printed something that is not results, or
-                took longer than ``timeout``; or `cancel` was called.
+            ResultsError: see `result`.
+        """
+        if self._downloads is None:
+            self._downloads = dict(self._part("downloads")["downloads"])
+        return self._downloads
+
+    def result(self) -> SiteResults:
+        """Everything, waiting for the child to finish.
+
+        Raises:
+            ResultsError: the child failed (its exit code and the end of its standard
+                error), wrote something that is not results, or was not done by the
+                deadline (``timeout`` seconds after it started); or `cancel` was called.
         """
         if self._result is not None:
             return self._result
+        downloads = self.downloads()
+        rest = self._part("verdicts and formats")
         process = self._process
-        if process is None:
-            raise ResultsError("the computation was cancelled")
+        assert process is not None
         try:
-            out, err = process.communicate(timeout=timeout)
+            process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             self.cancel()
-            raise ResultsError(f"no result after {timeout:.0f} s") from None
+            raise ResultsError("the child process did not finish in time") from None
         self._process = None
         if process.returncode != 0:
-            tail = err.decode("utf-8", "replace").strip().splitlines()[-20:]
-            raise ResultsError(
-                f"`python -m handbook.site_results` exited with {process.returncode}"
-                + (":\n" + "\n".join(tail) if tail else "")
-            )
+            raise self._failure(process.returncode)
         try:
-            self._result = SiteResults.from_json(out.decode("utf-8"))
-        except (ValueError, KeyError, TypeError) as exc:
+            verdicts = [SampleVerdict(**v) for v in rest["verdicts"]]
+            self._result = SiteResults(verdicts, dict(rest["formats"]), downloads)
+        except (KeyError, TypeError) as exc:
             raise ResultsError(f"unreadable results from the child process: {exc}") from None
+        self._stderr.close()
         return self._result
+
+    def _part(self, what: str) -> dict[str, Any]:
+        if self._process is None:
+            raise ResultsError("the computation was cancelled")
+        try:
+            line = self._lines.get(timeout=max(0.0, self._deadline - time.monotonic()))
+        except queue.Empty:
+            self.cancel()
+            raise ResultsError(f"no {what} from the child process in time") from None
+        if not line:  # the child ended without writing this part
+            process, self._process = self._process, None
+            raise self._failure(process.wait())
+        try:
+            part = json.loads(line)
+        except ValueError as exc:
+            raise ResultsError(f"unreadable {what} from the child process: {exc}") from None
+        if not isinstance(part, dict):
+            raise ResultsError(f"unreadable {what} from the child process")
+        return part
+
+    def _failure(self, code: int) -> ResultsError:
+        self._stderr.seek(0)
+        tail = self._stderr.read().decode("utf-8", "replace").strip().splitlines()[-20:]
+        self._stderr.close()
+        return ResultsError(
+            f"`python -m handbook.site_results` exited with {code}"
+            + (":\n" + "\n".join(tail) if tail else "")
+        )
 
     def cancel(self) -> None:
         """Stop the child if it still runs (idempotent)."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.kill()
         if process is not None:
-            process.communicate()
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            self._stderr.close()
+
+
+def _pump(stream: IO[bytes], lines: queue.Queue[bytes]) -> None:
+    """Put each line of ``stream`` on ``lines``, then ``b""`` at its end."""
+    with stream:
+        for line in iter(stream.readline, b""):
+            lines.put(line)
+    lines.put(b"")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m handbook.site_results DATA_DIR``: print `SiteResults` as JSON.
+    """``python -m handbook.site_results DATA_DIR``: `SiteResults` for `Background`.
 
-    Exit 0 with the JSON on standard output; 2 with the data's problems on standard
-    error when ``DATA_DIR`` does not load.
+    Writes two lines of JSON to standard output: ``{"downloads": {...}}``, then
+    ``{"verdicts": [...], "formats": {...}}`` (see `Background`). Exit 0; 2 with the data's
+    problems on standard error when ``DATA_DIR`` does not load.
     """
     from .loader import load_handbook
     from .problems import format_problems
@@ -257,8 +306,17 @@ def main(argv: list[str] | None = None) -> int:
     if handbook is None:
         print(format_problems(problems), file=sys.stderr)
         return 2
-    sys.stdout.buffer.write(compute(handbook).to_json().encode("utf-8"))
-    sys.stdout.flush()
+    from .downloads import download_files
+
+    out = sys.stdout.buffer
+    out.write(json.dumps({"downloads": download_files(handbook)}).encode("utf-8") + b"\n")
+    out.flush()  # the build needs these first
+    rest: dict[str, object] = {
+        "verdicts": [asdict(v) for v in sample_verdicts(handbook)],
+        "formats": format_samples(handbook),
+    }
+    out.write(json.dumps(rest).encode("utf-8") + b"\n")
+    out.flush()
     return 0
 
 
