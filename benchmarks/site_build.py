@@ -8,7 +8,11 @@ Prints:
    handbook, and of a plain-Markdown site built in the same run with the same pages and
    content: the handbook's generated pages written to disk as ``.md`` files beside
    ``docs/``, the same ``mkdocs.yml`` (theme, extensions, other plugins, nav) without the
-   handbook plugin. The ratio is the cost of generating the site from data (budget <= 1.3);
+   handbook plugin. The ratio is the cost of generating the site from data (budget <= 1.3).
+   Then the handbook's first build after installing or editing its templates (an empty
+   template cache, ``HANDBOOK_TEMPLATE_CACHE``), and where the handbook's time goes: its
+   steps in the build's process, the child process that runs the checker, and how long a
+   real build waited for that child (``mkdocs build -v``);
 2. build times with the data scaled 10x and 100x (synthetic SOP categories with their
    statements, copies of each category under new ids, in both editions), with the time per
    page, which must not grow with the scale (no worse than linear);
