@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from jinja2 import ChoiceLoader, DictLoader
 
 from handbook.handbook import Handbook
 from handbook.loader import load_handbook
 from handbook.site import (
     TEMPLATE_CACHE_ENV,
+    Generator,
+    SiteOptions,
     generate_site,
     page_url,
     relative_url,
@@ -183,3 +186,45 @@ def test_a_broken_template_cache_costs_a_compile(
     blocked.write_text("a file where the cache folder should be", "utf-8")
     monkeypatch.setenv(TEMPLATE_CACHE_ENV, str(blocked))
     assert [p.markdown for p in generate_site(handbook, results=results).pages] == expected
+
+
+def _generator_with(handbook: Handbook, template: str) -> Generator:
+    """A generator without results whose templates include ``test.md.j2``."""
+    gen = Generator(handbook, SiteOptions(), None)
+    gen.env.loader = ChoiceLoader([DictLoader({"test.md.j2": template}), gen.env.loader])
+    gen.pages()
+    return gen
+
+
+def test_a_deferred_block_may_not_link_to_a_page(handbook: Handbook, results: SiteResults) -> None:
+    gen = _generator_with(
+        handbook,
+        "{% call gen.deferred() %}{{ ctx.a(P.glossary, 'Glossary') }}{% endcall %}",
+    )
+    page = gen.render("test.md.j2", "test.md", "Test", None)
+    assert "handbook-deferred" in page.markdown
+    with pytest.raises(RuntimeError, match="links to another page"):
+        gen.complete(results)
+
+
+def test_results_outside_a_deferred_block_are_refused(handbook: Handbook) -> None:
+    gen = _generator_with(handbook, "{{ gen.verdicts | length }} samples")
+    with pytest.raises(RuntimeError, match="outside a"):
+        gen.render("test.md.j2", "test.md", "Test", None)
+
+
+def test_a_sample_quoting_a_marker_is_shown_as_text(tmp_path: Path) -> None:
+    """A sample record's text reaches a page inside a part; text that looks like a marker
+    (any token) stays text, and the build neither fails nor fills it."""
+    project = copy_project(tmp_path / "project")
+    sample = project / "data" / "samples" / "mmd001-advance-notice.yaml"
+    quoted = "<!--handbook-deferred-0123456789abcdef-0-->"
+    edit(sample, "- id: CHG-0101\n", f"- id: CHG-0101\n  # {quoted}\n")
+    result = run(
+        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(tmp_path / "site")], cwd=project
+    )
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "rules" / "mmd001" / "index.html").read_text("utf-8")
+    examples = (tmp_path / "site" / "checker" / "examples" / "index.html").read_text("utf-8")
+    assert "handbook-deferred" not in html.replace("&lt;!--handbook-deferred-0123", "")
+    assert "&lt;!--handbook-deferred-0123456789abcdef-0--&gt;" in examples

@@ -55,7 +55,7 @@ from mkdocs.utils.templates import TemplateContext
 
 # Only the standard library behind this import: the child process that runs the checker
 # starts before the rest of the package (pydantic, Jinja2...) is imported in on_config.
-from .site_results import Background, ResultsError, compute
+from .site_results import MARKER, Background, ResultsError, compute
 
 if TYPE_CHECKING:
     from .interactive import Asset
@@ -64,10 +64,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
-#: A `handbook.site.Generator.deferred` marker, as it reaches a page's HTML.
-_MARKER = re.compile(r"<!--handbook-deferred-[0-9a-f]+-\d+-->")
-#: The same with the blank line Python-Markdown puts after it (none at the end).
-_MARKER_BLOCK = re.compile(r"(<!--handbook-deferred-[0-9a-f]+-\d+-->)(\n\n|$)")
+#: A marker (`handbook.site_results.MARKER`) with the blank line Python-Markdown puts after
+#: it in a page's HTML (none at the end).
+_MARKER_BLOCK = re.compile(MARKER.pattern + r"(\n\n|$)")
+#: A heading in a part: the page's table of contents is made before parts are put in.
+_HEADING = re.compile(r"<h[1-6][\s>]")
 
 
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
@@ -94,7 +95,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._background: Background | None = None
         self._generated: set[str] = set()
         self._pending: set[str] = set()
-        self._markers: dict[str, int] = {}
         self._markdown: markdown.Markdown | None = None
         self._downloads: dict[str, File] = {}
 
@@ -143,11 +143,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         )
         self._generated = {p.src_uri for p in self._site.pages}
         self._pending = set(self._site.pending)
-        self._markers = {
-            p.src_uri: len(_MARKER.findall(p.markdown))
-            for p in self._site.pages
-            if p.src_uri in self._pending
-        }
         self._markdown = None
         self._parties = list(handbook.parties)
         try:
@@ -287,18 +282,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         converter = self._markdown
         end = "handbook-end-of-part"
 
+        expected = set(self._site.markers.get(src_uri, ()) if self._site else ())
+        found: list[str] = []
+
         def convert(match: re.Match[str]) -> str:
+            if match.group(1) not in expected:  # not this page's (text quoting a marker)
+                return match.group(0)
+            found.append(match.group(1))
             text = fragments[match.group(1)] + "\n\n" + end
             body, _, _ = str(converter.reset().convert(text)).rpartition("<p>" + end + "</p>")
+            if _HEADING.search(body):
+                raise PluginError(
+                    f"handbook: {src_uri}: a {{% call gen.deferred() %}} block holds a heading; "
+                    "put the heading before the block (the table of contents is already made)"
+                )
             # a marker at the end of the content has no separator after it
             return body if match.group(2) else body.rstrip("\n")
 
-        filled, count = _MARKER_BLOCK.subn(convert, html)
-        if count != self._markers.get(src_uri, 0):
+        filled = _MARKER_BLOCK.sub(convert, html)
+        if sorted(found) != sorted(expected):
             raise PluginError(
-                f"handbook: {src_uri}: {count} of {self._markers.get(src_uri, 0)} places for "
-                "the checker's results survived Markdown; keep each "
-                "{% call gen.deferred() %} block apart, with blank lines around it"
+                f"handbook: {src_uri}: {len(found)} of {len(expected)} places for the "
+                "checker's results survived Markdown; keep each {% call gen.deferred() %} "
+                "block apart, with blank lines around it"
             )
         return filled
 

@@ -70,7 +70,7 @@ from .model import (
     SopCategory,
     Statement,
 )
-from .site_results import SampleVerdict, SiteResults, compute
+from .site_results import MARKER, SampleVerdict, SiteResults, compute, marker
 from .text import InlineRenderer, LinkContext, heading_text
 
 DEFAULT_LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
@@ -127,6 +127,8 @@ class Site:
     (`generate_site` with ``results=None``); empty for a complete site."""
     results_pages: tuple[str, ...] = ()
     """src_uris of the pages that show the checker's results (with or without markers)."""
+    markers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """src_uri → the markers in that page, in order (the pages that were pending)."""
     fragments: dict[str, str] = field(default_factory=dict)
     """Marker → the Markdown it stands for (filled by `complete`): a build converts each
     and puts the HTML where the marker's HTML comment is."""
@@ -170,16 +172,15 @@ class Site:
             dict(results.downloads),
             self.abbreviations,
             results_pages=self.results_pages,
+            markers=self.markers,
             fragments=fragments,
         )
 
 
-_MARKER = re.compile(r"<!--handbook-deferred-[0-9a-f]+-\d+-->")
-
-
 def _fill(text: str, fragments: dict[str, str]) -> str:
-    """``text`` with each marker of `Generator.deferred` replaced by its fragment."""
-    return _MARKER.sub(lambda m: fragments[m.group(0)], text)
+    """``text`` with each marker of `Generator.deferred` replaced by its fragment (text
+    that only looks like one, such as a sample file quoting a marker, is left alone)."""
+    return MARKER.sub(lambda m: fragments.get(m.group(1), m.group(1)), text)
 
 
 def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
@@ -1089,9 +1090,9 @@ class Generator:
             self.results_pages.append(self._rendering)
         if self.results is not None:
             return Markup(caller(*args).rstrip("\n"))
-        marker = f"<!--handbook-deferred-{self._token}-{len(self._fragments)}-->"
-        self._fragments.append((self._rendering, marker, caller, args))
-        return Markup(marker)
+        text = marker(self._token, len(self._fragments))
+        self._fragments.append((self._rendering, text, caller, args))
+        return Markup(text)
 
     def render(
         self, template: str, src_uri: str, title: str, origin: Node | None, **values: Any
@@ -1114,10 +1115,10 @@ class Generator:
         self.results = results
         before = {target: set(sources) for target, sources in self.links.items()}
         out: dict[str, str] = {}
-        for src_uri, marker, caller, args in self._fragments:
+        for src_uri, key, caller, args in self._fragments:
             self._rendering = src_uri
             try:
-                out[marker] = str(caller(*args)).rstrip("\n")
+                out[key] = str(caller(*args)).rstrip("\n")
             finally:
                 self._rendering = None
         if self.links != before:
@@ -1585,7 +1586,10 @@ def generate_site(
     if given is None:
         files = dict.fromkeys(download_uris(), "")
         pending = tuple(gen.results_pages)
-        return Site(pages, nav, files, abbreviations, pending, pending, _generator=gen)
+        markers: dict[str, tuple[str, ...]] = {}
+        for src_uri, key, _, _ in gen._fragments:
+            markers[src_uri] = (*markers.get(src_uri, ()), key)
+        return Site(pages, nav, files, abbreviations, pending, pending, markers, _generator=gen)
     return Site(pages, nav, dict(given.downloads), abbreviations, (), tuple(gen.results_pages))
 
 

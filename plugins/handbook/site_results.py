@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import tempfile
@@ -163,6 +164,16 @@ def compute(handbook: Handbook) -> SiteResults:
     return SiteResults(
         sample_verdicts(handbook), format_samples(handbook), download_files(handbook)
     )
+
+
+#: A marker of `handbook.site.Generator.deferred` (an HTML comment: Markdown passes it
+#: through as a block of its own); group 1 is the whole marker.
+MARKER = re.compile(r"(<!--handbook-deferred-[0-9a-f]+-\d+-->)")
+
+
+def marker(token: str, number: int) -> str:
+    """The ``number``-th marker of the generator whose random ``token`` it is."""
+    return f"<!--handbook-deferred-{token}-{number}-->"
 
 
 class ResultsError(Exception):
