@@ -3,7 +3,10 @@
 `generate_site(handbook, options)` is pure: it returns a `Site` (pages with their
 ``src_uri``, title, Markdown and the data object they come from, plus the nav in
 ``mkdocs.yml`` form). The MkDocs plugin wraps each page in ``File.generated``; the CLI
-(``handbook pages``) writes them to a folder.
+(``handbook pages``) writes them to a folder. The parts that show the checker's results
+(`handbook.site_results`) are ``{% call gen.deferred() %}`` blocks in the templates:
+``generate_site(..., results=None)`` leaves a marker in their place, for a build that
+computes the results in parallel, and `Site.complete` supplies them.
 
 Pages are Markdown whose headings are Markdown (escaped with `heading_text`) and whose
 content is HTML rendered by Jinja2 templates (``templates/``) with autoescaping; data text
@@ -392,8 +395,9 @@ def template_cache() -> BytecodeCache | None:
     """Where the page templates' compiled code is kept between builds, as Python keeps
     ``.pyc`` files: Jinja's `FileSystemBytecodeCache` in its per-user folder
     (``<tmp>/_jinja2-cache-<uid>``, mode 0700), or the folder named by
-    ``HANDBOOK_TEMPLATE_CACHE``; None (compile every build) when that variable is ``off``
-    or no folder can be used. Jinja keys each entry on the template's name and checks a
+    ``HANDBOOK_TEMPLATE_CACHE`` (created with mode 0700; like ``__pycache__``, it must be
+    a folder only you can write); None (compile every build) when that variable is
+    ``off`` or no folder can be used. Jinja keys each entry on the template's name and checks a
     checksum of its source and its own version, so an edited template is compiled again.
     The cache holds compiled templates only, never data or pages."""
     setting = os.environ.get(TEMPLATE_CACHE_ENV, "")
