@@ -228,3 +228,23 @@ def test_a_sample_quoting_a_marker_is_shown_as_text(tmp_path: Path) -> None:
     examples = (tmp_path / "site" / "checker" / "examples" / "index.html").read_text("utf-8")
     assert "handbook-deferred" not in html.replace("&lt;!--handbook-deferred-0123", "")
     assert "&lt;!--handbook-deferred-0123456789abcdef-0--&gt;" in examples
+
+
+def test_build_without_a_child_process_falls_back(tmp_path: Path) -> None:
+    """When no child process can be started, the build computes the checker's part itself
+    (and says so), with the same pages."""
+    project = copy_project(tmp_path / "project")
+    code = (
+        "import sys\n"
+        "sys.executable = '/nonexistent/python'\n"
+        "from mkdocs.__main__ import cli\n"
+        "try:\n"
+        f"    cli(['build', '--strict', '-d', {str(tmp_path / 'site')!r}])\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+    )
+    result = run([sys.executable, "-c", code], cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "cannot start a child process" in result.stderr
+    samples = (tmp_path / "site" / "rules" / "samples" / "index.html").read_text("utf-8")
+    assert "hb-pass" in samples and "handbook-deferred" not in samples

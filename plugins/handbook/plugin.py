@@ -106,7 +106,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # the checker's part starts now, on another CPU, while this process generates
         self._background = None
         if self.config.child_process:
-            self._background = Background(self._relative(data_dir))
+            try:
+                self._background = Background(self._relative(data_dir))
+            except OSError as error:  # no interpreter to start, no process allowed...
+                log.info(
+                    "handbook: cannot start a child process (%s); the checker's part of the "
+                    "site is computed in this process",
+                    error,
+                )
         try:
             return self._configure(config, data_dir)
         except BaseException:
@@ -133,7 +140,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             prose_pages=docs_prose_pages(Path(config.docs_dir)),
         )
         start = time.perf_counter()
-        results = None if self.config.child_process else compute
+        results = None if self._background is not None else compute
         self._site = generate_site(handbook, options, results=results)
         log.debug(
             "handbook: %d pages generated in %.3f s; %d wait for the checker's results",
