@@ -94,7 +94,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._assets: list[Asset] = []
         self._background: Background | None = None
         self._generated: set[str] = set()
-        self._pending: set[str] = set()
         self._markdown: markdown.Markdown | None = None
         self._downloads: dict[str, File] = {}
 
@@ -149,7 +148,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             len(self._site.pending),
         )
         self._generated = {p.src_uri for p in self._site.pages}
-        self._pending = set(self._site.pending)
         self._markdown = None
         self._parties = list(handbook.parties)
         try:
@@ -270,7 +268,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         from .interactive import enhance_page
 
         html = page.content or ""
-        if page.file.src_uri in self._pending:
+        if self._site is not None and page.file.src_uri in self._site.markers:
             html = self._fill(html, page.file.src_uri, config)
         page.content = enhance_page(html, page.url, self._parties)
         return context

@@ -125,13 +125,11 @@ class Site:
     """Other generated files: site-relative path → text content (downloads)."""
     abbreviations: str = ""
     """Glossary ``abbr`` definitions for hand-written pages (see `abbreviation_block`)."""
-    pending: tuple[str, ...] = ()
-    """src_uris of the pages whose Markdown holds markers where the checker's results go
-    (`generate_site` with ``results=None``); empty for a complete site."""
     results_pages: tuple[str, ...] = ()
     """src_uris of the pages that show the checker's results (with or without markers)."""
     markers: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """src_uri → the markers in that page, in order (the pages that were pending)."""
+    """src_uri → the markers in that page, in order (`generate_site` with
+    ``results=None``; kept by `complete`, since a build's pages still hold them)."""
     fragments: dict[str, str] = field(default_factory=dict)
     """Marker → the Markdown it stands for (filled by `complete`): a build converts each
     and puts the HTML where the marker's HTML comment is."""
@@ -144,6 +142,12 @@ class Site:
     @functools.cached_property
     def _by_src_uri(self) -> dict[str, Page]:
         return {p.src_uri: p for p in self.pages}
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        """src_uris of the pages whose Markdown holds markers where the checker's results
+        go; empty for a complete site."""
+        return tuple(self.markers) if self._generator is not None else ()
 
     @property
     def is_complete(self) -> bool:
@@ -162,10 +166,9 @@ class Site:
         if self._generator is None:
             return self
         fragments = self._generator.complete(results)
-        pending = set(self.pending)
         pages = [
             Page(p.src_uri, p.title, _fill(p.markdown, fragments), p.origin)
-            if p.src_uri in pending
+            if p.src_uri in self.markers
             else p
             for p in self.pages
         ]
@@ -1589,12 +1592,13 @@ def generate_site(
     abbreviations = abbreviation_block(handbook)
     if given is None:
         files = dict.fromkeys(download_uris(), "")
-        pending = tuple(gen.results_pages)
         markers: dict[str, tuple[str, ...]] = {}
         for src_uri, key, _, _ in gen._fragments:
             markers[src_uri] = (*markers.get(src_uri, ()), key)
-        return Site(pages, nav, files, abbreviations, pending, pending, markers, _generator=gen)
-    return Site(pages, nav, dict(given.downloads), abbreviations, (), tuple(gen.results_pages))
+        return Site(
+            pages, nav, files, abbreviations, tuple(gen.results_pages), markers, _generator=gen
+        )
+    return Site(pages, nav, dict(given.downloads), abbreviations, tuple(gen.results_pages))
 
 
 def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:
