@@ -39,8 +39,9 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import markdown
 from mkdocs.config import config_options as c
@@ -69,6 +70,13 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 _MARKER_BLOCK = re.compile(MARKER.pattern + r"(\n\n|$)")
 #: A heading in a part: the page's table of contents is made before parts are put in.
 _HEADING = re.compile(r"<h[1-6][\s>]")
+
+
+_T = TypeVar("_T")
+
+
+def _failed(error: Exception) -> PluginError:
+    return PluginError(f"handbook: the checker's part of the site failed: {error}")
 
 
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
@@ -209,18 +217,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """The download files get their content before MkDocs copies static files."""
         assert self._site is not None
         if self._background is not None and not self._site.is_complete:
-            start = time.perf_counter()
-            try:
-                downloads = self._background.downloads()
-            except ResultsError as error:
-                self._cancel()
-                raise PluginError(
-                    f"handbook: the checker's part of the site failed: {error}"
-                ) from None
-            log.debug(
-                "handbook: waited %.3f s for the download files (child process)",
-                time.perf_counter() - start,
-            )
+            downloads = self._wait("the download files", self._background.downloads)
         else:
             downloads = self._site.files
         for uri, file in self._downloads.items():
@@ -237,19 +234,27 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if self._site.is_complete:
             return self._site
         assert self._background is not None
+        results = self._wait("the checker's results", self._background.result)
+        self._background = None
         try:
-            start = time.perf_counter()
-            results = self._background.result()
-            log.debug(
-                "handbook: waited %.3f s for the checker's results (child process)",
-                time.perf_counter() - start,
-            )
             self._site = self._site.complete(results)
-        except (ResultsError, RuntimeError) as error:
-            raise PluginError(f"handbook: the checker's part of the site failed: {error}") from None
-        finally:
-            self._background = None
+        except RuntimeError as error:
+            raise _failed(error) from None
         return self._site
+
+    def _wait(self, what: str, fetch: Callable[[], _T]) -> _T:
+        """``fetch()`` from the child process, with the time it waited in the debug log;
+        a failure stops the child and the build."""
+        start = time.perf_counter()
+        try:
+            value = fetch()
+        except ResultsError as error:
+            self._cancel()
+            raise _failed(error) from None
+        log.debug(
+            "handbook: waited %.3f s for %s (child process)", time.perf_counter() - start, what
+        )
+        return value
 
     def _cancel(self) -> None:
         if self._background is not None:
