@@ -41,8 +41,8 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from handbook.loader import load_handbook
-from handbook.site import TEMPLATE_CACHE_ENV, SiteOptions, docs_prose_pages, generate_site
+from handbook.model.loader import load_handbook
+from handbook.site.generator import TEMPLATE_CACHE_ENV, SiteOptions, docs_prose_pages, generate_site
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -170,8 +170,8 @@ import mkdocs.commands.build, mkdocs.plugins, mkdocs.config.defaults  # a build 
 t0 = time.perf_counter()
 import handbook.plugin
 t1 = time.perf_counter()
-from handbook.loader import load_handbook
-from handbook.site import generate_site
+from handbook.model.loader import load_handbook
+from handbook.site.generator import generate_site
 t2 = time.perf_counter()
 hb, _ = load_handbook({str(project / "data")!r})
 t3 = time.perf_counter()
@@ -186,7 +186,7 @@ print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
     plugin, imports, load, pages = map(float, result.stdout.split())
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "handbook.site_results", str(project / "data")],
+        [sys.executable, "-m", "handbook.site.results", str(project / "data")],
         env=env,
         stdout=subprocess.DEVNULL,
         check=True,

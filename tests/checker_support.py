@@ -6,10 +6,10 @@ import functools
 import sys
 from pathlib import Path
 
-from handbook.checker import check_paths
-from handbook.findings import Report
-from handbook.handbook import Handbook
-from handbook.loader import load_handbook
+from handbook.checker.check import check_paths
+from handbook.checker.findings import Report
+from handbook.model.handbook import Handbook
+from handbook.model.loader import load_handbook
 
 from .conftest import DATA, ROOT, run
 

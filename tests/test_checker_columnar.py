@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handbook import records
-from handbook.checker import Checker, CheckOptions
-from handbook.records import iter_batches
-from handbook.values import cell_keys, gather_words, iso_texts, text_keys
+from handbook.checker import records
+from handbook.checker.engine import Checker, CheckOptions
+from handbook.checker.records import iter_batches
+from handbook.checker.values import cell_keys, gather_words, iso_texts, text_keys
 
 from .checker_support import handbook
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from handbook.checker import Checker, CheckOptions
-from handbook.records import iter_batches
+from handbook.checker.engine import Checker, CheckOptions
+from handbook.checker.records import iter_batches
 
 from .checker_support import handbook
 

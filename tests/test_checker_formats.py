@@ -21,9 +21,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from handbook.checker import check_paths
-from handbook.findings import Report
-from handbook.output import (
+from handbook.checker.check import check_paths
+from handbook.checker.findings import Report
+from handbook.outputs.render import (
     FORMATS,
     SARIF_MAX_RESULTS,
     github_data,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handbook.checker import check_paths
-from handbook.codes import FIELD_SPECS
-from handbook.findings import Finding
-from handbook.records import FIELDS, read_records
+from handbook.checker.check import check_paths
+from handbook.checker.codes import FIELD_SPECS
+from handbook.checker.findings import Finding
+from handbook.checker.records import FIELDS, read_records
 
 from .checker_support import check_text, handbook
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from handbook.checker import check_paths
-from handbook.mapping import MappingError, load_mapping
+from handbook.checker.check import check_paths
+from handbook.checker.mapping import MappingError, load_mapping
 
 from .checker_support import cli, handbook
 from .conftest import DATA, ROOT

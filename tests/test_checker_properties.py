@@ -18,10 +18,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handbook.checker import check_paths
-from handbook.codes import CHECKER_CODES
-from handbook.records import FIELDS
-from handbook.values import OK, _slow, parse_times
+from handbook.checker.check import check_paths
+from handbook.checker.codes import CHECKER_CODES
+from handbook.checker.records import FIELDS
+from handbook.checker.values import OK, _slow, parse_times
 
 from .checker_support import handbook
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from handbook.checker import IdTracker, check_paths
+from handbook.checker.check import check_paths
+from handbook.checker.engine import IdTracker
 
 from .checker_support import handbook
 

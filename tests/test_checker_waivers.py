@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from handbook.checker import check_paths
-from handbook.waivers import WaiverFileError, load_waivers
+from handbook.checker.check import check_paths
+from handbook.checker.waivers import WaiverFileError, load_waivers
 
 from .checker_support import cli, handbook
 from .conftest import DATA

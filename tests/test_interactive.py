@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from handbook import interactive
-from handbook.interactive import (
+from handbook.model.entities import Party
+from handbook.site import interactive
+from handbook.site.interactive import (
     BUNDLE_JS,
     GLUE_JS,
     BundleNotFoundError,
@@ -25,7 +26,6 @@ from handbook.interactive import (
     enhance_page,
     party_legend,
 )
-from handbook.model import Party
 
 PARTIES = [
     Party(id="microsoft", name="Microsoft", label="Microsoft", description="The provider."),
@@ -36,7 +36,7 @@ TABLE = '<table class="hb-table" data-hb-table="rules"><tbody><tr><td>{}</td></t
 
 def test_the_bundle_is_found_without_importing_itables_or_pandas() -> None:
     code = (
-        "import sys; from handbook.interactive import bundle_dir; bundle_dir(); "
+        "import sys; from handbook.site.interactive import bundle_dir; bundle_dir(); "
         "print('itables' in sys.modules, 'pandas' in sys.modules)"
     )
     out = subprocess.run(

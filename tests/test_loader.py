@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from handbook.loader import load_handbook
-from handbook.problems import Problem
+from handbook.model.loader import load_handbook
+from handbook.model.problems import Problem
 
 from .conftest import BIN, DATA, ROOT, copy_project, edit, mkdocs_build, run
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from handbook.checker import check_paths
-from handbook.loader import load_handbook
-from handbook.verify import codes_by_record
+from handbook.checker.check import check_paths
+from handbook.checker.samples import evaluate_sample, sample_verdicts
+from handbook.model.loader import load_handbook
 
 from .checker_support import check_text, codes, handbook
 from .conftest import DATA
@@ -40,10 +40,23 @@ def test_samples_cover_every_rule_and_input_error() -> None:
 @pytest.mark.parametrize("name", _sample_ids())
 def test_sample_file_verdicts(name: str) -> None:
     sample = next(s for s in handbook().samples if s.file == name)
-    path = SAMPLES / name
-    got = codes_by_record(check_paths(handbook(), [path]))
+    result = evaluate_sample(handbook(), sample)
+    got = {v.record: v.actual for v in result.verdicts}
     want = {k: sorted(v) for k, v in sample.expect.items()}
     assert got == want
+    assert result.passed
+
+
+def test_verify_and_the_site_count_repeated_codes_alike() -> None:
+    """A record with two invalid times has [E003, E003] in `handbook verify` and on the
+    site: both read `handbook.checker.samples` (they once disagreed)."""
+    sample = next(s for s in handbook().samples if s.file == "e003-invalid-values.yaml")
+    verdicts = {v.record: v for v in evaluate_sample(handbook(), sample).verdicts}
+    repeated = [v for v in verdicts.values() if len(v.actual) != len(set(v.actual))]
+    assert repeated, "the E003 sample should hold a record with the same code twice"
+    site = {(v.file, v.record): v.actual for v in sample_verdicts(handbook())}
+    for v in repeated:
+        assert site[(v.file, v.record)] == v.actual
 
 
 def test_samples_checked_together_match() -> None:

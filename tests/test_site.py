@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from handbook.loader import load_handbook
-from handbook.model import Statement
-from handbook.site import generate_site, page_url, relative_url
+from handbook.model.entities import Statement
+from handbook.model.loader import load_handbook
+from handbook.site.generator import generate_site, page_url, relative_url
 
 from .conftest import BIN, DATA, ROOT, SEEDS, copy_project, edit, mkdocs_build, run
 
@@ -99,7 +99,7 @@ def test_every_data_statement_is_on_the_site(built_site: Path) -> None:
     text = site_text(built_site)
 
     def walk(value: object) -> list[Statement]:
-        from handbook.loader import iter_nodes
+        from handbook.model.loader import iter_nodes
 
         return [n for n in iter_nodes(value) if isinstance(n, Statement)]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handbook.codes import FIELD_SPECS
-from handbook.output import FORMATS
+from handbook.checker.codes import FIELD_SPECS
+from handbook.outputs.render import FORMATS
 
 from .test_site import soup
 
@@ -50,9 +50,9 @@ def test_servicenow_mapping_page(built_site: Path) -> None:
 
 
 def test_every_help_uri_has_a_page(built_site: Path) -> None:
-    from handbook.codes import CHECKER_CODES
-    from handbook.findings import help_uri
-    from handbook.loader import load_handbook
+    from handbook.checker.codes import CHECKER_CODES
+    from handbook.checker.findings import help_uri
+    from handbook.model.loader import load_handbook
 
     from .conftest import DATA
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from handbook.diff import compare_editions, word_diff
-from handbook.loader import load_handbook
+from handbook.model.diff import compare_editions, word_diff
+from handbook.model.loader import load_handbook
 
 from .conftest import DATA
 from .test_site import soup

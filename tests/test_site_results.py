@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from handbook.handbook import Handbook
-from handbook.loader import load_handbook
-from handbook.site import (
+from handbook.model.handbook import Handbook
+from handbook.model.loader import load_handbook
+from handbook.site.generator import (
     TEMPLATE_CACHE_ENV,
     Generator,
     SiteOptions,
@@ -22,7 +22,7 @@ from handbook.site import (
     relative_url,
     template_cache,
 )
-from handbook.site_results import Background, ResultsError, SiteResults, compute
+from handbook.site.results import Background, ResultsError, SiteResults, compute
 
 from .conftest import BIN, DATA, copy_project, edit, run
 
@@ -102,9 +102,9 @@ def test_background_cancel_is_idempotent() -> None:
 
 
 def test_child_process_command_line(tmp_path: Path) -> None:
-    bad = run([sys.executable, "-m", "handbook.site_results"])
+    bad = run([sys.executable, "-m", "handbook.site.results"])
     assert bad.returncode == 2 and "usage:" in bad.stderr
-    missing = run([sys.executable, "-m", "handbook.site_results", str(tmp_path / "none")])
+    missing = run([sys.executable, "-m", "handbook.site.results", str(tmp_path / "none")])
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from handbook import sources
+from handbook.model import sources
 
 ROOT = Path(__file__).resolve().parents[1]
 YAML_FILES = sorted((ROOT / "data").rglob("*.yaml"))

@@ -3,9 +3,9 @@
 Subcommands:
     validate  load and validate ``data/``; print every problem; exit 0 when there is no
               error, 1 when there is, 2 on a usage error.
-    check     check change records against the rules (see `handbook.checker`).
+    check     check change records against the rules (see `handbook.checker.command`).
     verify    check every sample of ``data/samples/`` against its annotation (see
-              `handbook.verify`); exit 1 on any mismatch.
+              `handbook.checker.verify`); exit 1 on any mismatch.
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator.
 
@@ -20,9 +20,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import checker, verify
-from .loader import load_handbook
-from .problems import format_problems
+from handbook.checker import command as checker
+from handbook.checker import verify
+from handbook.model.loader import load_handbook
+from handbook.model.problems import format_problems
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -43,7 +44,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _pages(args: argparse.Namespace) -> int:
-    from .site import SiteOptions, generate_site
+    from handbook.site.generator import SiteOptions, generate_site
 
     data = Path(args.data)
     if not data.is_dir():

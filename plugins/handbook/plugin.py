@@ -6,7 +6,7 @@ files; nothing is written into ``docs/``. Data problems stop the build with ever
 problem listed (file:line:column, what is wrong, what would be right) and no traceback.
 
 Some parts of pages show the checker's verdicts on ``data/samples/``; they, and the download
-files, need the checker and pandas (`handbook.site_results`). The plugin starts computing
+files, need the checker and pandas (`handbook.site.results`). The plugin starts computing
 them in a child process first thing in ``on_config`` (`Background`) and generates every page
 with a marker (an HTML comment) where such a part goes; those pages are handed to MkDocs
 last. MkDocs converts the pages while the checker runs. The download files are needed by
@@ -17,7 +17,7 @@ waits for the child only if it is not done by then. The MkDocs process never imp
 pandas, and the HTML is that of an in-process build (``child_process: false``; a test
 compares them).
 
-Interactive tables (`handbook.interactive`): the DataTables bundle of the installed itables
+Interactive tables (`handbook.site.interactive`): the DataTables bundle of the installed itables
 package and our glue script and stylesheet are published as ``File.generated`` files under
 ``assets/handbook/``; each page whose HTML has an interactive table gets the tags that load
 them, and the party legend, in ``on_page_context`` (other pages load none of them).
@@ -56,16 +56,16 @@ from mkdocs.utils.templates import TemplateContext
 
 # Only the standard library behind this import: the child process that runs the checker
 # starts before the rest of the package (pydantic, Jinja2...) is imported in on_config.
-from .site_results import MARKER, Background, ResultsError, compute
+from handbook.site.results import MARKER, Background, ResultsError, compute
 
 if TYPE_CHECKING:
-    from .interactive import Asset
-    from .model import Party
-    from .site import Site
+    from handbook.model.entities import Party
+    from handbook.site.generator import Site
+    from handbook.site.interactive import Asset
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
-#: A marker (`handbook.site_results.MARKER`) with the blank line Python-Markdown puts after
+#: A marker (`handbook.site.results.MARKER`) with the blank line Python-Markdown puts after
 #: it in a page's HTML (none at the end).
 _MARKER_BLOCK = re.compile(MARKER.pattern + r"(\n\n|$)")
 #: A heading in a part: the page's table of contents is made before parts are put in.
@@ -89,7 +89,7 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     way."""
     learn_base_url = c.Optional(c.Type(str))
     """Base URL of the Microsoft Learn pages that seed links point to (default:
-    `handbook.site.DEFAULT_LEARN_BASE_URL`)."""
+    `handbook.site.generator.DEFAULT_LEARN_BASE_URL`)."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
@@ -128,11 +128,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             raise
 
     def _configure(self, config: MkDocsConfig, data_dir: Path) -> MkDocsConfig:
-        from .interactive import BundleNotFoundError, theme_dir
-        from .interactive import assets as table_assets
-        from .loader import load_handbook
-        from .problems import format_problems
-        from .site import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages, generate_site
+        from handbook.model.loader import load_handbook
+        from handbook.model.problems import format_problems
+        from handbook.site.generator import (
+            DEFAULT_LEARN_BASE_URL,
+            SiteOptions,
+            docs_prose_pages,
+            generate_site,
+        )
+        from handbook.site.interactive import BundleNotFoundError, theme_dir
+        from handbook.site.interactive import assets as table_assets
 
         handbook, problems = load_handbook(self._relative(data_dir))
         if handbook is None:
@@ -270,7 +275,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     ) -> TemplateContext:
         """Put the checker's parts where their markers are; then load the interactive
         tables' assets, and add the party legend, on table pages."""
-        from .interactive import enhance_page
+        from handbook.site.interactive import enhance_page
 
         html = page.content or ""
         if self._site is not None and page.file.src_uri in self._site.markers:

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from handbook.handbook import Handbook
-from handbook.loader import load_handbook
+from handbook.model.handbook import Handbook
+from handbook.model.loader import load_handbook
 
 from ..conftest import DATA
 from .conftest import SiteServer, loaded_table_assets, open_page, wait_for_tables

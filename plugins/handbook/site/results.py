@@ -32,34 +32,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .handbook import Handbook
-
-
-@dataclass
-class SampleVerdict:
-    """One sample record: its expected and actual codes and whether they agree.
-
-    ``line`` is the record's 1-based line in ``data/samples/<file>`` (``None`` for a
-    file-level entry ``(file)`` without findings); ``messages`` are ``"CODE: message"``.
-    """
-
-    file: str
-    record: str
-    title: str | None
-    line: int | None
-    initiator: str | None
-    change_type: str | None
-    sop_category: str | None
-    edition: str | None
-    expected: list[str]
-    actual: list[str]
-    messages: list[str] = field(default_factory=list)
-    snippet: str = ""
-    """The record as written in its file (YAML lines, or the CSV header and row)."""
-
-    @property
-    def passed(self) -> bool:
-        return sorted(self.expected) == sorted(self.actual)
+    from handbook.checker.samples import SampleVerdict
+    from handbook.model.handbook import Handbook
 
 
 @dataclass
@@ -72,7 +46,7 @@ class SiteResults:
         formats: output format name → the checker's output for the first sample file
             (`format_samples`); empty when there is no sample.
         downloads: site-relative path (``downloads/<table>.csv|json``) → file text
-            (`handbook.downloads.download_files`).
+            (`handbook.site.downloads.download_files`).
     """
 
     verdicts: list[SampleVerdict]
@@ -80,75 +54,14 @@ class SiteResults:
     downloads: dict[str, str]
 
 
-def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
-    """Run the checker on every sample file (``data/samples/samples.yaml``), each file on
-    its own, and pair each record's findings with its expected codes."""
-    from .checker import check_paths
-
-    out: list[SampleVerdict] = []
-    party_ids = {p.id for p in handbook.parties}
-    root = handbook.root / "samples"
-    for sample in handbook.samples:
-        path = root / sample.file
-        report = check_paths(handbook, [path])
-        refs = {r.id: r for r in report.records if r.id is not None}
-        snippets = _record_snippets(path, [r.line for r in report.records if r.line])
-        for record_id, expected in sample.expect.items():
-            is_file = record_id == "(file)"
-            found = [
-                f
-                for f in report.findings
-                if (f.record is None if is_file else f.record == record_id)
-            ]
-            ref = refs.get(record_id)
-            out.append(
-                SampleVerdict(
-                    file=sample.file,
-                    record=record_id,
-                    title=ref.title if ref else None,
-                    initiator=ref.initiator if ref and ref.initiator in party_ids else None,
-                    line=ref.line if ref else (found[0].line if found else None),
-                    change_type=ref.change_type if ref else None,
-                    sop_category=ref.sop_category if ref else None,
-                    edition=ref.edition if ref else None,
-                    expected=list(expected),
-                    actual=sorted({f.rule for f in found}),
-                    messages=[f"{f.rule}: {f.message}" for f in found],
-                    snippet=snippets.get(ref.line, "") if ref and ref.line else snippets.get(0, ""),
-                )
-            )
-    return out
-
-
-def _record_snippets(path: Path, starts: list[int], limit: int = 40) -> dict[int, str]:
-    """Start line → the record's text (YAML: its lines up to the next record; CSV: the
-    header and its row); key 0 holds the whole file (for file-level findings). At most
-    ``limit`` lines each."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return {}
-    out = {0: "\n".join(lines[:limit])}
-    ordered = sorted(set(starts))
-    ends = [*ordered[1:], len(lines) + 1] if ordered else []
-    for start, end in zip(ordered, ends, strict=True):
-        chunk = lines[start - 1 : end - 1]
-        while chunk and not chunk[-1].strip():
-            chunk.pop()
-        if path.suffix.lower() == ".csv":
-            chunk = [lines[0], *chunk]
-        out[start] = "\n".join(chunk[:limit])
-    return out
-
-
 def format_samples(handbook: Handbook) -> dict[str, str]:
     """Each output format's text for the first sample file (the Checker section shows it).
 
-    Returns ``{format name: output}`` in `handbook.output.FORMATS` order; empty when there
+    Returns ``{format name: output}`` in `handbook.outputs.render.FORMATS` order; empty when there
     is no sample.
     """
-    from .checker import check_paths
-    from .output import FORMATS
+    from handbook.checker.check import check_paths
+    from handbook.outputs.render import FORMATS
 
     if not handbook.samples:
         return {}
@@ -159,14 +72,15 @@ def format_samples(handbook: Handbook) -> dict[str, str]:
 
 def compute(handbook: Handbook) -> SiteResults:
     """The samples' verdicts, the output-format examples and the download files."""
-    from .downloads import download_files
+    from handbook.checker.samples import sample_verdicts
+    from handbook.site.downloads import download_files
 
     return SiteResults(
         sample_verdicts(handbook), format_samples(handbook), download_files(handbook)
     )
 
 
-#: A marker of `handbook.site.Generator.deferred` (an HTML comment: Markdown passes it
+#: A marker of `handbook.site.generator.Generator.deferred` (an HTML comment: Markdown passes it
 #: through as a block of its own); group 1 is the whole marker.
 MARKER = re.compile(r"(<!--handbook-deferred-[0-9a-f]+-\d+-->)")
 
@@ -194,13 +108,13 @@ class Background:
 
     def __init__(self, data_dir: Path, timeout: float = 600.0) -> None:
         env = dict(os.environ)
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
         self._deadline = time.monotonic() + timeout
         # closed when the child is done or cancelled, not at the end of a block
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", "handbook.site_results", str(data_dir)],
+            [sys.executable, "-m", "handbook.site.results", str(data_dir)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -214,7 +128,7 @@ class Background:
         self._result: SiteResults | None = None
 
     def downloads(self) -> dict[str, str]:
-        """The download files (`handbook.downloads.download_files`), waiting for them.
+        """The download files (`handbook.site.downloads.download_files`), waiting for them.
 
         Raises:
             ResultsError: see `result`.
@@ -246,6 +160,8 @@ class Background:
         if process.returncode != 0:
             raise self._failure(process.returncode)
         try:
+            from handbook.checker.samples import SampleVerdict
+
             verdicts = [SampleVerdict(**v) for v in rest["verdicts"]]
             self._result = SiteResults(verdicts, dict(rest["formats"]), downloads)
         except (KeyError, TypeError) as exc:
@@ -277,7 +193,7 @@ class Background:
         tail = self._stderr.read().decode("utf-8", "replace").strip().splitlines()[-20:]
         self._stderr.close()
         return ResultsError(
-            f"`python -m handbook.site_results` exited with {code}"
+            f"`python -m handbook.site.results` exited with {code}"
             + (":\n" + "\n".join(tail) if tail else "")
         )
 
@@ -300,24 +216,25 @@ def _pump(stream: IO[bytes], lines: queue.Queue[bytes]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m handbook.site_results DATA_DIR``: `SiteResults` for `Background`.
+    """``python -m handbook.site.results DATA_DIR``: `SiteResults` for `Background`.
 
     Writes two lines of JSON to standard output: ``{"downloads": {...}}``, then
     ``{"verdicts": [...], "formats": {...}}`` (see `Background`). Exit 0; 2 with the data's
     problems on standard error when ``DATA_DIR`` does not load.
     """
-    from .loader import load_handbook
-    from .problems import format_problems
+    from handbook.model.loader import load_handbook
+    from handbook.model.problems import format_problems
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m handbook.site_results DATA_DIR", file=sys.stderr)
+        print("usage: python -m handbook.site.results DATA_DIR", file=sys.stderr)
         return 2
     handbook, problems = load_handbook(Path(args[0]))
     if handbook is None:
         print(format_problems(problems), file=sys.stderr)
         return 2
-    from .downloads import download_files
+    from handbook.checker.samples import sample_verdicts
+    from handbook.site.downloads import download_files
 
     out = sys.stdout.buffer
     out.write(json.dumps({"downloads": download_files(handbook)}).encode("utf-8") + b"\n")

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-# The codes (INPUT_ERRORS, CHECKER_CODES...) live in `handbook.codes`, which has no pandas.
-from .codes import Severity
+# The codes (INPUT_ERRORS, CHECKER_CODES...) live in `handbook.checker.codes`, which has no pandas.
+from handbook.checker.codes import Severity
 
 if TYPE_CHECKING:
-    from .handbook import Handbook
+    from handbook.model.handbook import Handbook
 
 #: Columns of a findings batch (`pandas.DataFrame`), in this order.
 FINDING_COLUMNS: tuple[str, ...] = (

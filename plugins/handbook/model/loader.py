@@ -1,7 +1,7 @@
 """Load ``data/`` into a validated `Handbook`, collecting every problem.
 
 `load_handbook(data_dir)` reads each data file, validates it against the typed model
-(`handbook.model`) and then checks references between files (parties, editions, channels,
+(`handbook.model.entities`) and then checks references between files (parties, editions, channels,
 actions, documents, errata, rules). It never raises on bad data: it returns the handbook
 (None when any file could not be read into the model) and the list of `Problem` values,
 each with file, line, column where known, what is wrong and what would be right.
@@ -19,8 +19,7 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .handbook import Handbook
-from .model import (
+from handbook.model.entities import (
     PHASES,
     TIME_FIELDS,
     Action,
@@ -44,8 +43,9 @@ from .model import (
     Source,
     Statement,
 )
-from .problems import Problem, format_problems, sort_problems
-from .sources import LocatedStr, load_yaml_file, parse_csv_text, read_text
+from handbook.model.handbook import Handbook
+from handbook.model.problems import Problem, format_problems, sort_problems
+from handbook.model.sources import LocatedStr, load_yaml_file, parse_csv_text, read_text
 
 T = TypeVar("T")
 

@@ -1,12 +1,12 @@
 """``handbook check``: check change records against the rules of ``data/``.
 
-`Checker` reads the files of a run batch by batch (`handbook.records.iter_batches`: a
+`Checker` reads the files of a run batch by batch (`handbook.checker.records.iter_batches`: a
 file, or ``--chunk-size`` records of it), validates the values column-wise (input errors
 E002 to E005), picks the edition in force for each record from its ``starts_at`` (UTC
 date; or one edition for all with ``--edition``), evaluates every rule of
-``data/rules.yaml`` over all valid records of the batch at once (`handbook.rules`),
-applies waivers (`handbook.waivers`) and yields each batch's findings as a
-`pandas.DataFrame` (`handbook.findings.FINDING_COLUMNS`), so output can be streamed and
+``data/rules.yaml`` over all valid records of the batch at once (`handbook.checker.rules`),
+applies waivers (`handbook.checker.waivers`) and yields each batch's findings as a
+`pandas.DataFrame` (`handbook.checker.findings.FINDING_COLUMNS`), so output can be streamed and
 memory stays flat. Duplicate ids are found across batches and files.
 
 `check_paths` is the pure function the site uses: the whole run as a `Report`. `run` is
@@ -17,51 +17,44 @@ edition, an unreadable waivers or mapping file).
 
 from __future__ import annotations
 
-import argparse
-import os
-import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .codes import CHECKER_CODES
-from .findings import (
+from handbook.checker.codes import CHECKER_CODES, CODE_ORDER
+from handbook.checker.findings import (
     FINDING_COLUMNS,
     RECORD_COLUMNS,
-    Finding,
-    RecordRef,
-    Report,
     Summary,
     empty_findings,
-    frame_to_findings,
     help_uri,
 )
-from .handbook import Handbook
-from .loader import load_for_command
-from .model import TIME_FIELDS
-from .records import BOOL_FIELDS, FIELDS, Batch, Cells, Issue, MappingLike, iter_batches
-from .rules import NAT, Coded, Piece, RuleInput, cat, evaluate, isin, split_list
-from .values import INVALID, NAIVE, parse_bools, parse_times, text_keys
-from .waivers import (
+from handbook.checker.records import (
+    BOOL_FIELDS,
+    FIELDS,
+    Batch,
+    Cells,
+    Issue,
+    MappingLike,
+    iter_batches,
+)
+from handbook.checker.rules import NAT, Coded, Piece, RuleInput, cat, evaluate, isin, split_list
+from handbook.checker.values import INVALID, NAIVE, parse_bools, parse_times, text_keys
+from handbook.checker.waivers import (
     Waiver,
-    WaiverFileError,
     WaiverProblem,
     WaiverSet,
     expired_message,
-    load_waivers,
     validate,
 )
-
-#: Order of codes on the same line: file problems, duplicates, then the other input errors.
-CODE_ORDER = {"E001": 0, "E005": 1, "E002": 2, "E003": 3, "E004": 4}
+from handbook.model.entities import TIME_FIELDS
+from handbook.model.handbook import Handbook
 
 #: The columns of a findings part inside `Checker._assemble`, with their NumPy types.
 _PART_TYPES: dict[str, Any] = {
@@ -81,11 +74,11 @@ class CheckOptions:
 
     Attributes:
         edition: check every record against this edition id, whatever its date.
-        waivers: waivers of a waivers file (`handbook.waivers.load_waivers`).
+        waivers: waivers of a waivers file (`handbook.checker.waivers.load_waivers`).
         today: the UTC date waivers expire against (default: today).
         site_url: base URL of the site for ``help_uri`` (``{site_url}rules/mmd001/``).
         chunk_size: records per batch (None: one batch per file).
-        mapping: an ITSM mapping for CSV exports (`handbook.mapping.Mapping`).
+        mapping: an ITSM mapping for CSV exports (`handbook.checker.mapping.Mapping`).
         titles: a report lists the records (JUnit): read their titles from CSV and keep
             each batch's `BatchResult.records`. False reads faster and frees a batch as
             soon as its findings are made (its ``records`` are then empty).
@@ -141,7 +134,7 @@ MAX_RUN = 1 << 20
 
 
 class IdTracker:
-    """Ids seen in earlier batches of a run: 64-bit keys (`handbook.values.word_keys` of
+    """Ids seen in earlier batches of a run: 64-bit keys (`handbook.checker.values.word_keys` of
     the id's UTF-8 bytes) with the first record's line (and file), in sorted runs merged
     as they grow up to `MAX_RUN` entries. Memory: 12 bytes per distinct id (the file is
     kept once per run while a run holds one file).
@@ -229,21 +222,6 @@ class IdTracker:
         """Remember first occurrences (hashes not seen before)."""
         if len(hashes):
             self.pending.append((hashes, fileno, lines))
-
-
-def site_url_for(data: Path) -> str | None:
-    """The ``site_url`` of ``mkdocs.yml`` in the folder above ``data`` (the project root),
-    ending with ``/``; None when there is no such file or setting."""
-    config = data.resolve().parent / "mkdocs.yml"
-    try:
-        text = config.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    m = re.search(r"^site_url:[ \t]*['\"]?([^'\"\s#]+)", text, re.M)
-    if not m:
-        return None
-    url = m.group(1)
-    return url if url.endswith("/") else url + "/"
 
 
 class Checker:
@@ -540,7 +518,7 @@ class Checker:
 
     def _duplicates(self, batch: Batch, ids: Any, present: np.ndarray) -> Piece | None:
         """E005 for ids used before in the run. Ids are compared by 64-bit keys
-        (`handbook.values.word_keys` of their UTF-8 bytes, the same for texts and for
+        (`handbook.checker.values.word_keys` of their UTF-8 bytes, the same for texts and for
         cells read from bytes); within a batch, equal keys are confirmed on the texts."""
         idp = np.flatnonzero(present)
         if not idp.size:
@@ -919,364 +897,3 @@ class Checker:
             frame = pd.concat([frame, extra], ignore_index=True)
             frame = frame.sort_values("line", kind="stable").reset_index(drop=True)
         return frame
-
-
-def _as_str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def check_paths(
-    handbook: Handbook,
-    paths: Sequence[Path],
-    *,
-    edition: str | None = None,
-    waivers: WaiverSet | None = None,
-    today: date | None = None,
-    site_url: str | object | None = ...,
-    mapping: MappingLike | None = None,
-    chunk_size: int | None = None,
-) -> Report:
-    """Check the change records in ``paths`` (YAML, JSON or CSV files) against the rules.
-
-    Pure: prints nothing. Returns a `Report` with a finding per input error (E001 to
-    E005), per broken rule (``data/rules.yaml``) and per waiver problem (E006, W001),
-    ordered by file (as given), line and code; waived findings are in ``Report.waived``;
-    and a `RecordRef` per record read. Times are compared in UTC; records with an input
-    error are not evaluated against the rules. ``site_url`` defaults to the ``site_url``
-    of the project's ``mkdocs.yml`` (`site_url_for`), for ``help_uri``.
-    """
-    url = site_url_for(handbook.root) if site_url is ... else site_url
-    options = CheckOptions(
-        edition=edition,
-        waivers=waivers,
-        today=today,
-        site_url=url if isinstance(url, str) else None,
-        chunk_size=chunk_size,
-        mapping=mapping,
-    )
-    checker = Checker(handbook, options)
-    findings: list[Finding] = []
-    waived: list[Finding] = []
-    records: list[RecordRef] = []
-    for result in checker.run(paths):
-        for f in frame_to_findings(result.findings):
-            (waived if f.waived else findings).append(f)
-        r = result.records
-        for values in zip(*(r[c].tolist() for c in RECORD_COLUMNS[:-1]), strict=True):
-            rid, title, file, line, initiator, change_type, sop_category, ed = values
-            records.append(
-                RecordRef(
-                    _as_str(rid),
-                    _as_str(title),
-                    str(file),
-                    int(line) or None,
-                    _as_str(initiator),
-                    _as_str(change_type),
-                    _as_str(sop_category),
-                    _as_str(ed),
-                )
-            )
-    files = [str(p) for p in paths]
-    if waivers is not None and waivers.file not in files:
-        files.append(waivers.file)
-    return Report(findings, records, waived, handbook, options.site_url, files)
-
-
-# --- the command ---------------------------------------------------------------------------
-
-
-#: Records per batch when ``--chunk-size`` is not given: memory stays flat on any input
-#: and the next batch is read while one is checked (see `Checker.run`).
-DEFAULT_CHUNK_SIZE = 100_000
-
-
-def _chunk_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 (each file whole) or more")
-    return value
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``handbook check`` (see ``handbook check --help``)."""
-    from .output import FORMATS
-
-    parser.add_argument("--data", default="data", help="data folder (default: data)")
-    parser.add_argument(
-        "--format",
-        choices=tuple(FORMATS),
-        default="text",
-        help="output format (default: text)",
-    )
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    parser.add_argument(
-        "--waivers",
-        metavar="FILE",
-        help="waivers file (default: DATA/waivers.yaml when it exists)",
-    )
-    parser.add_argument(
-        "--map",
-        metavar="FILE",
-        help="YAML mapping from record fields to the columns of an ITSM CSV export "
-        "(e.g. data/mappings/servicenow.yaml)",
-    )
-    parser.add_argument(
-        "--edition", metavar="ID", help="check every record against this edition, whatever its date"
-    )
-    parser.add_argument(
-        "--fail-on-warn", action="store_true", help="exit 1 when any warning is found"
-    )
-    parser.add_argument(
-        "--chunk-size",
-        type=_chunk_size,
-        default=DEFAULT_CHUNK_SIZE,
-        metavar="N",
-        help="read and check N records at a time, so memory stays flat on large CSV files "
-        f"(default {DEFAULT_CHUNK_SIZE:,}; 0 reads each file whole)",
-    )
-    parser.add_argument(
-        "--site-url",
-        metavar="URL",
-        help="base URL of the handbook site for rule links (default: site_url of the "
-        "mkdocs.yml next to the data folder)",
-    )
-    parser.add_argument(
-        "--repo-root",
-        metavar="DIR",
-        help="repository root that SARIF, GitHub and GitLab paths are relative to "
-        "(default: the enclosing git work tree, else the current folder)",
-    )
-    parser.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour in text output (default: auto, only on a terminal; NO_COLOR disables)",
-    )
-    parser.add_argument(
-        "--today",
-        type=_date,
-        metavar="DATE",
-        help="the UTC date waivers expire against (default: today)",
-    )
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help="change-record files: YAML (.yaml, .yml), JSON or CSV",
-    )
-
-
-def _libc() -> Any:
-    """glibc through ctypes, or None elsewhere."""
-    global _LIBC
-    if _LIBC is None:
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL("libc.so.6")
-            _LIBC = libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else False
-        except OSError:
-            _LIBC = False
-    return _LIBC or None
-
-
-_LIBC: Any = None
-#: glibc's ``M_MMAP_THRESHOLD`` parameter, and the value a streamed run sets: blocks of
-#: 2 MiB or more (a batch's text, its comma positions) are mapped and unmapped on their
-#: own. Left alone, glibc raises the threshold after freeing such a block (up to 32 MiB),
-#: then serves the next batch's big arrays from its heaps, where freed memory is kept:
-#: the footprint then creeps up with the number of batches.
-_M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD = 2 << 20
-
-
-def _stream_memory() -> None:
-    """Keep a streamed run's memory flat (see `MMAP_THRESHOLD`); a no-op without glibc."""
-    libc = _libc()
-    if libc is not None:
-        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-
-
-def _release_memory() -> None:
-    """Give the memory freed by a batch back to the system (glibc ``malloc_trim``), so
-    fragmentation does not make a streamed run's footprint creep up; a no-op elsewhere."""
-    libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)
-
-
-_NO_RECORDS = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
-
-
-def _fail(message: str) -> int:
-    print(f"handbook check: error: {message}", file=sys.stderr)
-    return 2
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``handbook check``; returns the exit code (0 clean, 1 errors, 2 usage error)."""
-    from .mapping import MappingError, load_mapping
-    from .output import SINKS, RenderOptions, find_repo_root, make_sink
-
-    data = Path(args.data)
-    handbook = load_for_command(data, "handbook check")
-    if handbook is None:
-        return 2
-    paths = [Path(p) for p in args.paths]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        for p in missing:
-            print(f"handbook check: error: no such file: {p}", file=sys.stderr)
-        return 2
-    if args.edition is not None and args.edition not in {e.id for e in handbook.editions}:
-        known = ", ".join(e.id for e in handbook.editions_in_order())
-        return _fail(f"unknown edition {args.edition!r}; expected one of: {known}")
-    today = args.today or datetime.now(UTC).date()
-    waivers = None
-    waiver_path = Path(args.waivers) if args.waivers else data / "waivers.yaml"
-    if args.waivers and not waiver_path.is_file():
-        return _fail(f"waivers file not found: {waiver_path}")
-    if waiver_path.is_file():
-        try:
-            waivers = load_waivers(waiver_path, handbook, today)
-        except WaiverFileError as exc:
-            return _fail(str(exc))
-    mapping = None
-    if args.map:
-        try:
-            mapping = load_mapping(Path(args.map))
-        except MappingError as exc:
-            return _fail(str(exc))
-    site_url = args.site_url or site_url_for(data)
-    options = CheckOptions(
-        args.edition,
-        waivers,
-        today,
-        site_url,
-        args.chunk_size or None,
-        mapping,
-        titles=SINKS[args.format].needs_records,
-    )
-    checker = Checker(handbook, options)
-    if args.chunk_size:
-        _stream_memory()
-    with ExitStack() as stack:
-        out: TextIO
-        if args.output:
-            try:
-                out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline="\n"))
-            except OSError as exc:
-                return _fail(f"cannot write {args.output}: {exc.strerror}")
-        else:
-            out = sys.stdout
-        color = args.color == "always" or (
-            args.color == "auto"
-            and not args.output
-            and out.isatty()
-            and not os.environ.get("NO_COLOR")
-        )
-        root = Path(args.repo_root) if args.repo_root else find_repo_root(Path.cwd())
-        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-        render = RenderOptions(
-            handbook=handbook,
-            site_url=site_url,
-            color=color,
-            repo_root=root,
-            step_summary=Path(summary_file) if summary_file else None,
-        )
-        sink = make_sink(args.format, out, render)
-        progress = _progress(paths)
-        with progress as bar:
-            for result in checker.run(paths):
-                records = result.records if sink.needs_records else _NO_RECORDS
-                sink.write(records, result.findings, result.file)
-                bar(result.nbytes)
-                del result, records
-                if args.chunk_size:
-                    _release_memory()
-        sink.end(checker.summary)
-        out.flush()
-        for note in sink.notes:
-            print(f"handbook check: {note}", file=sys.stderr)
-    s = checker.summary
-    if s.errors or (args.fail_on_warn and s.warnings):
-        return 1
-    return 0
-
-
-class _NoProgress:
-    """A progress bar that shows nothing."""
-
-    @staticmethod
-    def _advance(n: int) -> None:
-        return None
-
-    def __enter__(self) -> Callable[[int], None]:
-        return self._advance
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-class _RichProgress:
-    """A rich progress bar on stderr, by bytes read."""
-
-    def __init__(self, total: int) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.progress = Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.task = self.progress.add_task("check", total=total)
-
-    def __enter__(self) -> Callable[[int], None]:
-        self.progress.start()
-        return lambda n: self.progress.advance(self.task, n)
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-
-#: Input size (bytes) from which a progress bar is shown on a terminal.
-PROGRESS_BYTES = 8 << 20
-
-
-def _progress(paths: Sequence[Path]) -> Any:
-    if not sys.stderr.isatty():
-        return _NoProgress()
-    total = 0
-    for p in paths:
-        with suppress(OSError):
-            total += p.stat().st_size if p.is_file() else 0
-    if total < PROGRESS_BYTES:
-        return _NoProgress()
-    return _RichProgress(total)
-
-
-__all__ = [
-    "BatchResult",
-    "CheckOptions",
-    "Checker",
-    "IdTracker",
-    "Issue",
-    "add_arguments",
-    "check_paths",
-    "run",
-    "site_url_for",
-]

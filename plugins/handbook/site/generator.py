@@ -4,7 +4,7 @@
 ``src_uri``, title, Markdown and the data object they come from, plus the nav in
 ``mkdocs.yml`` form). The MkDocs plugin wraps each page in ``File.generated``; the CLI
 (``handbook pages``) writes them to a folder. The parts that show the checker's results
-(`handbook.site_results`) are ``{% call gen.deferred() %}`` blocks in the templates:
+(`handbook.site.results`) are ``{% call gen.deferred() %}`` blocks in the templates:
 ``generate_site(..., results=None)`` leaves a marker in their place, for a build that
 computes the results in parallel, and `Site.complete` supplies them.
 
@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from jinja2 import (
     BytecodeCache,
@@ -50,7 +50,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
-from .diff import (
+from handbook.model.diff import (
     REWORD_THRESHOLD,
     CategoryChange,
     EditionDiff,
@@ -58,9 +58,9 @@ from .diff import (
     TypeChange,
     compare_editions,
 )
-from .downloads import download_uris
-from .handbook import Handbook
-from .model import (
+from handbook.site.downloads import download_uris
+from handbook.model.handbook import Handbook
+from handbook.model.entities import (
     ChangeType,
     Document,
     Edition,
@@ -73,8 +73,11 @@ from .model import (
     SopCategory,
     Statement,
 )
-from .site_results import MARKER, SampleVerdict, SiteResults, compute, marker
-from .text import InlineRenderer, LinkContext, heading_text
+from handbook.site.results import MARKER, SiteResults, compute, marker
+from handbook.site.text import InlineRenderer, LinkContext, heading_text
+
+if TYPE_CHECKING:
+    from handbook.checker.samples import SampleVerdict
 
 DEFAULT_LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
 
@@ -352,7 +355,7 @@ class PageContext:
         return Markup('<span class="hb-party hb-party--{}">{}</span>').format(party.id, party.label)
 
     def download(self, name: str) -> Markup:
-        """``Download: CSV · JSON`` links to a table's data (see `handbook.downloads`)."""
+        """``Download: CSV · JSON`` links to a table's data (see `handbook.site.downloads`)."""
         csv = relative_url(f"downloads/{name}.csv", self.url)
         json = relative_url(f"downloads/{name}.json", self.url)
         return Markup(
@@ -429,7 +432,7 @@ class Generator:
             {w: g.definition for g in handbook.glossary for w in g.spellings()}
         )
         self.env = Environment(
-            loader=PackageLoader("handbook", "templates"),
+            loader=PackageLoader("handbook.site", "templates"),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -716,7 +719,7 @@ class Generator:
 
     @staticmethod
     def field_specs() -> list[Any]:
-        from .codes import FIELD_SPECS
+        from handbook.checker.codes import FIELD_SPECS
 
         return list(FIELD_SPECS)
 
@@ -760,8 +763,8 @@ class Generator:
 
     @staticmethod
     def format_names() -> tuple[str, ...]:
-        """The output formats the Checker section shows (`handbook.codes.FORMAT_NAMES`)."""
-        from .codes import FORMAT_NAMES
+        """The output formats the Checker section shows (`handbook.checker.codes.FORMAT_NAMES`)."""
+        from handbook.checker.codes import FORMAT_NAMES
 
         return FORMAT_NAMES
 
@@ -941,8 +944,8 @@ class Generator:
     @staticmethod
     def checker_codes() -> list[tuple[str, str, str]]:
         """(code, severity, meaning) of the codes the checker itself defines (input errors
-        E001–E005, waiver problems), from `handbook.findings.CHECKER_CODES`."""
-        from .codes import CHECKER_CODES
+        E001–E005, waiver problems), from `handbook.checker.findings.CHECKER_CODES`."""
+        from handbook.checker.codes import CHECKER_CODES
 
         return [(code, sev, text) for code, (sev, text) in CHECKER_CODES.items()]
 
@@ -1572,9 +1575,9 @@ def generate_site(
     """Generate every page and the nav from ``handbook``.
 
     Args:
-        handbook: the loaded data (`handbook.loader.load_handbook`).
+        handbook: the loaded data (`handbook.model.loader.load_handbook`).
         options: `SiteOptions`; defaults suit ``mkdocs.yml``'s defaults.
-        results: the checker's and pandas' part (`handbook.site_results`): a
+        results: the checker's and pandas' part (`handbook.site.results`): a
             `SiteResults`, a function that computes it (default: `compute`, which runs the
             checker on ``data/samples`` in this process), or None to leave it for later:
             the pages that need it are then listed in `Site.pending` and hold a draft (the

@@ -40,9 +40,9 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .model import TIME_FIELDS
-from .records import BOOL_FIELDS, FIELDS, LIST_FIELDS
-from .values import NAIVE_TIME
+from handbook.checker.records import BOOL_FIELDS, FIELDS, LIST_FIELDS
+from handbook.checker.values import NAIVE_TIME
+from handbook.model.entities import TIME_FIELDS
 
 Scalar = str | bool | int | float
 

@@ -1,8 +1,8 @@
 """The checker's vocabulary, without its machinery: codes and the record format.
 
 This module imports neither pandas nor NumPy, so the site generator can show the checker's
-codes and the record format without loading the checker (`handbook.findings` and
-`handbook.records` re-export these names).
+codes and the record format without loading the checker (`handbook.checker.findings` and
+`handbook.checker.records` re-export these names).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ INPUT_ERRORS: dict[str, str] = {
     "E005": "a duplicate id",
 }
 
-#: Waiver codes: problems with a waiver itself (see `handbook.waivers`).
+#: Waiver codes: problems with a waiver itself (see `handbook.checker.waivers`).
 WAIVER_CODES: dict[str, tuple[Severity, str]] = {
     "E006": (
         "error",
@@ -57,7 +57,7 @@ class FieldSpec:
 
 
 #: The checker's output formats (``--format``), in the order the site shows them; the
-#: renderers are `handbook.output.SINKS`, in the same order.
+#: renderers are `handbook.outputs.render.SINKS`, in the same order.
 FORMAT_NAMES: tuple[str, ...] = ("text", "json", "junit", "sarif", "github", "gitlab")
 
 _TIME = "time: ISO 8601 with offset (`Z` or `±hh:mm`); a date alone is 00:00 UTC"
@@ -133,3 +133,13 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "Waivers of this record's findings (as in a waivers file, without `record`).",
     ),
 )
+
+
+#: Order of codes on the same line: file problems, duplicates, then the other input errors,
+#: then every other code (rules, waiver codes) by name. The one order of every output.
+CODE_ORDER = {"E001": 0, "E005": 1, "E002": 2, "E003": 3, "E004": 4}
+
+
+def code_order(code: str) -> tuple[int, str]:
+    """Sort key of a code on one line (`CODE_ORDER`, then the code)."""
+    return (CODE_ORDER.get(code, 9), code)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .model import (
+from handbook.model.entities import (
     Action,
     ChangeType,
     Channel,
@@ -31,7 +31,7 @@ from .model import (
 
 @dataclass(frozen=True)
 class Handbook:
-    """Every validated object of ``data/`` (see `handbook.loader.load_handbook`).
+    """Every validated object of ``data/`` (see `handbook.model.loader.load_handbook`).
 
     Lists keep file order. Lookups raise `KeyError` for unknown ids; the loader has
     already checked every reference the data makes.

@@ -1,7 +1,7 @@
 """Rendering checker results: ``handbook check --format text|json|junit|sarif|github|gitlab``.
 
 Each format is a *sink* that receives the run batch by batch (a records frame and a
-findings frame, see `handbook.findings`) and writes as it goes, so a run of millions of
+findings frame, see `handbook.checker.findings`) and writes as it goes, so a run of millions of
 records is streamed, not held (JSON and JUnit put their counts first, so their body is
 spooled to a temporary file first). `FORMATS` maps each format name to a function
 ``(report, **options) -> str`` and `render` renders a `Report` in any format, e.g. for
@@ -55,8 +55,8 @@ from typing import IO, Any, ClassVar, TextIO
 import numpy as np
 import pandas as pd
 
-from .codes import CHECKER_CODES, INPUT_ERRORS
-from .findings import (
+from handbook.checker.codes import CHECKER_CODES, INPUT_ERRORS, code_order
+from handbook.checker.findings import (
     FINDING_COLUMNS,
     RECORD_COLUMNS,
     Report,
@@ -65,8 +65,8 @@ from .findings import (
     findings_to_frame,
     records_to_frame,
 )
-from .handbook import Handbook
-from .rules import cat
+from handbook.checker.rules import cat
+from handbook.model.handbook import Handbook
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -199,10 +199,6 @@ def xml_escape(text: str) -> str:
 
 def _xml(values: np.ndarray) -> np.ndarray:
     return np.array([xml_escape(v or "") for v in values.tolist()], dtype=object)
-
-
-def _code_order(code: str) -> tuple[int, str]:
-    return ({"E001": 0, "E005": 1, "E002": 2, "E003": 3, "E004": 4}.get(code, 9), code)
 
 
 def describe_code(handbook: Handbook | None, code: str) -> tuple[str, str, str, str]:
@@ -486,7 +482,7 @@ class JunitSink(Sink):
         if not rows:
             return
         cases = pd.concat(rows, ignore_index=True).drop_duplicates(["record_line", "rule"])
-        cases["_order"] = [_code_order(c) for c in cases["rule"].tolist()]
+        cases["_order"] = [code_order(c) for c in cases["rule"].tolist()]
         cases = cases.sort_values(["record_line", "_order"], kind="stable").reset_index(drop=True)
         failed: dict[tuple[int, str], tuple[str, str, str, bool]] = {}
         if len(findings):
@@ -646,7 +642,7 @@ class SarifSink(Sink):
                 "fullDescription": {"text": statement},
                 "help": {"text": help_text},
             }
-            from .findings import help_uri
+            from handbook.checker.findings import help_uri
 
             uri = help_uri(options.site_url, code)
             if uri:
@@ -887,7 +883,7 @@ def report_frames(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
                 ),
                 "line": findings["line"],
                 "column": findings["column"],
-                "order": [_code_order(c) for c in findings["rule"].tolist()],
+                "order": [code_order(c) for c in findings["rule"].tolist()],
             }
         )
         order = key.sort_values(

@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .handbook import Handbook
-from .model import Rule
-from .values import iso_texts
+from handbook.checker.values import iso_texts
+from handbook.model.entities import Rule
+from handbook.model.handbook import Handbook
 
 NAT = np.datetime64("NaT", "us")
 

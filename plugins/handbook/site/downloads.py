@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .handbook import Handbook
-from .model import Statement
+from handbook.model.handbook import Handbook
+from handbook.model.entities import Statement
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -361,7 +361,7 @@ def parse_time_words(
     words: np.ndarray, lengths: np.ndarray, text: Callable[[int], str]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse time texts given as bytes (the CSV reader's columnar path,
-    `handbook.records`), without a Python string per value.
+    `handbook.checker.records`), without a Python string per value.
 
     Args:
         words: ``(n, w)`` uint64 array, the first ``8 * w`` bytes of each value

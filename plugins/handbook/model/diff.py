@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .handbook import Handbook
-from .model import ChangeType, Rule, SopCategory, Statement
+from handbook.model.entities import ChangeType, Rule, SopCategory, Statement
+from handbook.model.handbook import Handbook
 
 #: Two statements whose word sequences match at least this much are one statement reworded.
 REWORD_THRESHOLD = 0.6

@@ -4,7 +4,7 @@ Every object derives from `Node` and knows where it was written (`Node.at`: file
 column). Content objects also record their provenance (`Source`: the seed document id,
 e.g. ``"002"``, and the section title in that document).
 
-Text fields hold *inline Markdown limited to links and emphasis* (see `handbook.text`);
+Text fields hold *inline Markdown limited to links and emphasis* (see `handbook.site.text`);
 they are escaped when rendered, so no raw HTML from data reaches a page.
 
 Identifiers are kebab-case (``security-update``); rule ids are ``MMD`` + three digits.

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .model import Party
+from handbook.model.entities import Party
 
 #: Where the published files live in the site (site-relative).
 ASSET_DIR = "assets/handbook"

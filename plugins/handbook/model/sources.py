@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem
+from handbook.model.problems import Problem
 
 #: Upper bound on the nodes one YAML file may expand to (guards against alias bombs).
 MAX_NODES = 2_000_000

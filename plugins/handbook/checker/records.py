@@ -1,7 +1,8 @@
 """Reading change-record files (YAML, JSON, CSV) into pandas batches, with positions.
 
-`handbook.codes.FIELD_SPECS` is the single description of the record format (the site's "record
-format" table is generated from it). `iter_batches` reads the files of a run and yields
+`handbook.checker.codes.FIELD_SPECS` is the single description of the record format
+(the site's "record format" table is generated from it). `iter_batches` reads the files of a
+run and yields
 one `Batch` per file, or per ``chunk_size`` records of a file (``--chunk-size``): a
 `pandas.DataFrame` with one row per record and one column per record field (`FIELDS`)
 holding the value as text (lists joined with ``;``, booleans as ``true``/``false``) or
@@ -21,7 +22,7 @@ per document; several documents may follow each other with ``---``).
 
 Problems that stop a file or an item from becoming a row (E001) and type problems seen
 while reading (E003) are returned as `Issue` values; value checks (dates, booleans,
-references) are done column-wise by `handbook.checker`.
+references) are done column-wise by `handbook.checker.engine`.
 """
 
 from __future__ import annotations
@@ -41,12 +42,12 @@ from typing import Any, BinaryIO, Protocol
 import numpy as np
 import pandas as pd
 
-# The record format (FIELD_SPECS) lives in `handbook.codes`, which has no pandas.
-from .codes import FIELD_SPECS
-from .model import TIME_FIELDS
-from .problems import Problem
-from .sources import LocatedStr, load_yaml_text
-from .values import GATHER_WIDTH, OK, cell_keys, gather_words, parse_time_words
+# The record format (FIELD_SPECS) lives in `handbook.checker.codes`, which has no pandas.
+from handbook.checker.codes import FIELD_SPECS
+from handbook.checker.values import GATHER_WIDTH, OK, cell_keys, gather_words, parse_time_words
+from handbook.model.entities import TIME_FIELDS
+from handbook.model.problems import Problem
+from handbook.model.sources import LocatedStr, load_yaml_text
 
 #: Value fields of a change record, in the spec's order (``waivers`` is read apart).
 FIELDS: tuple[str, ...] = tuple(s.name for s in FIELD_SPECS if s.name != "waivers")
@@ -113,7 +114,7 @@ class Locator(Protocol):
 
 
 class MappingLike(Protocol):
-    """What `iter_batches` needs of an ITSM mapping (see `handbook.mapping.Mapping`)."""
+    """What `iter_batches` needs of an ITSM mapping (see `handbook.checker.mapping.Mapping`)."""
 
     def apply(
         self, raw: pd.DataFrame, header: Sequence[str]
@@ -208,8 +209,8 @@ class ReadColumn:
         cells: the texts, on demand (`Cells`).
         codes, uniques: for small vocabularies: int64 codes into the distinct texts
             (-1 when absent), in order of first appearance (as `pandas.factorize`).
-        times, status: for time fields: as `handbook.values.parse_times` returns them.
-        keys: for ``id``: uint64 `handbook.values.word_keys` of every cell (duplicate
+        times, status: for time fields: as `handbook.checker.values.parse_times` returns them.
+        keys: for ``id``: uint64 `handbook.checker.values.word_keys` of every cell (duplicate
             ids are found by key).
     """
 
@@ -571,7 +572,7 @@ def _record_waivers(
 
 
 def load_yaml_records_text(text: str, file: str) -> tuple[list[Any], list[Problem]]:
-    """Parse every YAML document of a records file (`handbook.sources.load_yaml_text`)
+    """Parse every YAML document of a records file (`handbook.model.sources.load_yaml_text`)
     with a node budget proportional to the text (one value per character, at least
     1,000): a records file has no reason to expand beyond its size, so an alias bomb is
     refused at once."""
@@ -1453,7 +1454,7 @@ def iter_batches(
     """Read every records file, one `Batch` per file or per ``chunk_size`` records.
 
     The format comes from the extension: ``.csv`` is CSV (through ``mapping`` when given:
-    an ITSM export, see `handbook.mapping`), anything else (``.yaml``, ``.yml``,
+    an ITSM export, see `handbook.checker.mapping`), anything else (``.yaml``, ``.yml``,
     ``.json``) YAML. A file that cannot be read or parsed gives a batch with one E001
     issue and no rows; the other files are still read. Never raises on bad input.
     ``chunk_size`` bounds the rows of a batch, so memory stays flat on large CSV files;

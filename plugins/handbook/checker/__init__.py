@@ -1,0 +1,1 @@
+"""The checker: reading change records, validation, editions, rule kinds, waivers, verify."""

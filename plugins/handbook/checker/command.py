@@ -1,0 +1,314 @@
+"""``handbook check`` as a command: options, progress, output, exit codes.
+
+Exit 0 when no finding counts as an error, 1 when one does (or a warning, with
+``--fail-on-warn``), 2 on a usage error (a missing path, invalid data, an unknown edition,
+an unreadable waivers or mapping file). The run itself is `handbook.checker.engine.Checker`;
+findings are written batch by batch by a sink of `handbook.outputs.render`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, suppress
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from handbook.checker.check import site_url_for
+from handbook.checker.engine import Checker, CheckOptions
+from handbook.checker.findings import (
+    RECORD_COLUMNS,
+)
+from handbook.checker.waivers import (
+    WaiverFileError,
+    load_waivers,
+)
+from handbook.model.loader import load_for_command
+
+#: Records per batch when ``--chunk-size`` is not given: memory stays flat on any input
+#: and the next batch is read while one is checked (see `Checker.run`).
+DEFAULT_CHUNK_SIZE = 100_000
+
+
+def _chunk_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (each file whole) or more")
+    return value
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``handbook check`` (see ``handbook check --help``)."""
+    from handbook.outputs.render import FORMATS
+
+    parser.add_argument("--data", default="data", help="data folder (default: data)")
+    parser.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--waivers",
+        metavar="FILE",
+        help="waivers file (default: DATA/waivers.yaml when it exists)",
+    )
+    parser.add_argument(
+        "--map",
+        metavar="FILE",
+        help="YAML mapping from record fields to the columns of an ITSM CSV export "
+        "(e.g. data/mappings/servicenow.yaml)",
+    )
+    parser.add_argument(
+        "--edition", metavar="ID", help="check every record against this edition, whatever its date"
+    )
+    parser.add_argument(
+        "--fail-on-warn", action="store_true", help="exit 1 when any warning is found"
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=_chunk_size,
+        default=DEFAULT_CHUNK_SIZE,
+        metavar="N",
+        help="read and check N records at a time, so memory stays flat on large CSV files "
+        f"(default {DEFAULT_CHUNK_SIZE:,}; 0 reads each file whole)",
+    )
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="base URL of the handbook site for rule links (default: site_url of the "
+        "mkdocs.yml next to the data folder)",
+    )
+    parser.add_argument(
+        "--repo-root",
+        metavar="DIR",
+        help="repository root that SARIF, GitHub and GitLab paths are relative to "
+        "(default: the enclosing git work tree, else the current folder)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in text output (default: auto, only on a terminal; NO_COLOR disables)",
+    )
+    parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="DATE",
+        help="the UTC date waivers expire against (default: today)",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="change-record files: YAML (.yaml, .yml), JSON or CSV",
+    )
+
+
+def _libc() -> Any:
+    """glibc through ctypes, or None elsewhere."""
+    global _LIBC
+    if _LIBC is None:
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL("libc.so.6")
+            _LIBC = libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else False
+        except OSError:
+            _LIBC = False
+    return _LIBC or None
+
+
+_LIBC: Any = None
+#: glibc's ``M_MMAP_THRESHOLD`` parameter, and the value a streamed run sets: blocks of
+#: 2 MiB or more (a batch's text, its comma positions) are mapped and unmapped on their
+#: own. Left alone, glibc raises the threshold after freeing such a block (up to 32 MiB),
+#: then serves the next batch's big arrays from its heaps, where freed memory is kept:
+#: the footprint then creeps up with the number of batches.
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 2 << 20
+
+
+def _stream_memory() -> None:
+    """Keep a streamed run's memory flat (see `MMAP_THRESHOLD`); a no-op without glibc."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+def _release_memory() -> None:
+    """Give the memory freed by a batch back to the system (glibc ``malloc_trim``), so
+    fragmentation does not make a streamed run's footprint creep up; a no-op elsewhere."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+_NO_RECORDS = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
+
+
+def _fail(message: str) -> int:
+    print(f"handbook check: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``handbook check``; returns the exit code (0 clean, 1 errors, 2 usage error)."""
+    from handbook.checker.mapping import MappingError, load_mapping
+    from handbook.outputs.render import SINKS, RenderOptions, find_repo_root, make_sink
+
+    data = Path(args.data)
+    handbook = load_for_command(data, "handbook check")
+    if handbook is None:
+        return 2
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for p in missing:
+            print(f"handbook check: error: no such file: {p}", file=sys.stderr)
+        return 2
+    if args.edition is not None and args.edition not in {e.id for e in handbook.editions}:
+        known = ", ".join(e.id for e in handbook.editions_in_order())
+        return _fail(f"unknown edition {args.edition!r}; expected one of: {known}")
+    today = args.today or datetime.now(UTC).date()
+    waivers = None
+    waiver_path = Path(args.waivers) if args.waivers else data / "waivers.yaml"
+    if args.waivers and not waiver_path.is_file():
+        return _fail(f"waivers file not found: {waiver_path}")
+    if waiver_path.is_file():
+        try:
+            waivers = load_waivers(waiver_path, handbook, today)
+        except WaiverFileError as exc:
+            return _fail(str(exc))
+    mapping = None
+    if args.map:
+        try:
+            mapping = load_mapping(Path(args.map))
+        except MappingError as exc:
+            return _fail(str(exc))
+    site_url = args.site_url or site_url_for(data)
+    options = CheckOptions(
+        args.edition,
+        waivers,
+        today,
+        site_url,
+        args.chunk_size or None,
+        mapping,
+        titles=SINKS[args.format].needs_records,
+    )
+    checker = Checker(handbook, options)
+    if args.chunk_size:
+        _stream_memory()
+    with ExitStack() as stack:
+        out: TextIO
+        if args.output:
+            try:
+                out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline="\n"))
+            except OSError as exc:
+                return _fail(f"cannot write {args.output}: {exc.strerror}")
+        else:
+            out = sys.stdout
+        color = args.color == "always" or (
+            args.color == "auto"
+            and not args.output
+            and out.isatty()
+            and not os.environ.get("NO_COLOR")
+        )
+        root = Path(args.repo_root) if args.repo_root else find_repo_root(Path.cwd())
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        render = RenderOptions(
+            handbook=handbook,
+            site_url=site_url,
+            color=color,
+            repo_root=root,
+            step_summary=Path(summary_file) if summary_file else None,
+        )
+        sink = make_sink(args.format, out, render)
+        progress = _progress(paths)
+        with progress as bar:
+            for result in checker.run(paths):
+                records = result.records if sink.needs_records else _NO_RECORDS
+                sink.write(records, result.findings, result.file)
+                bar(result.nbytes)
+                del result, records
+                if args.chunk_size:
+                    _release_memory()
+        sink.end(checker.summary)
+        out.flush()
+        for note in sink.notes:
+            print(f"handbook check: {note}", file=sys.stderr)
+    s = checker.summary
+    if s.errors or (args.fail_on_warn and s.warnings):
+        return 1
+    return 0
+
+
+class _NoProgress:
+    """A progress bar that shows nothing."""
+
+    @staticmethod
+    def _advance(n: int) -> None:
+        return None
+
+    def __enter__(self) -> Callable[[int], None]:
+        return self._advance
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _RichProgress:
+    """A rich progress bar on stderr, by bytes read."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task("check", total=total)
+
+    def __enter__(self) -> Callable[[int], None]:
+        self.progress.start()
+        return lambda n: self.progress.advance(self.task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+#: Input size (bytes) from which a progress bar is shown on a terminal.
+PROGRESS_BYTES = 8 << 20
+
+
+def _progress(paths: Sequence[Path]) -> Any:
+    if not sys.stderr.isatty():
+        return _NoProgress()
+    total = 0
+    for p in paths:
+        with suppress(OSError):
+            total += p.stat().st_size if p.is_file() else 0
+    if total < PROGRESS_BYTES:
+        return _NoProgress()
+    return _RichProgress(total)

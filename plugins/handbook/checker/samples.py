@@ -1,0 +1,139 @@
+"""The samples of ``data/samples/``: each record's expected codes against the checker's.
+
+One evaluation serves ``handbook verify`` (`handbook.checker.verify`) and the site's
+sample tables and rule examples, so the two always agree. Codes are compared as sorted
+lists *with repetitions*: a record with two invalid times has ``[E003, E003]``, and its
+annotation in ``data/samples/samples.yaml`` must say so. Waived findings do not count;
+findings not tied to a record (E001, a file that cannot be read) are under ``"(file)"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from handbook.model.entities import SampleFile
+from handbook.model.handbook import Handbook
+
+#: The annotation key of findings that belong to no record.
+FILE_KEY = "(file)"
+
+
+@dataclass
+class SampleVerdict:
+    """One sample record: its expected and actual codes and whether they agree.
+
+    ``line`` is the record's 1-based line in ``data/samples/<file>`` (``None`` for a
+    file-level entry ``(file)`` without findings); ``messages`` are ``"CODE: message"``;
+    ``listed`` is False for a record the annotation does not list (a mismatch).
+    """
+
+    file: str
+    record: str
+    title: str | None
+    line: int | None
+    initiator: str | None
+    change_type: str | None
+    sop_category: str | None
+    edition: str | None
+    expected: list[str]
+    actual: list[str]
+    messages: list[str] = field(default_factory=list)
+    listed: bool = True
+    snippet: str = ""
+    """The record as written in its file (YAML lines, or the CSV header and row)."""
+
+    @property
+    def passed(self) -> bool:
+        """True when the codes found are the codes expected (order aside)."""
+        return self.listed and sorted(self.expected) == self.actual
+
+
+@dataclass
+class SampleResult:
+    """One sample file: how many records were read and each listed record's verdict."""
+
+    file: str
+    records: int
+    verdicts: list[SampleVerdict]
+
+    @property
+    def passed(self) -> bool:
+        """True when every verdict passed."""
+        return all(v.passed for v in self.verdicts)
+
+
+def evaluate_sample(
+    handbook: Handbook, sample: SampleFile, today: date | None = None
+) -> SampleResult:
+    """Check one sample file on its own (no waivers file) and pair each record's
+    findings with ``sample.expect``: one verdict per annotated record, in annotation
+    order, then one per record that has findings or is read but is not annotated."""
+    from handbook.checker.check import check_paths  # pandas: not for `SampleVerdict` alone
+
+    path = handbook.root / "samples" / sample.file
+    report = check_paths(handbook, [path], today=today, waivers=None)
+    party_ids = {p.id for p in handbook.parties}
+    refs = {r.id: r for r in report.records if r.id is not None}
+    found: dict[str, list[tuple[str, str, int | None]]] = {}
+    for f in report.findings:
+        key = f.record if f.record is not None else FILE_KEY
+        found.setdefault(key, []).append((f.rule, f.message, f.line))
+    keys = [*sample.expect, *(k for k in [*refs, *found] if k not in sample.expect)]
+    snippets = _record_snippets(path, [r.line for r in report.records if r.line])
+    verdicts: list[SampleVerdict] = []
+    for key in dict.fromkeys(keys):
+        ref = refs.get(key)
+        hits = found.get(key, [])
+        line = ref.line if ref else (hits[0][2] if hits else None)
+        expected = sample.expect.get(key)
+        verdicts.append(
+            SampleVerdict(
+                file=sample.file,
+                record=key,
+                title=ref.title if ref else None,
+                line=line,
+                initiator=ref.initiator if ref and ref.initiator in party_ids else None,
+                change_type=ref.change_type if ref else None,
+                sop_category=ref.sop_category if ref else None,
+                edition=ref.edition if ref else None,
+                expected=list(expected or []),
+                listed=expected is not None,
+                actual=sorted(rule for rule, _, _ in hits),
+                messages=[f"{rule}: {message}" for rule, message, _ in hits],
+                snippet=snippets.get(ref.line, "") if ref and ref.line else snippets.get(0, ""),
+            )
+        )
+    return SampleResult(sample.file, len(report.records), verdicts)
+
+
+def evaluate_samples(handbook: Handbook, today: date | None = None) -> list[SampleResult]:
+    """Every sample file of ``data/samples/samples.yaml``, in its order."""
+    return [evaluate_sample(handbook, s, today) for s in handbook.samples]
+
+
+def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
+    """Every annotated record's verdict, in ``data/samples/samples.yaml`` order."""
+    return [v for r in evaluate_samples(handbook) for v in r.verdicts if v.listed]
+
+
+def _record_snippets(path: Path, starts: list[int], limit: int = 40) -> dict[int, str]:
+    """Start line → the record's text (YAML: its lines up to the next record; CSV: the
+    header and its row); key 0 holds the whole file (for file-level findings). At most
+    ``limit`` lines each."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out = {0: "\n".join(lines[:limit])}
+    ordered = sorted(set(starts))
+    ends = [*ordered[1:], len(lines) + 1] if ordered else []
+    for start, end in zip(ordered, ends, strict=True):
+        chunk = lines[start - 1 : end - 1]
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+        if path.suffix.lower() == ".csv":
+            chunk = [lines[0], *chunk]
+        out[start] = "\n".join(chunk[:limit])
+    return out

@@ -1,0 +1,1 @@
+"""The typed model of ``data/``: entities, loading with positions, problems."""

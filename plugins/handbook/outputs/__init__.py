@@ -1,0 +1,1 @@
+"""Renderers of the checker's findings, one per output format."""
