@@ -1,0 +1,280 @@
+"""Checks across data files: unique ids and references that resolve.
+
+`check_references(handbook)` runs after every file was validated on its own (see
+`handbook.model.loader.load_handbook`): duplicate ids, references to documents, editions,
+parties, channels, actions, errata, change types, SOP categories and time fields that do not
+exist, overlapping editions, rules that check nothing, and sample files that are missing.
+Each problem names the file, line and column of the reference and the ids that would be right.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from handbook.model.entities import TIME_FIELDS, Node, Quote, Rule, Source, Statement
+from handbook.model.handbook import Handbook
+from handbook.model.problems import Problem
+from handbook.model.validation import expected_one_of
+
+
+def iter_nodes(value: Any) -> Iterator[Node]:
+    """Every `Node` inside ``value`` (a node, list or dict of nodes), depth first."""
+    if isinstance(value, Node):
+        yield value
+        for name in type(value).model_fields:
+            if name != "at":
+                yield from iter_nodes(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from iter_nodes(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from iter_nodes(item)
+
+
+def _ref_problem(node: Node, key: str, what: str, given: str, choices: Iterable[str]) -> Problem:
+    line, column = node.at.of(key)
+    return Problem(
+        "unknown-reference",
+        f"{what} '{given}' does not exist",
+        node.at.file,
+        line or None,
+        column or None,
+        hint=expected_one_of(choices, given),
+    )
+
+
+def _duplicates(items: Iterable[Node], key: Callable[[Any], Any], what: str) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[Any, Node] = {}
+    for item in items:
+        k = key(item)
+        if k in first:
+            line, column = item.at.of("id")
+            label = "/".join(k) if isinstance(k, tuple) else k
+            problems.append(
+                Problem(
+                    "duplicate-id",
+                    f"{what} '{label}' is defined twice",
+                    item.at.file,
+                    line or None,
+                    column or None,
+                    hint=f"first defined at {first[k].at.file}:{first[k].at.line}; "
+                    "give this one another id or merge them",
+                )
+            )
+        else:
+            first[k] = item
+    return problems
+
+
+def check_references(hb: Handbook) -> list[Problem]:
+    """Problems with ids and references across data files (see `load_handbook`)."""
+    problems: list[Problem] = []
+    doc_ids = [d.id for d in hb.documents]
+    edition_ids = [e.id for e in hb.editions]
+    party_ids = [p.id for p in hb.parties if p.kind == "party"]
+    cell_ids = [p.id for p in hb.parties]
+    channel_ids = [c.id for c in hb.channels]
+    action_ids = [a.id for a in hb.actions]
+    errata_ids = [e.id for e in hb.errata]
+    sop_ids = {c.id for c in hb.sop_categories}
+    type_ids = {t.id for t in hb.change_types}
+
+    problems += _duplicates(hb.documents, lambda x: x.id, "document")
+    problems += _duplicates(hb.editions, lambda x: x.id, "edition")
+    problems += _duplicates(hb.parties, lambda x: x.id, "party")
+    problems += _duplicates(hb.channels, lambda x: x.id, "channel")
+    problems += _duplicates(hb.actions, lambda x: x.id, "action")
+    problems += _duplicates(hb.scopes, lambda x: x.id, "scope")
+    problems += _duplicates(hb.matrix, lambda x: x.id, "responsibility")
+    problems += _duplicates(hb.change_types, lambda x: (x.edition, x.id), "change type")
+    problems += _duplicates(hb.sop_categories, lambda x: (x.edition, x.id), "SOP category")
+    problems += _duplicates(hb.roles, lambda x: (x.party, x.id), "role")
+    problems += _duplicates(hb.prose, lambda x: x.id, "prose section")
+    problems += _duplicates(hb.errata, lambda x: x.id, "erratum")
+    problems += _duplicates(hb.rules, lambda x: x.id, "rule")
+    problems += _duplicates(hb.samples, lambda x: x.file, "sample file")
+    problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
+
+    for doc in hb.documents:
+        if doc.edition not in edition_ids:
+            problems.append(_ref_problem(doc, "edition", "edition", doc.edition, edition_ids))
+    for ed in hb.editions:
+        for d in ed.documents:
+            if d not in doc_ids:
+                problems.append(_ref_problem(ed, "documents", "document", d, doc_ids))
+    ordered = sorted(hb.editions, key=lambda e: e.in_force_from)
+    for prev, nxt in itertools.pairwise(ordered):
+        if prev.in_force_until is None or prev.in_force_until >= nxt.in_force_from:
+            problems.append(
+                Problem(
+                    "overlapping-editions",
+                    f"edition {prev.id} is in force until {prev.in_force_until} but "
+                    f"{nxt.id} starts on {nxt.in_force_from}",
+                    prev.at.file,
+                    prev.at.of("in_force_until")[0] or None,
+                    hint=f"set in_force_until of {prev.id} to the day before {nxt.in_force_from}",
+                )
+            )
+
+    everything: list[Any] = [
+        hb.service,
+        hb.matrix,
+        hb.process,
+        hb.change_types,
+        hb.sop_categories,
+        hb.roles,
+        hb.prose,
+        hb.overview,
+        hb.rules,
+    ]
+    for node in iter_nodes(everything):
+        if isinstance(node, Source | Quote) and node.doc not in doc_ids:
+            problems.append(_ref_problem(node, "doc", "document", node.doc, doc_ids))
+        if isinstance(node, Statement):
+            for e in node.errata:
+                if e not in errata_ids:
+                    problems.append(_ref_problem(node, "errata", "erratum", e, errata_ids))
+            for a in node.prohibits:
+                if a not in action_ids:
+                    problems.append(_ref_problem(node, "prohibits", "action", a, action_ids))
+    for erratum in hb.errata:
+        if erratum.doc not in doc_ids:
+            problems.append(_ref_problem(erratum, "doc", "document", erratum.doc, doc_ids))
+
+    for row in hb.matrix:
+        for scope, party in row.cells.items():
+            if party not in cell_ids:
+                problems.append(
+                    Problem(
+                        "unknown-party",
+                        f"unknown party '{party}' in column '{scope}'",
+                        row.at.file,
+                        row.at.line or None,
+                        row.at.of(scope)[1] or None,
+                        hint=expected_one_of(cell_ids, party),
+                    )
+                )
+    for duty in hb.process:
+        if duty.edition not in edition_ids:
+            problems.append(_ref_problem(duty, "edition", "edition", duty.edition, edition_ids))
+        if duty.party not in party_ids:
+            line, column = duty.at.of("party")
+            problems.append(
+                Problem(
+                    "unknown-party",
+                    f"unknown party '{duty.party}'",
+                    duty.at.file,
+                    line,
+                    column,
+                    expected_one_of(party_ids, duty.party),
+                )
+            )
+    for ct in hb.change_types:
+        if ct.edition not in edition_ids:
+            problems.append(_ref_problem(ct, "edition", "edition", ct.edition, edition_ids))
+        for pred in ct.succeeds:
+            if pred not in type_ids:
+                problems.append(_ref_problem(ct, "succeeds", "change type", pred, type_ids))
+        if ct.channels != "any":
+            for ch in ct.channels:
+                if ch not in channel_ids:
+                    problems.append(_ref_problem(ct, "channels", "channel", ch, channel_ids))
+    for cat in hb.sop_categories:
+        if cat.edition not in edition_ids:
+            problems.append(_ref_problem(cat, "edition", "edition", cat.edition, edition_ids))
+    for action in hb.actions:
+        if action.category not in sop_ids:
+            problems.append(
+                _ref_problem(action, "category", "SOP category", action.category, sop_ids)
+            )
+    for role in hb.roles:
+        if role.party not in party_ids:
+            line, column = role.at.of("party")
+            problems.append(
+                Problem(
+                    "unknown-party",
+                    f"unknown party '{role.party}'",
+                    role.at.file,
+                    line,
+                    column,
+                    expected_one_of(party_ids, role.party),
+                )
+            )
+    for rule in hb.rules:
+        problems += _check_rule(rule, edition_ids, party_ids, type_ids, sop_ids)
+    for sample in hb.samples:
+        if not (hb.root / "samples" / sample.file).is_file():
+            line, column = sample.at.of("file")
+            problems.append(
+                Problem(
+                    "missing-file",
+                    f"sample file '{sample.file}' does not exist",
+                    sample.at.file,
+                    line,
+                    column,
+                    hint=f"add it under {hb.root / 'samples'}",
+                )
+            )
+    return problems
+
+
+def _check_rule(
+    rule: Rule,
+    edition_ids: list[str],
+    party_ids: list[str],
+    type_ids: set[str],
+    sop_ids: set[str],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for e in rule.editions:
+        if e not in edition_ids:
+            problems.append(_ref_problem(rule, "editions", "edition", e, edition_ids))
+    scope = rule.applies_to
+    if scope.initiator is not None and scope.initiator not in party_ids:
+        problems.append(
+            Problem(
+                "unknown-party",
+                f"unknown party '{scope.initiator}'",
+                scope.at.file,
+                scope.at.of("initiator")[0] or None,
+                None,
+                expected_one_of(party_ids, scope.initiator),
+            )
+        )
+    for t in scope.change_type or []:
+        if t not in type_ids:
+            problems.append(_ref_problem(scope, "change_type", "change type", t, type_ids))
+    for c in scope.sop_category or []:
+        if c not in sop_ids:
+            problems.append(_ref_problem(scope, "sop_category", "SOP category", c, sop_ids))
+    fields = [*rule.requires]
+    for con in rule.constraints:
+        fields += [con.earlier, con.later]
+    for f in fields:
+        if f not in TIME_FIELDS:
+            problems.append(_ref_problem(rule, "requires", "time field", f, TIME_FIELDS))
+    if rule.kind == "timing" and not (rule.requires or rule.constraints):
+        problems.append(
+            Problem(
+                "empty-rule",
+                f"timing rule {rule.id} checks nothing",
+                rule.at.file,
+                rule.at.line or None,
+                hint="give it 'requires' or 'constraints'",
+            )
+        )
+    if rule.kind != "timing" and (rule.requires or rule.constraints):
+        problems.append(
+            Problem(
+                "wrong-value",
+                f"rule {rule.id} of kind '{rule.kind}' takes no 'requires' or 'constraints'",
+                rule.at.file,
+                rule.at.line or None,
+                hint="use kind 'timing' or remove them",
+            )
+        )
+    return problems

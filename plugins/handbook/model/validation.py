@@ -1,0 +1,177 @@
+"""Typed validation of raw data with human errors: pydantic errors become `Problem` values.
+
+`validate(model, raw, file)` checks one raw value (as read by `handbook.model.sources`:
+mappings carry an ``at`` position, scalars are `LocatedStr`) against a model of
+`handbook.model.entities`; `validate_list` does so item by item. Every pydantic error is
+translated into a `Problem` at the deepest position known, with a hint saying what would be
+right (a did-you-mean for misspelt keys and values).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Hashable, Iterable
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from handbook.model.entities import Node
+from handbook.model.problems import Problem
+from handbook.model.sources import LocatedStr
+
+T = TypeVar("T")
+
+#: Every field name of every model, for "did you mean" hints on unknown keys.
+_ALL_KEYS: set[str] = set()
+
+
+def _collect_keys(model: type[BaseModel]) -> None:
+    _ALL_KEYS.update(k for k in model.model_fields if k != "at")
+
+
+for _m in Node.__subclasses__():
+    _collect_keys(_m)
+
+_HINTS = {
+    "string_pattern_mismatch": "use lowercase words joined by hyphens, e.g. 'service-accounts'",
+    "date_from_datetime_parsing": "write a date as YYYY-MM-DD",
+    "date_parsing": "write a date as YYYY-MM-DD",
+    "date_type": "write a date as YYYY-MM-DD",
+    "time_delta_parsing": "write a duration in ISO 8601, e.g. P5D (5 days) or PT48H (48 hours)",
+    "bool_parsing": "write true or false",
+    "bool_type": "write true or false",
+    "list_type": "write a list: one '- item' per line, or [a, b]",
+    "dict_type": "write a mapping of 'key: value' lines",
+    "model_type": "write a mapping of 'key: value' lines",
+    "model_attributes_type": "write a mapping of 'key: value' lines",
+    "string_type": "write text (quote it if it starts with a special character)",
+    "too_short": "add at least one item",
+}
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to ``word`` (difflib, cutoff 0.6), or None."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def expected_one_of(choices: Iterable[str], given: str | None = None) -> str:
+    """``expected one of: a, b, c`` plus a did-you-mean when one is close."""
+    options = sorted(set(choices))
+    text = "expected one of: " + ", ".join(options)
+    if given is not None and (guess := did_you_mean(given, options)):
+        text = f"did you mean '{guess}'? " + text
+    return text
+
+
+def _position(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, int | None, int | None]:
+    """Walk ``raw`` along a pydantic error location; return the deepest known position."""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    obj = raw
+    for key in loc:
+        if isinstance(obj, dict):
+            at = obj.get("at")
+            if isinstance(at, dict):
+                file, line, column = at.get("file"), at.get("line"), at.get("column")
+                if isinstance(key, str) and key in at.get("keys", {}):
+                    line, column = at["keys"][key]
+            if key in obj:
+                obj = obj[key]
+            else:
+                continue
+        elif isinstance(obj, list) and isinstance(key, int) and 0 <= key < len(obj):
+            obj = obj[key]
+        else:
+            continue
+        if isinstance(obj, LocatedStr):
+            file, line, column = obj.file, obj.line, obj.column
+        elif isinstance(obj, dict) and isinstance(obj.get("at"), dict):
+            at = obj["at"]
+            file, line, column = at.get("file"), at.get("line"), at.get("column")
+    return file, line, column
+
+
+def validation_problems(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
+    """Translate a pydantic `ValidationError` into problems with positions and hints."""
+    problems: list[Problem] = []
+    seen: set[tuple[int | None, int | None]] = set()
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where, line, column = _position(raw, loc)
+        if (line, column) in seen:
+            continue  # one problem per position (unions report each alternative)
+        seen.add((line, column))
+        names = [k for k in loc if isinstance(k, str) and "[" not in k]
+        field = names[-1] if names else None
+        kind = err["type"]
+        given = err.get("input")
+        hint = _HINTS.get(kind)
+        if kind == "missing":
+            message = f"missing required key '{field}'"
+            hint = f"add '{field}: ...' to this entry"
+        elif kind == "extra_forbidden":
+            message = f"unknown key '{field}'"
+            guess = did_you_mean(str(field), _ALL_KEYS)
+            hint = f"did you mean '{guess}'?" if guess else "remove it or check its spelling"
+        elif kind in {"literal_error", "enum"}:
+            message = f"'{given}' is not allowed for '{field}'"
+            hint = err["msg"].replace("Input should be", "expected")
+        elif kind == "string_pattern_mismatch":
+            message = f"'{given}' is not a valid value for '{field}'"
+        else:
+            what = f"'{field}'" if field else "this value"
+            message = f"invalid {what}: {err['msg']}"
+        problems.append(Problem(_code(kind), message, where or file, line, column, hint))
+    return problems
+
+
+def _code(kind: str) -> str:
+    """Our problem code for a pydantic error type."""
+    if kind == "missing":
+        return "missing-key"
+    if kind == "extra_forbidden":
+        return "unknown-key"
+    if kind in {"literal_error", "enum", "string_pattern_mismatch"}:
+        return "wrong-value"
+    return "wrong-type"
+
+
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+def validate(model: type[T], raw: Any, file: str) -> tuple[T | None, list[Problem]]:
+    """Validate ``raw`` as ``model``; problems carry the positions found in ``raw``."""
+    try:
+        value: T = _adapter(cast(Hashable, model)).validate_python(raw)
+        return value, []
+    except ValidationError as exc:
+        return None, validation_problems(exc, raw, file)
+
+
+def validate_list(model: type[T], raw: Any, file: str) -> tuple[list[T], list[Problem]]:
+    """Validate a YAML list item by item, so one bad entry does not hide the others."""
+    if raw is None:
+        return [], []
+    if not isinstance(raw, list):
+        return [], [
+            Problem(
+                "wrong-type",
+                "expected a list of entries ('- ...' lines)",
+                file,
+                1,
+                hint="start each entry with '- '",
+            )
+        ]
+    out: list[T] = []
+    problems: list[Problem] = []
+    for item in raw:
+        value, found = validate(model, item, file)
+        problems += found
+        if value is not None:
+            out.append(value)
+    return out, problems
