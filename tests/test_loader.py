@@ -187,3 +187,28 @@ def test_strict_build_fails_with_the_messages(
 
 def test_root_is_repository() -> None:
     assert (ROOT / "mkdocs.yml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("lookup", "args"),
+    [
+        ("document", ("999",)),
+        ("edition", ("1999",)),
+        ("party", ("vendor",)),
+        ("channel", ("pager",)),
+        ("action", ("reboot-the-world",)),
+        ("rule", ("MMD999",)),
+        ("prose_section", ("nope",)),
+        ("sop_category", ("2022", "nope")),
+        ("sop_category", ("1999", "network")),
+    ],
+)
+def test_every_lookup_raises_key_error_for_an_unknown_id(
+    lookup: str, args: tuple[str, ...]
+) -> None:
+    """`Handbook` documents `KeyError` for unknown ids; `document` raised StopIteration."""
+    handbook, _ = load_handbook(DATA)
+    assert handbook is not None
+    with pytest.raises(KeyError) as caught:
+        getattr(handbook, lookup)(*args)
+    assert caught.value.args[0] == (args[0] if len(args) == 1 else args)

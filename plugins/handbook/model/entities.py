@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Phase = Literal["before", "during", "after"]
-PHASES: tuple[Phase, ...] = ("before", "during", "after")
 
 
 class Loc(BaseModel):

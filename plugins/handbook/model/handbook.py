@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from handbook.model.entities import (
     Action,
@@ -27,6 +28,15 @@ from handbook.model.entities import (
     SopCategory,
     Statement,
 )
+
+T = TypeVar("T")
+
+
+def _only(matches: Iterator[T], key: object) -> T:
+    """The first of ``matches``; `KeyError` with ``key`` when there is none."""
+    for item in matches:
+        return item
+    raise KeyError(key)
 
 
 @dataclass(frozen=True)
@@ -56,54 +66,29 @@ class Handbook:
     rules: list[Rule]
     samples: list[SampleFile]
     glossary: list[GlossaryEntry] = field(default_factory=list)
-    _index: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     # --- lookups -------------------------------------------------------------------------
 
     def document(self, doc_id: str) -> Document:
-        return next(d for d in self.documents if d.id == doc_id)
+        return _only((d for d in self.documents if d.id == doc_id), doc_id)
 
     def edition(self, edition_id: str) -> Edition:
-        for e in self.editions:
-            if e.id == edition_id:
-                return e
-        raise KeyError(edition_id)
+        return _only((e for e in self.editions if e.id == edition_id), edition_id)
 
     def party(self, party_id: str) -> Party:
-        for p in self.parties:
-            if p.id == party_id:
-                return p
-        raise KeyError(party_id)
+        return _only((p for p in self.parties if p.id == party_id), party_id)
 
     def channel(self, channel_id: str) -> Channel:
-        for c in self.channels:
-            if c.id == channel_id:
-                return c
-        raise KeyError(channel_id)
+        return _only((c for c in self.channels if c.id == channel_id), channel_id)
 
     def action(self, action_id: str) -> Action:
-        for a in self.actions:
-            if a.id == action_id:
-                return a
-        raise KeyError(action_id)
+        return _only((a for a in self.actions if a.id == action_id), action_id)
 
     def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
+        return _only((r for r in self.rules if r.id == rule_id), rule_id)
 
     def prose_section(self, prose_id: str) -> Prose:
-        for p in self.prose:
-            if p.id == prose_id:
-                return p
-        raise KeyError(prose_id)
-
-    def erratum(self, erratum_id: str) -> Erratum:
-        for e in self.errata:
-            if e.id == erratum_id:
-                return e
-        raise KeyError(erratum_id)
+        return _only((p for p in self.prose if p.id == prose_id), prose_id)
 
     def editions_in_order(self) -> list[Edition]:
         """Editions oldest first."""
@@ -112,31 +97,15 @@ class Handbook:
     def latest_edition(self) -> Edition:
         return self.editions_in_order()[-1]
 
-    def edition_on(self, day: date) -> Edition | None:
-        """The edition in force on a UTC date, or None before the first edition."""
-        found = None
-        for e in self.editions_in_order():
-            if day >= e.in_force_from and (e.in_force_until is None or day <= e.in_force_until):
-                found = e
-        return found
-
     def change_types_of(self, edition_id: str) -> list[ChangeType]:
         return [t for t in self.change_types if t.edition == edition_id]
-
-    def change_type(self, edition_id: str, type_id: str) -> ChangeType:
-        for t in self.change_types:
-            if t.edition == edition_id and t.id == type_id:
-                return t
-        raise KeyError((edition_id, type_id))
 
     def sop_categories_of(self, edition_id: str) -> list[SopCategory]:
         return [c for c in self.sop_categories if c.edition == edition_id]
 
     def sop_category(self, edition_id: str, category_id: str) -> SopCategory:
-        for c in self.sop_categories:
-            if c.edition == edition_id and c.id == category_id:
-                return c
-        raise KeyError((edition_id, category_id))
+        key = (edition_id, category_id)
+        return _only((c for c in self.sop_categories if (c.edition, c.id) == key), key)
 
     def process_of(self, edition_id: str) -> list[ProcessDuty]:
         return [d for d in self.process if d.edition == edition_id]

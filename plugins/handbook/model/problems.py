@@ -66,15 +66,3 @@ def format_problems(problems: Iterable[Problem]) -> str:
     errors = sum(1 for p in items if p.severity == "error")
     lines.append(f"{errors} error(s), {len(items) - errors} warning(s) in data")
     return "\n".join(lines)
-
-
-class DataError(Exception):
-    """Raised by `load_handbook_or_raise` when the data has errors.
-
-    Attributes:
-        problems: every problem found, sorted by file and line.
-    """
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sort_problems(problems)
-        super().__init__(format_problems(self.problems))

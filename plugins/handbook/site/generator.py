@@ -944,7 +944,7 @@ class Generator:
     @staticmethod
     def checker_codes() -> list[tuple[str, str, str]]:
         """(code, severity, meaning) of the codes the checker itself defines (input errors
-        E001–E005, waiver problems), from `handbook.checker.findings.CHECKER_CODES`."""
+        E001–E005, waiver problems), from `handbook.checker.codes.CHECKER_CODES`."""
         from handbook.checker.codes import CHECKER_CODES
 
         return [(code, sev, text) for code, (sev, text) in CHECKER_CODES.items()]
