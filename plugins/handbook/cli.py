@@ -7,7 +7,8 @@ Subcommands:
     verify    check every sample of ``data/samples/`` against its annotation (see
               `handbook.checker.verify`); exit 1 on any mismatch.
     pages     write the generated Markdown pages to a folder (the same generation the
-              MkDocs plugin runs), for review or for another static-site generator.
+              MkDocs plugin runs), for review or for another static-site generator; the
+              folder is filled beside the old one and swapped in (`handbook.files`).
 
 Exit codes: 0 success, 1 problems/findings with severity error, 2 usage error.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from handbook.checker import command as checker
 from handbook.checker import verify
+from handbook.files import replace_folder
 from handbook.model.loader import load_handbook
 from handbook.model.problems import format_problems
 
@@ -54,12 +56,20 @@ def _pages(args: argparse.Namespace) -> int:
     if handbook is None:
         print(format_problems(problems), file=sys.stderr)
         return 1
-    site = generate_site(handbook, SiteOptions(learn_base_url=args.learn_base_url))
     out = Path(args.out)
-    for page in site.pages:
-        target = out / page.src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.markdown, encoding="utf-8")
+    if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
+        print(f"handbook: error: --out {out} contains the data folder {data}", file=sys.stderr)
+        return 2
+    site = generate_site(handbook, SiteOptions(learn_base_url=args.learn_base_url))
+    try:
+        with replace_folder(out) as folder:
+            for page in site.pages:
+                target = folder / page.src_uri
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(page.markdown, encoding="utf-8")
+    except OSError as exc:
+        print(f"handbook: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"wrote {len(site.pages)} pages to {out}")
     return 0
 
@@ -87,7 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
     p.add_argument("--data", default="data", help="data folder (default: data)")
-    p.add_argument("--out", required=True, help="folder to write the pages into")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="folder to write the pages into; it is replaced as a whole when every page is "
+        "written (files the command did not write are removed; a stopped run leaves it as "
+        "it was)",
+    )
     p.add_argument(
         "--learn-base-url",
         default="https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/",

@@ -1,0 +1,369 @@
+"""Writing files and folders whole or not at all (standard library only).
+
+Every command that writes a file goes through this module, so a reader (a person, CI, a
+second run) sees the old file or the new one, never a part:
+
+- `write_text_atomic(path, text)` / `write_bytes_atomic(path, data)`: the bytes go to a
+  temporary file in the target's folder, are flushed and fsynced, and `os.replace` puts the
+  file in place. A rewritten file keeps its mode (permission bits; not its owner); a new one
+  gets ``0o666`` less the umask, as `open` would give it. A symlink is written through (the
+  file it points to is replaced, the link stays).
+- `AtomicOutput(path)`: the same for a report written bit by bit (``--output FILE``): a
+  text stream whose file appears only when the ``with`` block ends without an exception.
+- `replace_folder(path)`: a context manager yielding an empty sibling folder to fill; when
+  the block ends without an exception the folder is swapped in (the old one renamed aside,
+  the new one renamed in, the old one removed), so files whose data was deleted disappear.
+
+On an exception, `KeyboardInterrupt` included, the temporary file or folder is removed
+and the target is left as it was. A run stopped where Python cannot act (SIGKILL, SIGTERM
+with its default action, a power cut) leaves its temporary beside the target, named
+``.<name>.handbook-tmp-<pid>-<8 hex digits>`` (``handbook-old-`` for a folder renamed aside
+during a swap); `remove_leftovers(folder)`, which every write above calls on its target's
+folder first, removes those whose process is gone, and puts back an old folder whose swap
+was stopped before the new one was in place. Liveness is asked of this machine's process
+table (`os.kill` with signal 0), so on a folder shared between machines a leftover is
+judged as if its process ran here; on Windows other processes' leftovers are kept.
+
+A target that is a device or a pipe (``/dev/stdout``, ``/dev/null``, a FIFO) cannot be
+replaced; it is written directly. Errors are `OSError` with ``filename`` set to the path
+the caller gave; the temporary is already removed when one is raised.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import secrets
+import shutil
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO
+
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.handbook-(?P<kind>tmp|old)-(?P<pid>\d+)-[0-9a-f]{8}$")
+
+#: Names of the temporaries this process is filling now. `remove_leftovers` keeps these and
+#: removes other names carrying this process's id: those are a killed run's whose process
+#: id was given again to us, as happens in containers, where a command often runs as pid 1.
+_ACTIVE: set[str] = set()
+
+
+def _sibling(target: Path, kind: str) -> Path:
+    token = secrets.token_hex(4)
+    return target.with_name(f".{target.name}.handbook-{kind}-{os.getpid()}-{token}")
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (ours counts as gone; see `_ACTIVE`)."""
+    if pid == os.getpid():
+        return False
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would terminate the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def remove_leftovers(folder: Path | str) -> list[Path]:
+    """Clean up after runs killed while writing in ``folder``.
+
+    A temporary (file or folder) of a process that is gone is removed; a folder renamed
+    aside by a swap that was stopped before the new folder was in place is renamed back.
+    Temporaries of running processes are kept. Errors (a leftover another run removes
+    at the same time, one we may not delete) are ignored: the leftover stays.
+
+    Returns:
+        The leftovers removed or put back, as paths inside ``folder``.
+    """
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    done: list[Path] = []
+    for entry in entries:
+        match = _LEFTOVER.match(entry.name)
+        if match is None or entry.name in _ACTIVE or _alive(int(match["pid"])):
+            continue
+        path = Path(entry.path)
+        target = path.with_name(match["name"])
+        try:
+            if match["kind"] == "old" and not os.path.lexists(target):
+                os.rename(path, target)
+            elif entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            continue
+        done.append(path)
+    return done
+
+
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder (device, pipe)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _real(path: Path) -> Path:
+    """``path`` made absolute with symlinks resolved (a symlinked file is written through)."""
+    return Path(os.path.realpath(path))
+
+
+def _mode_of(target: Path, given: Path) -> int | None:
+    """The permission bits of an existing file ``target``; None when there is none."""
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(given))
+    return stat.S_IMODE(st.st_mode)
+
+
+def _create_temp(target: Path, given: Path) -> tuple[Path, int]:
+    """A new temporary file beside ``target`` (registered in `_ACTIVE`) and its descriptor."""
+    mode = _mode_of(target, given)
+    remove_leftovers(target.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = _sibling(target, "tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:  # pragma: no cover - 32 random bits met another run's
+            continue
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(given)) from None
+        break
+    _ACTIVE.add(tmp.name)
+    if mode is not None:
+        try:
+            os.chmod(tmp, mode)
+        except BaseException:
+            os.close(fd)
+            _discard(tmp)
+            raise
+    return tmp, fd
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a temporary file if it is still there (it is not after a commit)."""
+    with suppress(FileNotFoundError):
+        os.unlink(tmp)
+    _ACTIVE.discard(tmp.name)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable, where the system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(fd)
+
+
+def _commit(tmp: Path, target: Path, given: Path) -> None:
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(given)) from None
+    _fsync_folder(target.parent)
+
+
+def write_bytes_atomic(path: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (see the module's docstring).
+
+    Raises:
+        OSError: the folder is missing or not writable, the disk is full, or ``path`` is a
+            folder; ``filename`` is ``path``. The previous file is then unchanged.
+    """
+    given = Path(path)
+    if _is_special(given):
+        given.write_bytes(data)
+        return
+    target = _real(given)
+    tmp, fd = _create_temp(target, given)
+    try:
+        with open(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        _commit(tmp, target, given)
+    finally:
+        _discard(tmp)
+
+
+def write_text_atomic(path: Path | str, text: str, encoding: str = "utf-8") -> None:
+    """`write_bytes_atomic` of ``text`` encoded as given (no newline translation)."""
+    write_bytes_atomic(path, text.encode(encoding))
+
+
+class AtomicOutput:
+    """A text file that appears whole when its ``with`` block ends without an exception.
+
+    ``with AtomicOutput("out.json") as out: out.write(...)``: ``out`` is a text stream on a
+    temporary file beside ``out.json`` (see the module's docstring); ``out.json`` is
+    replaced by it only when the block ends normally. On an exception (an interrupt
+    included) the temporary is removed and ``out.json`` keeps its bytes, or stays absent.
+    Two runs writing the same file at once end with one whole file, the last one to finish.
+
+    Args:
+        path: the file to write; a device or pipe (``/dev/stdout``) is written directly.
+        encoding, newline: as for `open` (default UTF-8 and ``\\n`` on every system).
+
+    Raises:
+        OSError: on entering (the folder is missing or not writable, ``path`` is a folder)
+            or on leaving (the disk is full), with ``filename`` set to ``path``.
+    """
+
+    def __init__(
+        self, path: Path | str, *, encoding: str = "utf-8", newline: str | None = "\n"
+    ) -> None:
+        self.path = Path(path)
+        self.encoding = encoding
+        self.newline = newline
+        self._stream: TextIO | None = None
+        self._tmp: Path | None = None
+        self._target = self.path
+
+    def __enter__(self) -> TextIO:
+        if _is_special(self.path):
+            self._stream = open(self.path, "w", encoding=self.encoding, newline=self.newline)
+            return self._stream
+        self._target = _real(self.path)
+        self._tmp, fd = _create_temp(self._target, self.path)
+        try:
+            self._stream = open(fd, "w", encoding=self.encoding, newline=self.newline)
+        except BaseException:
+            os.close(fd)
+            _discard(self._tmp)
+            raise
+        return self._stream
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        stream, tmp = self._stream, self._tmp
+        self._stream = self._tmp = None
+        if stream is None:
+            return
+        if tmp is None:
+            stream.close()
+            return
+        try:
+            if exc_type is None:
+                try:
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                    stream.close()
+                except OSError as error:
+                    raise OSError(error.errno, error.strerror, str(self.path)) from None
+                _commit(tmp, self._target, self.path)
+        finally:
+            with suppress(OSError):
+                stream.close()  # after a failure: the buffered rest is dropped
+            _discard(tmp)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """fsync every file and folder under ``folder``, so the swap publishes written data."""
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_folder(Path(root))
+
+
+def _refuse(target: Path, given: Path) -> None:
+    """Refuse to swap away a folder that holds the working or home directory (``--out .``)."""
+    home = os.path.expanduser("~")  # stays "~" when there is no home: nothing to guard
+    for what, inside in (("working", os.getcwd()), ("home", home)):
+        if _real(Path(inside)).is_relative_to(target):
+            raise OSError(
+                errno.EINVAL,
+                f"refusing to replace a folder that contains the {what} directory; "
+                "choose a folder that only this command writes",
+                str(given),
+            )
+
+
+@contextmanager
+def replace_folder(path: Path | str) -> Iterator[Path]:
+    """Fill a new folder and swap it in for ``path`` when the block ends normally.
+
+    ``with replace_folder("pages") as folder:`` yields an empty folder beside ``pages``
+    (``.pages.handbook-tmp-<pid>-<hex>``) to write into. When the block ends without an
+    exception, its files are fsynced, it gets the old folder's mode, and it replaces
+    ``pages``: whatever the old folder held is gone, so files whose data was deleted do
+    not linger. On an exception, or an interrupt at any point, the old folder is left
+    whole (or absent, if it was) and the temporary one is removed. Two runs replacing the
+    same folder at once: the last to swap wins, the other may fail with `OSError`.
+
+    Raises:
+        OSError: ``path`` is a file (`NotADirectoryError`), contains the working directory
+            or the home directory (``EINVAL``), or cannot be written; ``filename`` is ``path``.
+    """
+    given = Path(path)
+    target = _real(given)
+    _refuse(target, given)
+    if os.path.lexists(target) and not target.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder", str(given))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target.parent)
+    tmp = _sibling(target, "tmp")
+    aside = _sibling(target, "old")
+    _ACTIVE.update((tmp.name, aside.name))
+    moved = False
+    try:
+        os.mkdir(tmp)
+        yield tmp
+        _fsync_tree(tmp)
+        with suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+        try:
+            os.rename(target, aside)
+            moved = True
+        except FileNotFoundError:
+            pass  # no old folder (or another run has just moved it aside)
+        os.rename(tmp, target)
+        _fsync_folder(target.parent)
+    except BaseException:
+        if moved and not os.path.lexists(target):
+            os.rename(aside, target)  # stopped mid-swap: put the old folder back
+            moved = False
+        raise
+    finally:
+        _ACTIVE.difference_update((tmp.name, aside.name))
+        shutil.rmtree(tmp, ignore_errors=True)
+        if moved:
+            shutil.rmtree(aside, ignore_errors=True)
+
+
+__all__ = [
+    "AtomicOutput",
+    "remove_leftovers",
+    "replace_folder",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]
