@@ -379,3 +379,42 @@ def test_an_interrupt_between_the_two_renames_puts_the_old_folder_back(
         (folder / "new.md").write_text("new")
     assert [p.name for p in out.iterdir()] == ["old.md"]
     assert _leftovers(tmp_path) == []
+
+
+#: A child whose files may not grow past 1 MB (as on a full disk: writes fail with EFBIG);
+#: it writes a 5 MB report and prints how the error reads.
+FULL = textwrap.dedent(
+    """
+    import resource, signal, sys
+    from handbook.files import AtomicOutput, write_text_atomic
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+    try:
+        write_text_atomic(sys.argv[1], "x" * 5_000_000)
+    except OSError as exc:
+        print(f"{exc.filename}: {exc.strerror}")
+    try:
+        with AtomicOutput(sys.argv[1]) as out:
+            for _ in range(50):
+                out.write("y" * 100_000)
+    except OSError as exc:
+        print(f"{exc.filename}: {exc.strerror}")
+    """
+)
+
+
+def test_a_full_disk_leaves_the_previous_file_and_names_it(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_bytes(b"previous\n")
+    result = subprocess.run(
+        [sys.executable, "-c", FULL, str(target)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"{target}: File too large"] * 2
+    assert target.read_bytes() == b"previous\n"
+    assert _leftovers(tmp_path) == []

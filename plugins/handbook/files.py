@@ -199,10 +199,13 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> None:
     target = _real(given)
     tmp, fd = _create_temp(target, given)
     try:
-        with open(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        try:
+            with open(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(given)) from None
         _commit(tmp, target, given)
     finally:
         _discard(tmp)
@@ -211,6 +214,11 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> None:
 def write_text_atomic(path: Path | str, text: str, encoding: str = "utf-8") -> None:
     """`write_bytes_atomic` of ``text`` encoded as given (no newline translation)."""
     write_bytes_atomic(path, text.encode(encoding))
+
+
+#: Error numbers of a write that failed for want of room; an `OSError` with one of these and
+#: no file name, raised in an `AtomicOutput` block, came from its stream.
+_WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
 
 
 class AtomicOutput:
@@ -228,7 +236,9 @@ class AtomicOutput:
 
     Raises:
         OSError: on entering (the folder is missing or not writable, ``path`` is a folder)
-            or on leaving (the disk is full), with ``filename`` set to ``path``.
+            or on leaving (the disk is full), with ``filename`` set to ``path``; a write in
+            the block that fails for want of room (``ENOSPC``, ``EFBIG``, ``EDQUOT``,
+            ``EIO``) gets ``filename`` set too.
     """
 
     def __init__(
@@ -263,6 +273,8 @@ class AtomicOutput:
     ) -> None:
         stream, tmp = self._stream, self._tmp
         self._stream = self._tmp = None
+        if isinstance(exc, OSError) and exc.filename is None and exc.errno in _WRITE_ERRORS:
+            exc.filename = str(self.path)  # a write in the block failed: name the file
         if stream is None:
             return
         if tmp is None:
