@@ -240,10 +240,14 @@ def test_replace_folder_swaps_whole_folders(tmp_path: Path) -> None:
         (folder / "a.md").write_text("a")
         (folder / "sub").mkdir()
         (folder / "sub" / "b.md").write_text("b")
+        (folder / "sub" / "dangling").symlink_to(folder / "nowhere")
+        os.mkfifo(folder / "sub" / "pipe")
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
         "a.md",
         "sub",
         "sub/b.md",
+        "sub/dangling",
+        "sub/pipe",
     ]
     out.chmod(0o750)
     with pytest.raises(ValueError), replace_folder(out) as folder:

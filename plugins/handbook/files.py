@@ -299,7 +299,10 @@ def _fsync_tree(folder: Path) -> None:
     """fsync every file and folder under ``folder``, so the swap publishes written data."""
     for root, _dirs, files in os.walk(folder):
         for name in files:
-            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            path = os.path.join(root, name)
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                continue  # a symlink or a pipe holds no data of ours
+            fd = os.open(path, os.O_RDONLY)
             try:
                 os.fsync(fd)
             finally:
