@@ -422,3 +422,13 @@ def test_a_full_disk_leaves_the_previous_file_and_names_it(tmp_path: Path) -> No
     assert result.stdout.splitlines() == [f"{target}: File too large"] * 2
     assert target.read_bytes() == b"previous\n"
     assert _leftovers(tmp_path) == []
+
+
+def test_pages_that_cannot_be_written_fail_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    out = tmp_path / "file" / "pages"
+    result = run([str(BIN / "handbook"), "pages", "--data", str(DATA), "--out", str(out)])
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"handbook: error: cannot write {tmp_path / 'file'}: is a file, not a folder\n"
+    )

@@ -68,7 +68,8 @@ def _pages(args: argparse.Namespace) -> int:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(page.markdown, encoding="utf-8")
     except OSError as exc:
-        print(f"handbook: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        where = exc.filename or out
+        print(f"handbook: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     print(f"wrote {len(site.pages)} pages to {out}")
     return 0

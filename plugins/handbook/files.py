@@ -344,7 +344,12 @@ def replace_folder(path: Path | str) -> Iterator[Path]:
     _refuse(target, given)
     if os.path.lexists(target) and not target.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder", str(given))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(
+            errno.ENOTDIR, "is a file, not a folder", str(given.parent)
+        ) from None
     remove_leftovers(target.parent)
     tmp = _sibling(target, "tmp")
     aside = _sibling(target, "old")
