@@ -26,8 +26,6 @@ from handbook.checker.codes import CHECKER_CODES, INPUT_ERRORS
 from handbook.checker.findings import FINDING_COLUMNS, Summary
 from handbook.model.handbook import Handbook
 
-TOOL_NAME = "handbook"
-
 
 def tool_version() -> str:
     """The installed package's version (``0.0.0`` when not installed)."""

@@ -18,7 +18,6 @@ import pandas as pd
 
 from handbook.checker.findings import Summary, help_uri
 from handbook.outputs.base import (
-    TOOL_NAME,
     Fingerprints,
     PathMap,
     RenderOptions,
@@ -31,6 +30,7 @@ from handbook.outputs.base import (
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
+TOOL_NAME = "handbook"
 
 
 class SarifSink(Sink):
