@@ -23,13 +23,9 @@ import pytest
 
 from handbook.checker.check import check_paths
 from handbook.checker.findings import Report
-from handbook.outputs.render import (
-    FORMATS,
-    SARIF_MAX_RESULTS,
-    github_data,
-    github_property,
-    render,
-)
+from handbook.outputs import FORMATS, render
+from handbook.outputs.base import SARIF_MAX_RESULTS
+from handbook.outputs.github import github_data, github_property
 
 from .checker_support import JSON_FINDING_KEYS, handbook
 from .conftest import ROOT

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from handbook.checker.codes import FIELD_SPECS
-from handbook.outputs.render import FORMATS
+from handbook.outputs import FORMATS
 
 from .test_site import soup
 

@@ -6,25 +6,16 @@ The pure function the library, ``handbook verify`` and the site use (prints noth
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+
+import pandas as pd
 
 from handbook.checker.engine import Checker, CheckOptions
-from handbook.checker.findings import (
-    RECORD_COLUMNS,
-    Finding,
-    RecordRef,
-    Report,
-    frame_to_findings,
-)
-from handbook.checker.records import (
-    MappingLike,
-)
-from handbook.checker.waivers import (
-    WaiverSet,
-)
+from handbook.checker.findings import Report, empty_findings, empty_records
+from handbook.checker.records import MappingLike
+from handbook.checker.waivers import WaiverSet
 from handbook.model.handbook import Handbook
 
 
@@ -43,8 +34,14 @@ def site_url_for(data: Path) -> str | None:
     return url if url.endswith("/") else url + "/"
 
 
-def _as_str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def _concat(frames: list[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The batches as one frame, in order (``empty()`` when no batch has a row)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty()
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)
 
 
 def check_paths(
@@ -61,11 +58,14 @@ def check_paths(
     """Check the change records in ``paths`` (YAML, JSON or CSV files) against the rules.
 
     Pure: prints nothing. Returns a `Report` with a finding per input error (E001 to
-    E005), per broken rule (``data/rules.yaml``) and per waiver problem (E006, W001),
-    ordered by file (as given), line and code; waived findings are in ``Report.waived``;
-    and a `RecordRef` per record read. Times are compared in UTC; records with an input
-    error are not evaluated against the rules. ``site_url`` defaults to the ``site_url``
-    of the project's ``mkdocs.yml`` (`site_url_for`), for ``help_uri``.
+    E005), per broken rule (``data/rules.yaml``) and per waiver problem (E006, W001) in
+    `Report.findings_frame`, in the order the checker yields them (by file as given,
+    record line, line, column and code), waived ones flagged in its ``waived`` column;
+    and a row per record read in `Report.records_frame` (`Report.findings`,
+    `Report.waived` and `Report.records` are the same rows as objects). Times are
+    compared in UTC; records with an input error are not evaluated against the rules.
+    ``site_url`` defaults to the ``site_url`` of the project's ``mkdocs.yml``
+    (`site_url_for`), for ``help_uri``.
     """
     url = site_url_for(handbook.root) if site_url is ... else site_url
     options = CheckOptions(
@@ -77,28 +77,18 @@ def check_paths(
         mapping=mapping,
     )
     checker = Checker(handbook, options)
-    findings: list[Finding] = []
-    waived: list[Finding] = []
-    records: list[RecordRef] = []
+    findings: list[pd.DataFrame] = []
+    records: list[pd.DataFrame] = []
     for result in checker.run(paths):
-        for f in frame_to_findings(result.findings):
-            (waived if f.waived else findings).append(f)
-        r = result.records
-        for values in zip(*(r[c].tolist() for c in RECORD_COLUMNS[:-1]), strict=True):
-            rid, title, file, line, initiator, change_type, sop_category, ed = values
-            records.append(
-                RecordRef(
-                    _as_str(rid),
-                    _as_str(title),
-                    str(file),
-                    int(line) or None,
-                    _as_str(initiator),
-                    _as_str(change_type),
-                    _as_str(sop_category),
-                    _as_str(ed),
-                )
-            )
+        findings.append(result.findings)
+        records.append(result.records)
     files = [str(p) for p in paths]
     if waivers is not None and waivers.file not in files:
         files.append(waivers.file)
-    return Report(findings, records, waived, handbook, options.site_url, files)
+    return Report(
+        _concat(findings, empty_findings),
+        _concat(records, empty_records),
+        handbook,
+        options.site_url,
+        files,
+    )

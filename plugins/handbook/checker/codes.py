@@ -57,7 +57,7 @@ class FieldSpec:
 
 
 #: The checker's output formats (``--format``), in the order the site shows them; the
-#: renderers are `handbook.outputs.render.SINKS`, in the same order.
+#: renderers are `handbook.outputs.SINKS`, in the same order.
 FORMAT_NAMES: tuple[str, ...] = ("text", "json", "junit", "sarif", "github", "gitlab")
 
 _TIME = "time: ISO 8601 with offset (`Z` or `±hh:mm`); a date alone is 00:00 UTC"

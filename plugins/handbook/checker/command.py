@@ -3,7 +3,7 @@
 Exit 0 when no finding counts as an error, 1 when one does (or a warning, with
 ``--fail-on-warn``), 2 on a usage error (a missing path, invalid data, an unknown edition,
 an unreadable waivers or mapping file). The run itself is `handbook.checker.engine.Checker`;
-findings are written batch by batch by a sink of `handbook.outputs.render`.
+findings are written batch by batch by a sink of `handbook.outputs`.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _date(text: str) -> date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``handbook check`` (see ``handbook check --help``)."""
-    from handbook.outputs.render import FORMATS
+    from handbook.outputs import FORMATS
 
     parser.add_argument("--data", default="data", help="data folder (default: data)")
     parser.add_argument(
@@ -171,7 +171,7 @@ def _fail(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run ``handbook check``; returns the exit code (0 clean, 1 errors, 2 usage error)."""
     from handbook.checker.mapping import MappingError, load_mapping
-    from handbook.outputs.render import SINKS, RenderOptions, find_repo_root, make_sink
+    from handbook.outputs import SINKS, RenderOptions, find_repo_root, make_sink
 
     data = Path(args.data)
     handbook = load_for_command(data, "handbook check")

@@ -2,20 +2,23 @@
 
 A `Finding` is one broken rule (``MMD001`` ...), one input error (``E001`` ...) or one
 waiver problem (``E006``, ``W001``) on one change record (or on a whole file, for
-``E001``). A `Report` holds every finding of a run and a `RecordRef` for every record
-read, in run order (file by file, line by line).
+``E001``). A `Report` holds every finding and every record of a run, in run order
+(file by file, line by line).
 
-Inside the checker, findings travel as `pandas.DataFrame` batches with the columns
-`FINDING_COLUMNS` (one row per finding), so that a million records never become a
-million Python objects; `frame_to_findings` and `findings_to_frame` convert.
+Findings stay columnar from rule evaluation to the renderers: `pandas.DataFrame` batches
+with the columns `FINDING_COLUMNS` (one row per finding) and records with
+`RECORD_COLUMNS`, so that a million records never become a million Python objects.
+`Finding` and `RecordRef` are views of one row, for the library API only
+(`Report.findings`, `Report.waived`, `Report.records`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 # The codes (INPUT_ERRORS, CHECKER_CODES...) live in `handbook.checker.codes`, which has no pandas.
@@ -128,45 +131,6 @@ class RecordRef:
 
 
 @dataclass
-class Report:
-    """The result of one checker run, in run order.
-
-    Attributes:
-        findings: every finding that counts (not waived).
-        records: every record read.
-        waived: findings covered by a waiver (reported, never failing).
-        handbook: the handbook the run used (renderers read its rules), or None.
-        site_url: the site's URL for ``help_uri`` links, or None.
-        files: the run's files in order (as given), then any waivers file.
-    """
-
-    findings: list[Finding] = field(default_factory=list)
-    records: list[RecordRef] = field(default_factory=list)
-    waived: list[Finding] = field(default_factory=list)
-    handbook: Handbook | None = field(default=None, repr=False, compare=False)
-    site_url: str | None = None
-    files: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        """Number of findings with severity ``error`` (waived ones excluded)."""
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        """Number of findings with severity ``warning`` (waived ones excluded)."""
-        return sum(1 for f in self.findings if f.severity == "warning")
-
-    def for_record(self, file: str, record_id: str | None) -> list[Finding]:
-        """Findings of the record(s) with ``record_id`` in ``file`` (None: file-level ones)."""
-        return [f for f in self.findings if f.file == file and f.record == record_id]
-
-    def summary(self) -> Summary:
-        """The counts of the run."""
-        return Summary(len(self.records), self.errors, self.warnings, len(self.waived))
-
-
-@dataclass
 class Summary:
     """Counts of a run: records read, error and warning findings (not waived), waived."""
 
@@ -183,10 +147,110 @@ class Summary:
         self.waived += other.waived
 
 
+def empty_findings() -> pd.DataFrame:
+    """A findings batch with no rows (the right columns and dtypes)."""
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS})
+    for c in ("line", "column", "record_line"):
+        frame[c] = pd.Series([], dtype="int64")
+    frame["waived"] = pd.Series([], dtype=bool)
+    return frame
+
+
+def empty_records() -> pd.DataFrame:
+    """A records batch with no rows (the right columns and dtypes)."""
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
+    frame["line"] = pd.Series([], dtype="int64")
+    frame["evaluated"] = pd.Series([], dtype=bool)
+    return frame
+
+
+@dataclass(eq=False)
+class Report:
+    """The result of one checker run, columnar, in run order (file by file as given, then
+    by record line, line, column and code, `handbook.checker.codes.code_order`).
+
+    Attributes:
+        findings_frame: every finding, waived ones included (``waived`` column), one row
+            each: `FINDING_COLUMNS` (lines and columns ``int64``, 0 when unknown).
+        records_frame: every record read, one row each: `RECORD_COLUMNS` (``line``
+            ``int64``, ``evaluated`` False for a record with an input error).
+        handbook: the handbook the run used (renderers read its rules), or None.
+        site_url: the site's URL for ``help_uri`` links, or None.
+        files: the run's files in order (as given), then any waivers file.
+
+    `findings`, `waived` and `records` are the same rows as Python objects, for the
+    library API (built on first use, then kept: do not change the frames afterwards).
+    """
+
+    findings_frame: pd.DataFrame = field(default_factory=empty_findings)
+    records_frame: pd.DataFrame = field(default_factory=empty_records)
+    handbook: Handbook | None = field(default=None, repr=False)
+    site_url: str | None = None
+    files: list[str] = field(default_factory=list)
+
+    def _waived_mask(self) -> np.ndarray:
+        return self.findings_frame["waived"].to_numpy(dtype=bool)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """Every finding that counts (not waived), in run order."""
+        return _finding_views(self.findings_frame[~self._waived_mask()])
+
+    @cached_property
+    def waived(self) -> list[Finding]:
+        """The findings covered by a waiver (reported, never failing), in run order."""
+        return _finding_views(self.findings_frame[self._waived_mask()])
+
+    @cached_property
+    def records(self) -> list[RecordRef]:
+        """Every record read, in run order."""
+        r = self.records_frame
+        columns = [r[c].tolist() for c in RECORD_COLUMNS[:-1]]
+        return [
+            RecordRef(
+                _str_or_none(rid),
+                _str_or_none(title),
+                str(file),
+                _opt_int(line),
+                _str_or_none(initiator),
+                _str_or_none(change_type),
+                _str_or_none(sop_category),
+                _str_or_none(edition),
+            )
+            for rid, title, file, line, initiator, change_type, sop_category, edition in zip(
+                *columns, strict=True
+            )
+        ]
+
+    def _count(self, severity: str) -> int:
+        frame = self.findings_frame
+        hits = ~self._waived_mask() & (frame["severity"].to_numpy(dtype=object) == severity)
+        return int(np.count_nonzero(hits))
+
+    @property
+    def errors(self) -> int:
+        """Number of findings with severity ``error`` (waived ones excluded)."""
+        return self._count("error")
+
+    @property
+    def warnings(self) -> int:
+        """Number of findings with severity ``warning`` (waived ones excluded)."""
+        return self._count("warning")
+
+    def summary(self) -> Summary:
+        """The counts of the run."""
+        waived = int(np.count_nonzero(self._waived_mask()))
+        return Summary(len(self.records_frame), self.errors, self.warnings, waived)
+
+
 def _opt_str(value: Any) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return str(value)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _opt_int(value: Any) -> int | None:
@@ -196,10 +260,10 @@ def _opt_int(value: Any) -> int | None:
     return number if number > 0 else None
 
 
-def frame_to_findings(frame: pd.DataFrame) -> list[Finding]:
-    """`Finding` objects of a findings batch (columns `FINDING_COLUMNS`)."""
-    out: list[Finding] = []
+def _finding_views(frame: pd.DataFrame) -> list[Finding]:
+    """`Finding` objects of the rows of a findings frame (`FINDING_COLUMNS`)."""
     columns = [frame[c].tolist() for c in FINDING_COLUMNS]
+    out: list[Finding] = []
     for values in zip(*columns, strict=True):
         row = dict(zip(FINDING_COLUMNS, values, strict=True))
         out.append(
@@ -222,54 +286,3 @@ def frame_to_findings(frame: pd.DataFrame) -> list[Finding]:
             )
         )
     return out
-
-
-def empty_findings() -> pd.DataFrame:
-    """A findings batch with no rows (the right columns and dtypes)."""
-    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS})
-    for c in ("line", "column", "record_line"):
-        frame[c] = pd.Series([], dtype="int64")
-    frame["waived"] = pd.Series([], dtype=bool)
-    return frame
-
-
-def findings_to_frame(findings: Iterable[Finding]) -> pd.DataFrame:
-    """A findings batch (columns `FINDING_COLUMNS`) from `Finding` objects.
-
-    Unknown lines and columns become 0.
-    """
-    items = list(findings)
-    if not items:
-        return empty_findings()
-    data: dict[str, list[Any]] = {c: [] for c in FINDING_COLUMNS}
-    for f in items:
-        for c in FINDING_COLUMNS:
-            value = getattr(f, c)
-            if c in ("line", "column", "record_line"):
-                value = value or 0
-            data[c].append(value)
-    frame = pd.DataFrame(data, columns=list(FINDING_COLUMNS))
-    for c in ("line", "column", "record_line"):
-        frame[c] = frame[c].astype("int64")
-    frame["waived"] = frame["waived"].astype(bool)
-    for c in FINDING_COLUMNS:
-        if c not in ("line", "column", "record_line", "waived"):
-            frame[c] = frame[c].astype(object)
-    return frame
-
-
-def records_to_frame(records: Sequence[RecordRef], evaluated: Sequence[bool]) -> pd.DataFrame:
-    """A records batch (columns `RECORD_COLUMNS`) from `RecordRef` objects."""
-    data: dict[str, list[Any]] = {c: [] for c in RECORD_COLUMNS}
-    for r, ok in zip(records, evaluated, strict=True):
-        for c in RECORD_COLUMNS[:-1]:
-            value = getattr(r, c)
-            data[c].append((value or 0) if c == "line" else value)
-        data["evaluated"].append(bool(ok))
-    frame = pd.DataFrame(data, columns=list(RECORD_COLUMNS))
-    frame["line"] = frame["line"].astype("int64")
-    frame["evaluated"] = frame["evaluated"].astype(bool)
-    for c in RECORD_COLUMNS:
-        if c not in ("line", "evaluated"):
-            frame[c] = frame[c].astype(object)
-    return frame

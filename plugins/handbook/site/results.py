@@ -57,11 +57,11 @@ class SiteResults:
 def format_samples(handbook: Handbook) -> dict[str, str]:
     """Each output format's text for the first sample file (the Checker section shows it).
 
-    Returns ``{format name: output}`` in `handbook.outputs.render.FORMATS` order; empty when there
+    Returns ``{format name: output}`` in `handbook.outputs.FORMATS` order; empty when there
     is no sample.
     """
     from handbook.checker.check import check_paths
-    from handbook.outputs.render import FORMATS
+    from handbook.outputs import FORMATS
 
     if not handbook.samples:
         return {}

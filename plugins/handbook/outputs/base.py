@@ -1,0 +1,259 @@
+"""What every output format shares: the `Sink` interface, `RenderOptions` and helpers.
+
+A sink receives a run batch by batch: a findings frame (`FINDING_COLUMNS` of
+`handbook.checker.findings`, in run order: file, record line, line, column, code) and,
+when the format lists records (`Sink.needs_records`), the batch's records frame
+(`RECORD_COLUMNS`). It writes as it goes and `Sink.end` completes the document, so a run
+of millions of records is streamed, not held. The helpers turn frame columns into
+object arrays of plain values (``None`` for absent), map input paths to the
+repository-relative paths CI tools want, escape XML and describe a code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass
+from json.encoder import encode_basestring
+from pathlib import Path
+from typing import IO, Any, ClassVar, TextIO
+
+import numpy as np
+import pandas as pd
+
+from handbook.checker.codes import CHECKER_CODES, INPUT_ERRORS
+from handbook.checker.findings import FINDING_COLUMNS, Summary
+from handbook.model.handbook import Handbook
+
+
+def tool_version() -> str:
+    """The installed package's version (``0.0.0`` when not installed)."""
+    try:
+        from importlib.metadata import version
+
+        return version("mmd-handbook")
+    except Exception:  # pragma: no cover - not installed
+        return "0.0.0"
+
+
+def find_repo_root(start: Path) -> Path:
+    """The nearest folder from ``start`` upwards holding ``.git``; else ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+#: Results GitHub code scanning accepts in one SARIF run.
+SARIF_MAX_RESULTS = 25_000
+
+
+@dataclass
+class RenderOptions:
+    """Options of the renderers.
+
+    Attributes:
+        handbook: the handbook (its rules describe SARIF rules and JUnit test cases).
+        site_url: base URL of the site (SARIF ``informationUri``).
+        color: ANSI colour in text output.
+        repo_root: paths in SARIF, GitHub and GitLab output are relative to it (None:
+            as given).
+        step_summary: the GitHub step summary file to append a Markdown table to.
+        tool_version: version reported in SARIF (default: the package's).
+        max_results: SARIF results cap (GitHub accepts 25,000).
+    """
+
+    handbook: Handbook | None = None
+    site_url: str | None = None
+    color: bool = False
+    repo_root: Path | None = None
+    step_summary: Path | None = None
+    tool_version: str | None = None
+    max_results: int = SARIF_MAX_RESULTS
+
+
+class Sink:
+    """Receives a run batch by batch; `end` completes the document.
+
+    ``notes`` collects remarks for the user (e.g. SARIF truncation), printed on stderr;
+    ``needs_records`` says whether `write` reads the records frame (else it may be empty).
+    """
+
+    needs_records: ClassVar[bool] = False
+
+    def __init__(self, out: TextIO, options: RenderOptions) -> None:
+        self.out = out
+        self.options = options
+        self.notes: list[str] = []
+
+    def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
+        """Write the findings (`FINDING_COLUMNS`) of records (`RECORD_COLUMNS`) of a
+        batch; ``file`` names the batch's input file (even when it gave nothing)."""
+
+    def end(self, summary: Summary) -> None:
+        """Complete the document with the run's counts."""
+
+
+# --- frame columns as plain values ---------------------------------------------------------
+
+
+def objects(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as an object array, absent values (NA, NaN) as None."""
+    values = frame[column].to_numpy(dtype=object).copy()
+    values[pd.isna(values)] = None
+    return values
+
+
+def texts(values: np.ndarray) -> np.ndarray:
+    """An object array with absent values as ``""``."""
+    out = values.copy()
+    out[pd.isna(out)] = ""
+    return out
+
+
+def ints(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """An integer column (line, column) as ``int64``, absent as 0."""
+    return frame[column].fillna(0).to_numpy(dtype=np.int64)
+
+
+def json_strings(values: np.ndarray) -> np.ndarray:
+    """JSON literals of an object array of texts (None -> null)."""
+    return np.array(
+        [encode_basestring(v) if v is not None else "null" for v in values.tolist()], dtype=object
+    )
+
+
+def json_ints(values: np.ndarray) -> np.ndarray:
+    """JSON literals of positive integers (0 and less -> null)."""
+    text = values.astype(str).astype(object)
+    text[values <= 0] = "null"
+    return text
+
+
+def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The findings of a frame as dicts of plain Python values: ``record``, ``field``,
+    ``edition``, ``help_uri`` None when absent; ``line``, ``column``, ``record_line`` 0."""
+    columns = {c: frame[c].tolist() for c in FINDING_COLUMNS}
+    out = []
+    for i in range(len(frame)):
+        row = {c: columns[c][i] for c in FINDING_COLUMNS}
+        for c in ("record", "field", "edition", "help_uri"):
+            if not isinstance(row[c], str):
+                row[c] = None
+        for c in ("line", "column", "record_line"):
+            value = row[c]
+            row[c] = int(value) if isinstance(value, (int, np.integer)) and value > 0 else 0
+        out.append(row)
+    return out
+
+
+# --- paths, escaping, fingerprints ---------------------------------------------------------
+
+
+class PathMap:
+    """Input paths as the repository-relative, ``/``-separated paths CI tools want: a
+    path outside ``root`` stays as given (a ``file://`` URI when absolute); no ``root``
+    keeps every path as given."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root.resolve() if root is not None else None
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, file: str) -> str:
+        hit = self.cache.get(file)
+        if hit is None:
+            hit = self._relative(file)
+            self.cache[file] = hit
+        return hit
+
+    def _relative(self, file: str) -> str:
+        path = Path(file)
+        if self.root is None:
+            return path.as_posix()
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix() if not path.is_absolute() else path.resolve().as_uri()
+
+
+def spool() -> IO[str]:
+    """A text buffer for a document's body that must follow its counts (in memory up to
+    32 MiB, then a temporary file)."""
+    return tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+", encoding="utf-8")
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_escape(text: str) -> str:
+    """Text for an XML attribute or element (control characters replaced by U+FFFD)."""
+    text = _XML_BAD.sub("\ufffd", text)
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+class Fingerprints:
+    """Stable fingerprints of findings (SARIF ``partialFingerprints``, GitLab
+    ``fingerprint``): 32 hex digits of a SHA-256 of path, rule, record and field; the
+    n-th repeat of the same key within a run hashes in its occurrence number, so every
+    fingerprint is unique and the same input gives the same fingerprints run after run."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def key(self, path: str, rule: str, record: str, field: str) -> str:
+        """The fingerprint of the next finding with these parts."""
+        key = _fingerprint(path, rule, record, field)
+        seen = self.seen.get(key, 0)
+        self.seen[key] = seen + 1
+        return _fingerprint(key, str(seen)) if seen else key
+
+
+# --- codes and counts ----------------------------------------------------------------------
+
+
+def describe_code(handbook: Handbook | None, code: str) -> tuple[str, str, str, str]:
+    """(title, statement, help text, default level) of a rule or checker code."""
+    if handbook is not None:
+        for rule in handbook.rules:
+            if rule.id == code:
+                quotes = "; ".join(f'"{q.quote}" ({q.doc}, {q.section})' for q in rule.sources)
+                help_text = (
+                    f"{rule.statement} Editions: {', '.join(rule.editions)}. Sources: {quotes}"
+                )
+                return rule.title, rule.statement, help_text, rule.severity
+    severity, meaning = CHECKER_CODES.get(code, ("error", code))
+    title = meaning.split(":")[0]
+    title = title[0].upper() + title[1:] if title else code
+    statement = f"{code}: {meaning}."
+    return title, statement, statement, severity
+
+
+def all_codes(handbook: Handbook | None) -> list[str]:
+    """Every code a run can report: the handbook's rules, the input errors, the rest."""
+    rules = [r.id for r in handbook.rules] if handbook is not None else []
+    return [*rules, *INPUT_ERRORS, *(c for c in CHECKER_CODES if c not in INPUT_ERRORS)]
+
+
+def summary_line(summary: Summary) -> str:
+    """``N records checked: N errors, N warnings, N waived``."""
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    return (
+        f"{plural(summary.records, 'record')} checked: {plural(summary.errors, 'error')}, "
+        f"{plural(summary.warnings, 'warning')}, {summary.waived} waived"
+    )

@@ -1,0 +1,158 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning.
+
+One run: the tool's rules (every code, `handbook.outputs.base.all_codes`) with their
+site pages (``helpUri``); results with ``ruleId``, ``ruleIndex``, ``level``, the file
+relative to the repository root, ``startLine``/``startColumn`` and
+``partialFingerprints`` stable across runs; at most ``max_results`` results (GitHub
+accepts 25,000), with a tool notification and a note on stderr when truncated; a waived
+finding carries a ``suppressions`` entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TextIO
+
+import pandas as pd
+
+from handbook.checker.findings import Summary, help_uri
+from handbook.outputs.base import (
+    Fingerprints,
+    PathMap,
+    RenderOptions,
+    Sink,
+    all_codes,
+    describe_code,
+    rows,
+    tool_version,
+)
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+TOOL_NAME = "handbook"
+
+
+class SarifSink(Sink):
+    """SARIF 2.1.0, one run, results streamed (capped at ``max_results``)."""
+
+    def __init__(self, out: TextIO, options: RenderOptions) -> None:
+        super().__init__(out, options)
+        self.paths = PathMap(options.repo_root)
+        self.codes = all_codes(options.handbook)
+        self.index = {c: i for i, c in enumerate(self.codes)}
+        self.count = 0
+        self.total = 0
+        self.fingerprints = Fingerprints()
+        skeleton = {
+            "$schema": SARIF_SCHEMA,
+            "version": SARIF_VERSION,
+            "runs": [
+                {
+                    "tool": {"driver": self._driver()},
+                    "columnKind": "unicodeCodePoints",
+                    "results": "\x00RESULTS\x00",
+                    "invocations": "\x00INVOCATIONS\x00",
+                }
+            ],
+        }
+        text = json.dumps(skeleton, indent=2, ensure_ascii=False)
+        self.head, rest = text.split('"\\u0000RESULTS\\u0000"')
+        self.middle, self.tail = rest.split('"\\u0000INVOCATIONS\\u0000"')
+        self.out.write(self.head + "[")
+
+    def _driver(self) -> dict[str, Any]:
+        options = self.options
+        driver: dict[str, Any] = {
+            "name": TOOL_NAME,
+            "version": options.tool_version or tool_version(),
+        }
+        if options.site_url:
+            driver["informationUri"] = options.site_url
+        rules = []
+        for code in self.codes:
+            title, statement, help_text, level = describe_code(options.handbook, code)
+            rule: dict[str, Any] = {
+                "id": code,
+                "name": "".join(w.capitalize() for w in re.findall(r"[A-Za-z0-9]+", title)),
+                "shortDescription": {"text": title},
+                "fullDescription": {"text": statement},
+                "help": {"text": help_text},
+            }
+            uri = help_uri(options.site_url, code)
+            if uri:
+                rule["helpUri"] = uri
+            rule["defaultConfiguration"] = {"level": "warning" if level == "warning" else "error"}
+            rules.append(rule)
+        driver["rules"] = rules
+        return driver
+
+    def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
+        self.total += len(findings)
+        room = self.options.max_results - self.count
+        if room <= 0 or not len(findings):
+            return
+        findings = findings.iloc[:room]
+        items = []
+        for f in rows(findings):
+            uri = self.paths(str(f["file"]))
+            record = f["record"]
+            field = f["field"] or ""
+            key = self.fingerprints.key(uri, str(f["rule"]), record or "", field)
+            region: dict[str, int] = {"startLine": f["line"] or 1}
+            if f["column"] and f["line"]:
+                region["startColumn"] = f["column"]
+            text = f"[{record}] {f['message']}" if record else str(f["message"])
+            result: dict[str, Any] = {
+                "ruleId": f["rule"],
+                "ruleIndex": self.index.get(str(f["rule"]), 0),
+                "level": "warning" if f["severity"] == "warning" else "error",
+                "message": {"text": text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri},
+                            "region": region,
+                        }
+                    }
+                ],
+                "partialFingerprints": {"handbookFinding/v1": key},
+            }
+            props: dict[str, Any] = {}
+            if record:
+                props["record"] = record
+            if f["edition"]:
+                props["edition"] = f["edition"]
+            if field:
+                props["field"] = field
+            if props:
+                result["properties"] = props
+            if f["waived"]:
+                result["suppressions"] = [
+                    {
+                        "kind": "external",
+                        "status": "accepted",
+                        "justification": f"{f['waiver_reason']} (approved by "
+                        f"{f['waiver_approved_by']}; expires {f['waiver_expires_on']})",
+                    }
+                ]
+            items.append("        " + json.dumps(result, ensure_ascii=False))
+        self.out.write(("," if self.count else "") + "\n" + ",\n".join(items))
+        self.count += len(items)
+
+    def end(self, summary: Summary) -> None:
+        self.out.write("\n      ]" if self.count else "]")
+        invocation: dict[str, Any] = {"executionSuccessful": True}
+        if self.total > self.count:
+            note = (
+                f"results truncated: {self.count:,} of {self.total:,} findings shown "
+                f"(GitHub code scanning accepts at most {self.options.max_results:,} results "
+                "a run); see the text or JSON report for all of them"
+            )
+            invocation["toolExecutionNotifications"] = [
+                {"level": "warning", "message": {"text": note}}
+            ]
+            self.notes.append(note)
+        inv = json.dumps([invocation], indent=2, ensure_ascii=False)
+        inv = inv.replace("\n", "\n      ")
+        self.out.write(self.middle + inv + self.tail + "\n")

@@ -1,0 +1,88 @@
+"""``--format text``: one line per finding, then the counts.
+
+``file:line:col: CODE [record] message`` a finding (``warning:``/``waived:`` before the
+message when so, the waiver after it), in run order, then ``N records checked: N
+errors, N warnings, N waived``. ANSI colour only when asked (on a terminal).
+"""
+
+from __future__ import annotations
+
+from itertools import chain, repeat
+
+import numpy as np
+import pandas as pd
+
+from handbook.checker.findings import Summary
+from handbook.checker.rules import cat
+from handbook.outputs.base import Sink, ints, objects, summary_line, texts
+
+_RED, _YELLOW, _DIM, _BOLD, _GREEN, _RESET = (
+    "\x1b[31m",
+    "\x1b[33m",
+    "\x1b[2m",
+    "\x1b[1m",
+    "\x1b[32m",
+    "\x1b[0m",
+)
+
+
+class TextSink(Sink):
+    """``file:line:col: CODE [record] message`` lines and a summary line."""
+
+    def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
+        n = len(findings)
+        if not n:
+            return
+        lines = ints(findings, "line")
+        cols = ints(findings, "column")
+        line_text = np.where(lines > 0, ":" + lines.astype(str), "")
+        col_text = np.where((lines > 0) & (cols > 0), ":" + cols.astype(str), "")
+        severity = findings["severity"].to_numpy(dtype=object)
+        waived = findings["waived"].to_numpy(dtype=bool)
+        records_ = objects(findings, "record")
+        has_record = ~pd.isna(records_)
+        rec = np.full(n, "", dtype=object)
+        if has_record.any():
+            rec[has_record] = cat(" [", records_[has_record], "]")
+        tag = np.where(severity == "warning", " warning: ", " ").astype(object)
+        tail = np.full(n, "", dtype=object)
+        if waived.any():
+            w = np.flatnonzero(waived)
+            tail[w] = cat(
+                " (waiver: ",
+                texts(objects(findings.iloc[w], "waiver_reason")),
+                "; approved by ",
+                texts(objects(findings.iloc[w], "waiver_approved_by")),
+                "; expires ",
+                texts(objects(findings.iloc[w], "waiver_expires_on")),
+                ")",
+            )
+            tag[w] = " waived: "
+        codes = findings["rule"].to_numpy(dtype=object)
+        if self.options.color:
+            tint = np.where(
+                waived, _DIM, np.where(severity == "warning", _YELLOW, _RED + _BOLD)
+            ).astype(object)
+            codes = cat(tint, codes, _RESET)
+        parts = (
+            findings["file"].to_numpy(dtype=object),
+            line_text,
+            col_text,
+            ": ",
+            codes,
+            rec,
+            tag,
+            findings["message"].to_numpy(dtype=object),
+            tail,
+            "\n",
+        )
+        # one join over the parts of every line (no string per line), one write
+        columns = [p.tolist() if isinstance(p, np.ndarray) else repeat(p, n) for p in parts]
+        self.out.write("".join(chain.from_iterable(zip(*columns, strict=False))))
+
+    def end(self, summary: Summary) -> None:
+        line = summary_line(summary)
+        if self.options.color:
+            tint = _RED if summary.errors else (_YELLOW if summary.warnings else _GREEN)
+            line = f"{_BOLD}{tint}{line}{_RESET}"
+        self.out.write(line + "\n")
