@@ -133,6 +133,8 @@ def test_edit_link_points_to_data_file_and_line(built_site: Path) -> None:
     edit = page.select_one("a.md-content__button[href*='sop-categories.yaml']")
     assert edit is not None
     href = str(edit["href"])
+    # edit_uri (edit/main/docs/) with its docs folder replaced by the data file's path
+    assert href.startswith("https://github.com/example/mmd-handbook/edit/main/data/")
     line = int(href.rsplit("#L", 1)[1])
     lines = (DATA / "sop-categories.yaml").read_text(encoding="utf-8").splitlines()
     assert lines[line - 1].strip() == "- id: certificates"
