@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from handbook.model.diff import compare_editions, word_diff
 from handbook.model.loader import load_handbook
+from handbook.site.render import generate_site
 
 from .conftest import DATA
 from .test_site import soup
@@ -147,3 +149,28 @@ def test_heading_ids_are_applied_not_shown(built_site: Path) -> None:
         if article is None:
             continue
         assert "{#" not in article.get_text(), page
+
+
+def test_rule_ids_and_documents_come_from_the_data(tmp_path: Path) -> None:
+    """Renamed rules and seed documents show under their new names: no template names
+    MMD001, MMD009, MMD010 or document 004 (the samples still expect the old ids)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    rules = data / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    for old, new in (("MMD001", "MMD101"), ("MMD009", "MMD109"), ("MMD010", "MMD110")):
+        text = text.replace(f"- id: {old}\n", f"- id: {new}\n")
+    rules.write_text(text, encoding="utf-8")
+    for path in data.rglob("*.yaml"):
+        path.write_text(path.read_text("utf-8").replace('"004"', '"014"'), encoding="utf-8")
+    hb, problems = load_handbook(data)
+    assert hb is not None, problems
+    site = generate_site(hb)
+    sop = site.page("sops/policies.md").markdown
+    assert 'Rule <a href="../../rules/mmd109/">MMD109</a> reports' in sop
+    types = site.page("change-management/change-types/index.md").markdown
+    assert "Lead time checked (MMD101)" in types and "MMD001" not in types
+    record = site.page("checker/record-format.md").markdown
+    assert "(MMD110, error)" in record and "MMD010" not in record
+    edition = site.page(f"editions/{hb.latest_edition().id}/index.md").markdown
+    assert "Service overview" in edition
