@@ -8,11 +8,14 @@ import io
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from bs4 import BeautifulSoup
 
 from handbook.model.diff import compare_editions, word_diff
 from handbook.model.loader import load_handbook
+from handbook.plugin import data_edit_url
 from handbook.site.render import generate_site
 
 from .conftest import DATA
@@ -174,3 +177,24 @@ def test_rule_ids_and_documents_come_from_the_data(tmp_path: Path) -> None:
     assert "(MMD110, error)" in record and "MMD010" not in record
     edition = site.page(f"editions/{hb.latest_edition().id}/index.md").markdown
     assert "Service overview" in edition
+
+
+@pytest.mark.parametrize(
+    ("edit_uri", "expected"),
+    [
+        ("edit/main/docs/", "https://github.com/o/r/edit/main/data/rules.yaml#L7"),
+        ("blob/dev/docs", "https://github.com/o/r/blob/dev/data/rules.yaml#L7"),
+        (
+            "https://git.example/o/r/-/edit/v2/docs/",
+            "https://git.example/o/r/-/edit/v2/data/rules.yaml#L7",
+        ),
+        ("edit/main/", None),  # no docs folder to replace: no guess
+        ("", None),
+    ],
+)
+def test_edit_url_follows_edit_uri(tmp_path: Path, edit_uri: str, expected: str | None) -> None:
+    config = SimpleNamespace(
+        repo_url="https://github.com/o/r", edit_uri=edit_uri, docs_dir=str(tmp_path / "docs")
+    )
+    url = data_edit_url(config, tmp_path, Path("data/rules.yaml"), 7)  # type: ignore[arg-type]
+    assert url == expected

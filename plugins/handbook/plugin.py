@@ -120,7 +120,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         options = SiteOptions(
             learn_base_url=base if base.endswith("/") else base + "/",
             use_directory_urls=config.use_directory_urls,
-            site_url=config.site_url,
             prose_pages=docs_prose_pages(Path(config.docs_dir)),
             custom_dir=str(Path(custom_dir).resolve()) if custom_dir else None,
         )

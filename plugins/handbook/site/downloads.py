@@ -28,11 +28,6 @@ TABLES: tuple[str, ...] = (
 Row = dict[str, str]
 
 
-def download_uris() -> list[str]:
-    """The site-relative paths `download_files` returns, in its order."""
-    return [f"downloads/{name}.{ext}" for name in TABLES for ext in ("csv", "json")]
-
-
 def _flat(statement: Statement) -> str:
     """A statement and its sub-items as one line: ``text: item; item``."""
     text = statement.text

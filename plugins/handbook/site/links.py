@@ -28,6 +28,8 @@ class SeedLinks:
         homes = self._doc_home()
         self._covered = {doc.learn_path: homes[doc.id] for doc in handbook.documents}
         self._sections = self._section_pages()
+        # one context per page, not per text (a page asks ~12 times on average)
+        self._contexts: dict[str, LinkContext] = {}
 
     def _doc_home(self) -> dict[str, str]:
         """Seed document id → the handbook page that renders its main content."""
@@ -58,9 +60,7 @@ class SeedLinks:
             out[(doc.learn_path, _slug(cat.source.section))] = paths.sops(cat.edition)
         for duty in hb.process:
             doc = hb.document(duty.source.doc)
-            out[(doc.learn_path, _slug(duty.source.section))] = paths.change_process(
-                duty.edition
-            )
+            out[(doc.learn_path, _slug(duty.source.section))] = paths.change_process(duty.edition)
         if hb.matrix:
             src = hb.matrix[0].source
             out[(hb.document(src.doc).learn_path, _slug(src.section))] = Paths.matrix
@@ -68,15 +68,20 @@ class SeedLinks:
 
     def context(self, current_url: str) -> LinkContext:
         """The `LinkContext` of the page at ``current_url`` (site-relative URL)."""
+        known = self._contexts.get(current_url)
+        if known is not None:
+            return known
 
         def rel(src: str) -> str:
             return relative_url(page_url(src, self.use_directory_urls), current_url)
 
-        return LinkContext(
+        context = LinkContext(
             learn_base_url=self.learn_base_url,
             covered={k: rel(v) for k, v in self._covered.items()},
             sections={k: rel(v) for k, v in self._sections.items()},
         )
+        self._contexts[current_url] = context
+        return context
 
 
 class LinkGraph:

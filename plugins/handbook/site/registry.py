@@ -80,9 +80,6 @@ class Registry:
     def __iter__(self) -> Iterator[Page]:
         return iter(list(self._pages.values()))
 
-    def __len__(self) -> int:
-        return len(self._pages)
-
     def titles(self) -> dict[str, str]:
         """src_uri → title of every page."""
         return {p.src_uri: p.title for p in self._pages.values()}

@@ -54,7 +54,6 @@ class SiteOptions:
     Attributes:
         learn_base_url: base URL of the MMD pages on Microsoft Learn (ends with ``/``).
         use_directory_urls: MkDocs' setting of the same name; decides link URLs.
-        site_url: the published site's URL, or None.
         prose_pages: hand-written pages present in ``docs/`` (src_uris), placed in the nav.
         custom_dir: the theme's ``custom_dir`` (absolute path), whose templates replace
             the package's of the same name; None for none.
@@ -62,7 +61,6 @@ class SiteOptions:
 
     learn_base_url: str = DEFAULT_LEARN_BASE_URL
     use_directory_urls: bool = True
-    site_url: str | None = None
     prose_pages: tuple[str, ...] = ("index.md",)
     custom_dir: str | None = None
 
