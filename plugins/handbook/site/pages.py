@@ -8,8 +8,10 @@ from the page's path.
 
 from __future__ import annotations
 
+from typing import Any
+
 from handbook.model.diff import REWORD_THRESHOLD
-from handbook.model.entities import Edition
+from handbook.model.entities import Edition, Node
 from handbook.site.checker_docs import checker_codes, sentence
 from handbook.site.paths import Paths
 from handbook.site.queries import party_title
@@ -153,8 +155,8 @@ def _edition_pages(site: SiteRenderer, ed: Edition, parties: list[str]) -> None:
     older = ed.id != paths.latest
     edition = [ed.title] if older else []
 
-    def page(template: str, src_uri: str, title: str, origin: object, **values: object) -> None:
-        site.page(template, src_uri, title, origin, backlinks=older, **values)  # type: ignore[arg-type]
+    def page(template: str, src_uri: str, title: str, origin: Node | None, **values: Any) -> None:
+        site.page(template, src_uri, title, origin, backlinks=older, **values)
 
     page("edition.md.j2", paths.edition(ed.id), ed.title, ed, kind="edition", tags=edition, ed=ed)
     types = hb.change_types_of(ed.id)
