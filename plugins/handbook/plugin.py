@@ -127,7 +127,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         results = CACHE.get(handbook, self._root)
         self._site = generate_site(handbook, options, results)
         log.debug(
-            "handbook: %d pages generated in %.3f s",
+            "handbook: the checker's results and %d pages in %.3f s",
             len(self._site.pages),
             time.perf_counter() - start,
         )
