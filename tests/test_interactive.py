@@ -1,4 +1,5 @@
-"""Interactive tables without a browser: the bundle, the tags, the legend, the built site.
+"""Interactive tables without a browser: the bundle, the tags, the legend, the built site,
+the page registry's record of them.
 
 (The browser tests in tests/browser/ drive the tables themselves.)
 """
@@ -15,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from handbook.model.entities import Party
+from handbook.model.loader import load_handbook
 from handbook.site import interactive
 from handbook.site.interactive import (
     BUNDLE_JS,
@@ -26,12 +28,15 @@ from handbook.site.interactive import (
     enhance_page,
     party_legend,
 )
+from handbook.site.paths import page_url
+from handbook.site.render import generate_site
+
+from .conftest import DATA
 
 PARTIES = [
     Party(id="microsoft", name="Microsoft", label="Microsoft", description="The provider."),
     Party(id="customer", name="Customer", label="Customer", description="<b>The</b> customer."),
 ]
-TABLE = '<table class="hb-table" data-hb-table="rules"><tbody><tr><td>{}</td></tr></tbody></table>'
 
 
 def test_the_bundle_is_found_without_importing_itables_or_pandas() -> None:
@@ -74,21 +79,32 @@ def test_asset_urls_are_relative_to_the_page(page_url: str, prefix: str) -> None
     assert script.strip() == f'<script type="module" src="{prefix}{GLUE_JS}"></script>'
 
 
-def test_pages_without_an_interactive_table_are_left_alone() -> None:
-    html = '<table class="hb-table"><tr><td>x</td></tr></table>'
-    assert enhance_page(html, "sops/", PARTIES) == html
-
-
-def test_the_legend_goes_before_the_first_table_with_party_labels() -> None:
-    plain = TABLE.format("no party")
-    party = TABLE.format('<span class="hb-party hb-party--customer">Customer</span>')
-    html = enhance_page(f"<p>intro</p>{plain}{party}", "rules/", PARTIES)
-    assert html.count('class="hb-legend"') == 1
-    assert html.index("hb-legend") > html.index("no party")
-    assert html.index("hb-legend") < html.index('hb-party--customer">Customer</span></td>')
+def test_the_tags_go_around_the_content() -> None:
+    html = enhance_page("<p>intro</p>", "rules/")
     assert html.startswith('<link rel="stylesheet"')
     assert html.rstrip().endswith("</script>")
     assert "<p>intro</p>" in html  # the page's own HTML is not escaped
+
+
+def test_the_registry_records_each_pages_tables(built_site: Path) -> None:
+    """The tables the registry records for a page are those of its built HTML, and the
+    legend stands before the first table whose cells show party labels."""
+    hb, problems = load_handbook(DATA)
+    assert hb is not None, problems
+    site = generate_site(hb)
+    assert site.page("change-management/balance-of-responsibility.md").tables == ("matrix",)
+    assert site.page("overview.md").tables == ()
+    for page in site.pages:
+        path = built_site / page_url(page.src_uri) / "index.html"
+        doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        names = tuple(str(t["data-hb-table"]) for t in doc.select("table[data-hb-table]"))
+        assert names == page.tables, page.src_uri
+        legends = doc.select("div.hb-legend")
+        assert len(legends) == (1 if page.party_tables else 0), page.src_uri
+        if legends:
+            first = legends[0].find_next("table")
+            assert first is not None and first["data-hb-table"] == page.party_tables[0]
+            assert first.select(".hb-party")
 
 
 def test_the_legend_escapes_data() -> None:

@@ -11,7 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from .conftest import BIN, ROOT, copy_project, edit, mkdocs_build
+from .conftest import BIN, ROOT
 
 DATED = {"sitemap.xml", "sitemap.xml.gz"}
 
@@ -54,24 +54,3 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert any(name.endswith(".html") for name in one)
     assert "assets/handbook/tables.js" in one
     assert (tmp_path / "one" / "sitemap.xml").is_file()
-
-
-def test_child_process_and_in_process_builds_are_byte_identical(tmp_path: Path) -> None:
-    """The checker's part filled in at ``on_page_context`` from the child process gives the
-    same files as the pages generated with the checker's results in the MkDocs process."""
-    project = copy_project(tmp_path / "project")
-    edit(
-        project / "mkdocs.yml",
-        "      data_dir: data\n",
-        "      data_dir: data\n      child_process: false\n",
-    )
-    child = tmp_path / "child"
-    inline = tmp_path / "inline"
-    assert mkdocs_build(ROOT, child).returncode == 0
-    result = mkdocs_build(project, inline)
-    assert result.returncode == 0, result.stderr
-    one, two = files(child), files(inline)
-    assert sorted(one) == sorted(two)
-    assert [name for name in one if one[name] != two[name]] == []
-    samples = one["rules/samples/index.html"].decode("utf-8")
-    assert "hb-pass" in samples and "handbook-deferred" not in samples

@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup
 
 from handbook.model.entities import Statement
 from handbook.model.loader import load_handbook
-from handbook.site.generator import generate_site, page_url, relative_url
+from handbook.site.paths import page_url, relative_url
+from handbook.site.render import generate_site
 
 from .conftest import BIN, DATA, ROOT, SEEDS, copy_project, edit, mkdocs_build, run
 
@@ -289,6 +290,23 @@ def test_generation_runs_from_the_cli(tmp_path: Path) -> None:
     }
     assert "change-management/balance-of-responsibility.md" in written
     assert "editions/2018/sops/certificates.md" in written
+
+
+def test_the_cli_writes_the_markdown_the_plugin_generates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``handbook pages`` and the plugin run the same generation (`generate_site`)."""
+    out = tmp_path / "pages"
+    result = run([str(BIN / "handbook"), "pages", "--data", "data", "--out", str(out)])
+    assert result.returncode == 0, result.stderr
+    monkeypatch.chdir(ROOT)
+    handbook, problems = load_handbook(Path("data"))
+    assert handbook is not None, problems
+    site = generate_site(handbook)
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
+    assert written == sorted(p.src_uri for p in site.pages)
+    for page in site.pages:
+        assert (out / page.src_uri).read_text(encoding="utf-8") == page.markdown, page.src_uri
 
 
 def test_data_edit_changes_the_site(tmp_path: Path) -> None:

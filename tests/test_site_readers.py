@@ -6,12 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from bs4 import BeautifulSoup
 
 from handbook.model.diff import compare_editions, word_diff
 from handbook.model.loader import load_handbook
+from handbook.plugin import data_edit_url
+from handbook.site.render import generate_site
 
 from .conftest import DATA
 from .test_site import soup
@@ -133,6 +138,8 @@ def test_edit_link_points_to_data_file_and_line(built_site: Path) -> None:
     edit = page.select_one("a.md-content__button[href*='sop-categories.yaml']")
     assert edit is not None
     href = str(edit["href"])
+    # edit_uri (edit/main/docs/) with its docs folder replaced by the data file's path
+    assert href.startswith("https://github.com/example/mmd-handbook/edit/main/data/")
     line = int(href.rsplit("#L", 1)[1])
     lines = (DATA / "sop-categories.yaml").read_text(encoding="utf-8").splitlines()
     assert lines[line - 1].strip() == "- id: certificates"
@@ -145,3 +152,49 @@ def test_heading_ids_are_applied_not_shown(built_site: Path) -> None:
         if article is None:
             continue
         assert "{#" not in article.get_text(), page
+
+
+def test_rule_ids_and_documents_come_from_the_data(tmp_path: Path) -> None:
+    """Renamed rules and seed documents show under their new names: no template names
+    MMD001, MMD009, MMD010 or document 004 (the samples still expect the old ids)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    rules = data / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    for old, new in (("MMD001", "MMD101"), ("MMD009", "MMD109"), ("MMD010", "MMD110")):
+        text = text.replace(f"- id: {old}\n", f"- id: {new}\n")
+    rules.write_text(text, encoding="utf-8")
+    for path in data.rglob("*.yaml"):
+        path.write_text(path.read_text("utf-8").replace('"004"', '"014"'), encoding="utf-8")
+    hb, problems = load_handbook(data)
+    assert hb is not None, problems
+    site = generate_site(hb)
+    sop = site.page("sops/policies.md").markdown
+    assert 'Rule <a href="../../rules/mmd109/">MMD109</a> reports' in sop
+    types = site.page("change-management/change-types/index.md").markdown
+    assert "Lead time checked (MMD101)" in types and "MMD001" not in types
+    record = site.page("checker/record-format.md").markdown
+    assert "(MMD110, error)" in record and "MMD010" not in record
+    edition = site.page(f"editions/{hb.latest_edition().id}/index.md").markdown
+    assert "Service overview" in edition
+
+
+@pytest.mark.parametrize(
+    ("edit_uri", "expected"),
+    [
+        ("edit/main/docs/", "https://github.com/o/r/edit/main/data/rules.yaml#L7"),
+        ("blob/dev/docs", "https://github.com/o/r/blob/dev/data/rules.yaml#L7"),
+        (
+            "https://git.example/o/r/-/edit/v2/docs/",
+            "https://git.example/o/r/-/edit/v2/data/rules.yaml#L7",
+        ),
+        ("edit/main/", None),  # no docs folder to replace: no guess
+        ("", None),
+    ],
+)
+def test_edit_url_follows_edit_uri(tmp_path: Path, edit_uri: str, expected: str | None) -> None:
+    config = SimpleNamespace(
+        repo_url="https://github.com/o/r", edit_uri=edit_uri, docs_dir=str(tmp_path / "docs")
+    )
+    url = data_edit_url(config, tmp_path, Path("data/rules.yaml"), 7)  # type: ignore[arg-type]
+    assert url == expected

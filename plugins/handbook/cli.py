@@ -46,7 +46,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _pages(args: argparse.Namespace) -> int:
-    from handbook.site.generator import SiteOptions, generate_site
+    from handbook.site.render import SiteOptions, generate_site
 
     data = Path(args.data)
     if not data.is_dir():

@@ -1,22 +1,21 @@
-"""Downloadable copies of the site's data tables (CSV and JSON), built with pandas.
+"""Downloadable copies of the site's data tables (CSV and JSON), written with the standard
+library.
 
-`table_frames(handbook)` returns one DataFrame per data table shown on the site; the site
-publishes each as ``downloads/<name>.csv`` and ``downloads/<name>.json`` (records
-orientation, UTF-8). Text is the data's text (inline Markdown kept as written).
+`table_rows(handbook)` returns each data table shown on the site as a list of rows; the site
+publishes each as ``downloads/<name>.csv`` and ``downloads/<name>.json`` (an array of
+objects, UTF-8). Text is the data's text (inline Markdown kept as written).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import csv
+import io
+import json
 
-from handbook.model.handbook import Handbook
 from handbook.model.entities import Statement
+from handbook.model.handbook import Handbook
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-#: The tables, in the order the site lists them. This module imports pandas only when a
-#: table is made, so the site generator can name the files without loading it.
+#: The tables, in the order the site lists them.
 TABLES: tuple[str, ...] = (
     "matrix",
     "change-process",
@@ -26,10 +25,7 @@ TABLES: tuple[str, ...] = (
     "rules",
 )
 
-
-def download_uris() -> list[str]:
-    """The site-relative paths `download_files` returns, in its order."""
-    return [f"downloads/{name}.{ext}" for name in TABLES for ext in ("csv", "json")]
+Row = dict[str, str]
 
 
 def _flat(statement: Statement) -> str:
@@ -40,9 +36,10 @@ def _flat(statement: Statement) -> str:
     return text
 
 
-def table_frames(handbook: Handbook) -> dict[str, pd.DataFrame]:
-    """Name → table. Names: ``matrix``, ``change-process``, ``change-types``,
-    ``sop-statements``, ``roles``, ``rules``.
+def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
+    """Name → rows (column name → text; every row has the same columns). Names:
+    ``matrix``, ``change-process``, ``change-types``, ``sop-statements``, ``roles``,
+    ``rules``.
 
     Columns: matrix: ``responsibility`` + one column per scope name (party id);
     change-process: ``edition, phase, party, statement``; change-types: ``edition, id, name,
@@ -50,87 +47,90 @@ def table_frames(handbook: Handbook) -> dict[str, pd.DataFrame]:
     statement, prohibits``; roles: ``party, role, description``; rules: ``id, title,
     severity, editions, initiator, statement``.
     """
-    import pandas as pd
-
     hb = handbook
-    frames: dict[str, pd.DataFrame] = {}
-    frames["matrix"] = pd.DataFrame(
-        [
-            {"responsibility": row.responsibility}
-            | {scope.name: row.cells[scope.id] for scope in hb.scopes}
-            for row in hb.matrix
-        ]
-    )
-    frames["change-process"] = pd.DataFrame(
-        [
-            {
-                "edition": d.edition,
-                "phase": d.phase,
-                "party": d.party,
-                "statement": d.statement.text,
-            }
-            for d in hb.process
-        ]
-    )
-    frames["change-types"] = pd.DataFrame(
-        [
-            {
-                "edition": t.edition,
-                "id": t.id,
-                "name": t.name,
-                "channels": t.channels if t.channels == "any" else ";".join(t.channels),
-                "advance_notice": t.advance_notice or "",
-            }
-            for t in hb.change_types
-        ]
-    )
-    frames["sop-statements"] = pd.DataFrame(
-        [
-            {
-                "edition": c.edition,
-                "category": c.id,
-                "category_name": c.name,
-                "party": party,
-                "statement": _flat(s),
-                "prohibits": ";".join(s.prohibits),
-            }
-            for c in hb.sop_categories
-            for party, items in (("microsoft", c.microsoft), ("customer", c.customer))
-            for s in items
-        ]
-    )
-    frames["roles"] = pd.DataFrame(
-        [
-            {
-                "party": r.party,
-                "role": r.name,
-                "description": " ".join(_flat(s) for s in r.description),
-            }
-            for r in hb.roles
-        ]
-    )
-    frames["rules"] = pd.DataFrame(
-        [
-            {
-                "id": r.id,
-                "title": r.title,
-                "severity": r.severity,
-                "editions": ";".join(r.editions),
-                "initiator": r.applies_to.initiator or "",
-                "statement": r.statement,
-            }
-            for r in hb.rules
-        ]
-    )
-    assert tuple(frames) == TABLES
-    return frames
+    tables: dict[str, list[Row]] = {}
+    tables["matrix"] = [
+        {"responsibility": row.responsibility}
+        | {scope.name: row.cells[scope.id] for scope in hb.scopes}
+        for row in hb.matrix
+    ]
+    tables["change-process"] = [
+        {
+            "edition": d.edition,
+            "phase": d.phase,
+            "party": d.party,
+            "statement": d.statement.text,
+        }
+        for d in hb.process
+    ]
+    tables["change-types"] = [
+        {
+            "edition": t.edition,
+            "id": t.id,
+            "name": t.name,
+            "channels": t.channels if t.channels == "any" else ";".join(t.channels),
+            "advance_notice": t.advance_notice or "",
+        }
+        for t in hb.change_types
+    ]
+    tables["sop-statements"] = [
+        {
+            "edition": c.edition,
+            "category": c.id,
+            "category_name": c.name,
+            "party": party,
+            "statement": _flat(s),
+            "prohibits": ";".join(s.prohibits),
+        }
+        for c in hb.sop_categories
+        for party, items in (("microsoft", c.microsoft), ("customer", c.customer))
+        for s in items
+    ]
+    tables["roles"] = [
+        {
+            "party": r.party,
+            "role": r.name,
+            "description": " ".join(_flat(s) for s in r.description),
+        }
+        for r in hb.roles
+    ]
+    tables["rules"] = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "severity": r.severity,
+            "editions": ";".join(r.editions),
+            "initiator": r.applies_to.initiator or "",
+            "statement": r.statement,
+        }
+        for r in hb.rules
+    ]
+    assert tuple(tables) == TABLES
+    return tables
 
 
-def _defuse(value: object) -> object:
+def _defuse(value: str) -> str:
     """Prefix text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) with ``'``."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def _csv(rows: list[Row]) -> str:
+    """CSV with a header row, ``\\n`` line ends, fields quoted only when they must be."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if rows:
+        writer.writerow(rows[0])
+    writer.writerows([_defuse(v) for v in row.values()] for row in rows)
+    return out.getvalue()
+
+
+def _json(rows: list[Row]) -> str:
+    """A JSON array of objects, one-space indents, no space after ``:``. ``/`` is written
+    ``\\/``, as the pandas writer of earlier versions did, so the files stay the same."""
+    text = json.dumps(rows, ensure_ascii=False, indent=1, separators=(",", ":"))
+    return text.replace("/", "\\/") + "\n"
 
 
 def download_files(handbook: Handbook) -> dict[str, str]:
@@ -140,10 +140,7 @@ def download_files(handbook: Handbook) -> dict[str, str]:
     (data comes from pull requests); JSON keeps the text as it is.
     """
     files: dict[str, str] = {}
-    for name, frame in table_frames(handbook).items():
-        safe = frame.map(_defuse)
-        files[f"downloads/{name}.csv"] = safe.to_csv(index=False, lineterminator="\n")
-        files[f"downloads/{name}.json"] = (
-            frame.to_json(orient="records", force_ascii=False, indent=1) + "\n"
-        )
+    for name, rows in table_rows(handbook).items():
+        files[f"downloads/{name}.csv"] = _csv(rows)
+        files[f"downloads/{name}.json"] = _json(rows)
     return files

@@ -6,7 +6,9 @@ with sorting, a text filter and facets (``data-hb-facet`` columns), built on the
 DataTables bundle that ships inside the ``itables`` package. This module is the MkDocs-free
 part of that: it locates the bundle in the installed package (without importing itables,
 which would import pandas), lists the files to publish, decides which pages need them and
-writes the tags and the party legend into a page's HTML. ``plugin.py`` calls it.
+writes the tags into a page's HTML. Which pages have interactive tables is recorded in the
+page registry (`handbook.site.registry.Page.tables`) when the page is made; the party
+legend is written by the page's template (``ctx.table``). ``plugin.py`` calls this module.
 
 Only pages with an interactive table get the tags, and they go into the page content (not
 ``<head>``): Material's instant navigation swaps the content and re-runs the scripts in it,
@@ -16,7 +18,6 @@ so a table page reached by instant navigation loads and initialises its tables t
 from __future__ import annotations
 
 import importlib.util
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +38,6 @@ BUNDLE_CSS = f"{ASSET_DIR}/datatables/dt_bundle.css"
 BUNDLE_FILES = {BUNDLE_JS: "dt_bundle.js", BUNDLE_CSS: "dt_bundle.css"}
 #: Our own files, shipped as package data in ``handbook/assets``.
 GLUE_FILES = {GLUE_JS: "tables.js", GLUE_CSS: "tables.css"}
-
-_TABLE_OPEN = re.compile(r"<table\b[^>]*?\sdata-hb-table=\"([^\"]*)\"[^>]*>")
-_TABLE_CLOSE = "</table>"
 
 
 class BundleNotFoundError(RuntimeError):
@@ -96,15 +94,6 @@ def assets() -> list[Asset]:
     return out
 
 
-def table_names(html: str) -> list[str]:
-    """Names (``data-hb-table``) of the interactive tables in a page's HTML, in order."""
-    return _TABLE_OPEN.findall(html)
-
-
-def has_interactive_table(html: str) -> bool:
-    return _TABLE_OPEN.search(html) is not None
-
-
 def _relative(target: str, page_url: str) -> str:
     """URL of the site-relative ``target`` from the page whose URL is ``page_url``."""
     depth = page_url.count("/")
@@ -139,27 +128,9 @@ def party_legend(parties: Iterable[Party]) -> Markup:
     ).format(items)
 
 
-def _first_party_table(html: str) -> int | None:
-    """Offset of the first interactive table whose cells name a party, or None."""
-    for match in _TABLE_OPEN.finditer(html):
-        end = html.find(_TABLE_CLOSE, match.end())
-        body = html[match.end() : end if end != -1 else len(html)]
-        if "hb-party" in body:
-            return match.start()
-    return None
-
-
-def enhance_page(html: str, page_url: str, parties: Iterable[Party]) -> str:
-    """A page's HTML with what its interactive tables need; unchanged without one.
-
-    Adds the stylesheets and the glue script (see `asset_tags`) and, before the first table
-    whose cells carry party labels, the legend of those labels (`party_legend`).
-    """
-    if not has_interactive_table(html):
-        return html
-    at = _first_party_table(html)
-    if at is not None:
-        html = html[:at] + str(party_legend(parties)) + html[at:]
+def enhance_page(html: str, page_url: str) -> str:
+    """A table page's HTML with the stylesheets first and the glue script last (see
+    `asset_tags`)."""
     links, script = asset_tags(page_url)
     return str(links) + html + str(script)
 
@@ -177,8 +148,6 @@ __all__ = [
     "bundle_dir",
     "enhance_page",
     "glue_dir",
-    "has_interactive_table",
     "party_legend",
-    "table_names",
     "theme_dir",
 ]

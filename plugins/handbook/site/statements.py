@@ -1,0 +1,167 @@
+"""The statement index: every duty statement, the page that renders it, and the rules that
+enforce it ("checked by" on statements, "Statements this rule enforces" on rules, and the
+"What Microsoft does" / "What the customer does" pages)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from handbook.model.entities import Rule, Statement
+from handbook.model.handbook import Handbook
+from handbook.site.paths import Paths
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """A duty statement and where the site renders it.
+
+    Attributes:
+        statement: the statement.
+        page: src_uri of the page that renders it; ``anchor`` its element id there.
+        area: ``sop``, ``process``, ``change-type`` or ``role``.
+        edition: edition id (None for roles, which have one edition).
+        party: the party whose duty it is.
+        context: a label such as ``Service accounts (2022)``.
+        rules: the rules that enforce it (they quote it, or it prohibits actions).
+    """
+
+    statement: Statement
+    page: str
+    anchor: str
+    area: str
+    edition: str | None
+    party: str
+    context: str
+    rules: tuple[Rule, ...]
+
+
+def _plain(text: str) -> str:
+    """Lower-case words of a text without Markdown links or a final full stop."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).replace("’", "'")
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+def _edition_last(label: str) -> tuple[int, str]:
+    """Sort key putting the newest edition's groups first: ``Name (2022)`` before 2018."""
+    match = re.search(r"\((\d{4})\)$", label)
+    return (-int(match.group(1)) if match else 0, "")
+
+
+class StatementIndex:
+    """Every duty statement of ``handbook`` with its canonical place (`StatementRef`)."""
+
+    def __init__(self, handbook: Handbook, paths: Paths) -> None:
+        self.hb = handbook
+        self.paths = paths
+        self.refs = self._index()
+        self._by_statement = {id(ref.statement): ref for ref in self.refs}
+
+    def _index(self) -> list[StatementRef]:
+        hb, paths = self.hb, self.paths
+        refs: list[StatementRef] = []
+        for cat in hb.sop_categories:
+            for party in ("microsoft", "customer"):
+                for st in getattr(cat, party):
+                    context = f"{cat.name} ({cat.edition})"
+                    refs.append(self._ref(st, paths.sop(cat), "sop", cat.edition, party, context))
+        for duty in hb.process:
+            refs.append(
+                self._ref(
+                    duty.statement,
+                    paths.change_process(duty.edition),
+                    "process",
+                    duty.edition,
+                    duty.party,
+                    f"{duty.phase.capitalize()} a change ({duty.edition})",
+                )
+            )
+        for ct in hb.change_types:
+            for st in ct.customer_action:
+                context = f"{ct.name} ({ct.edition})"
+                page = paths.change_type(ct)
+                refs.append(self._ref(st, page, "change-type", ct.edition, "customer", context))
+        for role in hb.roles:
+            for st in role.description:
+                page = Paths.roles_of(role.party)
+                refs.append(self._ref(st, page, "role", None, role.party, role.name))
+        return refs
+
+    def _ref(
+        self, st: Statement, page: str, area: str, edition: str | None, party: str, context: str
+    ) -> StatementRef:
+        digest = hashlib.sha1(f"{st.at.line}:{st.text}".encode()).hexdigest()[:8]
+        rules = tuple(self._enforcing(st, edition)) if edition else ()
+        return StatementRef(st, page, f"s-{digest}", area, edition, party, context, rules)
+
+    def _enforcing(self, st: Statement, edition: str) -> list[Rule]:
+        """Rules in force in ``edition`` that quote this statement or enforce what it
+        prohibits."""
+        text = _plain(st.text)
+        out = []
+        for rule in self.hb.rules_of(edition):
+            quoted = any(
+                (q := _plain(src.quote)) and q in text and rule.kind != "channels"
+                for src in rule.sources
+            )
+            if quoted or (st.prohibits and rule.kind == "prohibited-actions"):
+                out.append(rule)
+        return out
+
+    def ref(self, st: Statement) -> StatementRef | None:
+        """The statement's place, or None for a statement the index does not hold."""
+        return self._by_statement.get(id(st))
+
+    def enforced_by(self, rule: Rule) -> list[StatementRef]:
+        """The statements ``rule`` enforces, in index order."""
+        return [ref for ref in self.refs if rule in ref.rules]
+
+    def party_duties(self, party_id: str) -> list[tuple[str, list[tuple[str, list[Any]]]]]:
+        """A party's duties grouped by area, then by group: ``[(area, [(group, items)])]``.
+
+        Items are `StatementRef` (a statement with its page) or ``(text, src_uri, anchor)``
+        tuples for matrix cells and change-type notes.
+        """
+        hb = self.hb
+        areas: list[tuple[str, list[tuple[str, list[Any]]]]] = []
+        rows: list[Any] = []
+        for row in hb.matrix:
+            scopes = [
+                s.name + (" (shared)" if row.cells[s.id] == "both" else "")
+                for s in hb.scopes
+                if row.cells[s.id] in (party_id, "both")
+            ]
+            if scopes:
+                rows.append((f"{row.responsibility}: {', '.join(scopes)}", Paths.matrix, row.id))
+        if rows:
+            areas.append(("Balance of responsibility", [("2022 edition", rows)]))
+        for area, title in (
+            ("process", "Change process"),
+            ("change-type", "Change types"),
+            ("sop", "Standard operating procedures"),
+            ("role", "Roles and responsibilities"),
+        ):
+            groups: dict[str, list[Any]] = {}
+            for ref in self.refs:
+                if ref.area == area and ref.party == party_id:
+                    groups.setdefault(ref.context, []).append(ref)
+            if area == "change-type" and party_id == "microsoft":
+                for ct in hb.change_types:
+                    channels = (
+                        "any channel"
+                        if ct.channels == "any"
+                        else ", ".join(hb.channel(c).name for c in ct.channels)
+                    )
+                    groups.setdefault(f"{ct.name} ({ct.edition})", []).append(
+                        (
+                            f"Notify customers of these changes through: {channels}",
+                            self.paths.change_type(ct),
+                            None,
+                        )
+                    )
+            if groups:
+                ordered = sorted(groups.items(), key=lambda kv: _edition_last(kv[0]))
+                areas.append((title, ordered))
+        return areas
