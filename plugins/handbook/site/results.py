@@ -87,7 +87,7 @@ def package_version() -> str:
 
 def data_key(handbook: Handbook) -> str:
     """SHA-256 (hex) of what the results depend on: the path and bytes of every file under
-    ``handbook.root`` (sorted by path), the folder's name as given (it appears in the
+    the data folder (``Handbook.root``) (sorted by path), the folder's name as given (it appears in the
     formats' text) and `package_version`."""
     digest = hashlib.sha256()
     root = handbook.root
