@@ -171,7 +171,7 @@ CREATE MACRO long(en, e, ln, l, rid) AS ln || ' (' || iso(l) || ') is ' || words
 
 CREATE TABLE hits AS
 -- MMD001 Advance notice
-WITH s AS (SELECT * FROM ok WHERE live('MMD001', edition) AND initiator = 'microsoft'
+WITH s AS (SELECT line, id, t_notified, t_starts FROM ok WHERE live('MMD001', edition) AND initiator = 'microsoft'
            AND requires_admin_action AND NOT emergency)
 SELECT line, id, 'MMD001' AS rule, 1 AS k, 'notified_at' AS field, missing('notified_at', 'MMD001', hint('MMD001', 'notified_at', 'starts_at', t_starts), NULL) AS message
 FROM s WHERE t_notified IS NULL
@@ -180,40 +180,44 @@ SELECT line, id, 'MMD001', 2, 'notified_at', short('notified_at', t_notified, 's
 FROM s WHERE us(t_notified, t_starts) < least('MMD001', 'notified_at', 'starts_at')
 -- MMD002 Emergency mitigation first
 UNION ALL (
-WITH s AS (SELECT * FROM ok WHERE live('MMD002', edition) AND initiator = 'microsoft' AND emergency)
+WITH s AS (SELECT line, id, t_mitigated, t_notified FROM ok WHERE live('MMD002', edition) AND initiator = 'microsoft' AND emergency)
 SELECT line, id, 'MMD002', 1, 'mitigated_at', missing('mitigated_at', 'MMD002', hint('MMD002', 'mitigated_at', 'notified_at', t_notified), NULL) FROM s WHERE t_mitigated IS NULL
 UNION ALL
 SELECT line, id, 'MMD002', 2, 'mitigated_at', short('mitigated_at', t_mitigated, 'notified_at', t_notified, 'MMD002')
 FROM s WHERE us(t_mitigated, t_notified) < least('MMD002', 'mitigated_at', 'notified_at'))
--- MMD003 Notification channel
+-- MMD003 Notification channel (each combination of edition, change type and channels judged once)
 UNION ALL (
-WITH s AS (SELECT line, id, edition, change_type, channels,
-                  list_filter(list_transform(string_split(coalesce(channels, ''), ';'), lambda c: trim(c)),
-                              lambda c: c <> '') AS items
-           FROM ok WHERE live('MMD003', edition) AND initiator = 'microsoft' AND t_notified IS NOT NULL),
-     j AS (SELECT s.*, coalesce(c.channels, []) AS allowed FROM s
-           LEFT JOIN change_type c ON c.edition = s.edition AND c.id = s.change_type),
-     m AS (SELECT line, id, items, allowed, label('MMD003')
-                  || ' requires one or more of: ' || array_to_string(allowed, ', ')
+WITH s AS (SELECT line, id, edition, change_type, channels FROM ok
+           WHERE live('MMD003', edition) AND initiator = 'microsoft' AND t_notified IS NOT NULL),
+     v AS (SELECT d.*, coalesce(c.channels, []) AS allowed,
+                  list_filter(list_transform(string_split(coalesce(d.channels, ''), ';'),
+                                             lambda c: trim(c)), lambda c: c <> '') AS items
+           FROM (SELECT DISTINCT edition, change_type, channels FROM s) d
+           LEFT JOIN change_type c ON c.edition = d.edition AND c.id = d.change_type),
+     m AS (SELECT *, list_filter(items, lambda c: NOT list_contains(allowed, c)) AS wrong,
+                  label('MMD003') || ' requires one or more of: ' || array_to_string(allowed, ', ')
                   || ' (the channels of the ' || edition || ' change type ''' || change_type || ''')' AS want
-           FROM j WHERE len(items) = 0 OR len(list_filter(items, lambda c: NOT list_contains(allowed, c))) > 0)
-SELECT line, id, 'MMD003', 1, 'channels', CASE WHEN len(items) = 0
-    THEN 'notified_at is set but no channel is given; ' || want
-    ELSE array_to_string(list_transform(list_filter(items, lambda c: NOT list_contains(allowed, c)),
-        lambda c: 'channel ''' || c || ''' ' || CASE WHEN list_contains(getvariable('channels_known'), c)
-             THEN 'is not documented for this change type' ELSE 'is not a documented channel' END
-             || '; ' || want), '; ') END
-FROM m)
+           FROM v),
+     bad AS (SELECT edition, change_type, channels, CASE WHEN len(items) = 0
+                 THEN 'notified_at is set but no channel is given; ' || want
+                 ELSE array_to_string(list_transform(wrong, lambda c: 'channel ''' || c || ''' '
+                      || CASE WHEN list_contains(getvariable('channels_known'), c)
+                         THEN 'is not documented for this change type' ELSE 'is not a documented channel' END
+                      || '; ' || want), '; ') END AS message
+             FROM m WHERE len(items) = 0 OR len(wrong) > 0)
+SELECT s.line, s.id, 'MMD003', 1, 'channels', bad.message
+FROM s JOIN bad ON s.edition = bad.edition AND s.change_type IS NOT DISTINCT FROM bad.change_type
+                AND s.channels IS NOT DISTINCT FROM bad.channels)
 -- MMD004 Approval before the change
 UNION ALL (
-WITH s AS (SELECT * FROM ok WHERE live('MMD004', edition) AND approval_required)
+WITH s AS (SELECT line, id, t_approved, t_starts FROM ok WHERE live('MMD004', edition) AND approval_required)
 SELECT line, id, 'MMD004', 1, 'approved_at', missing('approved_at', 'MMD004', hint('MMD004', 'approved_at', 'starts_at', t_starts), NULL) FROM s WHERE t_approved IS NULL
 UNION ALL
 SELECT line, id, 'MMD004', 2, 'approved_at', short('approved_at', t_approved, 'starts_at', t_starts, 'MMD004')
 FROM s WHERE us(t_approved, t_starts) < least('MMD004', 'approved_at', 'starts_at'))
 -- MMD005 Customer action window (the rule names no initiator)
 UNION ALL (
-WITH s AS (SELECT * FROM ok WHERE live('MMD005', edition) AND change_type = 'feature-update'
+WITH s AS (SELECT line, id, t_notified, t_customer_action FROM ok WHERE live('MMD005', edition) AND change_type = 'feature-update'
            AND requires_admin_action)
 SELECT line, id, 'MMD005', 1, 'customer_action_at', missing('customer_action_at', 'MMD005',
        hint('MMD005', 'customer_action_at', 'notified_at', t_notified), NULL)
@@ -226,7 +230,7 @@ SELECT line, id, 'MMD005', 3, 'customer_action_at', long('notified_at', t_notifi
 FROM s WHERE us(t_notified, t_customer_action) > most('MMD005', 'notified_at', 'customer_action_at'))
 -- MMD006 Support request first
 UNION ALL (
-WITH s AS (SELECT * FROM ok WHERE live('MMD006', edition) AND initiator = 'customer')
+WITH s AS (SELECT line, id, t_support, t_starts FROM ok WHERE live('MMD006', edition) AND initiator = 'customer')
 SELECT line, id, 'MMD006', 1, 'support_request_at', missing('support_request_at', 'MMD006',
        hint('MMD006', 'support_request_at', 'starts_at', t_starts), NULL)
 FROM s WHERE t_support IS NULL
@@ -235,7 +239,7 @@ SELECT line, id, 'MMD006', 2, 'support_request_at', short('support_request_at', 
 FROM s WHERE us(t_support, t_starts) < least('MMD006', 'support_request_at', 'starts_at'))
 -- MMD007 Advised before the change
 UNION ALL (
-WITH s AS (SELECT * FROM ok WHERE live('MMD007', edition) AND initiator = 'customer')
+WITH s AS (SELECT line, id, t_advised, t_support, t_starts FROM ok WHERE live('MMD007', edition) AND initiator = 'customer')
 SELECT line, id, 'MMD007', 1, 'advised_at', missing('advised_at', 'MMD007', hint('MMD007', 'advised_at', 'starts_at', t_starts),
        hint('MMD007', 'advised_at', 'support_request_at', t_support)) FROM s WHERE t_advised IS NULL
 UNION ALL
@@ -246,7 +250,7 @@ SELECT line, id, 'MMD007', 3, 'support_request_at', short('support_request_at', 
 FROM s WHERE us(t_support, t_advised) < least('MMD007', 'support_request_at', 'advised_at'))
 -- MMD008 Certificate lead time
 UNION ALL (
-WITH s AS (SELECT * FROM ok WHERE live('MMD008', edition) AND initiator = 'customer'
+WITH s AS (SELECT line, id, t_support, t_cert FROM ok WHERE live('MMD008', edition) AND initiator = 'customer'
            AND sop_category = 'certificates')
 SELECT line, id, 'MMD008', 1, 'certificate_expires_at', missing('certificate_expires_at', 'MMD008',
        hint('MMD008', 'certificate_expires_at', 'support_request_at', t_support), NULL)
