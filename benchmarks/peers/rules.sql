@@ -142,19 +142,19 @@ CREATE MACRO least(rid, en, ln) AS lim(rid, en, ln).at_least_us;
 CREATE MACRO most(rid, en, ln) AS lim(rid, en, ln).at_most_us;
 CREATE MACRO label(rid) AS getvariable('label')[rid];
 CREATE MACRO live(rid, ed) AS list_contains(getvariable('editions')[rid], ed);
--- A missing time f: what the constraint with the other time o (at t) would have needed.
-CREATE MACRO hint_(f, o, t, c, f_first) AS CASE WHEN t IS NULL OR c IS NULL THEN NULL
-    WHEN f_first THEN CASE WHEN c.at_least_us > 0 THEN 'at least ' || words(c.at_least_us)
-              || ' before ' || o || ' (no later than ' || iso(t - to_microseconds(c.at_least_us)) || ')'
-         ELSE 'no later than ' || o || ' (' || iso(t) || ')' END
-    WHEN c.at_most_us IS NOT NULL THEN 'within ' || words(c.at_most_us) || ' after ' || o
-         || ' (between ' || iso(t + to_microseconds(c.at_least_us)) || ' and '
-         || iso(t + to_microseconds(c.at_most_us)) || ')'
-    WHEN c.at_least_us > 0 THEN 'at least ' || words(c.at_least_us) || ' after ' || o
-         || ' (no earlier than ' || iso(t + to_microseconds(c.at_least_us)) || ')'
+-- A missing time f: what its constraint with the other time o (at t) would have needed,
+-- when f is the constraint's earlier time (before) or its later time (after).
+CREATE MACRO before(rid, f, o, t) AS CASE WHEN least(rid, f, o) > 0
+    THEN 'at least ' || words(least(rid, f, o)) || ' before ' || o || ' (no later than '
+         || iso(t - to_microseconds(least(rid, f, o))) || ')'
+    ELSE 'no later than ' || o || ' (' || iso(t) || ')' END;
+CREATE MACRO after(rid, f, o, t) AS CASE WHEN most(rid, o, f) IS NOT NULL
+    THEN 'within ' || words(most(rid, o, f)) || ' after ' || o || ' (between '
+         || iso(t + to_microseconds(least(rid, o, f))) || ' and '
+         || iso(t + to_microseconds(most(rid, o, f))) || ')'
+    WHEN least(rid, o, f) > 0 THEN 'at least ' || words(least(rid, o, f)) || ' after ' || o
+         || ' (no earlier than ' || iso(t + to_microseconds(least(rid, o, f))) || ')'
     ELSE 'no earlier than ' || o || ' (' || iso(t) || ')' END;
-CREATE MACRO hint(rid, f, o, t) AS hint_(f, o, t, coalesce(lim(rid, f, o), lim(rid, o, f)),
-    lim(rid, f, o) IS NOT NULL);
 CREATE MACRO missing(f, rid, h1, h2) AS f || ' is missing; ' || label(rid)
     || ' requires it' || coalesce(', ' || nullif(concat_ws(' and ', h1, h2), ''), '');
 CREATE MACRO short(en, e, ln, l, rid) AS en || ' (' || iso(e)
@@ -173,7 +173,7 @@ CREATE TABLE hits AS
 -- MMD001 Advance notice
 WITH s AS (SELECT line, id, t_notified, t_starts FROM ok WHERE live('MMD001', edition) AND initiator = 'microsoft'
            AND requires_admin_action AND NOT emergency)
-SELECT line, id, 'MMD001' AS rule, 1 AS k, 'notified_at' AS field, missing('notified_at', 'MMD001', hint('MMD001', 'notified_at', 'starts_at', t_starts), NULL) AS message
+SELECT line, id, 'MMD001' AS rule, 1 AS k, 'notified_at' AS field, missing('notified_at', 'MMD001', before('MMD001', 'notified_at', 'starts_at', t_starts), NULL) AS message
 FROM s WHERE t_notified IS NULL
 UNION ALL
 SELECT line, id, 'MMD001', 2, 'notified_at', short('notified_at', t_notified, 'starts_at', t_starts, 'MMD001')
@@ -181,7 +181,7 @@ FROM s WHERE us(t_notified, t_starts) < least('MMD001', 'notified_at', 'starts_a
 -- MMD002 Emergency mitigation first
 UNION ALL (
 WITH s AS (SELECT line, id, t_mitigated, t_notified FROM ok WHERE live('MMD002', edition) AND initiator = 'microsoft' AND emergency)
-SELECT line, id, 'MMD002', 1, 'mitigated_at', missing('mitigated_at', 'MMD002', hint('MMD002', 'mitigated_at', 'notified_at', t_notified), NULL) FROM s WHERE t_mitigated IS NULL
+SELECT line, id, 'MMD002', 1, 'mitigated_at', missing('mitigated_at', 'MMD002', before('MMD002', 'mitigated_at', 'notified_at', t_notified), NULL) FROM s WHERE t_mitigated IS NULL
 UNION ALL
 SELECT line, id, 'MMD002', 2, 'mitigated_at', short('mitigated_at', t_mitigated, 'notified_at', t_notified, 'MMD002')
 FROM s WHERE us(t_mitigated, t_notified) < least('MMD002', 'mitigated_at', 'notified_at'))
@@ -211,7 +211,7 @@ FROM s JOIN bad ON s.edition = bad.edition AND s.change_type IS NOT DISTINCT FRO
 -- MMD004 Approval before the change
 UNION ALL (
 WITH s AS (SELECT line, id, t_approved, t_starts FROM ok WHERE live('MMD004', edition) AND approval_required)
-SELECT line, id, 'MMD004', 1, 'approved_at', missing('approved_at', 'MMD004', hint('MMD004', 'approved_at', 'starts_at', t_starts), NULL) FROM s WHERE t_approved IS NULL
+SELECT line, id, 'MMD004', 1, 'approved_at', missing('approved_at', 'MMD004', before('MMD004', 'approved_at', 'starts_at', t_starts), NULL) FROM s WHERE t_approved IS NULL
 UNION ALL
 SELECT line, id, 'MMD004', 2, 'approved_at', short('approved_at', t_approved, 'starts_at', t_starts, 'MMD004')
 FROM s WHERE us(t_approved, t_starts) < least('MMD004', 'approved_at', 'starts_at'))
@@ -220,7 +220,7 @@ UNION ALL (
 WITH s AS (SELECT line, id, t_notified, t_customer_action FROM ok WHERE live('MMD005', edition) AND change_type = 'feature-update'
            AND requires_admin_action)
 SELECT line, id, 'MMD005', 1, 'customer_action_at', missing('customer_action_at', 'MMD005',
-       hint('MMD005', 'customer_action_at', 'notified_at', t_notified), NULL)
+       after('MMD005', 'customer_action_at', 'notified_at', t_notified), NULL)
 FROM s WHERE t_customer_action IS NULL
 UNION ALL
 SELECT line, id, 'MMD005', 2, 'notified_at', short('notified_at', t_notified, 'customer_action_at', t_customer_action, 'MMD005')
@@ -232,7 +232,7 @@ FROM s WHERE us(t_notified, t_customer_action) > most('MMD005', 'notified_at', '
 UNION ALL (
 WITH s AS (SELECT line, id, t_support, t_starts FROM ok WHERE live('MMD006', edition) AND initiator = 'customer')
 SELECT line, id, 'MMD006', 1, 'support_request_at', missing('support_request_at', 'MMD006',
-       hint('MMD006', 'support_request_at', 'starts_at', t_starts), NULL)
+       before('MMD006', 'support_request_at', 'starts_at', t_starts), NULL)
 FROM s WHERE t_support IS NULL
 UNION ALL
 SELECT line, id, 'MMD006', 2, 'support_request_at', short('support_request_at', t_support, 'starts_at', t_starts, 'MMD006')
@@ -240,8 +240,8 @@ FROM s WHERE us(t_support, t_starts) < least('MMD006', 'support_request_at', 'st
 -- MMD007 Advised before the change
 UNION ALL (
 WITH s AS (SELECT line, id, t_advised, t_support, t_starts FROM ok WHERE live('MMD007', edition) AND initiator = 'customer')
-SELECT line, id, 'MMD007', 1, 'advised_at', missing('advised_at', 'MMD007', hint('MMD007', 'advised_at', 'starts_at', t_starts),
-       hint('MMD007', 'advised_at', 'support_request_at', t_support)) FROM s WHERE t_advised IS NULL
+SELECT line, id, 'MMD007', 1, 'advised_at', missing('advised_at', 'MMD007', before('MMD007', 'advised_at', 'starts_at', t_starts),
+       after('MMD007', 'advised_at', 'support_request_at', t_support)) FROM s WHERE t_advised IS NULL
 UNION ALL
 SELECT line, id, 'MMD007', 2, 'advised_at', short('advised_at', t_advised, 'starts_at', t_starts, 'MMD007')
 FROM s WHERE us(t_advised, t_starts) < least('MMD007', 'advised_at', 'starts_at')
@@ -253,7 +253,7 @@ UNION ALL (
 WITH s AS (SELECT line, id, t_support, t_cert FROM ok WHERE live('MMD008', edition) AND initiator = 'customer'
            AND sop_category = 'certificates')
 SELECT line, id, 'MMD008', 1, 'certificate_expires_at', missing('certificate_expires_at', 'MMD008',
-       hint('MMD008', 'certificate_expires_at', 'support_request_at', t_support), NULL)
+       after('MMD008', 'certificate_expires_at', 'support_request_at', t_support), NULL)
 FROM s WHERE t_cert IS NULL
 UNION ALL
 SELECT line, id, 'MMD008', 2, 'support_request_at', short('support_request_at', t_support, 'certificate_expires_at', t_cert, 'MMD008')
