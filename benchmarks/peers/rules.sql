@@ -16,8 +16,9 @@ CREATE MACRO unit(n, u) AS CASE WHEN n > 0 THEN n || ' ' || u || CASE WHEN n = 1
 CREATE MACRO words_(s, d) AS coalesce(nullif(concat_ws(' ',
     unit(d, 'day'), unit((s - d * 86400) // 3600, 'hour'),
     unit(s % 3600 // 60, 'minute'), unit(s % 60, 'second')), ''), '0 hours');
-CREATE MACRO words(us) AS words_(abs(us) // 1000000,
-    CASE WHEN abs(us) // 86400000000 < 3 THEN 0 ELSE abs(us) // 86400000000 END);
+-- (the lambda binds the argument once: a macro repeats its argument's expression at each use)
+CREATE MACRO words(us) AS list_transform([abs(us) // 1000000],
+    lambda s: words_(s, CASE WHEN s // 86400 < 3 THEN 0 ELSE s // 86400 END))[1];
 CREATE MACRO us(e, l) AS epoch_us(l) - epoch_us(e);
 -- A time: a date (00:00 UTC) or a date-time with Z or an offset; naive date-times are E003.
 CREATE MACRO ts(x) AS CASE WHEN length(x) = 10 OR x[-1:] IN ('Z', 'z') OR x[-6:-6] IN ('+', '-')
