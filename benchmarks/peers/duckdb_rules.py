@@ -103,12 +103,14 @@ def load_params(con: duckdb.DuckDBPyConnection, data: Path) -> None:
     con.execute(
         "CREATE TABLE prohibited (edition VARCHAR, category VARCHAR, action VARCHAR, text VARCHAR)"
     )
-    prohibited = {}
+    prohibited: dict[tuple[str, str, str], str] = {}
     for c in categories:
         for s in c.get("customer", []):
             if isinstance(s, dict):
                 for a in s.get("prohibits", []):
-                    prohibited.setdefault((str(c["edition"]), c["id"], a), s["text"])
+                    prohibited[(str(c["edition"]), c["id"], a)] = s[
+                        "text"
+                    ]  # the last, as the checker
     con.executemany(
         "INSERT INTO prohibited VALUES (?, ?, ?, ?)", [(*k, v) for k, v in prohibited.items()]
     )
