@@ -24,6 +24,7 @@ CREATE MACRO us(e, l) AS epoch_us(l) - epoch_us(e);
 CREATE MACRO ts(x) AS CASE WHEN length(x) = 10 OR x[-1:] IN ('Z', 'z') OR x[-6:-6] IN ('+', '-')
     OR x[-5:-5] IN ('+', '-') THEN try_cast(x AS TIMESTAMPTZ) END;
 
+-- The records, typed; line = the CSV line (header = 1: DuckDB keeps the file's order).
 CREATE TABLE r AS
 SELECT row_number() OVER () + 1 AS line, *,
     ts(notified_at) AS t_notified, ts(mitigated_at) AS t_mitigated,
