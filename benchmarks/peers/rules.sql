@@ -5,7 +5,8 @@
 -- value); the macro edition_at(t); the tables change_type (edition, id, channels),
 -- sop_category (edition, id), prohibited (edition, category, action, text) and expected
 -- (what, edition, ids: the lists quoted in messages); the variables path, parties,
--- vocabulary, channels_known, first_edition, first_since and end_of_life.
+-- vocabulary, channels_known, first_edition, first_since and end_of_life; and the view
+-- source: the CSV as text, with the fields its header lacks as NULL columns.
 -- Result: table `findings` (line, record, rule, severity, field, message).
 
 SET timezone = 'UTC';
@@ -32,7 +33,7 @@ SELECT row_number() OVER () + 1 AS line, *,
     ts(support_request_at) AS t_support, ts(advised_at) AS t_advised,
     ts(certificate_expires_at) AS t_cert, ts(starts_at) AS t_starts,
     edition_at(ts(starts_at)) AS edition
-FROM read_csv(getvariable('path'), all_varchar = true, header = true);
+FROM source;
 
 -- ---------------------------------------------------------------- input errors ----------
 CREATE MACRO bad_bool(f, v) AS f || ' is ''' || v || '''; write true or false';
