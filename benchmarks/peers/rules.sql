@@ -22,8 +22,8 @@ CREATE MACRO words(us) AS list_transform([abs(us) // 1000000],
     lambda s: words_(s, CASE WHEN s // 86400 < 3 THEN 0 ELSE s // 86400 END))[1];
 CREATE MACRO us(e, l) AS epoch_us(l) - epoch_us(e);
 -- A time: a date (00:00 UTC) or a date-time with Z or an offset; naive date-times are E003.
-CREATE MACRO ts(x) AS CASE WHEN length(x) = 10 OR x[-1:] IN ('Z', 'z') OR x[-6:-6] IN ('+', '-')
-    OR x[-5:-5] IN ('+', '-') THEN try_cast(x AS TIMESTAMPTZ) END;
+CREATE MACRO ts(x) AS CASE WHEN length(x) = 10 OR regexp_matches(x, '([Zz]|[+-]\d\d:?\d\d)$')
+    THEN try_cast(x AS TIMESTAMPTZ) END;
 
 -- The records, typed; line = the CSV line (header = 1: DuckDB keeps the file's order).
 CREATE TABLE r AS
@@ -32,7 +32,7 @@ SELECT row_number() OVER () + 1 AS line, *,
     ts(approved_at) AS t_approved, ts(customer_action_at) AS t_customer_action,
     ts(support_request_at) AS t_support, ts(advised_at) AS t_advised,
     ts(certificate_expires_at) AS t_cert, ts(starts_at) AS t_starts,
-    edition_at(ts(starts_at)) AS edition
+    edition_at(t_starts) AS edition
 FROM source;
 
 -- ---------------------------------------------------------------- input errors ----------
