@@ -61,13 +61,15 @@ def plain_project(project: Path, dest: Path) -> Path:
         if isinstance(p, dict) and "handbook" in p:
             options = p["handbook"] or {}
     shutil.rmtree(dest, ignore_errors=True)
-    docs = dest / "docs"
-    shutil.copytree(project / config.get("docs_dir", "docs"), docs)
-    cmd = [str(BIN / "handbook"), "pages", "--out", str(docs)]
+    generated, docs = dest / "generated", dest / "docs"
+    cmd = [str(BIN / "handbook"), "pages", "--out", str(generated)]
     cmd += ["--data", str(project / options.get("data_dir", "data"))]
     if options.get("learn_base_url"):
         cmd += ["--learn-base-url", options["learn_base_url"]]
     subprocess.run(cmd, cwd=project, env=env(), check=True, stdout=subprocess.DEVNULL)
+    # a folder of its own first: `handbook pages` may empty the folder it writes to
+    shutil.copytree(project / config.get("docs_dir", "docs"), docs)
+    shutil.copytree(generated, docs, dirs_exist_ok=True)
     child = {
         "INHERIT": str(project / "mkdocs.yml"),
         "docs_dir": str(docs),
