@@ -1,0 +1,82 @@
+"""Copies of the project for the benchmarks: the handbook in a temp folder, and the plain
+MkDocs site of the same Markdown (``handbook pages`` output, no handbook plugin)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+#: Not copied: at the project's top level, and ``__pycache__`` everywhere.
+TOP_IGNORED = {".git", ".venv", ".cache", "site", "tests", "benchmarks", "screenshots"}
+
+
+def _ignore(folder: str, names: list[str]) -> set[str]:
+    top = Path(folder).resolve() == ROOT
+    return {n for n in names if n == "__pycache__" or (top and n in TOP_IGNORED)}
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project (``mkdocs.yml``, ``docs/``, ``data/``...) in ``dest``."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(ROOT, dest, ignore=_ignore)
+    return dest
+
+
+class TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml even with ``!!python/name:`` or ``!ENV`` tags (kept as dicts)."""
+
+
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    return {"__tag__": suffix, "value": loader.construct_scalar(node)}  # type: ignore[arg-type]
+
+
+TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
+TolerantLoader.add_multi_constructor("!", _tagged)
+
+
+def env(template_cache: Path | None = None) -> dict[str, str]:
+    """The builds' environment (bytecode written as usual, as an installed plugin has it)."""
+    out = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    out.pop("PYTHONDONTWRITEBYTECODE", None)
+    if template_cache is not None:
+        out["HANDBOOK_TEMPLATE_CACHE"] = str(template_cache)
+    return out
+
+
+def plain_project(project: Path, dest: Path) -> Path:
+    """The plain site of ``project``: ``handbook pages`` output plus ``docs/``, and a
+    ``mkdocs.yml`` inheriting the project's without the handbook plugin."""
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), TolerantLoader)
+    plugins = config.get("plugins", [])
+    options: dict[str, Any] = {}
+    for p in plugins:
+        if isinstance(p, dict) and "handbook" in p:
+            options = p["handbook"] or {}
+    shutil.rmtree(dest, ignore_errors=True)
+    generated, docs = dest / "generated", dest / "docs"
+    cmd = [str(BIN / "handbook"), "pages", "--out", str(generated)]
+    cmd += ["--data", str(project / options.get("data_dir", "data"))]
+    if options.get("learn_base_url"):
+        cmd += ["--learn-base-url", options["learn_base_url"]]
+    subprocess.run(cmd, cwd=project, env=env(), check=True, stdout=subprocess.DEVNULL)
+    # a folder of its own first: `handbook pages` may empty the folder it writes to
+    shutil.copytree(project / config.get("docs_dir", "docs"), docs)
+    shutil.copytree(generated, docs, dirs_exist_ok=True)
+    child = {
+        "INHERIT": str(project / "mkdocs.yml"),
+        "docs_dir": str(docs),
+        "plugins": [
+            p for p in plugins if p != "handbook" and not (isinstance(p, dict) and "handbook" in p)
+        ],
+    }
+    path = dest / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(child, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
