@@ -86,9 +86,9 @@ def package_version() -> str:
 
 
 def data_key(handbook: Handbook) -> str:
-    """SHA-256 (hex) of what the results depend on: the path and bytes of every file under
-    the data folder (``Handbook.root``) (sorted by path), the folder's name as given (it appears in the
-    formats' text) and `package_version`."""
+    """SHA-256 (hex) of what the results depend on: the path and bytes of every file in
+    the data folder (``Handbook.root``, sorted by path), the folder's name as given (it
+    appears in the formats' text) and `package_version`."""
     digest = hashlib.sha256()
     root = handbook.root
     digest.update(f"{CACHE_FORMAT}\0{package_version()}\0{root.as_posix()}\0".encode())
