@@ -206,3 +206,22 @@ def test_changing_five_days_to_seven_in_data(tmp_path: Path, data_copy: Path) ->
     after = check_paths(hb, [path])
     assert [f.rule for f in after.findings] == ["MMD001"]
     assert "at least 7 days" in after.findings[0].message
+
+
+def test_change_type_is_read_on_microsoft_changes_only(tmp_path: Path) -> None:
+    """A change type is the type of a change Microsoft makes (seed 000, "Change types"); a
+    customer's change is classified by its SOP category. So a customer record's
+    ``change_type`` is neither looked up (E004) nor matched by a rule's ``applies_to``:
+    MMD005 (feature updates) does not apply to it."""
+    text = (
+        "- id: C-1\n  initiator: customer\n  sop_category: policies\n"
+        "  change_type: feature-update\n  requires_admin_action: true\n"
+        "  notified_at: 2020-03-01T12:00:00Z\n  support_request_at: 2020-03-01T12:00:00Z\n"
+        "  starts_at: 2020-03-10\n"
+    )
+    found = codes(check_text(tmp_path, text))
+    assert "MMD005" not in found.get("C-1", []), found
+    microsoft = text.replace("initiator: customer", "initiator: microsoft").replace(
+        "  sop_category: policies\n", "  channels: [email]\n"
+    )
+    assert "MMD005" in codes(check_text(tmp_path, microsoft, "m.yaml"))["C-1"]

@@ -24,6 +24,14 @@ vectorised string concatenation on the failing rows only:
 ``edition-in-force``
     ``starts_at`` on or after the first edition's ``in_force_from`` (else an error) and
     on or before the service's ``end_of_life`` (else a warning). Seed: MMD010.
+
+Which records a rule applies to (``applies_to``): the edition in force, the flags, the
+initiator, and ``change_type``/``sop_category`` lists. A change type is the type of a
+change Microsoft makes (seed 000, "Change types": "Feature updates and new service
+components ... Action must be taken within 48 hours"); a customer's change is classified by
+its SOP category. So a ``change_type`` list matches Microsoft-initiated records only and
+an ``sop_category`` list customer-initiated records only: a customer record's
+``change_type`` is neither looked up (E004) nor matched, and MMD005 never applies to it.
 """
 
 from __future__ import annotations
@@ -253,9 +261,13 @@ def applies(rule: Rule, data: RuleInput) -> np.ndarray:
         wanted = getattr(scope, name)
         if wanted is not None:
             mask = mask & (data.flags[name] == wanted)
+    # a change type is the type of a change Microsoft makes, an SOP category that of a
+    # customer's change: each is matched on those records only (as E004 looks them up)
     if scope.change_type is not None:
+        mask = mask & coded["initiator"].eq("microsoft")
         mask = mask & coded["change_type"].isin(scope.change_type)
     if scope.sop_category is not None:
+        mask = mask & coded["initiator"].eq("customer")
         mask = mask & coded["sop_category"].isin(scope.sop_category)
     result: np.ndarray = np.asarray(mask, dtype=bool)
     return result
