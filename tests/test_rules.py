@@ -225,3 +225,21 @@ def test_change_type_is_read_on_microsoft_changes_only(tmp_path: Path) -> None:
         "  sop_category: policies\n", "  channels: [email]\n"
     )
     assert "MMD005" in codes(check_text(tmp_path, microsoft, "m.yaml"))["C-1"]
+
+
+def test_a_notice_one_nanosecond_short_fails_mmd001(tmp_path: Path) -> None:
+    """Times keep nanoseconds: 120 hours less 1 ns is less than the 5 days' notice."""
+    record = (
+        "- id: N-1\n  initiator: microsoft\n  change_type: functionality\n"
+        "  requires_admin_action: true\n  channels: [email]\n"
+        "  notified_at: {notified}\n  starts_at: 2023-03-06T09:00:00Z\n"
+    )
+    short = check_text(tmp_path, record.format(notified="2023-03-01T09:00:00.000000001Z"))
+    assert codes(short) == {"N-1": ["MMD001"]}
+    exact = check_text(tmp_path, record.format(notified="2023-03-01T09:00:00.000000000Z"), "b.yaml")
+    assert codes(exact) == {}
+    csv = "id,initiator,change_type,requires_admin_action,channels,notified_at,starts_at\n"
+    csv += (
+        "N-2,microsoft,functionality,true,email,2023-03-01T09:00:00.000000001Z,2023-03-06T09:00Z\n"
+    )
+    assert codes(check_text(tmp_path, csv, "c.csv")) == {"N-2": ["MMD001"]}

@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from handbook.checker.records import _decode, load_yaml_records_text
+from handbook.checker.records import _decode
+from handbook.checker.yamlfile import load_yaml_records_text
 from handbook.model.handbook import Handbook
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
