@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,6 +29,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
+from handbook.checker.csvrows import CsvLocator, lone_cr, row_ends, strict_quotes
 from handbook.checker.records import (
     FIELDS,
     Batch,
@@ -43,10 +43,7 @@ from handbook.checker.values import strings
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
-_NL, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
-_QUOTED = re.compile(r'"(?:[^"]|"")*"?')
-_PLAIN = re.compile(r'[^,\r\n"]*')
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NL, _CR = 10, 13
 #: Byte pairs that show a cell may need stripping (spaces or tabs at a cell's edge).
 _EDGES = (b" ,", b", ", b" \n", b"\n ", b" \r", b"\t", b'" ', b' "')
 
@@ -116,130 +113,6 @@ class _Chunks:
         chunk = self.buf[self.pos : cut]
         self.pos = cut
         return chunk
-
-
-def lone_cr(chunk: bytes) -> bool:
-    """A carriage return not followed by a newline (an old Mac line end) in ``chunk``."""
-    return b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n")
-
-
-def row_ends(data: bytes, begin: int = 0, end: int | None = None) -> np.ndarray:
-    """Offsets (from ``begin``) of the newlines of ``data[begin:end]`` that end a row:
-    those with an even number of quotes before them (a doubled quote inside a quoted
-    cell counts twice)."""
-    end = len(data) if end is None else end
-    raw = np.frombuffer(data, dtype=np.uint8, count=end - begin, offset=begin)
-    nl = np.flatnonzero(raw == _NL)
-    if data.find(b'"', begin, end) < 0:
-        return nl
-    quotes = np.flatnonzero(raw == _QUOTE)
-    result: np.ndarray = nl[np.searchsorted(quotes, nl) % 2 == 0]
-    return result
-
-
-class CsvLocator:
-    """Positions in a chunk of CSV: a field's cell starts after as many commas outside
-    quotes as cells before it in its row; line and column are counted from the newlines
-    before it (a quoted cell may span lines). Computed only for the rows asked for.
-
-    ``starts`` are the byte offsets of the rows in ``chunk``, ``lines`` their physical
-    lines in the file; ``field_col`` maps a record field to its column in the header.
-    """
-
-    def __init__(
-        self,
-        chunk: bytes,
-        starts: np.ndarray,
-        lines: np.ndarray,
-        field_col: dict[str, int],
-        strict: bool = True,
-    ) -> None:
-        self.strict = strict  # quotes only around cells, newlines only as \n or \r\n
-        self.chunk = chunk
-        self.starts = starts
-        self.lines = lines
-        self.field_col = field_col
-        self._commas: np.ndarray | None = None
-        self._newlines: np.ndarray | None = None
-
-    def _scan(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._commas is None or self._newlines is None:
-            raw = np.frombuffer(self.chunk, dtype=np.uint8)
-            commas = np.flatnonzero(raw == _COMMA)
-            if b'"' in self.chunk:
-                quotes = np.flatnonzero(raw == _QUOTE)
-                commas = commas[np.searchsorted(quotes, commas) % 2 == 0]
-            self._commas = commas
-            self._newlines = np.flatnonzero(raw == _NL)
-        return self._commas, self._newlines
-
-    def locate(
-        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        out_line = self.lines[rows].astype(np.int64)
-        out_col = np.zeros(len(rows), dtype=np.int64)
-        cols = np.array([self.field_col.get(f, -1) if f else -1 for f in fields], np.int64)
-        known = np.flatnonzero(cols >= 0)
-        if not known.size:
-            return out_line, out_col
-        if not self.strict:
-            self._tokenised(rows, known, cols, items, out_line, out_col)
-            return out_line, out_col
-        commas, newlines = self._scan()
-        row_start = self.starts[rows[known]]
-        j = cols[known]
-        first = np.searchsorted(commas, row_start)  # the row's first comma
-        before = commas[np.minimum(first + j - 1, max(len(commas) - 1, 0))] if len(commas) else 0
-        pos = np.where(j == 0, row_start, before + 1)
-        chunk = self.chunk
-        for k, i in enumerate(known.tolist()):  # a list item inside its cell
-            item = items[i]
-            if isinstance(item, str):
-                end = chunk.find(b",", int(pos[k]))
-                cell = chunk[int(pos[k]) : end if end >= 0 else len(chunk)]
-                at = cell.find(item.encode("utf-8"))
-                if at > 0:
-                    pos[k] += at
-        nl_before = np.searchsorted(newlines, pos)
-        line_start = np.where(nl_before > 0, newlines[np.maximum(nl_before - 1, 0)] + 1, 0)
-        line_start = np.maximum(line_start, 0)
-        out_line[known] += nl_before - np.searchsorted(newlines, row_start)
-        if chunk.isascii():
-            out_col[known] = pos - line_start + 1
-        else:  # columns count characters
-            out_col[known] = [
-                len(chunk[a:b].decode("utf-8", "replace")) + 1
-                for a, b in zip(line_start.tolist(), pos.tolist(), strict=True)
-            ]
-        return out_line, out_col
-
-    def _tokenised(
-        self,
-        rows: np.ndarray,
-        known: np.ndarray,
-        cols: np.ndarray,
-        items: Sequence[str | None],
-        out_line: np.ndarray,
-        out_col: np.ndarray,
-    ) -> None:
-        """`locate` by reading each row's cells one by one (quotes inside cells, lone
-        carriage returns): slow, for the chunks the standard library read."""
-        bounds = [*self.starts.tolist(), len(self.chunk)]
-        for i in known.tolist():
-            row = int(rows[i])
-            text = self.chunk[bounds[row] : bounds[row + 1]].decode("utf-8")
-            pos = 0
-            for _ in range(int(cols[i])):
-                m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
-                pos = (m.end() if m else pos) + 1
-            item = items[i]
-            if isinstance(item, str):
-                m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
-                at = (m.group(0) if m else "").find(item)
-                pos += max(at, 0)
-            breaks = list(_NEWLINE.finditer(text, 0, pos))
-            out_line[i] += len(breaks)
-            out_col[i] = pos - (breaks[-1].end() if breaks else 0) + 1
 
 
 class _Reader:
@@ -381,7 +254,7 @@ class _Reader:
             nonblank[i] = bool(chunk[starts[i] : stops[i]].strip())
         starts = starts[nonblank]
         quoted = b'"' in chunk
-        if quoted and not _strict_quotes(chunk):
+        if quoted and not strict_quotes(chunk):
             return None
         odd: list[str] = []
 
@@ -460,7 +333,7 @@ class _Reader:
         starts = line_starts[local - 1] if len(local) else np.zeros(0, np.int64)
         columns = {c: [r[j] for r in rows] for j, c in enumerate(self.header)}
         raw_cols = {c: _clean(pa.array(columns[c], pa.string()), True) for c in self._wanted()}
-        strict = not lone_cr(chunk) and _strict_quotes(chunk)
+        strict = not lone_cr(chunk) and strict_quotes(chunk)
         batch = self._batch(chunk, starts, local + (first_line - 1), raw_cols, len(rows), strict)
         batch.issues[:0] = issues
         batch.skipped = skipped
@@ -511,26 +384,6 @@ class _Reader:
             batch.issues.append(
                 Issue(code, message, self.file, int(line), row, record, name, int(col) or None)
             )
-
-
-def _strict_quotes(chunk: bytes) -> bool:
-    """True when every quote of the chunk opens or closes a quoted cell (RFC 4180), so
-    quotes counted even mean "outside a cell": an opening quote (even count before it)
-    starts a cell, a closing one ends it; ``""`` inside a cell closes and reopens. A
-    quote anywhere else is a literal character to the standard library's reader (or an
-    error after a closing quote), which then reads the chunk."""
-    raw = np.frombuffer(chunk, dtype=np.uint8)
-    quotes = np.flatnonzero(raw == _QUOTE)
-    if len(quotes) % 2:
-        return False
-    opens, closes = quotes[0::2], quotes[1::2]
-    edge = np.array([_COMMA, _NL, _CR, _QUOTE], dtype=np.uint8)
-    before = raw[np.maximum(opens - 1, 0)]
-    after = raw[np.minimum(closes + 1, len(raw) - 1)]
-    return bool(
-        np.all((opens == 0) | np.isin(before, edge))
-        and np.all((closes == len(raw) - 1) | np.isin(after, edge))
-    )
 
 
 def _clean(values: pa.ChunkedArray | pa.Array, strip: bool) -> pa.Array:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook.checker.rules import Coded
+from handbook.checker.coded import Coded
 from handbook.model.entities import Edition
 
 

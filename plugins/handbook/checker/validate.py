@@ -16,8 +16,9 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from handbook.checker.coded import Coded, split_list
 from handbook.checker.records import BOOL_FIELDS, FIELDS, Batch
-from handbook.checker.rules import Coded, Piece, cat, split_list
+from handbook.checker.rules import Piece, cat
 from handbook.checker.values import INVALID, NAIVE, parse_bools, parse_times
 from handbook.model.entities import TIME_FIELDS, Edition
 from handbook.model.handbook import Handbook

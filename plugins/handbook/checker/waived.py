@@ -12,10 +12,10 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from handbook.checker.coded import isin
 from handbook.checker.codes import CHECKER_CODES
 from handbook.checker.findings import FINDING_COLUMNS, Summary
 from handbook.checker.records import Batch
-from handbook.checker.rules import isin
 from handbook.checker.waivers import Waiver, WaiverProblem, WaiverSet, expired_message, validate
 from handbook.model.handbook import Handbook
 
