@@ -43,19 +43,21 @@ from handbook.checker.values import strings
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
-_NL, _CR = 10, 13
-#: Byte pairs that show a cell may need stripping (spaces or tabs at a cell's edge).
-_EDGES = (b" ,", b", ", b" \n", b"\n ", b" \r", b"\t", b'" ', b' "')
+_NL, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
+#: Bytes that end a cell (a look-up table by byte value).
+_EDGE = np.isin(np.arange(256), [_COMMA, _NL, _CR, _QUOTE])
 
 
 class _Chunks:
     """Whole rows of a binary file, ``n`` at a time (blank lines count as rows); the
-    bytes not yet taken are ``buf[pos:]``."""
+    bytes not yet taken are ``buf[pos:]``, and ``ends`` the offsets in ``buf`` of the
+    row ends found in it (`row_ends`: ``buf`` always starts at a row's start)."""
 
     def __init__(self, f: BinaryIO) -> None:
         self.f = f
         self.buf = b""
         self.pos = 0
+        self.ends = np.zeros(0, dtype=np.int64)
         self.eof = False
         self.first = True
 
@@ -68,6 +70,7 @@ class _Chunks:
             self.eof = True
         self.buf = self.buf[self.pos :] + data
         self.pos = 0
+        self.ends = row_ends(self.buf)
 
     def skip_blank_lines(self) -> int:
         """Drop the blank lines before the first one with text; how many were dropped."""
@@ -88,31 +91,23 @@ class _Chunks:
                 return dropped
             self._more()
 
-    def _cut(self, n: int) -> int | None:
-        """The offset after the ``n``-th row end in the buffer, or None (too few): the
-        window scanned doubles from a guess, so a take costs about the bytes it takes."""
-        size = max(4096, n * 128)
+    def take(self, n: int | None) -> tuple[bytes, np.ndarray]:
+        """The next ``n`` rows (all the rest when None), line ends included (b"" at the
+        end of the file), and the offsets of their row ends in that chunk."""
         while True:
-            end = min(len(self.buf), self.pos + size)
-            ends = row_ends(self.buf, self.pos, end)
-            if len(ends) >= n:
-                return self.pos + int(ends[n - 1]) + 1
-            if end >= len(self.buf):
-                return None
-            size *= 2
-
-    def take(self, n: int | None) -> bytes:
-        """The next ``n`` rows (all the rest when None), line ends included; b"" at the end."""
-        while True:
-            cut = None if n is None else self._cut(n)
+            first = int(np.searchsorted(self.ends, self.pos))
+            cut = None
+            if n is not None and first + n <= len(self.ends):
+                cut = int(self.ends[first + n - 1]) + 1
             if cut is not None or self.eof:
                 break
             self._more()
         if cut is None:
             cut = len(self.buf)
         chunk = self.buf[self.pos : cut]
+        ends = self.ends[first : first + (len(self.ends) if n is None else n)] - self.pos
         self.pos = cut
-        return chunk
+        return chunk, ends[ends < len(chunk)]
 
 
 class _Reader:
@@ -139,7 +134,7 @@ class _Reader:
 
     def batches(self, chunks: _Chunks) -> Iterator[Batch]:
         line_no = chunks.skip_blank_lines()  # lines read so far
-        head = chunks.take(1)  # the header: the first row that is not blank
+        head, _ = chunks.take(1)  # the header: the first row that is not blank
         if not head.strip():
             yield self._issue("the file has no header row", 1)
             return
@@ -174,8 +169,11 @@ class _Reader:
                 )
             )
         produced = False
-        while chunk := chunks.take(self.chunk_size):
-            batch, stop = self._chunk(chunk, line_no + 1)
+        while True:
+            chunk, ends = chunks.take(self.chunk_size)
+            if not chunk:
+                break
+            batch, stop = self._chunk(chunk, ends, line_no + 1)
             line_no += chunk.count(b"\n")
             batch.issues[:0] = issues
             issues = []
@@ -214,8 +212,9 @@ class _Reader:
             wanted = set(FIELDS) - (set() if self.titles else {"title"})
         return [c for c in self.header if c in wanted]
 
-    def _chunk(self, chunk: bytes, first_line: int) -> tuple[Batch, bool]:
-        """One batch from whole rows; ``stop`` when the file cannot be read on."""
+    def _chunk(self, chunk: bytes, ends: np.ndarray, first_line: int) -> tuple[Batch, bool]:
+        """One batch from whole rows (``ends``: the offsets of their row ends); ``stop``
+        when the file cannot be read on."""
         if not chunk.isascii():
             try:
                 chunk.decode("utf-8")
@@ -234,15 +233,14 @@ class _Reader:
             return empty_batch(self.file, self.fileno, [], len(chunk)), False
         parsed = None
         if not lone_cr(chunk) and chunk.count(b'"') % 2 == 0:
-            parsed = self._parse(chunk, first_line)
+            parsed = self._parse(chunk, ends, first_line)
         if parsed is None:
             return self._careful(chunk, first_line)
         return parsed, False
 
-    def _parse(self, chunk: bytes, first_line: int) -> Batch | None:
+    def _parse(self, chunk: bytes, ends: np.ndarray, first_line: int) -> Batch | None:
         """The chunk read by Arrow; None when it needs the careful reader (a row of the
         wrong width, quoting the standard library refuses)."""
-        ends = row_ends(chunk)
         starts = np.concatenate(([0], ends + 1))
         stops = np.append(ends, len(chunk))
         keep = starts < len(chunk)
@@ -256,21 +254,13 @@ class _Reader:
         quoted = b'"' in chunk
         if quoted and not strict_quotes(chunk):
             return None
-        odd: list[str] = []
-
-        def invalid(row: pacsv.InvalidRow) -> str:
-            if row.text.strip():
-                odd.append(row.text)
-            return "skip"
-
         wanted = self._wanted()
         try:
             table = pacsv.read_csv(
                 io.BytesIO(chunk),
                 read_options=pacsv.ReadOptions(column_names=self.header),
-                parse_options=pacsv.ParseOptions(
-                    newlines_in_values=quoted, invalid_row_handler=invalid
-                ),
+                # a row of the wrong width fails the read: the careful reader reports it
+                parse_options=pacsv.ParseOptions(newlines_in_values=quoted),
                 convert_options=pacsv.ConvertOptions(
                     column_types={c: pa.string() for c in self.header},
                     include_columns=wanted,
@@ -281,11 +271,14 @@ class _Reader:
             )
         except pa.ArrowInvalid:
             return None
-        if odd or table.num_rows != len(starts):
+        if table.num_rows != len(starts):
             return None
-        strip = any(e in chunk for e in _EDGES) or chunk[:1] == b" "
+        strip = b"\t" in chunk or _edge_spaces(raw)
         raw_cols = {c: _clean(table.column(c), strip) for c in wanted}
-        lines = first_line + np.searchsorted(np.flatnonzero(raw == _NL), starts)
+        if quoted:  # a row's line: the newlines before it, inside quotes too
+            lines = first_line + np.searchsorted(np.flatnonzero(raw == _NL), starts)
+        else:  # every line is a row
+            lines = first_line + np.flatnonzero(nonblank)
         return self._batch(chunk, starts, lines.astype(np.int64), raw_cols, table.num_rows)
 
     def _careful(self, chunk: bytes, first_line: int) -> tuple[Batch, bool]:
@@ -384,6 +377,17 @@ class _Reader:
             batch.issues.append(
                 Issue(code, message, self.file, int(line), row, record, name, int(col) or None)
             )
+
+
+def _edge_spaces(raw: np.ndarray) -> bool:
+    """Whether a space touches a cell's edge (a comma, a quote, a line end or the chunk's
+    ends), so cells need stripping."""
+    spaces = np.flatnonzero(raw == 32)
+    if not spaces.size:
+        return False
+    if spaces[0] == 0 or spaces[-1] == len(raw) - 1:
+        return True
+    return bool(_EDGE[raw[spaces - 1]].any() or _EDGE[raw[spaces + 1]].any())
 
 
 def _clean(values: pa.ChunkedArray | pa.Array, strip: bool) -> pa.Array:

@@ -21,14 +21,12 @@ def lone_cr(chunk: bytes) -> bool:
     return b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n")
 
 
-def row_ends(data: bytes, begin: int = 0, end: int | None = None) -> np.ndarray:
-    """Offsets (from ``begin``) of the newlines of ``data[begin:end]`` that end a row:
-    those with an even number of quotes before them (a doubled quote inside a quoted
-    cell counts twice)."""
-    end = len(data) if end is None else end
-    raw = np.frombuffer(data, dtype=np.uint8, count=end - begin, offset=begin)
+def row_ends(data: bytes) -> np.ndarray:
+    """Offsets of the newlines of ``data`` that end a row: those with an even number of
+    quotes before them (a doubled quote inside a quoted cell counts twice)."""
+    raw = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(raw == _NL)
-    if data.find(b'"', begin, end) < 0:
+    if b'"' not in data:
         return nl
     quotes = np.flatnonzero(raw == _QUOTE)
     result: np.ndarray = nl[np.searchsorted(quotes, nl) % 2 == 0]

@@ -67,13 +67,26 @@ class SeenIds:
             )
         )
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            k2, l2, f2 = self.runs.pop()
-            k1, l1, f1 = self.runs.pop()
-            keys_ = np.concatenate((k1, k2))
-            order = np.argsort(keys_, kind="stable")
-            self.runs.append(
-                (keys_[order], np.concatenate((l1, l2))[order], np.concatenate((f1, f2))[order])
-            )
+            second = self.runs.pop()
+            self.runs.append(_merge(self.runs.pop(), second))
+
+
+def _merge(
+    first: tuple[np.ndarray, np.ndarray, np.ndarray],
+    second: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two sorted runs as one (the second's keys placed by binary search: no sort)."""
+    n = len(first[0]) + len(second[0])
+    at = np.searchsorted(first[0], second[0]) + np.arange(len(second[0]))
+    rest = np.ones(n, dtype=bool)
+    rest[at] = False
+    merged = []
+    for a, b in zip(first, second, strict=True):
+        out = np.empty(n, dtype=a.dtype)
+        out[at] = b
+        out[rest] = a
+        merged.append(out)
+    return merged[0], merged[1], merged[2]
 
 
 def _first_positions(keys: np.ndarray) -> np.ndarray:
