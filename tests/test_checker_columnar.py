@@ -36,7 +36,7 @@ HEADER = [
 ]
 TIMES = {"notified_at", "support_request_at", "advised_at", "starts_at"}
 
-# cells the columnar path takes: no quote, comma, tab or line break, no edge spaces
+# plain cells: no quote, comma, tab or line break, no edge spaces
 plain = st.text(alphabet=st.sampled_from("aZ09-_:;. é☕"), min_size=1, max_size=12).filter(
     lambda s: s == s.strip()
 )

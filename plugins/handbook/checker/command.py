@@ -31,7 +31,7 @@ from handbook.checker.waivers import (
 from handbook.model.loader import load_for_command
 
 #: Records per batch when ``--chunk-size`` is not given: memory stays flat on any input
-#: and the next batch is read while one is checked (see `Checker.run`).
+#: (see `Checker.run`).
 DEFAULT_CHUNK_SIZE = 100_000
 
 

@@ -4,7 +4,7 @@ The file is cut into chunks of whole records (`_Chunks`: ``--chunk-size`` rows a
 a newline inside quotes does not end a row), and each chunk is parsed by
 ``pyarrow.csv.read_csv`` with every column read as text (`_parse`). Arrow does not say on
 which line a row starts, so the rows' byte offsets and physical lines are found with
-NumPy over the chunk (the newlines outside quotes: a quote before them count even); a
+NumPy over the chunk (a newline ends a row when an even number of quotes precedes it); a
 cell's column is computed only for the rows that have findings (`CsvLocator`).
 
 Chunks Arrow cannot read the way the record format wants go through the standard
@@ -35,8 +35,8 @@ from handbook.checker.records import (
     Batch,
     Issue,
     MappingLike,
-    _decode,
     columns_of,
+    decode_text,
     empty_batch,
 )
 from handbook.checker.values import strings
@@ -140,7 +140,7 @@ class _Reader:
             return
         header_line = line_no + 1
         line_no += head.count(b"\n")
-        text, issue = _decode(head, self.file)
+        text, issue = decode_text(head, self.file)
         if text is None:
             assert issue is not None
             yield self._issue(issue.message, header_line)
@@ -239,7 +239,7 @@ class _Reader:
         return parsed, False
 
     def _parse(self, chunk: bytes, ends: np.ndarray, first_line: int) -> Batch | None:
-        """The chunk read by Arrow; None when it needs the careful reader (a row of the
+        """The chunk read by Arrow; None when it needs the standard library's reader (a row of the
         wrong width, quoting the standard library refuses)."""
         starts = np.concatenate(([0], ends + 1))
         stops = np.append(ends, len(chunk))
@@ -259,7 +259,7 @@ class _Reader:
             table = pacsv.read_csv(
                 io.BytesIO(chunk),
                 read_options=pacsv.ReadOptions(column_names=self.header),
-                # a row of the wrong width fails the read: the careful reader reports it
+                # a row of the wrong width fails the read: `_careful` reports it
                 parse_options=pacsv.ParseOptions(newlines_in_values=quoted),
                 convert_options=pacsv.ConvertOptions(
                     column_types={c: pa.string() for c in self.header},

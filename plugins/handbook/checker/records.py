@@ -187,7 +187,7 @@ class RecordTable:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
+def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -203,7 +203,7 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
         )
 
 
-def _read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
+def read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
     if path.is_dir():
         return None, Issue("E001", "is a folder, not a change-record file", file, None)
     try:

@@ -21,9 +21,9 @@ from handbook.checker.records import (
     Batch,
     Issue,
     RecordWaiver,
-    _decode,
-    _read_bytes,
+    decode_text,
     empty_batch,
+    read_bytes,
 )
 from handbook.model.problems import Problem
 from handbook.model.sources import LocatedStr, load_yaml_text
@@ -228,7 +228,7 @@ def _yaml_items(docs: list[Any], file: str) -> tuple[list[Any], list[Issue]]:
 
 
 def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> Iterator[Batch]:
-    raw, issue = _read_bytes(path, file)
+    raw, issue = read_bytes(path, file)
     if raw is None:
         yield empty_batch(file, fileno, [issue] if issue else [])
         return
@@ -238,7 +238,7 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         return empty_batch(file, fileno, issues, len(raw))
 
     empty = Issue("E001", "the file is empty; expected a list of change records", file, 1)
-    text, issue = _decode(raw, file)
+    text, issue = decode_text(raw, file)
     if text is None:
         yield file_level([issue] if issue else [])
         return
