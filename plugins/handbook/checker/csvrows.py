@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 
 _NL, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
+#: Bytes of rows read at a time by `CsvLocator` (a matrix of rows by their width).
+BLOCK_CELLS = 1 << 20
 _QUOTED = re.compile(r'"(?:[^"]|"")*"?')
 _PLAIN = re.compile(r'[^,\r\n"]*')
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -35,8 +37,8 @@ def row_ends(data: bytes) -> np.ndarray:
 
 class CsvLocator:
     """Positions in a chunk of CSV: a field's cell starts after as many commas outside
-    quotes as cells before it in its row; line and column are counted from the newlines
-    before it (a quoted cell may span lines). Computed only for the rows asked for.
+    quotes as cells before it in its row; its line is the row's plus the newlines before
+    it in the row (a quoted cell may span lines). Computed only for the rows asked for.
 
     ``starts`` are the byte offsets of the rows in ``chunk``, ``lines`` their physical
     lines in the file; ``field_col`` maps a record field to its column in the header.
@@ -55,19 +57,46 @@ class CsvLocator:
         self.starts = starts
         self.lines = lines
         self.field_col = field_col
-        self._commas: np.ndarray | None = None
-        self._newlines: np.ndarray | None = None
+        self.raw = np.frombuffer(chunk, dtype=np.uint8)
+        self.stops = np.append(starts[1:], len(chunk)).astype(np.int64)
 
-    def _scan(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._commas is None or self._newlines is None:
-            raw = np.frombuffer(self.chunk, dtype=np.uint8)
-            commas = np.flatnonzero(raw == _COMMA)
-            if b'"' in self.chunk:
-                quotes = np.flatnonzero(raw == _QUOTE)
-                commas = commas[np.searchsorted(quotes, commas) % 2 == 0]
-            self._commas = commas
-            self._newlines = np.flatnonzero(raw == _NL)
-        return self._commas, self._newlines
+    def _cells(self, rows: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(start, newlines)`` of cell ``j`` of each of ``rows``: its byte offset, and the
+        newlines between its row's start and it (inside quotes). Rows are read as small
+        matrices of their bytes (`BLOCK_CELLS` bytes at most at a time): the commas outside
+        quotes are counted along each row, so no scan of the whole chunk is needed."""
+        start = self.starts[rows].astype(np.int64)
+        width = self.stops[rows] - start
+        out = start.copy()
+        newlines = np.zeros(len(rows), dtype=np.int64)
+        quoted = b'"' in self.chunk
+        order = np.argsort(width, kind="stable")  # rows of like width side by side
+        b = 0
+        while b < len(order):
+            w = int(width[order[b]])
+            e = b + 1
+            while e < len(order) and int(width[order[e]]) * (e - b + 1) <= BLOCK_CELLS:
+                e += 1
+            sel = order[b:e]
+            w = int(width[sel].max())
+            at = start[sel, None] + np.arange(w)[None, :]
+            inside = at < (start[sel] + width[sel])[:, None]
+            m = np.where(inside, self.raw[np.minimum(at, len(self.raw) - 1)], 0)
+            comma = m == _COMMA
+            if quoted:
+                comma &= np.cumsum(m == _QUOTE, axis=1) % 2 == 0
+            count = np.cumsum(comma, axis=1)
+            jj = j[sel][:, None]
+            hit = np.argmax(comma & (count == jj), axis=1)
+            pos = np.where(j[sel] == 0, 0, hit + 1)
+            out[sel] = start[sel] + pos
+            if quoted:
+                nl = np.cumsum(m == _NL, axis=1)
+                newlines[sel] = np.where(
+                    pos > 0, nl[np.arange(len(sel)), np.maximum(pos - 1, 0)], 0
+                )
+            b = e
+        return out, newlines
 
     def locate(
         self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
@@ -81,12 +110,8 @@ class CsvLocator:
         if not self.strict:
             self._tokenised(rows, known, cols, items, out_line, out_col)
             return out_line, out_col
-        commas, newlines = self._scan()
-        row_start = self.starts[rows[known]]
-        j = cols[known]
-        first = np.searchsorted(commas, row_start)  # the row's first comma
-        before = commas[np.minimum(first + j - 1, max(len(commas) - 1, 0))] if len(commas) else 0
-        pos = np.where(j == 0, row_start, before + 1)
+        row_start = self.starts[rows[known]].astype(np.int64)
+        pos, newlines = self._cells(rows[known], cols[known])
         chunk = self.chunk
         for k, i in enumerate(known.tolist()):  # a list item inside its cell
             item = items[i]
@@ -96,10 +121,10 @@ class CsvLocator:
                 at = cell.find(item.encode("utf-8"))
                 if at > 0:
                     pos[k] += at
-        nl_before = np.searchsorted(newlines, pos)
-        line_start = np.where(nl_before > 0, newlines[np.maximum(nl_before - 1, 0)] + 1, 0)
-        line_start = np.maximum(line_start, 0)
-        out_line[known] += nl_before - np.searchsorted(newlines, row_start)
+        out_line[known] += newlines
+        line_start = row_start.copy()
+        for k in np.flatnonzero(newlines).tolist():  # a quoted cell spans lines before it
+            line_start[k] = chunk.rfind(b"\n", 0, int(pos[k])) + 1
         if chunk.isascii():
             out_col[known] = pos - line_start + 1
         else:  # columns count characters

@@ -2,10 +2,11 @@
 
 Ids are kept as their UTF-8 bytes in NumPy fixed-width byte strings (``S`` arrays,
 compared byte by byte: no hashing, so two different ids are never taken for the same),
-in sorted runs that are merged as they grow, with the file and line of the first record
-that used each. Memory: the longest id's bytes plus 8 per distinct id (a million ids of
-11 characters: about 19 MB). Ids longer than `SHORT` bytes, or holding a NUL character
-(which ``S`` arrays would drop at the end), are kept apart in a dict, exactly too.
+in sorted runs that are merged as they grow (up to `MAX_RUN` ids each), with the file and
+line of the first record that used each. Memory: the longest id's bytes plus 8 per
+distinct id (a million ids of 11 characters: about 19 MB). Ids longer than `SHORT` bytes,
+or holding a NUL character (which ``S`` arrays would drop at the end), are kept apart in
+a dict, exactly too.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from handbook.checker.validate import texts
 
 #: Ids up to this many bytes go in the sorted runs; longer ones in a dict.
 SHORT = 64
+#: Largest run made by merging: bounds a merge's temporary copies (a few tens of MB).
+MAX_RUN = 1 << 20
 
 
 class SeenIds:
@@ -62,11 +65,15 @@ class SeenIds:
         self.runs.append(
             (
                 keys[order].astype(f"S{self.width}"),
-                lines[order].astype(np.int64),
+                lines[order].astype(np.uint32),
                 np.full(len(keys), fileno, dtype=np.int32),
             )
         )
-        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+        while (
+            len(self.runs) > 1
+            and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0])
+            and len(self.runs[-2][0]) + len(self.runs[-1][0]) <= MAX_RUN
+        ):
             second = self.runs.pop()
             self.runs.append(_merge(self.runs.pop(), second))
 
