@@ -73,10 +73,10 @@ class CsvLocator:
         order = np.argsort(width, kind="stable")  # rows of like width side by side
         b = 0
         while b < len(order):
-            w = int(width[order[b]])
-            e = b + 1
-            while e < len(order) and int(width[order[e]]) * (e - b + 1) <= BLOCK_CELLS:
-                e += 1
+            e = min(len(order), b + max(1, BLOCK_CELLS // max(1, int(width[order[b]]))))
+            widest = int(width[order[e - 1]])
+            if widest * (e - b) > BLOCK_CELLS:
+                e = b + max(1, BLOCK_CELLS // max(1, widest))
             sel = order[b:e]
             w = int(width[sel].max())
             at = start[sel, None] + np.arange(w)[None, :]
