@@ -81,17 +81,17 @@ class CsvLocator:
             w = int(width[sel].max())
             at = start[sel, None] + np.arange(w)[None, :]
             inside = at < (start[sel] + width[sel])[:, None]
-            m = np.where(inside, self.raw[np.minimum(at, len(self.raw) - 1)], 0)
-            comma = m == _COMMA
+            m = self.raw[np.minimum(at, len(self.raw) - 1)]
+            comma = (m == _COMMA) & inside
             if quoted:
-                comma &= np.cumsum(m == _QUOTE, axis=1) % 2 == 0
-            count = np.cumsum(comma, axis=1)
+                comma &= np.cumsum(m == _QUOTE, axis=1, dtype=np.int32) % 2 == 0
+            count = np.cumsum(comma, axis=1, dtype=np.int32)
             jj = j[sel][:, None]
             hit = np.argmax(comma & (count == jj), axis=1)
             pos = np.where(j[sel] == 0, 0, hit + 1)
             out[sel] = start[sel] + pos
             if quoted:
-                nl = np.cumsum(m == _NL, axis=1)
+                nl = np.cumsum((m == _NL) & inside, axis=1, dtype=np.int32)
                 newlines[sel] = np.where(
                     pos > 0, nl[np.arange(len(sel)), np.maximum(pos - 1, 0)], 0
                 )
