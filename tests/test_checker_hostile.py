@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handbook.checker.records import load_yaml_records_text
+from handbook.checker.yamlfile import load_yaml_records_text
 
 from .conftest import ROOT
 

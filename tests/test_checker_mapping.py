@@ -108,3 +108,20 @@ def test_mapping_file_documents_itself() -> None:
     text = MAPPING.read_text(encoding="utf-8")
     assert text.startswith("# Mapping of a ServiceNow change_request CSV export")
     assert "handbook check --map data/mappings/servicenow.yaml" in text
+
+
+def test_yes_no_keys_stay_text(tmp_path: Path) -> None:
+    """``values: {Yes: true, No: false}``: the keys are the export's texts, not booleans."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "name: yes-no\nfields:\n"
+        "  id: Ref\n  initiator: {value: microsoft}\n  change_type: {value: functionality}\n"
+        "  emergency: {column: Urgent, values: {Yes: true, No: false}}\n"
+        "  starts_at: When\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "e.csv"
+    export.write_text("Ref,Urgent,When\nA,Yes,2023-07-01\nB,No,2023-07-01\n", encoding="utf-8")
+    report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+    # "Yes" maps to an emergency (which needs a mitigation: MMD002); "No" passes
+    assert [(f.record, f.rule) for f in report.findings] == [("A", "MMD002")]

@@ -2,7 +2,7 @@
 
 Bounded (``max_examples``) so the suite stays fast: the checker never crashes; adding
 notice never adds an MMD001 finding; moving ``starts_at`` across an edition boundary
-switches the edition; the fast and the careful time parsers agree.
+switches the edition; the time parser follows the record format to the nanosecond.
 """
 
 from __future__ import annotations
@@ -10,18 +10,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handbook.checker.check import check_paths
 from handbook.checker.codes import CHECKER_CODES
 from handbook.checker.records import FIELDS
-from handbook.checker.values import OK, _slow, parse_times
+from handbook.checker.values import INVALID, NAIVE, OK, parse_times
 
 from .checker_support import handbook
 
@@ -170,19 +172,52 @@ shapes = st.tuples(
     st.sampled_from(["Z", "z", "+01:00", "-0530", "+24:00", "+0160", "", "+01", "T", " "]),
     st.sampled_from(["T", "t", " ", "_"]),
     st.booleans(),
+    st.sampled_from(["", ".5", ".000000001", ".123456789", ".1234567891", "."]),
 )
+_SHAPE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
+    r"([Zz]|[+-]\d{2}:?\d{2})?)?"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _reference(text: str) -> tuple[int, int]:
+    """(status, nanoseconds since the epoch) of one time, by the standard library: the
+    record format's rules written out independently of the Arrow parser under test."""
+    m = _SHAPE.fullmatch(text)
+    if m is None:
+        return INVALID, 0
+    y, mo, d, h, mi, s, fraction, offset = m.groups()
+    if h is not None and offset is None:
+        return NAIVE, 0
+    sign, oh, om = 1, 0, 0
+    if offset and offset not in "Zz":
+        sign = -1 if offset[0] == "-" else 1
+        oh, om = int(offset[1:3]), int(offset[-2:])
+        if oh > 23 or om > 59:
+            return INVALID, 0
+    try:
+        zone = timezone(sign * timedelta(hours=oh, minutes=om))
+        moment = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), 0, zone)
+    except ValueError:
+        return INVALID, 0
+    ns = (moment - _EPOCH) // timedelta(microseconds=1) * 1000 + int((fraction or "").ljust(9, "0"))
+    if not pd.Timestamp.min.value <= ns <= pd.Timestamp.max.value:
+        return INVALID, 0  # times are nanosecond timestamps (1677 to 2262)
+    return OK, ns
 
 
 @SETTINGS
 @given(st.lists(shapes, min_size=1, max_size=40))
-def test_fast_and_careful_time_parsers_agree(items: list[tuple]) -> None:  # type: ignore[type-arg]
+def test_time_parser_follows_the_record_format(items: list[tuple]) -> None:  # type: ignore[type-arg]
     strings = []
-    for y, mo, d, h, mi, s, off, sep, date_only in items:
+    for y, mo, d, h, mi, s, off, sep, date_only, fraction in items:
         date = f"{y:04d}-{mo:02d}-{d:02d}"
-        strings.append(date if date_only else f"{date}{sep}{h:02d}:{mi:02d}:{s:02d}{off}")
+        clock = f"{sep}{h:02d}:{mi:02d}:{s:02d}{fraction}{off}"
+        strings.append(date if date_only else date + clock)
     got_times, got_status = parse_times(np.array(strings, dtype=object))
     for i, text in enumerate(strings):
-        want_status, want_us = _slow(text)
+        want_status, want_ns = _reference(text)
         assert got_status[i] == want_status, text
         if want_status == OK:
-            assert got_times[i] == np.datetime64(want_us, "us"), text
+            assert got_times[i] == np.datetime64(want_ns, "ns"), text

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from handbook.checker.check import check_paths
-from handbook.checker.engine import IdTracker
+from handbook.checker.duplicates import SeenIds
 
 from .checker_support import handbook
 
@@ -70,26 +70,42 @@ def test_quoted_records_spanning_a_chunk_boundary(tmp_path: Path) -> None:
         assert _codes(check_paths(handbook(), [path], chunk_size=size)) == _codes(whole)
 
 
-def test_id_tracker() -> None:
-    tracker = IdTracker()
+def test_seen_ids() -> None:
+    seen = SeenIds()
     for start in range(0, 1000, 100):
-        hashes = np.arange(start, start + 100, dtype=np.int64) * 7919
-        hit, _, _ = tracker.lookup(hashes)
+        keys = np.array([f"ID-{k * 7919}".encode() for k in range(start, start + 100)])
+        hit, _, _ = seen.find(keys)
         assert not hit.any()
-        tracker.add(hashes, 3, np.arange(start, start + 100))
-    hit, fileno, line = tracker.lookup(np.array([7919 * 5, 7919 * 999, -1], dtype=np.int64))
+        seen.add(keys, 3, np.arange(start, start + 100))
+    asked = np.array([b"ID-39595", f"ID-{7919 * 999}".encode(), b"ID-1"])
+    hit, fileno, line = seen.find(asked)
     assert hit.tolist() == [True, True, False]
     assert fileno.tolist()[:2] == [3, 3] and line.tolist()[:2] == [5, 999]
-    assert len(tracker) == 1000
+    assert len(seen) == 1000
 
 
-def test_id_tracker_across_files() -> None:
-    tracker = IdTracker()
-    for fileno in range(6):  # runs of several files merge into one
-        hashes = np.arange(fileno * 10, fileno * 10 + 10, dtype=np.int64)
-        tracker.lookup(hashes)
-        tracker.add(hashes, fileno, np.arange(10) + 100 * fileno)
-    hit, fileno_, line = tracker.lookup(np.array([5, 25, 59], dtype=np.int64))
-    assert hit.all()
-    assert fileno_.tolist() == [0, 2, 5]
-    assert line.tolist() == [5, 205, 509]
+def test_seen_ids_across_files_and_widths() -> None:
+    seen = SeenIds()
+    for fileno in range(6):  # runs of several files merge into one; ids grow longer
+        keys = np.array([("x" * fileno + str(k)).encode() for k in range(10)])
+        seen.find(keys)
+        seen.add(keys, fileno, np.arange(10) + 100 * fileno)
+    hit, fileno_, line = seen.find(np.array([b"5", b"xx5", b"xxxxx9", b"xxxxxx9"]))
+    assert hit.tolist() == [True, True, True, False]
+    assert fileno_.tolist()[:3] == [0, 2, 5]
+    assert line.tolist()[:3] == [5, 205, 509]
+
+
+def test_duplicate_ids_are_exact(tmp_path: Path) -> None:
+    """Ids that a 64-bit hash could confuse are told apart: compared byte by byte,
+    including ids too long for the sorted runs and ids that differ in their last byte."""
+    long = "L" * 100
+    path = tmp_path / "r.csv"
+    ids = ["A", "A\u00e9", long, long + "x", "A", long, "B"]
+    path.write_text(
+        HEADER + "".join(f"{i},microsoft,functionality,,,,2023-03-06\n" for i in ids),
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [path], chunk_size=2)
+    dups = [(f.record, f.line) for f in report.findings if f.rule == "E005"]
+    assert dups == [("A", 6), (long, 7)]

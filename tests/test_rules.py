@@ -206,3 +206,40 @@ def test_changing_five_days_to_seven_in_data(tmp_path: Path, data_copy: Path) ->
     after = check_paths(hb, [path])
     assert [f.rule for f in after.findings] == ["MMD001"]
     assert "at least 7 days" in after.findings[0].message
+
+
+def test_change_type_is_read_on_microsoft_changes_only(tmp_path: Path) -> None:
+    """A change type is the type of a change Microsoft makes (seed 000, "Change types"); a
+    customer's change is classified by its SOP category. So a customer record's
+    ``change_type`` is neither looked up (E004) nor matched by a rule's ``applies_to``:
+    MMD005 (feature updates) does not apply to it."""
+    text = (
+        "- id: C-1\n  initiator: customer\n  sop_category: policies\n"
+        "  change_type: feature-update\n  requires_admin_action: true\n"
+        "  notified_at: 2020-03-01T12:00:00Z\n  support_request_at: 2020-03-01T12:00:00Z\n"
+        "  starts_at: 2020-03-10\n"
+    )
+    found = codes(check_text(tmp_path, text))
+    assert "MMD005" not in found.get("C-1", []), found
+    microsoft = text.replace("initiator: customer", "initiator: microsoft").replace(
+        "  sop_category: policies\n", "  channels: [email]\n"
+    )
+    assert "MMD005" in codes(check_text(tmp_path, microsoft, "m.yaml"))["C-1"]
+
+
+def test_a_notice_one_nanosecond_short_fails_mmd001(tmp_path: Path) -> None:
+    """Times keep nanoseconds: 120 hours less 1 ns is less than the 5 days' notice."""
+    record = (
+        "- id: N-1\n  initiator: microsoft\n  change_type: functionality\n"
+        "  requires_admin_action: true\n  channels: [email]\n"
+        "  notified_at: {notified}\n  starts_at: 2023-03-06T09:00:00Z\n"
+    )
+    short = check_text(tmp_path, record.format(notified="2023-03-01T09:00:00.000000001Z"))
+    assert codes(short) == {"N-1": ["MMD001"]}
+    exact = check_text(tmp_path, record.format(notified="2023-03-01T09:00:00.000000000Z"), "b.yaml")
+    assert codes(exact) == {}
+    csv = "id,initiator,change_type,requires_admin_action,channels,notified_at,starts_at\n"
+    csv += (
+        "N-2,microsoft,functionality,true,email,2023-03-01T09:00:00.000000001Z,2023-03-06T09:00Z\n"
+    )
+    assert codes(check_text(tmp_path, csv, "c.csv")) == {"N-2": ["MMD001"]}

@@ -73,13 +73,16 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "change_type",
         "change type id of the edition in force",
         "when the initiator is `microsoft`",
-        "The change type (e.g. `functionality` in 2022, `feature-update` in 2018).",
+        "The type of a change Microsoft makes (e.g. `functionality` in 2022, "
+        "`feature-update` in 2018); ignored on a customer's record, so rules on change "
+        "types (MMD005) never apply to it.",
     ),
     FieldSpec(
         "sop_category",
         "SOP category id of the edition in force",
         "when the initiator is `customer`",
-        "The standard-operating-procedure category (e.g. `certificates`).",
+        "The standard-operating-procedure category of a customer's change (e.g. "
+        "`certificates`); ignored on a record initiated by Microsoft.",
     ),
     FieldSpec(
         "emergency", "boolean (`true`/`false`)", "no", "An emergency change (default false)."

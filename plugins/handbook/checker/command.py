@@ -31,7 +31,7 @@ from handbook.checker.waivers import (
 from handbook.model.loader import load_for_command
 
 #: Records per batch when ``--chunk-size`` is not given: memory stays flat on any input
-#: and the next batch is read while one is checked (see `Checker.run`).
+#: (see `Checker.run`).
 DEFAULT_CHUNK_SIZE = 100_000
 
 
@@ -121,45 +121,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _libc() -> Any:
-    """glibc through ctypes, or None elsewhere."""
-    global _LIBC
-    if _LIBC is None:
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL("libc.so.6")
-            _LIBC = libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else False
-        except OSError:
-            _LIBC = False
-    return _LIBC or None
-
-
-_LIBC: Any = None
-#: glibc's ``M_MMAP_THRESHOLD`` parameter, and the value a streamed run sets: blocks of
-#: 2 MiB or more (a batch's text, its comma positions) are mapped and unmapped on their
-#: own. Left alone, glibc raises the threshold after freeing such a block (up to 32 MiB),
-#: then serves the next batch's big arrays from its heaps, where freed memory is kept:
-#: the footprint then creeps up with the number of batches.
-_M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD = 2 << 20
-
-
-def _stream_memory() -> None:
-    """Keep a streamed run's memory flat (see `MMAP_THRESHOLD`); a no-op without glibc."""
-    libc = _libc()
-    if libc is not None:
-        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-
-
-def _release_memory() -> None:
-    """Give the memory freed by a batch back to the system (glibc ``malloc_trim``), so
-    fragmentation does not make a streamed run's footprint creep up; a no-op elsewhere."""
-    libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)
-
-
 _NO_RECORDS = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
 
 
@@ -213,8 +174,6 @@ def run(args: argparse.Namespace) -> int:
         titles=SINKS[args.format].needs_records,
     )
     checker = Checker(handbook, options)
-    if args.chunk_size:
-        _stream_memory()
     with ExitStack() as stack:
         out: TextIO
         if args.output:
@@ -247,8 +206,6 @@ def run(args: argparse.Namespace) -> int:
                 sink.write(records, result.findings, result.file)
                 bar(result.nbytes)
                 del result, records
-                if args.chunk_size:
-                    _release_memory()
         sink.end(checker.summary)
         out.flush()
         for note in sink.notes:

@@ -37,12 +37,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from handbook.checker.records import BOOL_FIELDS, FIELDS, LIST_FIELDS
 from handbook.checker.values import NAIVE_TIME
 from handbook.model.entities import TIME_FIELDS
+from handbook.model.sources import load_yaml_text
 
 Scalar = str | bool | int | float
 
@@ -241,16 +241,30 @@ class Mapping(BaseModel):
         return out
 
 
+def _plain(value: Any) -> Any:
+    """A loaded YAML value without the loader's ``at`` positions, texts as plain `str`."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items() if k != "at"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file; raises `MappingError` with what is wrong."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"cannot read the mapping file {path}: {exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: not valid YAML: {exc}") from exc
+    # the project's loader: only null and true/false are typed (YAML 1.2 core), so keys
+    # such as Yes/No/On stay the export's texts (yaml.safe_load made them booleans)
+    docs, problems = load_yaml_text(text, str(path))
+    if problems:
+        p = problems[0]
+        raise MappingError(f"{p.location()}: {p.message}")
+    data = _plain(docs[0]) if docs else None
     if not isinstance(data, dict):
         raise MappingError(f"{path}: expected a mapping with name and fields")
     try:

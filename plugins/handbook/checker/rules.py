@@ -24,6 +24,14 @@ vectorised string concatenation on the failing rows only:
 ``edition-in-force``
     ``starts_at`` on or after the first edition's ``in_force_from`` (else an error) and
     on or before the service's ``end_of_life`` (else a warning). Seed: MMD010.
+
+Which records a rule applies to (``applies_to``): the edition in force, the flags, the
+initiator, and ``change_type``/``sop_category`` lists. A change type is the type of a
+change Microsoft makes (seed 000, "Change types": "Feature updates and new service
+components ... Action must be taken within 48 hours"); a customer's change is classified by
+its SOP category. So a ``change_type`` list matches Microsoft-initiated records only and
+an ``sop_category`` list customer-initiated records only: a customer record's
+``change_type`` is neither looked up (E004) nor matched, and MMD005 never applies to it.
 """
 
 from __future__ import annotations
@@ -37,11 +45,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from handbook.checker.coded import Coded, combos, split_list
 from handbook.checker.values import iso_texts
 from handbook.model.entities import Rule
 from handbook.model.handbook import Handbook
-
-NAT = np.datetime64("NaT", "us")
 
 
 @dataclass
@@ -50,7 +57,7 @@ class RuleInput:
 
     Attributes:
         n: number of rows.
-        times: time field -> ``datetime64[us]`` UTC array (NaT when absent or invalid).
+        times: time field -> ``datetime64[ns]`` UTC array (NaT when absent or invalid).
         flags: boolean field -> bool array (absent = false).
         edition: object array: the edition in force (``"2018"``...) or None.
         eligible: rows to evaluate (no input error).
@@ -152,91 +159,7 @@ def durations(deltas: np.ndarray) -> np.ndarray:
 
 
 def _td(delta: timedelta) -> np.timedelta64:
-    return np.timedelta64(int(pd.Timedelta(delta).value // 1000), "us")
-
-
-def isin(values: np.ndarray, options: Sequence[Any]) -> np.ndarray:
-    """Hash-based membership of an object array's values in ``options`` (absent: False)."""
-    result: np.ndarray = (
-        pd.Series(values, dtype=object, copy=False).isin(list(options)).to_numpy(dtype=bool)
-    )
-    return result
-
-
-def _present(values: np.ndarray) -> np.ndarray:
-    result: np.ndarray = ~pd.isna(values)
-    return result
-
-
-class Coded:
-    """A column as integer codes into its distinct values (``pandas.factorize``).
-
-    ``codes[i]`` indexes ``uniques`` (-1 when absent); masks against a value or a set of
-    values are integer comparisons.
-    """
-
-    def __init__(self, values: np.ndarray) -> None:
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-        self.codes: np.ndarray = np.asarray(codes, dtype=np.int64)
-        self.uniques: list[Any] = list(uniques)
-
-    def isin(self, options: Sequence[Any]) -> np.ndarray:
-        """Rows whose value is one of ``options``."""
-        wanted = set(options)
-        idx = [i for i, u in enumerate(self.uniques) if u in wanted]
-        if not idx:
-            return np.zeros(len(self.codes), dtype=bool)
-        if len(idx) == 1:
-            result: np.ndarray = self.codes == idx[0]
-            return result
-        return np.isin(self.codes, idx)
-
-    def eq(self, value: Any) -> np.ndarray:
-        """Rows whose value is ``value``."""
-        return self.isin([value])
-
-    @classmethod
-    def from_codes(cls, codes: np.ndarray, uniques: list[Any]) -> Coded:
-        """A column already coded (e.g. a pandas categorical)."""
-        out = cls.__new__(cls)
-        out.codes = codes
-        out.uniques = uniques
-        return out
-
-    def subset(self, rows: np.ndarray) -> Coded:
-        """The same column restricted to ``rows`` (same uniques)."""
-        out = Coded.__new__(Coded)
-        out.codes = self.codes[rows]
-        out.uniques = self.uniques
-        return out
-
-
-def combos(*columns: Coded) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
-    """Group rows by the values of several `Coded` columns.
-
-    Returns ``(codes, uniques)``: ``codes[i]`` indexes ``uniques``, the distinct value
-    tuples (absent values as None), so that work is done once per distinct combination.
-    """
-    n = len(columns[0].codes)
-    if not n:
-        return np.zeros(0, dtype=np.int64), []
-    key = np.zeros(n, dtype=np.int64)
-    for c in columns:
-        key = key * (len(c.uniques) + 1) + (c.codes + 1)
-    _distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    uniques = []
-    for idx in first.tolist():
-        uniques.append(
-            tuple(c.uniques[c.codes[idx]] if c.codes[idx] >= 0 else None for c in columns)
-        )
-    return inverse.reshape(-1).astype(np.int64), uniques
-
-
-def split_list(value: str | None) -> list[str]:
-    """Items of a ``;``-separated list value (empty items dropped)."""
-    if not value:
-        return []
-    return [v.strip() for v in value.split(";") if v.strip()]
+    return np.timedelta64(int(pd.Timedelta(delta).value), "ns")
 
 
 # --- rule kinds --------------------------------------------------------------------------
@@ -253,9 +176,13 @@ def applies(rule: Rule, data: RuleInput) -> np.ndarray:
         wanted = getattr(scope, name)
         if wanted is not None:
             mask = mask & (data.flags[name] == wanted)
+    # a change type is the type of a change Microsoft makes, an SOP category that of a
+    # customer's change: each is matched on those records only (as E004 looks them up)
     if scope.change_type is not None:
+        mask = mask & coded["initiator"].eq("microsoft")
         mask = mask & coded["change_type"].isin(scope.change_type)
     if scope.sop_category is not None:
+        mask = mask & coded["initiator"].eq("customer")
         mask = mask & coded["sop_category"].isin(scope.sop_category)
     result: np.ndarray = np.asarray(mask, dtype=bool)
     return result
@@ -331,7 +258,7 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
         rows = np.flatnonzero(both & (diff < least))
         if rows.size:
             d, e, lt = diff[rows], early[rows], late[rows]
-            after = d < np.timedelta64(0, "us")
+            after = d < np.timedelta64(0, "ns")
             need: tuple[Any, ...] = (f"{label} requires {c.earlier} no later than {c.later}",)
             if c.at_least:
                 need = (
@@ -477,7 +404,7 @@ def edition_in_force(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Pi
             f"or after {since}",
         )
         out.append(Piece(rows, rule.id, "error", messages, "starts_at"))
-    eol = np.datetime64(handbook.service.end_of_life, "us") + np.timedelta64(1, "D")
+    eol = np.datetime64(handbook.service.end_of_life, "ns") + np.timedelta64(1, "D")
     late = data.eligible & applies(rule, data) & ~np.isnat(starts) & (starts >= eol)
     rows = np.flatnonzero(late)
     if rows.size:

@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from handbook.checker.records import _decode, load_yaml_records_text
+from handbook.checker.records import decode_text
+from handbook.checker.yamlfile import load_yaml_records_text
 from handbook.model.handbook import Handbook
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -200,7 +201,7 @@ def load_waivers(
         raw = path.read_bytes()
     except OSError as exc:
         raise WaiverFileError(f"cannot read the waivers file {file}: {exc.strerror}") from exc
-    text, issue = _decode(raw, file)
+    text, issue = decode_text(raw, file)
     if text is None:
         raise WaiverFileError(f"{file}: {issue.message if issue else 'not UTF-8'}")
     docs, problems = load_yaml_records_text(text, file)

@@ -1,0 +1,89 @@
+"""Columns as integer codes into their distinct values (`Coded`), so that masks and
+groupings over a batch are integer operations, and small helpers over them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def isin(values: np.ndarray, options: Sequence[Any]) -> np.ndarray:
+    """Hash-based membership of an object array's values in ``options`` (absent: False)."""
+    result: np.ndarray = (
+        pd.Series(values, dtype=object, copy=False).isin(list(options)).to_numpy(dtype=bool)
+    )
+    return result
+
+
+class Coded:
+    """A column as integer codes into its distinct values (``pandas.factorize``).
+
+    ``codes[i]`` indexes ``uniques`` (-1 when absent); masks against a value or a set of
+    values are integer comparisons.
+    """
+
+    def __init__(self, values: np.ndarray) -> None:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        self.codes: np.ndarray = np.asarray(codes, dtype=np.int64)
+        self.uniques: list[Any] = list(uniques)
+
+    def isin(self, options: Sequence[Any]) -> np.ndarray:
+        """Rows whose value is one of ``options``."""
+        wanted = set(options)
+        idx = [i for i, u in enumerate(self.uniques) if u in wanted]
+        if not idx:
+            return np.zeros(len(self.codes), dtype=bool)
+        if len(idx) == 1:
+            result: np.ndarray = self.codes == idx[0]
+            return result
+        return np.isin(self.codes, idx)
+
+    def eq(self, value: Any) -> np.ndarray:
+        """Rows whose value is ``value``."""
+        return self.isin([value])
+
+    @classmethod
+    def from_codes(cls, codes: np.ndarray, uniques: list[Any]) -> Coded:
+        """A column already coded (e.g. a pandas categorical)."""
+        out = cls.__new__(cls)
+        out.codes = codes
+        out.uniques = uniques
+        return out
+
+    def subset(self, rows: np.ndarray) -> Coded:
+        """The same column restricted to ``rows`` (same uniques)."""
+        out = Coded.__new__(Coded)
+        out.codes = self.codes[rows]
+        out.uniques = self.uniques
+        return out
+
+
+def combos(*columns: Coded) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Group rows by the values of several `Coded` columns.
+
+    Returns ``(codes, uniques)``: ``codes[i]`` indexes ``uniques``, the distinct value
+    tuples (absent values as None), so that work is done once per distinct combination.
+    """
+    n = len(columns[0].codes)
+    if not n:
+        return np.zeros(0, dtype=np.int64), []
+    key = np.zeros(n, dtype=np.int64)
+    for c in columns:
+        key = key * (len(c.uniques) + 1) + (c.codes + 1)
+    _distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    uniques = []
+    for idx in first.tolist():
+        uniques.append(
+            tuple(c.uniques[c.codes[idx]] if c.codes[idx] >= 0 else None for c in columns)
+        )
+    return inverse.reshape(-1).astype(np.int64), uniques
+
+
+def split_list(value: str | None) -> list[str]:
+    """Items of a ``;``-separated list value (empty items dropped)."""
+    if not value:
+        return []
+    return [v.strip() for v in value.split(";") if v.strip()]

@@ -1,0 +1,424 @@
+"""Reading CSV change-record files with Arrow into `handbook.checker.records.Batch` values.
+
+The file is cut into chunks of whole records (`_Chunks`: ``--chunk-size`` rows at a time;
+a newline inside quotes does not end a row), and each chunk is parsed by
+``pyarrow.csv.read_csv`` with every column read as text (`_parse`). Arrow does not say on
+which line a row starts, so the rows' byte offsets and physical lines are found with
+NumPy over the chunk (a newline ends a row when an even number of quotes precedes it); a
+cell's column is computed only for the rows that have findings (`CsvLocator`).
+
+Chunks Arrow cannot read the way the record format wants go through the standard
+library's ``csv`` reader instead (`_careful`): a row with the wrong number of cells (an
+E001 for that row; the others are read), malformed quoting (``"a"b``, a quote never
+closed: E001, and the file is not read further), lone carriage returns as line ends.
+A UTF-8 byte-order mark and CRLF line endings are accepted; cells are stripped and an
+empty cell is an absent field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+
+from handbook.checker.csvrows import CsvLocator, lone_cr, row_ends, strict_quotes
+from handbook.checker.records import (
+    FIELDS,
+    Batch,
+    Issue,
+    MappingLike,
+    columns_of,
+    decode_text,
+    empty_batch,
+)
+from handbook.checker.values import strings
+
+#: Bytes read from a file at a time.
+BLOCK_BYTES = 1 << 24
+_NL, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
+#: Bytes that end a cell (a look-up table by byte value).
+_EDGE = np.isin(np.arange(256), [_COMMA, _NL, _CR, _QUOTE])
+
+
+class _Chunks:
+    """Whole rows of a binary file, ``n`` at a time (blank lines count as rows); the
+    bytes not yet taken are ``buf[pos:]``, and ``ends`` the offsets in ``buf`` of the
+    row ends found in it (`row_ends`: ``buf`` always starts at a row's start)."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.buf = b""
+        self.pos = 0
+        self.ends = np.zeros(0, dtype=np.int64)
+        self.eof = False
+        self.first = True
+
+    def _more(self) -> None:
+        data = self.f.read(BLOCK_BYTES)
+        if self.first:
+            self.first = False
+            data = data.removeprefix(b"\xef\xbb\xbf")
+        if not data:
+            self.eof = True
+        self.buf = self.buf[self.pos :] + data
+        self.pos = 0
+        self.ends = row_ends(self.buf)
+
+    def skip_blank_lines(self) -> int:
+        """Drop the blank lines before the first one with text; how many were dropped."""
+        dropped = 0
+        while True:
+            if self.pos >= len(self.buf) and not self.eof:
+                self._more()
+            rest = memoryview(self.buf)[self.pos :]
+            text_at = self.pos + len(rest) - len(bytes(rest).lstrip())
+            if text_at < len(self.buf) or self.eof:
+                cut = self.buf.rfind(b"\n", self.pos, text_at) + 1
+            else:
+                cut = self.buf.rfind(b"\n", self.pos) + 1
+            if cut > self.pos:
+                dropped += self.buf.count(b"\n", self.pos, cut)
+                self.pos = cut
+            if text_at < len(self.buf) or self.eof:
+                return dropped
+            self._more()
+
+    def take(self, n: int | None) -> tuple[bytes, np.ndarray]:
+        """The next ``n`` rows (all the rest when None), line ends included (b"" at the
+        end of the file), and the offsets of their row ends in that chunk."""
+        while True:
+            first = int(np.searchsorted(self.ends, self.pos))
+            cut = None
+            if n is not None and first + n <= len(self.ends):
+                cut = int(self.ends[first + n - 1]) + 1
+            if cut is not None or self.eof:
+                break
+            self._more()
+        if cut is None:
+            cut = len(self.buf)
+        chunk = self.buf[self.pos : cut]
+        ends = self.ends[first : first + (len(self.ends) if n is None else n)] - self.pos
+        self.pos = cut
+        return chunk, ends[ends < len(chunk)]
+
+
+class _Reader:
+    """One CSV file: its header, then `Batch` values of its records."""
+
+    def __init__(
+        self,
+        file: str,
+        fileno: int,
+        chunk_size: int | None,
+        mapping: MappingLike | None,
+        titles: bool,
+    ) -> None:
+        self.file = file
+        self.fileno = fileno
+        self.chunk_size = chunk_size
+        self.mapping = mapping
+        self.titles = titles
+        self.header: list[str] = []
+        self.field_col: dict[str, int] = {}
+
+    def _issue(self, message: str, line: int | None) -> Batch:
+        return empty_batch(self.file, self.fileno, [Issue("E001", message, self.file, line)])
+
+    def batches(self, chunks: _Chunks) -> Iterator[Batch]:
+        line_no = chunks.skip_blank_lines()  # lines read so far
+        head, _ = chunks.take(1)  # the header: the first row that is not blank
+        if not head.strip():
+            yield self._issue("the file has no header row", 1)
+            return
+        header_line = line_no + 1
+        line_no += head.count(b"\n")
+        text, issue = decode_text(head, self.file)
+        if text is None:
+            assert issue is not None
+            yield self._issue(issue.message, header_line)
+            return
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        except csv.Error as exc:
+            yield self._issue(f"not valid CSV: {exc}", header_line)
+            return
+        self.header = [c.strip() for c in (rows[0] if rows else [])]
+        problem = self._header_problem(self.header)
+        if problem is not None:
+            yield self._issue(problem, header_line)
+            return
+        if self.mapping is None:
+            self.field_col = {f: self.header.index(f) for f in FIELDS if f in self.header}
+        issues: list[Issue] = []
+        if self.mapping is None and "waivers" in self.header:
+            issues.append(
+                Issue(
+                    "E001",
+                    "a 'waivers' column is not read from CSV; write waivers in a waivers "
+                    "file (--waivers) or in YAML records",
+                    self.file,
+                    header_line,
+                )
+            )
+        produced = False
+        while True:
+            chunk, ends = chunks.take(self.chunk_size)
+            if not chunk:
+                break
+            batch, stop = self._chunk(chunk, ends, line_no + 1)
+            line_no += chunk.count(b"\n")
+            batch.issues[:0] = issues
+            issues = []
+            produced = True
+            yield batch
+            if stop:
+                return
+        if not produced:
+            yield empty_batch(self.file, self.fileno, issues)
+
+    def _header_problem(self, header: list[str]) -> str | None:
+        """Why the header row cannot be read (an E001 message), or None."""
+        if len(set(header)) != len(header):
+            dup = sorted({c for c in header if header.count(c) > 1})
+            return "the header names a column twice: " + ", ".join(dup)
+        if self.mapping is not None:
+            wanted = self.mapping.columns()
+            if not any(c in header for c in wanted):
+                return (
+                    "the header names none of the columns the mapping reads; expected "
+                    "columns such as: " + ", ".join(wanted)
+                )
+        elif not any(f in header for f in FIELDS):
+            return (
+                "the header row names no change-record field; expected "
+                "columns such as: " + ", ".join(FIELDS)
+            )
+        return None
+
+    def _wanted(self) -> list[str]:
+        """Header columns to read: the record fields (or the mapping's columns); titles
+        only when a report lists records."""
+        if self.mapping is not None:
+            wanted = set(self.mapping.columns())
+        else:
+            wanted = set(FIELDS) - (set() if self.titles else {"title"})
+        return [c for c in self.header if c in wanted]
+
+    def _chunk(self, chunk: bytes, ends: np.ndarray, first_line: int) -> tuple[Batch, bool]:
+        """One batch from whole rows (``ends``: the offsets of their row ends); ``stop``
+        when the file cannot be read on."""
+        if not chunk.isascii():
+            try:
+                chunk.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = first_line + chunk.count(b"\n", 0, exc.start)
+                message = (
+                    f"not UTF-8 text (byte 0x{chunk[exc.start]:02x} on this line); "
+                    "save the file as UTF-8"
+                )
+                return self._issue(message, line), True
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            line = first_line + chunk.count(b"\n", 0, nul)
+            return self._issue("contains a NUL byte: not a text file", line), True
+        if chunk.isspace():
+            return empty_batch(self.file, self.fileno, [], len(chunk)), False
+        parsed = None
+        if not lone_cr(chunk) and chunk.count(b'"') % 2 == 0:
+            parsed = self._parse(chunk, ends, first_line)
+        if parsed is None:
+            return self._careful(chunk, first_line)
+        return parsed, False
+
+    def _parse(self, chunk: bytes, ends: np.ndarray, first_line: int) -> Batch | None:
+        """The chunk read by Arrow; None when it needs the standard library's reader (a row of the
+        wrong width, quoting the standard library refuses)."""
+        starts = np.concatenate(([0], ends + 1))
+        stops = np.append(ends, len(chunk))
+        keep = starts < len(chunk)
+        starts, stops = starts[keep], stops[keep]
+        raw = np.frombuffer(chunk, dtype=np.uint8)
+        width = stops - starts - (raw[np.maximum(stops - 1, 0)] == _CR)
+        nonblank = width > 0
+        for i in np.flatnonzero(nonblank & np.isin(raw[starts], (9, 32))).tolist():
+            nonblank[i] = bool(chunk[starts[i] : stops[i]].strip())
+        starts = starts[nonblank]
+        quoted = b'"' in chunk
+        if quoted and not strict_quotes(chunk):
+            return None
+        wanted = self._wanted()
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(chunk),
+                read_options=pacsv.ReadOptions(column_names=self.header),
+                # a row of the wrong width fails the read: `_careful` reports it
+                parse_options=pacsv.ParseOptions(newlines_in_values=quoted),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in self.header},
+                    include_columns=wanted,
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                    null_values=[""],
+                ),
+            )
+        except pa.ArrowInvalid:
+            return None
+        if table.num_rows != len(starts):
+            return None
+        strip = b"\t" in chunk or _edge_spaces(raw)
+        raw_cols = {c: _clean(table.column(c), strip) for c in wanted}
+        if quoted:  # a row's line: the newlines before it, inside quotes too
+            lines = first_line + np.searchsorted(np.flatnonzero(raw == _NL), starts)
+        else:  # every line is a row
+            lines = first_line + np.flatnonzero(nonblank)
+        return self._batch(chunk, starts, lines.astype(np.int64), raw_cols, table.num_rows)
+
+    def _careful(self, chunk: bytes, first_line: int) -> tuple[Batch, bool]:
+        """The chunk read by the standard library's reader, which knows each row's
+        physical line, reports rows of the wrong width and refuses malformed quoting."""
+        text = chunk.decode("utf-8")
+        ncols = len(self.header)
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows: list[list[str]] = []
+        row_lines: list[int] = []
+        issues: list[Issue] = []
+        skipped: list[int | None] = []
+        line, stop = 1, False
+        try:
+            for cells in reader:
+                start, line = line, reader.line_num + 1
+                if not cells or (len(cells) <= 1 and all(not c.strip() for c in cells)):
+                    continue
+                if len(cells) != ncols:
+                    where = first_line + start - 1
+                    issues.append(
+                        Issue(
+                            "E001",
+                            f"row has {len(cells)} cell(s), the header has {ncols} (columns "
+                            f"are: {', '.join(self.header)}; quote cells that contain commas)",
+                            self.file,
+                            where,
+                        )
+                    )
+                    skipped.append(where)
+                    continue
+                rows.append(cells)
+                row_lines.append(start)
+        except csv.Error as exc:
+            where = first_line + reader.line_num - 1
+            issues.append(Issue("E001", f"not valid CSV: {exc}", self.file, where))
+            stop = True
+        local = np.asarray(row_lines, dtype=np.int64)
+        raw = np.frombuffer(chunk, dtype=np.uint8)
+        line_starts = np.concatenate(([0], np.flatnonzero(raw == _NL) + 1))
+        if b"\r" in chunk:  # a lone carriage return ends a line too
+            cr = np.flatnonzero(raw == _CR)
+            lone = cr[(cr + 1 >= len(raw)) | (raw[np.minimum(cr + 1, len(raw) - 1)] != _NL)]
+            line_starts = np.sort(np.concatenate((line_starts, lone + 1)))
+        starts = line_starts[local - 1] if len(local) else np.zeros(0, np.int64)
+        columns = {c: [r[j] for r in rows] for j, c in enumerate(self.header)}
+        raw_cols = {c: _clean(pa.array(columns[c], pa.string()), True) for c in self._wanted()}
+        strict = not lone_cr(chunk) and strict_quotes(chunk)
+        batch = self._batch(chunk, starts, local + (first_line - 1), raw_cols, len(rows), strict)
+        batch.issues[:0] = issues
+        batch.skipped = skipped
+        return batch, stop
+
+    def _batch(
+        self,
+        chunk: bytes,
+        starts: np.ndarray,
+        lines: np.ndarray,
+        raw: dict[str, pa.Array],
+        n: int,
+        strict: bool = True,
+    ) -> Batch:
+        """A batch of the rows read (``raw``: header column -> stripped texts)."""
+        field_col = self.field_col
+        issues: list[tuple[int, str, str, str]] = []
+        if self.mapping is not None:
+            frame = pd.DataFrame(
+                {c: v.to_numpy(zero_copy_only=False).astype(object) for c, v in raw.items()},
+                index=pd.RangeIndex(n),
+            )
+            for c in self.header:
+                if c not in frame.columns:
+                    frame[c] = np.full(n, None, dtype=object)
+            mapped, issues, col_of = self.mapping.apply(frame, self.header)
+            columns = columns_of(mapped, n)
+            field_col = {f: self.header.index(c) for f, c in col_of.items() if c in self.header}
+        else:
+            columns = {f: raw[f] if f in raw else pa.nulls(n, pa.string()) for f in FIELDS}
+        locator = CsvLocator(chunk, starts, lines, field_col, strict)
+        batch = Batch(self.file, self.fileno, columns, lines, locator=locator, nbytes=len(chunk))
+        if issues:
+            self._row_issues(batch, issues)
+        return batch
+
+    def _row_issues(self, batch: Batch, issues: list[tuple[int, str, str, str]]) -> None:
+        """The mapping's problems with rows, located."""
+        rows = np.asarray([i[0] for i in issues], dtype=np.int64)
+        names = [i[1] for i in issues]
+        assert batch.locator is not None
+        lines, cols = batch.locator.locate(rows, names, [None] * len(names))
+        ids = batch.columns["id"]
+        for (row, name, code, message), line, col in zip(
+            issues, lines.tolist(), cols.tolist(), strict=True
+        ):
+            record = ids[row].as_py()
+            batch.issues.append(
+                Issue(code, message, self.file, int(line), row, record, name, int(col) or None)
+            )
+
+
+def _edge_spaces(raw: np.ndarray) -> bool:
+    """Whether a space touches a cell's edge (a comma, a quote, a line end or the chunk's
+    ends), so cells need stripping."""
+    spaces = np.flatnonzero(raw == 32)
+    if not spaces.size:
+        return False
+    if spaces[0] == 0 or spaces[-1] == len(raw) - 1:
+        return True
+    return bool(_EDGE[raw[spaces - 1]].any() or _EDGE[raw[spaces + 1]].any())
+
+
+def _clean(values: pa.ChunkedArray | pa.Array, strip: bool) -> pa.Array:
+    """A column of cells: stripped (when some cell may need it), empty as null."""
+    arr = strings(values)
+    if strip:
+        arr = pc.utf8_trim_whitespace(arr)
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    return arr
+
+
+def csv_batches(
+    path: Path,
+    file: str,
+    fileno: int,
+    chunk_size: int | None,
+    mapping: MappingLike | None,
+    titles: bool = True,
+) -> Iterator[Batch]:
+    """The batches of one CSV file (see the module doc); never raises on bad input."""
+    reader = _Reader(file, fileno, chunk_size, mapping, titles)
+    if path.is_dir():
+        yield reader._issue("is a folder, not a change-record file", None)
+        return
+    try:
+        f = path.open("rb")
+    except OSError as exc:
+        yield reader._issue(f"cannot read the file: {exc.strerror}", None)
+        return
+    with f:
+        try:
+            yield from reader.batches(_Chunks(f))
+        except OSError as exc:
+            yield reader._issue(f"cannot read the file: {exc.strerror}", None)

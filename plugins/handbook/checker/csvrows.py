@@ -1,0 +1,183 @@
+"""Rows and cells of CSV chunks, found on the bytes with NumPy: where rows end (newlines
+outside quotes), whether quoting is strict enough for that count, and the line and column
+of a cell (`CsvLocator`), computed only for the rows that have findings. Arrow parses the
+values (`handbook.checker.csvfile`) but does not say where a row starts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+_NL, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
+#: Bytes of rows read at a time by `CsvLocator` (a matrix of rows by their width).
+BLOCK_CELLS = 1 << 20
+_QUOTED = re.compile(r'"(?:[^"]|"")*"?')
+_PLAIN = re.compile(r'[^,\r\n"]*')
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def lone_cr(chunk: bytes) -> bool:
+    """A carriage return not followed by a newline (an old Mac line end) in ``chunk``."""
+    return b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n")
+
+
+def row_ends(data: bytes) -> np.ndarray:
+    """Offsets of the newlines of ``data`` that end a row: those with an even number of
+    quotes before them (a doubled quote inside a quoted cell counts twice)."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(raw == _NL)
+    if b'"' not in data:
+        return nl
+    quotes = np.flatnonzero(raw == _QUOTE)
+    result: np.ndarray = nl[np.searchsorted(quotes, nl) % 2 == 0]
+    return result
+
+
+class CsvLocator:
+    """Positions in a chunk of CSV: a field's cell starts after as many commas outside
+    quotes as cells before it in its row; its line is the row's plus the newlines before
+    it in the row (a quoted cell may span lines). Computed only for the rows asked for.
+
+    ``starts`` are the byte offsets of the rows in ``chunk``, ``lines`` their physical
+    lines in the file; ``field_col`` maps a record field to its column in the header.
+    """
+
+    def __init__(
+        self,
+        chunk: bytes,
+        starts: np.ndarray,
+        lines: np.ndarray,
+        field_col: dict[str, int],
+        strict: bool = True,
+    ) -> None:
+        self.strict = strict  # quotes only around cells, newlines only as \n or \r\n
+        self.chunk = chunk
+        self.starts = starts
+        self.lines = lines
+        self.field_col = field_col
+        self.raw = np.frombuffer(chunk, dtype=np.uint8)
+        self.stops = np.append(starts[1:], len(chunk)).astype(np.int64)
+
+    def _cells(self, rows: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(start, newlines)`` of cell ``j`` of each of ``rows``: its byte offset, and the
+        newlines between its row's start and it (inside quotes). Rows are read as small
+        matrices of their bytes (`BLOCK_CELLS` bytes at most at a time): the commas outside
+        quotes are counted along each row, so no scan of the whole chunk is needed."""
+        start = self.starts[rows].astype(np.int64)
+        width = self.stops[rows] - start
+        out = start.copy()
+        newlines = np.zeros(len(rows), dtype=np.int64)
+        quoted = b'"' in self.chunk
+        order = np.argsort(width, kind="stable")  # rows of like width side by side
+        b = 0
+        while b < len(order):
+            e = min(len(order), b + max(1, BLOCK_CELLS // max(1, int(width[order[b]]))))
+            widest = int(width[order[e - 1]])
+            if widest * (e - b) > BLOCK_CELLS:
+                e = b + max(1, BLOCK_CELLS // max(1, widest))
+            sel = order[b:e]
+            w = int(width[sel].max())
+            at = start[sel, None] + np.arange(w)[None, :]
+            inside = at < (start[sel] + width[sel])[:, None]
+            m = self.raw[np.minimum(at, len(self.raw) - 1)]
+            comma = (m == _COMMA) & inside
+            if quoted:
+                comma &= np.cumsum(m == _QUOTE, axis=1, dtype=np.int32) % 2 == 0
+            count = np.cumsum(comma, axis=1, dtype=np.int32)
+            jj = j[sel][:, None]
+            hit = np.argmax(comma & (count == jj), axis=1)
+            pos = np.where(j[sel] == 0, 0, hit + 1)
+            out[sel] = start[sel] + pos
+            if quoted:
+                nl = np.cumsum((m == _NL) & inside, axis=1, dtype=np.int32)
+                newlines[sel] = np.where(
+                    pos > 0, nl[np.arange(len(sel)), np.maximum(pos - 1, 0)], 0
+                )
+            b = e
+        return out, newlines
+
+    def locate(
+        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        out_line = self.lines[rows].astype(np.int64)
+        out_col = np.zeros(len(rows), dtype=np.int64)
+        cols = np.array([self.field_col.get(f, -1) if f else -1 for f in fields], np.int64)
+        known = np.flatnonzero(cols >= 0)
+        if not known.size:
+            return out_line, out_col
+        if not self.strict:
+            self._tokenised(rows, known, cols, items, out_line, out_col)
+            return out_line, out_col
+        row_start = self.starts[rows[known]].astype(np.int64)
+        pos, newlines = self._cells(rows[known], cols[known])
+        chunk = self.chunk
+        for k, i in enumerate(known.tolist()):  # a list item inside its cell
+            item = items[i]
+            if isinstance(item, str):
+                end = chunk.find(b",", int(pos[k]))
+                cell = chunk[int(pos[k]) : end if end >= 0 else len(chunk)]
+                at = cell.find(item.encode("utf-8"))
+                if at > 0:
+                    pos[k] += at
+        out_line[known] += newlines
+        line_start = row_start.copy()
+        for k in np.flatnonzero(newlines).tolist():  # a quoted cell spans lines before it
+            line_start[k] = chunk.rfind(b"\n", 0, int(pos[k])) + 1
+        if chunk.isascii():
+            out_col[known] = pos - line_start + 1
+        else:  # columns count characters
+            out_col[known] = [
+                len(chunk[a:b].decode("utf-8", "replace")) + 1
+                for a, b in zip(line_start.tolist(), pos.tolist(), strict=True)
+            ]
+        return out_line, out_col
+
+    def _tokenised(
+        self,
+        rows: np.ndarray,
+        known: np.ndarray,
+        cols: np.ndarray,
+        items: Sequence[str | None],
+        out_line: np.ndarray,
+        out_col: np.ndarray,
+    ) -> None:
+        """`locate` by reading each row's cells one by one (quotes inside cells, lone
+        carriage returns): slow, for the chunks the standard library read."""
+        bounds = [*self.starts.tolist(), len(self.chunk)]
+        for i in known.tolist():
+            row = int(rows[i])
+            text = self.chunk[bounds[row] : bounds[row + 1]].decode("utf-8")
+            pos = 0
+            for _ in range(int(cols[i])):
+                m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
+                pos = (m.end() if m else pos) + 1
+            item = items[i]
+            if isinstance(item, str):
+                m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
+                at = (m.group(0) if m else "").find(item)
+                pos += max(at, 0)
+            breaks = list(_NEWLINE.finditer(text, 0, pos))
+            out_line[i] += len(breaks)
+            out_col[i] = pos - (breaks[-1].end() if breaks else 0) + 1
+
+
+def strict_quotes(chunk: bytes) -> bool:
+    """True when every quote of the chunk opens or closes a quoted cell (RFC 4180), so
+    quotes counted even mean "outside a cell": an opening quote (even count before it)
+    starts a cell, a closing one ends it; ``""`` inside a cell closes and reopens. A
+    quote anywhere else is a literal character to the standard library's reader (or an
+    error after a closing quote), which then reads the chunk."""
+    raw = np.frombuffer(chunk, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == _QUOTE)
+    if len(quotes) % 2:
+        return False
+    opens, closes = quotes[0::2], quotes[1::2]
+    edge = np.array([_COMMA, _NL, _CR, _QUOTE], dtype=np.uint8)
+    before = raw[np.maximum(opens - 1, 0)]
+    after = raw[np.minimum(closes + 1, len(raw) - 1)]
+    return bool(
+        np.all((opens == 0) | np.isin(before, edge))
+        and np.all((closes == len(raw) - 1) | np.isin(after, edge))
+    )

@@ -1,0 +1,232 @@
+"""Input errors of a batch of records, column by column.
+
+E002 (a required field is missing), E003 (a value of the wrong form: an unknown
+initiator, a boolean that is not true/false, a time without offset or not a time) and
+E004 (a change type or SOP category unknown in the edition in force, an action outside
+the vocabulary). Each check is a mask over the batch's columns; messages are built for the
+failing rows only. The results are `handbook.checker.rules.Piece` values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from handbook.checker.coded import Coded, split_list
+from handbook.checker.records import BOOL_FIELDS, FIELDS, Batch
+from handbook.checker.rules import Piece, cat
+from handbook.checker.values import INVALID, NAIVE, parse_bools, parse_times
+from handbook.model.entities import TIME_FIELDS, Edition
+from handbook.model.handbook import Handbook
+
+#: Fields read as codes into their distinct values (few distinct values each).
+CODED_FIELDS = ("initiator", "change_type", "sop_category", "channels", "actions")
+
+
+def coded(values: pa.Array) -> Coded:
+    """An Arrow string column as `Coded` (Arrow's dictionary encoding; -1 when absent)."""
+    encoded = pc.dictionary_encode(values, null_encoding="encode")  # null: one more value
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    uniques = encoded.dictionary.to_pylist()
+    if None in uniques:  # absent: -1, the values after it one lower
+        k = uniques.index(None)
+        shift = np.arange(len(uniques), dtype=np.int64)
+        shift = np.where(shift == k, -1, shift - (shift > k))
+        codes = shift[codes]
+        del uniques[k]
+    return Coded.from_codes(codes, uniques)
+
+
+def texts(values: pa.Array, rows: np.ndarray) -> np.ndarray:
+    """The texts of ``rows`` of a column, as an object array (None where absent)."""
+    result: np.ndarray = values.take(pa.array(rows)).to_numpy(zero_copy_only=False)
+    return result.astype(object)
+
+
+@dataclass
+class Columns:
+    """A batch's fields as arrays (index = row of the batch).
+
+    Attributes:
+        n: rows.
+        text: field -> Arrow string array (null when absent).
+        present: field -> bool array.
+        coded: `CODED_FIELDS` -> `Coded`.
+        flags: boolean field -> bool array (absent or invalid = false).
+        times: time field -> ``datetime64[ns]`` UTC array (NaT when absent or invalid).
+    """
+
+    n: int
+    text: dict[str, pa.Array]
+    present: dict[str, np.ndarray]
+    coded: dict[str, Coded] = field(default_factory=dict)
+    flags: dict[str, np.ndarray] = field(default_factory=dict)
+    times: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class Errors:
+    """Input errors found so far (`pieces`); fields with a type problem found while
+    reading (``typed``: field -> rows) are not reported missing again."""
+
+    def __init__(self, n: int, typed: dict[str, np.ndarray]) -> None:
+        self.n = n
+        self.typed = typed
+        self.pieces: list[Piece] = []
+
+    def untyped(self, name: str) -> np.ndarray:
+        """Rows whose ``name`` had no type problem while reading."""
+        return ~self.typed[name] if name in self.typed else np.ones(self.n, dtype=bool)
+
+    def add(self, mask: np.ndarray, code: str, parts: tuple[Any, ...], name: str | None) -> None:
+        """An input error on the rows of ``mask``; ``parts`` are texts and full columns
+        (NumPy or Arrow), concatenated on those rows."""
+        rows = np.flatnonzero(mask)
+        if not rows.size:
+            return
+        picked = [
+            p[rows]
+            if isinstance(p, np.ndarray)
+            else texts(p, rows)
+            if isinstance(p, pa.Array)
+            else p
+            for p in parts
+        ]
+        msgs = cat(*picked)
+        if len(msgs) != rows.size:
+            msgs = np.full(rows.size, msgs[0], dtype=object)
+        self.pieces.append(Piece(rows, code, "error", msgs, name))
+
+
+def read_columns(batch: Batch) -> Columns:
+    """The batch's columns, presence and codes (booleans and times not yet parsed)."""
+    text = {f: batch.columns[f] for f in FIELDS}
+    present = {f: text[f].is_valid().to_numpy(zero_copy_only=False) for f in FIELDS}
+    cols = Columns(len(batch), text, present)
+    cols.coded = {name: coded(text[name]) for name in CODED_FIELDS}
+    return cols
+
+
+def check_forms(cols: Columns, parties: list[str], errors: Errors) -> None:
+    """E002 for missing required fields, E003 for values of the wrong form; parses
+    ``cols.flags`` and ``cols.times``."""
+    text, present, add = cols.text, cols.present, errors.add
+    for name in ("id", "initiator", "starts_at"):
+        extra = f" ({' or '.join(parties)})" if name == "initiator" else ""
+        add(
+            ~present[name] & errors.untyped(name),
+            "E002",
+            (f"{name} is missing; every change record needs {name}{extra}",),
+            name,
+        )
+    add(
+        present["initiator"] & ~cols.coded["initiator"].isin(parties),
+        "E003",
+        ("initiator '", text["initiator"], f"' is unknown; expected one of: {', '.join(parties)}"),
+        "initiator",
+    )
+    microsoft = cols.coded["initiator"].eq("microsoft")
+    customer = cols.coded["initiator"].eq("customer")
+    add(
+        microsoft & ~present["change_type"] & errors.untyped("change_type"),
+        "E002",
+        ("change_type is missing; a change initiated by Microsoft needs its change type",),
+        "change_type",
+    )
+    add(
+        customer & ~present["sop_category"] & errors.untyped("sop_category"),
+        "E002",
+        ("sop_category is missing; a change initiated by the customer needs its SOP category",),
+        "sop_category",
+    )
+    for name in BOOL_FIELDS:
+        values = coded(text[name])
+        cols.flags[name], invalid = parse_bools(values.codes, values.uniques)
+        add(invalid, "E003", (f"{name} is '", text[name], "'; write true or false"), name)
+    for name in TIME_FIELDS:
+        cols.times[name], status = parse_times(text[name])
+        values = text[name]
+        add(
+            status == NAIVE,
+            "E003",
+            (
+                f"{name} '",
+                values,
+                "' has no UTC offset; write it with Z or +hh:mm (e.g. ",
+                values,
+                "Z), or a date alone for 00:00 UTC",
+            ),
+            name,
+        )
+        add(
+            status == INVALID,
+            "E003",
+            (
+                f"{name} '",
+                values,
+                "' is not a valid time; write an ISO 8601 date (YYYY-MM-DD, 00:00 UTC) or "
+                "date-time with offset (YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
+            ),
+            name,
+        )
+
+
+def check_references(
+    cols: Columns,
+    hb: Handbook,
+    chosen: list[Edition],
+    index: np.ndarray,
+    vocabulary: list[str],
+    errors: Errors,
+) -> None:
+    """E004: change types and SOP categories of the edition in force (``chosen[index]``;
+    -1 for none), each read on the records of its initiator; actions outside
+    ``vocabulary``, judged once per distinct value."""
+    for name, party, what, listing in (
+        ("change_type", "microsoft", "change type", hb.change_types_of),
+        ("sop_category", "customer", "SOP category", hb.sop_categories_of),
+    ):
+        given = cols.present[name] & cols.coded["initiator"].eq(party) & (index >= 0)
+        if not given.any():
+            continue
+        for k, e in enumerate(chosen):
+            ids = [x.id for x in listing(e.id)]
+            sel = given & (index == k)
+            if not sel.any():
+                continue
+            errors.add(
+                sel & ~cols.coded[name].isin(ids),
+                "E004",
+                (
+                    f"{name} '",
+                    cols.text[name],
+                    f"' is not a {what} of the {e.id} edition; expected one of: {', '.join(ids)}",
+                ),
+                name,
+            )
+    actions = cols.coded["actions"]
+    if not actions.uniques:
+        return
+    vocab = set(vocabulary)
+    verdicts: list[tuple[str | None, str | None]] = []
+    for value in actions.uniques:
+        unknown = [a for a in split_list(value) if a not in vocab]
+        if not unknown:
+            verdicts.append((None, None))
+            continue
+        message = "; ".join(
+            f"action '{a}' is not in the vocabulary of actions (data/actions.yaml); "
+            f"expected one of: {', '.join(vocabulary)}"
+            for a in unknown
+        )
+        verdicts.append((message, unknown[0]))
+    bad = np.array([m is not None for m, _ in verdicts] + [False], dtype=bool)
+    if bad.any():
+        msgs = np.array([m for m, _ in verdicts] + [None], dtype=object)
+        items = np.array([i for _, i in verdicts] + [None], dtype=object)
+        rows = np.flatnonzero(bad[actions.codes])
+        codes = actions.codes[rows]
+        errors.pieces.append(Piece(rows, "E004", "error", msgs[codes], "actions", items[codes]))

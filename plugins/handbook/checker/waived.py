@@ -1,0 +1,161 @@
+"""Waivers applied to a batch's findings: those written on records (validated here:
+E006 when invalid, W001 when expired) and those of a waivers file (``--waivers``,
+`handbook.checker.waivers.load_waivers`), whose own problems are reported at the end."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from handbook.checker.coded import isin
+from handbook.checker.codes import CHECKER_CODES
+from handbook.checker.findings import FINDING_COLUMNS, Summary
+from handbook.checker.records import Batch
+from handbook.checker.waivers import Waiver, WaiverProblem, WaiverSet, expired_message, validate
+from handbook.model.handbook import Handbook
+
+
+def record_waiver_problems(
+    batch: Batch, ids: pa.Array, hb: Handbook, today: date
+) -> tuple[list[dict[str, Any]], dict[tuple[int, str], Waiver]]:
+    """Validate the waivers written on a batch's records: E006/W001 findings (rows as
+    `handbook.checker.assemble.PART_TYPES`), and the active waivers by (row, rule)."""
+    out: list[dict[str, Any]] = []
+    active: dict[tuple[int, str], Waiver] = {}
+    for w in batch.waivers:
+        rid = ids[w.row].as_py()
+        problem = w.problem
+        waiver = None
+        if problem is None and rid is None:
+            problem = "a waiver on a record without id; give the record an id"
+        if problem is None:
+            values = {
+                "rule": w.rule,
+                "reason": w.reason,
+                "approved_by": w.approved_by,
+                "expires_on": w.expires_on,
+                "record": w.record,
+            }
+            waiver, problem = validate(values, hb, batch.file, w.line, w.column, rid)
+        if waiver is None:
+            code, message = "E006", problem or "invalid waiver"
+        elif waiver.expired(today):
+            code, message = "W001", expired_message(waiver)
+        else:
+            active.setdefault((w.row, waiver.rule), waiver)
+            continue
+        out.append(
+            {
+                "_row": w.row,
+                "rule": code,
+                "severity": CHECKER_CODES[code][0],
+                "message": message,
+                "field": "waivers",
+                "line": w.line,
+                "column": w.column,
+            }
+        )
+    return out, active
+
+
+def note_waived_records(ids: pa.Array, file_waivers: WaiverSet | None, seen: set[str]) -> None:
+    """Add to ``seen`` the ids of the batch that the waivers file names (a waiver for an
+    id no record uses is reported at the end of the run)."""
+    if file_waivers is None or not file_waivers.wanted:
+        return
+    wanted = pa.array(sorted(file_waivers.wanted), pa.string())
+    named = pc.is_in(ids, value_set=wanted).fill_null(False)
+    seen.update(v for v in pc.filter(ids, named).to_pylist() if v is not None)
+
+
+def apply_waivers(
+    out: dict[str, np.ndarray],
+    rows: np.ndarray,
+    active: dict[tuple[int, str], Waiver],
+    file_waivers: WaiverSet | None,
+    rule_ids: set[str],
+) -> None:
+    """Mark the findings that a waiver (on the record, ``active`` by (row, rule); or in
+    the waivers file) waives: ``out``'s ``waived`` and ``waiver_*`` columns are set in
+    place. Only rule findings are waived."""
+    if not active and (file_waivers is None or not file_waivers.active):
+        return
+    rules = out["rule"]
+    candidates = np.flatnonzero(isin(rules, sorted(rule_ids)))
+    if not candidates.size:
+        return
+    records = out["record"]
+    wanted = set(file_waivers.wanted) if file_waivers is not None else set()
+    if file_waivers is not None and file_waivers.active:
+        candidates_f = candidates[isin(records[candidates], sorted(wanted))]
+    else:
+        candidates_f = candidates[:0]
+    picks: dict[int, Waiver] = {}
+    if active:
+        for i in candidates.tolist():
+            hit = active.get((int(rows[i]), str(rules[i])))
+            if hit is not None:
+                picks[i] = hit
+    if file_waivers is not None:
+        for i in candidates_f.tolist():
+            if i in picks:
+                continue
+            hit = file_waivers.active.get((str(records[i]), str(rules[i])))
+            if hit is not None:
+                picks[i] = hit
+    if not picks:
+        return
+    idx = np.fromiter(picks, dtype=np.int64, count=len(picks))
+    out["waived"][idx] = True
+    for i, w in picks.items():
+        out["waiver_reason"][i] = w.reason
+        out["waiver_approved_by"][i] = w.approved_by
+        out["waiver_expires_on"][i] = w.expires_on.isoformat()
+
+
+def waiver_file_findings(
+    waivers: WaiverSet, seen: set[str], help_uris: dict[str, str | None]
+) -> tuple[pd.DataFrame, Summary] | None:
+    """The waivers file's own problems and its waivers of ids no record used (``seen``:
+    the ids named that records used), as findings; None when there is none."""
+    problems: list[WaiverProblem] = list(waivers.problems)
+    problems += waivers.unknown_records(seen)
+    if not problems:
+        return None
+    problems.sort(key=lambda p: (p.line, p.column, p.code))
+    data = {c: [] for c in FINDING_COLUMNS}  # type: dict[str, list[Any]]
+    for p in problems:
+        row = {
+            "record": p.record,
+            "rule": p.code,
+            "severity": CHECKER_CODES[p.code][0],
+            "message": p.message,
+            "file": p.file,
+            "line": p.line,
+            "column": p.column,
+            "field": None,
+            "edition": None,
+            "help_uri": help_uris.get(p.code),
+            "record_line": p.line,
+            "waived": False,
+            "waiver_reason": None,
+            "waiver_approved_by": None,
+            "waiver_expires_on": None,
+        }
+        for c in FINDING_COLUMNS:
+            data[c].append(row[c])
+    findings = pd.DataFrame(data, columns=list(FINDING_COLUMNS))
+    for c in ("line", "column", "record_line"):
+        findings[c] = findings[c].astype("int64")
+    findings["waived"] = findings["waived"].astype(bool)
+    summary = Summary(
+        records=0,
+        errors=sum(1 for p in problems if CHECKER_CODES[p.code][0] == "error"),
+        warnings=sum(1 for p in problems if CHECKER_CODES[p.code][0] == "warning"),
+    )
+    return findings, summary

@@ -1,0 +1,321 @@
+"""Reading YAML (and JSON) change-record files into `handbook.checker.records.Batch` values.
+
+A file is read whole (`handbook.model.sources.load_yaml_text`, which records the line and
+column of every key and value): a list of records or a mapping with ``records:`` per
+document; several documents may follow each other with ``---``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from handbook.checker.records import (
+    BOOL_FIELDS,
+    FIELDS,
+    LIST_FIELDS,
+    Batch,
+    Issue,
+    RecordWaiver,
+    decode_text,
+    empty_batch,
+    read_bytes,
+)
+from handbook.model.problems import Problem
+from handbook.model.sources import LocatedStr, load_yaml_text
+
+
+class _YamlLocator:
+    """Positions recorded while converting YAML: per row, field -> (line, column)."""
+
+    def __init__(self, lines: list[int], starts: list[tuple[int, int]]) -> None:
+        self.lines = lines
+        self.starts = starts
+        self.positions: list[dict[Any, tuple[int, int]]] = []
+
+    def locate(
+        self, rows: np.ndarray, fields: Sequence[str | None], items: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        n = len(rows)
+        out_line = np.zeros(n, dtype=np.int64)
+        out_col = np.zeros(n, dtype=np.int64)
+        for i, (row, name, value) in enumerate(zip(rows.tolist(), fields, items, strict=True)):
+            pos = self.positions[row]
+            hit = None
+            if isinstance(name, str):
+                if isinstance(value, str):
+                    hit = pos.get((name, value))
+                if hit is None:
+                    hit = pos.get(name)
+            if hit is None:
+                hit = self.starts[row]
+            out_line[i], out_col[i] = hit
+        return out_line, out_col
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+def _pos_of(
+    value: Any, key_pos: tuple[int, int] | None, default: tuple[int, int]
+) -> tuple[int, int]:
+    if isinstance(value, LocatedStr):
+        return (value.line, value.column)
+    return key_pos or default
+
+
+def _line_of(value: Any, default: int | None) -> int | None:
+    if isinstance(value, dict):
+        at = value.get("at")
+        if isinstance(at, dict) and isinstance(at.get("line"), int):
+            return int(at["line"])
+    line = getattr(value, "line", None)
+    return line if isinstance(line, int) else default
+
+
+def _yaml_record(
+    item: dict[str, Any],
+    issues: list[tuple[str, str, str]],
+    positions: dict[Any, tuple[int, int]],
+    start: tuple[int, int],
+) -> dict[str, str | None]:
+    """Canonical text values of one YAML record; type problems go to ``issues``, value
+    positions to ``positions``."""
+    keys: dict[str, tuple[int, int]] = item.get("at", {}).get("keys", {})
+    out: dict[str, str | None] = {}
+    for name in FIELDS:
+        value = item.get(name)
+        if name in keys:
+            positions[name] = _pos_of(value, tuple(keys[name]), start)  # type: ignore[arg-type]
+        if value is None:
+            out[name] = None
+        elif name in LIST_FIELDS:
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, (list, dict)) for v in values):
+                issues.append(
+                    (
+                        name,
+                        "E003",
+                        f"{name} must be a list of ids, not {_describe(value)}"
+                        " containing lists or mappings",
+                    )
+                )
+                out[name] = None
+            else:
+                texts = []
+                for v in values:
+                    if v is None:
+                        continue
+                    text = str(v).strip()
+                    if isinstance(v, LocatedStr):
+                        positions.setdefault((name, text), (v.line, v.column))
+                    texts.append(text)
+                joined = ";".join(t for t in texts if t)
+                out[name] = joined or None
+        elif name in BOOL_FIELDS:
+            if isinstance(value, (list, dict)):
+                issues.append(
+                    (name, "E003", f"{name} must be true or false, not {_describe(value)}")
+                )
+                out[name] = None
+            else:
+                text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+                out[name] = text.strip() or None
+        elif isinstance(value, (list, dict)) or (isinstance(value, bool) and name != "title"):
+            issues.append((name, "E003", f"{name} must be text, not {_describe(value)}"))
+            out[name] = None
+        else:
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            out[name] = text.strip() or None
+    return out
+
+
+def _record_waivers(
+    item: dict[str, Any], row: int, start: tuple[int, int], out: list[RecordWaiver]
+) -> None:
+    value = item.get("waivers")
+    if value is None:
+        return
+    keys: dict[str, tuple[int, int]] = item.get("at", {}).get("keys", {})
+    where = tuple(keys.get("waivers", start))
+    entries = value if isinstance(value, list) else [value]
+    for entry in entries:
+        line, column = _line_of(entry, where[0]) or where[0], where[1]
+        if isinstance(entry, dict):
+            at = entry.get("at", {})
+            line, column = at.get("line", line), at.get("column", column)
+            out.append(
+                RecordWaiver(
+                    row,
+                    entry.get("rule"),
+                    entry.get("reason"),
+                    entry.get("approved_by"),
+                    entry.get("expires_on"),
+                    entry.get("record"),
+                    int(line),
+                    int(column),
+                )
+            )
+        else:
+            out.append(
+                RecordWaiver(
+                    row,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    int(line),
+                    int(column),
+                    problem=f"a waiver must be a mapping of rule, reason, approved_by and "
+                    f"expires_on, not {_describe(entry)}",
+                )
+            )
+
+
+def load_yaml_records_text(text: str, file: str) -> tuple[list[Any], list[Problem]]:
+    """Parse every YAML document of a records file (`handbook.model.sources.load_yaml_text`)
+    with a node budget proportional to the text (one value per character, at least
+    1,000): a records file has no reason to expand beyond its size, so an alias bomb is
+    refused at once."""
+    return load_yaml_text(text, file, budget=len(text) + 1000)
+
+
+def _yaml_items(docs: list[Any], file: str) -> tuple[list[Any], list[Issue]]:
+    items: list[Any] = []
+    bad: list[Issue] = []
+    for doc in docs:
+        if doc is None:
+            continue
+        found: Any = doc
+        if isinstance(doc, dict):
+            if "records" not in doc:
+                bad.append(
+                    Issue(
+                        "E001",
+                        "expected a list of change records or a mapping with 'records:'",
+                        file,
+                        _line_of(doc, 1),
+                    )
+                )
+                continue
+            found = doc["records"]
+            if found is None:
+                continue
+        if not isinstance(found, list):
+            bad.append(
+                Issue(
+                    "E001",
+                    f"expected a list of change records, found {_describe(found)}",
+                    file,
+                    _line_of(found, 1),
+                )
+            )
+            continue
+        items.extend(found)
+    return items, bad
+
+
+def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> Iterator[Batch]:
+    raw, issue = read_bytes(path, file)
+    if raw is None:
+        yield empty_batch(file, fileno, [issue] if issue else [])
+        return
+
+    def file_level(issues: list[Issue]) -> Batch:
+        """A batch of no rows carrying the file's own problems."""
+        return empty_batch(file, fileno, issues, len(raw))
+
+    empty = Issue("E001", "the file is empty; expected a list of change records", file, 1)
+    text, issue = decode_text(raw, file)
+    if text is None:
+        yield file_level([issue] if issue else [])
+        return
+    if not text.strip():
+        yield file_level([empty])
+        return
+    docs, problems = load_yaml_records_text(text, file)
+    if problems:
+        last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        p = problems[0]
+        line = min(p.line, last) if p.line else None
+        yield file_level([Issue("E001", p.message, file, line, column=None)])
+        return
+    if all(d is None for d in docs):
+        yield file_level([empty])
+        return
+    items, bad = _yaml_items(docs, file)
+    size = chunk_size or max(1, len(items))
+    first = True
+    for begin in range(0, max(1, len(items)), size):
+        part = items[begin : begin + size]
+        batch = _yaml_batch(part, file, fileno)
+        if first:
+            batch.issues[:0] = bad
+            batch.nbytes = len(raw)
+            first = False
+        yield batch
+
+
+def _yaml_batch(items: list[Any], file: str, fileno: int) -> Batch:
+    rows: list[dict[str, Any]] = []
+    issues: list[Issue] = []
+    skipped: list[int | None] = []
+    waivers: list[RecordWaiver] = []
+    lines: list[int] = []
+    starts: list[tuple[int, int]] = []
+    locator = _YamlLocator(lines, starts)
+    last_line: int | None = None
+    for item in items:
+        line = _line_of(item, last_line)
+        if not isinstance(item, dict):
+            issues.append(
+                Issue(
+                    "E001",
+                    "a change record must be a mapping of 'field: value' "
+                    f"lines, found {_describe(item)}",
+                    file,
+                    line,
+                    column=getattr(item, "column", None),
+                )
+            )
+            skipped.append(line)
+            continue
+        last_line = line
+        at = item.get("at", {})
+        start = (int(at.get("line", line or 1)), int(at.get("column", 1)))
+        found: list[tuple[str, str, str]] = []
+        positions: dict[Any, tuple[int, int]] = {}
+        row: dict[str, Any] = _yaml_record(item, found, positions, start)
+        row["_line"] = start[0]
+        index = len(rows)
+        for name, code, msg in found:
+            pos = positions.get(name, start)
+            issues.append(Issue(code, msg, file, pos[0], row=index, field=name, column=pos[1]))
+        _record_waivers(item, index, start, waivers)
+        rows.append(row)
+        lines.append(start[0])
+        starts.append(start)
+        locator.positions.append(positions)
+    columns = {f: pa.array([r[f] for r in rows], type=pa.string()) for f in FIELDS}
+    ids = [r["id"] for r in rows]
+    issues = [
+        Issue(i.code, i.message, i.file, i.line, i.row, ids[i.row], i.field, i.column)
+        if i.row is not None
+        else i
+        for i in issues
+    ]
+    return Batch(
+        file, fileno, columns, np.asarray(lines, dtype=np.int64), issues, skipped, locator, waivers
+    )
