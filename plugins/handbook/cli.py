@@ -10,13 +10,24 @@ Subcommands:
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
 
-Exit codes: 0 success, 1 problems/findings with severity error, 2 usage error.
+Exit codes, the same for every command:
+
+    0    no error
+    1    a rule is broken or a record is invalid (``check``), the data has problems
+         (``validate``), a sample does not match its annotation (``verify``)
+    2    the run itself failed: a usage error, an invalid ``data/``, a file that cannot be
+         read or written, a full disk (one line naming the file and the reason)
+    130  interrupted by SIGINT (Ctrl-C); 143 stopped by SIGTERM. Files being written are
+         left as they were (`handbook.files`).
+
+A closed pipe (``handbook check ... | head -1``) ends the run quietly with 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -115,20 +126,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that ``with`` blocks clean up (files being
+    written are discarded) as they do for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _left_alone(args: argparse.Namespace) -> str:
+    """What an interrupted run leaves as it was: ``"; out.json unchanged"`` or ``""``."""
+    target = getattr(args, "output", None) or getattr(args, "out", None)
+    return f"; {target} unchanged" if target else ""
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush of what
+    could not be written (closed pipe, full disk) raises nothing at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``handbook`` console script; returns the exit code."""
+    """Entry point of the ``handbook`` console script; returns the exit code (see the
+    module's docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    name = f"handbook {args.command}"
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         code: int = args.func(args)
         sys.stdout.flush()
     except KeyboardInterrupt:
+        print(f"{name}: interrupted{_left_alone(args)}", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"{name}: terminated{_left_alone(args)}", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         # the reader went away (e.g. `| head`): stop quietly, as other CLI tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        _quiet_stdout()
+        return 2
+    except OSError as exc:
+        where = exc.filename or "standard output"
+        print(f"{name}: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        _quiet_stdout()
+        return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return code
 
 

@@ -28,6 +28,8 @@ from handbook.checker.waivers import (
     WaiverFileError,
     load_waivers,
 )
+from handbook.files import AtomicOutput
+from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
 
 #: Records per batch when ``--chunk-size`` is not given: memory stays flat on any input
@@ -132,7 +134,7 @@ def _fail(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run ``handbook check``; returns the exit code (0 clean, 1 errors, 2 usage error)."""
     from handbook.checker.mapping import MappingError, load_mapping
-    from handbook.outputs import SINKS, RenderOptions, find_repo_root, make_sink
+    from handbook.outputs import SINKS
 
     data = Path(args.data)
     handbook = load_for_command(data, "handbook check")
@@ -174,15 +176,34 @@ def run(args: argparse.Namespace) -> int:
         titles=SINKS[args.format].needs_records,
     )
     checker = Checker(handbook, options)
+    try:
+        _write_report(args, handbook, checker, paths, site_url)
+    except OSError as exc:  # a report that cannot be written: the run failed, not a rule
+        where = exc.filename or args.output or "standard output"
+        return _fail(f"cannot write {where}: {exc.strerror or exc}")
+    s = checker.summary
+    if s.errors or (args.fail_on_warn and s.warnings):
+        return 1
+    return 0
+
+
+def _write_report(
+    args: argparse.Namespace,
+    handbook: Handbook,
+    checker: Checker,
+    paths: Sequence[Path],
+    site_url: str | None,
+) -> None:
+    """Check ``paths`` and write the report to ``--output`` (whole or not at all:
+    `handbook.files.AtomicOutput`) or standard output.
+
+    Raises:
+        OSError: the report cannot be written (``filename`` names the file when known).
+    """
+    from handbook.outputs import RenderOptions, find_repo_root, make_sink
+
     with ExitStack() as stack:
-        out: TextIO
-        if args.output:
-            try:
-                out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline="\n"))
-            except OSError as exc:
-                return _fail(f"cannot write {args.output}: {exc.strerror}")
-        else:
-            out = sys.stdout
+        out: TextIO = stack.enter_context(AtomicOutput(args.output)) if args.output else sys.stdout
         color = args.color == "always" or (
             args.color == "auto"
             and not args.output
@@ -210,10 +231,6 @@ def run(args: argparse.Namespace) -> int:
         out.flush()
         for note in sink.notes:
             print(f"handbook check: {note}", file=sys.stderr)
-    s = checker.summary
-    if s.errors or (args.fail_on_warn and s.warnings):
-        return 1
-    return 0
 
 
 class _NoProgress:
