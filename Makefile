@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint typecheck pytest validate verify screenshots clean
+.PHONY: serve build test lint typecheck pytest validate verify schemas screenshots clean
 
 # (Re)create the virtualenv when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -25,6 +25,9 @@ validate: $(STAMP) ## validate data/ without building
 
 verify: $(STAMP) ## run every sample change record against its annotation (policy tests)
 	$(BIN)/handbook verify --data data
+
+schemas: $(STAMP) ## regenerate schemas/*.schema.json from the model (a test fails when stale)
+	$(BIN)/handbook schemas --out schemas
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests benchmarks

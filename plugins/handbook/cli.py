@@ -6,6 +6,8 @@ Subcommands:
     check     check change records against the rules (see `handbook.checker.command`).
     verify    check every sample of ``data/samples/`` against its annotation (see
               `handbook.checker.verify`); exit 1 on any mismatch.
+    schemas   write the JSON Schemas of the YAML data files (`handbook.model.schemas`);
+              ``--check`` exits 1 naming the files that differ from the model.
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
@@ -75,6 +77,30 @@ def _pages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schemas(args: argparse.Namespace) -> int:
+    from handbook.model.schemas import json_schemas, schema_text, write_schemas
+
+    out = Path(args.out)
+    if args.check:
+        stale = []
+        for kind, schema in json_schemas().items():
+            target = out / f"{kind}.schema.json"
+            if not target.is_file() or target.read_text(encoding="utf-8") != schema_text(schema):
+                stale.append(target)
+        for target in stale:
+            print(f"{target}: differs from the model (run: handbook schemas --out {out})")
+        return 1 if stale else 0
+    try:
+        written = write_schemas(out)
+    except OSError as exc:
+        print(
+            f"handbook: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr
+        )
+        return 2
+    print(f"{len(written)} schema file(s) written to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handbook",
@@ -95,6 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_arguments(p)
     p.set_defaults(func=verify.run)
+
+    p = sub.add_parser("schemas", help="write the JSON Schemas of the YAML data files")
+    p.add_argument("--out", default="schemas", metavar="DIR", help="folder (default: schemas)")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming the schema files that differ from the model",
+    )
+    p.set_defaults(func=_schemas)
 
     p = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
     p.add_argument("--data", default="data", help="data folder (default: data)")

@@ -1,0 +1,132 @@
+"""The JSON Schemas under ``schemas/``: generated from the model, current, draft-07, and
+they accept the committed data and reject a misspelt key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+
+from handbook.model.schemas import KINDS, json_schemas, kind_of, modeline, schema_text
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SCHEMAS = ROOT / "schemas"
+
+
+def _plain(value: Any) -> Any:
+    """YAML as an editor's YAML 1.2 parser sees it: dates stay strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _data_files() -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(DATA.rglob("*.yaml")):
+        relative = path.relative_to(DATA).as_posix()
+        kind = kind_of(relative)
+        if kind is not None:
+            out.append((relative, kind))
+    return out
+
+
+def _validator(kind: str) -> Draft7Validator:
+    schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return Draft7Validator(schema)
+
+
+def test_committed_schemas_match_the_model() -> None:
+    for kind, schema in json_schemas().items():
+        committed = SCHEMAS / f"{kind}.schema.json"
+        assert committed.is_file(), f"{committed} missing: run `handbook schemas`"
+        assert committed.read_text(encoding="utf-8") == schema_text(schema), (
+            f"{committed} is stale: run `handbook schemas --out schemas`"
+        )
+    assert sorted(p.name for p in SCHEMAS.glob("*.schema.json")) == sorted(
+        f"{k}.schema.json" for k in KINDS
+    )
+
+
+def test_schemas_check_command_names_a_stale_file(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "handbook.cli", "schemas", "--out", str(tmp_path)]
+    assert subprocess.run(cmd, capture_output=True, check=False).returncode == 0
+    ok = subprocess.run([*cmd, "--check"], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stdout
+    rules = tmp_path / "rules.schema.json"
+    rules.write_text("{}\n", encoding="utf-8")
+    stale = subprocess.run([*cmd, "--check"], capture_output=True, text=True, check=False)
+    assert stale.returncode == 1
+    assert str(rules) in stale.stdout and "differs from the model" in stale.stdout
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_schema_is_draft_07(kind: str) -> None:
+    schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    Draft7Validator.check_schema(schema)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    text = json.dumps(schema)
+    assert "$defs" not in text and '"at"' not in text and "Loc" not in schema.get("definitions", {})
+
+
+def test_every_yaml_data_file_has_a_schema_kind() -> None:
+    kinds = {kind for _, kind in _data_files()}
+    assert kinds == set(KINDS), f"kinds without a file in data/: {set(KINDS) - kinds}"
+
+
+@pytest.mark.parametrize(("relative", "kind"), _data_files())
+def test_schema_accepts_the_committed_data(relative: str, kind: str) -> None:
+    value = _plain(yaml.safe_load((DATA / relative).read_text(encoding="utf-8")))
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in _validator(kind).iter_errors(value)
+    ]
+    assert errors == []
+
+
+@pytest.mark.parametrize(("relative", "kind"), _data_files())
+def test_schema_rejects_a_misspelt_key(relative: str, kind: str) -> None:
+    value = _plain(yaml.safe_load((DATA / relative).read_text(encoding="utf-8")))
+    item = value[0] if isinstance(value, list) else value
+    key = next(iter(item))
+    item[key + "x"] = item.pop(key)  # e.g. "idx" for "id"
+    messages = [e.message for e in _validator(kind).iter_errors(value)]
+    assert messages, f"{relative}: a misspelt key {key + 'x'!r} was accepted"
+
+
+def test_a_statement_may_be_a_plain_string_but_not_empty() -> None:
+    validator = _validator("roles")
+    role = {
+        "id": "r",
+        "party": "customer",
+        "name": "R",
+        "description": ["plain text", {"text": "object", "items": ["nested"]}],
+        "source": {"doc": "003", "section": "S"},
+    }
+    assert list(validator.iter_errors([role])) == []
+    role["description"] = [""]
+    assert list(validator.iter_errors([role]))
+    role["description"] = [{"txt": "misspelt"}]
+    assert list(validator.iter_errors([role]))
+
+
+def test_modeline_paths_are_relative_to_the_file() -> None:
+    assert modeline("rules.yaml") == "# yaml-language-server: $schema=../schemas/rules.schema.json"
+    assert modeline("samples/samples.yaml") == (
+        "# yaml-language-server: $schema=../../schemas/samples.schema.json"
+    )
+    assert modeline("mappings/servicenow.yaml") == (
+        "# yaml-language-server: $schema=../../schemas/mapping.schema.json"
+    )
+    assert modeline("samples/mmd001-advance-notice.yaml") is None
