@@ -130,3 +130,29 @@ def test_modeline_paths_are_relative_to_the_file() -> None:
         "# yaml-language-server: $schema=../../schemas/mapping.schema.json"
     )
     assert modeline("samples/mmd001-advance-notice.yaml") is None
+
+
+@pytest.mark.parametrize(("relative", "kind"), _data_files())
+def test_yaml_data_file_names_its_schema(relative: str, kind: str) -> None:
+    """yaml-language-server reads the modeline; the path is relative to the file. The
+    --map sample keeps its first line (tests/test_checker_mapping.py reads it) and is
+    associated by .vscode/settings.json only."""
+    first = (DATA / relative).read_text(encoding="utf-8").splitlines()[0]
+    if kind == "mapping":
+        assert not first.startswith("# yaml-language-server")
+        return
+    assert first == modeline(relative)
+    target = (DATA / relative).parent / first.split("$schema=", 1)[1]
+    assert target.resolve() == (SCHEMAS / f"{kind}.schema.json").resolve()
+
+
+def test_vscode_associates_every_schema() -> None:
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    associations = settings["yaml.schemas"]
+    assert sorted(associations) == sorted(f"./schemas/{k}.schema.json" for k in KINDS)
+    for schema, pattern in associations.items():
+        kind = schema.removeprefix("./schemas/").removesuffix(".schema.json")
+        files = [r for r, k in _data_files() if k == kind]
+        assert files and all(Path("data", r).match(pattern) for r in files), (
+            f"{pattern} does not match {files}"
+        )
