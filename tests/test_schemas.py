@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,16 +60,30 @@ def test_committed_schemas_match_the_model() -> None:
     )
 
 
-def test_schemas_check_command_names_a_stale_file(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "handbook.cli", "schemas", "--out", str(tmp_path)]
-    assert subprocess.run(cmd, capture_output=True, check=False).returncode == 0
-    ok = subprocess.run([*cmd, "--check"], capture_output=True, text=True, check=False)
-    assert ok.returncode == 0, ok.stdout
-    rules = tmp_path / "rules.schema.json"
-    rules.write_text("{}\n", encoding="utf-8")
+def test_schemas_command_writes_and_checks(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "datapackage.json").unlink()
+    out = tmp_path / "schemas"
+    cmd = [sys.executable, "-m", "handbook.cli", "schemas", "--out", str(out), "--data", str(data)]
     stale = subprocess.run([*cmd, "--check"], capture_output=True, text=True, check=False)
     assert stale.returncode == 1
-    assert str(rules) in stale.stdout and "differs from the model" in stale.stdout
+    assert f"{data / 'datapackage.json'}: differs" in stale.stdout
+    assert f"{out / 'rules.schema.json'}: differs" in stale.stdout
+    assert subprocess.run(cmd, capture_output=True, check=False).returncode == 0
+    assert (data / "datapackage.json").read_bytes() == (DATA / "datapackage.json").read_bytes()
+    for kind in KINDS:
+        name = f"{kind}.schema.json"
+        assert (out / name).read_bytes() == (SCHEMAS / name).read_bytes()
+    ok = subprocess.run([*cmd, "--check"], capture_output=True, text=True, check=False)
+    assert (ok.returncode, ok.stdout) == (0, "")
+    (out / "rules.schema.json").write_text("{}\n", encoding="utf-8")
+    stale = subprocess.run([*cmd, "--check"], capture_output=True, text=True, check=False)
+    assert stale.returncode == 1
+    assert (
+        stale.stdout == f"{out / 'rules.schema.json'}: differs from the model and data "
+        "(run: handbook schemas)\n"
+    )
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

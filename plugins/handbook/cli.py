@@ -6,8 +6,9 @@ Subcommands:
     check     check change records against the rules (see `handbook.checker.command`).
     verify    check every sample of ``data/samples/`` against its annotation (see
               `handbook.checker.verify`); exit 1 on any mismatch.
-    schemas   write the JSON Schemas of the YAML data files (`handbook.model.schemas`);
-              ``--check`` exits 1 naming the files that differ from the model.
+    schemas   write the JSON Schemas of the YAML data files (`handbook.model.schemas`)
+              and ``data/datapackage.json`` (`handbook.model.datapackage`); ``--check``
+              writes nothing and exits 1 naming the files that differ.
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from handbook.checker import command as checker
 from handbook.checker import verify
-from handbook.files import replace_folder
+from handbook.files import replace_folder, write_text_atomic
 from handbook.model.loader import load_handbook
 from handbook.model.problems import format_problems
 
@@ -78,26 +79,38 @@ def _pages(args: argparse.Namespace) -> int:
 
 
 def _schemas(args: argparse.Namespace) -> int:
-    from handbook.model.schemas import json_schemas, schema_text, write_schemas
+    from handbook.model.datapackage import FILE_NAME, data_package, package_text
+    from handbook.model.schemas import json_schemas, schema_text
 
-    out = Path(args.out)
+    out, data = Path(args.out), Path(args.data)
+    if not data.is_dir():
+        print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
+        return 2
+    handbook, problems = load_handbook(data)
+    if handbook is None:
+        print(format_problems(problems), file=sys.stderr)
+        return 1
+    wanted = {out / f"{kind}.schema.json": schema_text(s) for kind, s in json_schemas().items()}
+    wanted[data / FILE_NAME] = package_text(data_package(handbook))
+    stale = [
+        path
+        for path, text in wanted.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
     if args.check:
-        stale = []
-        for kind, schema in json_schemas().items():
-            target = out / f"{kind}.schema.json"
-            if not target.is_file() or target.read_text(encoding="utf-8") != schema_text(schema):
-                stale.append(target)
-        for target in stale:
-            print(f"{target}: differs from the model (run: handbook schemas --out {out})")
+        for path in stale:
+            print(f"{path}: differs from the model and data (run: handbook schemas)")
         return 1 if stale else 0
     try:
-        written = write_schemas(out)
+        out.mkdir(parents=True, exist_ok=True)
+        for path in stale:
+            write_text_atomic(path, wanted[path])
     except OSError as exc:
         print(
             f"handbook: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr
         )
         return 2
-    print(f"{len(written)} schema file(s) written to {out}")
+    print(f"{len(stale)} file(s) written ({out}/*.schema.json, {data / FILE_NAME})")
     return 0
 
 
@@ -122,8 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_arguments(p)
     p.set_defaults(func=verify.run)
 
-    p = sub.add_parser("schemas", help="write the JSON Schemas of the YAML data files")
+    p = sub.add_parser(
+        "schemas",
+        help="write the JSON Schemas of the YAML data files and data/datapackage.json",
+    )
     p.add_argument("--out", default="schemas", metavar="DIR", help="folder (default: schemas)")
+    p.add_argument("--data", default="data", help="data folder (default: data)")
     p.add_argument(
         "--check",
         action="store_true",

@@ -7,7 +7,7 @@ written*: the loader's position fields (``at``) are left out, and a `Statement` 
 plain string as in YAML. Draft-07 because yaml-language-server supports no later draft:
 definitions live under ``definitions`` and every ``$ref`` points there.
 
-`write_schemas(folder)` writes them as ``<kind>.schema.json`` (``handbook schemas``);
+``handbook schemas`` writes them as ``schemas/<kind>.schema.json`` (`schema_text`);
 `SCHEMA_FILES` maps each data file (relative to ``data/``) to its kind, and
 `modeline(path)` gives the ``# yaml-language-server: $schema=...`` first line for a data
 file.
@@ -16,12 +16,11 @@ file.
 from __future__ import annotations
 
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from handbook.files import write_text_atomic
 from handbook.model import entities as e
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -139,20 +138,6 @@ def json_schemas() -> dict[str, dict[str, Any]]:
 def schema_text(schema: dict[str, Any]) -> str:
     """A schema as written to disk: 2-space indented JSON, UTF-8, final newline."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_schemas(folder: Path) -> list[Path]:
-    """Write ``<kind>.schema.json`` for every kind into ``folder`` (created when missing);
-    files whose text is already right are left untouched. Returns the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind, schema in json_schemas().items():
-        target = folder / f"{kind}.schema.json"
-        text = schema_text(schema)
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            write_text_atomic(target, text)
-            written.append(target)
-    return written
 
 
 def kind_of(relative: str) -> str | None:
