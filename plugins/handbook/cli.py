@@ -1,8 +1,10 @@
 """The ``handbook`` command line.
 
 Subcommands:
-    validate  load and validate ``data/``; print every problem; exit 0 when there is no
-              error, 1 when there is, 2 on a usage error.
+    validate  load and validate ``data/`` and check that every rule has a passing and a
+              failing sample (`handbook.model.coverage`); print every problem as text,
+              json, github or sarif (`handbook.model.problem_formats`); exit 0 when there
+              is no error, 1 when there is, 2 on a usage error.
     check     check change records against the rules (see `handbook.checker.command`).
     verify    check every sample of ``data/samples/`` against its annotation (see
               `handbook.checker.verify`); exit 1 on any mismatch.
@@ -28,24 +30,57 @@ from handbook.checker import command as checker
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
 from handbook.model.loader import load_handbook
-from handbook.model.problems import format_problems
+from handbook.model.problems import format_problems, sort_problems
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from handbook.model import problem_formats as formats
+    from handbook.model.coverage import sample_coverage
+
     data = Path(args.data)
     if not data.is_dir():
         print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
         return 2
     handbook, problems = load_handbook(data)
-    if problems:
-        print(format_problems(problems), file=sys.stderr if handbook is None else sys.stdout)
-    if handbook is None:
-        return 1
-    print(
-        f"{data}: valid ({len(handbook.rules)} rules, {len(handbook.change_types)} change "
-        f"types, {len(handbook.sop_categories)} SOP categories)"
-    )
-    return 0
+    if handbook is not None:
+        problems = sort_problems([*problems, *sample_coverage(handbook)])
+    failed = handbook is None or any(p.severity == "error" for p in problems)
+    if args.format == "text":
+        if problems:
+            print(formats.to_text(problems), file=sys.stderr if failed else sys.stdout)
+        if handbook is not None and not failed:
+            print(
+                f"{data}: valid ({len(handbook.rules)} rules, {len(handbook.change_types)} "
+                f"change types, {len(handbook.sop_categories)} SOP categories)"
+            )
+        return 1 if failed else 0
+    root = formats.repo_root(data)
+    if args.format == "json":
+        print(formats.to_json(problems))
+    elif args.format == "sarif":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            tool_version = version("mmd-handbook")
+        except PackageNotFoundError:  # pragma: no cover - not installed
+            tool_version = "0.0.0"
+        site = args.site_url or formats.site_url(data)
+        print(formats.to_sarif(problems, root, tool_version, site))
+    else:
+        if problems:
+            print(formats.to_github(problems, root))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            try:
+                with open(summary, "a", encoding="utf-8") as out:
+                    out.write(formats.github_step_summary(problems, root))
+            except OSError as exc:
+                print(
+                    f"handbook: warning: cannot append to GITHUB_STEP_SUMMARY {summary}: "
+                    f"{exc.strerror}",
+                    file=sys.stderr,
+                )
+    return 1 if failed else 0
 
 
 def _pages(args: argparse.Namespace) -> int:
@@ -123,6 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="validate data/ and report every problem")
     p.add_argument("--data", default="data", help="data folder (default: data)")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "github", "sarif"],
+        default="text",
+        help="text (default), json (a list of problems), github (workflow annotations; "
+        "a table appended to $GITHUB_STEP_SUMMARY when set) or sarif (SARIF 2.1.0)",
+    )
+    p.add_argument(
+        "--site-url",
+        help="the handbook site's URL for SARIF (default: site_url of mkdocs.yml beside the "
+        "data folder)",
+    )
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("check", help="check change records (YAML/CSV) against the rules")
