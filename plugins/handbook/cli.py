@@ -11,6 +11,10 @@ Subcommands:
     schemas   write the JSON Schemas of the YAML data files (`handbook.model.schemas`)
               and ``data/datapackage.json`` (`handbook.model.datapackage`); ``--check``
               writes nothing and exits 1 naming the files that differ.
+    fmt       rewrite YAML/CSV data files into their canonical form, comments kept
+              (`handbook.model.canonical`); ``--check`` writes nothing, lists the files
+              that would change and exits 1 if any (1 also for a file that cannot be
+              parsed, 2 for a missing path).
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
@@ -149,6 +153,51 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fmt(args: argparse.Namespace) -> int:
+    from handbook.model.canonical import DEFAULT_FILES, FormatError, canonical_text
+
+    data = Path(args.data)
+    files: list[Path] = []
+    for given in args.paths or [data]:
+        path = Path(given)
+        if path.is_dir():
+            files += [path / name for name in DEFAULT_FILES if (path / name).is_file()]
+        elif path.is_file() and path.suffix in (".yaml", ".yml", ".csv"):
+            files.append(path)
+        else:
+            what = "not found" if not path.exists() else "not a YAML or CSV file"
+            print(f"handbook: error: {path}: {what}", file=sys.stderr)
+            return 2
+    changed, failed = [], False
+    for path in files:
+        try:
+            text = path.read_bytes().decode("utf-8")
+            canonical = canonical_text(path, text, data)
+        except UnicodeDecodeError as exc:
+            print(f"{path}: not UTF-8 (byte {exc.start})", file=sys.stderr)
+            failed = True
+            continue
+        except FormatError as exc:
+            print(exc, file=sys.stderr)
+            failed = True
+            continue
+        if canonical == text:
+            continue
+        changed.append(path)
+        if args.check:
+            print(f"would reformat {path}")
+            continue
+        try:
+            write_text_atomic(path, canonical)
+        except OSError as exc:
+            print(f"handbook: error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+        print(f"reformatted {path}")
+    verb = "would be reformatted" if args.check else "reformatted"
+    print(f"{len(changed)} file(s) {verb}, {len(files) - len(changed)} already canonical")
+    return 1 if failed or (args.check and changed) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handbook",
@@ -194,6 +243,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 naming the schema files that differ from the model",
     )
     p.set_defaults(func=_schemas)
+
+    p = sub.add_parser("fmt", help="rewrite data files into their canonical form")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="YAML/CSV files, or data folders (their handbook files); default: --data",
+    )
+    p.add_argument("--data", default="data", help="data folder (default: data)")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list the files that would change and exit 1 if any",
+    )
+    p.set_defaults(func=_fmt)
 
     p = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
     p.add_argument("--data", default="data", help="data folder (default: data)")
