@@ -8,7 +8,8 @@ block scalars (``>-``) and flow mappings as written. The canonical form:
 - 2-space indentation for mappings, list items indented by 2 under their key
   (``key:\\n  - item``), a top-level list at column 0;
 - a quoted string in double quotes, and a string quoted only when plain text would be read
-  as something else (``"000"``, ``"2018"``, ``"yes: no"``);
+  as something else (``"000"``, ``"2018"``, ``"yes: no"``, in a flow collection any
+  text with ``,:?[]{}#``);
 - a list of scalars in flow style (``[notified_at, starts_at]``) when it is short
   (`FLOW_LIST_MAX`, `FLOW_ITEM_MAX`) and not a list of statements, any other list in
   block style; a flow mapping stays flow when its values are scalars or flow lists, else
@@ -61,11 +62,19 @@ class FormatError(Exception):
     """A file that cannot be formatted: ``str()`` is ``file:line:column: what is wrong``."""
 
 
+#: Characters that end a plain scalar in a flow collection for YAML 1.1 readers (PyYAML,
+#: which the loader uses) though YAML 1.2 allows some of them: such a scalar is quoted.
+_FLOW_INDICATORS = set(",:?[]{}#")
+
+
 class _Emitter(RoundTripEmitter):
-    """Round-trip emitter that quotes with ``"`` wherever it would have chosen ``'``."""
+    """Round-trip emitter that quotes with ``"`` wherever it would have chosen ``'``, and
+    quotes a scalar in a flow collection holding a flow indicator (`_FLOW_INDICATORS`)."""
 
     def choose_scalar_style(self) -> Any:
         style = super().choose_scalar_style()
+        if style == "" and self.flow_level and _FLOW_INDICATORS & set(self.event.value):
+            return '"'
         return '"' if style == "'" else style
 
 
