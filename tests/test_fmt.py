@@ -126,3 +126,9 @@ def test_errors_name_the_file(copy: Path) -> None:
     assert missing.returncode == 2 and "data/nope.yaml: not found" in missing.stderr
     unknown = _fmt(copy, "--nope")
     assert unknown.returncode == 2
+
+
+def test_committed_data_is_canonical() -> None:
+    run = _fmt(ROOT, "--check")
+    assert run.returncode == 0, run.stdout
+    assert run.stdout.startswith("0 file(s) would be reformatted")
