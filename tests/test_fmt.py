@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -10,6 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+
+from handbook.model.canonical import DEFAULT_FILES, canonical_text
+from handbook.model.loader import load_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -132,3 +137,55 @@ def test_committed_data_is_canonical() -> None:
     run = _fmt(ROOT, "--check")
     assert run.returncode == 0, run.stdout
     assert run.stdout.startswith("0 file(s) would be reformatted")
+
+
+@pytest.mark.parametrize("name", [n for n in DEFAULT_FILES if n.endswith(".yaml")])
+def test_formatting_keeps_the_meaning(name: str) -> None:
+    """A file dumped by PyYAML (keys sorted, lines folded at 40, no comments) formats to
+    text that reads back as the same data, through PyYAML and through the loader."""
+    path = DATA / name
+    value = yaml.safe_load(path.read_text(encoding="utf-8"))
+    messy = yaml.safe_dump(value, sort_keys=True, width=40, allow_unicode=True)
+    canonical = canonical_text(path, messy, DATA)
+    assert yaml.safe_load(canonical) == value
+    assert canonical_text(path, canonical, DATA) == canonical
+
+
+def test_the_loader_reads_formatted_messy_data_as_the_original(copy: Path) -> None:
+    data = copy / "data"
+    for name in DEFAULT_FILES:
+        if name.endswith(".yaml"):
+            value = yaml.safe_load((data / name).read_text(encoding="utf-8"))
+            dumped = yaml.safe_dump(value, sort_keys=True, width=40, allow_unicode=True)
+            (data / name).write_text(dumped, encoding="utf-8")
+    assert _fmt(copy).returncode == 0
+    before, _ = load_handbook(DATA)
+    after, problems = load_handbook(data)
+    assert before is not None and after is not None, problems
+    for field in (
+        "rules",
+        "change_types",
+        "sop_categories",
+        "roles",
+        "errata",
+        "glossary",
+        "samples",
+        "editions",
+        "documents",
+        "parties",
+        "prose",
+    ):
+        assert [x.model_dump() for x in getattr(after, field)] == [
+            x.model_dump() for x in getattr(before, field)
+        ], field
+    assert after.overview.model_dump() == before.overview.model_dump()
+
+
+def test_model_order_of_the_canonical_files_follows_the_schemas() -> None:
+    """Key order is the model's field order, which is also the schema's property order."""
+    schema = json.loads((ROOT / "schemas" / "rules.schema.json").read_text(encoding="utf-8"))
+    order = [k for k in schema["definitions"]["Rule"]["properties"]]
+    value = yaml.safe_load((DATA / "rules.yaml").read_text(encoding="utf-8"))
+    for rule in value:
+        keys = list(rule)
+        assert keys == sorted(keys, key=order.index)
