@@ -171,3 +171,12 @@ def test_vscode_associates_every_schema() -> None:
         assert files and all(Path("data", r).match(pattern) for r in files), (
             f"{pattern} does not match {files}"
         )
+
+
+def test_mapping_schema_knows_the_record_fields() -> None:
+    validator = _validator("mapping")
+    mapping = {"name": "m", "fields": {"id": "number", "starts_at": {"column": "start"}}}
+    assert list(validator.iter_errors(mapping)) == []
+    mapping["fields"]["start_at"] = "start"
+    [error] = validator.iter_errors(mapping)
+    assert "start_at" in error.message and list(error.absolute_path) == ["fields"]

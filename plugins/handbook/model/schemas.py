@@ -114,6 +114,11 @@ def json_schema(kind: str) -> dict[str, Any]:
             described = {k: inner.pop(k) for k in ("title", "description") if k in inner}
             defs[name] = {**described, "anyOf": [_SHORTHANDS[name], inner]}
     _strip_internal(raw)
+    if kind == "mapping":
+        # Mapping._known accepts only record fields as keys of `fields`: say so to editors
+        from handbook.checker.records import FIELDS
+
+        raw["properties"]["fields"]["propertyNames"] = {"enum": list(FIELDS)}
     raw.pop("title", None)
     doc = raw.pop("description", None)
     schema: dict[str, Any] = {
