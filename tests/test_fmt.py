@@ -189,3 +189,15 @@ def test_model_order_of_the_canonical_files_follows_the_schemas() -> None:
     for rule in value:
         keys = list(rule)
         assert keys == sorted(keys, key=order.index)
+
+
+def test_broken_csv_and_empty_yaml(copy: Path) -> None:
+    process = copy / "data" / "change-process.csv"
+    process.write_text('edition,phase\n"2018,before\n', encoding="utf-8")
+    run = _fmt(copy, "data/change-process.csv")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("data/change-process.csv:2: not valid CSV")
+    empty = copy / "data" / "glossary.yaml"
+    empty.write_text("# nothing yet  \r\n", encoding="utf-8")
+    assert _fmt(copy, "data/glossary.yaml").returncode == 0
+    assert empty.read_text(encoding="utf-8") == "# nothing yet\n"

@@ -179,6 +179,9 @@ def canonical_yaml(text: str, model: type[BaseModel] | None, many: bool, name: s
         mark = exc.problem_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         raise FormatError(f"{where}: not valid YAML: {exc.problem}") from None
+    if data is None:  # empty, or comments only: nothing to reorder
+        lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+        return "\n".join(lines).strip("\n") + "\n" if text.strip() else ""
     if model is not None:
         _walk(data, list[model] if many else model)  # type: ignore[valid-type]
     out = io.StringIO()
@@ -190,9 +193,17 @@ def canonical_yaml(text: str, model: type[BaseModel] | None, many: bool, name: s
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def canonical_csv(text: str) -> str:
-    """The canonical text of a CSV file: same cells, minimal quoting, LF, final newline."""
-    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+def canonical_csv(text: str, name: str = "<csv>") -> str:
+    """The canonical text of a CSV file: same cells, minimal quoting, LF, final newline.
+
+    Raises:
+        FormatError: the text is not CSV (e.g. a NUL byte, a quote left open).
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise FormatError(f"{name}:{reader.line_num}: not valid CSV: {exc}") from None
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerows(rows)
@@ -209,7 +220,7 @@ def canonical_text(path: Path, text: str, data: Path | None = None) -> str:
     """
     name = str(path)
     if path.suffix == ".csv":
-        return canonical_csv(text)
+        return canonical_csv(text, name)
     if path.suffix not in (".yaml", ".yml"):
         raise FormatError(f"{name}: not a YAML or CSV file")
     kind = None
