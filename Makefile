@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint typecheck pytest validate verify screenshots clean
+.PHONY: serve build test lint typecheck pytest validate verify schemas fmt contributing screenshots clean
 
 # (Re)create the virtualenv when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -25,6 +25,15 @@ validate: $(STAMP) ## validate data/ without building
 
 verify: $(STAMP) ## run every sample change record against its annotation (policy tests)
 	$(BIN)/handbook verify --data data
+
+schemas: $(STAMP) ## regenerate schemas/*.schema.json from the model (a test fails when stale)
+	$(BIN)/handbook schemas --out schemas
+
+fmt: $(STAMP) ## rewrite data/ into its canonical form (comments kept)
+	$(BIN)/handbook fmt --data data
+
+contributing: $(STAMP) ## refresh the real command output quoted in CONTRIBUTING.md
+	HANDBOOK_UPDATE_CONTRIBUTING=1 $(BIN)/pytest -q tests/test_contributing.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests benchmarks

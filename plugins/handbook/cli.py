@@ -1,11 +1,20 @@
 """The ``handbook`` command line.
 
 Subcommands:
-    validate  load and validate ``data/``; print every problem; exit 0 when there is no
-              error, 1 when there is, 2 on a usage error.
+    validate  load and validate ``data/`` and check that every rule has a passing and a
+              failing sample (`handbook.model.coverage`); print every problem as text,
+              json, github or sarif (`handbook.model.problem_formats`); exit 0 when there
+              is no error, 1 when there is, 2 on a usage error.
     check     check change records against the rules (see `handbook.checker.command`).
     verify    check every sample of ``data/samples/`` against its annotation (see
               `handbook.checker.verify`); exit 1 on any mismatch.
+    schemas   write the JSON Schemas of the YAML data files (`handbook.model.schemas`)
+              and ``data/datapackage.json`` (`handbook.model.datapackage`); ``--check``
+              writes nothing and exits 1 naming the files that differ.
+    fmt       rewrite YAML/CSV data files into their canonical form, comments kept
+              (`handbook.model.canonical`); ``--check`` writes nothing, lists the files
+              that would change and exits 1 if any (1 also for a file that cannot be
+              parsed, 2 for a missing path).
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
@@ -34,26 +43,59 @@ from pathlib import Path
 
 from handbook.checker import command as checker
 from handbook.checker import verify
-from handbook.files import replace_folder
+from handbook.files import replace_folder, write_text_atomic
 from handbook.model.loader import load_handbook
-from handbook.model.problems import format_problems
+from handbook.model.problems import format_problems, sort_problems
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from handbook.model import problem_formats as formats
+    from handbook.model.coverage import sample_coverage
+
     data = Path(args.data)
     if not data.is_dir():
         print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
         return 2
     handbook, problems = load_handbook(data)
-    if problems:
-        print(format_problems(problems), file=sys.stderr if handbook is None else sys.stdout)
-    if handbook is None:
-        return 1
-    print(
-        f"{data}: valid ({len(handbook.rules)} rules, {len(handbook.change_types)} change "
-        f"types, {len(handbook.sop_categories)} SOP categories)"
-    )
-    return 0
+    if handbook is not None:
+        problems = sort_problems([*problems, *sample_coverage(handbook)])
+    failed = handbook is None or any(p.severity == "error" for p in problems)
+    if args.format == "text":
+        if problems:
+            print(formats.to_text(problems), file=sys.stderr if failed else sys.stdout)
+        if handbook is not None and not failed:
+            print(
+                f"{data}: valid ({len(handbook.rules)} rules, {len(handbook.change_types)} "
+                f"change types, {len(handbook.sop_categories)} SOP categories)"
+            )
+        return 1 if failed else 0
+    root = formats.repo_root(data)
+    if args.format == "json":
+        print(formats.to_json(problems))
+    elif args.format == "sarif":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            tool_version = version("mmd-handbook")
+        except PackageNotFoundError:  # pragma: no cover - not installed
+            tool_version = "0.0.0"
+        site = args.site_url or formats.site_url(data)
+        print(formats.to_sarif(problems, root, tool_version, site))
+    else:
+        if problems:
+            print(formats.to_github(problems, root))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            try:
+                with open(summary, "a", encoding="utf-8") as out:
+                    out.write(formats.github_step_summary(problems, root))
+            except OSError as exc:
+                print(
+                    f"handbook: warning: cannot append to GITHUB_STEP_SUMMARY {summary}: "
+                    f"{exc.strerror}",
+                    file=sys.stderr,
+                )
+    return 1 if failed else 0
 
 
 def _pages(args: argparse.Namespace) -> int:
@@ -86,6 +128,87 @@ def _pages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schemas(args: argparse.Namespace) -> int:
+    from handbook.model.datapackage import FILE_NAME, data_package, package_text
+    from handbook.model.schemas import json_schemas, schema_text
+
+    out, data = Path(args.out), Path(args.data)
+    if not data.is_dir():
+        print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
+        return 2
+    handbook, problems = load_handbook(data)
+    if handbook is None:
+        print(format_problems(problems), file=sys.stderr)
+        return 1
+    wanted = {out / f"{kind}.schema.json": schema_text(s) for kind, s in json_schemas().items()}
+    wanted[data / FILE_NAME] = package_text(data_package(handbook))
+    stale = [
+        path
+        for path, text in wanted.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+    if args.check:
+        for path in stale:
+            print(f"{path}: differs from the model and data (run: handbook schemas)")
+        return 1 if stale else 0
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path in stale:
+            write_text_atomic(path, wanted[path])
+    except OSError as exc:
+        print(
+            f"handbook: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr
+        )
+        return 2
+    print(f"{len(stale)} file(s) written ({out}/*.schema.json, {data / FILE_NAME})")
+    return 0
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from handbook.model.canonical import DEFAULT_FILES, FormatError, canonical_text
+
+    data = Path(args.data)
+    files: list[Path] = []
+    for given in args.paths or [data]:
+        path = Path(given)
+        if path.is_dir():
+            files += [path / name for name in DEFAULT_FILES if (path / name).is_file()]
+        elif path.is_file() and path.suffix in (".yaml", ".yml", ".csv"):
+            files.append(path)
+        else:
+            what = "not found" if not path.exists() else "not a YAML or CSV file"
+            print(f"handbook: error: {path}: {what}", file=sys.stderr)
+            return 2
+    changed, failed = [], False
+    for path in files:
+        try:
+            text = path.read_bytes().decode("utf-8")
+            canonical = canonical_text(path, text, data)
+        except UnicodeDecodeError as exc:
+            print(f"{path}: not UTF-8 (byte {exc.start})", file=sys.stderr)
+            failed = True
+            continue
+        except FormatError as exc:
+            print(exc, file=sys.stderr)
+            failed = True
+            continue
+        if canonical == text:
+            continue
+        changed.append(path)
+        if args.check:
+            print(f"would reformat {path}")
+            continue
+        try:
+            write_text_atomic(path, canonical)
+        except OSError as exc:
+            print(f"handbook: error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+        print(f"reformatted {path}")
+    verb = "would be reformatted" if args.check else "reformatted"
+    print(f"{len(changed)} file(s) {verb}, {len(files) - len(changed)} already canonical")
+    return 1 if failed or (args.check and changed) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handbook",
@@ -95,6 +218,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="validate data/ and report every problem")
     p.add_argument("--data", default="data", help="data folder (default: data)")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "github", "sarif"],
+        default="text",
+        help="text (default), json (a list of problems), github (workflow annotations; "
+        "a table appended to $GITHUB_STEP_SUMMARY when set) or sarif (SARIF 2.1.0)",
+    )
+    p.add_argument(
+        "--site-url",
+        help="the handbook site's URL for SARIF (default: site_url of mkdocs.yml beside the "
+        "data folder)",
+    )
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("check", help="check change records (YAML/CSV) against the rules")
@@ -106,6 +241,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_arguments(p)
     p.set_defaults(func=verify.run)
+
+    p = sub.add_parser(
+        "schemas",
+        help="write the JSON Schemas of the YAML data files and data/datapackage.json",
+    )
+    p.add_argument("--out", default="schemas", metavar="DIR", help="folder (default: schemas)")
+    p.add_argument("--data", default="data", help="data folder (default: data)")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming the schema files that differ from the model",
+    )
+    p.set_defaults(func=_schemas)
+
+    p = sub.add_parser("fmt", help="rewrite data files into their canonical form")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="YAML/CSV files, or data folders (their handbook files); default: --data",
+    )
+    p.add_argument("--data", default="data", help="data folder (default: data)")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list the files that would change and exit 1 if any",
+    )
+    p.set_defaults(func=_fmt)
 
     p = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
     p.add_argument("--data", default="data", help="data folder (default: data)")

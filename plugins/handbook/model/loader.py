@@ -40,6 +40,15 @@ from handbook.model.validation import validate, validate_list
 
 T = TypeVar("T")
 
+#: Columns of ``change-process.csv``, in order (exactly these are required).
+PROCESS_COLUMNS = ["edition", "phase", "party", "statement", "note", "errata", "doc", "section"]
+
+
+def matrix_columns(scope_ids: list[str]) -> list[str]:
+    """Columns of ``responsibility-matrix.csv``: ``id``, ``responsibility``, one a scope
+    id of ``responsibility-scopes.yaml``, ``doc``, ``section`` (exactly these are required)."""
+    return ["id", "responsibility", *scope_ids, "doc", "section"]
+
 
 def _csv_rows(
     path: Path,
@@ -176,9 +185,7 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
         }
 
     p, display = path("responsibility-matrix.csv")
-    matrix, found = _csv_rows(
-        p, display, ["id", "responsibility", *scope_ids, "doc", "section"], matrix_row, MatrixRow
-    )
+    matrix, found = _csv_rows(p, display, matrix_columns(scope_ids), matrix_row, MatrixRow)
     problems += found
 
     def duty_row(row: dict[str, LocatedStr], at: dict[str, Any]) -> dict[str, Any]:
@@ -206,7 +213,7 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
     process, found = _csv_rows(
         p,
         display,
-        ["edition", "phase", "party", "statement", "note", "errata", "doc", "section"],
+        PROCESS_COLUMNS,
         duty_row,
         ProcessDuty,
     )

@@ -1,0 +1,242 @@
+"""The canonical form of the data files (``handbook fmt``), comments kept.
+
+YAML files are read and written with ruamel.yaml's round-trip mode, which keeps comments,
+block scalars (``>-``) and flow mappings as written. The canonical form:
+
+- keys in the order of the model's fields (`handbook.model.schemas.KINDS` gives the model
+  of each kind of file; keys the model does not know stay last, in their order);
+- 2-space indentation for mappings, list items indented by 2 under their key
+  (``key:\\n  - item``), a top-level list at column 0;
+- a quoted string in double quotes, and a string quoted only when plain text would be read
+  as something else (``"000"``, ``"2018"``, ``"yes: no"``, in a flow collection any
+  text with ``,:?[]{}#``);
+- a list of scalars in flow style (``[notified_at, starts_at]``) when it is short
+  (`FLOW_LIST_MAX`, `FLOW_ITEM_MAX`) and not a list of statements, any other list in
+  block style; a flow mapping stays flow when its values are scalars or flow lists, else
+  it becomes block;
+- no line folding (one line a plain scalar, however long); LF line endings, one final
+  newline, no trailing spaces.
+
+CSV files are rewritten with the standard library's ``csv`` module: minimal quoting, LF
+line endings, a final newline, cells unchanged.
+
+`canonical_text(path, text)` returns the canonical text of a file; `DEFAULT_FILES` lists
+the files ``handbook fmt`` formats when given no path (relative to ``data/``).
+
+Raises `FormatError` (with file and line) when a file cannot be parsed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import types
+from pathlib import Path, PurePosixPath
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.emitter import RoundTripEmitter
+from ruamel.yaml.error import MarkedYAMLError
+
+from handbook.model.schemas import KINDS, kind_of
+
+#: Files ``handbook fmt`` formats by default, relative to ``data/`` (sample change records,
+#: mapping samples and generated files are left as they are).
+DEFAULT_FILES = [
+    *(f"{kind}.yaml" for kind in KINDS if kind not in ("samples", "mapping")),
+    "samples/samples.yaml",
+    "responsibility-matrix.csv",
+    "change-process.csv",
+]
+
+#: A list of scalars is written in flow style when its items (plus 2 a separator) take at
+#: most this many characters.
+FLOW_LIST_MAX = 80
+#: ... and each item at most this many (a longer one is prose, e.g. a note).
+FLOW_ITEM_MAX = 40
+
+
+class FormatError(Exception):
+    """A file that cannot be formatted: ``str()`` is ``file:line:column: what is wrong``."""
+
+
+#: Characters that end a plain scalar in a flow collection for YAML 1.1 readers (PyYAML,
+#: which the loader uses) though YAML 1.2 allows some of them: such a scalar is quoted.
+_FLOW_INDICATORS = set(",:?[]{}#")
+
+
+class _Emitter(RoundTripEmitter):
+    """Round-trip emitter that quotes with ``"`` wherever it would have chosen ``'``, and
+    quotes a scalar in a flow collection holding a flow indicator (`_FLOW_INDICATORS`)."""
+
+    def choose_scalar_style(self) -> Any:
+        style = super().choose_scalar_style()
+        if style == "" and self.flow_level and _FLOW_INDICATORS & set(self.event.value):
+            return '"'
+        return '"' if style == "'" else style
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Emitter = _Emitter
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 1_000_000  # never fold a line
+    yaml.preserve_quotes = False
+    return yaml
+
+
+def _models(annotation: Any) -> list[Any]:
+    """The alternatives of a union annotation (``X | None`` -> ``[X, None]``)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        return list(get_args(annotation))
+    return [annotation]
+
+
+def _walk(node: Any, annotation: Any) -> None:
+    """Put ``node``'s keys in model order and set list and mapping styles, recursively
+    (children first: a mapping's style depends on its values')."""
+    for alternative in _models(annotation):
+        origin = get_origin(alternative)
+        if isinstance(node, CommentedMap):
+            if isinstance(alternative, type) and issubclass(alternative, BaseModel):
+                _order(node, alternative)
+                for key, field in alternative.model_fields.items():
+                    if key in node:
+                        _walk(node[key], field.annotation)
+                _style_map(node)
+                return
+            if origin is dict:
+                for value in node.values():
+                    _walk(value, get_args(alternative)[1])
+                _style_map(node)
+                return
+        if isinstance(node, CommentedSeq) and origin is list:
+            item = get_args(alternative)[0]
+            for value in node:
+                _walk(value, item)
+            prose = any(isinstance(a, type) and issubclass(a, BaseModel) for a in _models(item))
+            _style_seq(node, prose)
+            return
+    if isinstance(node, CommentedSeq):
+        for value in node:
+            _walk(value, Any)
+        _style_seq(node, prose=False)
+    elif isinstance(node, CommentedMap):
+        for value in node.values():
+            _walk(value, Any)
+        _style_map(node)
+
+
+def _order(node: CommentedMap, model: type[BaseModel]) -> None:
+    known = [k for k in model.model_fields if k in node]
+    unknown = [k for k in node if k not in model.model_fields]
+    for key in [*known, *unknown]:
+        node.move_to_end(key)
+
+
+def _flat(value: Any) -> bool:
+    """A scalar, or a list written in flow style."""
+    if isinstance(value, CommentedSeq):
+        return bool(value.fa.flow_style())
+    return not isinstance(value, CommentedMap)
+
+
+def _style_seq(node: CommentedSeq, prose: bool) -> None:
+    """Flow style for a short list of short scalars (not statements), else block."""
+    scalars = all(not isinstance(v, CommentedMap | CommentedSeq) for v in node)
+    short = sum(len(str(v)) + 2 for v in node) <= FLOW_LIST_MAX and all(
+        len(str(v)) <= FLOW_ITEM_MAX for v in node
+    )
+    if scalars and short and not (prose and node):
+        node.fa.set_flow_style()
+    else:
+        node.fa.set_block_style()
+
+
+def _style_map(node: CommentedMap) -> None:
+    if node.fa.flow_style() and not all(_flat(v) for v in node.values()):
+        node.fa.set_block_style()
+
+
+def _top_level_at_column_0(text: str) -> str:
+    """Shift a top-level list (emitted at column 2) to column 0."""
+    return "\n".join(line[2:] if line.startswith("  ") else line for line in text.split("\n"))
+
+
+def canonical_yaml(text: str, model: type[BaseModel] | None, many: bool, name: str) -> str:
+    """The canonical text of a YAML data file (see module doc); ``model`` is the model of
+    the file (of each item when ``many``), None to format without reordering.
+
+    Raises:
+        FormatError: the text is not YAML.
+    """
+    yaml = _yaml()
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
+        raise FormatError(f"{where}: not valid YAML: {exc.problem}") from None
+    if data is None:  # empty, or comments only: nothing to reorder
+        lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+        return "\n".join(lines).strip("\n") + "\n" if text.strip() else ""
+    if model is not None:
+        _walk(data, list[model] if many else model)  # type: ignore[valid-type]
+    out = io.StringIO()
+    yaml.dump(data, out)
+    result = out.getvalue()
+    if isinstance(data, CommentedSeq) and not data.fa.flow_style():
+        result = _top_level_at_column_0(result)
+    lines = [line.rstrip() for line in result.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def canonical_csv(text: str, name: str = "<csv>") -> str:
+    """The canonical text of a CSV file: same cells, minimal quoting, LF, final newline.
+
+    Raises:
+        FormatError: the text is not CSV (e.g. a NUL byte, a quote left open).
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise FormatError(f"{name}:{reader.line_num}: not valid CSV: {exc}") from None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def canonical_text(path: Path, text: str, data: Path | None = None) -> str:
+    """The canonical text of the data file ``path`` (YAML or CSV, by extension); ``data``
+    is the data folder, to tell the kind of a YAML file (default: ``path``'s parent, or its
+    grandparent for ``samples/samples.yaml``).
+
+    Raises:
+        FormatError: the file is neither YAML nor CSV, or cannot be parsed.
+    """
+    name = str(path)
+    if path.suffix == ".csv":
+        return canonical_csv(text, name)
+    if path.suffix not in (".yaml", ".yml"):
+        raise FormatError(f"{name}: not a YAML or CSV file")
+    kind = None
+    if data is not None:
+        try:
+            kind = kind_of(PurePosixPath(path.resolve().relative_to(data.resolve())).as_posix())
+        except ValueError:
+            kind = None
+    if kind is None:
+        relative = "/".join(path.parts[-2:]) if path.parent.name == "samples" else path.name
+        kind = kind_of(relative)
+    if kind is None:
+        return canonical_yaml(text, None, False, name)
+    if kind == "mapping":
+        from handbook.checker.mapping import Mapping
+
+        return canonical_yaml(text, Mapping, False, name)
+    model, many, _ = KINDS[kind]
+    return canonical_yaml(text, model, many, name)

@@ -1,0 +1,247 @@
+"""Problems in ``data/`` as CI formats: ``handbook validate --format text|json|github|sarif``.
+
+Each function takes the problems (`handbook.model.problems.Problem`) and returns the text
+to print:
+
+``text``
+    `format_problems`: ``file:line:col: severity[code] message (hint)`` a problem, then a
+    count (unchanged from before the other formats existed).
+``json``
+    a JSON array, one object a problem: ``file`` (str), ``line`` and ``column`` (int or
+    null, 1-based), ``code``, ``severity`` (``error``/``warning``), ``message``, ``hint``
+    (str or null); sorted by file, line, column.
+``github``
+    GitHub workflow commands, ``::error file=F,line=L,col=C,title=CODE::message (hint)``
+    (``::warning`` for warnings), escaped as GitHub requires (``%``, CR, LF in the message;
+    also ``:`` and ``,`` in properties). `github_step_summary` gives the Markdown table
+    appended to ``$GITHUB_STEP_SUMMARY``.
+``sarif``
+    SARIF 2.1.0, the conventions of ``handbook check --format sarif``: one run, tool
+    ``handbook`` with one rule a problem code, results with ``ruleId``, ``ruleIndex``,
+    ``level``, the file relative to the repository root, ``startLine``/``startColumn``
+    (line 1 when the whole file is concerned) and ``partialFingerprints`` stable across
+    runs (a hash of path, code and message; repeats numbered); the site's URL (``--site-url``,
+    else `site_url` from ``mkdocs.yml``) as ``informationUri`` and rules' ``helpUri``.
+
+Paths in ``github`` and ``sarif`` are relative to the repository root (the nearest folder
+holding ``.git`` above the data folder), as GitHub wants them; a path outside it stays as
+given (absolute ones as ``file://`` URIs in SARIF).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from handbook.model.problems import Problem, format_problems, sort_problems
+
+FORMATS = ("text", "json", "github", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+TOOL_NAME = "handbook"
+
+
+def repo_root(start: Path) -> Path | None:
+    """The nearest folder from ``start`` upwards holding ``.git``, else None."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def relative_path(file: str, root: Path | None, uri: bool = False) -> str:
+    """``file`` relative to ``root`` with ``/`` separators; as given (posix) when outside
+    it, or as a ``file://`` URI when absolute and ``uri`` is set."""
+    path = Path(file)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+    if uri and path.is_absolute():
+        return path.as_uri()
+    return path.as_posix()
+
+
+def _message(p: Problem) -> str:
+    return f"{p.message} ({p.hint})" if p.hint else p.message
+
+
+def to_text(problems: Iterable[Problem]) -> str:
+    """Today's text report (`format_problems`)."""
+    return format_problems(problems)
+
+
+def to_json(problems: Iterable[Problem]) -> str:
+    """The JSON array described in the module doc, 2-space indented."""
+    items = [
+        {
+            "file": p.file,
+            "line": p.line,
+            "column": p.column,
+            "code": p.code,
+            "severity": p.severity,
+            "message": p.message,
+            "hint": p.hint,
+        }
+        for p in sort_problems(problems)
+    ]
+    return json.dumps(items, indent=2, ensure_ascii=False)
+
+
+def github_data(text: str) -> str:
+    """A workflow command's message: ``%``, CR and LF escaped."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value: also ``:`` and ``,`` escaped."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def to_github(problems: Iterable[Problem], root: Path | None) -> str:
+    """One workflow command a problem (see the module doc); empty when there is none."""
+    lines = []
+    for p in sort_problems(problems):
+        props = [f"file={github_property(relative_path(p.file, root))}"]
+        if p.line:
+            props.append(f"line={p.line}")
+            if p.column:
+                props.append(f"col={p.column}")
+        props.append(f"title={github_property(p.code)}")
+        lines.append(f"::{p.severity} {','.join(props)}::{github_data(_message(p))}")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
+        text = text.replace(old, new)
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def github_step_summary(problems: Iterable[Problem], root: Path | None) -> str:
+    """Markdown for ``$GITHUB_STEP_SUMMARY``: a heading, a table of every problem (File,
+    Line, Column, Code, Severity, Message) or "No problems.", and the count line."""
+    items = sort_problems(problems)
+    out = ["## handbook validate", ""]
+    if items:
+        out += [
+            "| File | Line | Column | Code | Severity | Message |",
+            "| --- | --: | --: | --- | --- | --- |",
+        ]
+        out += [
+            f"| {_md(relative_path(p.file, root))} | {p.line or ''} | {p.column or ''} | "
+            f"{_md(p.code)} | {p.severity} | {_md(_message(p))} |"
+            for p in items
+        ]
+    else:
+        out.append("No problems.")
+    errors = sum(1 for p in items if p.severity == "error")
+    out += ["", f"**{errors} error(s), {len(items) - errors} warning(s) in data**", ""]
+    return "\n".join(out) + "\n"
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _title(code: str) -> str:
+    return code.replace("-", " ").capitalize()
+
+
+def site_url(data: Path) -> str | None:
+    """``site_url`` of ``mkdocs.yml`` in the folder above ``data`` (ending with ``/``), or
+    None when there is no such file or setting (MkDocs' own ``!!python`` tags are read as
+    nothing)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load(
+            (data.resolve().parent / "mkdocs.yml").read_text(encoding="utf-8"), _Loader
+        )
+    except (OSError, yaml.YAMLError):
+        return None
+    url = config.get("site_url") if isinstance(config, dict) else None
+    if not isinstance(url, str) or not url:
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def to_sarif(
+    problems: Iterable[Problem], root: Path | None, version: str, site: str | None = None
+) -> str:
+    """The SARIF 2.1.0 log described in the module doc, 2-space indented; ``site`` (the
+    handbook site's URL) is the tool's ``informationUri`` and each rule's ``helpUri``."""
+    items = sort_problems(problems)
+    codes = sorted({p.code for p in items})
+    index = {code: i for i, code in enumerate(codes)}
+    levels = {
+        c: "error" if any(p.code == c and p.severity == "error" for p in items) else "warning"
+        for c in codes
+    }
+    rules = [
+        {
+            "id": code,
+            "name": "".join(w.capitalize() for w in code.split("-")),
+            "shortDescription": {"text": _title(code)},
+            "fullDescription": {"text": f"{_title(code)} in the handbook's data files."},
+            "help": {
+                "text": "Each result says what is wrong and what would be right; "
+                "`handbook validate` prints the same list locally."
+            },
+            **({"helpUri": site} if site else {}),
+            "defaultConfiguration": {"level": levels[code]},
+        }
+        for code in codes
+    ]
+    seen: dict[str, int] = {}
+    results = []
+    for p in items:
+        uri = relative_path(p.file, root, uri=True)
+        key = _fingerprint(uri, p.code, p.message)
+        repeat = seen.get(key, 0)
+        seen[key] = repeat + 1
+        region: dict[str, int] = {"startLine": p.line or 1}
+        if p.line and p.column:
+            region["startColumn"] = p.column
+        results.append(
+            {
+                "ruleId": p.code,
+                "ruleIndex": index[p.code],
+                "level": p.severity,
+                "message": {"text": _message(p)},
+                "locations": [
+                    {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
+                ],
+                "partialFingerprints": {
+                    "handbookProblem/v1": _fingerprint(key, str(repeat)) if repeat else key
+                },
+            }
+        )
+    log: dict[str, Any] = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": version,
+                        **({"informationUri": site} if site else {}),
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "invocations": [{"executionSuccessful": True}],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)
