@@ -70,6 +70,7 @@ def test_notice_of_7_days_shows_the_parameter_and_the_verdicts_that_change(repo:
                     "new": "at least 7 days (168 hours)",
                 }
             ],
+            "edition": None,
         }
     ]
     # exactly the records notified 5 or 6 days ahead now break MMD001, and nothing else moved
@@ -80,7 +81,19 @@ def test_notice_of_7_days_shows_the_parameter_and_the_verdicts_that_change(repo:
         ("certificates-and-mixed.csv", "CHG-1704"): ([], ["MMD001"]),
     }
     assert all(v["matches"] is False for v in data["verdicts"])
-    assert data["statements"] == data["moves"] == data["items"] == []
+    assert data["statements"] == data["moves"] == data["items"] == data["change_types"] == []
+
+
+def test_a_change_type_parameter_and_the_verdicts_it_changes(repo: Path) -> None:
+    _edit(
+        repo / "data" / "change-types.yaml",
+        "channels: [message-center, email]",
+        "channels: [email]",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "channels: message-center, email → email\n" in run.stdout
+    assert "### Change type parameters" in run.stdout
 
 
 def test_a_reworded_statement_shows_the_changed_words(repo: Path) -> None:

@@ -10,9 +10,11 @@ plain texts, so it serialises to JSON as is):
   party and added, maybe reworded, to another of the same category or phase; a role whose
   party changed; a matrix cell whose party changed;
 - ``rows``: responsibility-matrix rows added or removed;
-- ``rules``: rules added, removed or with changed parameters, each change in words
-  (``at least 5 days (120 hours)`` → ``at least 7 days (168 hours)``);
-- ``items``: editions, change types and SOP categories added, removed or renamed;
+- ``rules``: rules whose parameters changed, each change in words (``at least 5 days (120
+  hours)`` → ``at least 7 days (168 hours)``); ``change_types``: the same for change types
+  kept in an edition (channels, advance notice, action type, testing, ...);
+- ``items``: editions, change types, SOP categories, matrix rows and rules added, removed
+  or renamed;
 - ``verdicts``: every sample record whose checker codes differ between the two sides
   (`handbook.checker.samples.evaluate_samples` on each).
 """
@@ -32,7 +34,7 @@ from handbook.model.diff import (
     similarity,
     word_diff,
 )
-from handbook.model.entities import Constraint, Rule, Statement
+from handbook.model.entities import ChangeType, Constraint, Rule, Statement
 from handbook.model.handbook import Handbook
 
 
@@ -83,12 +85,14 @@ class Parameter:
 
 
 @dataclass(frozen=True)
-class RuleChange:
-    """A rule present on both sides whose parameters changed."""
+class ParameterChange:
+    """A rule, or a change type of edition ``edition``, present on both sides whose
+    parameters changed."""
 
     id: str
     title: str
     parameters: tuple[Parameter, ...]
+    edition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,22 @@ class DataDiff:
     head: str
     statements: tuple[TextChange, ...]
     moves: tuple[Move, ...]
-    rules: tuple[RuleChange, ...]
+    rules: tuple[ParameterChange, ...]
+    change_types: tuple[ParameterChange, ...]
     items: tuple[Item, ...]
     verdicts: tuple[VerdictChange, ...]
 
     @property
     def empty(self) -> bool:
         """True when nothing the diff looks at changed."""
-        return not (self.statements or self.moves or self.rules or self.items or self.verdicts)
+        return not (
+            self.statements
+            or self.moves
+            or self.rules
+            or self.change_types
+            or self.items
+            or self.verdicts
+        )
 
 
 def duration_words(value: timedelta) -> str:
@@ -174,23 +186,51 @@ def rule_parameters(rule: Rule) -> dict[str, str | None]:
     return out
 
 
-def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[RuleChange], list[Item]]:
+def _changed(a: dict[str, str | None], b: dict[str, str | None]) -> tuple[Parameter, ...]:
+    keys = dict.fromkeys([*b, *a])
+    return tuple(Parameter(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k))
+
+
+def type_parameters(t: ChangeType) -> dict[str, str | None]:
+    """A change type's parameters in words: ``{"name": ..., "channels": "message-center,
+    email", "advance notice": ..., "notification": ..., ...}`` (statements as text)."""
+    return {
+        "name": t.name,
+        "channels": t.channels if isinstance(t.channels, str) else _listing(t.channels),
+        "advance notice": t.advance_notice,
+        "notification": _text(t.notification),
+        "requires global admin action": t.requires_global_admin_action,
+        "action type": t.action_type,
+        "testing": t.testing,
+        "includes": _texts(t.includes) or None,
+        "customer action": _texts(t.customer_action) or None,
+    }
+
+
+def _type_parameter_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
+    old = {(t.edition, t.id): t for t in base.change_types}
+    out: list[ParameterChange] = []
+    for t in head.change_types:
+        before = old.get((t.edition, t.id))
+        if before is not None:
+            params = _changed(type_parameters(before), type_parameters(t))
+            if params:
+                out.append(ParameterChange(t.id, t.name, params, t.edition))
+    return out
+
+
+def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[ParameterChange], list[Item]]:
     old = {r.id: r for r in base.rules}
     new = {r.id: r for r in head.rules}
-    changes: list[RuleChange] = []
+    changes: list[ParameterChange] = []
     items = [Item("rule", r.id, "added", r.title) for r in head.rules if r.id not in old]
     items += [Item("rule", r.id, "removed", r.title) for r in base.rules if r.id not in new]
     for rid, rule in new.items():
         if rid not in old:
             continue
-        a, b = rule_parameters(old[rid]), rule_parameters(rule)
-        params = tuple(
-            Parameter(key, a.get(key), b.get(key))
-            for key in dict.fromkeys([*b, *a])
-            if a.get(key) != b.get(key)
-        )
+        params = _changed(rule_parameters(old[rid]), rule_parameters(rule))
         if params:
-            changes.append(RuleChange(rid, rule.title, params))
+            changes.append(ParameterChange(rid, rule.title, params))
     return changes, items
 
 
@@ -393,6 +433,7 @@ def compare(
         statements=tuple(texts),
         moves=tuple(moves),
         rules=tuple(rules),
+        change_types=tuple(_type_parameter_changes(base, head)),
         items=tuple([*items, *rule_items]),
         verdicts=tuple(_verdict_changes(base, head)),
     )

@@ -47,6 +47,7 @@ def to_markdown(diff: DataDiff) -> str:
         )
     summary = [
         _count(len(diff.rules), "rule changed", "rules changed"),
+        _count(len(diff.change_types), "change type changed", "change types changed"),
         _count(len(diff.moves), "responsibility moved", "responsibilities moved"),
         _count(len(diff.statements), "statement changed", "statements changed"),
         _count(
@@ -61,6 +62,15 @@ def to_markdown(diff: DataDiff) -> str:
             for p in rule.parameters:
                 old, new = p.old or "(none)", p.new or "(none)"
                 out.append(f"- **{rule.id}** {rule.title}, {p.what}: {old} → {new}")
+        out.append("")
+    if diff.change_types:
+        out += ["### Change type parameters", ""]
+        for t in diff.change_types:
+            for p in t.parameters:
+                old, new = p.old or "(none)", p.new or "(none)"
+                out.append(
+                    f"- {t.edition} · change type `{t.id}` {t.title}, {p.what}: {old} → {new}"
+                )
         out.append("")
     if diff.moves:
         out += ["### Responsibilities that moved", ""]
@@ -99,9 +109,10 @@ def to_markdown(diff: DataDiff) -> str:
 
 
 def to_json(diff: DataDiff) -> str:
-    """The diff as one JSON object: ``base``, ``head`` (labels) and the lists ``statements``,
-    ``moves``, ``rules``, ``items``, ``verdicts`` with the fields of their dataclasses
-    (`handbook.review.compare`); word diffs are lists of ``{"op", "text"}``."""
+    """The diff as one JSON object: ``base``, ``head`` (labels) and the lists
+    ``statements``, ``moves``, ``rules``, ``change_types``, ``items``, ``verdicts`` with
+    the fields of their dataclasses (`handbook.review.compare`); word diffs are lists of
+    ``{"op", "text"}``; each verdict also has ``matches`` (head codes = annotation)."""
     data = asdict(diff)
     for v, raw in zip(diff.verdicts, data["verdicts"], strict=True):
         raw["matches"] = v.matches
