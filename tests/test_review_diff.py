@@ -177,3 +177,20 @@ def test_usage_errors_are_one_line_and_exit_2(
     assert "the data at HEAD (" in error
     assert "data/channels.yaml:" in error
     assert "handbook-diff-" not in error  # names the file as in the repository
+
+
+def test_an_sop_statement_that_changes_party_is_a_move(repo: Path) -> None:
+    _edit(
+        repo / "data" / "sop-categories.yaml",
+        "  microsoft:\n    - Advise and plan with customers to minimize risk to business users.\n"
+        "  customer:\n",
+        "  customer:\n    - Advise and plan with Microsoft to minimize risk to business users.\n",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "- 2022 · SOP category “Network (proxy, packet inspection, VPN)”: “Advise and plan with "
+        "~~customers~~ **Microsoft** to minimize risk to business users.”: "
+        "**Microsoft** → **Customer**\n"
+    ) in run.stdout
+    assert "### Statements" not in run.stdout
