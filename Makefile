@@ -33,7 +33,7 @@ fmt: $(STAMP) ## rewrite data/ into its canonical form (comments kept)
 	$(BIN)/handbook fmt --data data
 
 contributing: $(STAMP) ## refresh the real command output quoted in CONTRIBUTING.md
-	HANDBOOK_UPDATE_CONTRIBUTING=1 $(BIN)/pytest -q tests/test_contributing.py
+	HANDBOOK_UPDATE_CONTRIBUTING=1 $(BIN)/pytest -q tests/test_contributing.py tests/test_contributing_diff.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests benchmarks

@@ -15,6 +15,9 @@ Subcommands:
               (`handbook.model.canonical`); ``--check`` writes nothing, lists the files
               that would change and exits 1 if any (1 also for a file that cannot be
               parsed, 2 for a missing path).
+    diff      what a change to ``data/`` between two git revisions means: statements,
+              responsibilities moved, rule parameters, sample verdicts (Markdown or
+              JSON; see `handbook.review.command`).
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
@@ -46,6 +49,7 @@ from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
 from handbook.model.loader import load_handbook
 from handbook.model.problems import format_problems, sort_problems
+from handbook.review import command as review
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -269,6 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; list the files that would change and exit 1 if any",
     )
     p.set_defaults(func=_fmt)
+
+    p = sub.add_parser(
+        "diff", help="what a data change between two git revisions means, for a reviewer"
+    )
+    review.add_arguments(p)
+    p.set_defaults(func=review.run)
 
     p = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
     p.add_argument("--data", default="data", help="data folder (default: data)")

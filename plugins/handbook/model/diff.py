@@ -159,12 +159,18 @@ def _full(s: Statement) -> str:
 
 
 def compare_editions(handbook: Handbook, old: str, new: str) -> EditionDiff:
-    """Compare edition ``old`` with edition ``new`` (edition ids)."""
-    hb = handbook
+    """Compare edition ``old`` with edition ``new`` (edition ids) of one handbook."""
+    return compare_handbooks(handbook, old, handbook, new)
+
+
+def compare_handbooks(base: Handbook, old: str, hb: Handbook, new: str) -> EditionDiff:
+    """Compare edition ``old`` of handbook ``base`` with edition ``new`` of handbook ``hb``:
+    two editions of one handbook (`compare_editions`), or one edition at two revisions of
+    the data (`handbook.review.compare`). Parties are ``hb``'s."""
     parties = [p for p in hb.parties if p.kind == "party"]
 
     categories: list[CategoryChange] = []
-    old_cats = {c.id: c for c in hb.sop_categories_of(old)}
+    old_cats = {c.id: c for c in base.sop_categories_of(old)}
     new_cats = {c.id: c for c in hb.sop_categories_of(new)}
     for cid in [*new_cats, *(c for c in old_cats if c not in new_cats)]:
         o, n = old_cats.get(cid), new_cats.get(cid)
@@ -185,14 +191,14 @@ def compare_editions(handbook: Handbook, old: str, new: str) -> EditionDiff:
     process: list[GroupChange] = []
     for phase in ("before", "during", "after"):
         for p in parties:
-            a = [d.statement for d in hb.process_of(old) if d.phase == phase and d.party == p.id]
+            a = [d.statement for d in base.process_of(old) if d.phase == phase and d.party == p.id]
             b = [d.statement for d in hb.process_of(new) if d.phase == phase and d.party == p.id]
             if a or b:
                 label = f"{phase.capitalize()} a change: {p.name}"
                 process.append(GroupChange(f"{phase}-{p.id}", label, tuple(pair_statements(a, b))))
 
-    types = _type_changes(hb.change_types_of(old), hb.change_types_of(new))
-    old_rules = {r.id for r in hb.rules_of(old)}
+    types = _type_changes(base.change_types_of(old), hb.change_types_of(new))
+    old_rules = {r.id for r in base.rules_of(old)}
     new_rules = {r.id for r in hb.rules_of(new)}
     return EditionDiff(
         old=old,
@@ -201,7 +207,7 @@ def compare_editions(handbook: Handbook, old: str, new: str) -> EditionDiff:
         process=tuple(process),
         types=tuple(types),
         rules_added=tuple(r for r in hb.rules if r.id in new_rules - old_rules),
-        rules_removed=tuple(r for r in hb.rules if r.id in old_rules - new_rules),
+        rules_removed=tuple(r for r in base.rules if r.id in old_rules - new_rules),
         rules_kept=tuple(r for r in hb.rules if r.id in old_rules & new_rules),
     )
 

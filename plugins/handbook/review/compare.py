@@ -1,0 +1,439 @@
+"""The semantic diff of two handbooks: what a change to ``data/`` means.
+
+`compare(base, head)` returns a `DataDiff` (every field a tuple of frozen dataclasses of
+plain texts, so it serialises to JSON as is):
+
+- ``statements``: statements added, removed and reworded (with a word diff), per edition,
+  SOP category or change-process phase, and party; found with `handbook.model.diff`'s
+  `handbook.model.diff.compare_handbooks` (the edition diff's engine) and in roles;
+- ``moves``: responsibilities that moved between parties: a statement removed from one
+  party and added, maybe reworded, to another of the same category or phase; a role whose
+  party changed; a matrix cell whose party changed;
+- ``rows``: responsibility-matrix rows added or removed;
+- ``rules``: rules whose parameters changed, each change in words (``at least 5 days (120
+  hours)`` → ``at least 7 days (168 hours)``); ``change_types``: the same for change types
+  kept in an edition (channels, advance notice, action type, testing, ...);
+- ``items``: editions, change types, SOP categories, matrix rows and rules added, removed
+  or renamed;
+- ``verdicts``: every sample record whose checker codes differ between the two sides
+  (`handbook.checker.samples.evaluate_samples` on each).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from handbook.model.diff import (
+    REWORD_THRESHOLD,
+    GroupChange,
+    WordOp,
+    compare_handbooks,
+    pair_statements,
+    similarity,
+    word_diff,
+)
+from handbook.model.entities import ChangeType, Constraint, Rule, Statement
+from handbook.model.handbook import Handbook
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """A statement ``added``, ``removed`` or ``reworded`` at ``where`` (``"2022 · SOP
+    category Device settings · Customer"``); ``words`` is the word diff of a rewording."""
+
+    status: Literal["added", "removed", "reworded"]
+    where: str
+    old: str | None
+    new: str | None
+    words: tuple[WordOp, ...] = ()
+
+
+@dataclass(frozen=True)
+class Move:
+    """A responsibility that moved from party ``old`` to party ``new`` (party names) at
+    ``where``; ``text`` is what moved (a statement, a role, a matrix row's scope)."""
+
+    where: str
+    text: str
+    old: str
+    new: str
+    words: tuple[WordOp, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """An edition, change type, SOP category, matrix row or rule ``added``, ``removed`` or
+    ``renamed``; ``kind`` says which, ``name`` is its name (new name when renamed)."""
+
+    kind: str
+    id: str
+    status: Literal["added", "removed", "renamed"]
+    name: str
+    old_name: str | None = None
+    edition: str | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a rule, in words, on both sides (``None``: absent on that side)."""
+
+    what: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class ParameterChange:
+    """A rule, or a change type of edition ``edition``, present on both sides whose
+    parameters changed."""
+
+    id: str
+    title: str
+    parameters: tuple[Parameter, ...]
+    edition: str | None = None
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """A sample record whose checker codes differ; codes are sorted rule/error codes, None
+    when the record is not on that side. ``expected`` is the head's annotation."""
+
+    file: str
+    record: str
+    title: str | None
+    old: tuple[str, ...] | None
+    new: tuple[str, ...] | None
+    expected: tuple[str, ...] | None
+
+    @property
+    def matches(self) -> bool:
+        """True when the head's codes are the codes its annotation expects."""
+        return self.expected is not None and self.new == self.expected
+
+
+@dataclass(frozen=True)
+class DataDiff:
+    """Everything that changed in meaning from ``base`` to ``head`` (side labels)."""
+
+    base: str
+    head: str
+    statements: tuple[TextChange, ...]
+    moves: tuple[Move, ...]
+    rules: tuple[ParameterChange, ...]
+    change_types: tuple[ParameterChange, ...]
+    items: tuple[Item, ...]
+    verdicts: tuple[VerdictChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing the diff looks at changed."""
+        return not (
+            self.statements
+            or self.moves
+            or self.rules
+            or self.change_types
+            or self.items
+            or self.verdicts
+        )
+
+
+def duration_words(value: timedelta) -> str:
+    """``5 days (120 hours)``, ``1 day (24 hours)``, ``48 hours``, ``0``."""
+    hours = value.total_seconds() / 3600
+    if hours == 0:
+        return "0"
+    if value.days and value.seconds == 0:
+        unit = "day" if value.days == 1 else "days"
+        return f"{value.days} {unit} ({hours:g} hours)"
+    return f"{hours:g} hours"
+
+
+def _bounds(c: Constraint) -> str:
+    if not c.at_least and c.at_most is None:
+        return "no later"
+    text = f"at least {duration_words(c.at_least)}" if c.at_least else ""
+    if c.at_most is not None:
+        text += (" and " if text else "") + f"at most {duration_words(c.at_most)}"
+    return text
+
+
+def _listing(values: list[str] | None) -> str | None:
+    return ", ".join(values) if values else None
+
+
+def rule_parameters(rule: Rule) -> dict[str, str | None]:
+    """A rule's parameters in words: ``{"notified_at before starts_at": "at least 5 days
+    (120 hours)", "severity": "error", "applies to initiator": "microsoft", ...}``."""
+    out: dict[str, str | None] = {
+        "title": rule.title,
+        "kind": rule.kind,
+        "severity": rule.severity,
+        "editions": _listing(rule.editions),
+        "statement": rule.statement,
+        "required fields": _listing(rule.requires),
+    }
+    for key, value in rule.applies_to.model_dump(exclude={"at"}).items():
+        if isinstance(value, list):
+            out[f"applies to {key}"] = _listing(value)
+        elif isinstance(value, bool):
+            out[f"applies to {key}"] = "yes" if value else "no"
+        else:
+            out[f"applies to {key}"] = value
+    for c in rule.constraints:
+        out[f"{c.earlier} before {c.later}"] = _bounds(c)
+    return out
+
+
+def _changed(a: dict[str, str | None], b: dict[str, str | None]) -> tuple[Parameter, ...]:
+    keys = dict.fromkeys([*b, *a])
+    return tuple(Parameter(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k))
+
+
+def type_parameters(t: ChangeType) -> dict[str, str | None]:
+    """A change type's parameters in words: ``{"name": ..., "channels": "message-center,
+    email", "advance notice": ..., "notification": ..., ...}`` (statements as text)."""
+    return {
+        "name": t.name,
+        "channels": t.channels if isinstance(t.channels, str) else _listing(t.channels),
+        "advance notice": t.advance_notice,
+        "notification": _text(t.notification),
+        "requires global admin action": t.requires_global_admin_action,
+        "action type": t.action_type,
+        "testing": t.testing,
+        "includes": _texts(t.includes) or None,
+        "customer action": _texts(t.customer_action) or None,
+    }
+
+
+def _type_parameter_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
+    old = {(t.edition, t.id): t for t in base.change_types}
+    out: list[ParameterChange] = []
+    for t in head.change_types:
+        before = old.get((t.edition, t.id))
+        if before is not None:
+            params = _changed(type_parameters(before), type_parameters(t))
+            if params:
+                out.append(ParameterChange(t.id, t.name, params, t.edition))
+    return out
+
+
+def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[ParameterChange], list[Item]]:
+    old = {r.id: r for r in base.rules}
+    new = {r.id: r for r in head.rules}
+    changes: list[ParameterChange] = []
+    items = [Item("rule", r.id, "added", r.title) for r in head.rules if r.id not in old]
+    items += [Item("rule", r.id, "removed", r.title) for r in base.rules if r.id not in new]
+    for rid, rule in new.items():
+        if rid not in old:
+            continue
+        params = _changed(rule_parameters(old[rid]), rule_parameters(rule))
+        if params:
+            changes.append(ParameterChange(rid, rule.title, params))
+    return changes, items
+
+
+def _party_name(hb: Handbook, party: str) -> str:
+    try:
+        return hb.party(party).name
+    except KeyError:
+        return party
+
+
+def _text(s: Statement | None) -> str | None:
+    return None if s is None else " ".join([s.text, *(i.text for i in s.items)])
+
+
+def _collect(
+    where: str, groups: list[GroupChange], texts: list[TextChange], moves: list[Move]
+) -> None:
+    """Statements of ``groups`` (one per party of one category or phase) into ``texts``;
+    a removal from one party paired with an addition to another becomes a `Move`."""
+    removed = [(g, c) for g in groups for c in g.changes if c.status == "removed"]
+    added = [(g, c) for g in groups for c in g.changes if c.status == "added"]
+    paired: set[int] = set()
+    for ga, ca in added:
+        best = max(
+            (
+                (similarity(_text(cr.old) or "", _text(ca.new) or ""), i)
+                for i, (gr, cr) in enumerate(removed)
+                if gr.key != ga.key and i not in paired
+            ),
+            default=(0.0, -1),
+        )
+        if best[0] >= REWORD_THRESHOLD:
+            gr, cr = removed[best[1]]
+            paired.add(best[1])
+            old, new = _text(cr.old) or "", _text(ca.new) or ""
+            words = word_diff(old, new) if old != new else ()
+            moves.append(Move(where, new, gr.label, ga.label, words))
+            continue
+        texts.append(TextChange("added", f"{where} · {ga.label}", None, _text(ca.new)))
+    for g in groups:
+        for c in g.changes:
+            if c.status == "reworded":
+                texts.append(
+                    TextChange(
+                        "reworded", f"{where} · {g.label}", _text(c.old), _text(c.new), c.words
+                    )
+                )
+    for i, (gr, cr) in enumerate(removed):
+        if i not in paired:
+            texts.append(TextChange("removed", f"{where} · {gr.label}", _text(cr.old), None))
+
+
+def _by_party(groups: tuple[GroupChange, ...], label: str) -> list[GroupChange]:
+    """The groups of one process phase, relabelled with the party's name only."""
+    return [
+        GroupChange(g.key, g.label.split(": ", 1)[-1], g.changes)
+        for g in groups
+        if g.label.startswith(label)
+    ]
+
+
+def _edition_changes(
+    base: Handbook, head: Handbook, texts: list[TextChange], moves: list[Move], items: list[Item]
+) -> None:
+    old_eds = {e.id: e for e in base.editions}
+    new_eds = {e.id: e for e in head.editions}
+    items += [Item("edition", e, "added", new_eds[e].title) for e in new_eds if e not in old_eds]
+    items += [Item("edition", e, "removed", old_eds[e].title) for e in old_eds if e not in new_eds]
+    for ed in (e for e in new_eds if e in old_eds):
+        diff = compare_handbooks(base, ed, head, ed)
+        for cat in diff.categories:
+            name = cat.new.name if cat.new else cat.old.name if cat.old else cat.id
+            if cat.status != "kept":
+                old_name = cat.old.name if cat.status == "renamed" and cat.old else None
+                items.append(Item("SOP category", cat.id, cat.status, name, old_name, ed))
+            _collect(f"{ed} · SOP category “{name}”", list(cat.groups), texts, moves)
+        for phase in ("Before", "During", "After"):
+            groups = _by_party(diff.process, f"{phase} a change: ")
+            _collect(f"{ed} · {phase} a change", groups, texts, moves)
+        for t in diff.types:
+            if t.status in ("added", "removed", "renamed"):
+                ct = (t.new or t.old)[0]
+                old_name = t.old[0].name if t.status == "renamed" else None
+                items.append(Item("change type", ct.id, t.status, ct.name, old_name, ed))
+
+
+def _role_changes(
+    base: Handbook, head: Handbook, texts: list[TextChange], moves: list[Move]
+) -> None:
+    """Roles are keyed by party and id (both parties have an ``end-user-support``); a role
+    id that left one party and arrived at another is a `Move`."""
+    old = {(r.party, r.id): r for r in base.roles}
+    new = {(r.party, r.id): r for r in head.roles}
+    gone = {r.id: r for key, r in old.items() if key not in new}
+    for key, role in new.items():
+        where = f"Role “{role.name}” ({_party_name(head, role.party)})"
+        before = old.get(key)
+        if before is None and role.id in gone:
+            before = gone.pop(role.id)
+            moves.append(
+                Move(
+                    f"Role “{role.name}”",
+                    role.name,
+                    _party_name(base, before.party),
+                    _party_name(head, role.party),
+                )
+            )
+        if before is None:
+            texts.append(TextChange("added", where, None, _texts(role.description)))
+            continue
+        for c in pair_statements(before.description, role.description):
+            if c.status != "unchanged":
+                texts.append(TextChange(c.status, where, _text(c.old), _text(c.new), c.words))
+    for role in gone.values():
+        where = f"Role “{role.name}” ({_party_name(base, role.party)})"
+        texts.append(TextChange("removed", where, _texts(role.description), None))
+
+
+def _texts(statements: list[Statement]) -> str:
+    return " ".join(_text(s) or "" for s in statements)
+
+
+def _matrix_changes(base: Handbook, head: Handbook, moves: list[Move], items: list[Item]) -> None:
+    old = {r.id: r for r in base.matrix}
+    scopes = {s.id: s.name for s in [*base.scopes, *head.scopes]}
+    for row in head.matrix:
+        before = old.get(row.id)
+        if before is None:
+            items.append(Item("matrix row", row.id, "added", row.responsibility))
+            continue
+        if before.responsibility != row.responsibility:
+            items.append(
+                Item("matrix row", row.id, "renamed", row.responsibility, before.responsibility)
+            )
+        for scope, party in row.cells.items():
+            was = before.cells.get(scope)
+            if was is not None and was != party:
+                moves.append(
+                    Move(
+                        f"Responsibility matrix · {scopes.get(scope, scope)}",
+                        row.responsibility,
+                        _party_name(base, was),
+                        _party_name(head, party),
+                    )
+                )
+    ids = {r.id for r in head.matrix}
+    items += [
+        Item("matrix row", r.id, "removed", r.responsibility)
+        for r in base.matrix
+        if r.id not in ids
+    ]
+
+
+def _verdict_changes(base: Handbook, head: Handbook) -> list[VerdictChange]:
+    from handbook.checker.samples import evaluate_samples  # pandas: only when comparing
+
+    def codes(
+        hb: Handbook,
+    ) -> dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...] | None, str | None]]:
+        return {
+            (v.file, v.record): (
+                tuple(v.actual),
+                tuple(sorted(v.expected)) if v.listed else None,
+                v.title,
+            )
+            for result in evaluate_samples(hb)
+            for v in result.verdicts
+        }
+
+    old, new = codes(base), codes(head)
+    out: list[VerdictChange] = []
+    for key in dict.fromkeys([*new, *old]):
+        a, b = old.get(key), new.get(key)
+        if a is not None and b is not None and a[0] == b[0]:
+            continue
+        title = (b or a or ((), None, None))[2]
+        out.append(
+            VerdictChange(
+                key[0], key[1], title, a[0] if a else None, b[0] if b else None, b[1] if b else None
+            )
+        )
+    return out
+
+
+def compare(
+    base: Handbook, head: Handbook, base_label: str = "base", head_label: str = "head"
+) -> DataDiff:
+    """The semantic diff from ``base`` to ``head`` (see the module's docstring). Runs the
+    checker on every sample of both sides; raises nothing for valid handbooks."""
+    texts: list[TextChange] = []
+    moves: list[Move] = []
+    items: list[Item] = []
+    _edition_changes(base, head, texts, moves, items)
+    _role_changes(base, head, texts, moves)
+    _matrix_changes(base, head, moves, items)
+    rules, rule_items = _rule_changes(base, head)
+    return DataDiff(
+        base=base_label,
+        head=head_label,
+        statements=tuple(texts),
+        moves=tuple(moves),
+        rules=tuple(rules),
+        change_types=tuple(_type_parameter_changes(base, head)),
+        items=tuple([*items, *rule_items]),
+        verdicts=tuple(_verdict_changes(base, head)),
+    )

@@ -1,0 +1,119 @@
+"""A `handbook.review.compare.DataDiff` as Markdown (for people, the pull request's step
+summary) or JSON (for tools)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from handbook.model.diff import WordOp
+from handbook.review.compare import DataDiff, VerdictChange
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def words_markdown(ops: Sequence[WordOp]) -> str:
+    """A word diff inline: removed words ``~~struck~~``, inserted words in **bold**."""
+    marks = {"equal": "{}", "delete": "~~{}~~", "insert": "**{}**"}
+    return " ".join(marks[op.op].format(op.text) for op in ops if op.text)
+
+
+def _codes(codes: tuple[str, ...] | None) -> str:
+    if codes is None:
+        return "(not on this side)"
+    return ", ".join(codes) if codes else "no finding"
+
+
+def _annotation(v: VerdictChange) -> str:
+    if v.expected is None:
+        return "not annotated"
+    return "matches" if v.matches else f"expects {_codes(v.expected)}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def to_markdown(diff: DataDiff) -> str:
+    """The diff as a Markdown section: a summary line, then one heading per kind of change
+    (rules, responsibilities moved, statements, items, sample verdicts); ends in a newline."""
+    out = [f"## What this data change means: {diff.base} → {diff.head}", ""]
+    if diff.empty:
+        return "\n".join(
+            [*out, "No change to statements, responsibilities, rules or verdicts.", ""]
+        )
+    summary = [
+        _count(len(diff.rules), "rule changed", "rules changed"),
+        _count(len(diff.change_types), "change type changed", "change types changed"),
+        _count(len(diff.moves), "responsibility moved", "responsibilities moved"),
+        _count(len(diff.statements), "statement changed", "statements changed"),
+        _count(
+            len(diff.items), "item added, removed or renamed", "items added, removed or renamed"
+        ),
+        _count(len(diff.verdicts), "sample verdict changed", "sample verdicts changed"),
+    ]
+    out += [", ".join(s for s in summary if not s.startswith("0 ")) + ".", ""]
+    if diff.rules:
+        out += ["### Rule parameters", ""]
+        for rule in diff.rules:
+            for p in rule.parameters:
+                old, new = p.old or "(none)", p.new or "(none)"
+                out.append(f"- **{rule.id}** {rule.title}, {p.what}: {old} → {new}")
+        out.append("")
+    if diff.change_types:
+        out += ["### Change type parameters", ""]
+        for t in diff.change_types:
+            for p in t.parameters:
+                old, new = p.old or "(none)", p.new or "(none)"
+                out.append(
+                    f"- {t.edition} · change type `{t.id}` {t.title}, {p.what}: {old} → {new}"
+                )
+        out.append("")
+    if diff.moves:
+        out += ["### Responsibilities that moved", ""]
+        for m in diff.moves:
+            text = words_markdown(m.words) if m.words else m.text
+            out.append(f"- {m.where}: “{text}”: **{m.old}** → **{m.new}**")
+        out.append("")
+    if diff.statements:
+        out += ["### Statements", ""]
+        for s in diff.statements:
+            if s.status == "reworded":
+                out.append(f"- Reworded, {s.where}: {words_markdown(s.words)}")
+            else:
+                out.append(f"- {s.status.capitalize()}, {s.where}: “{s.new or s.old}”")
+        out.append("")
+    if diff.items:
+        out += ["### Editions, change types, SOP categories, matrix rows and rules", ""]
+        for i in diff.items:
+            edition = f" ({i.edition})" if i.edition else ""
+            was = f" (was “{i.old_name}”)" if i.old_name else ""
+            out.append(f"- {i.status.capitalize()} {i.kind} `{i.id}`{edition}: “{i.name}”{was}")
+        out.append("")
+    if diff.verdicts:
+        out += [
+            "### Sample verdicts that change",
+            "",
+            "| Sample file | Record | Before | After | samples.yaml |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for v in diff.verdicts:
+            record = f"{v.record} {v.title}" if v.title else v.record
+            cells = [v.file, record, _codes(v.old), _codes(v.new), _annotation(v)]
+            out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def to_json(diff: DataDiff) -> str:
+    """The diff as one JSON object: ``base``, ``head`` (labels) and the lists
+    ``statements``, ``moves``, ``rules``, ``change_types``, ``items``, ``verdicts`` with
+    the fields of their dataclasses (`handbook.review.compare`); word diffs are lists of
+    ``{"op", "text"}``; each verdict also has ``matches`` (head codes = annotation)."""
+    data = asdict(diff)
+    for v, raw in zip(diff.verdicts, data["verdicts"], strict=True):
+        raw["matches"] = v.matches
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,196 @@
+"""``handbook diff``: the real CLI in a temporary git repository holding a copy of data/."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True)
+
+
+def _diff(
+    repo: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "handbook.cli", "diff", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GITHUB_STEP_SUMMARY": "", **(env or {})},
+    )
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose one commit holds the project's data/."""
+    shutil.copytree(DATA, tmp_path / "data")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "data")
+    return tmp_path
+
+
+def test_notice_of_7_days_shows_the_parameter_and_the_verdicts_that_change(repo: Path) -> None:
+    _edit(repo / "data" / "rules.yaml", "at_least: P5D}", "at_least: P7D}")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "- **MMD001** Advance notice, notified_at before starts_at: "
+        "at least 5 days (120 hours) → at least 7 days (168 hours)\n"
+    ) in run.stdout
+    assert "| mmd001-advance-notice.yaml | CHG-0101 " in run.stdout
+    data = json.loads(_diff(repo, "HEAD", "--format", "json").stdout)
+    assert data["rules"] == [
+        {
+            "id": "MMD001",
+            "title": "Advance notice",
+            "parameters": [
+                {
+                    "what": "notified_at before starts_at",
+                    "old": "at least 5 days (120 hours)",
+                    "new": "at least 7 days (168 hours)",
+                }
+            ],
+            "edition": None,
+        }
+    ]
+    # exactly the records notified 5 or 6 days ahead now break MMD001, and nothing else moved
+    changed = {(v["file"], v["record"]): (v["old"], v["new"]) for v in data["verdicts"]}
+    assert changed == {
+        ("mmd001-advance-notice.yaml", "CHG-0101"): ([], ["MMD001"]),
+        ("mmd001-advance-notice.yaml", "CHG-0104"): ([], ["MMD001"]),
+        ("certificates-and-mixed.csv", "CHG-1704"): ([], ["MMD001"]),
+    }
+    assert all(v["matches"] is False for v in data["verdicts"])
+    assert data["statements"] == data["moves"] == data["items"] == data["change_types"] == []
+
+
+def test_a_change_type_parameter_and_the_verdicts_it_changes(repo: Path) -> None:
+    _edit(
+        repo / "data" / "change-types.yaml",
+        "channels: [message-center, email]",
+        "channels: [email]",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "channels: message-center, email → email\n" in run.stdout
+    assert "### Change type parameters" in run.stdout
+
+
+def test_a_reworded_statement_shows_the_changed_words(repo: Path) -> None:
+    _edit(
+        repo / "data" / "change-process.csv",
+        "Read and understand notification email.",
+        "Read and acknowledge every notification email.",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "- Reworded, 2018 · Before a change · Customer: "
+        "Read and ~~understand~~ **acknowledge every** notification email.\n"
+    ) in run.stdout
+    assert "Sample verdicts" not in run.stdout
+
+
+def test_responsibilities_that_move_between_parties(repo: Path) -> None:
+    _edit(
+        repo / "data" / "responsibility-matrix.csv",
+        "test-new-features,Test new features for quality assurance,microsoft,",
+        "test-new-features,Test new features for quality assurance,customer,",
+    )
+    _edit(
+        repo / "data" / "change-process.csv",
+        "2018,before,customer,Read and understand notification email.",
+        "2018,before,microsoft,Read and understand notification email.",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "- Responsibility matrix · Microsoft Managed Desktop service: "
+        "“Test new features for quality assurance”: **Microsoft** → **Customer**\n"
+    ) in run.stdout
+    assert (
+        "- 2018 · Before a change: “Read and understand notification email.”: "
+        "**Customer** → **Microsoft**\n"
+    ) in run.stdout
+    assert "### Statements" not in run.stdout
+
+
+def test_two_revisions_and_the_step_summary(repo: Path, tmp_path: Path) -> None:
+    _edit(repo / "data" / "rules.yaml", "at_least: P5D}", "at_least: P7D}")
+    _git(repo, "commit", "-q", "-am", "7 days")
+    summary = tmp_path / "summary.md"
+    summary.write_text("before\n", encoding="utf-8")
+    run = _diff(
+        repo, "HEAD~1", "HEAD", "--format", "json", env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["rules"][0]["id"] == "MMD001"
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("before\n## What this data change means: HEAD~1 (")
+    assert "at least 7 days (168 hours)" in written
+    same = _diff(repo, "HEAD")
+    assert "No change to statements, responsibilities, rules or verdicts." in same.stdout
+
+
+def _usage_error(run: subprocess.CompletedProcess[str]) -> str:
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1, run.stderr
+    return run.stderr
+
+
+def test_usage_errors_are_one_line_and_exit_2(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    assert "unknown revision 'no-such-branch'" in _usage_error(_diff(repo, "no-such-branch"))
+    plain = tmp_path_factory.mktemp("plain")
+    shutil.copytree(DATA, plain / "data")
+    assert "not a git repository" in _usage_error(_diff(plain, "HEAD"))
+    (repo / "new").mkdir()
+    shutil.copytree(DATA, repo / "new" / "data")
+    error = _usage_error(_diff(repo / "new", "HEAD"))
+    assert "no data folder 'new/data/' at revision 'HEAD'" in error
+    _edit(repo / "data" / "channels.yaml", "  name:", "  nmae:")
+    _git(repo, "commit", "-q", "-am", "broken")
+    error = _usage_error(_diff(repo, "HEAD"))
+    assert "the data at HEAD (" in error
+    assert "data/channels.yaml:" in error
+    assert "handbook-diff-" not in error  # names the file as in the repository
+
+
+def test_an_sop_statement_that_changes_party_is_a_move(repo: Path) -> None:
+    _edit(
+        repo / "data" / "sop-categories.yaml",
+        "  microsoft:\n    - Advise and plan with customers to minimize risk to business users.\n"
+        "  customer:\n",
+        "  customer:\n    - Advise and plan with Microsoft to minimize risk to business users.\n",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "- 2022 · SOP category “Network (proxy, packet inspection, VPN)”: “Advise and plan with "
+        "~~customers~~ **Microsoft** to minimize risk to business users.”: "
+        "**Microsoft** → **Customer**\n"
+    ) in run.stdout
+    assert "### Statements" not in run.stdout
