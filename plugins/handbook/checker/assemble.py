@@ -126,7 +126,11 @@ def sorted_findings(out: dict[str, np.ndarray]) -> pd.DataFrame:
             out["record_line"],
         )
     )
-    return pd.DataFrame({c: out[c][order] for c in FINDING_COLUMNS})
+    # explicit dtypes: pandas would otherwise infer (and convert to) Arrow strings for
+    # every text column of every batch, which the renderers turn back into objects
+    return pd.DataFrame(
+        {c: pd.Series(out[c][order], dtype=out[c].dtype, copy=False) for c in FINDING_COLUMNS}
+    )
 
 
 def locate(batch: Batch, pieces: list[Piece], merge: bool) -> dict[str, np.ndarray] | None:
