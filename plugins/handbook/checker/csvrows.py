@@ -15,6 +15,8 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 _NL, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
 #: The first ``{}`` cells of a row (strict quoting), each with its comma (RE2 syntax).
 _CELLS = r'^(?P<p>(?:(?:"(?:[^"]|"")*"|[^,"\r\n]*),){{{}}})'
+#: The same for a chunk without quotes (a simpler expression, three times as fast).
+_PLAIN_CELLS = r"^(?P<p>(?:[^,]*,){{{}}})"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"?')
 _PLAIN = re.compile(r'[^,\r\n"]*')
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -60,6 +62,7 @@ class CsvLocator:
         self.lines = lines
         self.field_col = field_col
         self._texts: pa.Array | None = None
+        self._quoted = b'"' in chunk
 
     def _cells(self, rows: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(start, newlines)`` of cell ``j`` of each of ``rows``: its byte offset, and the
@@ -68,18 +71,20 @@ class CsvLocator:
         each one matched by one regular expression per distinct ``j`` (RE2 through
         ``pyarrow.compute``): a cell is quoted (``""`` inside) or has no comma or quote."""
         if self._texts is None:
-            offsets = np.append(self.starts, len(self.chunk)).astype(np.int64)
+            big = len(self.chunk) >= 1 << 31  # int32 offsets when they fit (faster take)
+            offsets = np.append(self.starts, len(self.chunk)).astype(np.int64 if big else np.int32)
             self._texts = pa.Array.from_buffers(
-                pa.large_binary(),
+                pa.large_binary() if big else pa.binary(),
                 len(self.starts),
                 [None, pa.py_buffer(offsets), pa.py_buffer(self.chunk)],
-            ).cast(pa.large_string())
+            ).cast(pa.large_string() if big else pa.string())
         texts = self._texts.take(pa.array(rows, pa.int64()))
         pos = np.zeros(len(rows), dtype=np.int64)
         newlines = np.zeros(len(rows), dtype=np.int64)
         for k in np.unique(j[j > 0]).tolist():
             sel = np.flatnonzero(j == k)
-            cells = pc.extract_regex(texts.take(pa.array(sel)), _CELLS.format(k)).field("p")
+            pattern = (_CELLS if self._quoted else _PLAIN_CELLS).format(k)
+            cells = pc.extract_regex(texts.take(pa.array(sel)), pattern).field("p")
             pos[sel] = pc.binary_length(cells).to_numpy(zero_copy_only=False)
             newlines[sel] = pc.count_substring(cells, "\n").to_numpy(zero_copy_only=False)
         return self.starts[rows].astype(np.int64) + pos, newlines
