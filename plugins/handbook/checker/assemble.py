@@ -159,9 +159,11 @@ def locate(batch: Batch, pieces: list[Piece], merge: bool) -> dict[str, np.ndarr
         ),
     }
     if merge:
-        frame = pd.DataFrame(table)
-        dup = frame.duplicated(["_row", "rule"], keep=False).to_numpy()
-        if dup.any():
+        codes, uniques = pd.factorize(table["rule"])
+        key = table["_row"] * max(1, len(uniques)) + codes  # one int per (record, rule)
+        dup = pd.Index(key).duplicated(keep=False)
+        if dup.any():  # a frame only when some record broke a rule twice
+            frame = pd.DataFrame({c: pd.Series(v, dtype=v.dtype) for c, v in table.items()})
             several = frame[dup].sort_values(["_row", "rule", "_order"], kind="stable")
             merged = several.groupby(["_row", "rule"], sort=False).agg(
                 severity=("severity", "first"),

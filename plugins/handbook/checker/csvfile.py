@@ -172,7 +172,8 @@ class _Reader:
             if not chunk:
                 break
             batch, stop = self._chunk(chunk, ends, line_no + 1)
-            line_no += chunk.count(b"\n")
+            # without quotes every newline ends a row (``ends``); with, some are in cells
+            line_no += chunk.count(b"\n") if b'"' in chunk else len(ends)
             batch.issues[:0] = issues
             issues = []
             produced = True
