@@ -126,7 +126,11 @@ def sorted_findings(out: dict[str, np.ndarray]) -> pd.DataFrame:
             out["record_line"],
         )
     )
-    return pd.DataFrame({c: out[c][order] for c in FINDING_COLUMNS})
+    # explicit dtypes: pandas would otherwise infer (and convert to) Arrow strings for
+    # every text column of every batch, which the renderers turn back into objects
+    return pd.DataFrame(
+        {c: pd.Series(out[c][order], dtype=out[c].dtype, copy=False) for c in FINDING_COLUMNS}
+    )
 
 
 def locate(batch: Batch, pieces: list[Piece], merge: bool) -> dict[str, np.ndarray] | None:
@@ -155,9 +159,11 @@ def locate(batch: Batch, pieces: list[Piece], merge: bool) -> dict[str, np.ndarr
         ),
     }
     if merge:
-        frame = pd.DataFrame(table)
-        dup = frame.duplicated(["_row", "rule"], keep=False).to_numpy()
-        if dup.any():
+        codes, uniques = pd.factorize(table["rule"])
+        key = table["_row"] * max(1, len(uniques)) + codes  # one int per (record, rule)
+        dup = pd.Index(key).duplicated(keep=False)
+        if dup.any():  # a frame only when some record broke a rule twice
+            frame = pd.DataFrame({c: pd.Series(v, dtype=v.dtype) for c, v in table.items()})
             several = frame[dup].sort_values(["_row", "rule", "_order"], kind="stable")
             merged = several.groupby(["_row", "rule"], sort=False).agg(
                 severity=("severity", "first"),

@@ -43,9 +43,9 @@ from handbook.checker.values import strings
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
-_NL, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
-#: Bytes that end a cell (a look-up table by byte value).
-_EDGE = np.isin(np.arange(256), [_COMMA, _NL, _CR, _QUOTE])
+_NL, _CR = 10, 13
+#: The ASCII characters ``pyarrow.compute.utf8_trim_whitespace`` strips.
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
 
 
 class _Chunks:
@@ -174,7 +174,8 @@ class _Reader:
             if not chunk:
                 break
             batch, stop = self._chunk(chunk, ends, line_no + 1)
-            line_no += chunk.count(b"\n")
+            # without quotes every newline ends a row (``ends``); with, some are in cells
+            line_no += chunk.count(b"\n") if b'"' in chunk else len(ends)
             batch.issues[:0] = issues
             issues = []
             produced = True
@@ -273,8 +274,8 @@ class _Reader:
             return None
         if table.num_rows != len(starts):
             return None
-        strip = b"\t" in chunk or _edge_spaces(raw)
-        raw_cols = {c: _clean(table.column(c), strip) for c in wanted}
+        ascii = chunk.isascii()
+        raw_cols = {c: _clean(table.column(c), ascii) for c in wanted}
         if quoted:  # a row's line: the newlines before it, inside quotes too
             lines = first_line + np.searchsorted(np.flatnonzero(raw == _NL), starts)
         else:  # every line is a row
@@ -325,7 +326,7 @@ class _Reader:
             line_starts = np.sort(np.concatenate((line_starts, lone + 1)))
         starts = line_starts[local - 1] if len(local) else np.zeros(0, np.int64)
         columns = {c: [r[j] for r in rows] for j, c in enumerate(self.header)}
-        raw_cols = {c: _clean(pa.array(columns[c], pa.string()), True) for c in self._wanted()}
+        raw_cols = {c: _clean(pa.array(columns[c], pa.string())) for c in self._wanted()}
         strict = not lone_cr(chunk) and strict_quotes(chunk)
         batch = self._batch(chunk, starts, local + (first_line - 1), raw_cols, len(rows), strict)
         batch.issues[:0] = issues
@@ -379,23 +380,16 @@ class _Reader:
             )
 
 
-def _edge_spaces(raw: np.ndarray) -> bool:
-    """Whether a space touches a cell's edge (a comma, a quote, a line end or the chunk's
-    ends), so cells need stripping."""
-    spaces = np.flatnonzero(raw == 32)
-    if not spaces.size:
-        return False
-    if spaces[0] == 0 or spaces[-1] == len(raw) - 1:
-        return True
-    return bool(_EDGE[raw[spaces - 1]].any() or _EDGE[raw[spaces + 1]].any())
-
-
-def _clean(values: pa.ChunkedArray | pa.Array, strip: bool) -> pa.Array:
-    """A column of cells: stripped (when some cell may need it), empty as null."""
+def _clean(values: pa.ChunkedArray | pa.Array, ascii: bool = False) -> pa.Array:
+    """A column of cells: stripped of Unicode white space, empty as null. An ``ascii``
+    column is stripped of the ASCII characters that are white space to Unicode
+    (`_ASCII_SPACE`), the same result five times as fast. (Stripping every column costs
+    less than scanning the chunk's bytes for a space that touches a cell's edge.)"""
     arr = strings(values)
-    if strip:
-        arr = pc.utf8_trim_whitespace(arr)
-        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    arr = pc.utf8_trim(arr, _ASCII_SPACE) if ascii else pc.utf8_trim_whitespace(arr)
+    empty = pc.equal(arr, "")
+    if pc.any(empty).as_py():
+        arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
     return arr
 
 

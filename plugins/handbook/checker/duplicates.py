@@ -131,7 +131,7 @@ def duplicate_ids(
     odd = (nbytes > SHORT) | nul
     keys = values[~odd].astype(f"S{max(1, int(nbytes[~odd].max(initial=1)))}")
     dup = np.zeros(idp.size, dtype=bool)
-    where_file = np.full(idp.size, file, dtype=object)
+    prior = np.full(idp.size, -1, dtype=np.int64)  # file number of the earlier use; -1: this
     where_line = np.zeros(idp.size, dtype=np.int64)
     short = np.flatnonzero(~odd)
     if short.size:
@@ -141,8 +141,7 @@ def duplicate_ids(
         is_dup = within | hit
         dup[short] = is_dup
         where_line[short] = np.where(hit, prior_line, lines[idp[short[first]]])
-        names = np.array(files, dtype=object)
-        where_file[short] = np.where(hit, names[prior_file], file)
+        prior[short] = np.where(hit, prior_file, -1)
         seen.add(keys[~is_dup], fileno, lines[idp[short[~is_dup]]])
     for k in np.flatnonzero(odd).tolist():  # long ids, one at a time
         key = bytes(values[k])
@@ -151,16 +150,17 @@ def duplicate_ids(
             seen.long[key] = (fileno, int(lines[idp[k]]))
             continue
         dup[k] = True
-        where_file[k] = files[before[0]]
+        prior[k] = before[0]
         where_line[k] = before[1]
     if not dup.any():
         return None
     rows = idp[dup]
+    names = np.array([*files, file], dtype=object)  # -1 (this file) is the last
     messages = cat(
         "duplicate id '",
         texts(ids, rows),
         "': already used by the record at ",
-        where_file[dup],
+        names[prior[dup]],
         ":",
         where_line[dup].astype(str).astype(object),
         "; give every record of a run its own id",

@@ -119,10 +119,12 @@ def ints(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def json_strings(values: np.ndarray) -> np.ndarray:
-    """JSON literals of an object array of texts (None -> null)."""
-    return np.array(
-        [encode_basestring(v) if v is not None else "null" for v in values.tolist()], dtype=object
-    )
+    """JSON literals of an object array of texts (None -> null). Each distinct text is
+    encoded once (most columns hold a few: rule, file, field, edition)."""
+    codes, uniques = pd.factorize(values)
+    literals = np.array([*map(encode_basestring, uniques.tolist()), "null"], dtype=object)
+    result: np.ndarray = literals[codes]  # code -1 (absent) takes the last, "null"
+    return result
 
 
 def json_ints(values: np.ndarray) -> np.ndarray:
