@@ -8,8 +8,9 @@ between builds, keyed on `data_key`: what the checker reads (`checker_view`: the
 without the parts only pages show, such as the matrix, roles and the statements that
 prohibit nothing; the sample files; ``mkdocs.yml``, whose ``site_url`` the formats
 print), the data folder's name as the checker prints it, and the package's version. So
-editing a page's text under ``mkdocs serve`` does not recompute them (nor import pandas):
-measured, a rebuild after a statement edit took about a second longer without this.
+editing a page's text under ``mkdocs serve`` does not recompute them: measured, the
+plugin's part of a rebuild after a statement edit takes ~0.09 s of CPU instead of ~0.19 s
+(and a first recomputation in a process also imports pandas, ~0.3 s).
 
 * in memory, for the life of the process: a ``mkdocs serve`` rebuild whose data did not
   change reuses them;
