@@ -8,7 +8,7 @@ problem listed (file:line:column, what is wrong, what would be right) and no tra
 Some pages show the checker's verdicts on ``data/samples/``; computing them imports the
 checker and pandas, so they are kept between builds (`handbook.site.results.CACHE`: in
 memory for ``mkdocs serve``, in ``.cache/handbook/`` beside ``mkdocs.yml`` for the next
-build), keyed on the content of ``data/``.
+build), keyed on the part of ``data/`` the checker reads (`handbook.site.results.data_key`).
 
 Page templates are looked up in the theme's ``custom_dir`` first, so a site can override
 any of them. Interactive tables (`handbook.site.interactive`): the DataTables bundle of the
