@@ -16,8 +16,9 @@ save to that response is the edit-to-page time.
   in ``sops/network.md``.
 
 Prints each site's times (best and median) and the ratio of the medians handbook / plain
-(budget <= 1.3). Loops are bounded by ``--timeout``; servers are always stopped. Nothing
-here asserts a time.
+(budget <= 1.3), then the same for the server's CPU seconds from the save to the
+page (Linux), which move less on a shared machine. Loops are bounded by ``--timeout``;
+servers are always stopped. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -105,8 +106,22 @@ class Server:
         self.log.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+#: CPU seconds the server used from each save to the page showing it, by site.
+CPU: dict[str, list[float]] = {}
+
+
 def measure(config: Path, source: Path, edits: int, timeout: float, log: Path) -> list[float]:
-    """Edit-to-page seconds of ``edits`` edits of ``STATEMENT`` in ``source``."""
+    """Edit-to-page seconds of ``edits`` edits of ``STATEMENT`` in ``source`` (the
+    server's CPU seconds of each go to ``CPU[str(config)]``)."""
     original = source.read_text(encoding="utf-8")
     if original.count(STATEMENT) != 1:
         raise SystemExit(f"{source}: the statement {STATEMENT!r} is not there exactly once")
@@ -120,12 +135,14 @@ def measure(config: Path, source: Path, edits: int, timeout: float, log: Path) -
                 marker = f"business users (edit {n} of {os.getpid()})."
                 text = original.replace("business users.", marker, 1)
                 time.sleep(1.0)  # let the server settle after the previous build
+                cpu = cpu_seconds(server.proc.pid)
                 saved = time.perf_counter()
                 source.write_text(text, encoding="utf-8")
                 done = wait_for(url, marker, saved + timeout)
                 if done is None:
                     raise SystemExit(f"edit {n}: {url} did not show it in {timeout} s; see {log}")
                 times.append(done - saved)
+                CPU.setdefault(str(config), []).append(cpu_seconds(server.proc.pid) - cpu)
     finally:
         source.write_text(original, encoding="utf-8")
     return times
@@ -164,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:18} {min(values):6.2f} {statistics.median(values):7.2f}  {spread}")
     ratio = statistics.median(results["handbook"]) / statistics.median(results["plain"])
     print(f"ratio handbook / plain (medians): {ratio:.2f}  (budget <= 1.3)")
+    cpu = dict(zip(results, CPU.values(), strict=True))
+    for name, values in cpu.items():
+        spread = " ".join(f"{v:.2f}" for v in values)
+        print(f"{name + ' CPU':18} {min(values):6.2f} {statistics.median(values):7.2f}  {spread}")
+    ratio = statistics.median(cpu["handbook"]) / statistics.median(cpu["plain"])
+    print(f"CPU ratio handbook / plain (medians; the server's CPU from save to page): {ratio:.2f}")
     return 0
 
 

@@ -12,11 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from handbook.checker.samples import sample_verdicts
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 from handbook.site.paths import page_url, relative_url
 from handbook.site.render import environment, generate_site
-from handbook.site.results import CACHE_FILE, ResultsCache, data_key
+from handbook.site.results import (
+    CACHE_FILE,
+    ResultsCache,
+    SiteResults,
+    compute,
+    data_key,
+    format_samples,
+)
 
 from .conftest import DATA, copy_project, edit, run
 
@@ -86,13 +94,40 @@ def test_results_stay_in_memory_while_the_data_is_the_same(
     first = cache.get(handbook, None)
     assert cache.get(handbook, None) is first
     assert first.verdicts and all(v.passed for v in first.verdicts) and first.formats
-    copy = tmp_path / "data"
-    copy_project(tmp_path)
-    hb, _ = load_handbook(copy)
-    assert hb is not None
-    key = data_key(hb)
-    edit(copy / "rules.yaml", "P5D", "P7D")
-    assert data_key(hb) != key
+
+
+def _key(data: Path) -> str:
+    hb, problems = load_handbook(data)
+    assert hb is not None, problems
+    return data_key(hb)
+
+
+def test_the_results_are_keyed_on_what_the_checker_reads(tmp_path: Path) -> None:
+    """A page's text (a statement that prohibits nothing, the matrix) leaves the key as
+    it is, so ``mkdocs serve`` does not recompute the results; what the checker reads
+    (rules, a prohibiting statement, a sample file, ``mkdocs.yml``'s site_url) changes it."""
+    data = copy_project(tmp_path) / "data"
+    key = _key(data)
+    sops = data / "sop-categories.yaml"
+    edit(sops, "Advise and plan with customers", "Advise and plan with our customers")
+    edit(data / "responsibility-matrix.csv", "Provide new functionality", "Provide new features")
+    assert _key(data) == key
+    for path, old, new in [
+        (sops, "Not reset the password", "Not ever reset the password"),
+        (data / "rules.yaml", "at_least: P5D", "at_least: P7D"),
+        (data / "samples" / "mmd001-advance-notice.yaml", "\n", "\n# changed\n"),
+        (tmp_path / "mkdocs.yml", "https://handbook.example.org/", "https://example.net/"),
+    ]:
+        edit(path, old, new)
+        assert _key(data) != key, path
+        key = _key(data)
+
+
+def test_the_checker_view_hides_nothing_the_checker_reads(handbook: Handbook) -> None:
+    """The results computed on `checker_view` (what `data_key` hashes) are those of the
+    whole handbook."""
+    whole = SiteResults(sample_verdicts(handbook), format_samples(handbook))
+    assert compute(handbook) == whole
 
 
 def test_a_custom_dir_template_replaces_the_packages(tmp_path: Path) -> None:

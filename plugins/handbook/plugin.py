@@ -8,7 +8,7 @@ problem listed (file:line:column, what is wrong, what would be right) and no tra
 Some pages show the checker's verdicts on ``data/samples/``; computing them imports the
 checker and pandas, so they are kept between builds (`handbook.site.results.CACHE`: in
 memory for ``mkdocs serve``, in ``.cache/handbook/`` beside ``mkdocs.yml`` for the next
-build), keyed on the content of ``data/``.
+build), keyed on the part of ``data/`` the checker reads (`handbook.site.results.data_key`).
 
 Page templates are looked up in the theme's ``custom_dir`` first, so a site can override
 any of them. Interactive tables (`handbook.site.interactive`): the DataTables bundle of the
@@ -64,12 +64,15 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     `handbook.site.render.DEFAULT_LEARN_BASE_URL`)."""
 
 
-def data_edit_url(config: MkDocsConfig, root: Path, data_file: Path, line: int) -> str | None:
+def data_edit_url(
+    config: MkDocsConfig, root: Path, data_file: Path, line: int | None
+) -> str | None:
     """The "edit this page" URL of a data file: ``repo_url`` + ``edit_uri`` whose trailing
     docs folder (``docs/``, as ``docs_dir`` is relative to ``root``, the folder of
     ``mkdocs.yml``) is replaced by the data file's path relative to ``root``, then
-    ``#L<line>``. None when there is no ``repo_url`` or ``edit_uri``, when ``edit_uri``
-    does not end with the docs folder, or when the file is outside ``root``."""
+    ``#L<line>`` (nothing when ``line`` is None). None when there is no ``repo_url`` or
+    ``edit_uri``, when ``edit_uri`` does not end with the docs folder, or when the file
+    is outside ``root``."""
     if not config.repo_url or not config.edit_uri:
         return None
     try:
@@ -82,7 +85,7 @@ def data_edit_url(config: MkDocsConfig, root: Path, data_file: Path, line: int) 
     if not edit_uri.endswith(docs):
         return None
     base = urljoin(config.repo_url.rstrip("/") + "/", edit_uri[: -len(docs)])
-    return f"{base}{relative}#L{line}"
+    return f"{base}{relative}" + (f"#L{line}" if line is not None else "")
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
@@ -92,6 +95,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._site: Site | None = None
         self._root = Path.cwd()
         self._assets: list[Asset] = []
+        # data file -> its edit URL without the line: resolving the paths for each of the
+        # ~50 generated pages cost ~10 ms of CPU a build (emptied in on_files)
+        self._edit_urls: dict[str, str | None] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from handbook.model.loader import load_handbook
@@ -153,6 +159,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self._site is not None
+        self._edit_urls.clear()  # they depend on this build's config
         for page in self._site.pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
@@ -202,5 +209,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         origin = self._site.page(page.file.src_uri).origin
         page.edit_url = None
         if origin is not None and origin.file:
-            page.edit_url = data_edit_url(config, self._root, Path(origin.file), origin.line)
+            if origin.file not in self._edit_urls:
+                url = data_edit_url(config, self._root, Path(origin.file), None)
+                self._edit_urls[origin.file] = url
+            base = self._edit_urls[origin.file]
+            page.edit_url = f"{base}#L{origin.line}" if base else None
         return page
