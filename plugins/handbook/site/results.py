@@ -26,14 +26,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
+
+from handbook.files import write_text_atomic
 
 if TYPE_CHECKING:
     from handbook.checker.samples import SampleVerdict
@@ -134,12 +135,14 @@ def data_key(handbook: Handbook) -> str:
     """SHA-256 (hex) of what `compute` depends on: `checker_view` as JSON, the path and
     bytes of every file of the data folder's ``samples/`` (sorted by path) and of the
     ``mkdocs.yml`` beside the data folder (the checker prints its ``site_url``), the data
-    folder's name as given (it appears in the formats' text) and `package_version`."""
+    folder's name as given (it appears in the formats' text), `package_version` and today's
+    UTC date (waivers on sample records expire against it)."""
     digest = hashlib.sha256()
     root = handbook.root
     view = checker_view(handbook)
     model = {f.name: _plain(getattr(view, f.name)) for f in fields(view)}
-    digest.update(f"{CACHE_FORMAT}\0{package_version()}\0{root.as_posix()}\0".encode())
+    today = datetime.now(UTC).date().isoformat()
+    digest.update(f"{CACHE_FORMAT}\0{package_version()}\0{root.as_posix()}\0{today}\0".encode())
     digest.update(json.dumps(model, sort_keys=True, ensure_ascii=False).encode())
     files = sorted(p for p in (root / "samples").rglob("*") if p.is_file())
     named = [(p.relative_to(root).as_posix(), p) for p in files]
@@ -222,17 +225,10 @@ class ResultsCache:
 
     @staticmethod
     def _write(path: Path, key: str, results: SiteResults) -> None:
-        """Write the cache file atomically (a temporary file renamed over it)."""
+        """Write the cache file whole or not at all (`handbook.files.write_text_atomic`)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".results-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    out.write(_to_json(key, results))
-                os.replace(temp, path)
-            except BaseException:
-                os.unlink(temp)
-                raise
+            write_text_atomic(path, _to_json(key, results))
         except OSError as error:
             log.info("handbook: cannot write the cache file %s (%s)", path, error)
 
