@@ -22,7 +22,6 @@ plain texts, so it serialises to JSON as is):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Literal
 
 from handbook.model.diff import (
@@ -34,6 +33,7 @@ from handbook.model.diff import (
     similarity,
     word_diff,
 )
+from handbook.model.durations import duration_text
 from handbook.model.entities import ChangeType, Constraint, Rule, Statement
 from handbook.model.handbook import Handbook
 
@@ -139,23 +139,12 @@ class DataDiff:
         )
 
 
-def duration_words(value: timedelta) -> str:
-    """``5 days (120 hours)``, ``1 day (24 hours)``, ``48 hours``, ``0``."""
-    hours = value.total_seconds() / 3600
-    if hours == 0:
-        return "0"
-    if value.days and value.seconds == 0:
-        unit = "day" if value.days == 1 else "days"
-        return f"{value.days} {unit} ({hours:g} hours)"
-    return f"{hours:g} hours"
-
-
 def _bounds(c: Constraint) -> str:
     if not c.at_least and c.at_most is None:
         return "no later"
-    text = f"at least {duration_words(c.at_least)}" if c.at_least else ""
+    text = f"at least {duration_text(c.at_least)}" if c.at_least else ""
     if c.at_most is not None:
-        text += (" and " if text else "") + f"at most {duration_words(c.at_most)}"
+        text += (" and " if text else "") + f"at most {duration_text(c.at_most)}"
     return text
 
 

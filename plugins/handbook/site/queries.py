@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from handbook.model.diff import CategoryChange, EditionDiff, Status, TypeChange, compare_editions
+from handbook.model.durations import duration_text
 from handbook.model.entities import (
     ChangeType,
     Document,
@@ -26,17 +27,6 @@ from handbook.model.entities import (
 from handbook.model.handbook import Handbook
 from handbook.site.paths import Paths
 from handbook.site.statements import StatementIndex, StatementRef
-
-
-def duration_text(value: timedelta) -> str:
-    """``5 days (120 hours)``, ``48 hours``, ``0``; exact, in days and hours."""
-    hours = value.total_seconds() / 3600
-    if hours == 0:
-        return "0"
-    if value.days and value.seconds == 0:
-        unit = "day" if value.days == 1 else "days"
-        return f"{value.days} {unit} ({hours:g} hours)"
-    return f"{hours:g} hours"
 
 
 def party_title(party: Party) -> str:

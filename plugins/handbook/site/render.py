@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from handbook.model.durations import duration_text
 from handbook.model.entities import ChangeType, Node, Statement
 from handbook.model.handbook import Handbook
 from handbook.site.checker_docs import CheckerQueries
 from handbook.site.links import LinkGraph, SeedLinks
 from handbook.site.paths import Paths, page_url, relative_url
-from handbook.site.queries import Queries, duration_text
+from handbook.site.queries import Queries
 from handbook.site.registry import ENTITY_KINDS, Page, Registry
 from handbook.site.text import InlineRenderer, heading_text
 
