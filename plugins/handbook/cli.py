@@ -47,8 +47,8 @@ from pathlib import Path
 from handbook.checker import command as checker
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
-from handbook.model.loader import load_handbook
-from handbook.model.problems import format_problems, sort_problems
+from handbook.model.loader import load_for_command, load_handbook
+from handbook.model.problems import sort_problems
 from handbook.review import command as review
 
 
@@ -106,13 +106,9 @@ def _pages(args: argparse.Namespace) -> int:
     from handbook.site.render import SiteOptions, generate_site
 
     data = Path(args.data)
-    if not data.is_dir():
-        print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
-        return 2
-    handbook, problems = load_handbook(data)
+    handbook = load_for_command(data, "handbook pages")
     if handbook is None:
-        print(format_problems(problems), file=sys.stderr)
-        return 1
+        return 2
     out = Path(args.out)
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
         print(f"handbook: error: --out {out} contains the data folder {data}", file=sys.stderr)
@@ -137,13 +133,9 @@ def _schemas(args: argparse.Namespace) -> int:
     from handbook.model.schemas import json_schemas, schema_text
 
     out, data = Path(args.out), Path(args.data)
-    if not data.is_dir():
-        print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
-        return 2
-    handbook, problems = load_handbook(data)
+    handbook = load_for_command(data, "handbook schemas")
     if handbook is None:
-        print(format_problems(problems), file=sys.stderr)
-        return 1
+        return 2
     wanted = {out / f"{kind}.schema.json": schema_text(s) for kind, s in json_schemas().items()}
     wanted[data / FILE_NAME] = package_text(data_package(handbook))
     stale = [
