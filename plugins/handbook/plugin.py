@@ -4,6 +4,12 @@ This is the only module that imports mkdocs. It loads ``data/`` (`load_handbook`
 generates the pages (`generate_site`) and hands them to MkDocs as ``File.generated``
 files; nothing is written into ``docs/``. Data problems stop the build with every
 problem listed (file:line:column, what is wrong, what would be right) and no traceback.
+Under ``mkdocs serve`` they do not stop the build: every page of the last good build (or
+the hand-written pages, when there was none) becomes the error page of
+`handbook.site.problems_page`, listing the problems, so live reload shows them in the
+page the contributor is reading and the next good save brings the real pages back (a
+failed build would leave the browser waiting; MkDocs reloads browsers only after a build
+that succeeds).
 
 Some pages show the checker's verdicts on ``data/samples/``; computing them imports the
 checker and pandas, so they are kept between builds (`handbook.site.results.CACHE`: in
@@ -50,6 +56,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 if TYPE_CHECKING:
+    from handbook.model.problems import Problem
     from handbook.site.interactive import Asset
     from handbook.site.render import Site
 
@@ -98,11 +105,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # data file -> its edit URL without the line: resolving the paths for each of the
         # ~50 generated pages cost ~10 ms of CPU a build (emptied in on_files)
         self._edit_urls: dict[str, str | None] = {}
+        self._serving = False
+        # The data's problems while ``mkdocs serve`` shows them in place of the pages;
+        # None when the data loaded. ``_site`` then keeps the last good build's pages.
+        self._problems: list[Problem] | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether this is ``mkdocs serve`` (its builds show data errors in the
+        pages instead of failing). Also keeps this plugin object across serve's rebuilds."""
+        self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from handbook.model.loader import load_handbook
         from handbook.model.problems import format_problems
-        from handbook.site.interactive import BundleNotFoundError, theme_dir
+        from handbook.site.interactive import BundleNotFoundError
         from handbook.site.interactive import assets as table_assets
         from handbook.site.render import (
             DEFAULT_LEARN_BASE_URL,
@@ -117,8 +133,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if not data_dir.is_dir():
             raise PluginError(f"handbook: data folder not found: {data_dir}")
         handbook, problems = load_handbook(self._relative(data_dir))
-        if handbook is None:
+        if handbook is None and not self._serving:
             raise PluginError("handbook: the data has errors:\n" + format_problems(problems))
+        if handbook is None:
+            # info, not warning: a warning fails a --strict build, and the browser would hang
+            log.info("handbook: the data has errors (shown in every page until fixed):")
+            log.info(format_problems(problems))
+            self._problems = problems
+            if config.nav is None and self._site is not None:
+                config.nav = self._site.nav
+            return self._watch_and_theme(config, data_dir)
+        self._problems = None
         for problem in problems:
             log.warning(str(problem))
         base = self.config.learn_base_url or DEFAULT_LEARN_BASE_URL
@@ -143,6 +168,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"handbook: {error}") from None
         if config.nav is None:
             config.nav = self._site.nav
+        return self._watch_and_theme(config, data_dir)
+
+    def _watch_and_theme(self, config: MkDocsConfig, data_dir: Path) -> MkDocsConfig:
+        """Watch ``data_dir`` when serving; put our theme overrides before the theme's."""
+        from handbook.site.interactive import theme_dir
+
         if str(data_dir) not in config.watch:
             config.watch.append(str(data_dir))
         overrides = str(theme_dir())
@@ -158,6 +189,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             return path
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self._problems is not None:
+            # the last good build's pages, so the page being read still exists (as an error page)
+            for page in self._site.pages if self._site is not None else ():
+                if files.get_file_from_path(page.src_uri) is None:
+                    files.append(File.generated(config, page.src_uri, content=""))
+            return files
         assert self._site is not None
         self._edit_urls.clear()  # they depend on this build's config
         for page in self._site.pages:
@@ -181,12 +218,27 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Glossary tooltips on hand-written pages too (generated pages carry their own)."""
+        """Glossary tooltips on hand-written pages too (generated pages carry their own).
+        While the data has errors (serve), no page's Markdown is rendered (its links may
+        point to pages that no longer exist): `on_page_content` puts the error page in."""
+        if self._problems is not None:
+            return ""
         if self._site is None or not self._site.abbreviations:
             return markdown
         if page.file.src_uri in self._site.registry:
             return markdown
         return markdown.rstrip("\n") + "\n" + self._site.abbreviations + "\n"
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """While the data has errors (serve), every page is the list of problems."""
+        if self._problems is None:
+            return html
+        from handbook.site.problems_page import problems_html
+
+        custom_dir = config.theme.custom_dir
+        return problems_html(
+            self._problems, str(Path(custom_dir).resolve()) if custom_dir else None
+        )
 
     @event_priority(50)  # before the search plugin indexes the page (as it always was)
     def on_page_context(
@@ -195,7 +247,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """Load the interactive tables' assets on the pages the registry says have one."""
         from handbook.site.interactive import enhance_page
 
-        site = self._site
+        site = self._site if self._problems is None else None
         registered = site is not None and page.file.src_uri in site.registry
         if registered and site is not None and site.page(page.file.src_uri).tables:
             page.content = enhance_page(page.content or "", page.url)
@@ -204,6 +256,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """Point "edit this page" at the data file and line a generated page comes from
         (`data_edit_url`); a generated page without a data source has no edit link."""
+        if self._problems is not None:
+            page.edit_url = None
+            return page
         if self._site is None or page.file.src_uri not in self._site.registry:
             return page
         origin = self._site.page(page.file.src_uri).origin

@@ -150,6 +150,13 @@ class _Reader:
         except csv.Error as exc:
             yield self._issue(f"not valid CSV: {exc}", header_line)
             return
+        if len(rows) > 1:  # the rows are cut by lone CRs, not newlines: the rest would be lost
+            yield self._issue(
+                "lines end with a lone carriage return (classic Mac line ends), so the file "
+                "reads as one line; save it with LF or CRLF line ends",
+                header_line,
+            )
+            return
         self.header = [c.strip() for c in (rows[0] if rows else [])]
         problem = self._header_problem(self.header)
         if problem is not None:

@@ -249,8 +249,9 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file (a byte-order mark is dropped).
 
-    Returns ``(None, [problem])`` when the file is missing, unreadable or not UTF-8; the
-    problem names the byte offset's line for decoding errors.
+    Returns ``(None, [problem])`` when the file is missing, unreadable, not UTF-8 or has a
+    NUL character; the problem names the byte offset's line for decoding errors, the
+    line and column of the first NUL.
     """
     try:
         raw = path.read_bytes()
@@ -269,6 +270,19 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
                 display,
                 line,
                 hint="save the file as UTF-8",
+            )
+        ]
+    if (nul := text.find("\x00")) >= 0:  # the CSV reader would keep it in a cell
+        line = text.count("\n", 0, nul) + 1
+        column = nul - text.rfind("\n", 0, nul)
+        return None, [
+            Problem(
+                "encoding",
+                "a NUL character (byte 0x00) in the text",
+                display,
+                line,
+                column,
+                hint="remove it: text files have no NUL characters, binary and UTF-16 files do",
             )
         ]
     return text, []
