@@ -135,3 +135,10 @@ def test_sigkill_keeps_the_previous_report_byte_for_byte(tmp_path: Path) -> None
     )
     assert again.returncode == 1
     assert [p.name for p in reports.iterdir()] == ["out.json"]
+
+
+def test_help_lists_the_exit_codes() -> None:
+    result = run([str(BIN / "handbook"), "--help"])
+    assert result.returncode == 0
+    for line in ("0    no error", "2    the run itself failed", "130  interrupted by SIGINT"):
+        assert line in result.stdout

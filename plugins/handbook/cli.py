@@ -205,10 +205,23 @@ def _fmt(args: argparse.Namespace) -> int:
     return 1 if failed or (args.check and changed) else 0
 
 
+#: The exit codes of every command, as ``--help`` prints them.
+EXIT_CODES = """exit codes (every command):
+  0    no error
+  1    a rule is broken or a record is invalid (check); problems in data/ (validate);
+       a sample that does not match its annotation (verify)
+  2    the run itself failed: usage, invalid data/, a file that cannot be read or
+       written, a full disk (one line naming the file and the reason)
+  130  interrupted by SIGINT; 143 stopped by SIGTERM (files being written are left as
+       they were)"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handbook",
         description="Managed Desktop Operations Handbook: validate data, check change records.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
