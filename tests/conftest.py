@@ -17,6 +17,18 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 BIN = Path(sys.executable).parent
 
 
+def seed_path(number: str) -> Path:
+    """The seed page ``../shared/seeds/<number>_*.txt``; the test is skipped, saying why,
+    when the shared folder is not beside the checkout."""
+    found = sorted(SEEDS.glob(f"{number}_*.txt"))
+    if not found:
+        pytest.skip(
+            f"needs the seed page {number} in {SEEDS} (the shared folder beside the checkout), "
+            "which is not there"
+        )
+    return found[0]
+
+
 def run(args: list[str], cwd: Path = ROOT, **kw: object) -> subprocess.CompletedProcess[str]:
     """Run a command with the test environment; never raises on a non-zero exit."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}

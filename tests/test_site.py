@@ -19,7 +19,7 @@ from handbook.model.loader import load_handbook
 from handbook.site.paths import page_url, relative_url
 from handbook.site.render import generate_site
 
-from .conftest import BIN, DATA, ROOT, SEEDS, copy_project, edit, mkdocs_build, run
+from .conftest import BIN, DATA, ROOT, copy_project, edit, mkdocs_build, run, seed_path
 
 
 def soup(site: Path, src_uri: str) -> BeautifulSoup:
@@ -65,7 +65,7 @@ CORRECTIONS = {
 
 def seed_items(name: str) -> list[str]:
     """Every list item of a seed: HTML ``<li>`` items and ``<br>- `` items."""
-    path = next(SEEDS.glob(f"{name}_*.txt"))
+    path = seed_path(name)
     text = path.read_text(encoding="utf-8")
     for old, new in CORRECTIONS.items():
         text = text.replace(old, new)
@@ -120,7 +120,7 @@ def test_every_data_statement_is_on_the_site(built_site: Path) -> None:
 
 
 def seed_matrix() -> dict[tuple[str, str], str]:
-    text = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")
+    text = seed_path("002").read_text(encoding="utf-8")
     section = text.split("## Balance of responsibility")[1].split("##")[0]
     rows = [r for r in section.splitlines() if r.startswith("|")]
     header = [c.strip() for c in rows[0].strip("|").split("|")]
