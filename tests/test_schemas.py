@@ -180,3 +180,12 @@ def test_mapping_schema_knows_the_record_fields() -> None:
     mapping["fields"]["start_at"] = "start"
     [error] = validator.iter_errors(mapping)
     assert "start_at" in error.message and list(error.absolute_path) == ["fields"]
+
+
+def test_the_site_publishes_the_schemas(built_site: Path) -> None:
+    """The committed schemas are served at /schemas/<kind>.schema.json."""
+    committed = sorted((ROOT / "schemas").glob("*.schema.json"))
+    assert committed
+    for path in committed:
+        published = built_site / "schemas" / path.name
+        assert published.read_bytes() == path.read_bytes(), path.name

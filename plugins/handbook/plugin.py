@@ -213,6 +213,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                     "for its interactive tables; remove or rename it"
                 )
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+        # the data files' JSON Schemas (`handbook schemas`), at /schemas/<kind>.schema.json,
+        # so a modeline or an editor can name them by URL
+        schemas = self._root / "schemas"
+        for path in sorted(schemas.glob("*.schema.json")) if schemas.is_dir() else ():
+            uri = f"schemas/{path.name}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
         return files
 
     def on_page_markdown(
