@@ -7,7 +7,8 @@ from pathlib import Path
 from handbook.checker.check import check_paths
 from handbook.checker.codes import FIELD_SPECS
 from handbook.checker.findings import Finding
-from handbook.checker.records import FIELDS, read_records
+from handbook.checker.reading import read_records
+from handbook.checker.records import FIELDS
 
 from .checker_support import check_text, handbook
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handbook.checker.records import read_records
+from handbook.checker.reading import read_records
 
 from .checker_support import check_text, codes
 

@@ -1,6 +1,6 @@
 """``handbook check``: check change records against the rules of ``data/``.
 
-`Checker` reads the files of a run batch by batch (`handbook.checker.records.iter_batches`: a
+`Checker` reads the files of a run batch by batch (`handbook.checker.reading.iter_batches`: a
 file, or ``--chunk-size`` records of it), validates the values column-wise (input errors
 E002 to E004, `handbook.checker.validate`), picks the edition in force for each record
 from its ``starts_at`` (`handbook.checker.editions`; or one edition for all with
@@ -36,7 +36,8 @@ from handbook.checker.findings import (
     empty_findings,
     help_uri,
 )
-from handbook.checker.records import Batch, MappingLike, iter_batches
+from handbook.checker.reading import iter_batches
+from handbook.checker.records import Batch, MappingLike
 from handbook.checker.rules import RuleInput, evaluate
 from handbook.checker.validate import (
     Columns,

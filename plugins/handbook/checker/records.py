@@ -2,8 +2,9 @@
 positions.
 
 `handbook.checker.codes.FIELD_SPECS` is the single description of the record format
-(the site's "record format" table is generated from it). `iter_batches` reads the files of
-a run and yields one `Batch` per file, or per ``chunk_size`` records of a file
+(the site's "record format" table is generated from it). This module holds what a batch
+is; `handbook.checker.reading.iter_batches` reads the files of a run and yields one
+`Batch` per file, or per ``chunk_size`` records of a file
 (``--chunk-size``): one Arrow string array per record field (`FIELDS`; lists joined with
 ``;``, booleans as ``true``/``false``, null when absent) and the line where each record
 starts (for CSV the row's physical line). Each batch has a `Locator` that gives the line
@@ -22,7 +23,7 @@ references) are done column-wise by `handbook.checker.validate`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -98,7 +99,8 @@ class Locator(Protocol):
 
 
 class MappingLike(Protocol):
-    """What `iter_batches` needs of an ITSM mapping (see `handbook.checker.mapping.Mapping`)."""
+    """What `handbook.checker.reading.iter_batches` needs of an ITSM mapping (see
+    `handbook.checker.mapping.Mapping`)."""
 
     def apply(
         self, raw: pd.DataFrame, header: Sequence[str]
@@ -170,20 +172,6 @@ def empty_batch(file: str, fileno: int, issues: list[Issue], nbytes: int = 0) ->
     )
 
 
-@dataclass
-class RecordTable:
-    """All records of a run in one frame (see `read_records`).
-
-    ``frame`` has the `FIELDS` columns, ``_file``, ``_line`` and ``_fileno``; ``issues``
-    have ``row`` numbers into it; ``skipped`` holds ``(file, line)`` of items reported
-    (E001) instead of becoming rows.
-    """
-
-    frame: pd.DataFrame
-    issues: list[Issue] = field(default_factory=list)
-    skipped: list[tuple[str, int | None]] = field(default_factory=list)
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -212,76 +200,3 @@ def read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
         return None, Issue("E001", "file not found", file, None)
     except OSError as exc:
         return None, Issue("E001", f"cannot read the file: {exc.strerror}", file, None)
-
-
-# --- the run -------------------------------------------------------------------------------
-
-
-def iter_batches(
-    paths: Sequence[Path],
-    *,
-    chunk_size: int | None = None,
-    mapping: MappingLike | None = None,
-    titles: bool = True,
-) -> Iterator[Batch]:
-    """Read every records file, one `Batch` per file or per ``chunk_size`` records.
-
-    The format comes from the extension: ``.csv`` is CSV (through ``mapping`` when given:
-    an ITSM export, see `handbook.checker.mapping`), anything else (``.yaml``, ``.yml``,
-    ``.json``) YAML. A file that cannot be read or parsed gives a batch with one E001
-    issue and no rows; the other files are still read. Never raises on bad input.
-    ``chunk_size`` bounds the rows of a batch, so memory stays flat on large CSV files;
-    ``titles=False`` skips reading CSV titles (only reports of records need them).
-    """
-    from handbook.checker.csvfile import csv_batches  # they use this module's types
-    from handbook.checker.yamlfile import yaml_batches
-
-    for fileno, path in enumerate(paths):
-        file = str(path)
-        if path.suffix.lower() in CSV_SUFFIXES:
-            yield from csv_batches(path, file, fileno, chunk_size, mapping, titles)
-        else:
-            yield from yaml_batches(path, file, fileno, chunk_size)
-
-
-def read_records(paths: Sequence[Path]) -> RecordTable:
-    """Read every records file into one table (see `RecordTable`).
-
-    A convenience over `iter_batches` for small runs and tests: the frame gains
-    ``_file`` and ``_fileno``; issue rows are renumbered into the combined frame.
-    """
-    parts: list[pd.DataFrame] = []
-    issues: list[Issue] = []
-    skipped: list[tuple[str, int | None]] = []
-    offset = 0
-    for batch in iter_batches(paths):
-        frame = batch.frame.copy()
-        frame["_file"] = batch.file
-        frame["_fileno"] = batch.fileno
-        for issue in batch.issues:
-            if issue.row is None:
-                issues.append(issue)
-            else:
-                issues.append(
-                    Issue(
-                        issue.code,
-                        issue.message,
-                        issue.file,
-                        issue.line,
-                        issue.row + offset,
-                        issue.record,
-                        issue.field,
-                        issue.column,
-                    )
-                )
-        skipped.extend((batch.file, line) for line in batch.skipped)
-        offset += len(frame)
-        if len(frame):
-            parts.append(frame)
-    if not parts:
-        frame = empty_batch("", 0, []).frame
-        frame["_file"] = pd.Series([], dtype=object)
-        frame["_fileno"] = pd.Series([], dtype="int64")
-        return RecordTable(frame, issues, skipped)
-    frame = pd.concat(parts, ignore_index=True)
-    return RecordTable(frame, issues, skipped)
