@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from handbook.model.entities import Party
 from handbook.model.loader import load_handbook
 from handbook.site import interactive
+from handbook.site.generate import generate_site
 from handbook.site.interactive import (
     BUNDLE_JS,
     GLUE_JS,
@@ -29,7 +30,6 @@ from handbook.site.interactive import (
     party_legend,
 )
 from handbook.site.paths import page_url
-from handbook.site.render import generate_site
 
 from .conftest import DATA
 

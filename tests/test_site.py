@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 
 from handbook.model.entities import Statement
 from handbook.model.loader import load_handbook
+from handbook.site.generate import generate_site
 from handbook.site.paths import page_url, relative_url
-from handbook.site.render import generate_site
 
 from .conftest import BIN, DATA, ROOT, copy_project, edit, mkdocs_build, run, seed_path
 

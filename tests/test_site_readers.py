@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from handbook.model.diff import compare_editions, word_diff
 from handbook.model.loader import load_handbook
 from handbook.plugin import data_edit_url
-from handbook.site.render import generate_site
+from handbook.site.generate import generate_site
 
 from .conftest import DATA
 from .test_site import soup

@@ -15,8 +15,9 @@ import pytest
 from handbook.checker.samples import sample_verdicts
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
+from handbook.site.generate import generate_site
 from handbook.site.paths import page_url, relative_url
-from handbook.site.render import environment, generate_site
+from handbook.site.render import environment
 from handbook.site.results import (
     CACHE_FILE,
     ResultsCache,

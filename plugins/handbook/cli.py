@@ -103,7 +103,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _pages(args: argparse.Namespace) -> int:
-    from handbook.site.render import SiteOptions, generate_site
+    from handbook.site.generate import generate_site
+    from handbook.site.render import SiteOptions
 
     data = Path(args.data)
     handbook = load_for_command(data, "handbook pages")

@@ -118,14 +118,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from handbook.model.loader import load_handbook
         from handbook.model.problems import format_problems
+        from handbook.site.generate import generate_site
         from handbook.site.interactive import BundleNotFoundError
         from handbook.site.interactive import assets as table_assets
-        from handbook.site.render import (
-            DEFAULT_LEARN_BASE_URL,
-            SiteOptions,
-            docs_prose_pages,
-            generate_site,
-        )
+        from handbook.site.render import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages
         from handbook.site.results import CACHE
 
         self._root = Path(config.config_file_path or ".").resolve().parent

@@ -338,35 +338,6 @@ class SiteRenderer:
             )
 
 
-def generate_site(
-    handbook: Handbook, options: SiteOptions | None = None, results: SiteResults | None = None
-) -> Site:
-    """Generate every page and the nav from ``handbook``.
-
-    Args:
-        handbook: the loaded data (`handbook.model.loader.load_handbook`).
-        options: `SiteOptions`; defaults suit ``mkdocs.yml``'s defaults.
-        results: the checker's part (`handbook.site.results.SiteResults`); None computes
-            it in this process (`handbook.site.results.compute`, which imports pandas).
-
-    Returns:
-        A `Site` with the download files (`handbook.site.downloads.download_files`).
-    """
-    from handbook.site.downloads import download_files
-    from handbook.site.nav import make_nav
-    from handbook.site.pages import make_pages
-
-    if results is None:
-        from handbook.site.results import compute
-
-        results = compute(handbook)
-    site = SiteRenderer(handbook, options or SiteOptions(), results)
-    make_pages(site)
-    site.finish()
-    nav = make_nav(site)
-    return Site(site.registry, nav, download_files(handbook), abbreviation_block(handbook))
-
-
 def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:
     """The `PROSE_PAGES` that exist in ``docs_dir``."""
     return tuple(src for src, _ in PROSE_PAGES if (docs_dir / src).is_file())

@@ -1,0 +1,36 @@
+"""`generate_site`: the whole site from a `Handbook`: its pages (`handbook.site.pages`),
+nav (`handbook.site.nav`), download files and glossary block, without MkDocs."""
+
+from __future__ import annotations
+
+from handbook.model.handbook import Handbook
+from handbook.site.downloads import download_files
+from handbook.site.nav import make_nav
+from handbook.site.pages import make_pages
+from handbook.site.render import Site, SiteOptions, SiteRenderer, abbreviation_block
+from handbook.site.results import SiteResults
+
+
+def generate_site(
+    handbook: Handbook, options: SiteOptions | None = None, results: SiteResults | None = None
+) -> Site:
+    """Generate every page and the nav from ``handbook``.
+
+    Args:
+        handbook: the loaded data (`handbook.model.loader.load_handbook`).
+        options: `SiteOptions`; defaults suit ``mkdocs.yml``'s defaults.
+        results: the checker's part (`handbook.site.results.SiteResults`); None computes
+            it in this process (`handbook.site.results.compute`, which imports pandas).
+
+    Returns:
+        A `Site` with the download files (`handbook.site.downloads.download_files`).
+    """
+    if results is None:
+        from handbook.site.results import compute
+
+        results = compute(handbook)
+    site = SiteRenderer(handbook, options or SiteOptions(), results)
+    make_pages(site)
+    site.finish()
+    nav = make_nav(site)
+    return Site(site.registry, nav, download_files(handbook), abbreviation_block(handbook))
