@@ -182,9 +182,11 @@ def test_usage_errors_are_one_line_and_exit_2(
 def test_an_sop_statement_that_changes_party_is_a_move(repo: Path) -> None:
     _edit(
         repo / "data" / "sop-categories.yaml",
-        "  microsoft:\n    - Advise and plan with customers to minimize risk to business users.\n"
+        "  microsoft:\n    - id: network-advise-and-plan-with-customers-to\n"
+        "      text: Advise and plan with customers to minimize risk to business users.\n"
         "  customer:\n",
-        "  customer:\n    - Advise and plan with Microsoft to minimize risk to business users.\n",
+        "  customer:\n    - id: network-advise-and-plan-with-customers-to\n"
+        "      text: Advise and plan with Microsoft to minimize risk to business users.\n",
     )
     run = _diff(repo, "HEAD")
     assert run.returncode == 0, run.stderr
