@@ -196,3 +196,20 @@ def test_an_sop_statement_that_changes_party_is_a_move(repo: Path) -> None:
         "**Microsoft** → **Customer**\n"
     ) in run.stdout
     assert "### Statements" not in run.stdout
+
+
+def test_a_statement_reworded_completely_keeps_its_id_and_is_a_rewording(repo: Path) -> None:
+    _edit(
+        repo / "data" / "change-process.csv",
+        "Read and understand notification email.",
+        "Subscribe to every announcement channel.",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "- Reworded, 2018 · Before a change · Customer: " in run.stdout
+    assert "**Subscribe to every announcement channel.**" in run.stdout
+    assert "Added" not in run.stdout and "Removed" not in run.stdout
+    # without the id, the same edit is a removal and an addition
+    _edit(repo / "data" / "change-process.csv", "before-customer-read-and-understand-", "x-")
+    run = _diff(repo, "HEAD")
+    assert "Reworded" not in run.stdout and "Added" in run.stdout and "Removed" in run.stdout
