@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from handbook.model.loader import load_handbook
+from handbook.site.paths import Paths
 
-from .conftest import BIN, edit, run
+from .conftest import BIN, DATA, edit, run
 
 NETWORK_ADVISE = (
     "    - id: network-advise-and-plan-with-customers-to\n"
@@ -109,3 +110,40 @@ def test_fmt_add_ids_makes_ids_unique_with_a_suffix(data_copy: Path) -> None:
     text = path.read_text()
     assert "- id: network-same-words-here-again\n" in text
     assert "- id: network-same-words-here-again-2\n" in text
+
+
+def test_every_statement_id_is_an_anchor_and_rule_links_resolve(built_site: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from handbook.site.paths import page_url
+    from handbook.site.statements import StatementIndex
+
+    hb, _ = load_handbook(DATA)
+    assert hb is not None
+    index = StatementIndex(hb, Paths(hb))
+
+    def page(src_uri: str) -> BeautifulSoup:
+        html = (built_site / page_url(src_uri) / "index.html").read_text(encoding="utf-8")
+        return BeautifulSoup(html, "html.parser")
+
+    pages: dict[str, BeautifulSoup] = {}
+    for ref in index.refs:
+        assert ref.anchor == ref.statement.id, ref.statement.text
+        doc = pages.setdefault(ref.page, page(ref.page))
+        element = doc.find(id=ref.anchor)
+        assert element is not None, (ref.page, ref.anchor)
+        permalink = element.select_one("a.hb-permalink")
+        assert permalink is not None and permalink["href"] == f"#{ref.anchor}"
+    overview = page("overview.md")
+    assert hb.overview.introduction.id and overview.find(id=hb.overview.introduction.id)
+    assert all(overview.find(id=s.id) for s in hb.overview.key_features)
+    # "Statements this rule enforces" links land on the statement's element
+    rule_page = built_site / "rules" / "mmd009" / "index.html"
+    rule = BeautifulSoup(rule_page.read_text(encoding="utf-8"), "html.parser")
+    links = [str(a["href"]) for a in rule.select("article a[href*='sops/']") if "#" in a["href"]]
+    assert links
+    for href in links:
+        path, anchor = href.split("#")
+        target = (rule_page.parent / path / "index.html").resolve()
+        doc = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+        assert doc.find(id=anchor) is not None, href
