@@ -7,7 +7,7 @@ from pathlib import Path
 from handbook.model.loader import load_handbook
 from handbook.site.paths import Paths
 
-from .conftest import BIN, DATA, edit, run
+from .conftest import BIN, DATA, copy_project, edit, mkdocs_build, run
 
 NETWORK_ADVISE = (
     "    - id: network-advise-and-plan-with-customers-to\n"
@@ -147,3 +147,22 @@ def test_every_statement_id_is_an_anchor_and_rule_links_resolve(built_site: Path
         target = (rule_page.parent / path / "index.html").resolve()
         doc = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
         assert doc.find(id=anchor) is not None, href
+
+
+def test_a_reworded_statement_keeps_its_anchor(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    project = copy_project(tmp_path / "project")
+    edit(
+        project / "data" / "sop-categories.yaml",
+        NETWORK_ADVISE,
+        "    - id: network-advise-and-plan-with-customers-to\n"
+        "      text: Agree every network change with the customer first.\n",
+    )
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = tmp_path / "site" / "sops" / "network" / "index.html"
+    doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    item = doc.find(id="network-advise-and-plan-with-customers-to")
+    assert item is not None
+    assert "Agree every network change with the customer first." in item.get_text()
