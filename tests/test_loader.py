@@ -100,7 +100,7 @@ def test_unknown_party_in_matrix_cell(data_copy: Path) -> None:
 def test_unknown_party_in_change_process(data_copy: Path) -> None:
     edit(data_copy / "change-process.csv", "2022,after,customer", "2022,after,custmer")
     problems = _load(data_copy)
-    assert problems[0].code == "unknown-party" and problems[0].column == 3
+    assert problems[0].code == "unknown-party" and problems[0].column == 4
 
 
 def test_duplicate_id(data_copy: Path) -> None:

@@ -182,9 +182,11 @@ def test_usage_errors_are_one_line_and_exit_2(
 def test_an_sop_statement_that_changes_party_is_a_move(repo: Path) -> None:
     _edit(
         repo / "data" / "sop-categories.yaml",
-        "  microsoft:\n    - Advise and plan with customers to minimize risk to business users.\n"
+        "  microsoft:\n    - id: network-advise-and-plan-with-customers-to\n"
+        "      text: Advise and plan with customers to minimize risk to business users.\n"
         "  customer:\n",
-        "  customer:\n    - Advise and plan with Microsoft to minimize risk to business users.\n",
+        "  customer:\n    - id: network-advise-and-plan-with-customers-to\n"
+        "      text: Advise and plan with Microsoft to minimize risk to business users.\n",
     )
     run = _diff(repo, "HEAD")
     assert run.returncode == 0, run.stderr
@@ -194,3 +196,20 @@ def test_an_sop_statement_that_changes_party_is_a_move(repo: Path) -> None:
         "**Microsoft** → **Customer**\n"
     ) in run.stdout
     assert "### Statements" not in run.stdout
+
+
+def test_a_statement_reworded_completely_keeps_its_id_and_is_a_rewording(repo: Path) -> None:
+    _edit(
+        repo / "data" / "change-process.csv",
+        "Read and understand notification email.",
+        "Subscribe to every announcement channel.",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "- Reworded, 2018 · Before a change · Customer: " in run.stdout
+    assert "**Subscribe to every announcement channel.**" in run.stdout
+    assert "Added" not in run.stdout and "Removed" not in run.stdout
+    # without the id, the same edit is a removal and an addition
+    _edit(repo / "data" / "change-process.csv", "before-customer-read-and-understand-", "x-")
+    run = _diff(repo, "HEAD")
+    assert "Reworded" not in run.stdout and "Added" in run.stdout and "Removed" in run.stdout

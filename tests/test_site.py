@@ -242,8 +242,8 @@ def test_untrusted_data_is_rendered_as_text(tmp_path: Path) -> None:
     )
     edit(
         data / "sop-categories.yaml",
-        "    - Only apply a change once Microsoft Managed Desktop Operations has assessed",
-        f"    - '[click](javascript:alert(1)) {POISON} **bold** Only apply a change once "
+        "      text: Only apply a change once Microsoft Managed Desktop Operations has assessed",
+        f"      text: '[click](javascript:alert(1)) {POISON} **bold** Only apply a change once "
         "Microsoft Managed Desktop Operations has assessed",
         1,
     )

@@ -55,6 +55,7 @@ from handbook.review import command as review
 def _validate(args: argparse.Namespace) -> int:
     from handbook.model import problem_formats as formats
     from handbook.model.coverage import sample_coverage
+    from handbook.model.references import missing_statement_ids
 
     data = Path(args.data)
     if not data.is_dir():
@@ -62,7 +63,8 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     handbook, problems = load_handbook(data)
     if handbook is not None:
-        problems = sort_problems([*problems, *sample_coverage(handbook)])
+        extra = [*sample_coverage(handbook), *missing_statement_ids(handbook)]
+        problems = sort_problems([*problems, *extra])
     failed = handbook is None or any(p.severity == "error" for p in problems)
     if args.format == "text":
         if problems:
@@ -180,7 +182,7 @@ def _fmt(args: argparse.Namespace) -> int:
     for path in files:
         try:
             text = path.read_bytes().decode("utf-8")
-            canonical = canonical_text(path, text, data)
+            canonical = canonical_text(path, text, data, args.add_ids)
         except UnicodeDecodeError as exc:
             print(f"{path}: not UTF-8 (byte {exc.start})", file=sys.stderr)
             failed = True
@@ -277,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--check",
         action="store_true",
         help="write nothing; list the files that would change and exit 1 if any",
+    )
+    p.add_argument(
+        "--add-ids",
+        action="store_true",
+        help="give every statement without id a stable id (a readable slug, unique)",
     )
     p.set_defaults(func=_fmt)
 

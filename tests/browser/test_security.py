@@ -42,8 +42,8 @@ def poison(project: Path) -> None:
     data = project / "data"
     edit(
         data / "sop-categories.yaml",
-        "    - Advise and plan with customers to minimize risk to business users.\n",
-        f"    - '{PAYLOAD} Advise and plan with customers.'\n",
+        "      text: Advise and plan with customers to minimize risk to business users.\n",
+        f"      text: '{PAYLOAD} Advise and plan with customers.'\n",
     )
     edit(
         data / "responsibility-matrix.csv",

@@ -41,6 +41,10 @@ from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import MarkedYAMLError
 
 from handbook.model.schemas import KINDS, kind_of
+from handbook.model.statement_ids import assign_csv_ids, assign_yaml_ids
+
+#: Kinds of YAML file whose statements ``handbook fmt --add-ids`` gives ids to.
+ID_KINDS = ("change-types", "sop-categories", "roles", "prose", "overview")
 
 #: Files ``handbook fmt`` formats by default, relative to ``data/`` (sample change records,
 #: mapping samples and generated files are left as they are).
@@ -165,9 +169,12 @@ def _top_level_at_column_0(text: str) -> str:
     return "\n".join(line[2:] if line.startswith("  ") else line for line in text.split("\n"))
 
 
-def canonical_yaml(text: str, model: type[BaseModel] | None, many: bool, name: str) -> str:
+def canonical_yaml(
+    text: str, model: type[BaseModel] | None, many: bool, name: str, add_ids: bool = False
+) -> str:
     """The canonical text of a YAML data file (see module doc); ``model`` is the model of
-    the file (of each item when ``many``), None to format without reordering.
+    the file (of each item when ``many``), None to format without reordering; with
+    ``add_ids``, statements without id get one (`handbook.model.statement_ids`).
 
     Raises:
         FormatError: the text is not YAML.
@@ -182,6 +189,8 @@ def canonical_yaml(text: str, model: type[BaseModel] | None, many: bool, name: s
     if data is None:  # empty, or comments only: nothing to reorder
         lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
         return "\n".join(lines).strip("\n") + "\n" if text.strip() else ""
+    if model is not None and add_ids:
+        assign_yaml_ids(data, model, many)
     if model is not None:
         _walk(data, list[model] if many else model)  # type: ignore[valid-type]
     out = io.StringIO()
@@ -193,8 +202,9 @@ def canonical_yaml(text: str, model: type[BaseModel] | None, many: bool, name: s
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def canonical_csv(text: str, name: str = "<csv>") -> str:
-    """The canonical text of a CSV file: same cells, minimal quoting, LF, final newline.
+def canonical_csv(text: str, name: str = "<csv>", add_ids: bool = False) -> str:
+    """The canonical text of a CSV file: same cells, minimal quoting, LF, final newline;
+    with ``add_ids``, duties get ids (`handbook.model.statement_ids.assign_csv_ids`).
 
     Raises:
         FormatError: the text is not CSV (e.g. a NUL byte, a quote left open).
@@ -204,23 +214,26 @@ def canonical_csv(text: str, name: str = "<csv>") -> str:
         rows = list(reader)
     except csv.Error as exc:
         raise FormatError(f"{name}:{reader.line_num}: not valid CSV: {exc}") from None
+    if add_ids:
+        rows = assign_csv_ids(rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerows(rows)
     return out.getvalue()
 
 
-def canonical_text(path: Path, text: str, data: Path | None = None) -> str:
+def canonical_text(path: Path, text: str, data: Path | None = None, add_ids: bool = False) -> str:
     """The canonical text of the data file ``path`` (YAML or CSV, by extension); ``data``
     is the data folder, to tell the kind of a YAML file (default: ``path``'s parent, or its
-    grandparent for ``samples/samples.yaml``).
+    grandparent for ``samples/samples.yaml``); ``add_ids`` gives statements without id one
+    (``handbook fmt --add-ids``; in CSV files only ``change-process.csv``).
 
     Raises:
         FormatError: the file is neither YAML nor CSV, or cannot be parsed.
     """
     name = str(path)
     if path.suffix == ".csv":
-        return canonical_csv(text, name)
+        return canonical_csv(text, name, add_ids and path.name == "change-process.csv")
     if path.suffix not in (".yaml", ".yml"):
         raise FormatError(f"{name}: not a YAML or CSV file")
     kind = None
@@ -239,4 +252,4 @@ def canonical_text(path: Path, text: str, data: Path | None = None) -> str:
 
         return canonical_yaml(text, Mapping, False, name)
     model, many, _ = KINDS[kind]
-    return canonical_yaml(text, model, many, name)
+    return canonical_yaml(text, model, many, name, add_ids and kind in ID_KINDS)

@@ -23,7 +23,7 @@ from typing import Any, get_args
 from handbook.files import write_text_atomic
 from handbook.model.entities import ID_PATTERN, Phase
 from handbook.model.handbook import Handbook
-from handbook.model.loader import PROCESS_COLUMNS, matrix_columns
+from handbook.model.loader import PROCESS_COLUMNS, PROCESS_OPTIONAL, matrix_columns
 
 FILE_NAME = "datapackage.json"
 
@@ -107,6 +107,13 @@ def data_package(hb: Handbook) -> dict[str, Any]:
     assert [f["name"] for f in matrix_fields] == matrix_columns(scopes)
 
     process_fields = [
+        _field(
+            "id",
+            "Stable id of the duty statement, unique per edition (handbook fmt --add-ids "
+            "assigns one); its permalink anchor on the change-process page.",
+            required=False,
+            pattern=ID_PATTERN,
+        ),
         _field("edition", "Edition id (references editions[].id in editions.yaml).", enum=editions),
         _field("phase", "When the duty applies.", enum=list(get_args(Phase))),
         _field("party", "Who has the duty (a party id of parties.yaml).", enum=parties),
@@ -121,7 +128,7 @@ def data_package(hb: Handbook) -> dict[str, Any]:
         doc,
         section,
     ]
-    assert [f["name"] for f in process_fields] == PROCESS_COLUMNS
+    assert [f["name"] for f in process_fields] == [*PROCESS_OPTIONAL, *PROCESS_COLUMNS]
 
     return {
         "profile": "tabular-data-package",

@@ -4,8 +4,8 @@
 removed, renamed and kept (with their statements added, removed, reworded or unchanged),
 change-process duties per phase and party, change types (kept, renamed, merged, split,
 added, removed, by id and by the 2022 types' ``succeeds`` links), and rules that came or
-went. Statements are paired by similarity (difflib ratio ≥ `REWORD_THRESHOLD` on
-normalised words); reworded pairs carry a word-level diff.
+went. Statements are paired by stable id first, then by similarity (difflib ratio ≥
+`REWORD_THRESHOLD` on normalised words); reworded pairs carry a word-level diff.
 """
 
 from __future__ import annotations
@@ -120,15 +120,26 @@ def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
 
 
 def pair_statements(old: Sequence[Statement], new: Sequence[Statement]) -> list[StatementChange]:
-    """Pair two lists of statements: best matches first (greedy on similarity), unchanged
-    when the normalised words are equal, reworded above `REWORD_THRESHOLD`, else added and
-    removed. The result follows the new list's order, removed statements last."""
+    """Pair two lists of statements: first by stable id (two statements with one id are
+    one statement, however reworded), then the others by similarity (greedy, best matches
+    first); unchanged when the normalised words are equal, reworded when paired by id or
+    above `REWORD_THRESHOLD`, else added and removed. The result follows the new list's
+    order, removed statements last."""
+    old_ids = {o.id: i for i, o in enumerate(old) if o.id is not None}
+    pairs: dict[int, int] = {
+        j: old_ids[n.id] for j, n in enumerate(new) if n.id is not None and n.id in old_ids
+    }
+    used_old: set[int] = set(pairs.values())
     candidates = sorted(
-        ((similarity(o.text, n.text), i, j) for i, o in enumerate(old) for j, n in enumerate(new)),
+        (
+            (similarity(o.text, n.text), i, j)
+            for i, o in enumerate(old)
+            if i not in used_old
+            for j, n in enumerate(new)
+            if j not in pairs
+        ),
         reverse=True,
     )
-    used_old: set[int] = set()
-    pairs: dict[int, int] = {}
     for score, i, j in candidates:
         if score < REWORD_THRESHOLD:
             break

@@ -77,6 +77,9 @@ class Statement(Node):
     A plain string in YAML is shorthand for ``{text: ...}``.
 
     Keys:
+        id: stable id (``[a-z0-9-]``, unique within its file and edition), the statement's
+            permalink anchor; kept when the text is reworded. ``handbook fmt --add-ids``
+            assigns one to statements without id.
         text: the statement (inline Markdown: links and emphasis).
         items: sub-items, kept as a list (nested lists in the seed).
         note: an editorial note left by a reviewer in the seed, shown as a note and never
@@ -86,6 +89,7 @@ class Statement(Node):
         errata: ids of errata (``errata.yaml``) applied to this text.
     """
 
+    id: str | None = Field(default=None, pattern=ID_PATTERN)
     text: str = Field(min_length=1)
     items: list[Statement] = Field(default_factory=list)
     note: str | None = None
@@ -215,7 +219,7 @@ class ProcessDuty(Node):
 
     CSV columns: ``edition``, ``phase`` (before/during/after), ``party``, ``statement``,
     ``note`` (editorial note, may be empty), ``errata`` (erratum ids separated by ``;``),
-    ``doc``, ``section``.
+    ``doc``, ``section``; optional ``id`` (the statement's stable id, any position).
     """
 
     edition: str

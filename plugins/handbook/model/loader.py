@@ -42,6 +42,8 @@ T = TypeVar("T")
 
 #: Columns of ``change-process.csv``, in order (exactly these are required).
 PROCESS_COLUMNS = ["edition", "phase", "party", "statement", "note", "errata", "doc", "section"]
+#: Optional column of ``change-process.csv``: the duty statement's stable id.
+PROCESS_OPTIONAL = ["id"]
 
 
 def matrix_columns(scope_ids: list[str]) -> list[str]:
@@ -190,7 +192,9 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
 
     def duty_row(row: dict[str, LocatedStr], at: dict[str, Any]) -> dict[str, Any]:
         errata = [e.strip() for e in row["errata"].split(";") if e.strip()]
+        sid = row.get("id")
         statement = {
+            "id": sid or None,
             "text": row["statement"],
             "note": _blank_to_none(row["note"]),
             "errata": errata,
@@ -198,6 +202,7 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
                 "file": display,
                 "line": row["statement"].line,
                 "column": row["statement"].column,
+                "keys": {"id": (sid.line, sid.column)} if sid else {},
             },
         }
         return {
@@ -216,6 +221,7 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
         PROCESS_COLUMNS,
         duty_row,
         ProcessDuty,
+        lambda header: PROCESS_OPTIONAL,
     )
     problems += found
 

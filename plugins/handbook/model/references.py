@@ -70,6 +70,54 @@ def _duplicates(items: Iterable[Node], key: Callable[[Any], Any], what: str) -> 
     return problems
 
 
+def _statement_groups(hb: Handbook) -> Iterator[tuple[Any, list[Statement]]]:
+    """Statements grouped by where their ids must be unique: (file, edition)."""
+    groups: dict[Any, list[Statement]] = {}
+    owners: list[Node] = [
+        *hb.process,
+        *hb.change_types,
+        *hb.sop_categories,
+        *hb.roles,
+        *hb.prose,
+        hb.overview,
+    ]
+    for owner in owners:
+        key = (owner.at.file, getattr(owner, "edition", None))
+        for node in iter_nodes(owner):
+            if isinstance(node, Statement):
+                groups.setdefault(key, []).append(node)
+    yield from groups.items()
+
+
+def statement_id_problems(hb: Handbook) -> list[Problem]:
+    """Statement ids defined twice in one file and edition (``duplicate-id`` errors)."""
+    problems: list[Problem] = []
+    for _, statements in _statement_groups(hb):
+        with_id = [s for s in statements if s.id is not None]
+        problems += _duplicates(with_id, lambda x: x.id, "statement id")
+    return problems
+
+
+def missing_statement_ids(hb: Handbook) -> list[Problem]:
+    """Statements without id (``missing-id`` warnings, reported by ``handbook validate``)."""
+    problems: list[Problem] = []
+    for _, statements in _statement_groups(hb):
+        for s in statements:
+            if s.id is None:
+                problems.append(
+                    Problem(
+                        "missing-id",
+                        f"statement '{s.text[:40]}' has no id",
+                        s.at.file,
+                        s.at.line or None,
+                        s.at.column or None,
+                        hint="run handbook fmt --add-ids",
+                        severity="warning",
+                    )
+                )
+    return problems
+
+
 def check_references(hb: Handbook) -> list[Problem]:
     """Problems with ids and references across data files (see `load_handbook`)."""
     problems: list[Problem] = []
@@ -98,6 +146,7 @@ def check_references(hb: Handbook) -> list[Problem]:
     problems += _duplicates(hb.rules, lambda x: x.id, "rule")
     problems += _duplicates(hb.samples, lambda x: x.file, "sample file")
     problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
+    problems += statement_id_problems(hb)
 
     for doc in hb.documents:
         if doc.edition not in edition_ids:

@@ -245,7 +245,7 @@ def _collect(
     for ga, ca in added:
         best = max(
             (
-                (similarity(_text(cr.old) or "", _text(ca.new) or ""), i)
+                (_move_score(cr.old, ca.new), i)
                 for i, (gr, cr) in enumerate(removed)
                 if gr.key != ga.key and i not in paired
             ),
@@ -270,6 +270,13 @@ def _collect(
     for i, (gr, cr) in enumerate(removed):
         if i not in paired:
             texts.append(TextChange("removed", f"{where} · {gr.label}", _text(cr.old), None))
+
+
+def _move_score(old: Statement | None, new: Statement | None) -> float:
+    """1 for two statements with one stable id, else the similarity of their texts."""
+    if old is not None and new is not None and old.id is not None and old.id == new.id:
+        return 1.0
+    return similarity(_text(old) or "", _text(new) or "")
 
 
 def _by_party(groups: tuple[GroupChange, ...], label: str) -> list[GroupChange]:

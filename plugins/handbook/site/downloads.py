@@ -41,21 +41,24 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
     ``matrix``, ``change-process``, ``change-types``, ``sop-statements``, ``roles``,
     ``rules``.
 
-    Columns: matrix: ``responsibility`` + one column per scope name (party id);
-    change-process: ``edition, phase, party, statement``; change-types: ``edition, id, name,
-    channels, advance_notice``; sop-statements: ``edition, category, category_name, party,
-    statement, prohibits``; roles: ``party, role, description``; rules: ``id, title,
-    severity, editions, initiator, statement``.
+    Columns: matrix: ``id, responsibility`` + one column per scope name (party id);
+    change-process: ``id, edition, phase, party, statement``; change-types: ``edition, id,
+    name, channels, advance_notice``; sop-statements: ``id, edition, category,
+    category_name, party, statement, prohibits``; roles: ``party, role, description,
+    statement_ids`` (``;``-separated); rules: ``id, title, severity, editions, initiator,
+    statement``. ``id`` is the statement's (matrix: the row's) stable id, its permalink
+    anchor on the site; empty for a statement without id.
     """
     hb = handbook
     tables: dict[str, list[Row]] = {}
     tables["matrix"] = [
-        {"responsibility": row.responsibility}
+        {"id": row.id, "responsibility": row.responsibility}
         | {scope.name: row.cells[scope.id] for scope in hb.scopes}
         for row in hb.matrix
     ]
     tables["change-process"] = [
         {
+            "id": d.statement.id or "",
             "edition": d.edition,
             "phase": d.phase,
             "party": d.party,
@@ -75,6 +78,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
     ]
     tables["sop-statements"] = [
         {
+            "id": s.id or "",
             "edition": c.edition,
             "category": c.id,
             "category_name": c.name,
@@ -91,6 +95,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
             "party": r.party,
             "role": r.name,
             "description": " ".join(_flat(s) for s in r.description),
+            "statement_ids": ";".join(s.id or "" for s in r.description),
         }
         for r in hb.roles
     ]

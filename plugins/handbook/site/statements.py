@@ -20,7 +20,8 @@ class StatementRef:
 
     Attributes:
         statement: the statement.
-        page: src_uri of the page that renders it; ``anchor`` its element id there.
+        page: src_uri of the page that renders it; ``anchor`` its element id there (the
+            statement's stable ``id``, or ``s-<digest>`` for a statement without one).
         area: ``sop``, ``process``, ``change-type`` or ``role``.
         edition: edition id (None for roles, which have one edition).
         party: the party whose duty it is.
@@ -92,9 +93,11 @@ class StatementIndex:
     def _ref(
         self, st: Statement, page: str, area: str, edition: str | None, party: str, context: str
     ) -> StatementRef:
+        # the stable id when the data gives one; else a digest of line and text
         digest = hashlib.sha1(f"{st.at.line}:{st.text}".encode()).hexdigest()[:8]
+        anchor = st.id or f"s-{digest}"
         rules = tuple(self._enforcing(st, edition)) if edition else ()
-        return StatementRef(st, page, f"s-{digest}", area, edition, party, context, rules)
+        return StatementRef(st, page, anchor, area, edition, party, context, rules)
 
     def _enforcing(self, st: Statement, edition: str) -> list[Rule]:
         """Rules in force in ``edition`` that quote this statement or enforce what it
