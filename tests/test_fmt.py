@@ -201,3 +201,25 @@ def test_broken_csv_and_empty_yaml(copy: Path) -> None:
     empty.write_text("# nothing yet  \r\n", encoding="utf-8")
     assert _fmt(copy, "data/glossary.yaml").returncode == 0
     assert empty.read_text(encoding="utf-8") == "# nothing yet\n"
+
+
+def test_a_comment_above_a_nested_first_item_stays_where_it_was(copy: Path) -> None:
+    """ruamel.yaml wrote such a comment two columns further left at each run."""
+    path = copy / "data" / "sop-categories.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  microsoft:\n    - id:" in text
+    path.write_text(
+        text.replace("  microsoft:\n    - id:", "  microsoft:\n    # kept here\n    - id:", 1),
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        assert _fmt(copy).returncode == 0
+        assert "  microsoft:\n    # kept here\n    - id:" in path.read_text(encoding="utf-8")
+    # in a block scalar, a line that starts with '#' is text, not a comment: left alone
+    rules = copy / "data" / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert "  statement: >-\n" in text
+    sharp = "  statement: >-\n    # not a comment\n      - nor a list item\n"
+    rules.write_text(text.replace("  statement: >-\n", sharp, 1), encoding="utf-8")
+    assert _fmt(copy).returncode == 0
+    assert sharp in rules.read_text(encoding="utf-8")

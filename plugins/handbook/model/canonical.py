@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import types
 from pathlib import Path, PurePosixPath
 from typing import Any, Union, get_args, get_origin
@@ -198,8 +199,41 @@ def canonical_yaml(
     result = out.getvalue()
     if isinstance(data, CommentedSeq) and not data.fa.flow_style():
         result = _top_level_at_column_0(result)
+    result = _comments_above_first_items(result)
     lines = [line.rstrip() for line in result.replace("\r\n", "\n").split("\n")]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*$")
+
+
+def _comments_above_first_items(text: str) -> str:
+    """Indent a comment that stands above the first item of a nested list as that item.
+
+    ruamel.yaml writes such a comment at its parent key's indentation, two columns left of
+    where it was, and so on at each run; this puts it back, so formatting twice changes
+    nothing. Lines inside block scalars (``>-``, ``|``) are text, never comments."""
+    lines = text.split("\n")
+    block: int | None = None  # indentation of the line that opened a block scalar
+    for i, line in enumerate(lines):
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if block is not None:
+            if not body or indent > block:
+                continue
+            block = None
+        if not body.startswith("#"):
+            if _BLOCK_SCALAR.search(line):
+                block = indent
+            continue
+        following = next(
+            (x for x in lines[i + 1 :] if x.strip() and not x.lstrip().startswith("#")), ""
+        )
+        item = following.lstrip(" ")
+        item_indent = len(following) - len(item)
+        if item.startswith("- ") and item_indent > indent:
+            lines[i] = " " * item_indent + body
+    return "\n".join(lines)
 
 
 def canonical_csv(text: str, name: str = "<csv>", add_ids: bool = False) -> str:
