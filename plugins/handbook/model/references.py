@@ -118,6 +118,19 @@ def missing_statement_ids(hb: Handbook) -> list[Problem]:
     return problems
 
 
+def _party_problem(node: Node, party: str, party_ids: Iterable[str]) -> Problem:
+    """``unknown-party`` at ``node``'s ``party`` key, with the parties to choose from."""
+    line, column = node.at.of("party")
+    return Problem(
+        "unknown-party",
+        f"unknown party '{party}'",
+        node.at.file,
+        line,
+        column,
+        expected_one_of(party_ids, party),
+    )
+
+
 def check_references(hb: Handbook) -> list[Problem]:
     """Problems with ids and references across data files (see `load_handbook`)."""
     problems: list[Problem] = []
@@ -211,17 +224,7 @@ def check_references(hb: Handbook) -> list[Problem]:
         if duty.edition not in edition_ids:
             problems.append(_ref_problem(duty, "edition", "edition", duty.edition, edition_ids))
         if duty.party not in party_ids:
-            line, column = duty.at.of("party")
-            problems.append(
-                Problem(
-                    "unknown-party",
-                    f"unknown party '{duty.party}'",
-                    duty.at.file,
-                    line,
-                    column,
-                    expected_one_of(party_ids, duty.party),
-                )
-            )
+            problems.append(_party_problem(duty, duty.party, party_ids))
     for ct in hb.change_types:
         if ct.edition not in edition_ids:
             problems.append(_ref_problem(ct, "edition", "edition", ct.edition, edition_ids))
@@ -242,17 +245,7 @@ def check_references(hb: Handbook) -> list[Problem]:
             )
     for role in hb.roles:
         if role.party not in party_ids:
-            line, column = role.at.of("party")
-            problems.append(
-                Problem(
-                    "unknown-party",
-                    f"unknown party '{role.party}'",
-                    role.at.file,
-                    line,
-                    column,
-                    expected_one_of(party_ids, role.party),
-                )
-            )
+            problems.append(_party_problem(role, role.party, party_ids))
     for rule in hb.rules:
         problems += _check_rule(rule, edition_ids, party_ids, type_ids, sop_ids)
     for sample in hb.samples:
