@@ -153,7 +153,13 @@ def test_matrix_link_with_a_facet(page: Any, site: SiteServer, hb: Handbook) -> 
 
 
 def test_instant_navigation_reinitialises_tables(page: Any, site: SiteServer, hb: Handbook) -> None:
-    page.goto(site.url, wait_until="load")
+    # Material intercepts clicks only once it has read the sitemap; a click before that is
+    # a full page load (which made this test flaky on a busy CI machine).
+    page.goto(site.url, wait_until="networkidle")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some(e => e.name.endsWith('/sitemap.xml') && e.responseEnd > 0)"
+    )
     assert loaded_table_assets(page) == []  # the home page has no interactive table
     page.evaluate("() => { window.__hbSamePage = true; }")
     nav = page.locator("nav.md-nav--primary")
