@@ -4,8 +4,15 @@ One run: the tool's rules (every code, `handbook.outputs.base.all_codes`) with t
 site pages (``helpUri``); results with ``ruleId``, ``ruleIndex``, ``level``, the file
 relative to the repository root, ``startLine``/``startColumn`` and
 ``partialFingerprints`` stable across runs; at most ``max_results`` results (GitHub
-accepts 25,000), with a tool notification and a note on stderr when truncated; a waived
-finding carries a ``suppressions`` entry.
+accepts 25,000), with a tool notification and a note on stderr when truncated.
+
+A waived finding stays a result (code scanning shows it as suppressed rather than losing
+it) with one ``suppressions`` entry (SARIF 2.1.0 §3.35): ``{"kind": "external", "status":
+"accepted", "justification": "<reason> (approved by <approver>; expires <date>)",
+"properties": {"approver": <text>, "expires": "YYYY-MM-DD"}}`` (the waiver's
+``reason``, ``approved_by`` and ``expires_on``, from ``--waivers`` or the record's
+``waivers:``). An expired waiver waives nothing: its finding is a plain result and the
+waiver itself a ``W001`` warning.
 """
 
 from __future__ import annotations
@@ -134,6 +141,10 @@ class SarifSink(Sink):
                         "status": "accepted",
                         "justification": f"{f['waiver_reason']} (approved by "
                         f"{f['waiver_approved_by']}; expires {f['waiver_expires_on']})",
+                        "properties": {
+                            "approver": f["waiver_approved_by"],
+                            "expires": f["waiver_expires_on"],
+                        },
                     }
                 ]
             items.append("        " + json.dumps(result, ensure_ascii=False))
