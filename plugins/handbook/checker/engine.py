@@ -38,7 +38,7 @@ from handbook.checker.findings import (
 )
 from handbook.checker.reading import iter_batches
 from handbook.checker.records import Batch, MappingLike
-from handbook.checker.rules import RuleInput, evaluate
+from handbook.checker.rules import Piece, RuleInput, evaluate
 from handbook.checker.validate import (
     Columns,
     Errors,
@@ -70,6 +70,9 @@ class CheckOptions:
         titles: a report lists the records (JUnit): read their titles from CSV and keep
             each batch's `BatchResult.records`. False reads faster and frees a batch as
             soon as its findings are made (its ``records`` are then empty).
+        observe: called once a batch with its `RuleInput`, the rules' `Piece` list and
+            the records' ids (``handbook verify --coverage``, `handbook.checker.coverage`);
+            None (the default) costs nothing.
     """
 
     edition: str | None = None
@@ -79,6 +82,7 @@ class CheckOptions:
     chunk_size: int | None = None
     mapping: MappingLike | None = None
     titles: bool = True
+    observe: Callable[[RuleInput, list[Piece], list[str | None]], None] | None = None
 
 
 @dataclass
@@ -171,6 +175,8 @@ class Checker:
             bad_rows[issue.row] = True
         data = RuleInput(n, cols.times, cols.flags, edition, ~bad_rows, before_first, cols.coded)
         rule_pieces = evaluate(self.hb, data)
+        if self.options.observe is not None:  # once a batch, for verify --coverage only
+            self.options.observe(data, rule_pieces, ids.to_pylist())
         extra, active = record_waiver_problems(batch, ids, self.hb, self.today)
         note_waived_records(ids, self.options.waivers, self.seen_waived)
         table = findings_columns(batch, pieces, rule_pieces, extra, ids, edition, self.help)

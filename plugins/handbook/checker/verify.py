@@ -5,11 +5,19 @@ checked on its own and the codes found for each record (waived findings excluded
 file-level findings under ``(file)``) are compared with the codes the annotation
 expects. One ``PASS``/``FAIL`` line per sample, the differences under a failing one,
 then a count; exit 1 on any mismatch, 2 when ``data/`` is invalid.
+
+``--coverage`` adds what the samples exercise (`handbook.checker.coverage`): each code's
+passing and failing samples, each rule kind's branches and a total in percent, as text
+or, with ``--format json``, one JSON object ``{"samples": {"matched", "total"},
+"coverage": {...}}`` on stdout. ``--min-coverage N`` (a percentage, implies
+``--coverage``) exits 1 when the total is under N, saying by how much.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -23,9 +31,38 @@ def verify(handbook: Handbook, today: date | None = None) -> list[SampleResult]:
     return evaluate_samples(handbook, today)
 
 
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"expected a percentage from 0 to 100, got {text!r}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``handbook verify``: ``--data DIR``."""
+    """Options of ``handbook verify``: ``--data DIR``, ``--coverage``, ``--format
+    text|json``, ``--min-coverage N``."""
     parser.add_argument("--data", default="data", help="data folder (default: data)")
+    parser.add_argument(
+        "--coverage",
+        action="store_true",
+        help="also report which codes have a passing and a failing sample and which "
+        "branches of each rule kind the samples reach",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format of the coverage (default: text)",
+    )
+    parser.add_argument(
+        "--min-coverage",
+        type=_percent,
+        metavar="N",
+        help="exit 1 when the coverage is under N percent (implies --coverage)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,6 +73,13 @@ def run(args: argparse.Namespace) -> int:
     if handbook is None:
         return 2
     results = verify(handbook)
+    if args.coverage or args.min_coverage is not None or args.format == "json":
+        return _run_coverage(args, handbook, results)
+    return 1 if _print_verdicts(data, results) else 0
+
+
+def _print_verdicts(data: Path, results: list[SampleResult]) -> int:
+    """The PASS/FAIL lines and the count; returns the number of failed samples."""
     for r in results:
         where = f"{data / 'samples' / r.file}"
         if r.passed:
@@ -49,4 +93,29 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {v.record}: expected {want}; got {', '.join(v.actual) or 'no finding'}")
     failed = sum(1 for r in results if not r.passed)
     print(f"{len(results) - failed} of {len(results)} samples match their annotation")
-    return 1 if failed else 0
+    return failed
+
+
+def _run_coverage(args: argparse.Namespace, handbook: Handbook, results: list[SampleResult]) -> int:
+    from handbook.checker.coverage import coverage, coverage_text
+
+    cov = coverage(handbook, results)
+    failed = sum(1 for r in results if not r.passed)
+    below = args.min_coverage is not None and cov.percent < args.min_coverage
+    if args.format == "json":
+        doc = {
+            "samples": {"matched": len(results) - failed, "total": len(results)},
+            "coverage": cov.as_json(),
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        _print_verdicts(Path(args.data), results)
+        print("\n".join(coverage_text(cov)))
+    if below:
+        print(
+            f"handbook verify: coverage {cov.percent:.1f}% is under --min-coverage "
+            f"{args.min_coverage:g}% ({cov.total - cov.covered} of {cov.total} items without "
+            "a sample; add samples to data/samples/samples.yaml for the items marked MISSING)",
+            file=sys.stderr,
+        )
+    return 1 if failed or below else 0
