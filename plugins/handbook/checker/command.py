@@ -56,12 +56,12 @@ def _date(text: str) -> date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``handbook check`` (see ``handbook check --help``)."""
-    from handbook.outputs import FORMATS
+    from handbook.outputs import SINKS
 
     parser.add_argument("--data", default="data", help="data folder (default: data)")
     parser.add_argument(
         "--format",
-        choices=tuple(FORMATS),
+        choices=tuple(SINKS),
         default="text",
         help="output format (default: text)",
     )

@@ -1,7 +1,7 @@
-"""Rendering checker results: ``handbook check --format text|json|junit|sarif|github|gitlab``.
+"""Rendering checker results: ``handbook check --format text|json|junit|sarif|github|gitlab|html``.
 
 Each format is a *sink* (`handbook.outputs.base.Sink`), one module each: `text`, `json`,
-`junit`, `sarif`, `github`, `gitlab` (their docstrings give the exact output). A sink
+`junit`, `sarif`, `github`, `gitlab`, `html` (their docstrings give the exact output). A sink
 receives the run batch by batch as frames (`handbook.checker.findings.FINDING_COLUMNS`,
 `RECORD_COLUMNS`) and writes as it goes: ``handbook check`` feeds it each batch the
 checker yields. `render` feeds it a whole `Report`'s frames, e.g. for the site's
@@ -25,6 +25,7 @@ from handbook.checker.findings import Report
 from handbook.outputs.base import RenderOptions, Sink, find_repo_root
 from handbook.outputs.github import GithubSink
 from handbook.outputs.gitlab import GitlabSink
+from handbook.outputs.html import HtmlSink
 from handbook.outputs.json import JsonSink
 from handbook.outputs.junit import JunitSink
 from handbook.outputs.sarif import SarifSink
@@ -38,6 +39,7 @@ SINKS: dict[str, type[Sink]] = {
     "sarif": SarifSink,
     "github": GithubSink,
     "gitlab": GitlabSink,
+    "html": HtmlSink,
 }
 
 
@@ -57,8 +59,8 @@ def _by_file(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def render(report: Report, format_name: str, **options: Any) -> str:
-    """Render a `Report` in one of `FORMATS` (``text``, ``json``, ``junit``, ``sarif``,
-    ``github``, ``gitlab``) and return the text: what ``handbook check --format`` writes
+    """Render a `Report` in one of `SINKS` (``text``, ``json``, ``junit``, ``sarif``,
+    ``github``, ``gitlab``, ``html``) and return the text: what ``handbook check --format`` writes
     for the same run.
 
     The report's frames go to the sink as they are (already in run order), file by file:
@@ -83,8 +85,12 @@ def render(report: Report, format_name: str, **options: Any) -> str:
     return out.getvalue()
 
 
-#: Each ``--format`` name and its renderer ``(report, **options) -> str``.
-FORMATS: dict[str, Callable[..., str]] = {name: partial(render, format_name=name) for name in SINKS}
+#: Each CI format's name and its renderer ``(report, **options) -> str``, in
+#: `handbook.checker.codes.FORMAT_NAMES` order (the site shows a sample of each). ``html``
+#: is a ``--format`` too (`SINKS`, `render`), a report for people, not shown there.
+FORMATS: dict[str, Callable[..., str]] = {
+    name: partial(render, format_name=name) for name in SINKS if name != "html"
+}
 
 __all__ = [
     "FORMATS",

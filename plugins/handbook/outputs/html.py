@@ -1,0 +1,223 @@
+"""``--format html``: a self-contained report of a run, for a change manager's browser.
+
+One HTML file (``handbook check --format html --output report.html``) that makes no
+request off the page: the DataTables bundle of the installed ``itables`` package
+(``itables/html/dt_bundle.js``, ``.css``) and the site's table glue
+(``handbook/site/assets/tables.js``, ``tables.css``) are read when the report is made and
+inlined, never copied into the repository. The page (``outputs/templates/report.html.j2``,
+Jinja2 with autoescaping: record ids, messages and waivers come from pull requests) has:
+
+- a summary: records checked, errors, warnings, waived (the run's counts), findings
+  listed, records with findings and the files checked;
+- every finding in one table (record, code, severity, status ``open``/``waived``,
+  message, file, line, column) with facets on code, severity, status and file;
+- findings by rule, in rule order then the checker's codes: each code's title,
+  statement, the quoted source sentences of a rule (``data/rules.yaml``: quote, seed
+  document and section) and its findings;
+- findings by record: each record with findings (file, line, title) and its messages.
+
+Every table is ``<table class="hb-table" data-hb-table=NAME>``, the markup the site's
+glue turns into a sortable table with a text filter and facets; without JavaScript the
+tables are complete. At most ``RenderOptions.max_results`` findings (25,000) are listed
+(the summary counts them all, and says so). The findings listed are held in memory until
+`HtmlSink.end` writes the page; ``handbook check --output`` writes the file whole or not
+at all (`handbook.files.AtomicOutput`), as for every format.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from handbook.checker.findings import Summary, help_uri
+from handbook.outputs.base import (
+    PathMap,
+    RenderOptions,
+    Sink,
+    all_codes,
+    describe_code,
+    objects,
+    rows,
+    summary_line,
+    tool_version,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The glue's import of the bundle, replaced by a read of the global the bundle sets.
+GLUE_IMPORT = 'import DataTable from "./datatables/dt_bundle.js";'
+GLOBAL = "window.__hbDataTable"
+#: What would end or confuse a ``<script>`` element inside script text (HTML tokenizer:
+#: script data escaped states): ``<`` before them becomes ``\\x3C``, which means ``<``
+#: in the strings, template literals and regular expressions where they can occur.
+_SCRIPT_BREAKERS = re.compile(r"<(?=!--|/?script)", re.IGNORECASE)
+
+
+class ReportAssetError(RuntimeError):
+    """The table assets cannot be inlined (bundle missing or of an unexpected shape)."""
+
+
+@dataclass(frozen=True)
+class InlineAssets:
+    """The stylesheets and the two module scripts (bundle, glue), ready to inline."""
+
+    css: Markup
+    bundle: Markup
+    glue: Markup
+
+
+def _script(text: str) -> Markup:
+    return Markup(_SCRIPT_BREAKERS.sub(r"\\x3C", text))  # script text made safe above
+
+
+@functools.cache
+def inline_assets() -> InlineAssets:
+    """Read the bundle and the glue where the site finds them
+    (`handbook.site.interactive`) and make them inlinable: the bundle's final
+    ``export{... X as default ...}`` becomes ``window.__hbDataTable = X;`` and the
+    glue's import of the bundle reads that global.
+
+    Raises:
+        ReportAssetError: itables is not installed, or its bundle or our glue has
+            another shape than the one described.
+    """
+    from handbook.site.interactive import BundleNotFoundError, bundle_dir, glue_dir
+
+    try:
+        folder = bundle_dir()
+    except BundleNotFoundError as exc:
+        raise ReportAssetError(str(exc)) from exc
+    bundle = (folder / "dt_bundle.js").read_text(encoding="utf-8")
+    at = bundle.rfind("export{")
+    names = bundle[at + len("export{") : bundle.find("}", at)] if at >= 0 else ""
+    default = [p.split(" as ")[0].strip() for p in names.split(",") if p.endswith(" as default")]
+    if len(default) != 1:
+        raise ReportAssetError(
+            f"{folder / 'dt_bundle.js'}: no final 'export{{... as default}}' found; the "
+            "HTML report expects the DataTables bundle of itables 2.x"
+        )
+    end = bundle.find("}", at) + 1
+    bundle = f"{bundle[:at]}{GLOBAL} = {default[0]};{bundle[end:]}"
+    glue = (glue_dir() / "tables.js").read_text(encoding="utf-8")
+    if GLUE_IMPORT not in glue:
+        raise ReportAssetError(f"{glue_dir() / 'tables.js'}: expected the line {GLUE_IMPORT}")
+    glue = glue.replace(GLUE_IMPORT, f"const DataTable = {GLOBAL};")
+    styles = [
+        (folder / "dt_bundle.css").read_text(encoding="utf-8"),
+        (glue_dir() / "tables.css").read_text(encoding="utf-8"),
+    ]
+    if any("</style" in s.lower() for s in styles):
+        raise ReportAssetError("a table stylesheet contains '</style'; it cannot be inlined")
+    css = Markup("\n").join(Markup(s) for s in styles)  # installed files, checked above
+    return InlineAssets(css, _script(bundle), _script(glue))
+
+
+@functools.cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class HtmlSink(Sink):
+    """The report as one HTML page, written by `end` (findings held until then)."""
+
+    needs_records = True  # record titles, for the findings by record
+
+    def __init__(self, out: TextIO, options: RenderOptions) -> None:
+        super().__init__(out, options)
+        self.assets = inline_assets()  # fail before the run, not after it
+        self.paths = PathMap(options.repo_root)
+        self.findings: list[dict[str, Any]] = []
+        self.total = 0
+        self.files: list[str] = []
+        self.titles: dict[tuple[str, int], str] = {}
+
+    def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
+        if file is not None and file not in self.files:
+            self.files.append(file)
+        self.total += len(findings)
+        room = max(self.options.max_results - len(self.findings), 0)
+        new = rows(findings.iloc[:room])
+        if new and len(records):
+            wanted = {(f["file"], f["record_line"]) for f in new}
+            for f, line, title in zip(
+                objects(records, "file"), objects(records, "line"), objects(records, "title"),
+                strict=True,
+            ):  # fmt: skip
+                key = (str(f), int(line or 0))
+                if key in wanted and isinstance(title, str):
+                    self.titles[key] = title
+        for f in new:
+            f["path"] = self.paths(str(f["file"]))
+            f["title"] = self.titles.get((f["file"], f["record_line"]))
+        self.findings += new
+
+    def end(self, summary: Summary) -> None:
+        self.out.write(self.page(summary))
+
+    def page(self, summary: Summary) -> str:
+        """The whole HTML document."""
+        hb = self.options.handbook
+        by_code: dict[str, list[dict[str, Any]]] = {}
+        for f in self.findings:
+            by_code.setdefault(str(f["rule"]), []).append(f)
+        codes = [c for c in all_codes(hb) if c in by_code]
+        codes += [c for c in by_code if c not in codes]
+        sections = [self._code_section(c, by_code[c]) for c in codes]
+        by_record: dict[tuple[str, int, str | None], list[dict[str, Any]]] = {}
+        for f in self.findings:
+            by_record.setdefault((f["path"], f["record_line"], f["record"]), []).append(f)
+        states = Counter("waived" if f["waived"] else f["severity"] for f in self.findings)
+        return (
+            _environment()
+            .get_template("report.html.j2")
+            .render(
+                assets=self.assets,
+                summary=summary,
+                summary_line=summary_line(summary),
+                states=states,
+                listed=len(self.findings),
+                total=self.total,
+                files=[self.paths(f) for f in self.files],
+                findings=self.findings,
+                sections=sections,
+                records=[
+                    {"path": k[0], "line": k[1], "record": k[2], "findings": v}
+                    for k, v in by_record.items()
+                ],
+                service=hb.service.name if hb is not None else None,
+                version=self.options.tool_version or tool_version(),
+            )
+        )
+
+    def _code_section(self, code: str, found: list[dict[str, Any]]) -> dict[str, Any]:
+        hb = self.options.handbook
+        title, statement, _help, level = describe_code(hb, code)
+        rule = next((r for r in hb.rules if r.id == code), None) if hb is not None else None
+        sources = []
+        for q in rule.sources if rule is not None else []:
+            doc = next((d for d in hb.documents if d.id == q.doc), None) if hb else None
+            sources.append({"quote": q.quote, "doc": q.doc, "section": q.section, "document": doc})
+        return {
+            "code": code,
+            "title": title,
+            "statement": statement,
+            "level": level,
+            "editions": rule.editions if rule is not None else [],
+            "sources": sources,
+            "help": help_uri(self.options.site_url, code),
+            "findings": found,
+        }
