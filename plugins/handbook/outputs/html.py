@@ -26,7 +26,6 @@ at all (`handbook.files.AtomicOutput`), as for every format.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -77,7 +76,6 @@ def _script(text: str) -> Markup:
     return Markup(_SCRIPT_BREAKERS.sub(r"\\x3C", text))  # script text made safe above
 
 
-@functools.cache
 def inline_assets() -> InlineAssets:
     """Read the bundle and the glue where the site finds them
     (`handbook.site.interactive`) and make them inlinable: the bundle's final
@@ -119,7 +117,6 @@ def inline_assets() -> InlineAssets:
     return InlineAssets(css, _script(bundle), _script(glue))
 
 
-@functools.cache
 def _environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -169,7 +166,8 @@ class HtmlSink(Sink):
         self.out.write(self.page(summary))
 
     def page(self, summary: Summary) -> str:
-        """The whole HTML document."""
+        """The whole HTML document (templates compiled and assets read once a report:
+        about 0.1 s, so nothing is cached)."""
         hb = self.options.handbook
         by_code: dict[str, list[dict[str, Any]]] = {}
         for f in self.findings:
