@@ -193,7 +193,14 @@ class HtmlSink(Sink):
                 findings=self.findings,
                 sections=sections,
                 records=[
-                    {"path": k[0], "line": k[1], "record": k[2], "findings": v}
+                    {
+                        "path": k[0],
+                        "line": k[1],
+                        "record": k[2],
+                        "title": v[0]["title"],
+                        "codes": list(dict.fromkeys(str(f["rule"]) for f in v)),
+                        "findings": v,
+                    }
                     for k, v in by_record.items()
                 ],
                 service=hb.service.name if hb is not None else None,
