@@ -54,6 +54,9 @@ def test_figures_on_the_committed_samples() -> None:
     assert _hits(doc, "MMD002", "mitigated_at -> notified_at: at the same time") == []
     # a record with an input error reaches no rule
     assert "CHG-1706" in _hits(doc, "MMD010", "does not apply")
+    mmd001 = next(c for c in cov["codes"] if c["code"] == "MMD001")
+    assert "waivers-on-records.yaml#CHG-1801" not in mmd001["passing"]  # waived, not passed
+    assert "mmd001-advance-notice.yaml#CHG-0101" in mmd001["passing"]
     mmd005 = next(c for c in cov["codes"] if c["code"] == "MMD005")
     assert [k.split("#")[1] for k in mmd005["passing"]] == ["CHG-0501"]
 

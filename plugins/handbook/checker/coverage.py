@@ -218,35 +218,48 @@ def rule_branches(rule: Rule, data: RuleInput, hb: Handbook) -> Masks:
 # --- the samples ---------------------------------------------------------------------------
 
 
-def _observed(hb: Handbook, today: date | None) -> Iterator[tuple[str, Masks, Rule, list[str]]]:
-    """For each sample file and rule: the branches' rows and the records' keys."""
+def _observed(
+    hb: Handbook, today: date | None
+) -> Iterator[tuple[Masks, np.ndarray, Rule, list[str]]]:
+    """For each sample file's batch and each rule: the branches' rows, the rows the rule
+    found broken (waived or not) and the records' keys (``file#record``)."""
     for sample in hb.samples:
-        seen: list[tuple[RuleInput, list[str | None]]] = []
+        seen: list[tuple[RuleInput, list[Piece], list[str | None]]] = []
 
-        def observe(data: RuleInput, _pieces: list[Piece], ids: list[str | None]) -> None:
-            seen.append((data, ids))  # noqa: B023 - used before the next sample starts
+        def observe(data: RuleInput, pieces: list[Piece], ids: list[str | None]) -> None:
+            seen.append((data, pieces, ids))  # noqa: B023 - used before the next sample starts
 
         options = CheckOptions(today=today, titles=False, observe=observe)
         for _ in Checker(hb, options).run([hb.root / "samples" / sample.file]):
             pass
-        for data, ids in seen:
+        for data, pieces, ids in seen:
             keys = [f"{sample.file}#{i if i is not None else FILE_KEY}" for i in ids]
             for rule in hb.rules:
-                yield sample.file, rule_branches(rule, data, hb), rule, keys
+                broken = np.zeros(data.n, dtype=bool)
+                for p in pieces:
+                    if p.rule == rule.id:
+                        broken[p.rows] = True
+                yield rule_branches(rule, data, hb), broken, rule, keys
 
 
 def coverage(hb: Handbook, results: list[SampleResult], today: date | None = None) -> Coverage:
     """The coverage of ``hb.samples`` given their verdicts (`evaluate_samples` with the
-    same ``today``): codes in rule order then `CHECKER_CODES`, branches in rule order."""
+    same ``today``): codes in rule order then `CHECKER_CODES`, branches in rule order.
+
+    A rule's passing samples are the records it applies to (its first branch) that it
+    does not find broken (a waived finding is still broken); its failing samples, like a
+    checker code's, are the records whose verdict lists the code (waived findings aside).
+    """
     codes = {c: CodeCoverage(c) for c in [*(r.id for r in hb.rules), *CHECKER_CODES]}
     branches: dict[tuple[str, str], BranchCoverage] = {}
-    applied: dict[str, set[str]] = {}
-    for _file, masks, rule, keys in _observed(hb, today):
+    passed: dict[str, set[str]] = {}
+    for masks, broken, rule, keys in _observed(hb, today):
         for name, mask in masks.items():
             branch = branches.setdefault((rule.id, name), BranchCoverage(rule.id, rule.kind, name))
             branch.hits += [keys[i] for i in np.flatnonzero(mask).tolist()]
-        applied.setdefault(rule.id, set()).update(
-            keys[i] for i in np.flatnonzero(next(iter(masks.values()))).tolist()
+        applies_rows = next(iter(masks.values())) & ~broken
+        passed.setdefault(rule.id, set()).update(
+            keys[i] for i in np.flatnonzero(applies_rows).tolist()
         )
     for result in results:
         records = [v for v in result.verdicts if v.record != FILE_KEY]
@@ -257,7 +270,7 @@ def coverage(hb: Handbook, results: list[SampleResult], today: date | None = Non
                 key = f"{result.file}#{v.record}"
                 if code in v.actual:
                     continue
-                if key in applied.get(code, ()) or (code in CHECKER_CODES and failing):
+                if key in passed.get(code, ()) or (code in CHECKER_CODES and failing):
                     entry.passing.append(key)
     return Coverage(list(codes.values()), list(branches.values()))
 
