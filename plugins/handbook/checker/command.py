@@ -31,6 +31,7 @@ from handbook.checker.waivers import (
 from handbook.files import AtomicOutput
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
+from handbook.outputs.html import ReportAssetError
 
 #: Records per batch when ``--chunk-size`` is not given: memory stays flat on any input
 #: (see `Checker.run`).
@@ -181,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # a report that cannot be written: the run failed, not a rule
         where = exc.filename or args.output or "standard output"
         return _fail(f"cannot write {where}: {exc.strerror or exc}")
+    except ReportAssetError as exc:  # the HTML report's table component is not installed
+        return _fail(f"cannot make the HTML report: {exc}")
     s = checker.summary
     if s.errors or (args.fail_on_warn and s.warnings):
         return 1
