@@ -47,6 +47,7 @@ from pathlib import Path
 from handbook.checker import command as checker
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
+from handbook.importer import command as importer
 from handbook.model.loader import load_for_command, load_handbook
 from handbook.model.problems import sort_problems
 from handbook.review import command as review
@@ -309,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL for links to Microsoft Learn pages the handbook does not contain",
     )
     p.set_defaults(func=_pages)
+    p = sub.add_parser("import", help="import Microsoft Learn-style pages into data files")
+    importer.add_arguments(p)
+    p.set_defaults(func=importer.run)
     return parser
 
 

@@ -1,0 +1,137 @@
+"""Cell lines as statements, party labels and party names.
+
+A statement is a dict ``{"text": str, "items": [statement, ...]}`` (``items`` only when
+there are any), the shape of `handbook.model.entities.Statement` in YAML. Nesting: a
+line ending with ``:`` opens a list; the list items below it (deeper bullets, or any line
+after a paragraph) are its items until a line at its own level.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from handbook.importer.html import Line
+
+Statement = dict[str, Any]
+
+_PARTY_WORDS = {
+    "microsoft": "microsoft",
+    "customer": "customer",
+    "customers": "customer",
+    "the customer": "customer",
+    "you": "customer",
+    "your organization": "customer",
+    "both": "both",
+    "shared": "both",
+    "microsoft and customer": "both",
+    "customer and microsoft": "both",
+    "microsoft and the customer": "both",
+    "microsoft & customer": "both",
+}
+_FOOTNOTE = re.compile(r"(\s*(\[\^?\d+\]|\^\d+|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d+\)|\d+))+$")
+_LABEL = re.compile(
+    r"^(?P<who>microsoft|customers?|the customers?|you|your organization|partners?)"
+    r"(?:'s|’s|s')?\s*(?P<kw>will|roles?|responsibilities|tasks|does|do)?\s*(?P<colon>:)?$"
+)
+_WILL = re.compile(r"\b(will|roles?|responsibilit\w*|tasks|does|do|provides|actions?)\b")
+
+
+def plain(text: str) -> str:
+    """Lowercased text without emphasis marks, a trailing colon or surrounding space;
+    curly apostrophes made straight."""
+    t = text.replace("**", "").replace("__", "").replace("’", "'").strip()
+    t = t.strip("*_ ").rstrip(":").strip()
+    return " ".join(t.lower().split())
+
+
+def party_of_cell(text: str) -> str | None:
+    """``Microsoft``/``Customer``/``Both`` (any case, bold, footnote marks) as a party id."""
+    t = _FOOTNOTE.sub("", plain(text)).strip(" .*")
+    return _PARTY_WORDS.get(t)
+
+
+def party_label(text: str) -> str | None:
+    """The party a label line names (``Microsoft will:``, ``**Customers will:**``,
+    ``Customer's role``), or None when the line is not a label."""
+    m = _LABEL.match(plain(text) + (":" if text.rstrip().rstrip("*").endswith(":") else ""))
+    if not m or not (m["kw"] or m["colon"]):
+        return None
+    who = m["who"]
+    return "microsoft" if who == "microsoft" else "customer"
+
+
+def party_header(text: str) -> str | None:
+    """The party a column header names (``Microsoft will``, ``Customer's role``,
+    ``Customers will:``, ``Microsoft``), or None."""
+    t = plain(text)
+    if t in ("microsoft", "customer", "customers"):
+        return "microsoft" if t == "microsoft" else "customer"
+    if not _WILL.search(t):
+        return None
+    words = set(re.findall(r"[a-z']+", t))
+    if words & {"microsoft", "microsoft's", "provider", "provider's"}:
+        if "customer" in t or "your" in words:
+            return None
+        return "microsoft"
+    if words & {"customer", "customers", "customer's", "customers'", "you", "your"}:
+        return "customer"
+    return None
+
+
+def clean(text: str) -> str:
+    """Statement text: whitespace collapsed, a bold wrapper around the whole text kept."""
+    return " ".join(text.split())
+
+
+def statements(lines: list[Line]) -> list[Statement]:
+    """Statements of ``lines`` (see module doc)."""
+    out: list[Statement] = []
+    parent: tuple[Statement, int, str] | None = None  # opened a list: (it, level, mode)
+    last: tuple[Statement, int] | None = None
+    for line in lines:
+        text = clean(line.text)
+        if not text:
+            continue
+        level = line.depth if line.bullet else 0
+        item: Statement = {"text": text}
+        if parent is not None:
+            stmt, plevel, mode = parent
+            if line.bullet and level > plevel and mode != "paras":
+                stmt.setdefault("items", []).append(item)
+                parent = (stmt, plevel, "bullets")
+                continue
+            if not line.bullet and plevel == 0 and mode != "bullets" and not text.endswith(":"):
+                stmt.setdefault("items", []).append(item)
+                parent = (stmt, plevel, "paras")
+                continue
+        if last is not None and line.bullet and level > last[1] > 0:
+            last[0].setdefault("items", []).append(item)
+            continue
+        out.append(item)
+        last = (item, level)
+        parent = (item, level, "") if text.endswith(":") else None
+    return out
+
+
+def segments(lines: list[Line]) -> tuple[list[Line], dict[str, list[Line]]]:
+    """Lines of a cell that holds party labels, split by party: ``(before any label,
+    {party: lines})``. A party labelled twice gets both parts."""
+    before: list[Line] = []
+    parts: dict[str, list[Line]] = {}
+    current: str | None = None
+    for line in lines:
+        label = None if line.bullet else party_label(line.text)
+        if label is not None:
+            current = label
+            parts.setdefault(label, [])
+            continue
+        (parts[current] if current is not None else before).append(line)
+    return before, parts
+
+
+def phase_of(text: str) -> str | None:
+    """``before``/``during``/``after`` when ``text`` names one phase of a change."""
+    t = plain(text)
+    found = [p for p in ("before", "during", "after") if re.search(rf"\b{p}\b", t)]
+    return found[0] if len(found) == 1 and len(t) <= 60 else None
