@@ -25,7 +25,7 @@ from handbook.importer.tables import html_table_list, pipe_table
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 
-_SKIPPED = {"comment", "callout", "image", "directive", "code", "html", "quote"}
+_SKIPPED = {"label", "comment", "callout", "image", "directive", "code", "html", "quote"}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -187,6 +187,10 @@ def run(args: argparse.Namespace) -> int:
     imported = Imported()
     taken: set[str] = set()
     reports = [_safe(Path(p), hb, args.edition, known, taken, imported) for p in args.pages]
+    if hb is not None:
+        from handbook.importer.errata import apply_errata
+
+        apply_errata(imported, hb.errata, reports)
     text = to_json(reports) if args.format == "json" else to_text(reports)
     try:
         if args.out:

@@ -117,6 +117,10 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     """Recognise and map ``table`` (see module doc); what it was is returned for the
     report and every row or cell not mapped is left in ``rep``."""
     header = [cell_text(h) for h in table.header]
+    if not any(header) and table.rows and all(cell_text(c) for c in table.rows[0].cells):
+        table.header, table.line = table.rows[0].cells, table.rows[0].line  # empty header row
+        table.rows = table.rows[1:]
+        header = [cell_text(h) for h in table.header]
     body = [[cell_text(c) for c in r.cells] for r in table.rows]
     kind, mapped = "not recognised", 0
     values = [c for r in body for c in r[1:] if c.strip()]

@@ -30,7 +30,8 @@ class PageError(Exception):
 class Block:
     """A part of a page: ``kind`` is ``table`` (pipe table, ``lines`` its source lines),
     ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``image``,
-    ``comment`` or ``code``; ``line`` is 1-based; ``section`` the nearest heading above;
+    ``comment``, ``code`` or ``label`` (a short paragraph naming the table below it,
+    ``**Before a change**``); ``line`` is 1-based; ``section`` the nearest heading above;
     ``label`` the short paragraph or heading just above a table."""
 
     kind: str
@@ -206,11 +207,15 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
                 label = section
                 continue
         kind = _kind(tok.type, raw)
+        text = ""
         if kind == "paragraph":
             text = cell_text(_inline(md, tokens, i))  # type: ignore[arg-type]
             if len(text) <= 80:
                 label = text
-        out.append(Block(kind, first + 1, section, raw))
+        out.append(Block(kind, first + 1, section, raw, text))
+    for a, b in zip(out, out[1:], strict=False):  # a short paragraph naming the table below
+        if a.kind == "paragraph" and b.kind in ("table", "html-table") and a.label == b.label:
+            a.kind = "label"
     return out
 
 

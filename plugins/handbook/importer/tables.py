@@ -78,12 +78,24 @@ def pipe_table(block: Block) -> Table:
         raw = lines[n]
         if not raw.strip():
             continue
-        if "|" not in raw.replace("\\|", "") and table.rows:
+        if table.rows and _continues(table.rows[-1], raw):
             last = table.rows[-1]
             last.cells[-1] = f"{last.cells[-1]} {raw.strip()}".strip()
             continue
         table.rows.append(Row(block.line + n, split_row(raw)))
     return table
+
+
+def _continues(last: Row, raw: str) -> bool:
+    """Whether ``raw`` continues the row above (a row broken across two lines): it has no
+    pipe, or the row above left a list open and ``raw`` (not starting with a pipe) holds
+    one cell at most. Tags are only counted here, never parsed."""
+    if "|" not in raw.replace("\\|", ""):
+        return True
+    cell = last.cells[-1].lower() if last.cells else ""
+    open_list = cell.count("<ul") + cell.count("<li") > cell.count("</ul") + cell.count("</li")
+    filled = [c for c in split_row(raw) if c]
+    return open_list and not raw.lstrip().startswith("|") and len(filled) <= 1
 
 
 def html_table_list(block: Block) -> list[Table]:
