@@ -9,7 +9,6 @@ the correction removed becomes the statement's ``note``. Errata without ``correc
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from handbook.importer.mapping import Imported
@@ -19,10 +18,18 @@ from handbook.model.entities import Erratum
 _TEXT_KEYS = ("text", "statement", "description")
 
 
+def _common(a: str, b: str) -> int:
+    """Length of the common start of ``a`` and ``b``."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
 def _removed(original: str, corrected: str) -> str:
     """What ``corrected`` leaves out of ``original`` (their common ends taken away)."""
-    head = len(os.path.commonprefix([original, corrected]))
-    tail = len(os.path.commonprefix([original[head:][::-1], corrected[head:][::-1]]))
+    head = _common(original, corrected)
+    tail = _common(original[head:][::-1], corrected[head:][::-1])
     return original[head : len(original) - tail].strip()
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -213,7 +214,7 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
             if len(text) <= 80:
                 label = text
         out.append(Block(kind, first + 1, section, raw, text))
-    for a, b in zip(out, out[1:], strict=False):  # a short paragraph naming the table below
+    for a, b in pairwise(out):  # a short paragraph naming the table below
         if a.kind == "paragraph" and b.kind in ("table", "html-table") and a.label == b.label:
             a.kind = "label"
     return out
