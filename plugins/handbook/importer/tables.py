@@ -80,7 +80,9 @@ def pipe_table(block: Block) -> Table:
             continue
         if table.rows and _continues(table.rows[-1], raw):
             last = table.rows[-1]
-            last.cells[-1] = f"{last.cells[-1]} {raw.strip()}".strip()
+            more = raw.strip()
+            more = more[:-1] if more.endswith("|") and not more.endswith("\\|") else more
+            last.cells[-1] = f"{last.cells[-1]} {more}".strip()
             continue
         table.rows.append(Row(block.line + n, split_row(raw)))
     return table
