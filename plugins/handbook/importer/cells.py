@@ -30,10 +30,6 @@ _PARTY_WORDS = {
     "microsoft & customer": "both",
 }
 _FOOTNOTE = re.compile(r"(\s*(\[\^?\d+\]|\^\d+|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d+\)|\d+))+$")
-_LABEL = re.compile(
-    r"^(?P<who>microsoft|customers?|the customers?|you|your organization|partners?)"
-    r"(?:'s|’s|s')?\s*(?P<kw>will|roles?|responsibilities|tasks|does|do)?\s*(?P<colon>:)?$"
-)
 _WILL = re.compile(r"\b(will|roles?|responsibilit\w*|tasks|does|do|provides|actions?)\b")
 
 
@@ -53,12 +49,20 @@ def party_of_cell(text: str) -> str | None:
 
 def party_label(text: str) -> str | None:
     """The party a label line names (``Microsoft will:``, ``**Customers will:**``,
-    ``Customer's role``), or None when the line is not a label."""
-    m = _LABEL.match(plain(text) + (":" if text.rstrip().rstrip("*").endswith(":") else ""))
-    if not m or not (m["kw"] or m["colon"]):
+    ``Customer's role``, ``Microsoft Managed Desktop will``, ``You:``), or None when the
+    line is not a label: at most seven words, the last ``will``/``role``/``responsibilities``
+    (a colon may follow), or a party's name followed by a colon."""
+    t = plain(text)
+    words = t.split()
+    colon = text.replace("*", "").replace("_", "").rstrip().endswith(":")
+    if not words or len(words) > 7:
         return None
-    who = m["who"]
-    return "microsoft" if who == "microsoft" else "customer"
+    if t in ("you", "your organization", "your organisation", "the customer"):
+        return "customer" if colon else None
+    if not _WILL.fullmatch(words[-1]) and not (colon and t in _PARTY_WORDS):
+        return None
+    party = party_header(t)
+    return party if party in ("microsoft", "customer") else None
 
 
 def party_header(text: str) -> str | None:
@@ -116,7 +120,8 @@ def statements(lines: list[Line]) -> list[Statement]:
 
 def segments(lines: list[Line]) -> tuple[list[Line], dict[str, list[Line]]]:
     """Lines of a cell that holds party labels, split by party: ``(before any label,
-    {party: lines})``. A party labelled twice gets both parts."""
+    {party: lines})``. A party labelled twice gets both parts; a label followed by text
+    on its line (``Microsoft will: notify customers``) starts that party with the text."""
     before: list[Line] = []
     parts: dict[str, list[Line]] = {}
     current: str | None = None
@@ -125,6 +130,12 @@ def segments(lines: list[Line]) -> tuple[list[Line], dict[str, list[Line]]]:
         if label is not None:
             current = label
             parts.setdefault(label, [])
+            continue
+        head, colon, rest = line.text.partition(":")
+        inline = party_label(head + colon) if colon and not line.bullet else None
+        if inline is not None and rest.strip():
+            current = inline
+            parts.setdefault(inline, []).append(Line(rest.strip(), 0, False))
             continue
         (parts[current] if current is not None else before).append(line)
     return before, parts

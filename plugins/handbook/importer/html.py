@@ -6,12 +6,14 @@ html5lib repairs what real pages get wrong the way a browser does: an ``<li>`` w
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from bs4.element import Comment, NavigableString, Tag
 
+_MARK = re.compile(r"([-*•+]|\d{1,2}[.)])\s+")  # a list mark written as text (on text only)
 _BLOCKS = {"p", "div", "table", "tr", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = {"ul", "ol"}
 
@@ -94,10 +96,10 @@ def _pseudo(part: str, depth: int, bullet: bool) -> Line:
     depth grows with its indentation (two or more spaces, or a tab, per level)."""
     stripped = part.lstrip(" \t\u00a0")
     indent = len(part.replace("\t", "    ")) - len(stripped.replace("\t", "    "))
-    for mark in ("- ", "* ", "• ", "+ "):
-        if stripped.startswith(mark) and not stripped.startswith("**"):
-            level = depth if bullet else 0
-            return Line(_collapse(stripped[len(mark) :]), level + 1 + indent // 2, True)
+    mark = _MARK.match(stripped)
+    if mark and not stripped.startswith("**"):
+        level = depth if bullet else 0
+        return Line(_collapse(stripped[mark.end() :]), level + 1 + indent // 2, True)
     return Line(_collapse(stripped), depth, bullet)
 
 

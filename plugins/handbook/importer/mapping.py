@@ -26,7 +26,7 @@ from typing import Any
 from handbook.importer import cells as C
 from handbook.importer.html import cell_lines, cell_text
 from handbook.importer.report import Found, PageReport
-from handbook.importer.tables import Table
+from handbook.importer.tables import Row, Table
 from handbook.model.statement_ids import slug
 
 Item = dict[str, Any]
@@ -132,6 +132,9 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         for x in cell_lines(c)
     )
     labels = [r[0] for r in body if r]
+    if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
+        table = _transposed(table)  # parties as rows, phases or categories as columns
+        return map_table(table, ctx, out, rep)
     if values and sum(C.party_of_cell(c) is not None for c in values) >= 0.6 * len(values):
         kind, mapped = "responsibility-matrix", _matrix(table, header, ctx, out, rep)
     elif (
@@ -163,6 +166,18 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
                 f"row of a table not recognised (headers: {' | '.join(header) or 'none'})",
             )
     return Found(table.line, table.kind, kind, mapped, table.section)
+
+
+def _transposed(table: Table) -> Table:
+    """``table`` with rows and columns swapped (the first row's line for every row)."""
+    line = table.rows[0].line if table.rows else table.line
+    header = [table.header[0] if table.header else "", *(r.cells[0] for r in table.rows)]
+    rows = [
+        Row(line, [h, *(r.cells[j] if j < len(r.cells) else "" for r in table.rows)])
+        for j, h in enumerate(table.header)
+        if j > 0
+    ]
+    return Table(table.kind, table.line, table.section, table.label, header, rows)
 
 
 def _party_table(

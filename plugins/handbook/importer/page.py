@@ -56,6 +56,7 @@ class Page:
 
 
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_QUOTE = re.compile(r"^\s*>\s?")
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
     re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),
@@ -195,6 +196,11 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
             used.update(range(first, end))
             out.append(Block("table", first + 1, section, lines[first:end], label))
             label = section
+            continue
+        quoted = [_QUOTE.sub("", x) for x in raw] if tok.type == "blockquote_open" else []
+        if any(is_delimiter(x) for x in quoted):  # a table inside a quote or callout
+            used.update(range(first, end))
+            out.append(Block("table", first + 1, section, quoted, label))
             continue
         if tok.type == "html_block":
             content = tok.content.strip().lower()
