@@ -189,8 +189,10 @@ def run(args: argparse.Namespace) -> int:
     reports = [_safe(Path(p), hb, args.edition, known, taken, imported) for p in args.pages]
     if hb is not None:
         from handbook.importer.errata import apply_errata
+        from handbook.importer.ids import keep_ids
 
         apply_errata(imported, hb.errata, reports)
+        keep_ids(imported, hb)
     text = to_json(reports) if args.format == "json" else to_text(reports)
     try:
         if args.out:

@@ -100,7 +100,7 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
         rows = [PROCESS] if imported.duties else []
     first_new = len(rows)
     for d in imported.duties:
-        rows.append(["" if k == "id" else str(d.get(k, "")) for k in rows[0]])
+        rows.append([str(d.get(k, "")) for k in rows[0]])
     if rows:
         text = canonical_csv(_csv(rows), "change-process.csv", add_ids=True)
         files["change-process.csv"] = text
