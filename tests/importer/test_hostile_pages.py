@@ -81,8 +81,10 @@ def test_broken_files_are_report_entries_never_tracebacks(tmp_path: Path) -> Non
         "latin1.md": "| Category | Microsoft will | Customer will |\n|---|---|---|\n| Caf\xe9 | a | b |\n".encode(
             "latin-1"
         ),
-        "crlf-bom.md": "\ufeff# T\r\n\r\n| Area | Microsoft will | Customer will |\r\n|---|---|---|\r\n"
-        "| x | a | b |\r\n".encode(),
+        "crlf-bom.md": (
+            "\ufeff# T\r\n\r\n| Area | Microsoft will | Customer will |\r\n"
+            "|---|---|---|\r\n| x | a | b |\r\n"
+        ).encode(),
         "unclosed-table.md": b"<table><tr><th>Area<th>Microsoft will<th>Customer will"
         b"<tr><td>x<td>a<td>b\n\nMore text",
     }
