@@ -73,14 +73,15 @@ def test_any_mix_of_fragments_imports_without_an_exception(
     data_files(out)
 
 
+LATIN1 = "| Category | Microsoft will | Customer will |\n|---|---|---|\n| Caf\xe9 | a | b |\n"
+
+
 def test_broken_files_are_report_entries_never_tracebacks(tmp_path: Path) -> None:
     pages = {
         "empty.md": b"",
         "front-matter-only.md": b"---\ntitle: x\n---\n",
         "unclosed-front-matter.md": b"---\ntitle: [unclosed\n| a | b |\n|---|---|\n| c | d |\n",
-        "latin1.md": "| Category | Microsoft will | Customer will |\n|---|---|---|\n| Caf\xe9 | a | b |\n".encode(
-            "latin-1"
-        ),
+        "latin1.md": LATIN1.encode("latin-1"),
         "crlf-bom.md": (
             "\ufeff# T\r\n\r\n| Area | Microsoft will | Customer will |\r\n"
             "|---|---|---|\r\n| x | a | b |\r\n"
