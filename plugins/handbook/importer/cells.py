@@ -74,7 +74,7 @@ def party_header(text: str) -> str | None:
     if not _WILL.search(t):
         return None
     words = set(re.findall(r"[a-z']+", t))
-    if words & {"microsoft", "microsoft's", "provider", "provider's"}:
+    if words & {"microsoft", "microsoft's", "provider", "provider's", "mmd", "we"}:
         if "customer" in t or "your" in words:
             return None
         return "microsoft"

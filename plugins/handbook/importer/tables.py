@@ -109,6 +109,8 @@ def html_table_list(block: Block) -> list[Table]:
     out: list[Table] = []
     index = 0
     for rows in html.html_tables(source):
+        if not rows:  # e.g. the empty table a second <table> opens when it closes the first
+            continue
         table = Table("html-table", block.line, block.section, block.label, [])
         for k, cells in enumerate(rows):
             line = block.line + (starts[index] if index < len(starts) else 0)
