@@ -163,3 +163,24 @@ def test_usage_errors_exit_2_with_one_line(args: list[str], tmp_path: Path) -> N
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and result.stderr.strip()
     assert not (tmp_path / "o").exists()
+
+
+def test_every_golden_data_file_follows_the_model_of_its_data_file() -> None:
+    from ruamel.yaml import YAML
+
+    from handbook.model.loader import PROCESS_COLUMNS
+    from handbook.model.schemas import KINDS
+
+    yaml = YAML(typ="safe", pure=True)
+    checked = 0
+    for folder in sorted(GOLDEN.iterdir()):
+        for path in sorted(folder.iterdir()):
+            if path.stem in KINDS and path.suffix == ".yaml":
+                model = KINDS[path.stem][0]
+                for item in yaml.load(path.read_text(encoding="utf-8")):
+                    model.model_validate(item)
+                    checked += 1
+            elif path.name == "change-process.csv":
+                header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+                assert header == ["id", *PROCESS_COLUMNS]
+    assert checked > 20
