@@ -33,6 +33,10 @@ _FOOTNOTE = re.compile(r"(\s*(\[\^?\d+\]|\^\d+|[*†‡§¹²³⁴⁵⁶⁷⁸�
 _WILL = re.compile(r"\b(will|roles?|responsibilit\w*|tasks|does|do|provides|actions?)\b")
 
 
+_PHASE = re.compile(r"^(?P<word>before|during|after|prior to|pre|post)(?:$|[\s-])")
+_CHANGE = re.compile(r"\b(chang\w*|releases?|updates?|deployments?|rollouts?|implementation)\b")
+
+
 def plain(text: str) -> str:
     """Lowercased text without emphasis marks, a trailing colon or surrounding space;
     curly apostrophes made straight."""
@@ -142,7 +146,14 @@ def segments(lines: list[Line]) -> tuple[list[Line], dict[str, list[Line]]]:
 
 
 def phase_of(text: str) -> str | None:
-    """``before``/``during``/``after`` when ``text`` names one phase of a change."""
-    t = plain(text)
-    found = [p for p in ("before", "during", "after") if re.search(rf"\b{p}\b", t)]
-    return found[0] if len(found) == 1 and len(t) <= 60 else None
+    """``before``/``during``/``after`` when ``text`` names one phase of a change: the word
+    alone, or opening a short phrase about a change (``Before a change``, ``After the
+    release``, ``Prior to a change``); ``After-hours support`` is no phase."""
+    t = plain(text).rstrip(".")
+    m = _PHASE.match(t)
+    if m is None or len(t.split()) > 6:
+        return None
+    if t != m["word"] and not _CHANGE.search(t):
+        return None
+    word = m["word"]
+    return {"prior to": "before", "pre": "before", "post": "after"}.get(word, word)

@@ -202,6 +202,8 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
             used.update(range(first, end))
             out.append(Block("table", first + 1, section, quoted, label))
             continue
+        if tok.type == "paragraph_open" and "<table" in "\n".join(raw).lower():
+            tok.type, tok.content = "html_block", "\n".join(raw)  # text, then a <table>
         if tok.type == "html_block":
             content = tok.content.strip().lower()
             if content.startswith("<!--"):
