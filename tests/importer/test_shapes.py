@@ -153,16 +153,25 @@ def test_edition_tags_everything_imported(tmp_path: Path) -> None:
         ["import", "roles.md"],  # neither --out nor --compare
         ["import", "roles.md", "--out", "OUT", "--edition", "1999", "--data", "DATA"],
         ["import", "--out", "OUT"],  # no page
+        ["import", "roles.md", "--out", "MINE", "--data", "MINE/data"],  # holds the data
     ],
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], tmp_path: Path) -> None:
     from ..conftest import DATA
 
-    args = [a.replace("OUT", str(tmp_path / "o")).replace("DATA", str(DATA)) for a in args]
+    (tmp_path / "mine" / "data").mkdir(parents=True)
+    (tmp_path / "mine" / "data" / "keep.yaml").write_text("[]\n")
+    args = [
+        a.replace("OUT", str(tmp_path / "o"))
+        .replace("DATA", str(DATA))
+        .replace("MINE", str(tmp_path / "mine"))
+        for a in args
+    ]
     result = run([str(BIN / "handbook"), *args], cwd=PAGES)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and result.stderr.strip()
     assert not (tmp_path / "o").exists()
+    assert (tmp_path / "mine" / "data" / "keep.yaml").exists()
 
 
 def test_every_golden_data_file_follows_the_model_of_its_data_file() -> None:

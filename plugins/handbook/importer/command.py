@@ -5,8 +5,8 @@ Each page is imported on its own: a page that cannot be read is a report entry a
 others are still imported. The report goes to standard output (or ``--report FILE``,
 written atomically). Exit 0 when everything found was mapped, 1 when anything was left in
 the report (an unreadable page, a table not recognised, a row or cell not mapped), 2 for a
-usage error (no ``--out`` nor ``--compare``, an unknown ``--edition``, an output that
-cannot be written). The committed data (``--data``, default ``data``, when it loads)
+usage error (no ``--out`` nor ``--compare``, an unknown ``--edition``, an ``--out`` that
+is the data folder or holds it, an output that cannot be written). The committed data (``--data``, default ``data``, when it loads)
 gives document ids (a page whose file name or title is a seed document's), editions,
 channel names and the ids of items it already has.
 """
@@ -171,6 +171,13 @@ def run(args: argparse.Namespace) -> int:
         print("handbook import: error: give --out DIR (or --compare)", file=sys.stderr)
         return 2
     data = Path(args.data)
+    if args.out and Path(args.out).resolve() in (data.resolve(), *data.resolve().parents):
+        print(
+            f"handbook import: error: --out {args.out} would replace the data folder {data}; "
+            "choose a folder that only this command writes",
+            file=sys.stderr,
+        )
+        return 2
     hb = load_handbook(data)[0] if (data / "editions.yaml").is_file() else None
     if args.compare and hb is None:
         print(f"handbook import: error: --compare needs valid data in {data}", file=sys.stderr)

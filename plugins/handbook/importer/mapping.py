@@ -200,8 +200,6 @@ def _party_table(
                 continue
             before, segs = C.segments(cell_lines(cell))
             party = cols.get(j)
-            if party is None and len(cols) and j >= len(table.header):
-                party = None
             if party is not None:
                 parts.setdefault(party, []).extend(C.statements(before))
             elif before:
