@@ -6,9 +6,11 @@ others are still imported. The report goes to standard output (or ``--report FIL
 written atomically). Exit 0 when everything found was mapped, 1 when anything was left in
 the report (an unreadable page, a table not recognised, a row or cell not mapped), 2 for a
 usage error (no ``--out`` nor ``--compare``, an unknown ``--edition``, an ``--out`` that
-is the data folder or holds it, an output that cannot be written). The committed data (``--data``, default ``data``, when it loads)
-gives document ids (a page whose file name or title is a seed document's), editions,
-channel names and the ids of items it already has.
+is the data folder or holds it, an output that cannot be written). The committed data
+(``--data``, default ``data``, when it loads) gives document ids (a page whose file name
+or title is a seed document's), editions, channel names, errata and the ids of items it
+already has. With ``--compare`` the diff goes to standard output and the report only to
+``--report FILE``.
 """
 
 from __future__ import annotations
