@@ -44,3 +44,15 @@ def test_a_newer_page_shows_rewordings_and_moved_responsibilities(tmp_path: Path
     assert "“Apply security updates”: **Customer** → **Both**" in out
     assert "Removed, 2022 · After a change · Microsoft: “Monitor data signals" in out
     assert not (DATA.parent / "imported").exists()
+
+
+def test_a_page_of_no_committed_document_cannot_be_compared() -> None:
+    page = ROOT / "tests" / "importer" / "pages" / "roles.md"
+    result = run(
+        [str(BIN / "handbook"), "import", str(page), "--compare", "--data", str(DATA)], cwd=ROOT
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("handbook import: error: --compare: ")
+    assert "not a version of a committed document" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

@@ -210,9 +210,13 @@ def run(args: argparse.Namespace) -> int:
                 for name, content in files.items():
                     (folder / name).write_text(content, encoding="utf-8")
         if args.compare:
-            from handbook.importer.compare import compare_pages
+            from handbook.importer.compare import CompareError, compare_pages
 
-            print(compare_pages(imported, data), end="")
+            try:
+                print(compare_pages(imported, data), end="")
+            except CompareError as exc:
+                print(f"handbook import: error: --compare: {exc}", file=sys.stderr)
+                return 2
         if args.report:
             write_text_atomic(args.report, text)
         elif not args.compare:

@@ -26,11 +26,16 @@ _MERGED = (
 )
 
 
+class CompareError(Exception):
+    """The comparison cannot be made (one line for people)."""
+
+
 def compare_pages(imported: Imported, data: Path) -> str:
-    """The Markdown diff from ``data`` to ``data`` with ``imported`` merged in; when the
-    merged data does not load, the problems that stop it (one a line) instead.
+    """The Markdown diff from ``data`` to ``data`` with ``imported`` merged in.
 
     Raises:
+        CompareError: the committed data, or it with the imported items, does not load
+            (e.g. a page of no committed document and no ``--edition`` it has).
         OSError: the temporary copy cannot be written.
     """
     from handbook.review.compare import compare
@@ -38,7 +43,7 @@ def compare_pages(imported: Imported, data: Path) -> str:
 
     base, _ = load_handbook(data)
     if base is None:
-        return f"{data}: the committed data does not load; run handbook validate\n"
+        raise CompareError(f"{data}: the committed data does not load; run handbook validate")
     with tempfile.TemporaryDirectory(prefix="handbook-import-") as tmp:
         head_dir = Path(tmp) / "data"
         shutil.copytree(data, head_dir)
@@ -51,9 +56,17 @@ def compare_pages(imported: Imported, data: Path) -> str:
             lines = [
                 str(p).replace(str(head_dir), "imported") for p in problems if p.severity == "error"
             ]
-            return (
-                "The imported data does not load with the committed data:\n"
-                + "\n".join(f"- {x}" for x in lines[:50])
-                + "\n"
+            known = {d.id for d in base.documents}
+            new = [c.file for c in imported.pages.values() if c.doc not in known]
+            if new:  # a page of no committed document: its items name a document data lacks
+                lines.insert(
+                    0,
+                    f"not a version of a committed document (by title or file "
+                    f"name), so nothing to compare it with: {', '.join(new)}",
+                )
+            raise CompareError(
+                "the imported data does not load with the committed data: "
+                + "; ".join(lines[:5])
+                + (f" (and {len(lines) - 5} more)" if len(lines) > 5 else "")
             )
         return to_markdown(compare(base, head, str(data), "imported"))
