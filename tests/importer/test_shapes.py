@@ -193,3 +193,15 @@ def test_every_golden_data_file_follows_the_model_of_its_data_file() -> None:
                 header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
                 assert header == ["id", *PROCESS_COLUMNS]
     assert checked > 20
+
+
+def test_golden_data_files_are_in_canonical_form() -> None:
+    names = ("change-process.csv", "responsibility-matrix.csv")
+    files = [
+        str(p)
+        for folder in sorted(GOLDEN.iterdir())
+        for p in sorted(folder.iterdir())
+        if p.name in names or (p.suffix == ".yaml" and p.name != "documents.yaml")
+    ]
+    result = run([str(BIN / "handbook"), "fmt", "--check", *files], cwd=HERE)
+    assert result.returncode == 0, result.stdout + result.stderr
