@@ -83,6 +83,8 @@ def flatten(folder: Path) -> dict[Key, Any]:
         for row in csv.DictReader(f):
             for column, value in row.items():
                 out[("matrix", row["id"], column)] = value
+    for scope in yaml.load((folder / "responsibility-scopes.yaml").read_text(encoding="utf-8")):
+        out[("scope", scope["id"])] = scope["name"]
     for t in yaml.load((folder / "change-types.yaml").read_text(encoding="utf-8")):
         prefix = ("type", t["edition"], t["id"])
         for field, value in t.items():
