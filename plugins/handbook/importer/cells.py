@@ -71,17 +71,20 @@ def party_label(text: str) -> str | None:
 
 def party_header(text: str) -> str | None:
     """The party a column header names (``Microsoft will``, ``Customer's role``,
-    ``Customers will:``, ``Microsoft``), or None."""
+    ``Customers will:``, ``Microsoft``; ``both`` for ``Both``, ``Shared`` or ``Microsoft
+    and customer will``), or None."""
     t = plain(text)
-    if t in ("microsoft", "customer", "customers"):
-        return "microsoft" if t == "microsoft" else "customer"
+    if t in ("microsoft", "customer", "customers", "both", "shared"):
+        return {"microsoft": "microsoft", "both": "both", "shared": "both"}.get(t, "customer")
     if not _WILL.search(t):
         return None
     words = set(re.findall(r"[a-z']+", t))
     if words & {"microsoft", "microsoft's", "provider", "provider's", "mmd", "we"}:
         if "customer" in t or "your" in words:
-            return None
+            return "both" if words & {"and", "&"} or "&" in t else None
         return "microsoft"
+    if words & {"both", "shared", "jointly"}:
+        return "both"
     if words & {"customer", "customers", "customer's", "customers'", "you", "your"}:
         return "customer"
     return None

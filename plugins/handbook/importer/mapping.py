@@ -49,6 +49,7 @@ _ATTRS = (
     ("action", "customer_action"),
     ("description", "description"),
 )
+_SHARED = "Stated for both parties (a Both or shared column or label)."
 _LISTS = {"includes", "examples", "customer_action"}
 
 
@@ -210,6 +211,9 @@ def _party_table(
                 )
             for p, lines in segs.items():
                 parts.setdefault(p, []).extend(C.statements(lines))
+        for shared in parts.pop("both", []):  # no shared duties in the data: one per party
+            for party in ("microsoft", "customer"):
+                parts.setdefault(party, []).append({**shared, "note": _SHARED})
         if not any(parts.values()):
             if name or any(c.strip() for c in row.cells):
                 rep.leave(row.line, name or " | ".join(row.cells), "row without statements")
@@ -217,14 +221,14 @@ def _party_table(
         if phase is not None:
             kinds.add("change-process")
             for party, statements in parts.items():
-                for s in _flat(statements):
+                for text, note in _flat(statements):
                     out.duties.append(
                         {
                             "edition": ctx.edition,
                             "phase": phase,
                             "party": party,
-                            "statement": s,
-                            "note": "",
+                            "statement": text,
+                            "note": note,
                             "errata": "",
                             **_source(ctx, table, row.line),
                         }
@@ -242,17 +246,16 @@ def _party_table(
             if parts.get(party):
                 item[party] = parts[party]
                 mapped += _count(parts[party])
-        if parts.get("both"):
-            rep.leave(row.line, name, "statements for both parties in an SOP table")
         item["source"] = _source(ctx, table, row.line)
         out.sop.append(item)
     return " + ".join(sorted(kinds)) or "party table (empty)", mapped
 
 
-def _flat(statements: list[Item]) -> list[str]:
-    out: list[str] = []
+def _flat(statements: list[Item]) -> list[tuple[str, str]]:
+    """``(text, note)`` of each statement and item, in order."""
+    out: list[tuple[str, str]] = []
     for s in statements:
-        out.append(s["text"])
+        out.append((s["text"], s.get("note", "")))
         out.extend(_flat(s.get("items", [])))
     return out
 
