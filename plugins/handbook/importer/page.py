@@ -11,12 +11,14 @@ for people) when the file cannot be read.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -134,9 +136,9 @@ def _front_matter(lines: list[str], page: Page) -> int:
     return end + 1
 
 
-def _inline(md: MarkdownIt, tokens: list[object], i: int) -> str:
-    token = tokens[i + 1] if i + 1 < len(tokens) else None
-    return str(getattr(token, "content", "")).strip()
+def _inline(tokens: Sequence[Token], i: int) -> str:
+    """The inline content of the block token ``tokens[i]`` (a heading's or paragraph's)."""
+    return tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
 
 
 def read_page(path: Path) -> Page:
@@ -183,7 +185,7 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
             continue
         raw = lines[first:end]
         if tok.type == "heading_open":
-            text = cell_text(_inline(md, tokens, i))  # type: ignore[arg-type]
+            text = cell_text(_inline(tokens, i))
             if tok.tag == "h1" and not page.title:
                 out.append(Block("title", first + 1, text, raw, text))
             section, label = text, text
@@ -218,7 +220,7 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
         kind = _kind(tok.type, raw)
         text = ""
         if kind == "paragraph":
-            text = cell_text(_inline(md, tokens, i))  # type: ignore[arg-type]
+            text = cell_text(_inline(tokens, i))
             if len(text) <= 80:
                 label = text
         out.append(Block(kind, first + 1, section, raw, text))
