@@ -27,7 +27,14 @@ from handbook.importer.tables import html_table_list, pipe_table
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 
-_SKIPPED = {"label", "comment", "callout", "image", "directive", "code", "html", "quote"}
+#: blocks never imported by design, listed in the report as found (not as left)
+_IGNORED = {
+    "comment": "HTML comment (ignored)",
+    "callout": "callout (ignored)",
+    "image": ":::image directive (ignored)",
+    "directive": "::: directive (ignored)",
+    "code": "code block (ignored)",
+}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -138,8 +145,14 @@ def import_page(
                         rep.leave(block.line + n, raw, "list outside a table (prose)")
             elif block.kind == "paragraph":
                 rep.leave(block.line, " ".join(block.lines), "paragraph (prose)")
-            elif block.kind not in _SKIPPED:
-                rep.leave(block.line, " ".join(block.lines), f"{block.kind} not recognised")
+            elif block.kind in _IGNORED:
+                rep.found.append(
+                    Found(block.line, block.kind, _IGNORED[block.kind], 0, block.section)
+                )
+            elif block.kind == "html":
+                rep.leave(block.line, " ".join(block.lines), "HTML block outside a table")
+            elif block.kind == "quote":
+                rep.leave(block.line, " ".join(block.lines), "quote (prose)")
         except Exception as exc:  # one bad block never stops the page
             rep.leave(
                 block.line,

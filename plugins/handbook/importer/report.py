@@ -3,14 +3,18 @@
 JSON shape: ``{"pages": [{"file", "doc", "title", "ms_date" (YYYY-MM-DD or null),
 "edition", "error" (null, or why the page could not be read), "notes": [{"line",
 "text"}], "found": [{"line", "kind", "recognised_as", "mapped", "section"}], "unmapped":
-[{"file", "line", "text", "reason"}]}], "summary": {"pages", "unreadable", "tables",
-"mapped", "unmapped"}}``. Lines are 1-based lines of the page.
+[{"file", "line", "text", "reason"}]}], "summary": {"pages", "unreadable", "tables"
+(tables and lists found), "mapped", "unmapped"}}``. Lines are 1-based lines of the page;
+``found`` also lists what is ignored by design (comments, callouts, ``:::image``).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+
+
+_TABLES = ("table", "html-table", "list")
 
 
 @dataclass
@@ -62,7 +66,7 @@ def summary(pages: list[PageReport]) -> dict[str, int]:
     return {
         "pages": len(pages),
         "unreadable": sum(1 for p in pages if p.error),
-        "tables": sum(len(p.found) for p in pages),
+        "tables": sum(1 for p in pages for f in p.found if f.kind in _TABLES),
         "mapped": sum(f.mapped for p in pages for f in p.found),
         "unmapped": sum(len(p.unmapped) + (1 if p.error else 0) for p in pages),
     }
