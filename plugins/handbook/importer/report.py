@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-
 _TABLES = ("table", "html-table", "list")
 
 
