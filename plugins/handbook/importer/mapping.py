@@ -278,6 +278,8 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
             why = f"cell {bad[0]!r} names no party" if bad else "row has fewer cells than scopes"
             rep.leave(row.line, " | ".join(texts), f"matrix row not mapped: {why}")
             continue
+        for extra in (t for t in texts[len(scopes) + 1 :] if t):
+            rep.leave(row.line, extra, "cell beyond the matrix's scope columns")
         out.matrix.append(
             {
                 "id": ctx.known.id("matrix", "*", texts[0], 4),
