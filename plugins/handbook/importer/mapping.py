@@ -348,7 +348,11 @@ def _types_columns(
                 rep.leave(row.line, cell, "cell beyond the table's change-type columns")
             else:
                 mapped += _set(types[j], attr, cell, ctx)
-    out.change_types.extend(_finish(t) for t in types if t["name"])
+    for t in types:
+        if t["name"]:
+            out.change_types.append(_finish(t))
+        elif len(t) > 4:  # more than id, edition, name, _source: cells under a blank header
+            rep.leave(table.line, "", "change-type column without a type name in its header")
     return mapped
 
 
