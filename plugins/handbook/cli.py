@@ -21,6 +21,9 @@ Subcommands:
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
+    import    Microsoft Learn-style pages in, data files and a report of what was not
+              mapped out; ``--compare`` diffs a newer page against ``data/`` (see
+              `handbook.importer.command`); exit 1 when anything is left in the report.
 
 Exit codes, the same for every command:
 
@@ -47,6 +50,7 @@ from pathlib import Path
 from handbook.checker import command as checker
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
+from handbook.importer import command as importer
 from handbook.model.loader import load_for_command, load_handbook
 from handbook.model.problems import sort_problems
 from handbook.review import command as review
@@ -212,7 +216,8 @@ def _fmt(args: argparse.Namespace) -> int:
 EXIT_CODES = """exit codes (every command):
   0    no error
   1    a rule is broken or a record is invalid (check); problems in data/ (validate);
-       a sample that does not match its annotation (verify)
+       a sample that does not match its annotation (verify); anything left in the
+       report (import)
   2    the run itself failed: usage, invalid data/, a file that cannot be read or
        written, a full disk (one line naming the file and the reason)
   130  interrupted by SIGINT; 143 stopped by SIGTERM (files being written are left as
@@ -309,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL for links to Microsoft Learn pages the handbook does not contain",
     )
     p.set_defaults(func=_pages)
+    p = sub.add_parser("import", help="import Microsoft Learn-style pages into data files")
+    importer.add_arguments(p)
+    p.set_defaults(func=importer.run)
     return parser
 
 

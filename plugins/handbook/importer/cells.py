@@ -1,0 +1,162 @@
+"""Cell lines as statements, party labels and party names.
+
+A statement is a dict ``{"text": str, "items": [statement, ...]}`` (``items`` only when
+there are any), the shape of `handbook.model.entities.Statement` in YAML. Nesting: a
+line ending with ``:`` opens a list; the list items below it (deeper bullets, or any line
+after a paragraph) are its items until a line at its own level.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from handbook.importer.html import Line
+
+Statement = dict[str, Any]
+
+_PARTY_WORDS = {
+    "microsoft": "microsoft",
+    "customer": "customer",
+    "customers": "customer",
+    "the customer": "customer",
+    "you": "customer",
+    "your organization": "customer",
+    "both": "both",
+    "shared": "both",
+    "microsoft and customer": "both",
+    "customer and microsoft": "both",
+    "microsoft and the customer": "both",
+    "microsoft & customer": "both",
+}
+_FOOTNOTE = re.compile(r"(\s*(\[\^?\d+\]|\^\d+|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d+\)|\d+))+$")
+_WILL = re.compile(r"\b(will|roles?|responsibilit\w*|tasks|does|do|provides|actions?)\b")
+
+
+_PHASE = re.compile(r"^(?P<word>before|during|after|prior to|pre|post)(?:$|[\s-])")
+_CHANGE = re.compile(r"\b(chang\w*|releases?|updates?|deployments?|rollouts?|implementation)\b")
+
+
+def plain(text: str) -> str:
+    """Lowercased text without emphasis marks, a trailing colon or surrounding space;
+    curly apostrophes made straight."""
+    t = text.replace("**", "").replace("__", "").replace("’", "'").strip()
+    t = t.strip("*_ ").rstrip(":").strip()
+    return " ".join(t.lower().split())
+
+
+def party_of_cell(text: str) -> str | None:
+    """``Microsoft``/``Customer``/``Both`` (any case, bold, footnote marks) as a party id."""
+    t = _FOOTNOTE.sub("", plain(text)).strip(" .*")
+    return _PARTY_WORDS.get(t)
+
+
+def party_label(text: str) -> str | None:
+    """The party a label line names (``Microsoft will:``, ``**Customers will:**``,
+    ``Customer's role``, ``Microsoft Managed Desktop will``, ``You:``), or None when the
+    line is not a label: at most seven words, the last ``will``/``role``/``responsibilities``
+    (a colon may follow), or a party's name followed by a colon."""
+    t = plain(text)
+    words = t.split()
+    colon = text.replace("*", "").replace("_", "").rstrip().endswith(":")
+    if not words or len(words) > 7:
+        return None
+    if t in ("you", "your organization", "your organisation", "the customer"):
+        return "customer" if colon else None
+    if not _WILL.fullmatch(words[-1]) and not (colon and t in _PARTY_WORDS):
+        return None
+    party = party_header(t)
+    return party if party in ("microsoft", "customer") else None
+
+
+def party_header(text: str) -> str | None:
+    """The party a column header names (``Microsoft will``, ``Customer's role``,
+    ``Customers will:``, ``Microsoft``; ``both`` for ``Both``, ``Shared`` or ``Microsoft
+    and customer will``), or None."""
+    t = plain(text)
+    if t in ("microsoft", "customer", "customers", "both", "shared"):
+        return {"microsoft": "microsoft", "both": "both", "shared": "both"}.get(t, "customer")
+    if not _WILL.search(t):
+        return None
+    words = set(re.findall(r"[a-z']+", t))
+    if words & {"microsoft", "microsoft's", "provider", "provider's", "mmd", "we"}:
+        if "customer" in t or "your" in words:
+            return "both" if words & {"and", "&"} or "&" in t else None
+        return "microsoft"
+    if words & {"both", "shared", "jointly"}:
+        return "both"
+    if words & {"customer", "customers", "customer's", "customers'", "you", "your"}:
+        return "customer"
+    return None
+
+
+def clean(text: str) -> str:
+    """Statement text: whitespace collapsed, a bold wrapper around the whole text kept."""
+    return " ".join(text.split())
+
+
+def statements(lines: list[Line]) -> list[Statement]:
+    """Statements of ``lines`` (see module doc)."""
+    out: list[Statement] = []
+    parent: tuple[Statement, int, str] | None = None  # opened a list: (it, level, mode)
+    last: tuple[Statement, int] | None = None
+    for line in lines:
+        text = clean(line.text)
+        if not text:
+            continue
+        level = line.depth if line.bullet else 0
+        item: Statement = {"text": text}
+        if parent is not None:
+            stmt, plevel, mode = parent
+            if line.bullet and level > plevel and mode != "paras":
+                stmt.setdefault("items", []).append(item)
+                parent = (stmt, plevel, "bullets")
+                continue
+            if not line.bullet and plevel == 0 and mode != "bullets" and not text.endswith(":"):
+                stmt.setdefault("items", []).append(item)
+                parent = (stmt, plevel, "paras")
+                continue
+        if last is not None and line.bullet and level > last[1] > 0:
+            last[0].setdefault("items", []).append(item)
+            continue
+        out.append(item)
+        last = (item, level)
+        parent = (item, level, "") if text.endswith(":") else None
+    return out
+
+
+def segments(lines: list[Line]) -> tuple[list[Line], dict[str, list[Line]]]:
+    """Lines of a cell that holds party labels, split by party: ``(before any label,
+    {party: lines})``. A party labelled twice gets both parts; a label followed by text
+    on its line (``Microsoft will: notify customers``) starts that party with the text."""
+    before: list[Line] = []
+    parts: dict[str, list[Line]] = {}
+    current: str | None = None
+    for line in lines:
+        label = None if line.bullet else party_label(line.text)
+        if label is not None:
+            current = label
+            parts.setdefault(label, [])
+            continue
+        head, colon, rest = line.text.partition(":")
+        inline = party_label(head + colon) if colon and not line.bullet else None
+        if inline is not None and rest.strip():
+            current = inline
+            parts.setdefault(inline, []).append(Line(rest.strip(), 0, False))
+            continue
+        (parts[current] if current is not None else before).append(line)
+    return before, parts
+
+
+def phase_of(text: str) -> str | None:
+    """``before``/``during``/``after`` when ``text`` names one phase of a change: the word
+    alone, or opening a short phrase about a change (``Before a change``, ``After the
+    release``, ``Prior to a change``); ``After-hours support`` is no phase."""
+    t = plain(text).rstrip(".")
+    m = _PHASE.match(t)
+    if m is None or len(t.split()) > 6:
+        return None
+    if t != m["word"] and not _CHANGE.search(t):
+        return None
+    word = m["word"]
+    return {"prior to": "before", "pre": "before", "post": "after"}.get(word, word)

@@ -1,0 +1,242 @@
+"""``handbook import PAGE.md... --out DIR [--report FILE] [--edition ID] [--format
+text|json] [--data DIR] [--compare]``.
+
+Each page is imported on its own: a page that cannot be read is a report entry and the
+others are still imported. The report goes to standard output (or ``--report FILE``,
+written atomically). Exit 0 when everything found was mapped, 1 when anything was left in
+the report (an unreadable page, a table not recognised, a row or cell not mapped), 2 for a
+usage error (no ``--out`` nor ``--compare``, an unknown ``--edition``, an ``--out`` that
+is the data folder or holds it, an output that cannot be written). The committed data
+(``--data``, default ``data``, when it loads) gives document ids (a page whose file name
+or title is a seed document's), editions, channel names, errata and the ids of items it
+already has. With ``--compare`` the diff goes to standard output and the report only to
+``--report FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from handbook.importer import cells as C
+from handbook.importer.mapping import Context, Imported, Known, map_table
+from handbook.importer.page import Page, PageError, read_page
+from handbook.importer.report import Found, PageReport, to_json, to_text
+from handbook.importer.tables import html_table_list, pipe_table
+from handbook.model.handbook import Handbook
+from handbook.model.loader import load_handbook
+
+#: blocks never imported by design, listed in the report as found (not as left)
+_IGNORED = {
+    "comment": "HTML comment (ignored)",
+    "callout": "callout (ignored)",
+    "image": ":::image directive (ignored)",
+    "directive": "::: directive (ignored)",
+    "code": "code block (ignored)",
+}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``import`` subcommand's arguments."""
+    p.add_argument("pages", nargs="+", metavar="PAGE.md", help="Markdown pages to import")
+    p.add_argument("--out", metavar="DIR", help="folder to write the data files into")
+    p.add_argument("--report", metavar="FILE", help="write the report to FILE (atomically)")
+    p.add_argument("--edition", metavar="ID", help="tag everything imported with this edition")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    p.add_argument("--data", default="data", help="committed data folder (default: data)")
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="print what the pages change relative to the committed data (handbook diff)",
+    )
+
+
+def known_of(hb: Handbook | None) -> Known:
+    """Ids and channel names of the committed data to reuse (empty without data)."""
+    known = Known()
+    if hb is None:
+        return known
+    ids = known.ids
+    for t in hb.change_types:
+        ids[("type", t.edition, C.plain(t.name))] = t.id
+        if t.description:
+            ids[("type", t.edition, C.plain(t.description))] = t.id
+            ids[("type-name", t.edition, C.plain(t.description))] = t.name
+    for s in hb.sop_categories:
+        ids[("sop", s.edition, C.plain(s.name))] = s.id
+        ids.setdefault(("sop", "*", C.plain(s.name)), s.id)
+    for r in hb.roles:
+        ids[("role", r.party, C.plain(r.name))] = r.id
+    for m in hb.matrix:
+        ids[("matrix", "*", C.plain(m.responsibility))] = m.id
+    for sc in hb.scopes:
+        ids[("scope", "*", C.plain(sc.name))] = sc.id
+    known.channels = {C.plain(c.name): c.id for c in hb.channels} | known.channels
+    return known
+
+
+def _context(
+    page: Page, hb: Handbook | None, edition: str | None, known: Known, taken: set[str]
+) -> Context:
+    doc, doc_edition = "", ""
+    if hb is not None:
+        for d in hb.documents:
+            if d.file == page.path.name or (page.title and C.plain(d.title) == C.plain(page.title)):
+                doc, doc_edition = d.id, d.edition
+                break
+        if not edition and not doc_edition and page.ms_date is not None:
+            for e in hb.editions:
+                if e.in_force_from <= page.ms_date and (
+                    e.in_force_until is None or page.ms_date <= e.in_force_until
+                ):
+                    doc_edition = e.id
+    if not doc or doc in taken:
+        n = 100
+        while f"{n:03d}" in taken:
+            n += 1
+        doc = f"{n:03d}"
+    taken.add(doc)
+    fallback = str(page.ms_date.year) if page.ms_date else "0000"
+    return Context(
+        doc,
+        edition or doc_edition or fallback,
+        str(page.path),
+        page.ms_date.isoformat() if page.ms_date else None,
+        known,
+        page.title,
+        page.author,
+    )
+
+
+def import_page(
+    path: Path,
+    hb: Handbook | None,
+    edition: str | None,
+    known: Known,
+    taken: set[str],
+    out: Imported,
+) -> PageReport:
+    """Import one page into ``out``; never raises for bad input: a page that cannot be
+    read, or an unexpected failure on it, is the report's ``error``."""
+    rep = PageReport(str(path))
+    try:
+        page = read_page(path)
+    except PageError as exc:
+        rep.error = exc.args[0]
+        return rep
+    ctx = _context(page, hb, edition, known, taken)
+    rep.doc, rep.title, rep.ms_date, rep.edition = ctx.doc, page.title, ctx.ms_date, ctx.edition
+    rep.notes = [{"line": line, "text": text} for line, text in page.notes]
+    out.pages[str(path)] = ctx
+    for block in page.blocks:
+        try:
+            if block.kind == "table":
+                rep.found.append(map_table(pipe_table(block), ctx, out, rep))
+            elif block.kind == "html-table":
+                for table in html_table_list(block):
+                    rep.found.append(map_table(table, ctx, out, rep))
+            elif block.kind == "list":
+                rep.found.append(
+                    Found(block.line, "list", "not imported (prose list)", 0, block.section)
+                )
+                for n, raw in enumerate(block.lines):
+                    if raw.strip():
+                        rep.leave(block.line + n, raw, "list outside a table (prose)")
+            elif block.kind == "paragraph":
+                rep.leave(block.line, " ".join(block.lines), "paragraph (prose)")
+            elif block.kind in _IGNORED:
+                rep.found.append(
+                    Found(block.line, block.kind, _IGNORED[block.kind], 0, block.section)
+                )
+            elif block.kind == "html":
+                rep.leave(block.line, " ".join(block.lines), "HTML block outside a table")
+            elif block.kind == "quote":
+                rep.leave(block.line, " ".join(block.lines), "quote (prose)")
+        except Exception as exc:  # one bad block never stops the page
+            rep.leave(
+                block.line,
+                " ".join(block.lines)[:120],
+                f"could not be read ({type(exc).__name__}: {exc})",
+            )
+    return rep
+
+
+def _safe(
+    path: Path,
+    hb: Handbook | None,
+    edition: str | None,
+    known: Known,
+    taken: set[str],
+    out: Imported,
+) -> PageReport:
+    try:
+        return import_page(path, hb, edition, known, taken, out)
+    except Exception as exc:  # one page never stops the run: it is a report entry
+        out.pages.pop(str(path), None)
+        return PageReport(str(path), error=f"could not be imported ({type(exc).__name__}: {exc})")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``handbook import``; returns the exit code (see module doc)."""
+    from handbook.files import replace_folder, write_text_atomic
+    from handbook.importer.write import data_files
+
+    if not args.out and not args.compare:
+        print("handbook import: error: give --out DIR (or --compare)", file=sys.stderr)
+        return 2
+    data = Path(args.data)
+    if args.out and Path(args.out).resolve() in (data.resolve(), *data.resolve().parents):
+        print(
+            f"handbook import: error: --out {args.out} would replace the data folder {data}; "
+            "choose a folder that only this command writes",
+            file=sys.stderr,
+        )
+        return 2
+    hb = load_handbook(data)[0] if (data / "editions.yaml").is_file() else None
+    if args.compare and hb is None:
+        print(f"handbook import: error: --compare needs valid data in {data}", file=sys.stderr)
+        return 2
+    if args.edition and hb is not None and args.edition not in {e.id for e in hb.editions}:
+        known_editions = ", ".join(e.id for e in hb.editions)
+        print(
+            f"handbook import: error: --edition {args.edition}: not an edition of {data} "
+            f"(editions: {known_editions})",
+            file=sys.stderr,
+        )
+        return 2
+    known = known_of(hb)
+    imported = Imported()
+    taken: set[str] = set()
+    reports = [_safe(Path(p), hb, args.edition, known, taken, imported) for p in args.pages]
+    if hb is not None:
+        from handbook.importer.errata import apply_errata
+        from handbook.importer.ids import keep_ids
+
+        apply_errata(imported, hb.errata, reports)
+        keep_ids(imported, hb)
+    text = to_json(reports) if args.format == "json" else to_text(reports)
+    try:
+        if args.out:
+            files = data_files(imported)
+            with replace_folder(args.out) as folder:
+                for name, content in files.items():
+                    (folder / name).write_text(content, encoding="utf-8")
+        if args.compare:
+            from handbook.importer.compare import CompareError, compare_pages
+
+            try:
+                print(compare_pages(imported, data), end="")
+            except CompareError as exc:
+                print(f"handbook import: error: --compare: {exc}", file=sys.stderr)
+                return 2
+        if args.report:
+            write_text_atomic(args.report, text)
+        elif not args.compare:
+            print(text, end="")
+    except OSError as exc:
+        where = exc.filename or args.out or args.report
+        print(f"handbook import: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    left = any(r.error or r.unmapped for r in reports)
+    return 1 if left else 0

@@ -1,0 +1,91 @@
+"""Committed statement ids kept when a page re-imports a committed document.
+
+`keep_ids(imported, handbook)`: each imported statement of a page whose document is in
+the committed data takes the id of the committed statement in the same place with the
+same text, else of the most similar one (`handbook.model.diff.similarity` at least
+`SIMILAR`), each committed id used once. Places: edition, phase and party for change
+process duties; edition, category and party for SOP categories; party and role for
+roles; edition, type and field for change types. So a reworded statement keeps its id
+and ``--compare`` shows it as reworded, not as removed and added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handbook.importer.mapping import Imported
+from handbook.model.diff import similarity
+from handbook.model.entities import Statement
+from handbook.model.handbook import Handbook
+
+#: the least similarity (0 to 1) for a reworded statement to keep the committed id
+SIMILAR = 0.5
+
+Pool = list[tuple[str, str]]  # (id, text)
+
+
+def _pool(statements: list[Statement]) -> Pool:
+    out: Pool = []
+    for s in statements:
+        if s.id:
+            out.append((s.id, s.text))
+        out.extend(_pool(s.items))
+    return out
+
+
+def _flat(statements: list[dict[str, Any]], key: str = "text") -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for s in statements:
+        out.append(s)
+        out.extend(_flat(s.get("items", []), key))
+    return out
+
+
+def _match(new: list[dict[str, Any]], pool: Pool, key: str = "text") -> None:
+    free = dict(pool)
+    for s in new:
+        hit = next((i for i, t in free.items() if t == s[key]), None)
+        if hit is not None:
+            s["id"] = hit
+            del free[hit]
+    for s in new:
+        if "id" in s or not free:
+            continue
+        best = max(free, key=lambda i: similarity(free[i], s[key]))
+        if similarity(free[best], s[key]) >= SIMILAR:
+            s["id"] = best
+            del free[best]
+
+
+def keep_ids(imported: Imported, hb: Handbook) -> None:
+    """Give imported statements their committed ids (see module doc), in place."""
+    docs = {c.doc for c in imported.pages.values()}
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for d in imported.duties:
+        groups.setdefault((d["edition"], d["phase"], d["party"]), []).append(d)
+    for (edition, phase, party), duties in groups.items():
+        pool = [
+            (p.statement.id, p.statement.text)
+            for p in hb.process
+            if p.source.doc in docs
+            and (p.edition, p.phase, p.party) == (edition, phase, party)
+            and p.statement.id
+        ]
+        _match(duties, pool, "statement")
+    for c in imported.sop:
+        for old in hb.sop_categories:
+            if (old.edition, old.id) == (c["edition"], c["id"]) and old.source.doc in docs:
+                for party in ("microsoft", "customer"):
+                    _match(_flat(c.get(party, [])), _pool(getattr(old, party)))
+    for r in imported.roles:
+        for role in hb.roles:
+            if (role.party, role.id) == (r["party"], r["id"]) and role.source.doc in docs:
+                _match(_flat(r["description"]), _pool(role.description))
+    for t in imported.change_types:
+        for old_type in hb.change_types:
+            if (old_type.edition, old_type.id) != (t["edition"], t["id"]):
+                continue
+            for field in ("includes", "examples", "customer_action"):
+                _match(_flat(t.get(field, [])), _pool(getattr(old_type, field)))
+            if t.get("notification") and old_type.notification is not None:
+                _match([t["notification"]], _pool([old_type.notification]))

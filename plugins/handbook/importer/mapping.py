@@ -1,0 +1,417 @@
+"""Tables recognised as a kind and mapped to handbook items, with provenance.
+
+`map_table(table, ctx, out, report)` recognises ``table`` (first match wins):
+
+- ``responsibility-matrix``: at least 60% of the non-first cells name Microsoft, Customer
+  or Both (`cells.party_of_cell`); columns are scopes, rows responsibilities;
+- ``change-process``/``sop-categories``: columns headed by a party (``Microsoft will``,
+  ``Customer's role``), or cells with party labels inside (``Microsoft will:<br>- ...``);
+  a row whose first cell (or, without one, the label above the table) names a phase
+  before/during/after is change process, any other row an SOP category;
+- ``change-types``: types as columns (row labels such as ``**Advance notice**``) or as
+  rows (headers ``Change type | Notification | Customer action``);
+- ``roles``: a first header naming a role or responsibility; the party comes from the
+  section heading (``Microsoft's roles...`` vs ``Your roles...``).
+
+Anything else is ``not recognised`` and each row is left in the report. Items are plain
+dicts in the YAML/CSV shape of ``data/`` plus ``_line`` (the row's page line); ids of
+items the committed data already has (same edition and name) are reused (`Known`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from handbook.importer import cells as C
+from handbook.importer.html import cell_lines, cell_text
+from handbook.importer.report import Found, PageReport
+from handbook.importer.tables import Row, Table
+from handbook.model.statement_ids import slug
+
+Item = dict[str, Any]
+
+_ATTRS = (
+    ("type of change", "includes"),
+    ("includes", "includes"),
+    ("advance notice", "advance_notice"),
+    ("notice", "advance_notice"),
+    ("communication channel", "channels"),
+    ("channel", "channels"),
+    ("notification", "notification"),
+    ("global admin", "requires_global_admin_action"),
+    ("admin action", "requires_global_admin_action"),
+    ("type of action", "action_type"),
+    ("action type", "action_type"),
+    ("testing", "testing"),
+    ("example", "examples"),
+    ("customer action", "customer_action"),
+    ("action", "customer_action"),
+    ("description", "description"),
+)
+_SHARED = "Stated for both parties (a Both or shared column or label)."
+_LISTS = {"includes", "examples", "customer_action"}
+
+
+def attribute(label: str) -> str | None:
+    """The change-type field a row or column label names, or None."""
+    t = C.plain(label)
+    return next((f for key, f in _ATTRS if key in t), None)
+
+
+@dataclass
+class Known:
+    """Ids of the committed data, to reuse for items with the same edition and name:
+    ``{(kind, edition or party, plain name): id}``; ``channels``: ``{plain name: id}``."""
+
+    ids: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    channels: dict[str, str] = field(
+        default_factory=lambda: {"message center": "message-center", "email": "email"}
+    )
+
+    def id(self, kind: str, scope: str, name: str, words: int = 6) -> str:
+        """The committed id of ``name`` in ``scope``, else ``slug(name)``."""
+        key = C.plain(name)
+        found = self.ids.get((kind, scope, key)) or self.ids.get((kind, "*", key))
+        return found or slug(name, words)
+
+
+@dataclass
+class Context:
+    """The page being mapped: document id, edition, page file, ``ms.date`` (ISO or None)."""
+
+    doc: str
+    edition: str
+    file: str
+    ms_date: str | None
+    known: Known
+    title: str = ""
+    author: str = ""
+
+
+@dataclass
+class Imported:
+    """Everything imported, in page order (dicts in the data files' shapes + ``_line``)."""
+
+    duties: list[Item] = field(default_factory=list)
+    matrix: list[Item] = field(default_factory=list)
+    scopes: dict[str, str] = field(default_factory=dict)
+    change_types: list[Item] = field(default_factory=list)
+    sop: list[Item] = field(default_factory=list)
+    roles: list[Item] = field(default_factory=list)
+    pages: dict[str, Context] = field(default_factory=dict)
+
+
+def _source(ctx: Context, table: Table, line: int) -> Item:
+    return {"doc": ctx.doc, "section": table.section, "_line": line, "_file": ctx.file}
+
+
+def _count(statements: list[Item]) -> int:
+    return sum(1 + _count(s.get("items", [])) for s in statements)
+
+
+def _name(text: str) -> str:
+    return text.strip().rstrip(".").strip().strip("*").strip()
+
+
+def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Found:
+    """Recognise and map ``table`` (see module doc); what it was is returned for the
+    report and every row or cell not mapped is left in ``rep``."""
+    header = [cell_text(h) for h in table.header]
+    if not any(header) and table.rows and all(cell_text(c) for c in table.rows[0].cells):
+        table.header, table.line = table.rows[0].cells, table.rows[0].line  # empty header row
+        table.rows = table.rows[1:]
+        header = [cell_text(h) for h in table.header]
+    body = [[cell_text(c) for c in r.cells] for r in table.rows]
+    kind, mapped = "not recognised", 0
+    values = [c for r in body for c in r[1:] if c.strip()]
+    cols = {j: p for j, h in enumerate(header) if (p := C.party_header(h))}
+    labelled = any(
+        C.party_label(x.text) and not x.bullet
+        for r in table.rows
+        for c in r.cells[1:]
+        for x in cell_lines(c)
+    )
+    labels = [r[0] for r in body if r]
+    if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
+        table = _transposed(table)  # parties as rows, phases or categories as columns
+        return map_table(table, ctx, out, rep)
+    if values and sum(C.party_of_cell(c) is not None for c in values) >= 0.6 * len(values):
+        kind, mapped = "responsibility-matrix", _matrix(table, header, ctx, out, rep)
+    elif (
+        header
+        and ("change type" in C.plain(header[0]) or "type of change" in C.plain(header[0]))
+        and sum(attribute(h) is not None for h in header[1:]) >= 1
+    ):
+        kind, mapped = "change-types (types as rows)", _types_rows(table, header, ctx, out, rep)
+    elif cols or labelled:
+        kind, mapped = _party_table(table, cols, 0 if 0 not in cols else None, ctx, out, rep)
+    elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
+        kind, mapped = (
+            "change-types (types as columns)",
+            _types_columns(table, header, ctx, out, rep),
+        )
+    elif (
+        header
+        and sum(attribute(h) is not None for h in header[1:]) >= 1
+        and ("type" in C.plain(header[0]) or "change" in C.plain(header[0]))
+    ):
+        kind, mapped = "change-types (types as rows)", _types_rows(table, header, ctx, out, rep)
+    elif header and any(w in C.plain(header[0]) for w in ("role", "responsib", "reponsib")):
+        kind, mapped = "roles", _roles(table, ctx, out, rep)
+    else:
+        for row, texts in zip(table.rows, body, strict=True):
+            rep.leave(
+                row.line,
+                " | ".join(texts),
+                f"row of a table not recognised (headers: {' | '.join(header) or 'none'})",
+            )
+    return Found(table.line, table.kind, kind, mapped, table.section)
+
+
+def _transposed(table: Table) -> Table:
+    """``table`` with rows and columns swapped (the first row's line for every row)."""
+    line = table.rows[0].line if table.rows else table.line
+    header = [table.header[0] if table.header else "", *(r.cells[0] for r in table.rows)]
+    rows = [
+        Row(line, [h, *(r.cells[j] if j < len(r.cells) else "" for r in table.rows)])
+        for j, h in enumerate(table.header)
+        if j > 0
+    ]
+    return Table(table.kind, table.line, table.section, table.label, header, rows)
+
+
+def _party_table(
+    table: Table,
+    cols: dict[int, str],
+    key: int | None,
+    ctx: Context,
+    out: Imported,
+    rep: PageReport,
+) -> tuple[str, int]:
+    label_phase = C.phase_of(table.label)
+    kinds: set[str] = set()
+    mapped = 0
+    for row in table.rows:
+        name = _name(cell_text(row.cells[key])) if key is not None and row.cells else ""
+        phase = C.phase_of(name) if name else label_phase
+        parts: dict[str, list[Item]] = {}
+        for j, cell in enumerate(row.cells):
+            if j == key:
+                continue
+            before, segs = C.segments(cell_lines(cell))
+            party = cols.get(j)
+            if party is not None:
+                parts.setdefault(party, []).extend(C.statements(before))
+            elif before:
+                rep.leave(
+                    row.line,
+                    " ".join(x.text for x in before),
+                    "text in a cell that names no party (no Microsoft/Customer column or label)",
+                )
+            for p, lines in segs.items():
+                parts.setdefault(p, []).extend(C.statements(lines))
+        for shared in parts.pop("both", []):  # no shared duties in the data: one per party
+            for party in ("microsoft", "customer"):
+                parts.setdefault(party, []).append({**shared, "note": _SHARED})
+        if not any(parts.values()):
+            if name or any(c.strip() for c in row.cells):
+                rep.leave(row.line, name or " | ".join(row.cells), "row without statements")
+            continue
+        if phase is not None:
+            kinds.add("change-process")
+            for party, statements in parts.items():
+                for text, note in _flat(statements):
+                    out.duties.append(
+                        {
+                            "edition": ctx.edition,
+                            "phase": phase,
+                            "party": party,
+                            "statement": text,
+                            "note": note,
+                            "errata": "",
+                            **_source(ctx, table, row.line),
+                        }
+                    )
+                    mapped += 1
+            continue
+        kinds.add("sop-categories")
+        name = name or _name(table.label) or _name(table.section) or "Category"
+        item: Item = {
+            "id": ctx.known.id("sop", ctx.edition, name, 4),
+            "edition": ctx.edition,
+            "name": name,
+        }
+        for party in ("microsoft", "customer"):
+            if parts.get(party):
+                item[party] = parts[party]
+                mapped += _count(parts[party])
+        item["source"] = _source(ctx, table, row.line)
+        out.sop.append(item)
+    return " + ".join(sorted(kinds)) or "party table (empty)", mapped
+
+
+def _flat(statements: list[Item]) -> list[tuple[str, str]]:
+    """``(text, note)`` of each statement and item, in order."""
+    out: list[tuple[str, str]] = []
+    for s in statements:
+        out.append((s["text"], s.get("note", "")))
+        out.extend(_flat(s.get("items", [])))
+    return out
+
+
+def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport) -> int:
+    scopes = []
+    for h in header[1:]:
+        sid = ctx.known.id("scope", "*", h, 6)
+        out.scopes.setdefault(sid, h)
+        scopes.append(sid)
+    mapped = 0
+    for row in table.rows:
+        texts = [cell_text(c) for c in row.cells]
+        if not texts or not texts[0]:
+            rep.leave(row.line, " | ".join(texts), "matrix row without a responsibility")
+            continue
+        parties = [C.party_of_cell(t) for t in texts[1 : len(scopes) + 1]]
+        if len(parties) < len(scopes) or None in parties:
+            bad = [t for t, p in zip(texts[1:], parties, strict=False) if p is None]
+            why = f"cell {bad[0]!r} names no party" if bad else "row has fewer cells than scopes"
+            rep.leave(row.line, " | ".join(texts), f"matrix row not mapped: {why}")
+            continue
+        for extra in (t for t in texts[len(scopes) + 1 :] if t):
+            rep.leave(row.line, extra, "cell beyond the matrix's scope columns")
+        out.matrix.append(
+            {
+                "id": ctx.known.id("matrix", "*", texts[0], 4),
+                "responsibility": texts[0],
+                "cells": dict(zip(scopes, parties, strict=True)),
+                **_source(ctx, table, row.line),
+            }
+        )
+        mapped += len(scopes)
+    return mapped
+
+
+def _channels(text: str, ctx: Context) -> list[str] | str:
+    t = C.plain(text)
+    found = [cid for name, cid in ctx.known.channels.items() if name in t]
+    return found or "any"
+
+
+def _set(item: Item, attr: str, lines: str, ctx: Context) -> int:
+    statements = C.statements(cell_lines(lines))
+    text = " ".join(s["text"] for s in statements)
+    if not statements:
+        return 0
+    if attr in _LISTS:
+        item[attr] = [*item.get(attr, []), *statements]
+        return _count(statements)
+    if attr == "channels":
+        item["channels"] = _channels(text, ctx)
+    elif attr == "notification":
+        item["notification"] = {"text": text}
+        item["channels"] = _channels(text, ctx)
+    elif attr == "description":
+        item["description"] = text
+    else:
+        item[attr] = text
+    return 1
+
+
+def _new_type(name: str, ctx: Context, table: Table, line: int) -> Item:
+    return {
+        "id": ctx.known.id("type", ctx.edition, name, 4),
+        "edition": ctx.edition,
+        "name": name,
+        "_source": _source(ctx, table, line),
+    }
+
+
+def _finish(item: Item) -> Item:
+    item.setdefault("channels", "any")
+    item["source"] = item.pop("_source")
+    return item
+
+
+def _types_columns(
+    table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
+) -> int:
+    types = [_new_type(_name(h), ctx, table, table.line) for h in header[1:]]
+    mapped = 0
+    for row in table.rows:
+        attr = attribute(cell_text(row.cells[0])) if row.cells else None
+        if attr is None:
+            rep.leave(row.line, " | ".join(row.cells), "change-type row label not recognised")
+            continue
+        for j, cell in enumerate(row.cells[1:]):
+            if j >= len(types):
+                rep.leave(row.line, cell, "cell beyond the table's change-type columns")
+            else:
+                mapped += _set(types[j], attr, cell, ctx)
+    for t in types:
+        if t["name"]:
+            out.change_types.append(_finish(t))
+        elif len(t) > 4:  # more than id, edition, name, _source: cells under a blank header
+            rep.leave(table.line, "", "change-type column without a type name in its header")
+    return mapped
+
+
+def _types_rows(
+    table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
+) -> int:
+    attrs = [attribute(h) for h in header]
+    mapped = 0
+    for row in table.rows:
+        if not row.cells or not cell_text(row.cells[0]):
+            rep.leave(row.line, " | ".join(row.cells), "change-type row without a type")
+            continue
+        first = C.statements(cell_lines(row.cells[0]))
+        description = first[0]["text"]
+        name = ctx.known.ids.get(("type-name", ctx.edition, C.plain(description)))
+        if name is None:
+            name = _name(description.split(":")[0].split(",")[0].split(" and ")[0])
+        item = _new_type(name, ctx, table, row.line)
+        item["description"] = description
+        includes = first[0].get("items", []) + first[1:]
+        if includes:
+            item["includes"] = includes
+        mapped += 1 + _count(includes)
+        for j, cell in enumerate(row.cells[1:], start=1):
+            attr = attrs[j] if j < len(attrs) else None
+            if attr is None:
+                if cell.strip():
+                    rep.leave(row.line, cell, "change-type cell in a column not recognised")
+                continue
+            mapped += _set(item, attr, cell, ctx)
+        out.change_types.append(_finish(item))
+    return mapped
+
+
+def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
+    section = C.plain(table.section)
+    party = (
+        "customer"
+        if ("your" in section or "customer" in section)
+        else ("microsoft" if "microsoft" in section else "")
+    )
+    mapped = 0
+    for row in table.rows:
+        name = _name(cell_text(row.cells[0])) if row.cells else ""
+        description = C.statements([x for c in row.cells[1:] for x in cell_lines(c)])
+        if not name or not description:
+            rep.leave(row.line, " | ".join(row.cells), "role row without a name or description")
+            continue
+        who = party or (
+            "microsoft" if C.plain(description[0]["text"]).startswith("microsoft") else "customer"
+        )
+        out.roles.append(
+            {
+                "id": ctx.known.id("role", who, name, 6),
+                "party": who,
+                "name": name,
+                "description": description,
+                "source": _source(ctx, table, row.line),
+            }
+        )
+        mapped += _count(description)
+    return mapped

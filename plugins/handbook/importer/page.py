@@ -1,0 +1,262 @@
+"""One page read: front matter, mojibake, and its blocks (markdown-it-py).
+
+`read_page(path)` returns a `Page`: the front matter's ``title`` and ``ms.date`` (None when
+missing, empty or not a date; ``MM/DD/YYYY``, ``M/D/YYYY`` and ``YYYY-MM-DD`` are read),
+the notes to report (mojibake corrected, front matter problems) and the `Block`s in page
+order, each with its 1-based line, the heading of its section and, for tables, the
+label written just above it (``**Before a change**``). Raises `PageError` (with a reason
+for people) when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from handbook.importer.html import cell_text
+
+
+class PageError(Exception):
+    """The page cannot be read at all (missing, a folder, not text)."""
+
+
+@dataclass
+class Block:
+    """A part of a page: ``kind`` is ``table`` (pipe table, ``lines`` its source lines),
+    ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``image``,
+    ``comment``, ``code`` or ``label`` (a short paragraph naming the table below it,
+    ``**Before a change**``); ``line`` is 1-based; ``section`` the nearest heading above;
+    ``label`` the short paragraph or heading just above a table."""
+
+    kind: str
+    line: int
+    section: str
+    lines: list[str]
+    label: str = ""
+
+
+@dataclass
+class Page:
+    """A page read (see module doc). ``notes`` are ``(line, text)`` pairs for the report."""
+
+    path: Path
+    title: str = ""
+    ms_date: date | None = None
+    ms_date_raw: str | None = None
+    author: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+
+
+_DELIMITER = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_QUOTE = re.compile(r"^\s*>\s?")
+_MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
+_DATES = (
+    re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+)
+
+
+def is_delimiter(line: str) -> bool:
+    """Whether ``line`` is a pipe table's delimiter row (``--- | ---``, ``|---|---|``)."""
+    return bool(_DELIMITER.match(line)) and ("|" in line or line.count("-") >= 3)
+
+
+def parse_date(raw: str) -> date | None:
+    """``ms.date`` as a date, or None when it is not one of the forms the module names."""
+    for pattern in _DATES:
+        m = pattern.match(raw.strip())
+        if m:
+            try:
+                return date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                return None
+    return None
+
+
+def fix_mojibake(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` with UTF-8 read as Windows-1252 undone where certain (the run of
+    characters re-encodes to valid UTF-8), and a note per correction."""
+    notes: list[tuple[int, str]] = []
+
+    def repair(m: re.Match[str]) -> str:
+        try:
+            fixed = m.group(0).encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return m.group(0)
+        line = text.count("\n", 0, m.start()) + 1
+        notes.append((line, f"mojibake {m.group(0)!r} corrected to {fixed!r}"))
+        return fixed
+
+    return _MOJIBAKE.sub(repair, text), notes
+
+
+def _front_matter(lines: list[str], page: Page) -> int:
+    """Read the front matter into ``page``; the number of lines it takes."""
+    if not lines or lines[0].strip() != "---":
+        page.notes.append((1, "no front matter: ms.date unknown"))
+        return 0
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        page.notes.append((1, "front matter never closed (no second ---): read as text"))
+        return 0
+    meta: dict[str, object] = {}
+    try:
+        loaded = YAML(typ="safe", pure=True).load("\n".join(lines[1:end]))
+        if isinstance(loaded, dict):
+            meta = {str(k): v for k, v in loaded.items()}
+    except YAMLError:
+        page.notes.append((1, "front matter is not valid YAML: read line by line"))
+        for raw in lines[1:end]:
+            key, sep, value = raw.partition(":")
+            if sep and not raw.startswith((" ", "-")):
+                meta[key.strip()] = value.strip()
+    page.title = str(meta.get("title") or "").strip()
+    page.author = str(meta.get("author") or "").strip()
+    raw_date = meta.get("ms.date")
+    line = next((i + 1 for i, x in enumerate(lines[:end]) if x.startswith("ms.date")), 1)
+    if isinstance(raw_date, date):
+        page.ms_date, page.ms_date_raw = raw_date, raw_date.isoformat()
+    elif raw_date is None or not str(raw_date).strip():
+        page.notes.append((line, "ms.date missing or empty in the front matter"))
+    else:
+        page.ms_date_raw = str(raw_date).strip()
+        page.ms_date = parse_date(page.ms_date_raw)
+        if page.ms_date is None:
+            page.notes.append((line, f"ms.date {page.ms_date_raw!r} is not a date"))
+    return end + 1
+
+
+def _inline(tokens: Sequence[Token], i: int) -> str:
+    """The inline content of the block token ``tokens[i]`` (a heading's or paragraph's)."""
+    return tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+
+
+def read_page(path: Path) -> Page:
+    """Read and cut ``path`` (see module doc).
+
+    Raises:
+        PageError: the file cannot be read, or is not text.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PageError(exc.strerror or str(exc)) from None
+    if b"\x00" in data[:8192]:
+        raise PageError("not a text file (NUL bytes)")
+    page = Page(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        page.notes.append((1, "not UTF-8: read as Windows-1252"))
+    text, fixes = fix_mojibake(text.replace("\r\n", "\n").replace("\r", "\n"))
+    page.notes.extend(fixes)
+    lines = text.split("\n")
+    start = _front_matter(lines, page)
+    body = [""] * start + lines[start:]
+    page.blocks = _blocks(body, page)
+    if not page.title:
+        page.title = next((b.label for b in page.blocks if b.kind == "title"), "")
+    page.blocks = [b for b in page.blocks if b.kind != "title"]
+    return page
+
+
+def _blocks(lines: list[str], page: Page) -> list[Block]:
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse("\n".join(lines))
+    out: list[Block] = []
+    section, label = "", ""
+    used: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok.level != 0 or tok.map is None or tok.type.endswith("_close"):
+            continue
+        first, end = tok.map
+        if first in used:
+            continue
+        raw = lines[first:end]
+        if tok.type == "heading_open":
+            text = cell_text(_inline(tokens, i))
+            if tok.tag == "h1" and not page.title:
+                out.append(Block("title", first + 1, text, raw, text))
+            section, label = text, text
+            continue
+        if tok.type == "table_open" or (
+            tok.type == "paragraph_open" and any(is_delimiter(x) for x in raw)
+        ):
+            while end < len(lines) and lines[end].strip() and not lines[end].startswith("#"):
+                end += 1
+            used.update(range(first, end))
+            out.append(Block("table", first + 1, section, lines[first:end], label))
+            label = section
+            continue
+        quoted = [_QUOTE.sub("", x) for x in raw] if tok.type == "blockquote_open" else []
+        if any(is_delimiter(x) for x in quoted):  # a table inside a quote or callout
+            used.update(range(first, end))
+            out.append(Block("table", first + 1, section, quoted, label))
+            continue
+        if tok.type == "paragraph_open" and "<table" in "\n".join(raw).lower():
+            tok.type, tok.content = "html_block", "\n".join(raw)  # text, then a <table>
+        if tok.type == "html_block":
+            content = tok.content.strip().lower()
+            if content.startswith("<!--"):
+                out.append(Block("comment", first + 1, section, raw))
+                continue
+            if "<table" in content:
+                end = _html_end(lines, first, end)
+                used.update(range(first, end))
+                out.append(Block("html-table", first + 1, section, lines[first:end], label))
+                label = section
+                continue
+        kind = _kind(tok.type, raw)
+        text = ""
+        if kind == "paragraph":
+            text = cell_text(_inline(tokens, i))
+            if len(text) <= 80:
+                label = text
+        out.append(Block(kind, first + 1, section, raw, text))
+    for a, b in pairwise(out):  # a short paragraph naming the table below
+        if a.kind == "paragraph" and b.kind in ("table", "html-table") and a.label == b.label:
+            a.kind = "label"
+    return out
+
+
+def _html_end(lines: list[str], first: int, end: int) -> int:
+    """Where an HTML table that starts at ``first`` ends: after the line where every
+    ``<table`` is closed, or, when one never is (closed by a second ``<table>``), at the
+    first blank line after markdown-it's block that is not followed by more HTML."""
+    depth = 0
+    for n in range(first, len(lines)):
+        low = lines[n].lower()
+        depth += low.count("<table") - low.count("</table")
+        if depth <= 0 and n >= end - 1:
+            return n + 1
+        if n >= end and not low.strip():
+            following = next((x for x in lines[n + 1 :] if x.strip()), "")
+            if not following.lstrip().startswith("<"):
+                return n
+    return len(lines)
+
+
+def _kind(token_type: str, raw: list[str]) -> str:
+    head = raw[0].strip() if raw else ""
+    if token_type in ("bullet_list_open", "ordered_list_open"):
+        return "list"
+    if token_type == "blockquote_open":
+        return "callout" if "[!" in head else "quote"
+    if token_type in ("fence", "code_block"):
+        return "code"
+    if head.startswith(":::"):
+        return "image" if head.startswith(":::image") else "directive"
+    if token_type == "html_block":
+        return "html"
+    return "paragraph"

@@ -1,0 +1,132 @@
+"""Tables of a page as rows of cells, read leniently.
+
+`pipe_table(block)` splits a pipe table: with or without outer pipes (mixed in one
+table), ``\\|`` kept as text, tabs as spaces, ragged rows kept ragged, an empty header row
+(the delimiter row first) read as a table without header, and a physical line without a
+pipe read as the continuation of the row above (a row broken across two lines).
+`html_tables(block)` reads ``<table>`` blocks through html5lib. Each `Table` has a
+``header`` (cell markup) and ``rows`` (``Row``: 1-based line and cell markup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from handbook.importer import html
+from handbook.importer.page import Block, is_delimiter
+
+
+@dataclass
+class Row:
+    """One body row: its 1-based source ``line`` and its cells' markup."""
+
+    line: int
+    cells: list[str]
+
+
+@dataclass
+class Table:
+    """A table found in a page (see module doc); ``kind`` is ``table`` or ``html-table``."""
+
+    kind: str
+    line: int
+    section: str
+    label: str
+    header: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+
+def split_row(line: str) -> list[str]:
+    """The cells of one pipe-table line (outer pipes optional, ``\\|`` escaped)."""
+    text = line.replace("\t", " ").strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    cells, buf, i = [], [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] == "|":
+            buf.append("|")
+            i += 2
+            continue
+        if ch == "|":
+            cells.append("".join(buf).strip())
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    cells.append("".join(buf).strip())
+    return cells
+
+
+def pipe_table(block: Block) -> Table:
+    """``block`` (kind ``table``) as a `Table` (see module doc)."""
+    lines = block.lines
+    at = next((i for i, x in enumerate(lines) if is_delimiter(x)), None)
+    table = Table("table", block.line, block.section, block.label, [])
+    if at is None:  # no delimiter row: every line is a row
+        header_lines: list[str] = []
+        body_start = 0
+    else:
+        header_lines = [x for x in lines[:at] if x.strip()]
+        body_start = at + 1
+    if header_lines:
+        table.header = split_row(" ".join(header_lines))
+        table.line = block.line + lines.index(header_lines[0])
+    for n in range(body_start, len(lines)):
+        raw = lines[n]
+        if not raw.strip():
+            continue
+        if table.rows and _continues(table.rows[-1], raw):
+            last = table.rows[-1]
+            more = raw.strip()
+            more = more[:-1] if more.endswith("|") and not more.endswith("\\|") else more
+            last.cells[-1] = f"{last.cells[-1]} {more}".strip()
+            continue
+        table.rows.append(Row(block.line + n, split_row(raw)))
+    return table
+
+
+def _continues(last: Row, raw: str) -> bool:
+    """Whether ``raw`` continues the row above (a row broken across two lines): it has no
+    pipe, or the row above left a list open and ``raw`` (not starting with a pipe) holds
+    one cell at most. Tags are only counted here, never parsed."""
+    if "|" not in raw.replace("\\|", ""):
+        return True
+    cell = last.cells[-1].lower() if last.cells else ""
+    open_list = cell.count("<ul") + cell.count("<li") > cell.count("</ul") + cell.count("</li")
+    filled = [c for c in split_row(raw) if c]
+    return open_list and not raw.lstrip().startswith("|") and len(filled) <= 1
+
+
+def html_table_list(block: Block) -> list[Table]:
+    """The tables of an ``html-table`` block; a first row of ``<th>`` cells (or the first
+    row) is the header. Rows are given the block's line plus the row's index line found
+    by counting ``<tr`` openings in the source (the line of the row's start)."""
+    source = "\n".join(block.lines)
+    starts = _row_lines(block.lines)
+    out: list[Table] = []
+    index = 0
+    for rows in html.html_tables(source):
+        if not rows:  # e.g. the empty table a second <table> opens when it closes the first
+            continue
+        table = Table("html-table", block.line, block.section, block.label, [])
+        for k, cells in enumerate(rows):
+            line = block.line + (starts[index] if index < len(starts) else 0)
+            index += 1
+            if k == 0:
+                table.header = cells
+                table.line = line
+            else:
+                table.rows.append(Row(line, cells))
+        out.append(table)
+    return out
+
+
+def _row_lines(lines: list[str]) -> list[int]:
+    """0-based line of each ``<tr`` opening, in order (for row provenance only)."""
+    found: list[int] = []
+    for n, raw in enumerate(lines):
+        found.extend([n] * raw.lower().count("<tr"))
+    return found

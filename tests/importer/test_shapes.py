@@ -1,0 +1,207 @@
+"""One small page per shape the importer reads (``pages/``), with its expected data files
+and JSON report beside it as golden files (``golden/<page>/``).
+
+Run with ``UPDATE_GOLDEN=1`` to rewrite the golden files after an intended change, and
+read the diff. Pages are imported without committed data (``--data`` names an empty
+folder), so ids come from the pages alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ..conftest import BIN, run
+
+HERE = Path(__file__).parent
+PAGES = HERE / "pages"
+GOLDEN = HERE / "golden"
+
+#: exit code per page: 1 when something is left in the report on purpose
+EXIT = {
+    "front-matter-and-markup": 1,  # a prose paragraph
+    "matrix": 1,  # a cell naming no party ("Nobody")
+    "ragged-and-unknown": 1,  # an extra cell, a glossary table, a list
+}
+
+SHAPES = sorted(p.stem for p in PAGES.glob("*.md") if p.stem != "binary")
+
+
+def _import(page: str, tmp: Path) -> tuple[int, dict[str, str]]:
+    out = tmp / "out"
+    result = run(
+        [
+            str(BIN / "handbook"),
+            "import",
+            f"{page}.md",
+            "--out",
+            str(out),
+            "--data",
+            str(tmp / "no-data"),
+            "--format",
+            "json",
+            "--report",
+            str(tmp / "report.json"),
+        ],
+        cwd=PAGES,
+    )
+    assert result.stderr == ""
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())}
+    files["report.json"] = (tmp / "report.json").read_text(encoding="utf-8")
+    return result.returncode, files
+
+
+@pytest.mark.parametrize("page", SHAPES)
+def test_each_shape_imports_as_its_golden_files(page: str, tmp_path: Path) -> None:
+    code, files = _import(page, tmp_path)
+    assert code == EXIT.get(page, 0)
+    golden = GOLDEN / page
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(golden, ignore_errors=True)
+        golden.mkdir(parents=True)
+        for name, text in files.items():
+            (golden / name).write_text(text, encoding="utf-8")
+    expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(golden.iterdir())}
+    assert files == expected
+
+
+def _texts(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in folder.iterdir())
+
+
+def test_html_comments_callouts_and_images_are_never_imported(tmp_path: Path) -> None:
+    _, files = _import("front-matter-and-markup", tmp_path)
+    everything = "\n".join(files.values())
+    for text in ("draft heading", "reviewer: check", "callout is ignored", "media/flow.png"):
+        assert text not in everything
+    assert "Notify customers of Microsoft’s changes." in files["change-process.csv"]
+    report = json.loads(files["report.json"])
+    assert any("mojibake" in n["text"] for n in report["pages"][0]["notes"])
+
+
+def test_a_page_that_cannot_be_read_is_a_report_entry_and_the_others_are_imported(
+    tmp_path: Path,
+) -> None:
+    result = run(
+        [
+            str(BIN / "handbook"),
+            "import",
+            "binary.md",
+            "missing.md",
+            ".",
+            "roles.md",
+            "--out",
+            str(tmp_path / "out"),
+            "--data",
+            str(tmp_path / "none"),
+            "--format",
+            "json",
+        ],
+        cwd=PAGES,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    errors = {p["file"]: p["error"] for p in report["pages"]}
+    assert errors["binary.md"] == "not a text file (NUL bytes)"
+    assert errors["missing.md"] and errors["."]
+    assert errors["roles.md"] is None
+    assert (tmp_path / "out" / "roles.yaml").is_file()
+    assert report["summary"]["unreadable"] == 3
+
+
+def test_every_item_left_names_file_line_and_reason(tmp_path: Path) -> None:
+    _, files = _import("ragged-and-unknown", tmp_path)
+    left = json.loads(files["report.json"])["pages"][0]["unmapped"]
+    assert {(u["file"], u["line"]) for u in left} == {
+        ("ragged-and-unknown.md", 12),
+        ("ragged-and-unknown.md", 20),
+        ("ragged-and-unknown.md", 22),
+    }
+    assert all(u["reason"] for u in left)
+
+
+def test_edition_tags_everything_imported(tmp_path: Path) -> None:
+    result = run(
+        [
+            str(BIN / "handbook"),
+            "import",
+            "party-phase-rows.md",
+            "sop-columns-lenient.md",
+            "--edition",
+            "2030",
+            "--out",
+            str(tmp_path / "out"),
+            "--data",
+            str(tmp_path / "x"),
+        ],
+        cwd=PAGES,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'edition: "2030"' in (tmp_path / "out" / "sop-categories.yaml").read_text()
+    rows = (tmp_path / "out" / "change-process.csv").read_text().splitlines()[1:]
+    assert rows and all(",2030," in r for r in rows)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import", "roles.md"],  # neither --out nor --compare
+        ["import", "roles.md", "--out", "OUT", "--edition", "1999", "--data", "DATA"],
+        ["import", "--out", "OUT"],  # no page
+        ["import", "roles.md", "--out", "MINE", "--data", "MINE/data"],  # holds the data
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], tmp_path: Path) -> None:
+    from ..conftest import DATA
+
+    (tmp_path / "mine" / "data").mkdir(parents=True)
+    (tmp_path / "mine" / "data" / "keep.yaml").write_text("[]\n")
+    args = [
+        a.replace("OUT", str(tmp_path / "o"))
+        .replace("DATA", str(DATA))
+        .replace("MINE", str(tmp_path / "mine"))
+        for a in args
+    ]
+    result = run([str(BIN / "handbook"), *args], cwd=PAGES)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stderr.strip()
+    assert not (tmp_path / "o").exists()
+    assert (tmp_path / "mine" / "data" / "keep.yaml").exists()
+
+
+def test_every_golden_data_file_follows_the_model_of_its_data_file() -> None:
+    from ruamel.yaml import YAML
+
+    from handbook.model.loader import PROCESS_COLUMNS
+    from handbook.model.schemas import KINDS
+
+    yaml = YAML(typ="safe", pure=True)
+    checked = 0
+    for folder in sorted(GOLDEN.iterdir()):
+        for path in sorted(folder.iterdir()):
+            if path.stem in KINDS and path.suffix == ".yaml":
+                model = KINDS[path.stem][0]
+                for item in yaml.load(path.read_text(encoding="utf-8")):
+                    model.model_validate(item)
+                    checked += 1
+            elif path.name == "change-process.csv":
+                header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+                assert header == ["id", *PROCESS_COLUMNS]
+    assert checked > 20
+
+
+def test_golden_data_files_are_in_canonical_form() -> None:
+    names = ("change-process.csv", "responsibility-matrix.csv")
+    files = [
+        str(p)
+        for folder in sorted(GOLDEN.iterdir())
+        for p in sorted(folder.iterdir())
+        if p.name in names or (p.suffix == ".yaml" and p.name != "documents.yaml")
+    ]
+    result = run([str(BIN / "handbook"), "fmt", "--check", *files], cwd=HERE)
+    assert result.returncode == 0, result.stdout + result.stderr
