@@ -21,6 +21,8 @@ Subcommands:
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
+    export    ``export oscal``: the responsibility model of an edition as an OSCAL
+              catalog, profile and system security plan (`handbook.oscal.command`).
 
 Exit codes, the same for every command:
 
@@ -49,6 +51,7 @@ from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
 from handbook.model.loader import load_for_command, load_handbook
 from handbook.model.problems import sort_problems
+from handbook.oscal import command as oscal_export
 from handbook.review import command as review
 
 
@@ -309,6 +312,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL for links to Microsoft Learn pages the handbook does not contain",
     )
     p.set_defaults(func=_pages)
+
+    p = sub.add_parser("export", help="export the responsibility model (OSCAL)")
+    kinds = p.add_subparsers(dest="export_format", required=True, metavar="FORMAT")
+    p = kinds.add_parser(
+        "oscal",
+        help="an OSCAL catalog, profile and system security plan of one edition "
+        "(needs the oscal extra: compliance-trestle)",
+    )
+    oscal_export.add_arguments(p)
+    p.set_defaults(func=oscal_export.run)
     return parser
 
 
