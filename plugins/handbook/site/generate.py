@@ -4,7 +4,7 @@ nav (`handbook.site.nav`), download files and glossary block, without MkDocs."""
 from __future__ import annotations
 
 from handbook.model.handbook import Handbook
-from handbook.site.downloads import download_files
+from handbook.site.downloads import download_files, oscal_downloads
 from handbook.site.nav import make_nav
 from handbook.site.pages import make_pages
 from handbook.site.render import Site, SiteOptions, SiteRenderer, abbreviation_block
@@ -23,14 +23,17 @@ def generate_site(
             it in this process (`handbook.site.results.compute`, which imports pandas).
 
     Returns:
-        A `Site` with the download files (`handbook.site.downloads.download_files`).
+        A `Site` with the download files (`handbook.site.downloads.download_files`) and
+        the OSCAL files (`handbook.site.downloads.oscal_downloads`).
     """
     if results is None:
         from handbook.site.results import compute
 
         results = compute(handbook)
     site = SiteRenderer(handbook, options or SiteOptions(), results)
-    make_pages(site)
+    oscal = oscal_downloads(handbook)
+    make_pages(site, oscal)
     site.finish()
     nav = make_nav(site)
-    return Site(site.registry, nav, download_files(handbook), abbreviation_block(handbook))
+    files = download_files(handbook) | oscal.files
+    return Site(site.registry, nav, files, abbreviation_block(handbook))
