@@ -53,6 +53,8 @@ class Duty:
         text: safe Markdown (`handbook.oscal.markup`), sub-items as a nested ``-`` list.
         roles: OSCAL role ids responsible (ids in `OscalModel.roles`).
         scope: the matrix scope id (pairing key), None outside the matrix.
+        title: the catalog part's title (matrix: the scope's name).
+        prose: the catalog part's prose when it is not ``text`` (matrix: who does it).
         items: the statement's sub-items as nested duties (catalog parts only).
     """
 
@@ -63,6 +65,7 @@ class Duty:
     roles: tuple[str, ...]
     scope: str | None = None
     title: str | None = None
+    prose: str | None = None
     items: tuple[Duty, ...] = ()
 
 
@@ -167,21 +170,27 @@ def read_edition(handbook: Handbook, edition_id: str | None, learn_base_url: str
         duties = []
         for scope in hb.scopes:
             cell = row.cells.get(scope.id, "")
+            who = hb.party(cell) if cell in {p.id for p in hb.parties} else None
+            prose = "" if who is None else who.name if who.kind == "party" else who.description
             for party in ("microsoft", "customer"):
-                if cell in (party, "both"):
-                    duties.append(
-                        Duty(
-                            key=f"{scope.id}.{party}",
-                            part_id=f"{control}_smt.{scope.id}",
-                            party=party,
-                            text=to_markdown(
-                                f"{row.responsibility}: {scope.name}", learn_base_url, None
-                            ),
-                            roles=(party,),
-                            scope=scope.id,
-                            title=scope.name,
-                        )
+                if cell not in (party, "both"):
+                    continue
+                text = f"{row.responsibility} ({scope.name})"
+                if cell == "both":
+                    other = next(name for pid, name in parties.items() if pid != party)
+                    text += f", shared with {other}"
+                duties.append(
+                    Duty(
+                        key=f"{scope.id}.{party}",
+                        part_id=f"{control}_smt.{scope.id}",
+                        party=party,
+                        text=to_markdown(text, learn_base_url, None),
+                        roles=(party,),
+                        scope=scope.id,
+                        title=to_markdown(scope.name, learn_base_url, None),
+                        prose=to_markdown(prose, learn_base_url, None),
                     )
+                )
         title = to_markdown(row.responsibility, learn_base_url, None)
         matrix.append(Activity(control, title, row.source, duties))
     if matrix:

@@ -74,7 +74,10 @@ def _parts(duties: list[Duty] | tuple[Duty, ...]) -> list[dict[str, Any]]:
         part: dict[str, Any] = {"id": part_id, "name": "item", "props": props}
         if first.title:
             part["title"] = first.title
-        part["prose"] = first.text.split("\n\n")[0] if first.items else first.text
+        if first.prose is not None:
+            part["prose"] = first.prose
+        else:
+            part["prose"] = first.text.split("\n\n")[0] if first.items else first.text
         if first.items:
             part["parts"] = _parts(first.items)
         parts.append(part)

@@ -20,7 +20,9 @@ from markdown_it.token import Token
 from handbook.model.entities import Statement
 from handbook.site.text import LinkContext, resolve_link
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+#: Text that would open a block (heading, list, quote, rule) at the start of a line.
+_BLOCK_START = re.compile(r"^(\d+)([.)])|^([#+=-])")
 _MARKS = {"em": "*", "strong": "**", "s": "~~"}
 
 
@@ -31,6 +33,12 @@ def _parser() -> MarkdownIt:
 
 def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def _unblock(text: str) -> str:
+    """``text`` with a leading ``#``, ``+``, ``-``, ``=`` or ``1.`` escaped (one line of
+    Markdown that must stay a paragraph)."""
+    return _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
 def _url(href: str) -> str:
@@ -66,7 +74,7 @@ def to_markdown(text: str, learn_base_url: str, learn_path: str | None) -> str:
                 out.append(" ")
     joined = "".join(out)
     # "[" \0url\0 text "]" → "[text](url)"
-    return re.sub(r"\[\x00([^\x00]*)\x00([^\]]*)\]", r"[\2](\1)", joined)
+    return _unblock(re.sub(r"\[\x00([^\x00]*)\x00([^\]]*)\]", r"[\2](\1)", joined))
 
 
 def statement_markdown(statement: Statement, learn_base_url: str, learn_path: str | None) -> str:
