@@ -196,3 +196,19 @@ def test_cli_edition_and_usage_errors(tmp_path: Path) -> None:
     assert result.returncode == 2 and "contains the data folder" in result.stderr
     result = run([HANDBOOK, "export", "oscal"])
     assert result.returncode == 2 and "--out" in result.stderr
+
+
+def test_statements_without_ids_get_distinct_parts(data_copy: Path) -> None:
+    path = data_copy / "sop-categories.yaml"
+    edit(path, "- id: network-advise-and-plan-with-customers-to\n      text:", "- text:")
+    edit(
+        path,
+        "- id: network-create-a-support-request-requesting-information\n      text:",
+        "- text:",
+    )
+    handbook, problems = load_handbook(data_copy)
+    assert handbook is not None, problems
+    docs = _docs(oscal_files(handbook, "2022"))
+    SystemSecurityPlan.model_validate(docs["ssp"]["system-security-plan"])
+    _, parts = _ids(docs["catalog"])
+    assert {"sop-network_smt.microsoft-1", "sop-network_smt.customer-1"} <= parts

@@ -102,7 +102,8 @@ class OscalModel:
     """One edition, ready for OSCAL.
 
     ``last_modified`` is the newest ``ms_date`` of the edition's seed documents (a date,
-    read as 00:00 UTC); ``parties`` maps party id → name for ``microsoft`` and ``customer``.
+    read as 00:00 UTC); ``description`` the edition's, as safe Markdown; ``parties`` maps
+    party id → name for ``microsoft`` and ``customer``.
     """
 
     handbook: Handbook
@@ -111,13 +112,15 @@ class OscalModel:
     areas: list[Area]
     roles: list[RoleDef]
     last_modified: date
+    description: str
     parties: dict[str, str] = field(default_factory=dict)
 
 
 class _Reader:
-    def __init__(self, handbook: Handbook, edition: Edition, learn_base_url: str) -> None:
+    """Statements → duties, with seed links resolved against their document's page."""
+
+    def __init__(self, handbook: Handbook, learn_base_url: str) -> None:
         self.hb = handbook
-        self.edition = edition
         self.base = learn_base_url
 
     def path_of(self, source: Source) -> str | None:
@@ -129,7 +132,7 @@ class _Reader:
     def duty(
         self, control: str, s: Statement, n: int, party: str, roles: tuple[str, ...], src: Source
     ) -> Duty:
-        key = s.id or f"n{n}"
+        key = s.id or f"{party}-{n}"  # only for data without ids (handbook fmt --add-ids)
         part_id = f"{control}_smt.{key}"
         path = self.path_of(src)
         items = tuple(
@@ -158,10 +161,14 @@ def read_edition(handbook: Handbook, edition_id: str | None, learn_base_url: str
     """
     hb = handbook
     ed = hb.edition(edition_id) if edition_id else hb.latest_edition()
-    reader = _Reader(hb, ed, learn_base_url)
+    reader = _Reader(hb, learn_base_url)
     docs = [d for d in hb.documents if d.id in ed.documents]
     parties = {p.id: p.name for p in hb.parties if p.kind == "party"}
-    roles = [RoleDef(p.id, p.name, p.description) for p in hb.parties if p.kind == "party"]
+    roles = [
+        RoleDef(p.id, p.name, to_markdown(p.description, learn_base_url, None))
+        for p in hb.parties
+        if p.kind == "party"
+    ]
     areas: list[Area] = []
 
     matrix: list[Activity] = []
@@ -245,7 +252,8 @@ def read_edition(handbook: Handbook, edition_id: str | None, learn_base_url: str
         areas.append(Area("roles", "Roles and responsibilities", role_activities))
 
     last = max((d.ms_date for d in docs), default=ed.in_force_from)
-    return OscalModel(hb, ed, docs, areas, roles, last, parties)
+    description = to_markdown(ed.description, learn_base_url, None)
+    return OscalModel(hb, ed, docs, areas, roles, last, description, parties)
 
 
 def pairs(activity: Activity) -> dict[str, str]:

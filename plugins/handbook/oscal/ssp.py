@@ -26,7 +26,6 @@ from trestle.oscal.ssp import SystemSecurityPlan
 from handbook.oscal.activities import Activity, OscalModel, pairs
 from handbook.oscal.catalog import metadata
 from handbook.oscal.ids import PROP_NS, stable_uuid
-from handbook.oscal.markup import to_markdown
 
 
 def _roles(ids: tuple[str, ...]) -> list[dict[str, str]]:
@@ -102,7 +101,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
             ],
             "system-name": service.name,
             "system-name-short": service.abbreviation,
-            "description": to_markdown(ed.description, "", None),
+            "description": model.description,
             "system-information": {
                 "information-types": [
                     {
