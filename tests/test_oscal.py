@@ -212,3 +212,32 @@ def test_statements_without_ids_get_distinct_parts(data_copy: Path) -> None:
     SystemSecurityPlan.model_validate(docs["ssp"]["system-security-plan"])
     _, parts = _ids(docs["catalog"])
     assert {"sop-network_smt.microsoft-1", "sop-network_smt.customer-1"} <= parts
+
+
+def test_trestle_resolves_the_profile_and_validates_the_ssp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trestle's own checks: the profile resolves to the catalog's controls (hrefs are
+    relative, read from the working directory), and ``trestle validate``'s ``all`` mode
+    (duplicates, references, links, parameters against the resolved profile) passes."""
+    import argparse
+
+    import trestle.common.const as const
+    import trestle.core.validator_factory as factory
+    from trestle.core.profile_resolver import ProfileResolver
+
+    root = tmp_path / "workspace"
+    (root / ".trestle").mkdir(parents=True)
+    assert _export(root / "oscal").returncode == 0
+    folder = root / "oscal"
+    monkeypatch.chdir(folder)
+    resolved = ProfileResolver().get_resolved_profile_catalog(root, "profile.json")
+    catalog = Catalog.oscal_read(folder / "catalog.json")
+    assert catalog is not None and catalog.groups is not None and resolved.groups is not None
+    ours = [c.id for g in catalog.groups for c in g.controls or []]  # type: ignore[union-attr]
+    theirs = [c.id for g in resolved.groups for c in g.controls or []]  # type: ignore[union-attr]
+    assert sorted(theirs) == sorted(ours)  # trestle sorts the controls of a group
+    validator = factory.validator_factory.get(argparse.Namespace(mode=const.VAL_MODE_ALL))
+    for model, name in ((Catalog, "catalog"), (Profile, "profile"), (SystemSecurityPlan, "ssp")):
+        document = model.oscal_read(folder / f"{name}.json")
+        assert validator.model_is_valid(document, True, root), name

@@ -123,7 +123,8 @@ def build_catalog(model: OscalModel) -> Catalog:
 
 def build_profile(model: OscalModel, catalog_href: str) -> Profile:
     """A profile importing every control of the catalog at ``catalog_href`` (relative
-    to the profile), the baseline the SSP's ``import-profile`` names."""
+    to the profile; ``merge: as-is`` keeps the catalog's groups), the baseline the SSP's
+    ``import-profile`` names."""
     ed = model.edition
     service = model.handbook.service
     doc = {
@@ -132,5 +133,6 @@ def build_profile(model: OscalModel, catalog_href: str) -> Profile:
             model, f"{service.name} shared responsibility: every activity ({ed.title})", False
         ),
         "imports": [{"href": catalog_href, "include-all": {}}],
+        "merge": {"as-is": True},
     }
     return Profile.model_validate(doc)
