@@ -148,7 +148,9 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
         page(templates[src_uri], src_uri, title, origin, kind="checker")
     page("sources.md.j2", Paths.sources, "Sources", None, kind="sources")
     page("errata.md.j2", Paths.errata, "Errata", hb.errata[0] if hb.errata else None, kind="errata")
-    _downloads_page(site, oscal if oscal is not None else oscal_downloads(hb))
+    if oscal is None:
+        oscal = oscal_downloads(hb, site.options.learn_base_url)
+    _downloads_page(site, oscal)
 
 
 def _downloads_page(site: SiteRenderer, oscal: OscalDownloads) -> None:
