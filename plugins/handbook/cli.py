@@ -24,6 +24,8 @@ Subcommands:
     import    Microsoft Learn-style pages in, data files and a report of what was not
               mapped out; ``--compare`` diffs a newer page against ``data/`` (see
               `handbook.importer.command`); exit 1 when anything is left in the report.
+    export    ``export oscal``: the responsibility model of an edition as an OSCAL
+              catalog, profile and system security plan (`handbook.oscal.command`).
 
 Exit codes, the same for every command:
 
@@ -53,6 +55,7 @@ from handbook.files import replace_folder, write_text_atomic
 from handbook.importer import command as importer
 from handbook.model.loader import load_for_command, load_handbook
 from handbook.model.problems import sort_problems
+from handbook.oscal import command as oscal_export
 from handbook.review import command as review
 
 
@@ -317,6 +320,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import Microsoft Learn-style pages into data files")
     importer.add_arguments(p)
     p.set_defaults(func=importer.run)
+
+    p = sub.add_parser("export", help="export the responsibility model (OSCAL)")
+    kinds = p.add_subparsers(dest="export_format", required=True, metavar="FORMAT")
+    p = kinds.add_parser(
+        "oscal",
+        help="an OSCAL catalog, profile and system security plan of one edition "
+        "(needs the oscal extra: compliance-trestle)",
+    )
+    oscal_export.add_arguments(p)
+    p.set_defaults(func=oscal_export.run)
     return parser
 
 

@@ -118,6 +118,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from handbook.model.loader import load_handbook
         from handbook.model.problems import format_problems
+        from handbook.oscal.cache import CACHE as OSCAL_CACHE
         from handbook.site.generate import generate_site
         from handbook.site.interactive import BundleNotFoundError
         from handbook.site.interactive import assets as table_assets
@@ -152,7 +153,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         )
         start = time.perf_counter()
         results = CACHE.get(handbook, self._root)
-        self._site = generate_site(handbook, options, results)
+        oscal = OSCAL_CACHE.get(handbook, self._root, options.learn_base_url)
+        self._site = generate_site(handbook, options, results, oscal)
         log.debug(
             "handbook: the checker's results and %d pages in %.3f s",
             len(self._site.pages),

@@ -4,6 +4,10 @@ library.
 `table_rows(handbook)` returns each data table shown on the site as a list of rows; the site
 publishes each as ``downloads/<name>.csv`` and ``downloads/<name>.json`` (an array of
 objects, UTF-8). Text is the data's text (inline Markdown kept as written).
+
+`oscal_downloads(handbook)` adds the OSCAL export of every edition
+(``downloads/oscal/<edition>/{catalog,profile,ssp}.json``, `handbook.oscal.command`) when
+compliance-trestle is installed, and otherwise says how to get them.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass, field
 
 from handbook.model.entities import Statement
 from handbook.model.handbook import Handbook
@@ -149,3 +154,55 @@ def download_files(handbook: Handbook) -> dict[str, str]:
         files[f"downloads/{name}.csv"] = _csv(rows)
         files[f"downloads/{name}.json"] = _json(rows)
     return files
+
+
+#: Titles of the tables, for the "Downloads and exports" page.
+TABLE_TITLES: dict[str, str] = {
+    "matrix": "Balance of responsibility",
+    "change-process": "Change process duties",
+    "change-types": "Change types",
+    "sop-statements": "Standard operating procedure statements",
+    "roles": "Roles and responsibilities",
+    "rules": "Checker rules",
+}
+
+
+@dataclass(frozen=True)
+class OscalDownloads:
+    """The OSCAL files the site publishes, or why there are none.
+
+    Attributes:
+        files: site-relative path → JSON text (``downloads/oscal/<edition>/<doc>.json``,
+            ``doc`` one of ``catalog``, ``profile``, ``ssp``).
+        editions: edition ids exported, newest first.
+        oscal_version: the OSCAL version of the documents (``1.2.1``), None without files.
+        missing: why there are no files (compliance-trestle not installed, with how to
+            install it), None when there are.
+    """
+
+    files: dict[str, str] = field(default_factory=dict)
+    editions: list[str] = field(default_factory=list)
+    oscal_version: str | None = None
+    missing: str | None = None
+
+
+def oscal_downloads(handbook: Handbook, learn_base_url: str | None = None) -> OscalDownloads:
+    """The OSCAL export of every edition (see `OscalDownloads`), relative seed links
+    resolved against ``learn_base_url`` (default: `handbook.oscal.command.LEARN_BASE_URL`);
+    never raises for a missing compliance-trestle. Imports trestle (~0.9 s once a process,
+    then ~40 ms a build); the plugin keeps the result (`handbook.oscal.cache`)."""
+    from handbook.oscal.command import LEARN_BASE_URL, OscalUnavailable, oscal_files
+
+    editions = [e.id for e in reversed(handbook.editions_in_order())]
+    files: dict[str, str] = {}
+    version = None
+    try:
+        for edition in editions:
+            found = oscal_files(handbook, edition, "json", learn_base_url or LEARN_BASE_URL)
+            for name, content in found.items():
+                files[f"downloads/oscal/{edition}/{name}"] = content.decode("utf-8")
+                if version is None:
+                    version = json.loads(content)["catalog"]["metadata"]["oscal-version"]
+    except OscalUnavailable as exc:
+        return OscalDownloads(missing=str(exc))
+    return OscalDownloads(files, editions, version)

@@ -121,5 +121,6 @@ def make_nav(site: SiteRenderer) -> list[Any]:
     reference: list[Any] = [{"Sources": Paths.sources}, {"Errata": Paths.errata}]
     reference.append(item("Glossary", Paths.glossary))
     reference.append(item("Tags", Paths.tags))
+    reference.append(item("Downloads and exports", Paths.downloads))
     nav.append({"Sources and reference": [r for r in reference if r]})
     return [n for n in nav if n]

@@ -13,7 +13,8 @@ from typing import Any
 from handbook.model.diff import REWORD_THRESHOLD
 from handbook.model.entities import Edition, Node
 from handbook.site.checker_docs import checker_codes, sentence
-from handbook.site.paths import Paths
+from handbook.site.downloads import TABLE_TITLES, OscalDownloads, oscal_downloads
+from handbook.site.paths import Paths, page_url, relative_url
 from handbook.site.queries import party_title
 from handbook.site.render import SiteRenderer
 
@@ -21,8 +22,9 @@ CHANGE_MANAGEMENT = "Change management"
 SOPS = "Standard operating procedures"
 
 
-def make_pages(site: SiteRenderer) -> None:
-    """Render every page of the site into ``site.registry``."""
+def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
+    """Render every page of the site into ``site.registry``; ``oscal`` is what the
+    "Downloads and exports" page lists (computed here when not given)."""
     hb = site.hb
     party_names = {p.id: p.name for p in site.queries.real_parties()}
     parties = list(party_names.values())
@@ -146,6 +148,38 @@ def make_pages(site: SiteRenderer) -> None:
         page(templates[src_uri], src_uri, title, origin, kind="checker")
     page("sources.md.j2", Paths.sources, "Sources", None, kind="sources")
     page("errata.md.j2", Paths.errata, "Errata", hb.errata[0] if hb.errata else None, kind="errata")
+    if oscal is None:
+        oscal = oscal_downloads(hb, site.options.learn_base_url)
+    _downloads_page(site, oscal)
+
+
+def _downloads_page(site: SiteRenderer, oscal: OscalDownloads) -> None:
+    """ "Downloads and exports": every table's CSV/JSON and the OSCAL files (or how to get
+    them when compliance-trestle is not installed)."""
+    here = page_url(Paths.downloads, site.options.use_directory_urls)
+
+    def href(path: str) -> str:
+        return relative_url(path, here)
+
+    tables = [
+        (title, href(f"downloads/{name}.csv"), href(f"downloads/{name}.json"))
+        for name, title in TABLE_TITLES.items()
+    ]
+    documents = ("catalog", "profile", "ssp")
+    editions = [
+        (site.hb.edition(e), [href(f"downloads/oscal/{e}/{d}.json") for d in documents])
+        for e in oscal.editions
+    ]
+    site.page(
+        "downloads.md.j2",
+        Paths.downloads,
+        "Downloads and exports",
+        None,
+        kind="downloads",
+        tables=tables,
+        oscal=oscal,
+        editions=editions,
+    )
 
 
 def _edition_pages(site: SiteRenderer, ed: Edition, parties: list[str]) -> None:

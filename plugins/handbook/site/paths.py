@@ -7,7 +7,7 @@ per type); ``sops/`` (index + one page per category); ``roles/`` (index, one pag
 ``rules/`` (index, one page per rule and per checker code, ``samples.md``); ``editions/``
 (index, ``<id>/index.md``, ``<old>-to-<new>.md``); ``who-does-what/<party>.md``;
 ``checker/`` (generated pages beside the hand-written ones); ``sources.md``, ``errata.md``,
-``glossary.md``, ``tags.md``.
+``glossary.md``, ``tags.md``, ``downloads.md`` (its files under ``downloads/``).
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ class Paths:
     editions = "editions/index.md"
     sources = "sources.md"
     errata = "errata.md"
+    downloads = "downloads.md"
 
     @staticmethod
     def roles_of(party_id: str) -> str:

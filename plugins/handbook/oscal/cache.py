@@ -1,0 +1,149 @@
+"""The site's OSCAL files, kept between builds.
+
+Why: building them imports compliance-trestle, measured ~0.9 s of wall time once a
+process (its pydantic models), then ~0.04 s a build for both editions; the warm site build
+is ~1.7 s against ~1.3 s for plain MkDocs (``benchmarks/site_build.py``), so the import
+alone would add half again. `OscalCache` keeps `OscalDownloads` keyed on `oscal_key`:
+what the export reads of the data, the Learn base URL, the handbook's and
+compliance-trestle's versions, and whether trestle can be imported at all:
+
+* in memory, for the life of the process (``mkdocs serve`` rebuilds);
+* on disk, as JSON in ``<project>/.cache/handbook/oscal.json`` (beside the checker's
+  ``results.json``), so a build whose data did not change does not import trestle.
+
+Only a result with files is kept; "trestle is not installed" is found again each build
+(a failed import costs nothing). A cache file that cannot be read, parsed or written
+costs a recomputation, never a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from handbook.files import write_text_atomic
+from handbook.model.handbook import Handbook
+from handbook.site.downloads import OscalDownloads, oscal_downloads
+from handbook.site.results import package_version
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+#: Changes when the layout of the cached JSON changes (older files are then ignored).
+CACHE_FORMAT = 1
+#: The cache file, relative to the project's folder (the one holding ``mkdocs.yml``).
+CACHE_FILE = Path(".cache") / "handbook" / "oscal.json"
+
+#: The parts of `Handbook` the export reads (`handbook.oscal.activities.read_edition`).
+READS = (
+    "service",
+    "documents",
+    "editions",
+    "parties",
+    "scopes",
+    "matrix",
+    "process",
+    "sop_categories",
+    "roles",
+)
+
+
+def trestle_version() -> str:
+    """compliance-trestle's installed version, or ``absent`` when ``trestle`` cannot be
+    found (without importing it)."""
+    try:
+        if importlib.util.find_spec("trestle") is None:
+            return "absent"
+    except (ImportError, ValueError):  # ValueError: sys.modules["trestle"] is None
+        return "absent"
+    try:
+        return metadata.version("compliance-trestle")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def oscal_key(handbook: Handbook, learn_base_url: str) -> str:
+    """SHA-256 (hex) of what `oscal_downloads` depends on (see the module docstring)."""
+    model = {
+        name: [v.model_dump(mode="json") for v in value]
+        if isinstance(value := getattr(handbook, name), list)
+        else value.model_dump(mode="json")
+        for name in READS
+    }
+    head = f"{CACHE_FORMAT}\0{package_version()}\0{trestle_version()}\0{learn_base_url}\0"
+    digest = hashlib.sha256(head.encode())
+    digest.update(json.dumps(model, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _from_json(text: str, key: str) -> OscalDownloads | None:
+    data: Any = json.loads(text)
+    if data.get("format") != CACHE_FORMAT or data.get("key") != key:
+        return None
+    files, editions, version = data["files"], data["editions"], data["oscal_version"]
+    if not all(isinstance(v, str) for v in [*files, *files.values(), *editions, version]):
+        raise TypeError("not a mapping of text")
+    return OscalDownloads(dict(files), list(editions), version)
+
+
+class OscalCache:
+    """`oscal_downloads` kept in memory and in ``<project>/.cache/handbook/oscal.json``."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._value: OscalDownloads | None = None
+
+    def get(
+        self, handbook: Handbook, project_dir: Path | None, learn_base_url: str
+    ) -> OscalDownloads:
+        """The OSCAL files for ``handbook``: from memory, else from the project's cache
+        file (None: no disk cache), else built (and written there when there are files)."""
+        key = oscal_key(handbook, learn_base_url)
+        if self._key == key and self._value is not None:
+            return self._value
+        path = project_dir / CACHE_FILE if project_dir is not None else None
+        value = self._read(path, key) if path is not None else None
+        if value is None:
+            value = oscal_downloads(handbook, learn_base_url)
+            if value.missing is not None:
+                return value
+            if path is not None:
+                self._write(path, key, value)
+        self._key, self._value = key, value
+        return value
+
+    @staticmethod
+    def _read(path: Path, key: str) -> OscalDownloads | None:
+        try:
+            return _from_json(path.read_text(encoding="utf-8"), key)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+            log.info("handbook: ignoring the cache file %s (%s)", path, error)
+            return None
+
+    @staticmethod
+    def _write(path: Path, key: str, value: OscalDownloads) -> None:
+        text = json.dumps(
+            {
+                "format": CACHE_FORMAT,
+                "key": key,
+                "editions": value.editions,
+                "oscal_version": value.oscal_version,
+                "files": value.files,
+            },
+            ensure_ascii=False,
+        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(path, text)
+        except OSError as error:
+            log.info("handbook: cannot write the cache file %s (%s)", path, error)
+
+
+#: The process's cache (MkDocs makes a new plugin object for each ``serve`` rebuild).
+CACHE = OscalCache()

@@ -1,0 +1,173 @@
+"""The system security plan of the managed service for one edition, with the export a
+customer's plan inherits from.
+
+Shape (compliance-trestle's ``trestle.oscal.ssp``): ``metadata.roles`` holds the parties
+(``microsoft``, ``customer``) and, in an edition with seed 003, every role of
+``data/roles.yaml`` (``<party>-<role id>``); ``metadata.parties`` the two organizations.
+``system-implementation.components``: ``this-system`` (the service as a whole) and the
+provider's component (type ``service``: Microsoft's side, which provides). Each activity
+(`handbook.oscal.activities`) is one ``implemented-requirements[]`` entry whose single
+``by-components[]`` entry (the provider's component) carries the ``export``:
+
+* ``provided[]``: one per Microsoft duty, ``responsible-roles`` the duty's roles (the
+  ``microsoft`` party role, or the roles.yaml role it comes from);
+* ``responsibilities[]``: one per customer duty, with ``provided-uuid`` when it pairs with a
+  Microsoft duty of the same activity (`handbook.oscal.activities.pairs`).
+
+Every UUID is a UUIDv5 of the edition and the data's ids (`handbook.oscal.ids`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trestle.oscal.ssp import SystemSecurityPlan
+
+from handbook.oscal.activities import Activity, OscalModel, pairs
+from handbook.oscal.catalog import metadata
+from handbook.oscal.ids import PROP_NS, stable_uuid
+
+
+def _roles(ids: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"role-id": r} for r in ids]
+
+
+def _requirement(model: OscalModel, activity: Activity, provider: str) -> dict[str, Any]:
+    ed = model.edition.id
+    linked = pairs(activity)
+    provided: list[dict[str, Any]] = []
+    responsibilities: list[dict[str, Any]] = []
+    for duty in activity.duties:
+        entry: dict[str, Any] = {
+            "description": duty.text,
+            "props": [{"name": "part-id", "ns": PROP_NS, "value": duty.part_id}],
+            "responsible-roles": _roles(duty.roles),
+        }
+        if duty.party == "microsoft":
+            provided.append({"uuid": stable_uuid(ed, "provided", activity.id, duty.key)} | entry)
+            continue
+        item: dict[str, Any] = {"uuid": stable_uuid(ed, "responsibility", activity.id, duty.key)}
+        if duty.key in linked:
+            item["provided-uuid"] = stable_uuid(ed, "provided", activity.id, linked[duty.key])
+        responsibilities.append(item | entry)
+    export: dict[str, Any] = {}
+    if provided:
+        export["provided"] = provided
+    if responsibilities:
+        export["responsibilities"] = responsibilities
+    who = " and ".join(
+        name
+        for party, name in model.parties.items()
+        if any(d.party == party for d in activity.duties)
+    )
+    return {
+        "uuid": stable_uuid(ed, "requirement", activity.id),
+        "control-id": activity.id,
+        "by-components": [
+            {
+                "component-uuid": provider,
+                "uuid": stable_uuid(ed, "by-component", activity.id),
+                "description": f"{activity.title}: duties of {who}.",
+                "implementation-status": {"state": "implemented"},
+                "export": export,
+            }
+        ],
+    }
+
+
+def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
+    """The SSP of ``model``'s edition, validated by trestle's `SystemSecurityPlan`;
+    ``profile_href`` is the profile's path relative to the SSP."""
+    hb, ed = model.handbook, model.edition
+    service = hb.service
+    this_system = stable_uuid(ed.id, "component", "this-system")
+    provider = stable_uuid(ed.id, "component", "provider")
+    eol = service.end_of_life.isoformat()
+    provider_name = model.parties.get("microsoft", "Microsoft")
+    meta = metadata(
+        model, f"{service.name} system security plan: shared responsibility ({ed.title})", True
+    )
+    meta["parties"] = [
+        {"uuid": stable_uuid("party", pid), "type": "organization", "name": name}
+        for pid, name in model.parties.items()
+    ]
+    doc = {
+        "uuid": stable_uuid(ed.id, "ssp"),
+        "metadata": meta,
+        "import-profile": {"href": profile_href},
+        "system-characteristics": {
+            "system-ids": [
+                {"identifier-type": "https://ietf.org/rfc/rfc4122", "id": stable_uuid("system")}
+            ],
+            "system-name": service.name,
+            "system-name-short": service.abbreviation,
+            "description": model.description,
+            "system-information": {
+                "information-types": [
+                    {
+                        "uuid": stable_uuid(ed.id, "information-type"),
+                        "title": "Managed device operations",
+                        "description": (
+                            "Changes, notifications and support requests exchanged between "
+                            "Microsoft and the customer while running managed Windows devices. "
+                            "The handbook's data does not categorize information; OSCAL "
+                            "requires one information type."
+                        ),
+                    }
+                ]
+            },
+            "status": {
+                "state": "operational",
+                "remarks": f"The service reached its end of life on {eol}.",
+            },
+            "authorization-boundary": {
+                "description": (
+                    f"{service.name} as described by the {ed.title} of its documentation: "
+                    "the duties of Microsoft and of the customer."
+                )
+            },
+        },
+        "system-implementation": {
+            "users": [
+                {
+                    "uuid": stable_uuid(ed.id, "user", pid),
+                    "title": name,
+                    "role-ids": [pid],
+                }
+                for pid, name in model.parties.items()
+            ],
+            "components": [
+                {
+                    "uuid": this_system,
+                    "type": "this-system",
+                    "title": service.name,
+                    "description": f"{service.name}, the managed service as a whole.",
+                    "status": {"state": "operational"},
+                },
+                {
+                    "uuid": provider,
+                    "type": "service",
+                    "title": f"{service.name} operations ({provider_name})",
+                    "description": (
+                        "What Microsoft runs and provides; the customer's duties are "
+                        "listed as responsibilities of its export."
+                    ),
+                    "status": {"state": "operational"},
+                    "responsible-roles": _roles(("microsoft",)),
+                },
+            ],
+        },
+        "control-implementation": {
+            "description": (
+                "Each implemented requirement is one activity of the handbook: what "
+                "Microsoft provides (export.provided) and what is left to the customer "
+                "(export.responsibilities)."
+            ),
+            "implemented-requirements": [
+                _requirement(model, activity, provider)
+                for area in model.areas
+                for activity in area.activities
+            ],
+        },
+    }
+    return SystemSecurityPlan.model_validate(doc)

@@ -1,0 +1,243 @@
+"""``handbook export oscal``: the documents parse back with compliance-trestle's models,
+their references resolve, UUIDs are stable, and the real CLI writes whole or nothing.
+
+Skipped (with the reason) when compliance-trestle, the ``oscal`` extra, is not installed;
+``test_oscal_optional.py`` tests the message for that case.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handbook.model.loader import load_handbook
+
+from .conftest import BIN, DATA, edit, run
+
+trestle = pytest.importorskip("trestle", reason="needs compliance-trestle (pip install .[oscal])")
+
+from trestle.oscal.catalog import Catalog  # noqa: E402
+from trestle.oscal.profile import Profile  # noqa: E402
+from trestle.oscal.ssp import SystemSecurityPlan  # noqa: E402
+
+from handbook.oscal.command import oscal_files  # noqa: E402
+
+HANDBOOK = str(BIN / "handbook")
+
+
+def _docs(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+    return {name.split(".")[0]: json.loads(content) for name, content in files.items()}
+
+
+@pytest.fixture(scope="module")
+def exports() -> dict[str, dict[str, dict[str, Any]]]:
+    """Edition id → document (catalog, profile, ssp) → parsed JSON, for every edition."""
+    handbook, _ = load_handbook(DATA)
+    assert handbook is not None
+    return {ed.id: _docs(oscal_files(handbook, ed.id)) for ed in handbook.editions}
+
+
+def _walk(node: Any, key: str) -> list[Any]:
+    """Every value of ``key`` anywhere under ``node``."""
+    found = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                found.append(v)
+            found += _walk(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            found += _walk(v, key)
+    return found
+
+
+def _ids(catalog: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(control ids, part ids) of a catalog."""
+    controls = {c["id"] for g in catalog["catalog"]["groups"] for c in g["controls"]}
+    parts = set(_walk(catalog["catalog"]["groups"], "id")) - controls
+    return controls, parts
+
+
+@pytest.mark.parametrize("edition", ["2018", "2022"])
+def test_documents_parse_back_with_trestle(exports: Any, edition: str) -> None:
+    docs = exports[edition]
+    Catalog.model_validate(docs["catalog"]["catalog"])
+    Profile.model_validate(docs["profile"]["profile"])
+    SystemSecurityPlan.model_validate(docs["ssp"]["system-security-plan"])
+    assert docs["profile"]["profile"]["imports"][0]["href"] == "catalog.json"
+    assert docs["ssp"]["system-security-plan"]["import-profile"]["href"] == "profile.json"
+
+
+@pytest.mark.parametrize("edition", ["2018", "2022"])
+def test_references_resolve(exports: Any, edition: str) -> None:
+    ssp = exports[edition]["ssp"]["system-security-plan"]
+    controls, parts = _ids(exports[edition]["catalog"])
+    requirements = ssp["control-implementation"]["implemented-requirements"]
+    assert {r["control-id"] for r in requirements} <= controls
+    components = {c["uuid"] for c in ssp["system-implementation"]["components"]}
+    roles = {r["id"] for r in ssp["metadata"]["roles"]}
+    linked = 0
+    for requirement in requirements:
+        for by in requirement["by-components"]:
+            assert by["component-uuid"] in components
+            export = by["export"]
+            provided = {p["uuid"] for p in export.get("provided", [])}
+            for item in [*export.get("provided", []), *export.get("responsibilities", [])]:
+                assert {p["value"] for p in item["props"] if p["name"] == "part-id"} <= parts
+            for responsibility in export.get("responsibilities", []):
+                if "provided-uuid" in responsibility:
+                    assert responsibility["provided-uuid"] in provided
+                    linked += 1
+    assert set(_walk(ssp, "role-id")) <= roles
+    for user in ssp["system-implementation"]["users"]:
+        assert set(user["role-ids"]) <= roles
+    if edition == "2022":
+        assert linked > 0  # shared matrix cells and one-Microsoft-duty SOP categories
+    every_uuid = _walk(ssp, "uuid")
+    assert len(every_uuid) == len(set(every_uuid))
+
+
+def test_roles_of_roles_yaml_are_responsible_for_their_duties(exports: Any) -> None:
+    ssp = exports["2018"]["ssp"]["system-security-plan"]
+    roles = {r["id"] for r in ssp["metadata"]["roles"]}
+    assert {"microsoft", "customer", "microsoft-account-manager"} <= roles
+    requirement = next(
+        r
+        for r in ssp["control-implementation"]["implemented-requirements"]
+        if r["control-id"] == "role-microsoft-account-manager"
+    )
+    provided = requirement["by-components"][0]["export"]["provided"]
+    assert provided[0]["responsible-roles"] == [{"role-id": "microsoft-account-manager"}]
+
+
+def test_every_statement_of_the_edition_is_a_part(exports: Any) -> None:
+    handbook, _ = load_handbook(DATA)
+    assert handbook is not None
+    _, parts = _ids(exports["2022"]["catalog"])
+    for duty in handbook.process_of("2022"):
+        assert f"process-{duty.phase}_smt.{duty.statement.id}" in parts
+    for category in handbook.sop_categories_of("2022"):
+        for statement in [*category.microsoft, *category.customer]:
+            assert f"sop-{category.id}_smt.{statement.id}" in parts
+    for row in handbook.matrix:
+        assert f"matrix-{row.id}_smt.mmd-service" in parts
+
+
+def test_last_modified_comes_from_the_data(exports: Any, data_copy: Path, tmp_path: Path) -> None:
+    meta = exports["2022"]["ssp"]["system-security-plan"]["metadata"]
+    assert meta["last-modified"].startswith("2023-03-10T00:00:00")
+    assert exports["2018"]["catalog"]["catalog"]["metadata"]["last-modified"].startswith(
+        "2018-09-24T00:00:00"
+    )
+    edit(data_copy / "editions.yaml", "ms_date: 2023-03-10", "ms_date: 2023-04-01")
+    handbook, _ = load_handbook(data_copy)
+    assert handbook is not None
+    docs = _docs(oscal_files(handbook))
+    assert docs["ssp"]["system-security-plan"]["metadata"]["last-modified"].startswith(
+        "2023-04-01T00:00:00"
+    )
+
+
+def test_ids_are_oscal_tokens_and_text_is_escaped(data_copy: Path) -> None:
+    edit(
+        data_copy / "responsibility-matrix.csv",
+        "provide-new-functionality,Provide new functionality",
+        "1-provide-new-functionality,Provide <script>alert(1)</script> functionality",
+    )
+    handbook, problems = load_handbook(data_copy)
+    assert handbook is not None, problems
+    files = oscal_files(handbook, "2022")
+    catalog = Catalog.model_validate(json.loads(files["catalog.json"])["catalog"])
+    assert catalog.groups is not None
+    control = catalog.groups[0].controls[0]  # type: ignore[union-attr]
+    assert control.id == "matrix-1-provide-new-functionality"
+    assert "<script>" not in files["catalog.json"].decode()
+    assert "\\\\<script\\\\>" in files["catalog.json"].decode()
+
+
+def _export(out: Path, *extra: str, data: Path = DATA) -> Any:
+    return run([HANDBOOK, "export", "oscal", "--data", str(data), "--out", str(out), *extra])
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_cli_two_runs_are_byte_identical_and_parse_back(tmp_path: Path, fmt: str) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        result = _export(out, "--format", fmt)
+        assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in first.iterdir())
+    assert names == [f"catalog.{fmt}", f"profile.{fmt}", f"ssp.{fmt}"]
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    assert Catalog.oscal_read(first / f"catalog.{fmt}") is not None
+    assert Profile.oscal_read(first / f"profile.{fmt}") is not None
+    ssp = SystemSecurityPlan.oscal_read(first / f"ssp.{fmt}")
+    assert ssp is not None and ssp.metadata.version == "2022"
+
+
+def test_cli_edition_and_usage_errors(tmp_path: Path) -> None:
+    out = tmp_path / "oscal"
+    assert _export(out, "--edition", "2018").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "stale.txt").write_text("old", encoding="utf-8")
+    result = _export(out, "--edition", "1999")
+    assert result.returncode == 2
+    assert "--edition 1999: no such edition" in result.stderr and "2018, 2022" in result.stderr
+    assert (out / "stale.txt").exists()  # a failed run leaves the folder as it was
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.suffix == ".json"} == before
+    assert _export(out).returncode == 0
+    assert not (out / "stale.txt").exists()  # the folder is replaced as a whole
+    result = run(  # --out holding the data is refused
+        [HANDBOOK, "export", "oscal", "--data", str(DATA), "--out", str(DATA.parent)]
+    )
+    assert result.returncode == 2 and "contains the data folder" in result.stderr
+    result = run([HANDBOOK, "export", "oscal"])
+    assert result.returncode == 2 and "--out" in result.stderr
+
+
+def test_statements_without_ids_get_distinct_parts(data_copy: Path) -> None:
+    path = data_copy / "sop-categories.yaml"
+    edit(path, "- id: network-advise-and-plan-with-customers-to\n      text:", "- text:")
+    edit(
+        path,
+        "- id: network-create-a-support-request-requesting-information\n      text:",
+        "- text:",
+    )
+    handbook, problems = load_handbook(data_copy)
+    assert handbook is not None, problems
+    docs = _docs(oscal_files(handbook, "2022"))
+    SystemSecurityPlan.model_validate(docs["ssp"]["system-security-plan"])
+    _, parts = _ids(docs["catalog"])
+    assert {"sop-network_smt.microsoft-1", "sop-network_smt.customer-1"} <= parts
+
+
+def test_trestle_resolves_the_profile_and_validates_the_ssp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trestle's own checks: the profile resolves to the catalog's controls (hrefs are
+    relative, read from the working directory), and ``trestle validate``'s ``all`` mode
+    (duplicates, references, links, parameters against the resolved profile) passes."""
+    import argparse
+
+    import trestle.common.const as const
+    import trestle.core.validator_factory as factory
+    from trestle.core.profile_resolver import ProfileResolver
+
+    root = tmp_path / "workspace"
+    (root / ".trestle").mkdir(parents=True)
+    assert _export(root / "oscal").returncode == 0
+    folder = root / "oscal"
+    monkeypatch.chdir(folder)
+    resolved = ProfileResolver().get_resolved_profile_catalog(root, "profile.json")
+    catalog = Catalog.oscal_read(folder / "catalog.json")
+    assert catalog is not None and catalog.groups is not None and resolved.groups is not None
+    ours = [c.id for g in catalog.groups for c in g.controls or []]  # type: ignore[union-attr]
+    theirs = [c.id for g in resolved.groups for c in g.controls or []]  # type: ignore[union-attr]
+    assert sorted(theirs) == sorted(ours)  # trestle sorts the controls of a group
+    validator = factory.validator_factory.get(argparse.Namespace(mode=const.VAL_MODE_ALL))
+    for model, name in ((Catalog, "catalog"), (Profile, "profile"), (SystemSecurityPlan, "ssp")):
+        document = model.oscal_read(folder / f"{name}.json")
+        assert validator.model_is_valid(document, True, root), name
