@@ -52,7 +52,7 @@ from pathlib import Path
 from handbook.checker import command as checker
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
-from handbook.importer import command as importer
+from handbook.importer import options as import_options
 from handbook.model.loader import load_for_command, load_handbook
 from handbook.model.problems import sort_problems
 from handbook.oscal import command as oscal_export
@@ -227,6 +227,12 @@ EXIT_CODES = """exit codes (every command):
        they were)"""
 
 
+def _import(args: argparse.Namespace) -> int:
+    from handbook.importer import command  # BeautifulSoup and html5lib: only for this command
+
+    return command.run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handbook",
@@ -318,8 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_pages)
     p = sub.add_parser("import", help="import Microsoft Learn-style pages into data files")
-    importer.add_arguments(p)
-    p.set_defaults(func=importer.run)
+    import_options.add_arguments(p)
+    p.set_defaults(func=_import)
 
     p = sub.add_parser("export", help="export the responsibility model (OSCAL)")
     kinds = p.add_subparsers(dest="export_format", required=True, metavar="FORMAT")
