@@ -97,6 +97,12 @@ class Picture:
     patterns: bool = False
     """True when a `Box` uses a pattern (the template then defines them)."""
 
+    @property
+    def has_links(self) -> bool:
+        """True when a text is a link (written ``xlink:href``: Material's instant
+        navigation sets ``href`` on the page's links, which an SVG ``<a>`` refuses)."""
+        return any(t.href for t in self.texts)
+
     def box(self, box: Box) -> None:
         self.boxes.append(box)
         self.patterns = self.patterns or box.fill in ("hatch", "dots")

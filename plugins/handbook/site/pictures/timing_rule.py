@@ -241,6 +241,7 @@ def timing_rule_picture(rule: Rule, verdicts: list[SampleVerdict]) -> Picture | 
         for line in wrap(bound_text(b), X1 - X0 + 18):
             pic.texts.append(Text(X0 - 18, y, line))
             y += LINE
+        y += 6  # room for the reference's marker above the region
         mid = y + _ROW / 2 - 6
         left = scale.x(b.lo) if b.lo is not None else X0
         right = scale.x(b.hi) if b.hi is not None else X1
