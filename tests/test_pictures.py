@@ -242,3 +242,29 @@ def test_pictures_in_the_built_site(built_site: Path, hb: Handbook) -> None:
         assert neighbour is not None
     css = built_site / "assets" / "handbook-pictures.css"
     assert "var(--md-default-fg-color)" in css.read_text(encoding="utf-8")
+
+
+def test_bounds_and_columns_from_the_rules(hb: Handbook) -> None:
+    from handbook.site.pictures.scale import offset_text, offset_ticks
+    from handbook.site.pictures.timeline import columns
+    from handbook.site.pictures.timing_rule import bounds, reference_field
+
+    rules = {r.id: r for r in hb.rules}
+    # MMD001: notified_at at most at -120 hours from starts_at, open towards the past
+    (b,) = bounds(rules["MMD001"])
+    assert (b.moving, b.reference, b.lo, b.hi) == ("notified_at", "starts_at", None, -120.0)
+    # MMD005: a window of 0..48 hours after the notification
+    assert reference_field(rules["MMD005"]) == "notified_at"
+    (b,) = bounds(rules["MMD005"])
+    assert (b.moving, b.lo, b.hi) == ("customer_action_at", 0.0, 48.0)
+    # MMD007: advised no later than the start, the request no later than the advice
+    assert [(x.moving, x.reference) for x in bounds(rules["MMD007"])] == [
+        ("advised_at", "starts_at"),
+        ("support_request_at", "advised_at"),
+    ]
+    cols = columns([c for r in ("MMD006", "MMD007", "MMD008") for c in rules[r].constraints])
+    assert cols["support_request_at"] < cols["advised_at"] < cols["starts_at"]
+    assert cols["certificate_expires_at"] == cols["starts_at"]
+    assert offset_text(-120) == "\u22125 days" and offset_text(36) == "+36 hours"
+    ticks = offset_ticks(-144, 24)
+    assert 0.0 in ticks and len(ticks) <= 7 and ticks == sorted(ticks)
