@@ -145,7 +145,7 @@ def test_change_timeline_links_every_timing_rule_in_force(hb: Handbook, site: Si
         wanted = {r.id for r in hb.rules_of(edition.id) if r.kind == "timing" and r.constraints}
         assert links == wanted, page.src_uri
         lanes = [t.get_text() for t in svg.find_all("text") if "initiated by" in t.get_text()]
-        assert lanes == ["A change initiated by Microsoft", "A change initiated by Customer"]
+        assert lanes == ["A change initiated by Microsoft", "A change initiated by the customer"]
         assert "60 days (1440 hours)" in svg.get_text()
 
 
@@ -240,6 +240,10 @@ def test_pictures_in_the_built_site(built_site: Path, hb: Handbook) -> None:
             figure.find_previous_sibling() if slug != "balance" else figure.find_next("table")
         )
         assert neighbour is not None
+    # the pictures' text is found by the site's search
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Sample records, at their times" in index
+    assert "A change initiated by the customer" in index
     css = built_site / "assets" / "handbook-pictures.css"
     assert "var(--md-default-fg-color)" in css.read_text(encoding="utf-8")
 

@@ -32,6 +32,7 @@ from handbook.site.pictures.draw import (
     wrap,
 )
 from handbook.site.pictures.fields import lower_first, words
+from handbook.site.queries import party_title
 
 X0, X1 = 30.0, WIDTH - 30.0
 
@@ -81,8 +82,9 @@ def change_timeline_picture(
     lanes = []
     for party in (p for p in handbook.parties if p.kind == "party"):
         rules = lane_rules(handbook, edition, party.id)
-        if rules:
-            lanes.append((party.name, rules))
+        if rules:  # "Microsoft", "the customer" (as in the party pages' titles)
+            name = party_title(party).removeprefix("What ").removesuffix(" does")
+            lanes.append((name, rules))
     if not lanes:
         return None
     pic = Picture(
