@@ -272,3 +272,12 @@ def test_bounds_and_columns_from_the_rules(hb: Handbook) -> None:
     assert offset_text(-120) == "\u22125 days" and offset_text(36) == "+36 hours"
     ticks = offset_ticks(-144, 24)
     assert 0.0 in ticks and len(ticks) <= 7 and ticks == sorted(ticks)
+
+
+def test_picture_ids_are_unique_across_the_site(site: Site) -> None:
+    """The pictures' ids name their page too, so a document holding several pages (a
+    print edition) still has one element per id."""
+    ids = re.findall(
+        r'<(?:title|desc|pattern) id="([^"]+)"', "".join(p.markdown for p in site.pages)
+    )
+    assert len(ids) > 20 and len(ids) == len(set(ids))
