@@ -253,6 +253,13 @@ def test_untrusted_data_is_rendered_as_text(tmp_path: Path) -> None:
     edit(
         data / "roles.yaml", "  name: Printing\n", '  name: "## Printing <b>x</b> {: onclick=1}"\n'
     )
+    # drawn in pictures (issue 14): a rule's title (its picture, the change timeline) and a scope
+    edit(data / "rules.yaml", "  title: Advance notice\n", f"  title: 'Advance {POISON}'\n")
+    edit(
+        data / "responsibility-scopes.yaml",
+        "  name: On-premises clients and servers\n",
+        f"  name: 'On-premises {POISON}'\n",
+    )
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     for page in (tmp_path / "site").rglob("*.html"):
@@ -278,6 +285,14 @@ def test_untrusted_data_is_rendered_as_text(tmp_path: Path) -> None:
         (tmp_path / "site" / "sops" / "certificates" / "index.html").read_text(), "html.parser"
     )
     assert cert.h1 is not None and "<script>" in cert.h1.get_text()
+    for src, drawn in (
+        ("rules/mmd001.md", "rule"),
+        ("change-management/change-process.md", "timeline"),
+        ("change-management/balance-of-responsibility.md", "balance"),
+    ):
+        svg = soup(tmp_path / "site", src).select_one(f"figure.hb-picture--{drawn} svg")
+        assert svg is not None and not svg.find_all(["script", "img", "foreignObject"]), src
+        assert '<script>alert("pwned")</script>' in svg.get_text(), src
 
 
 def test_generation_runs_from_the_cli(tmp_path: Path) -> None:

@@ -120,8 +120,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         from handbook.model.problems import format_problems
         from handbook.oscal.cache import CACHE as OSCAL_CACHE
         from handbook.site.generate import generate_site
-        from handbook.site.interactive import BundleNotFoundError
+        from handbook.site.interactive import Asset, BundleNotFoundError
         from handbook.site.interactive import assets as table_assets
+        from handbook.site.pictures import STYLESHEET, stylesheet_path
         from handbook.site.render import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages
         from handbook.site.results import CACHE
 
@@ -164,6 +165,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self._assets = table_assets()
         except BundleNotFoundError as error:
             raise PluginError(f"handbook: {error}") from None
+        self._assets.append(Asset(STYLESHEET, stylesheet_path()))  # the pictures' styles
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         if config.nav is None:
             config.nav = self._site.nav
         return self._watch_and_theme(config, data_dir)

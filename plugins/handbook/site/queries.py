@@ -26,6 +26,7 @@ from handbook.model.entities import (
 )
 from handbook.model.handbook import Handbook
 from handbook.site.paths import Paths
+from handbook.site.pictures import Pictures
 from handbook.site.statements import StatementIndex, StatementRef
 
 
@@ -84,6 +85,8 @@ class Queries:
             compare_editions(handbook, old.id, new.id)
             for old, new in itertools.pairwise(handbook.editions_in_order())
         ]
+        self.pictures = Pictures(handbook)
+        """The pictures drawn from the data (`handbook.site.pictures`)."""
 
     # editions and their diffs -----------------------------------------------------------
 
