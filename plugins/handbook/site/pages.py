@@ -14,6 +14,7 @@ from handbook.model.diff import REWORD_THRESHOLD
 from handbook.model.entities import Edition, Node
 from handbook.site.checker_docs import checker_codes, sentence
 from handbook.site.paths import Paths
+from handbook.site.print_page import make_print_pages
 from handbook.site.queries import party_title
 from handbook.site.render import SiteRenderer
 
@@ -120,6 +121,24 @@ def make_pages(site: SiteRenderer) -> None:
             diff=diff,
             threshold=REWORD_THRESHOLD,
         )
+    page(
+        "section_index.md.j2",
+        Paths.who_does_what,
+        "Who does what",
+        None,
+        kind="section",
+        intro="One page per party: everything the handbook's data gives that party to do.",
+        items=[
+            (
+                Paths.party(p.id),
+                party_title(p),
+                f"every duty of {p.name} in the data, by area (matrix, change process, "
+                "change types, SOPs, roles), each linked to its source"
+                + ("; a checklist" if p.id == "customer" else ""),
+            )
+            for p in site.queries.real_parties()
+        ],
+    )
     for party in site.queries.real_parties():
         page(
             "party.md.j2",
@@ -146,6 +165,7 @@ def make_pages(site: SiteRenderer) -> None:
         page(templates[src_uri], src_uri, title, origin, kind="checker")
     page("sources.md.j2", Paths.sources, "Sources", None, kind="sources")
     page("errata.md.j2", Paths.errata, "Errata", hb.errata[0] if hb.errata else None, kind="errata")
+    make_print_pages(site)
 
 
 def _edition_pages(site: SiteRenderer, ed: Edition, parties: list[str]) -> None:
