@@ -21,6 +21,8 @@ Subcommands:
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
+    pdf       the print edition as a PDF, printed by Chromium through Playwright (see
+              `handbook.pdf`; the optional extra ``pdf``).
 
 Exit codes, the same for every command:
 
@@ -309,6 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL for links to Microsoft Learn pages the handbook does not contain",
     )
     p.set_defaults(func=_pages)
+
+    from handbook import pdf
+
+    p = sub.add_parser("pdf", help="print the whole handbook (or one edition) to a PDF")
+    pdf.add_arguments(p)
+    p.set_defaults(func=pdf.run)
     return parser
 
 
