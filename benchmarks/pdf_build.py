@@ -28,39 +28,36 @@ from typing import Any
 import yaml
 from copies import BIN, copy_project, env
 
-#: Data files whose items are repeated, and the key of each item's statements.
-GROWN = {
-    "change-types.yaml": ("includes", "examples"),
-    "sop-categories.yaml": ("microsoft", "customer"),
-    "roles.yaml": ("description",),
-}
+#: Data files whose items are repeated.
+GROWN = ("change-types.yaml", "sop-categories.yaml", "roles.yaml")
 
 
-def _renamed(statements: list[Any], suffix: str) -> list[Any]:
-    out = []
-    for s in statements:
-        if isinstance(s, dict):
-            s = {**s, "id": f"{s['id']}{suffix}"} if "id" in s else dict(s)
-            if "items" in s:
-                s["items"] = _renamed(s["items"], suffix)
-        out.append(s)
-    return out
+def _renamed(value: Any, suffix: str) -> Any:
+    """``value`` with the id of every statement in it (a mapping with ``id`` and ``text``)
+    suffixed."""
+    if isinstance(value, list):
+        return [_renamed(v, suffix) for v in value]
+    if isinstance(value, dict):
+        out = {k: _renamed(v, suffix) for k, v in value.items()}
+        if "id" in out and "text" in out:
+            out["id"] = f"{out['id']}{suffix}"
+        return out
+    return value
 
 
 def grow(data: Path, scale: int) -> None:
     """Repeat the items of the `GROWN` files ``scale`` times in ``data`` (a copy)."""
-    for name, keys in GROWN.items():
+    for name in GROWN:
         path = data / name
         head = "".join(line for line in path.read_text("utf-8").splitlines(True)[:1])
         items = yaml.safe_load(path.read_text("utf-8"))
         out = list(items)
         for n in range(2, scale + 1):
             for item in items:
-                copy = {**item, "id": f"{item['id']}-x{n}", "name": f"{item['name']} ({n})"}
+                copy = _renamed(item, f"-x{n}")
                 copy.pop("succeeds", None)
-                for key in keys:
-                    if isinstance(item.get(key), list):
-                        copy[key] = _renamed(item[key], f"-x{n}")
+                copy["id"] = f"{item['id']}-x{n}"
+                copy["name"] = f"{item['name']} ({n})"
                 out.append(copy)
         text = yaml.safe_dump(out, sort_keys=False, allow_unicode=True, width=1000)
         path.write_text(head + text, encoding="utf-8")
