@@ -51,7 +51,6 @@ screenshots: build ## PNGs of key pages, light and dark, in screenshots/ (needs 
 	$(BIN)/python -m tests.browser.screenshots --site site --out screenshots
 
 pdf: $(STAMP) ## the whole handbook as handbook.pdf (needs chromium; EDITION=2018 for one edition)
-	$(BIN)/python -m pip install --quiet -e '.[pdf]'
 	$(BIN)/handbook pdf --out handbook.pdf $(if $(EDITION),--edition $(EDITION))
 
 clean:
