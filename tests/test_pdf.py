@@ -188,3 +188,22 @@ def test_an_unknown_edition_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_the_makefile_has_a_pdf_target() -> None:
     assert "\npdf:" in (ROOT / "Makefile").read_text("utf-8")
+
+
+def test_without_playwright_one_message_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    from handbook import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "playwright" else real(name)
+    )
+    out = tmp_path / "h.pdf"
+    assert cli.main(["pdf", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "pip install -e '.[pdf]'" in err and "apt-get install -y chromium" in err
+    assert not out.exists()
