@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint typecheck pytest validate verify schemas fmt contributing screenshots clean
+.PHONY: serve build test lint typecheck pytest validate verify schemas fmt contributing screenshots pdf clean
 
 # (Re)create the virtualenv when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -49,6 +49,9 @@ test: lint typecheck validate verify pytest ## every check: lint, types, data, t
 
 screenshots: build ## PNGs of key pages, light and dark, in screenshots/ (needs chromium)
 	$(BIN)/python -m tests.browser.screenshots --site site --out screenshots
+
+pdf: $(STAMP) ## the whole handbook as handbook.pdf (needs chromium; EDITION=2018 for one edition)
+	$(BIN)/handbook pdf --out handbook.pdf $(if $(EDITION),--edition $(EDITION))
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -26,6 +26,8 @@ Subcommands:
               `handbook.importer.command`); exit 1 when anything is left in the report.
     export    ``export oscal``: the responsibility model of an edition as an OSCAL
               catalog, profile and system security plan (`handbook.oscal.command`).
+    pdf       the print edition as a PDF, printed by Chromium through Playwright (see
+              `handbook.pdf`; the optional extra ``pdf``).
 
 Exit codes, the same for every command:
 
@@ -49,6 +51,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from handbook import pdf
 from handbook.checker import command as checker
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
@@ -336,6 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     oscal_export.add_arguments(p)
     p.set_defaults(func=oscal_export.run)
+
+    p = sub.add_parser("pdf", help="print the whole handbook (or one edition) to a PDF")
+    pdf.add_arguments(p)
+    p.set_defaults(func=pdf.run)
     return parser
 
 

@@ -58,6 +58,7 @@ from mkdocs.utils.templates import TemplateContext
 if TYPE_CHECKING:
     from handbook.model.problems import Problem
     from handbook.site.interactive import Asset
+    from handbook.site.print_page import Fragment
     from handbook.site.render import Site
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -109,6 +110,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # The data's problems while ``mkdocs serve`` shows them in place of the pages;
         # None when the data loaded. ``_site`` then keeps the last good build's pages.
         self._problems: list[Problem] | None = None
+        # The print pages (`handbook.site.print_page`): every page's rendered content
+        # (on_page_content runs for all pages before any on_page_context) and the nav's order.
+        self._fragments: dict[str, Fragment] = {}
+        self._order: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve`` (its builds show data errors in the
@@ -215,6 +220,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                     "for its interactive tables; remove or rename it"
                 )
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+        from handbook.site.interactive import glue_dir
+        from handbook.site.print_page import PRINT_CSS
+
+        files.append(File.generated(config, PRINT_CSS, abs_src_path=str(glue_dir() / "print.css")))
         # the data files' JSON Schemas (`handbook schemas`), at /schemas/<kind>.schema.json,
         # so a modeline or an editor can name them by URL
         schemas = self._root / "schemas"
@@ -223,6 +232,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Remember the nav's order of pages (the print pages follow it)."""
+        self._order = [page.file.src_uri for page in nav.pages]
+        self._fragments.clear()
+        return nav
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -239,8 +254,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return markdown.rstrip("\n") + "\n" + self._site.abbreviations + "\n"
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """While the data has errors (serve), every page is the list of problems."""
+        """While the data has errors (serve), every page is the list of problems. Otherwise
+        the page's HTML is kept for the print pages."""
         if self._problems is None:
+            from handbook.site.print_page import Fragment
+
+            src = page.file.src_uri
+            self._fragments[src] = Fragment(src, page.url, page.title or src, html)
             return html
         from handbook.site.problems_page import problems_html
 
@@ -260,7 +280,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         registered = site is not None and page.file.src_uri in site.registry
         if registered and site is not None and site.page(page.file.src_uri).tables:
             page.content = enhance_page(page.content or "", page.url)
+        if registered and site is not None and site.page(page.file.src_uri).kind == "print":
+            page.content = self._print_content(page, config, site)
         return context
+
+    def _print_content(self, page: Page, config: MkDocsConfig, site: Site) -> str:
+        """The print page's HTML: the pages it prints, in the nav's order, assembled
+        (`handbook.site.print_page.assemble`)."""
+        from handbook.site.print_page import assemble
+
+        return assemble(
+            page.content or "",
+            page.url,
+            self._fragments,
+            self._order,
+            site.registry,
+            config.site_name,
+            config.site_url or "",
+        )
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """Point "edit this page" at the data file and line a generated page comes from

@@ -86,7 +86,14 @@ def make_nav(site: SiteRenderer) -> list[Any]:
     nav: list[Any] = []
     nav.append(item("Home", "index.md"))
     nav.append({"Service overview": Paths.overview})
-    nav.append({"Who does what": [{nav_title(party_title(p)): Paths.party(p.id)} for p in parties]})
+    nav.append(
+        {
+            "Who does what": [
+                Paths.who_does_what,
+                *({nav_title(party_title(p)): Paths.party(p.id)} for p in parties),
+            ]
+        }
+    )
     nav += edition_items(latest)
     nav.append(
         {"Roles": [Paths.roles] + [{nav_title(p.name): Paths.roles_of(p.id)} for p in parties]}

@@ -15,6 +15,7 @@ from handbook.model.entities import Edition, Node
 from handbook.site.checker_docs import checker_codes, sentence
 from handbook.site.downloads import TABLE_TITLES, OscalDownloads, oscal_downloads
 from handbook.site.paths import Paths, page_url, relative_url
+from handbook.site.print_page import make_print_pages
 from handbook.site.queries import party_title
 from handbook.site.render import SiteRenderer
 
@@ -122,6 +123,24 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
             diff=diff,
             threshold=REWORD_THRESHOLD,
         )
+    page(
+        "section_index.md.j2",
+        Paths.who_does_what,
+        "Who does what",
+        None,
+        kind="section",
+        intro="One page per party: everything the handbook's data gives that party to do.",
+        items=[
+            (
+                Paths.party(p.id),
+                party_title(p),
+                f"every duty of {p.name} in the data, by area (matrix, change process, "
+                "change types, SOPs, roles), each linked to its source"
+                + ("; a checklist" if p.id == "customer" else ""),
+            )
+            for p in site.queries.real_parties()
+        ],
+    )
     for party in site.queries.real_parties():
         page(
             "party.md.j2",
@@ -151,6 +170,7 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
     if oscal is None:
         oscal = oscal_downloads(hb, site.options.learn_base_url)
     _downloads_page(site, oscal)
+    make_print_pages(site)
 
 
 def _downloads_page(site: SiteRenderer, oscal: OscalDownloads) -> None:

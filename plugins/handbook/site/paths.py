@@ -5,8 +5,9 @@ Layout (the newest edition's pages at the top level; older editions under
 ``balance-of-responsibility.md``, ``change-process.md``, ``change-types/index.md`` + one page
 per type); ``sops/`` (index + one page per category); ``roles/`` (index, one page per party);
 ``rules/`` (index, one page per rule and per checker code, ``samples.md``); ``editions/``
-(index, ``<id>/index.md``, ``<old>-to-<new>.md``); ``who-does-what/<party>.md``;
-``checker/`` (generated pages beside the hand-written ones); ``sources.md``, ``errata.md``,
+(index, ``<id>/index.md``, ``<old>-to-<new>.md``); ``who-does-what/`` (index,
+``<party>.md``); ``print/`` (the print edition: index, ``<id>.md``); ``checker/``
+(generated pages beside the hand-written ones); ``sources.md``, ``errata.md``,
 ``glossary.md``, ``tags.md``, ``downloads.md`` (its files under ``downloads/``).
 """
 
@@ -96,6 +97,8 @@ class Paths:
     @staticmethod
     def roles_of(party_id: str) -> str:
         return f"roles/{party_id}.md"
+
+    who_does_what = "who-does-what/index.md"
 
     @staticmethod
     def party(party_id: str) -> str:

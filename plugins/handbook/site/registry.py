@@ -32,7 +32,8 @@ class Page:
             ``change-process``, ``change-types``, ``change-type``, ``sops``, ``sop``,
             ``roles``, ``roles-party``, ``rules``, ``rule``, ``code``, ``samples``,
             ``editions``, ``diff``, ``party``, ``glossary``, ``tags``, ``checker``,
-            ``sources`` or ``errata``.
+            ``sources``, ``errata``, ``section`` (a folder's index listing its pages) or
+            ``print`` (the print edition, not in the nav: `handbook.site.print_page`).
         origin: the data file and line it is generated from (for the edit link), or None.
         tags: its Material tags, in order.
         tables: names (``data-hb-table``) of its interactive tables, in order.

@@ -1,0 +1,174 @@
+"""The print edition (``print/``) and the section index pages, read from a real build."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from handbook.model.loader import load_handbook
+from handbook.site.generate import generate_site
+from handbook.site.paths import page_url
+from handbook.site.print_page import page_anchor
+from handbook.site.render import PROSE_PAGES, SiteOptions
+
+from .conftest import DATA, ROOT
+
+#: Site folders that hold files, not pages.
+NOT_PAGES = {"assets", "search", "downloads", "schemas"}
+
+
+def _article(path: Path) -> Tag:
+    article = BeautifulSoup(path.read_text("utf-8"), "html.parser").find("article")
+    assert isinstance(article, Tag), path
+    return article
+
+
+def _pages(site: Path) -> list[str]:
+    """Site-relative URLs of the built pages, print pages and 404 left out."""
+    urls = []
+    for path in sorted(site.rglob("index.html")):
+        url = path.parent.relative_to(site).as_posix()
+        url = "" if url == "." else url + "/"
+        if url.split("/")[0] not in NOT_PAGES | {"print"}:
+            urls.append(url)
+    return urls
+
+
+@pytest.fixture(scope="module")
+def nav() -> list[Any]:
+    handbook, _ = load_handbook(DATA)
+    assert handbook is not None
+    prose = tuple(src for src, _ in PROSE_PAGES if (ROOT / "docs" / src).is_file())
+    return generate_site(handbook, SiteOptions(prose_pages=prose)).nav
+
+
+def _nav_pages(items: list[Any]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                out += [value] if isinstance(value, str) else _nav_pages(value)
+    return out
+
+
+def _sections(items: list[Any]) -> list[tuple[str, str | None, list[str]]]:
+    """(title, index src_uri or None, the first page of each direct child) of every nav
+    section."""
+    out: list[tuple[str, str | None, list[str]]] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        for title, value in item.items():
+            if isinstance(value, str):
+                continue
+            index = next((v for v in value if isinstance(v, str)), None)
+            children = [p for v in value if isinstance(v, dict) for p in _nav_pages([v])[:1]]
+            out.append((title, index, children))
+            out += _sections(value)
+    return out
+
+
+def test_every_folder_of_pages_has_an_index_page(built_site: Path) -> None:
+    missing = [
+        folder.relative_to(built_site).as_posix()
+        for folder in sorted(p for p in built_site.rglob("*") if p.is_dir())
+        if folder.relative_to(built_site).parts[0] not in NOT_PAGES
+        and any((sub / "index.html").is_file() for sub in folder.iterdir() if sub.is_dir())
+        and not (folder / "index.html").is_file()
+    ]
+    assert missing == [], f"folders of pages without an index.html: {missing}"
+
+
+def test_who_does_what_lists_each_party_page_with_a_line(built_site: Path) -> None:
+    items = _article(built_site / "who-does-what" / "index.html").select(".hb-section-index li")
+    assert [li.a["href"] for li in items if li.a] == ["microsoft/", "customer/"]
+    for li in items:
+        assert len(li.get_text(" ", strip=True)) > len(li.a.get_text()) + 20 if li.a else False
+
+
+def test_each_section_index_links_to_every_page_of_its_section(
+    built_site: Path, nav: list[Any]
+) -> None:
+    for title, index, children in _sections(nav):
+        if index is None:
+            continue  # a section that is not a folder (Sources and reference)
+        url = page_url(index)
+        links = {
+            urljoin("http://site/" + url, str(a["href"])).split("#")[0]
+            for a in _article(built_site / url / "index.html").find_all("a", href=True)
+        }
+        missing = [c for c in children if "http://site/" + page_url(c) not in links]
+        assert missing == [], f"{title} ({index}) does not list {missing}"
+
+
+def test_the_print_page_holds_every_page_in_nav_order(built_site: Path, nav: list[Any]) -> None:
+    article = _article(built_site / "print" / "index.html")
+    sections = [str(s["id"]) for s in article.select("section.hb-print-page")]
+    expected = [page_anchor(page_url(src)) for src in _nav_pages(nav)]
+    assert sections == expected
+    assert sorted(sections) == sorted(page_anchor(url) for url in _pages(built_site))
+    contents = [str(a["href"]) for a in article.select(".hb-print-contents a")]
+    assert contents == ["#" + s for s in sections]
+    cover = article.select_one(".hb-print-cover")
+    assert cover is not None
+    text = cover.get_text(" ", strip=True)
+    assert "Managed Desktop Operations Handbook" in text
+    assert "2018 edition" in text and "2022 edition" in text and "Data as of 2023-03-10" in text
+
+
+def test_the_print_page_links_within_itself(built_site: Path) -> None:
+    article = _article(built_site / "print" / "index.html")
+    ids = Counter(str(tag["id"]) for tag in article.find_all(id=True))
+    assert [i for i, n in ids.items() if n > 1] == []
+    hrefs = [str(a["href"]) for a in article.find_all("a", href=True)]
+    dangling = [h for h in hrefs if h.startswith("#") and h[1:] not in ids]
+    assert dangling == []
+    # no link leads to another page of the site: all are in the document or absolute
+    assert [h for h in hrefs if not h.startswith(("#", "https://", "http://", "mailto:"))] == []
+    # a link between pages became a link to the page's section or an anchor within it
+    assert "#p-rules-mmd001" in hrefs
+    for label_for in article.find_all(attrs={"aria-labelledby": True}):
+        assert all(i in ids for i in str(label_for["aria-labelledby"]).split())
+
+
+def test_the_print_page_prints_every_table_row_without_controls(built_site: Path) -> None:
+    html = (built_site / "print" / "index.html").read_text("utf-8")
+    assert "tables.js" not in html and "dt_bundle" not in html
+    assert "data-hb-table=" not in html  # so nothing would enhance them
+    article = _article(built_site / "print" / "index.html")
+    for url in ("change-management/balance-of-responsibility/", "roles/", "rules/"):
+        page = _article(built_site / url / "index.html")
+        section = article.find("section", id=page_anchor(url))
+        assert isinstance(section, Tag)
+        for table in page.select("table[data-hb-table]"):
+            name = table["data-hb-table"]
+            printed = section.select_one(f'table[data-hb-print-table="{name}"]')
+            assert printed is not None
+            assert len(printed.select("tbody tr")) == len(table.select("tbody tr")) > 0
+
+
+def test_the_print_page_is_not_in_the_nav_nor_the_search(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text("utf-8")
+    nav = BeautifulSoup(home, "html.parser").select(".md-nav a[href]")
+    assert nav and not [a for a in nav if "print" in str(a["href"])]
+    index = (built_site / "search" / "search_index.json").read_text("utf-8")
+    assert '"location":"print/' not in index
+
+
+def test_an_edition_print_page_holds_that_edition_only(built_site: Path) -> None:
+    article = _article(built_site / "print" / "2018" / "index.html")
+    sections = {str(s["id"]) for s in article.select("section.hb-print-page")}
+    assert "p-editions-2018-change-management-change-process" in sections
+    assert "p-change-management-change-process" not in sections
+    assert {"p-home", "p-rules-mmd001", "p-editions-2018", "p-who-does-what"} <= sections
+    assert "p-editions-2022" not in sections
+    # a link to a page it does not print goes to the published site
+    hrefs = [str(a["href"]) for a in article.find_all("a", href=True)]
+    assert any(h.startswith("https://handbook.example.org/") for h in hrefs)
