@@ -34,7 +34,8 @@ def _pages(site: Path) -> list[str]:
     for path in sorted(site.rglob("index.html")):
         url = path.parent.relative_to(site).as_posix()
         url = "" if url == "." else url + "/"
-        if url.split("/")[0] not in NOT_PAGES | {"print"}:
+        # downloads/ is a page ("Downloads and exports") over a folder of files
+        if url == "downloads/" or url.split("/")[0] not in NOT_PAGES | {"print"}:
             urls.append(url)
     return urls
 
@@ -128,6 +129,10 @@ def test_the_print_page_links_within_itself(built_site: Path) -> None:
     ids = Counter(str(tag["id"]) for tag in article.find_all(id=True))
     assert [i for i, n in ids.items() if n > 1] == []
     hrefs = [str(a["href"]) for a in article.find_all("a", href=True)]
+    # the pictures' links (SVG <a xlink:href>) are links between pages too
+    svg_links = [str(a["xlink:href"]) for a in article.find_all("a", attrs={"xlink:href": True})]
+    assert svg_links
+    hrefs += svg_links
     dangling = [h for h in hrefs if h.startswith("#") and h[1:] not in ids]
     assert dangling == []
     # no link leads to another page of the site: all are in the document or absolute

@@ -225,7 +225,7 @@ class _Document:
                     attrib["data-hb-print-table"] = value
                 elif name in _ID_LISTS:
                     attrib[name] = " ".join(own(v) for v in value.split())
-                elif name == "href" and el.tag in ("a", "area"):
+                elif name in ("href", "xlink:href") and el.tag in ("a", "area"):
                     attrib[name] = self.link(value, page)
                 elif name in _ID_REFS and value.startswith("#"):
                     attrib[name] = "#" + own(value[1:])
