@@ -161,6 +161,21 @@ def test_editions_picture_from_the_data(hb: Handbook, site: Site) -> None:
             assert doc.ms_date.isoformat() in text and doc.id in text
 
 
+def test_home_page_block_from_the_data(hb: Handbook, site: Site) -> None:
+    """The home page (hand-written) includes the editions block: the picture and the
+    in-force periods in words, from data/editions.yaml."""
+    from handbook.site.prose import expand
+
+    home = (DATA.parent / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "<!-- handbook:editions -->" in home
+    markdown = expand(home, site.blocks["index.md"])
+    assert "<!-- handbook:editions -->" not in markdown
+    check_svg(svg_of(figure_text(markdown, "editions"), "editions"))
+    for ed in hb.editions:
+        assert f"was in force from {ed.in_force_from.isoformat()}" in markdown
+    assert expand("<!-- handbook:nothing -->\n", {}) == "<!-- handbook:nothing -->\n"
+
+
 def test_balance_counts_the_matrix(hb: Handbook, site: Site) -> None:
     markdown = site.page(Paths.matrix).markdown
     svg = svg_of(figure_text(markdown, "balance"), "balance")
@@ -223,6 +238,7 @@ def test_pictures_in_the_built_site(built_site: Path, hb: Handbook) -> None:
         "editions/2018/change-management/change-process.md": "timeline",
         "editions/index.md": "editions",
         "overview.md": "editions",
+        "index.md": "editions",  # the hand-written home page, through <!-- handbook:editions -->
         Paths.matrix: "balance",
     }
     for src, slug in pages.items():

@@ -55,6 +55,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from handbook.site.prose import expand
+
 if TYPE_CHECKING:
     from handbook.model.problems import Problem
     from handbook.site.interactive import Asset
@@ -242,14 +244,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Glossary tooltips on hand-written pages too (generated pages carry their own).
+        """Generated blocks (`handbook.site.prose`) and glossary tooltips on hand-written
+        pages too (generated pages carry their own).
         While the data has errors (serve), no page's Markdown is rendered (its links may
         point to pages that no longer exist): `on_page_content` puts the error page in."""
         if self._problems is not None:
             return ""
-        if self._site is None or not self._site.abbreviations:
+        if self._site is None or page.file.src_uri in self._site.registry:
             return markdown
-        if page.file.src_uri in self._site.registry:
+        markdown = expand(markdown, self._site.blocks.get(page.file.src_uri, {}))
+        if not self._site.abbreviations:
             return markdown
         return markdown.rstrip("\n") + "\n" + self._site.abbreviations + "\n"
 

@@ -7,6 +7,7 @@ from handbook.model.handbook import Handbook
 from handbook.site.downloads import OscalDownloads, download_files, oscal_downloads
 from handbook.site.nav import make_nav
 from handbook.site.pages import make_pages
+from handbook.site.prose import render_blocks
 from handbook.site.render import Site, SiteOptions, SiteRenderer, abbreviation_block
 from handbook.site.results import SiteResults
 
@@ -39,7 +40,8 @@ def generate_site(
     if oscal is None:
         oscal = oscal_downloads(handbook, site.options.learn_base_url)
     make_pages(site, oscal)
+    blocks = render_blocks(site)
     site.finish()
     nav = make_nav(site)
     files = download_files(handbook) | oscal.files
-    return Site(site.registry, nav, files, abbreviation_block(handbook))
+    return Site(site.registry, nav, files, abbreviation_block(handbook), blocks)

@@ -78,6 +78,9 @@ class Site:
     """Other generated files: site-relative path → text content (downloads)."""
     abbreviations: str = ""
     """Glossary ``abbr`` definitions for hand-written pages (see `abbreviation_block`)."""
+    blocks: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Generated blocks of hand-written pages: ``{src_uri: {name: Markdown}}``
+    (`handbook.site.prose`)."""
 
     @property
     def pages(self) -> list[Page]:
@@ -297,6 +300,12 @@ class SiteRenderer:
         )
         self.registry.add(page)
         return page
+
+    def fragment(self, template: str, src_uri: str) -> str:
+        """Render ``template`` as a part of the page ``src_uri`` (links relative to it),
+        without recording a page."""
+        ctx = PageContext(self, src_uri)
+        return self.env.get_template(template).render(self.values, ctx=ctx)
 
     def finish(self) -> None:
         """Add front matter (tags), "Referenced by" lists and glossary abbreviations to
