@@ -21,6 +21,8 @@ Subcommands:
     pages     write the generated Markdown pages to a folder (the same generation the
               MkDocs plugin runs), for review or for another static-site generator; the
               folder is filled beside the old one and swapped in (`handbook.files`).
+    build     build or serve the site with an engine: mkdocs, properdocs or zensical
+              (see `handbook.build.command`).
 
 Exit codes, the same for every command:
 
@@ -309,6 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL for links to Microsoft Learn pages the handbook does not contain",
     )
     p.set_defaults(func=_pages)
+
+    from handbook.build import command as build
+
+    p = sub.add_parser("build", help="build or serve the site with MkDocs, ProperDocs or Zensical")
+    build.add_arguments(p)
+    p.set_defaults(func=build.run)
     return parser
 
 
