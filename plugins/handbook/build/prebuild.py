@@ -16,8 +16,8 @@ What the plugin does in MkDocs' events, and where the pre-build does it:
   table script and stylesheet (`handbook.site.interactive.assets`), at the same URLs;
 - interactive tables (``on_page_context``): the stylesheet links and the module script of
   `handbook.site.interactive.asset_tags` go into the Markdown of each page the registry
-  records with a table, at its start and end (the links in a hidden ``div``, as
-  Python-Markdown passes a ``link`` line through only inside a block element);
+  records with a table, after its title line and at its end (the links in a hidden
+  ``div``, as Python-Markdown passes a ``link`` line through only inside a block element);
 - glossary tooltips on hand-written pages (``on_page_markdown``): the abbreviations are
   appended to each hand-written page's Markdown;
 - edit links (``on_pre_page``): each generated page gets ``hb_edit_url`` in its front
@@ -93,8 +93,14 @@ def page_markdown(page: Page, edit_url: str | None, base_url: str) -> str:
         return markdown
     links, script = asset_tags(base_url)
     head, sep, body = markdown[4:].partition("\n---\n")
+    body = body.lstrip("\n").rstrip("\n")
+    # after the title line: MkDocs takes a page's title from a first line "# Title"
+    title = ""
+    if body.startswith("# "):
+        line, _, body = body.partition("\n")
+        title = line + "\n\n"
     block = f'<div class="hb-assets" hidden>\n{links}</div>\n\n'
-    return "---\n" + head + sep + "\n" + block + body.lstrip("\n").rstrip("\n") + f"\n{script}"
+    return "---\n" + head + sep + "\n" + title + block + body.lstrip("\n") + f"\n{script}"
 
 
 def _edit_urls(project: Project, site: Site) -> dict[str, str | None]:
