@@ -27,7 +27,8 @@ What the plugin does in MkDocs' events, and where the pre-build does it:
 - downloads and the data's JSON Schemas (``on_files``): written under ``docs/``.
 
 Files are written only when their content changed (each whole or not at all:
-`handbook.files.write_bytes_atomic`), and files the pre-build did not write are removed,
+`handbook.files.write_bytes_atomic`, without fsync: the folder is regenerated from ``data/``
+at each run), and files the pre-build did not write are removed,
 so a serving engine that watches ``docs/`` sees only the pages that changed.
 """
 
@@ -215,7 +216,7 @@ def write_build(out: Path, files: dict[str, Content]) -> tuple[int, int]:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         data = content.read_bytes() if isinstance(content, Path) else content
-        write_bytes_atomic(target, data)
+        write_bytes_atomic(target, data, durable=False)  # a cache: see its docstring
         written += 1
     for folder in (DOCS, OVERRIDES):
         for rel in _tree(out / folder):
