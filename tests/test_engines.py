@@ -173,6 +173,29 @@ def test_bad_mkdocs_yml_names_file_line_and_column(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--out", ".", "contains the project"),
+        ("--out", "docs/build", "overlaps the docs folder"),
+        ("--site-dir", "data", "overlaps the data folder"),
+        ("--site-dir", "..", "contains the project"),
+    ],
+)
+def test_out_and_site_dir_never_touch_the_project(
+    tmp_path: Path, option: str, value: str, says: str
+) -> None:
+    project = copy_project(tmp_path / "p")
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    result = run(
+        [sys.executable, "-m", "handbook.cli", "build", "--engine", "zensical", option, value],
+        cwd=project,
+    )
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
 def test_bad_data_stops_the_build_with_every_problem(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     rules = project / "data" / "rules.yaml"

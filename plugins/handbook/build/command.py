@@ -108,6 +108,18 @@ def _data(project: Project) -> Path:
         return project.data_dir
 
 
+def _overlap(project: Project, folder: Path, option: str) -> str | None:
+    """Why ``folder`` (``--out`` or ``--site-dir``, resolved) cannot be written: it holds
+    the project, or lies in its docs or data folder (the command empties and fills it).
+    None when it can."""
+    if project.root.is_relative_to(folder):
+        return f"{option} {folder} contains the project {project.root}; name a folder of its own"
+    for name, own in (("docs", project.docs_dir), ("data", project.data_dir)):
+        if folder.is_relative_to(own) or own.is_relative_to(folder):
+            return f"{option} {folder} overlaps the {name} folder {own}; name another folder"
+    return None
+
+
 def _prebuild(engine: Engine, project: Project, out: Path) -> int | None:
     """Load the data and write the pre-built folder; None when done, else the exit code
     (after saying why)."""
@@ -207,13 +219,17 @@ def run(args: argparse.Namespace) -> int:
         code = subprocess.call(engine.build_args(config_file, _site_dir(project, args), False))
         return 0 if code == 0 else _error(f"{engine.name} failed (exit {code})")
     out = _out(project, args)
+    site_dir = _site_dir(project, args)
+    for folder, option in ((out, "--out"), (site_dir, "--site-dir")):
+        refused = _overlap(project, folder, option)
+        if refused:
+            return _error(refused)
     failed = _prebuild(engine, project, out)
     if failed is not None:
         return failed
     config_file = out / "mkdocs.yml"
     if args.serve:
         return _serve_prebuilt(engine, project, out, args.dev_addr)
-    site_dir = _site_dir(project, args)
     if engine.site_dir_option:
         code = subprocess.call(engine.build_args(config_file, site_dir, False))
         return 0 if code == 0 else _error(f"{engine.name} failed (exit {code})")
