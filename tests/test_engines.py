@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from handbook.build.prebuild import page_markdown, write_build
 from handbook.site.registry import Page
 
+from . import test_site as site_checks  # a module, so its tests are not collected twice
 from .conftest import ROOT, copy_project, run
 from .engine_builds import ENGINE_LIMITS, ENGINES, Built, build_with, pages, view
 from .test_site import seed_items, site_text
@@ -116,6 +117,16 @@ def test_every_seed_statement_on_the_zensical_build(zensical_text: str, seed: st
     items = seed_items(seed)
     assert items
     assert [item for item in items if item and item not in text] == []
+
+
+def test_zensical_build_has_every_statement_the_matrix_and_working_links(
+    zensical: Built,
+) -> None:
+    """The checks of `tests.test_site` that read the site, on the Zensical build: every
+    data statement, the matrix cell by cell against seed 002, every internal link."""
+    site_checks.test_every_data_statement_is_on_the_site(zensical.site)
+    site_checks.test_matrix_cell_by_cell(zensical.site)
+    site_checks.test_internal_links_resolve(zensical.site)
 
 
 def test_listed_limits_are_still_real(zensical: Built) -> None:
