@@ -21,6 +21,7 @@ or the engine failed (its own messages are on standard error).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -141,12 +142,19 @@ def _prebuild(engine: Engine, project: Project, out: Path) -> int | None:
 
 
 def _publish(built: Path, site_dir: Path) -> int:
-    """Put the engine's site ``built`` in place of ``site_dir``, as a whole."""
+    """Put the engine's site ``built`` in place of ``site_dir``, as a whole: moved when both
+    are on one file system (the engine writes the whole site again at its next build),
+    else copied."""
     if built == site_dir:
         return 0
     try:
         with replace_folder(site_dir) as folder:
-            shutil.copytree(built, folder, dirs_exist_ok=True)
+            try:
+                folder.rmdir()
+                os.rename(built, folder)
+            except OSError:
+                folder.mkdir(exist_ok=True)
+                shutil.copytree(built, folder, dirs_exist_ok=True)
     except OSError as exc:
         return _error(f"cannot write {exc.filename or site_dir}: {exc.strerror or exc}")
     return 0
