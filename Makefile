@@ -14,8 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# `make serve ENGINE=zensical` (or properdocs) serves the handbook with another engine
+# (`handbook build --engine`); the default is MkDocs with the plugin.
+ENGINE ?= mkdocs
+
 serve: $(STAMP) ## build the site from data/ and serve it with live reload on 127.0.0.1:8000
+ifeq ($(ENGINE),mkdocs)
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+else
+	$(BIN)/handbook build --engine $(ENGINE) --serve --dev-addr 127.0.0.1:8000
+endif
 
 build: $(STAMP) ## build the site into site/ (strict)
 	$(BIN)/mkdocs build --strict --site-dir site

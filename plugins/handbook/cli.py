@@ -28,6 +28,8 @@ Subcommands:
               catalog, profile and system security plan (`handbook.oscal.command`).
     pdf       the print edition as a PDF, printed by Chromium through Playwright (see
               `handbook.pdf`; the optional extra ``pdf``).
+    build     build or serve the site with an engine: mkdocs, properdocs or zensical
+              (see `handbook.build.command`).
 
 Exit codes, the same for every command:
 
@@ -52,6 +54,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from handbook import pdf
+from handbook.build import command as build
 from handbook.checker import command as checker
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
@@ -343,6 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pdf", help="print the whole handbook (or one edition) to a PDF")
     pdf.add_arguments(p)
     p.set_defaults(func=pdf.run)
+
+    p = sub.add_parser("build", help="build or serve the site with MkDocs, ProperDocs or Zensical")
+    build.add_arguments(p)
+    p.set_defaults(func=build.run)
     return parser
 
 

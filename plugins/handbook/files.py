@@ -177,16 +177,22 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _commit(tmp: Path, target: Path, given: Path) -> None:
+def _commit(tmp: Path, target: Path, given: Path, durable: bool = True) -> None:
     try:
         os.replace(tmp, target)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(given)) from None
-    _fsync_folder(target.parent)
+    if durable:
+        _fsync_folder(target.parent)
 
 
-def write_bytes_atomic(path: Path | str, data: bytes) -> None:
+def write_bytes_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` whole or not at all (see the module's docstring).
+
+    ``durable=False`` skips the two fsyncs: readers still see the old file or the new one,
+    never a part, but a power cut may lose the write. For files a later run regenerates
+    (the pre-build folder of `handbook.build.prebuild`, where the fsyncs took 1.0 s of 1.6 s
+    on a fresh folder of 104 files).
 
     Raises:
         OSError: the folder is missing or not writable, the disk is full, or ``path`` is a
@@ -203,10 +209,11 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> None:
             with open(fd, "wb") as f:
                 f.write(data)
                 f.flush()
-                os.fsync(f.fileno())
+                if durable:
+                    os.fsync(f.fileno())
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(given)) from None
-        _commit(tmp, target, given)
+        _commit(tmp, target, given, durable)
     finally:
         _discard(tmp)
 

@@ -43,7 +43,6 @@ import logging
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -77,25 +76,11 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
 def data_edit_url(
     config: MkDocsConfig, root: Path, data_file: Path, line: int | None
 ) -> str | None:
-    """The "edit this page" URL of a data file: ``repo_url`` + ``edit_uri`` whose trailing
-    docs folder (``docs/``, as ``docs_dir`` is relative to ``root``, the folder of
-    ``mkdocs.yml``) is replaced by the data file's path relative to ``root``, then
-    ``#L<line>`` (nothing when ``line`` is None). None when there is no ``repo_url`` or
-    ``edit_uri``, when ``edit_uri`` does not end with the docs folder, or when the file
-    is outside ``root``."""
-    if not config.repo_url or not config.edit_uri:
-        return None
-    try:
-        docs = Path(config.docs_dir).resolve().relative_to(root).as_posix() + "/"
-        path = (data_file if data_file.is_absolute() else root / data_file).resolve()
-        relative = path.relative_to(root).as_posix()
-    except ValueError:
-        return None
-    edit_uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
-    if not edit_uri.endswith(docs):
-        return None
-    base = urljoin(config.repo_url.rstrip("/") + "/", edit_uri[: -len(docs)])
-    return f"{base}{relative}" + (f"#L{line}" if line is not None else "")
+    """The "edit this page" URL of a data file from ``config``'s ``repo_url``,
+    ``edit_uri`` and ``docs_dir`` (see `handbook.site.edit_links.data_edit_url`)."""
+    from handbook.site.edit_links import data_edit_url as edit_url
+
+    return edit_url(config.repo_url, config.edit_uri, Path(config.docs_dir), root, data_file, line)
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]

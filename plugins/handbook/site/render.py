@@ -58,12 +58,17 @@ class SiteOptions:
         prose_pages: hand-written pages present in ``docs/`` (src_uris), placed in the nav.
         custom_dir: the theme's ``custom_dir`` (absolute path), whose templates replace
             the package's of the same name; None for none.
+        links_from_source: write a page's relative URLs from the folder of its Markdown
+            file (``sops/`` for ``sops/x.md``) instead of from its URL (``sops/x/``), for
+            engines that resolve every relative URL of a page, raw HTML included, from that
+            folder (Zensical; `handbook.build.prebuild`).
     """
 
     learn_base_url: str = DEFAULT_LEARN_BASE_URL
     use_directory_urls: bool = True
     prose_pages: tuple[str, ...] = ("index.md",)
     custom_dir: str | None = None
+    links_from_source: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,9 @@ class PageContext:
         self.gen = site.queries
         self.hb = site.hb
         self.src_uri = src_uri
-        self.url = page_url(src_uri, site.options.use_directory_urls)
+        options = site.options
+        # the base of this page's relative URLs: its URL, or its Markdown file's folder
+        self.url = page_url(src_uri, options.use_directory_urls and not options.links_from_source)
         self.tables: list[str] = []
         self.party_tables: list[str] = []
 

@@ -1,0 +1,144 @@
+"""Engines benchmark: the handbook on Zensical against Zensical building the same Markdown
+alone, and against the MkDocs build, in one run.
+
+    python benchmarks/engines.py [--repeat 3] [--workdir DIR]
+
+Works on a copy of the project in a temporary folder. In turns, best of ``--repeat`` after
+one warm-up build of each (every build a whole process):
+
+* **handbook on Zensical**: ``handbook build --engine zensical`` (loading ``data/``,
+  generating the pages, writing the pre-build folder, then ``zensical build``);
+* **Zensical alone**: ``zensical build`` of a project holding the Markdown that ``handbook
+  pages --out DIR`` writes plus ``docs/``, with the project's configuration without the
+  handbook plugin (no generated nav: Zensical makes one from the folders). The peer: what
+  building the same pages costs without generating them;
+* **handbook on MkDocs**: ``mkdocs build --strict`` with the plugin (the reference build).
+
+Each is measured warm (caches kept: the handbook's results cache and the pre-build folder,
+Zensical's ``.cache/``) and cold (every cache deleted before the build, and an empty
+template cache, as in CI). Prints the times, the pages of each site (``index.html`` files),
+the ratios to Zensical alone and the CPU seconds (user + system) of the build processes.
+Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from copies import BIN, TolerantLoader, copy_project, env
+
+CPU: dict[str, list[float]] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(label: str, cmd: list[str], cwd: Path, environ: dict[str, str]) -> float:
+    """Seconds of one run of ``cmd`` (exits when it fails); CPU seconds into ``CPU``."""
+    cpu = _children_cpu()
+    begin = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=environ, capture_output=True, text=True)
+    elapsed = time.perf_counter() - begin
+    CPU.setdefault(label, []).append(_children_cpu() - cpu)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{result.stderr}")
+    return elapsed
+
+
+def zensical_alone(project: Path, dest: Path) -> Path:
+    """A Zensical project of the Markdown ``handbook pages`` writes plus ``docs/``, with the
+    project's configuration without the handbook plugin; returns its ``mkdocs.yml``."""
+    shutil.rmtree(dest, ignore_errors=True)
+    generated = dest / "generated"
+    cmd = [str(BIN / "handbook"), "pages", "--out", str(generated)]
+    subprocess.run(cmd, cwd=project, env=env(), check=True, stdout=subprocess.DEVNULL)
+    shutil.copytree(project / "docs", dest / "docs")
+    shutil.copytree(generated, dest / "docs", dirs_exist_ok=True)
+    shutil.rmtree(generated)
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), TolerantLoader)
+    config["plugins"] = [
+        p
+        for p in config.get("plugins", [])
+        if p != "handbook" and not (isinstance(p, dict) and "handbook" in p)
+    ]
+    config["docs_dir"], config["site_dir"] = "docs", "site"
+    path = dest / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
+
+
+def pages(site_dir: Path) -> int:
+    return sum(1 for _ in site_dir.rglob("index.html"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
+    parser.add_argument("--workdir", type=Path, default=None, help="default: a temp folder")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="handbook-engines-") as tmp:
+        work = args.workdir or Path(tmp)
+        project = copy_project(work / "project")
+        alone = zensical_alone(project, work / "alone")
+        sites = {
+            "handbook-zensical": work / "site-hz",
+            "zensical-alone": alone.parent / "site",
+            "handbook-mkdocs": work / "site-hm",
+        }
+        handbook_z = [str(BIN / "handbook"), "build", "--engine", "zensical"]
+        handbook_z += ["--site-dir", str(sites["handbook-zensical"])]
+        zensical_z = [str(BIN / "zensical"), "build", "--config-file", str(alone)]
+        mkdocs_m = [str(BIN / "mkdocs"), "build", "--strict", "-q"]
+        mkdocs_m += ["-d", str(sites["handbook-mkdocs"])]
+
+        def cold_env() -> dict[str, str]:
+            for folder in (project / ".cache", alone.parent / ".cache"):
+                shutil.rmtree(folder, ignore_errors=True)
+            return env(Path(tempfile.mkdtemp(dir=work, prefix="templates-")))
+
+        runs: dict[str, Callable[[], float]] = {
+            "handbook on Zensical, warm": lambda: timed("hz", handbook_z, project, env()),
+            "Zensical alone, warm": lambda: timed("z", zensical_z, alone.parent, env()),
+            "handbook on MkDocs, warm": lambda: timed("hm", mkdocs_m, project, env()),
+            "handbook on Zensical, cold": lambda: timed("hz0", handbook_z, project, cold_env()),
+            "Zensical alone, cold": lambda: timed("z0", zensical_z, alone.parent, cold_env()),
+            "handbook on MkDocs, cold": lambda: timed("hm0", mkdocs_m, project, cold_env()),
+        }
+        for run in runs.values():  # warm-up
+            run()
+        CPU.clear()
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(args.repeat):
+            for name, run in runs.items():
+                times[name].append(run())
+        best = {name: min(values) for name, values in times.items()}
+        print(f"{'build (best of ' + str(args.repeat) + ')':30} {'seconds':>8} {'CPU s':>6}  all")
+        for (name, values), label in zip(times.items(), CPU, strict=True):
+            spread = " ".join(f"{v:.2f}" for v in values)
+            print(f"{name:30} {best[name]:8.2f} {min(CPU[label]):6.2f}  {spread}")
+        print("pages (index.html): " + ", ".join(f"{k} {pages(v)}" for k, v in sites.items()))
+        for state in ("warm", "cold"):
+            peer = best[f"Zensical alone, {state}"]
+            z, m = best[f"handbook on Zensical, {state}"], best[f"handbook on MkDocs, {state}"]
+            print(
+                f"{state}: handbook on Zensical / Zensical alone {z / peer:.2f}; "
+                f"handbook on MkDocs / handbook on Zensical {m / z:.2f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
