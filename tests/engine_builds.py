@@ -34,6 +34,10 @@ ENGINE_LIMITS: dict[str, dict[str, str]] = {
         "them in every page; Zensical has no plugin hook, so `handbook build --engine "
         "zensical --serve` prints them in the terminal and keeps the last good pages.",
         "strict": "Zensical 0.0.73's serve has no strict mode; its build does.",
+        "print-pages": "the print pages (print/, the source of `handbook pdf`) are assembled "
+        "by the MkDocs plugin from the rendered pages, after every page is rendered; an "
+        "engine that builds the pre-built Markdown has no such step, so they are left out "
+        "(`handbook pdf` builds with MkDocs).",
         "homepage-title": 'the home page\'s <title> is "Home - <site name>" (its nav '
         "title first); Material on MkDocs gives the site name alone.",
     },
@@ -77,8 +81,10 @@ def build_with(engine: str, tmp: Path, *extra: str) -> Built:
 
 
 def pages(site: Path) -> list[str]:
-    """The HTML pages of a built site (posix paths relative to it), sorted."""
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    """The HTML pages of a built site (posix paths relative to it), sorted; the print
+    pages left out (``print-pages`` in `ENGINE_LIMITS`)."""
+    found = (p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    return sorted(p for p in found if not p.startswith("print/"))
 
 
 @dataclass(frozen=True)

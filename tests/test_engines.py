@@ -87,7 +87,7 @@ def test_same_downloads_schemas_and_table_assets(built_site: Path, built: Built)
         p.relative_to(built_site).as_posix()
         for folder in ("downloads", "schemas", "assets/handbook")
         for p in sorted((built_site / folder).rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != "index.html"  # downloads/index.html is a page
     ]
     assert len(files) > 10
     different = [f for f in files if (built.site / f).read_bytes() != (built_site / f).read_bytes()]
@@ -145,6 +145,8 @@ def test_listed_limits_are_still_real(zensical: Built) -> None:
     assert home.title is not None and home.title.get_text().startswith("Home - ")
     assert "search-index" in limits
     assert not (zensical.site / "search/search_index.json").exists()
+    assert "print-pages" in limits
+    assert not (zensical.site / "print").exists()
 
 
 def test_prebuilt_markdown_runs_on_mkdocs_too(built_site: Path, tmp_path: Path) -> None:

@@ -112,9 +112,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         from handbook.model.problems import format_problems
         from handbook.oscal.cache import CACHE as OSCAL_CACHE
         from handbook.site.generate import generate_site
-        from handbook.site.interactive import Asset, BundleNotFoundError
-        from handbook.site.interactive import assets as table_assets
-        from handbook.site.pictures import STYLESHEET, stylesheet_path
+        from handbook.site.interactive import BundleNotFoundError
+        from handbook.site.published import EXTRA_CSS, site_assets
         from handbook.site.render import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages
         from handbook.site.results import CACHE
 
@@ -154,12 +153,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             time.perf_counter() - start,
         )
         try:
-            self._assets = table_assets()
+            self._assets = site_assets()
         except BundleNotFoundError as error:
             raise PluginError(f"handbook: {error}") from None
-        self._assets.append(Asset(STYLESHEET, stylesheet_path()))  # the pictures' styles
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.append(STYLESHEET)
+        config.extra_css.extend(css for css in EXTRA_CSS if css not in config.extra_css)
         if config.nav is None:
             config.nav = self._site.nav
         return self._watch_and_theme(config, data_dir)
@@ -207,10 +204,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                     "for its interactive tables; remove or rename it"
                 )
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
-        from handbook.site.interactive import glue_dir
-        from handbook.site.print_page import PRINT_CSS
-
-        files.append(File.generated(config, PRINT_CSS, abs_src_path=str(glue_dir() / "print.css")))
         # the data files' JSON Schemas (`handbook schemas`), at /schemas/<kind>.schema.json,
         # so a modeline or an editor can name them by URL
         schemas = self._root / "schemas"

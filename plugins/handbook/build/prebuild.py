@@ -46,8 +46,10 @@ from handbook.build.project import Project, engine_config
 from handbook.files import write_bytes_atomic
 from handbook.model.handbook import Handbook
 from handbook.site.edit_links import data_edit_url
-from handbook.site.interactive import asset_tags, assets, theme_dir
+from handbook.site.interactive import asset_tags, theme_dir
 from handbook.site.paths import page_url
+from handbook.site.prose import expand
+from handbook.site.published import site_assets
 from handbook.site.registry import Page
 from handbook.site.render import Site, SiteOptions, docs_prose_pages
 
@@ -149,12 +151,14 @@ def build_files(project: Project, site: Site, options: SiteOptions) -> dict[str,
     generated: dict[str, Content] = {}
     edit_urls = _edit_urls(project, site)
     for page in site.pages:
+        if page.kind == "print":
+            continue  # assembled from the rendered pages by the MkDocs plugin only
         base = page_url(page.src_uri, directory_urls)
         text = page_markdown(page, edit_urls[page.src_uri], base)
         generated[page.src_uri] = text.encode("utf-8")
     for uri, content in site.files.items():
         generated[uri] = content.encode("utf-8")
-    for asset in assets():
+    for asset in site_assets():
         generated[asset.uri] = asset.path
     for uri, path in _tree(project.root / "schemas").items():
         if uri.endswith(".schema.json") and "/" not in uri:
@@ -167,11 +171,11 @@ def build_files(project: Project, site: Site, options: SiteOptions) -> dict[str,
                 f"handbook: {project.docs_dir / uri} exists, but the handbook generates that "
                 "file from data/; remove or rename it"
             )
-        if uri.endswith(".md") and site.abbreviations:
-            text = path.read_text(encoding="utf-8")
-            files[f"{DOCS}/{uri}"] = (text.rstrip("\n") + "\n" + site.abbreviations + "\n").encode(
-                "utf-8"
-            )
+        if uri.endswith(".md"):
+            text = expand(path.read_text(encoding="utf-8"), site.blocks.get(uri, {}))
+            if site.abbreviations:
+                text = text.rstrip("\n") + "\n" + site.abbreviations + "\n"
+            files[f"{DOCS}/{uri}"] = text.encode("utf-8")
         else:
             files[f"{DOCS}/{uri}"] = path
     for uri, generated_content in generated.items():
@@ -256,12 +260,14 @@ def prebuild(
         handbook.site.interactive.BundleNotFoundError: itables is not installed.
         OSError: the build folder cannot be written.
     """
+    from handbook.oscal.cache import CACHE as OSCAL_CACHE
     from handbook.site.generate import generate_site
     from handbook.site.results import CACHE
 
     results = CACHE.get(handbook, project.root)
     options = site_options(project, links_from_source)
-    site = generate_site(handbook, options, results)
+    oscal = OSCAL_CACHE.get(handbook, project.root, options.learn_base_url)
+    site = generate_site(handbook, options, results, oscal)
     files = build_files(project, site, options)
     written, removed = write_build(out, files)
     return Prebuilt(site, written, removed, out / CONFIG)

@@ -125,8 +125,10 @@ def engine_config(project: Project, nav: list[Any], overrides: str) -> dict[str,
     """The configuration an engine builds the pre-built folder with: ``project.config``
     with ``docs_dir: docs`` and ``site_dir: site`` (both inside the build folder, where
     Zensical requires them), the generated ``nav`` (unless the project sets its own), the
-    theme's ``custom_dir`` set to ``overrides`` and no ``handbook`` plugin entry (the pages
-    are already there; an engine without the plugin would fail or ignore it)."""
+    theme's ``custom_dir`` set to ``overrides``, the handbook's stylesheets added to
+    ``extra_css`` (`handbook.site.published.EXTRA_CSS`, as the plugin adds them) and no
+    ``handbook`` plugin entry (the pages are already there; an engine without the plugin
+    would fail or ignore it)."""
     config = copy.deepcopy(project.config)
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
@@ -138,4 +140,8 @@ def engine_config(project: Project, nav: list[Any], overrides: str) -> dict[str,
     config["theme"] = theme
     config["plugins"] = without_plugin(config.get("plugins"))
     config.pop("watch", None)
+    from handbook.site.published import EXTRA_CSS
+
+    extra_css = list(config.get("extra_css") or [])
+    config["extra_css"] = extra_css + [css for css in EXTRA_CSS if css not in extra_css]
     return config

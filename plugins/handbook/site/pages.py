@@ -176,7 +176,8 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
 def _downloads_page(site: SiteRenderer, oscal: OscalDownloads) -> None:
     """ "Downloads and exports": every table's CSV/JSON and the OSCAL files (or how to get
     them when compliance-trestle is not installed)."""
-    here = page_url(Paths.downloads, site.options.use_directory_urls)
+    options = site.options  # links from the Markdown file's folder for some engines
+    here = page_url(Paths.downloads, options.use_directory_urls and not options.links_from_source)
 
     def href(path: str) -> str:
         return relative_url(path, here)

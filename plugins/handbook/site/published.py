@@ -1,0 +1,31 @@
+"""The static files a handbook site publishes besides its pages, for the MkDocs plugin and
+the pre-build of other engines alike (`handbook.build.prebuild`), so both carry the same.
+
+* the interactive tables' bundle and glue (`handbook.site.interactive.assets`);
+* the pictures' stylesheet (`handbook.site.pictures.STYLESHEET`), loaded on every page
+  (``EXTRA_CSS``);
+* the print pages' stylesheet (`handbook.site.print_page.PRINT_CSS`), linked by the print
+  pages themselves.
+"""
+
+from __future__ import annotations
+
+from handbook.site.interactive import Asset, assets, glue_dir
+from handbook.site.pictures import STYLESHEET, stylesheet_path
+from handbook.site.print_page import PRINT_CSS
+
+#: Stylesheets every page loads (added to the engine's ``extra_css``).
+EXTRA_CSS = (STYLESHEET,)
+
+
+def site_assets() -> list[Asset]:
+    """Every published static file (site-relative URI and source path), in a stable order.
+
+    Raises:
+        handbook.site.interactive.BundleNotFoundError: itables is not installed.
+    """
+    return [
+        *assets(),
+        Asset(STYLESHEET, stylesheet_path()),
+        Asset(PRINT_CSS, glue_dir() / "print.css"),
+    ]
