@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from .conftest import ROOT
@@ -57,3 +59,23 @@ def test_no_module_is_over_500_lines() -> None:
         for p in _modules()
     }
     assert {k: v for k, v in sizes.items() if v > 500} == {}
+
+
+def test_the_cli_parser_imports_no_heavy_library() -> None:
+    """Building ``handbook``'s parser (every command's start) imports neither pandas nor
+    BeautifulSoup, compliance-trestle or Playwright: each command imports what it needs."""
+    code = (
+        "import sys; from handbook.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('pandas', 'bs4', 'trestle', 'playwright') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_check_format_choices_are_the_sinks() -> None:
+    from handbook.checker.options import REPORT_FORMATS
+    from handbook.outputs import SINKS
+
+    assert tuple(SINKS) == REPORT_FORMATS

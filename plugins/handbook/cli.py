@@ -55,7 +55,7 @@ from pathlib import Path
 
 from handbook import pdf
 from handbook.build import command as build
-from handbook.checker import command as checker
+from handbook.checker import options as check_options
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
 from handbook.importer import options as import_options
@@ -233,6 +233,12 @@ EXIT_CODES = """exit codes (every command):
        they were)"""
 
 
+def _check(args: argparse.Namespace) -> int:
+    from handbook.checker import command  # pandas: only for the commands that check records
+
+    return command.run(args)
+
+
 def _import(args: argparse.Namespace) -> int:
     from handbook.importer import command  # BeautifulSoup and html5lib: only for this command
 
@@ -265,8 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("check", help="check change records (YAML/CSV) against the rules")
-    checker.add_arguments(p)
-    p.set_defaults(func=checker.run)
+    check_options.add_arguments(p)
+    p.set_defaults(func=_check)
 
     p = sub.add_parser(
         "verify", help="check the samples of data/samples/ against their annotations"

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,97 +32,6 @@ from handbook.files import AtomicOutput
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
 from handbook.outputs.html import ReportAssetError
-
-#: Records per batch when ``--chunk-size`` is not given: memory stays flat on any input
-#: (see `Checker.run`).
-DEFAULT_CHUNK_SIZE = 100_000
-
-
-def _chunk_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 (each file whole) or more")
-    return value
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``handbook check`` (see ``handbook check --help``)."""
-    from handbook.outputs import SINKS
-
-    parser.add_argument("--data", default="data", help="data folder (default: data)")
-    parser.add_argument(
-        "--format",
-        choices=tuple(SINKS),
-        default="text",
-        help="output format (default: text)",
-    )
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    parser.add_argument(
-        "--waivers",
-        metavar="FILE",
-        help="waivers file (default: DATA/waivers.yaml when it exists)",
-    )
-    parser.add_argument(
-        "--map",
-        metavar="FILE",
-        help="YAML mapping from record fields to the columns of an ITSM CSV export "
-        "(e.g. data/mappings/servicenow.yaml)",
-    )
-    parser.add_argument(
-        "--edition", metavar="ID", help="check every record against this edition, whatever its date"
-    )
-    parser.add_argument(
-        "--fail-on-warn", action="store_true", help="exit 1 when any warning is found"
-    )
-    parser.add_argument(
-        "--chunk-size",
-        type=_chunk_size,
-        default=DEFAULT_CHUNK_SIZE,
-        metavar="N",
-        help="read and check N records at a time, so memory stays flat on large CSV files "
-        f"(default {DEFAULT_CHUNK_SIZE:,}; 0 reads each file whole)",
-    )
-    parser.add_argument(
-        "--site-url",
-        metavar="URL",
-        help="base URL of the handbook site for rule links (default: site_url of the "
-        "mkdocs.yml next to the data folder)",
-    )
-    parser.add_argument(
-        "--repo-root",
-        metavar="DIR",
-        help="repository root that SARIF, GitHub and GitLab paths are relative to "
-        "(default: the enclosing git work tree, else the current folder)",
-    )
-    parser.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour in text output (default: auto, only on a terminal; NO_COLOR disables)",
-    )
-    parser.add_argument(
-        "--today",
-        type=_date,
-        metavar="DATE",
-        help="the UTC date waivers expire against (default: today)",
-    )
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help="change-record files: YAML (.yaml, .yml), JSON or CSV",
-    )
-
 
 _NO_RECORDS = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
 
