@@ -65,6 +65,7 @@ def _examples(tmp: Path) -> dict[str, Callable[[], str]]:
         shutil.copytree(DATA, tmp / "d" / "data")
         samples = tmp / "d" / "data" / "samples" / "samples.yaml"
         _edit(samples, "CHG-0201: []", "CHG-0201: [MMD002]")
+        _edit(samples, "CHG-0204: []", "CHG-0204: [MMD002]")
         return _run(tmp / "d", "validate")
 
     def fmt_check() -> str:

@@ -199,6 +199,7 @@ def test_a_rule_without_a_passing_sample_is_a_problem(tmp_path: Path) -> None:
     shutil.copytree(DATA, tmp_path / "data")
     samples = tmp_path / "data" / "samples" / "samples.yaml"
     _edit(samples, "CHG-0201: []", "CHG-0201: [MMD002]")
+    _edit(samples, "CHG-0204: []", "CHG-0204: [MMD002]")
     run = _validate(tmp_path)
     assert run.returncode == 1
     assert "error[rule-without-samples] rule MMD002 has no passing sample" in run.stderr
