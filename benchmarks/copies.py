@@ -42,12 +42,10 @@ TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
 TolerantLoader.add_multi_constructor("!", _tagged)
 
 
-def env(template_cache: Path | None = None) -> dict[str, str]:
+def env() -> dict[str, str]:
     """The builds' environment (bytecode written as usual, as an installed plugin has it)."""
     out = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     out.pop("PYTHONDONTWRITEBYTECODE", None)
-    if template_cache is not None:
-        out["HANDBOOK_TEMPLATE_CACHE"] = str(template_cache)
     return out
 
 

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         def cold_env() -> dict[str, str]:
             for folder in (project / ".cache", alone.parent / ".cache"):
                 shutil.rmtree(folder, ignore_errors=True)
-            return env(Path(tempfile.mkdtemp(dir=work, prefix="templates-")))
+            return env()
 
         runs: dict[str, Callable[[], float]] = {
             "handbook on Zensical, warm": lambda: timed("hz", handbook_z, project, env()),
