@@ -269,9 +269,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def _print_content(self, page: Page, config: MkDocsConfig, site: Site) -> str:
         """The print page's HTML: the pages it prints, in the nav's order, assembled
         (`handbook.site.print_page.assemble`)."""
-        from handbook.site.print_page import assemble
+        from handbook.site.print_cache import assemble_cached
 
-        return assemble(
+        return assemble_cached(
+            self._root,
             page.content or "",
             page.url,
             self._fragments,

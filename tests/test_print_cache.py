@@ -1,0 +1,43 @@
+"""The assembled print pages are kept between builds (`handbook.site.print_cache`): the
+same site from the cache, a damaged cache file costs an assembly, a data change a new key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handbook.site.print_cache import CACHE_DIR
+
+from .conftest import copy_project, edit, mkdocs_build
+
+
+def _build(project: Path, site: Path) -> str:
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return (site / "print" / "index.html").read_text(encoding="utf-8")
+
+
+def test_print_pages_come_from_the_cache_when_nothing_changed(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    first = _build(project, tmp_path / "a")
+    cached = sorted((project / CACHE_DIR).glob("*.html"))
+    assert len(cached) == 3  # print/, print/2018/, print/2022/
+    stamps = {p: p.stat().st_mtime_ns for p in cached}
+    assert _build(project, tmp_path / "b") == first
+    assert {p: p.stat().st_mtime_ns for p in cached} == stamps  # read, not written again
+
+    cached[0].write_text("<p>damaged</p>", encoding="utf-8")
+    for path in cached[1:]:
+        path.write_bytes(path.read_bytes()[:100])  # cut short
+    assert _build(project, tmp_path / "c") == first
+    assert all(p.read_text(encoding="utf-8").rstrip().endswith("-->") for p in cached)
+
+
+def test_a_data_change_assembles_again(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    _build(project, tmp_path / "a")
+    edit(
+        project / "data" / "sop-categories.yaml",
+        "Advise and plan with customers to minimize risk to business users.",
+        "Advise and plan with customers to minimise risk to business users.",
+    )
+    assert "to minimise risk to business users" in _build(project, tmp_path / "b")
