@@ -25,6 +25,7 @@ GOLDEN = HERE / "golden"
 EXIT = {
     "front-matter-and-markup": 1,  # a prose paragraph
     "matrix": 1,  # a cell naming no party ("Nobody")
+    "party-marks": 1,  # a task ticked for no party
     "ragged-and-unknown": 1,  # an extra cell, a glossary table, a list
 }
 

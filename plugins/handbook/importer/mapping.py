@@ -8,6 +8,8 @@
   ``Customer's role``), or cells with party labels inside (``Microsoft will:<br>- ...``);
   a row whose first cell (or, without one, the label above the table) names a phase
   before/during/after is change process, any other row an SOP category;
+- ``sop-categories (party marks)``: tasks as rows, parties as columns, cells ticked
+  (``:heavy_check_mark:`` / ``:x:``), one category per section (`marks`);
 - ``change-types``: types as columns (row labels such as ``**Advance notice**``) or as
   rows (headers ``Change type | Notification | Customer action``);
 - ``roles``: a first header naming a role or responsibility; the party comes from the
@@ -25,6 +27,7 @@ from typing import Any
 
 from handbook.importer import cells as C
 from handbook.importer.html import cell_lines, cell_text
+from handbook.importer.marks import is_marks, mark_columns, mark_rows
 from handbook.importer.report import Found, PageReport
 from handbook.importer.tables import Row, Table
 from handbook.model.statement_ids import slug
@@ -138,6 +141,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         return map_table(table, ctx, out, rep)
     if values and sum(C.party_of_cell(c) is not None for c in values) >= 0.6 * len(values):
         kind, mapped = "responsibility-matrix", _matrix(table, header, ctx, out, rep)
+    elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
+        kind, mapped = _marks(table, header, ctx, out, rep)
     elif (
         header
         and ("change type" in C.plain(header[0]) or "type of change" in C.plain(header[0]))
@@ -249,6 +254,38 @@ def _party_table(
         item["source"] = _source(ctx, table, row.line)
         out.sop.append(item)
     return " + ".join(sorted(kinds)) or "party table (empty)", mapped
+
+
+def _marks(
+    table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
+) -> tuple[str, int]:
+    """A marks table (`marks`) as one SOP category named by its section; a second
+    table of the same section and page adds to it."""
+    cols, provider = mark_columns(header)
+    parts = mark_rows(table, cols, rep)
+    mapped = sum(_count(v) for v in parts.values())
+    name = _name(table.section) or _name(table.label) or "Tasks"
+    cid = ctx.known.id("sop", ctx.edition, name, 4)
+    item = next(
+        (
+            c
+            for c in out.sop
+            if (c["id"], c["edition"], c["source"]["doc"]) == (cid, ctx.edition, ctx.doc)
+        ),
+        None,
+    )
+    if mapped and item is None:
+        item = {"id": cid, "edition": ctx.edition, "name": name}
+        item["source"] = _source(ctx, table, table.rows[0].line)
+        out.sop.append(item)
+    for party in ("microsoft", "customer"):
+        if parts[party] and item is not None:
+            item[party] = [*item.get(party, []), *parts[party]]
+    if item is not None:  # keys in the order of the data files
+        item["source"] = item.pop("source")
+    return "sop-categories (party marks" + (
+        f"; {provider} is Microsoft)" if provider else ")"
+    ), mapped
 
 
 def _flat(statements: list[Item]) -> list[tuple[str, str]]:
