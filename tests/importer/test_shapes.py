@@ -26,6 +26,7 @@ EXIT = {
     "front-matter-and-markup": 1,  # a prose paragraph
     "matrix": 1,  # a cell naming no party ("Nobody")
     "party-marks": 1,  # a task ticked for no party
+    "party-named-in-row": 1,  # a row naming no party, without a label
     "ragged-and-unknown": 1,  # an extra cell, a glossary table, a list
 }
 

@@ -160,3 +160,17 @@ def phase_of(text: str) -> str | None:
         return None
     word = m["word"]
     return {"prior to": "before", "pre": "before", "post": "after"}.get(word, word)
+
+
+_PROVIDER_WORDS = {"microsoft", "microsoft's", "we", "our"}
+_CUSTOMER_WORDS = {"customer", "customers", "customer's", "customers'", "you", "your"}
+
+
+def party_named(text: str) -> str | None:
+    """The one party a row's key names in passing (``What will Microsoft Managed Desktop
+    do?`` is Microsoft's), or None when it names none or both."""
+    words = set(re.findall(r"[a-z']+", plain(text)))
+    provider, customer = bool(words & _PROVIDER_WORDS), bool(words & _CUSTOMER_WORDS)
+    if provider == customer:
+        return None
+    return "microsoft" if provider else "customer"

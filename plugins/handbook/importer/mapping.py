@@ -6,8 +6,10 @@
   or Both (`cells.party_of_cell`); columns are scopes, rows responsibilities;
 - ``change-process``/``sop-categories``: columns headed by a party (``Microsoft will``,
   ``Customer's role``), or cells with party labels inside (``Microsoft will:<br>- ...``);
-  a row whose first cell (or, without one, the label above the table) names a phase
-  before/during/after is change process, any other row an SOP category;
+  in a table of labels, a row without one is the party's its first cell names in passing
+  (``What will Microsoft do?``); a row whose first cell (or, without one, the label
+  above the table) names a phase before/during/after is change process, any other row
+  an SOP category;
 - ``sop-categories (party marks)``: tasks as rows, parties as columns, cells ticked
   (``:heavy_check_mark:`` / ``:x:``), one category per section (`marks`);
 - ``change-types``: types as columns (row labels such as ``**Advance notice**``) or as
@@ -206,6 +208,8 @@ def _party_table(
                 continue
             before, segs = C.segments(cell_lines(cell))
             party = cols.get(j)
+            if party is None and not segs and not cols and name:
+                party = C.party_named(name)  # a labelled table's row without a label
             if party is not None:
                 parts.setdefault(party, []).extend(C.statements(before))
             elif before:
