@@ -72,8 +72,11 @@ def party_label(text: str) -> str | None:
 def party_header(text: str) -> str | None:
     """The party a column header names (``Microsoft will``, ``Customer's role``,
     ``Customers will:``, ``Microsoft``; ``both`` for ``Both``, ``Shared`` or ``Microsoft
-    and customer will``), or None."""
+    and customer will``), or None. A header of more than eight words is a sentence (an
+    empty header row's first body row, promoted), never a party's."""
     t = plain(text)
+    if len(t.split()) > 8:
+        return None
     if t in ("microsoft", "customer", "customers", "both", "shared"):
         return {"microsoft": "microsoft", "both": "both", "shared": "both"}.get(t, "customer")
     if not _WILL.search(t):

@@ -56,6 +56,8 @@ _ATTRS = (
 )
 _SHARED = "Stated for both parties (a Both or shared column or label)."
 _LISTS = {"includes", "examples", "customer_action"}
+#: the most words in a header cell: a longer first row under an empty header is data
+_HEADER_WORDS = 8
 
 
 def attribute(label: str) -> str | None:
@@ -123,10 +125,14 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     """Recognise and map ``table`` (see module doc); what it was is returned for the
     report and every row or cell not mapped is left in ``rep``."""
     header = [cell_text(h) for h in table.header]
-    if not any(header) and table.rows and all(cell_text(c) for c in table.rows[0].cells):
-        table.header, table.line = table.rows[0].cells, table.rows[0].line  # empty header row
+    first = [cell_text(c) for c in table.rows[0].cells] if table.rows else []
+    promoted = (
+        not any(header) and bool(first) and all(0 < len(c.split()) <= _HEADER_WORDS for c in first)
+    )
+    if promoted:  # an empty header row above the real one (headers are short)
+        table.header, table.line = table.rows[0].cells, table.rows[0].line
         table.rows = table.rows[1:]
-        header = [cell_text(h) for h in table.header]
+        header = first
     body = [[cell_text(c) for c in r.cells] for r in table.rows]
     kind, mapped = "not recognised", 0
     values = [c for r in body for c in r[1:] if c.strip()]
@@ -167,6 +173,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     elif header and any(w in C.plain(header[0]) for w in ("role", "responsib", "reponsib")):
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
+        if promoted:
+            rep.leave(table.line, " | ".join(header), "header row of a table not recognised")
         for row, texts in zip(table.rows, body, strict=True):
             rep.leave(
                 row.line,
