@@ -177,3 +177,11 @@ def party_named(text: str) -> str | None:
     if provider == customer:
         return None
     return "microsoft" if provider else "customer"
+
+
+_PLACEHOLDERS = {"none", "n/a", "na", "not applicable", "-", "--", "—", "–", "nothing"}
+
+
+def placeholder(text: str) -> bool:
+    """Whether a cell's text says there is nothing (``None``, ``N/A``, ``-``, ``—``)."""
+    return plain(text).strip(" .") in _PLACEHOLDERS

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handbook.importer import cells as C
-from handbook.importer.html import cell_lines, cell_text
+from handbook.importer.html import Line, cell_lines, cell_text
 from handbook.importer.marks import is_marks, mark_columns, mark_rows
+from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
 from handbook.importer.tables import Row, Table
 from handbook.model.statement_ids import slug
@@ -205,6 +206,7 @@ def _party_table(
     rep: PageReport,
 ) -> tuple[str, int]:
     label_phase = C.phase_of(table.label)
+    whole: Item | None = None
     kinds: set[str] = set()
     mapped = 0
     for row in table.rows:
@@ -219,7 +221,7 @@ def _party_table(
             if party is None and not segs and not cols and name:
                 party = C.party_named(name)  # a labelled table's row without a label
             if party is not None:
-                parts.setdefault(party, []).extend(C.statements(before))
+                parts.setdefault(party, []).extend(_statements(before))
             elif before:
                 rep.leave(
                     row.line,
@@ -227,7 +229,7 @@ def _party_table(
                     "text in a cell that names no party (no Microsoft/Customer column or label)",
                 )
             for p, lines in segs.items():
-                parts.setdefault(p, []).extend(C.statements(lines))
+                parts.setdefault(p, []).extend(_statements(lines))
         for shared in parts.pop("both", []):  # no shared duties in the data: one per party
             for party in ("microsoft", "customer"):
                 parts.setdefault(party, []).append({**shared, "note": _SHARED})
@@ -253,18 +255,20 @@ def _party_table(
                     mapped += 1
             continue
         kinds.add("sop-categories")
-        name = name or _name(table.label) or _name(table.section) or "Category"
-        item: Item = {
-            "id": ctx.known.id("sop", ctx.edition, name, 4),
-            "edition": ctx.edition,
-            "name": name,
-        }
+        if key is None and whole is not None:  # parties in every column: one category
+            item = whole
+        else:
+            name = name or _label(table.label) or _name(table.section) or "Category"
+            item = {"id": ctx.known.id("sop", ctx.edition, name, 4), "edition": ctx.edition}
+            item["name"] = name
+            item["source"] = _source(ctx, table, row.line)
+            out.sop.append(item)
+            whole = item
         for party in ("microsoft", "customer"):
             if parts.get(party):
-                item[party] = parts[party]
+                item[party] = [*item.get(party, []), *parts[party]]
                 mapped += _count(parts[party])
-        item["source"] = _source(ctx, table, row.line)
-        out.sop.append(item)
+        item["source"] = item.pop("source")  # keys in the order of the data files
     return " + ".join(sorted(kinds)) or "party table (empty)", mapped
 
 
@@ -298,6 +302,17 @@ def _marks(
     return "sop-categories (party marks" + (
         f"; {provider} is Microsoft)" if provider else ")"
     ), mapped
+
+
+def _statements(lines: list[Line]) -> list[Item]:
+    """`cells.statements` without placeholders (``None``, ``N/A``, ``-``): an empty duty."""
+    return [s for s in C.statements(lines) if not C.placeholder(s["text"])]
+
+
+def _label(label: str) -> str:
+    """The category name a label above a table gives: none for a sentence (``The
+    following table describes...``), which names no category."""
+    return "" if is_sentence(label) else _name(label)
 
 
 def _flat(statements: list[Item]) -> list[tuple[str, str]]:
