@@ -185,3 +185,18 @@ _PLACEHOLDERS = {"none", "n/a", "na", "not applicable", "-", "--", "—", "–",
 def placeholder(text: str) -> bool:
     """Whether a cell's text says there is nothing (``None``, ``N/A``, ``-``, ``—``)."""
     return plain(text).strip(" .") in _PLACEHOLDERS
+
+
+def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
+    """The provider's column of a party table whose provider is not Microsoft by name:
+    when ``cols`` (column: party) has the customer's column and not Microsoft's, the one
+    other column after the first whose header reads like a party's (``IBM
+    responsibilities``, ``Contoso will``, at most eight words), else None."""
+    if "customer" not in cols.values() or "microsoft" in cols.values():
+        return None
+    found = [
+        j
+        for j, h in enumerate(header)
+        if j > 0 and j not in cols and len(plain(h).split()) <= 8 and _WILL.search(plain(h))
+    ]
+    return found[0] if len(found) == 1 else None

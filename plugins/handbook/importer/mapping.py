@@ -5,7 +5,9 @@
 - ``responsibility-matrix``: at least 60% of the non-first cells name Microsoft, Customer
   or Both (`cells.party_of_cell`); columns are scopes, rows responsibilities;
 - ``change-process``/``sop-categories``: columns headed by a party (``Microsoft will``,
-  ``Customer's role``), or cells with party labels inside (``Microsoft will:<br>- ...``);
+  ``Customer's role``; beside a customer's column, the one column headed like a party's
+  that names no party is the provider's, Microsoft: ``IBM responsibilities``), or cells
+  with party labels inside (``Microsoft will:<br>- ...``);
   in a table of labels, a row without one is the party's its first cell names in passing
   (``What will Microsoft do?``); a row whose first cell (or, without one, the label
   above the table) names a phase before/during/after is change process, any other row
@@ -119,7 +121,9 @@ def _count(statements: list[Item]) -> int:
 
 
 def _name(text: str) -> str:
-    return text.strip().rstrip(".").strip().strip("*").strip()
+    """A name without a closing period, or bold or code marks around it."""
+    name = text.strip().rstrip(".").strip().strip("*").strip()
+    return name[1:-1].strip() if len(name) > 2 and name[0] == name[-1] == "`" else name
 
 
 def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Found:
@@ -138,6 +142,9 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     kind, mapped = "not recognised", 0
     values = [c for r in body for c in r[1:] if c.strip()]
     cols = {j: p for j, h in enumerate(header) if (p := C.party_header(h))}
+    provider = C.provider_column(header, cols)
+    if provider is not None:  # "IBM responsibilities" beside "Your responsibilities"
+        cols[provider] = "microsoft"
     labelled = any(
         C.party_label(x.text) and not x.bullet
         for r in table.rows
@@ -160,6 +167,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         kind, mapped = "change-types (types as rows)", _types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
         kind, mapped = _party_table(table, cols, 0 if 0 not in cols else None, ctx, out, rep)
+        if provider is not None:
+            kind += f" ({header[provider]} is Microsoft)"
     elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
         kind, mapped = (
             "change-types (types as columns)",
