@@ -284,30 +284,27 @@ def _party_table(
 def _marks(
     table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
 ) -> tuple[str, int]:
-    """A marks table (`marks`) as one SOP category named by its section; a second
-    table of the same section and page adds to it."""
+    """A marks table (`marks`) as SOP categories: one per group, named by it, and one
+    named by the section for rows outside any group; a second table of the same section
+    and page adds to the category of that name."""
     cols, provider = mark_columns(header)
-    parts = mark_rows(table, cols, rep)
-    mapped = sum(_count(v) for v in parts.values())
-    name = _name(table.section) or _name(table.label) or "Tasks"
-    cid = ctx.known.id("sop", ctx.edition, name, 4)
-    item = next(
-        (
-            c
-            for c in out.sop
-            if (c["id"], c["edition"], c["source"]["doc"]) == (cid, ctx.edition, ctx.doc)
-        ),
-        None,
-    )
-    if mapped and item is None:
-        item = {"id": cid, "edition": ctx.edition, "name": name}
-        item["source"] = _source(ctx, table, table.rows[0].line)
-        out.sop.append(item)
-    for party in ("microsoft", "customer"):
-        if parts[party] and item is not None:
-            item[party] = [*item.get(party, []), *parts[party]]
-    if item is not None:  # keys in the order of the data files
-        item["source"] = item.pop("source")
+    mapped = 0
+    for group, line, parts in mark_rows(table, cols, rep):
+        name = _name(group) or _name(table.section) or _name(table.label) or "Tasks"
+        cid = ctx.known.id("sop", ctx.edition, name, 4)
+        key = (cid, ctx.edition, ctx.doc)
+        item = next(
+            (c for c in out.sop if (c["id"], c["edition"], c["source"]["doc"]) == key), None
+        )
+        if item is None:
+            item = {"id": cid, "edition": ctx.edition, "name": name}
+            item["source"] = _source(ctx, table, line)
+            out.sop.append(item)
+        for party in ("microsoft", "customer"):
+            if parts.get(party):
+                item[party] = [*item.get(party, []), *parts[party]]
+                mapped += _count(parts[party])
+        item["source"] = item.pop("source")  # keys in the order of the data files
     return "sop-categories (party marks" + (
         f"; {provider} is Microsoft)" if provider else ")"
     ), mapped

@@ -16,9 +16,11 @@ Microsoft's) and its header is returned as the provider's name.
 
 `mark_rows` gives each party's statements: each row's task (first cell; the lines after
 its first are its items) is a statement of each party whose column has a yes mark; a row
-ticked for both parties is stated for both, with a note (`mapping` files them as one SOP
-category per section, named by its heading). A row with no yes mark, or a yes mark only
-under a column naming no party, is left in the report with its line.
+ticked for both parties is stated for both, with a note; a row with text in its first
+cell only (``**Service updates**``) starts a group of that name (`mapping` files each
+group as an SOP category, and the rows above any group as one named by the section). A
+row with no yes mark, or a yes mark only under a column naming no party, is left in the
+report with its line.
 """
 
 from __future__ import annotations
@@ -82,13 +84,21 @@ def mark_columns(header: list[str]) -> tuple[dict[int, str], str]:
     return cols, provider
 
 
-def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> dict[str, list[Statement]]:
-    """Each party's statements from the rows of a marks table (see module doc); rows
-    not mapped are left in ``rep``."""
-    parts: dict[str, list[Statement]] = {"microsoft": [], "customer": []}
+Group = tuple[str, int, dict[str, list[Statement]]]  # (name or "", line, party: statements)
+
+
+def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group]:
+    """Each group's party statements from the rows of a marks table (see module doc): a
+    row whose only text is its first cell (``**Service updates**`` over blank cells) opens
+    a group of that name; rows before any are in a group named ``""``. Rows not mapped
+    are left in ``rep``."""
+    groups: list[Group] = [("", table.rows[0].line if table.rows else table.line, {})]
     for row in table.rows:
         texts = [cell_text(c) for c in row.cells]
         ticked = {cols.get(j, "") for j, t in enumerate(texts) if j > 0 and mark(t)}
+        if texts and texts[0] and not any(texts[1:]):
+            groups.append((texts[0].strip("*_ ").strip(), row.line, {}))
+            continue
         lines = C.statements(cell_lines(row.cells[0])) if row.cells else []
         items = [*lines[0].get("items", []), *lines[1:]] if lines else []
         task = [{**lines[0], "items": items} if items else lines[0]] if lines else []
@@ -107,5 +117,5 @@ def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> dict[str, 
         parties = sorted({"microsoft", "customer"} if "both" in ticked else ticked)
         for party in parties:
             note = {"note": _SHARED} if len(parties) > 1 else {}
-            parts[party].extend({**s, **note} for s in task)
-    return parts
+            groups[-1][2].setdefault(party, []).extend({**s, **note} for s in task)
+    return [g for g in groups if g[2]]
