@@ -231,7 +231,7 @@ def _party_table(
                 party = C.party_named(name)  # a labelled table's row without a label
             if party is not None:
                 parts.setdefault(party, []).extend(_statements(before))
-            elif before:
+            elif before and not all(C.placeholder(x.text) for x in before):
                 rep.leave(
                     row.line,
                     " ".join(x.text for x in before),
