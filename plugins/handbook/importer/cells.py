@@ -72,8 +72,11 @@ def party_label(text: str) -> str | None:
 def party_header(text: str) -> str | None:
     """The party a column header names (``Microsoft will``, ``Customer's role``,
     ``Customers will:``, ``Microsoft``; ``both`` for ``Both``, ``Shared`` or ``Microsoft
-    and customer will``), or None."""
+    and customer will``), or None. A header of more than eight words is a sentence (an
+    empty header row's first body row, promoted), never a party's."""
     t = plain(text)
+    if len(t.split()) > 8:
+        return None
     if t in ("microsoft", "customer", "customers", "both", "shared"):
         return {"microsoft": "microsoft", "both": "both", "shared": "both"}.get(t, "customer")
     if not _WILL.search(t):
@@ -160,3 +163,40 @@ def phase_of(text: str) -> str | None:
         return None
     word = m["word"]
     return {"prior to": "before", "pre": "before", "post": "after"}.get(word, word)
+
+
+_PROVIDER_WORDS = {"microsoft", "microsoft's", "we", "our"}
+_CUSTOMER_WORDS = {"customer", "customers", "customer's", "customers'", "you", "your"}
+
+
+def party_named(text: str) -> str | None:
+    """The one party a row's key names in passing (``What will Microsoft Managed Desktop
+    do?`` is Microsoft's), or None when it names none or both."""
+    words = set(re.findall(r"[a-z']+", plain(text)))
+    provider, customer = bool(words & _PROVIDER_WORDS), bool(words & _CUSTOMER_WORDS)
+    if provider == customer:
+        return None
+    return "microsoft" if provider else "customer"
+
+
+_PLACEHOLDERS = {"none", "n/a", "na", "not applicable", "-", "--", "—", "–", "nothing"}
+
+
+def placeholder(text: str) -> bool:
+    """Whether a cell's text says there is nothing (``None``, ``N/A``, ``-``, ``—``)."""
+    return plain(text).strip(" .") in _PLACEHOLDERS
+
+
+def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
+    """The provider's column of a party table whose provider is not Microsoft by name:
+    when ``cols`` (column: party) has the customer's column and not Microsoft's, the one
+    other column after the first whose header reads like a party's (``IBM
+    responsibilities``, ``Contoso will``, at most eight words), else None."""
+    if "customer" not in cols.values() or "microsoft" in cols.values():
+        return None
+    found = [
+        j
+        for j, h in enumerate(header)
+        if j > 0 and j not in cols and len(plain(h).split()) <= 8 and _WILL.search(plain(h))
+    ]
+    return found[0] if len(found) == 1 else None

@@ -5,9 +5,15 @@
 - ``responsibility-matrix``: at least 60% of the non-first cells name Microsoft, Customer
   or Both (`cells.party_of_cell`); columns are scopes, rows responsibilities;
 - ``change-process``/``sop-categories``: columns headed by a party (``Microsoft will``,
-  ``Customer's role``), or cells with party labels inside (``Microsoft will:<br>- ...``);
-  a row whose first cell (or, without one, the label above the table) names a phase
-  before/during/after is change process, any other row an SOP category;
+  ``Customer's role``; beside a customer's column, the one column headed like a party's
+  that names no party is the provider's, Microsoft: ``IBM responsibilities``), or cells
+  with party labels inside (``Microsoft will:<br>- ...``);
+  in a table of labels, a row without one is the party's its first cell names in passing
+  (``What will Microsoft do?``); a row whose first cell (or, without one, the label
+  above the table) names a phase before/during/after is change process, any other row
+  an SOP category;
+- ``sop-categories (party marks)``: tasks as rows, parties as columns, cells ticked
+  (``:heavy_check_mark:`` / ``:x:``), one category per section (`marks`);
 - ``change-types``: types as columns (row labels such as ``**Advance notice**``) or as
   rows (headers ``Change type | Notification | Customer action``);
 - ``roles``: a first header naming a role or responsibility; the party comes from the
@@ -24,7 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handbook.importer import cells as C
-from handbook.importer.html import cell_lines, cell_text
+from handbook.importer.html import Line, cell_lines, cell_text
+from handbook.importer.marks import is_marks, mark_columns, mark_rows
+from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
 from handbook.importer.tables import Row, Table
 from handbook.model.statement_ids import slug
@@ -51,6 +59,8 @@ _ATTRS = (
 )
 _SHARED = "Stated for both parties (a Both or shared column or label)."
 _LISTS = {"includes", "examples", "customer_action"}
+#: the most words in a header cell: a longer first row under an empty header is data
+_HEADER_WORDS = 8
 
 
 def attribute(label: str) -> str | None:
@@ -111,21 +121,30 @@ def _count(statements: list[Item]) -> int:
 
 
 def _name(text: str) -> str:
-    return text.strip().rstrip(".").strip().strip("*").strip()
+    """A name without a closing period, or bold or code marks around it."""
+    name = text.strip().rstrip(".").strip().strip("*").strip()
+    return name[1:-1].strip() if len(name) > 2 and name[0] == name[-1] == "`" else name
 
 
 def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Found:
     """Recognise and map ``table`` (see module doc); what it was is returned for the
     report and every row or cell not mapped is left in ``rep``."""
     header = [cell_text(h) for h in table.header]
-    if not any(header) and table.rows and all(cell_text(c) for c in table.rows[0].cells):
-        table.header, table.line = table.rows[0].cells, table.rows[0].line  # empty header row
+    first = [cell_text(c) for c in table.rows[0].cells] if table.rows else []
+    promoted = (
+        not any(header) and bool(first) and all(0 < len(c.split()) <= _HEADER_WORDS for c in first)
+    )
+    if promoted:  # an empty header row above the real one (headers are short)
+        table.header, table.line = table.rows[0].cells, table.rows[0].line
         table.rows = table.rows[1:]
-        header = [cell_text(h) for h in table.header]
+        header = first
     body = [[cell_text(c) for c in r.cells] for r in table.rows]
     kind, mapped = "not recognised", 0
     values = [c for r in body for c in r[1:] if c.strip()]
     cols = {j: p for j, h in enumerate(header) if (p := C.party_header(h))}
+    provider = C.provider_column(header, cols)
+    if provider is not None:  # "IBM responsibilities" beside "Your responsibilities"
+        cols[provider] = "microsoft"
     labelled = any(
         C.party_label(x.text) and not x.bullet
         for r in table.rows
@@ -138,6 +157,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         return map_table(table, ctx, out, rep)
     if values and sum(C.party_of_cell(c) is not None for c in values) >= 0.6 * len(values):
         kind, mapped = "responsibility-matrix", _matrix(table, header, ctx, out, rep)
+    elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
+        kind, mapped = _marks(table, header, ctx, out, rep)
     elif (
         header
         and ("change type" in C.plain(header[0]) or "type of change" in C.plain(header[0]))
@@ -146,6 +167,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         kind, mapped = "change-types (types as rows)", _types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
         kind, mapped = _party_table(table, cols, 0 if 0 not in cols else None, ctx, out, rep)
+        if provider is not None:
+            kind += f" ({header[provider]} is Microsoft)"
     elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
         kind, mapped = (
             "change-types (types as columns)",
@@ -160,6 +183,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     elif header and any(w in C.plain(header[0]) for w in ("role", "responsib", "reponsib")):
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
+        if promoted:
+            rep.leave(table.line, " | ".join(header), "header row of a table not recognised")
         for row, texts in zip(table.rows, body, strict=True):
             rep.leave(
                 row.line,
@@ -190,6 +215,7 @@ def _party_table(
     rep: PageReport,
 ) -> tuple[str, int]:
     label_phase = C.phase_of(table.label)
+    whole: Item | None = None
     kinds: set[str] = set()
     mapped = 0
     for row in table.rows:
@@ -201,16 +227,18 @@ def _party_table(
                 continue
             before, segs = C.segments(cell_lines(cell))
             party = cols.get(j)
+            if party is None and not segs and not cols and name:
+                party = C.party_named(name)  # a labelled table's row without a label
             if party is not None:
-                parts.setdefault(party, []).extend(C.statements(before))
-            elif before:
+                parts.setdefault(party, []).extend(_statements(before))
+            elif before and not all(C.placeholder(x.text) for x in before):
                 rep.leave(
                     row.line,
                     " ".join(x.text for x in before),
                     "text in a cell that names no party (no Microsoft/Customer column or label)",
                 )
             for p, lines in segs.items():
-                parts.setdefault(p, []).extend(C.statements(lines))
+                parts.setdefault(p, []).extend(_statements(lines))
         for shared in parts.pop("both", []):  # no shared duties in the data: one per party
             for party in ("microsoft", "customer"):
                 parts.setdefault(party, []).append({**shared, "note": _SHARED})
@@ -236,19 +264,61 @@ def _party_table(
                     mapped += 1
             continue
         kinds.add("sop-categories")
-        name = name or _name(table.label) or _name(table.section) or "Category"
-        item: Item = {
-            "id": ctx.known.id("sop", ctx.edition, name, 4),
-            "edition": ctx.edition,
-            "name": name,
-        }
+        if key is None and whole is not None:  # parties in every column: one category
+            item = whole
+        else:
+            name = name or _label(table.label) or _name(table.section) or "Category"
+            item = {"id": ctx.known.id("sop", ctx.edition, name, 4), "edition": ctx.edition}
+            item["name"] = name
+            item["source"] = _source(ctx, table, row.line)
+            out.sop.append(item)
+            whole = item
         for party in ("microsoft", "customer"):
             if parts.get(party):
-                item[party] = parts[party]
+                item[party] = [*item.get(party, []), *parts[party]]
                 mapped += _count(parts[party])
-        item["source"] = _source(ctx, table, row.line)
-        out.sop.append(item)
+        item["source"] = item.pop("source")  # keys in the order of the data files
     return " + ".join(sorted(kinds)) or "party table (empty)", mapped
+
+
+def _marks(
+    table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
+) -> tuple[str, int]:
+    """A marks table (`marks`) as SOP categories: one per group, named by it, and one
+    named by the section for rows outside any group; a second table of the same section
+    and page adds to the category of that name."""
+    cols, provider = mark_columns(header)
+    mapped = 0
+    for group, line, parts in mark_rows(table, cols, rep):
+        name = _name(group) or _name(table.section) or _name(table.label) or "Tasks"
+        cid = ctx.known.id("sop", ctx.edition, name, 4)
+        key = (cid, ctx.edition, ctx.doc)
+        item = next(
+            (c for c in out.sop if (c["id"], c["edition"], c["source"]["doc"]) == key), None
+        )
+        if item is None:
+            item = {"id": cid, "edition": ctx.edition, "name": name}
+            item["source"] = _source(ctx, table, line)
+            out.sop.append(item)
+        for party in ("microsoft", "customer"):
+            if parts.get(party):
+                item[party] = [*item.get(party, []), *parts[party]]
+                mapped += _count(parts[party])
+        item["source"] = item.pop("source")  # keys in the order of the data files
+    return "sop-categories (party marks" + (
+        f"; {provider} is Microsoft)" if provider else ")"
+    ), mapped
+
+
+def _statements(lines: list[Line]) -> list[Item]:
+    """`cells.statements` without placeholders (``None``, ``N/A``, ``-``): an empty duty."""
+    return [s for s in C.statements(lines) if not C.placeholder(s["text"])]
+
+
+def _label(label: str) -> str:
+    """The category name a label above a table gives: none for a sentence (``The
+    following table describes...``), which names no category."""
+    return "" if is_sentence(label) else _name(label)
 
 
 def _flat(statements: list[Item]) -> list[tuple[str, str]]:

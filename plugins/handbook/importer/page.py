@@ -226,8 +226,15 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
         out.append(Block(kind, first + 1, section, raw, text))
     for a, b in pairwise(out):  # a short paragraph naming the table below
         if a.kind == "paragraph" and b.kind in ("table", "html-table") and a.label == b.label:
-            a.kind = "label"
+            a.kind = "paragraph" if is_sentence(a.label) else "label"
     return out
+
+
+def is_sentence(text: str) -> bool:
+    """Whether a short paragraph is a sentence (more than four words, ending with ``.`` or
+    ``:``) rather than a label naming the table below it: it names no category, and is
+    left in the report as prose."""
+    return len(text.split()) > 4 and text.rstrip("*_ ").endswith((".", ":"))
 
 
 def _html_end(lines: list[str], first: int, end: int) -> int:

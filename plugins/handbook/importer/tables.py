@@ -3,13 +3,15 @@
 `pipe_table(block)` splits a pipe table: with or without outer pipes (mixed in one
 table), ``\\|`` kept as text, tabs as spaces, ragged rows kept ragged, an empty header row
 (the delimiter row first) read as a table without header, and a physical line without a
-pipe read as the continuation of the row above (a row broken across two lines).
+pipe read as the continuation of the row above (a row broken across two lines), except a
+kramdown attribute list (``{: caption="Table 1"}``), which is markup and skipped.
 `html_tables(block)` reads ``<table>`` blocks through html5lib. Each `Table` has a
 ``header`` (cell markup) and ``rows`` (``Row``: 1-based line and cell markup).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from handbook.importer import html
@@ -60,6 +62,10 @@ def split_row(line: str) -> list[str]:
     return cells
 
 
+#: a kramdown attribute list on a line of its own, under a table (Jekyll-built docs)
+_ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
+
+
 def pipe_table(block: Block) -> Table:
     """``block`` (kind ``table``) as a `Table` (see module doc)."""
     lines = block.lines
@@ -76,8 +82,8 @@ def pipe_table(block: Block) -> Table:
         table.line = block.line + lines.index(header_lines[0])
     for n in range(body_start, len(lines)):
         raw = lines[n]
-        if not raw.strip():
-            continue
+        if not raw.strip() or _ATTRIBUTES.fullmatch(raw.strip()):
+            continue  # a kramdown attribute list ({: caption="..."}) styles the table
         if table.rows and _continues(table.rows[-1], raw):
             last = table.rows[-1]
             more = raw.strip()

@@ -1,0 +1,121 @@
+"""Tables that tick a party's column: tasks as rows, parties as columns, marks in cells.
+
+Shape (the role tables of managed services such as Windows Autopatch, 2022-2023)::
+
+    | Task                 | Your responsibility | Windows Autopatch  |
+    | -------------------- | :-----------------: | :----------------: |
+    | Review prerequisites | :heavy_check_mark:  | :x:                |
+
+`is_marks(values)`: at least 60% of the non-empty non-first cells are marks. A *yes*
+mark is ``:heavy_check_mark:``, ``:white_check_mark:``, ``✔``, ``✓``, ``✅``, ``☑``,
+``x``/``X`` or ``yes``; a *no* mark is ``:x:``, ``❌``, ``✗``, ``✘``, ``no``, ``-`` or
+``—``. `mark_columns(header)`: the party of each column (`cells.party_header`, or
+Microsoft for a header naming Microsoft); when exactly one column names no party and
+another names the customer, that column is the provider's (``Windows Autopatch`` is
+Microsoft's) and its header is returned as the provider's name.
+
+`mark_rows` gives each party's statements: each row's task (first cell; the lines after
+its first are its items) is a statement of each party whose column has a yes mark; a row
+ticked for both parties is stated for both, with a note; a row with text in its first
+cell only (``**Service updates**``) starts a group of that name (`mapping` files each
+group as an SOP category, and the rows above any group as one named by the section). A
+row with no yes mark, or a yes mark only under a column naming no party, is left in the
+report with its line.
+"""
+
+from __future__ import annotations
+
+from handbook.importer import cells as C
+from handbook.importer.cells import Statement
+from handbook.importer.html import cell_lines, cell_text
+from handbook.importer.report import PageReport
+from handbook.importer.tables import Table
+
+_YES = {
+    ":heavy_check_mark:",
+    ":white_check_mark:",
+    ":check_mark:",
+    ":ballot_box_with_check:",
+    "✔",
+    "✔️",
+    "✓",
+    "✅",
+    "☑",
+    "☑️",
+    "x",
+    "yes",
+    "y",
+}
+_NO = {":x:", ":heavy_multiplication_x:", "❌", "✗", "✘", "no", "n", "-", "—", "–"}
+_SHARED = "Stated for both parties (ticked in both parties' columns)."
+
+
+def mark(text: str) -> bool | None:
+    """True for a yes mark, False for a no mark, None for anything else."""
+    t = " ".join(text.replace("**", "").replace("__", "").split()).lower().strip(" .")
+    if t in _YES:
+        return True
+    if t in _NO:
+        return False
+    return None
+
+
+def is_marks(values: list[str]) -> bool:
+    """Whether the non-empty non-first cells ``values`` are mostly (60%) marks."""
+    return bool(values) and sum(mark(v) is not None for v in values) >= 0.6 * len(values)
+
+
+def mark_columns(header: list[str]) -> tuple[dict[int, str], str]:
+    """``({column: party}, provider's name or "")`` for the columns after the first."""
+    cols: dict[int, str] = {}
+    unnamed: list[int] = []
+    for j, h in enumerate(header):
+        if j == 0:
+            continue
+        party = C.party_header(h) or ("microsoft" if "microsoft" in C.plain(h) else None)
+        if party is not None:
+            cols[j] = party
+        elif h.strip():
+            unnamed.append(j)
+    provider = ""
+    if len(unnamed) == 1 and "customer" in cols.values() and "microsoft" not in cols.values():
+        cols[unnamed[0]] = "microsoft"
+        provider = header[unnamed[0]].strip()
+    return cols, provider
+
+
+Group = tuple[str, int, dict[str, list[Statement]]]  # (name or "", line, party: statements)
+
+
+def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group]:
+    """Each group's party statements from the rows of a marks table (see module doc): a
+    row whose only text is its first cell (``**Service updates**`` over blank cells) opens
+    a group of that name; rows before any are in a group named ``""``. Rows not mapped
+    are left in ``rep``."""
+    groups: list[Group] = [("", table.rows[0].line if table.rows else table.line, {})]
+    for row in table.rows:
+        texts = [cell_text(c) for c in row.cells]
+        ticked = {cols.get(j, "") for j, t in enumerate(texts) if j > 0 and mark(t)}
+        if texts and texts[0] and not any(texts[1:]):
+            groups.append((texts[0].strip("*_ ").strip(), row.line, {}))
+            continue
+        lines = C.statements(cell_lines(row.cells[0])) if row.cells else []
+        items = [*lines[0].get("items", []), *lines[1:]] if lines else []
+        task = [{**lines[0], "items": items} if items else lines[0]] if lines else []
+        why = (
+            "task row without a task"
+            if not task
+            else "no party's column is ticked"
+            if not ticked
+            else "a ticked column names no party"
+            if "" in ticked
+            else ""
+        )
+        if why:
+            rep.leave(row.line, " | ".join(texts), why)
+            continue
+        parties = sorted({"microsoft", "customer"} if "both" in ticked else ticked)
+        for party in parties:
+            note = {"note": _SHARED} if len(parties) > 1 else {}
+            groups[-1][2].setdefault(party, []).extend({**s, **note} for s in task)
+    return [g for g in groups if g[2]]
