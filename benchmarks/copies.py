@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from handbook.build.project import without_plugin
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 #: Not copied: at the project's top level, and ``__pycache__`` everywhere.
@@ -49,17 +51,19 @@ def env() -> dict[str, str]:
     return out
 
 
-def plain_project(project: Path, dest: Path) -> Path:
-    """The plain site of ``project``: ``handbook pages`` output plus ``docs/``, and a
-    ``mkdocs.yml`` inheriting the project's without the handbook plugin."""
-    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), TolerantLoader)
-    plugins = config.get("plugins", [])
-    options: dict[str, Any] = {}
-    for p in plugins:
+def handbook_options(config: dict[str, Any]) -> dict[str, Any]:
+    """The ``handbook`` plugin's options in a ``mkdocs.yml`` (``{}`` when it has none)."""
+    for p in config.get("plugins", []):
         if isinstance(p, dict) and "handbook" in p:
-            options = p["handbook"] or {}
-    shutil.rmtree(dest, ignore_errors=True)
-    generated, docs = dest / "generated", dest / "docs"
+            return p["handbook"] or {}
+    return {}
+
+
+def generated_docs(project: Path, config: dict[str, Any], docs: Path) -> None:
+    """Fill ``docs`` with the project's ``docs/`` and the Markdown ``handbook pages``
+    writes from its data (the plugin's ``data_dir`` and ``learn_base_url``)."""
+    options = handbook_options(config)
+    generated = docs.parent / f".{docs.name}-generated"
     cmd = [str(BIN / "handbook"), "pages", "--out", str(generated)]
     cmd += ["--data", str(project / options.get("data_dir", "data"))]
     if options.get("learn_base_url"):
@@ -68,12 +72,33 @@ def plain_project(project: Path, dest: Path) -> Path:
     # a folder of its own first: `handbook pages` may empty the folder it writes to
     shutil.copytree(project / config.get("docs_dir", "docs"), docs)
     shutil.copytree(generated, docs, dirs_exist_ok=True)
+    shutil.rmtree(generated)
+
+
+def read_config(project: Path) -> dict[str, Any]:
+    """The project's ``mkdocs.yml``, its Python tags kept as data."""
+    config: dict[str, Any] = yaml.load(
+        (project / "mkdocs.yml").read_text(encoding="utf-8"), TolerantLoader
+    )
+    return config
+
+
+def pages(site_dir: Path) -> int:
+    """How many pages (``index.html`` files) a built site has."""
+    return sum(1 for _ in site_dir.rglob("index.html"))
+
+
+def plain_project(project: Path, dest: Path) -> Path:
+    """The plain site of ``project``: ``handbook pages`` output plus ``docs/``, and a
+    ``mkdocs.yml`` inheriting the project's without the handbook plugin."""
+    config = read_config(project)
+    shutil.rmtree(dest, ignore_errors=True)
+    docs = dest / "docs"
+    generated_docs(project, config, docs)
     child = {
         "INHERIT": str(project / "mkdocs.yml"),
         "docs_dir": str(docs),
-        "plugins": [
-            p for p in plugins if p != "handbook" and not (isinstance(p, dict) and "handbook" in p)
-        ],
+        "plugins": without_plugin(config.get("plugins")),
     }
     path = dest / "mkdocs.yml"
     path.write_text(yaml.safe_dump(child, sort_keys=False, allow_unicode=True), "utf-8")

@@ -34,7 +34,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-from copies import BIN, TolerantLoader, copy_project, env
+from copies import BIN, copy_project, env, generated_docs, pages, read_config
+
+from handbook.build.project import without_plugin
 
 CPU: dict[str, list[float]] = {}
 
@@ -60,26 +62,13 @@ def zensical_alone(project: Path, dest: Path) -> Path:
     """A Zensical project of the Markdown ``handbook pages`` writes plus ``docs/``, with the
     project's configuration without the handbook plugin; returns its ``mkdocs.yml``."""
     shutil.rmtree(dest, ignore_errors=True)
-    generated = dest / "generated"
-    cmd = [str(BIN / "handbook"), "pages", "--out", str(generated)]
-    subprocess.run(cmd, cwd=project, env=env(), check=True, stdout=subprocess.DEVNULL)
-    shutil.copytree(project / "docs", dest / "docs")
-    shutil.copytree(generated, dest / "docs", dirs_exist_ok=True)
-    shutil.rmtree(generated)
-    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), TolerantLoader)
-    config["plugins"] = [
-        p
-        for p in config.get("plugins", [])
-        if p != "handbook" and not (isinstance(p, dict) and "handbook" in p)
-    ]
+    config = read_config(project)
+    generated_docs(project, config, dest / "docs")
+    config["plugins"] = without_plugin(config.get("plugins"))
     config["docs_dir"], config["site_dir"] = "docs", "site"
     path = dest / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
     return path
-
-
-def pages(site_dir: Path) -> int:
-    return sum(1 for _ in site_dir.rglob("index.html"))
 
 
 def main(argv: list[str] | None = None) -> int:

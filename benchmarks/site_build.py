@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from copies import BIN, copy_project, env, plain_project
+from copies import BIN, copy_project, env, pages, plain_project
 
 #: CPU seconds (user + system) of each build process, by label, filled by `build`: on a
 #: shared machine they move less than the wall times.
@@ -60,10 +60,6 @@ def build(config: Path, site_dir: Path, environ: dict[str, str], label: str = ""
     if result.returncode != 0:
         raise SystemExit(f"build of {config} failed:\n{result.stderr}")
     return elapsed
-
-
-def pages(site_dir: Path) -> int:
-    return sum(1 for _ in site_dir.rglob("index.html"))
 
 
 def main(argv: list[str] | None = None) -> int:
