@@ -14,7 +14,7 @@ from handbook.model.diff import REWORD_THRESHOLD
 from handbook.model.entities import Edition, Node
 from handbook.site.checker_docs import checker_codes, sentence
 from handbook.site.downloads import TABLE_TITLES, OscalDownloads, oscal_downloads
-from handbook.site.paths import Paths, page_url, relative_url
+from handbook.site.paths import Paths
 from handbook.site.print_page import make_print_pages
 from handbook.site.queries import party_title
 from handbook.site.render import SiteRenderer
@@ -175,20 +175,15 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
 
 def _downloads_page(site: SiteRenderer, oscal: OscalDownloads) -> None:
     """ "Downloads and exports": every table's CSV/JSON and the OSCAL files (or how to get
-    them when compliance-trestle is not installed)."""
-    options = site.options  # links from the Markdown file's folder for some engines
-    here = page_url(Paths.downloads, options.use_directory_urls and not options.links_from_source)
-
-    def href(path: str) -> str:
-        return relative_url(path, here)
-
+    them when compliance-trestle is not installed). The files are given as site paths; the
+    template links them from the page (``ctx.file_url``)."""
     tables = [
-        (title, href(f"downloads/{name}.csv"), href(f"downloads/{name}.json"))
+        (title, f"downloads/{name}.csv", f"downloads/{name}.json")
         for name, title in TABLE_TITLES.items()
     ]
     documents = ("catalog", "profile", "ssp")
     editions = [
-        (site.hb.edition(e), [href(f"downloads/oscal/{e}/{d}.json") for d in documents])
+        (site.hb.edition(e), [f"downloads/oscal/{e}/{d}.json" for d in documents])
         for e in oscal.editions
     ]
     site.page(

@@ -205,10 +205,14 @@ class PageContext:
             f'<span class="hb-party hb-party--{escape(party.id)}">{escape(party.label)}</span>'
         )
 
+    def file_url(self, path: str) -> str:
+        """Relative URL from this page to the site file ``path`` (``downloads/matrix.csv``)."""
+        return relative_url(path, self.url)
+
     def download(self, name: str) -> Markup:
         """``Download: CSV · JSON`` links to a table's data (see `handbook.site.downloads`)."""
-        csv = relative_url(f"downloads/{name}.csv", self.url)
-        json = relative_url(f"downloads/{name}.json", self.url)
+        csv = self.file_url(f"downloads/{name}.csv")
+        json = self.file_url(f"downloads/{name}.json")
         return Markup(
             '<p class="hb-downloads">Download this data: <a href="{}" download>CSV</a> · '
             '<a href="{}" download>JSON</a></p>'
