@@ -118,8 +118,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _pages(args: argparse.Namespace) -> int:
+    from handbook.oscal.cache import CACHE as OSCAL_CACHE
     from handbook.site.generate import generate_site
     from handbook.site.render import SiteOptions
+    from handbook.site.results import CACHE
 
     data = Path(args.data)
     handbook = load_for_command(data, "handbook pages")
@@ -129,7 +131,14 @@ def _pages(args: argparse.Namespace) -> int:
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
         print(f"handbook: error: --out {out} contains the data folder {data}", file=sys.stderr)
         return 2
-    site = generate_site(handbook, SiteOptions(learn_base_url=args.learn_base_url))
+    options = SiteOptions(learn_base_url=args.learn_base_url)
+    # the plugin's caches (the samples' verdicts, the OSCAL files) when the data folder is a
+    # project's, beside its mkdocs.yml; none for a data folder elsewhere
+    project = data.resolve().parent
+    project_dir = project if (project / "mkdocs.yml").is_file() else None
+    results = CACHE.get(handbook, project_dir)
+    oscal = OSCAL_CACHE.get(handbook, project_dir, options.learn_base_url)
+    site = generate_site(handbook, options, results, oscal)
     try:
         with replace_folder(out) as folder:
             for page in site.pages:
