@@ -78,7 +78,7 @@ def generation(project: Path, inner: int) -> dict[str, list[float]]:
     in turns, after a warm-up (templates compiled, checker results computed once)."""
     from handbook.model.loader import load_handbook
     from handbook.site.generate import generate_site
-    from handbook.site.render import SiteOptions
+    from handbook.site.registry import SiteOptions
     from handbook.site.results import compute
 
     handbook, problems = load_handbook(project / "data")

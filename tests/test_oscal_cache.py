@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from handbook.site.site_cache import CACHE_FILE as SITE_CACHE_FILE
+
 from .conftest import copy_project, edit, run
 
 pytest.importorskip("trestle", reason="needs compliance-trestle (pip install .[oscal])")
@@ -18,7 +20,10 @@ CACHE = Path(".cache") / "handbook" / "oscal.json"
 
 def _build(project: Path, site: Path) -> tuple[int, str, str]:
     """A strict build in a fresh process; returns (exit code, stderr, whether trestle was
-    imported)."""
+    imported). The generated pages' cache is emptied first: a build that reads them back
+    consults no OSCAL files at all (`handbook.site.site_cache`)."""
+    if (project / SITE_CACHE_FILE).is_file():
+        (project / SITE_CACHE_FILE).unlink()
     code = (
         "import sys\n"
         "from mkdocs.__main__ import cli\n"

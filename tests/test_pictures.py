@@ -23,7 +23,7 @@ from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 from handbook.site.generate import generate_site
 from handbook.site.paths import Paths, page_url
-from handbook.site.render import Site
+from handbook.site.registry import Site
 
 from .conftest import DATA, edit
 

@@ -14,7 +14,7 @@ from handbook.model.loader import load_handbook
 from handbook.site.generate import generate_site
 from handbook.site.paths import page_url
 from handbook.site.print_page import page_anchor
-from handbook.site.render import PROSE_PAGES, SiteOptions
+from handbook.site.registry import PROSE_PAGES, SiteOptions
 
 from .conftest import DATA, ROOT
 

@@ -26,6 +26,7 @@ from handbook.site.results import (
     data_key,
     format_samples,
 )
+from handbook.site.site_cache import CACHE_FILE as SITE_CACHE_FILE
 
 from .conftest import DATA, copy_project, edit, run
 
@@ -49,7 +50,11 @@ def handbook() -> Handbook:
 
 
 def build(project: Path, site: Path) -> bool:
-    """Build ``project`` into ``site`` in a new process; True when it imported pandas."""
+    """Build ``project`` into ``site`` in a new process; True when it imported pandas.
+    The generated pages' cache is emptied first: a build that reads them back consults no
+    results at all (`handbook.site.site_cache`, tested in ``test_site_cache.py``)."""
+    if (project / SITE_CACHE_FILE).is_file():
+        (project / SITE_CACHE_FILE).unlink()
     result = run([sys.executable, "-c", BUILD, str(site)], cwd=project)
     assert result.returncode == 0, result.stderr
     samples = (site / "rules" / "samples" / "index.html").read_text("utf-8")

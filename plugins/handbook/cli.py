@@ -120,7 +120,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _pages(args: argparse.Namespace) -> int:
     from handbook.oscal.cache import CACHE as OSCAL_CACHE
     from handbook.site.generate import generate_site
-    from handbook.site.render import SiteOptions
+    from handbook.site.registry import SiteOptions
     from handbook.site.results import CACHE
 
     data = Path(args.data)

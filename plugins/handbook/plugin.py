@@ -11,10 +11,12 @@ page the contributor is reading and the next good save brings the real pages bac
 failed build would leave the browser waiting; MkDocs reloads browsers only after a build
 that succeeds).
 
-Some pages show the checker's verdicts on ``data/samples/``; computing them imports the
-checker and pandas, so they are kept between builds (`handbook.site.results.CACHE`: in
-memory for ``mkdocs serve``, in ``.cache/handbook/`` beside ``mkdocs.yml`` for the next
-build), keyed on the part of ``data/`` the checker reads (`handbook.site.results.data_key`).
+The generated site is kept between builds (`handbook.site.site_cache`: in memory for
+``mkdocs serve``, in ``.cache/handbook/`` beside ``mkdocs.yml`` for the next build), keyed
+on all its inputs, so a build of unchanged inputs neither loads the data nor renders a
+template. Some pages show the checker's verdicts on ``data/samples/``; computing them
+imports the checker and pandas, so they have their own cache, keyed on the part of
+``data/`` the checker reads (`handbook.site.results.CACHE`, `handbook.site.results.data_key`).
 
 Page templates are looked up in the theme's ``custom_dir`` first, so a site can override
 any of them. Interactive tables (`handbook.site.interactive`): the DataTables bundle of the
@@ -60,7 +62,7 @@ if TYPE_CHECKING:
     from handbook.model.problems import Problem
     from handbook.site.interactive import Asset
     from handbook.site.print_page import Fragment
-    from handbook.site.render import Site
+    from handbook.site.registry import Site, SiteOptions
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -70,7 +72,7 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     """Folder of the handbook's data, relative to ``mkdocs.yml``."""
     learn_base_url = c.Optional(c.Type(str))
     """Base URL of the Microsoft Learn pages that seed links point to (default:
-    `handbook.site.render.DEFAULT_LEARN_BASE_URL`)."""
+    `handbook.site.registry.DEFAULT_LEARN_BASE_URL`)."""
 
 
 def data_edit_url(
@@ -97,6 +99,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # The data's problems while ``mkdocs serve`` shows them in place of the pages;
         # None when the data loaded. ``_site`` then keeps the last good build's pages.
         self._problems: list[Problem] | None = None
+        # whether the last load logged warnings (such a site is not kept in the site cache)
+        self._warned = False
         # The print pages (`handbook.site.print_page`): every page's rendered content
         # (on_page_content runs for all pages before any on_page_context) and the nav's order.
         self._fragments: dict[str, Fragment] = {}
@@ -108,19 +112,57 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        from handbook.model.loader import load_handbook
-        from handbook.model.problems import format_problems
-        from handbook.oscal.cache import CACHE as OSCAL_CACHE
-        from handbook.site.generate import generate_site
         from handbook.site.interactive import BundleNotFoundError
         from handbook.site.published import EXTRA_CSS, site_assets
-        from handbook.site.render import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages
-        from handbook.site.results import CACHE
+        from handbook.site.registry import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages
+        from handbook.site.site_cache import CACHE as SITE_CACHE
+        from handbook.site.site_cache import site_key
 
         self._root = Path(config.config_file_path or ".").resolve().parent
         data_dir = (self._root / self.config.data_dir).resolve()
         if not data_dir.is_dir():
             raise PluginError(f"handbook: data folder not found: {data_dir}")
+        base = self.config.learn_base_url or DEFAULT_LEARN_BASE_URL
+        custom_dir = config.theme.custom_dir
+        options = SiteOptions(
+            learn_base_url=base if base.endswith("/") else base + "/",
+            use_directory_urls=config.use_directory_urls,
+            prose_pages=docs_prose_pages(Path(config.docs_dir)),
+            custom_dir=str(Path(custom_dir).resolve()) if custom_dir else None,
+        )
+        start = time.perf_counter()
+        key = site_key(self._relative(data_dir), options, self._root)
+        site = SITE_CACHE.get(key, self._root)
+        if site is None:
+            site = self._generate(config, data_dir, options)
+            if site is None:  # the data has errors (serve)
+                return self._watch_and_theme(config, data_dir)
+            if not self._warned:
+                SITE_CACHE.put(key, self._root, site)
+        self._problems = None
+        self._site = site
+        log.debug(
+            "handbook: %d pages in %.3f s", len(self._site.pages), time.perf_counter() - start
+        )
+        try:
+            self._assets = site_assets()
+        except BundleNotFoundError as error:
+            raise PluginError(f"handbook: {error}") from None
+        config.extra_css.extend(css for css in EXTRA_CSS if css not in config.extra_css)
+        if config.nav is None:
+            config.nav = self._site.nav
+        return self._watch_and_theme(config, data_dir)
+
+    def _generate(self, config: MkDocsConfig, data_dir: Path, options: SiteOptions) -> Site | None:
+        """Load ``data_dir`` and generate the site (the checker's results and the OSCAL files
+        from their caches). None when the data has errors while serving (``_problems`` then
+        holds them); raises `PluginError` with every problem listed when building."""
+        from handbook.model.loader import load_handbook
+        from handbook.model.problems import format_problems
+        from handbook.oscal.cache import CACHE as OSCAL_CACHE
+        from handbook.site.generate import generate_site
+        from handbook.site.results import CACHE
+
         handbook, problems = load_handbook(self._relative(data_dir))
         if handbook is None and not self._serving:
             raise PluginError("handbook: the data has errors:\n" + format_problems(problems))
@@ -131,35 +173,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self._problems = problems
             if config.nav is None and self._site is not None:
                 config.nav = self._site.nav
-            return self._watch_and_theme(config, data_dir)
+            return None
         self._problems = None
+        self._warned = bool(problems)
         for problem in problems:
             log.warning(str(problem))
-        base = self.config.learn_base_url or DEFAULT_LEARN_BASE_URL
-        custom_dir = config.theme.custom_dir
-        options = SiteOptions(
-            learn_base_url=base if base.endswith("/") else base + "/",
-            use_directory_urls=config.use_directory_urls,
-            prose_pages=docs_prose_pages(Path(config.docs_dir)),
-            custom_dir=str(Path(custom_dir).resolve()) if custom_dir else None,
-        )
-        start = time.perf_counter()
         results = CACHE.get(handbook, self._root)
         oscal = OSCAL_CACHE.get(handbook, self._root, options.learn_base_url)
-        self._site = generate_site(handbook, options, results, oscal)
-        log.debug(
-            "handbook: the checker's results and %d pages in %.3f s",
-            len(self._site.pages),
-            time.perf_counter() - start,
-        )
-        try:
-            self._assets = site_assets()
-        except BundleNotFoundError as error:
-            raise PluginError(f"handbook: {error}") from None
-        config.extra_css.extend(css for css in EXTRA_CSS if css not in config.extra_css)
-        if config.nav is None:
-            config.nav = self._site.nav
-        return self._watch_and_theme(config, data_dir)
+        return generate_site(handbook, options, results, oscal)
 
     def _watch_and_theme(self, config: MkDocsConfig, data_dir: Path) -> MkDocsConfig:
         """Watch ``data_dir`` when serving; put our theme overrides before the theme's."""

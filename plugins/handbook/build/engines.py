@@ -39,7 +39,7 @@ class Engine:
             to the configuration's ``site_dir``.
         links_from_source: whether it resolves every relative URL of a page (raw HTML
             included) from the folder of the page's Markdown file, so the pre-build writes
-            them that way (`handbook.site.render.SiteOptions.links_from_source`).
+            them that way (`handbook.site.registry.SiteOptions.links_from_source`).
     """
 
     name: str

@@ -50,8 +50,7 @@ from handbook.site.interactive import asset_tags, theme_dir
 from handbook.site.paths import page_url
 from handbook.site.prose import expand
 from handbook.site.published import site_assets
-from handbook.site.registry import Page
-from handbook.site.render import Site, SiteOptions, docs_prose_pages
+from handbook.site.registry import Page, Site, SiteOptions, docs_prose_pages
 
 #: Our theme overrides for the pre-built site (package data).
 BUILD_THEME = Path(__file__).resolve().parent / "theme"

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from handbook.site.render import DEFAULT_LEARN_BASE_URL
+from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
 #: The plugin's name in ``mkdocs.yml``'s ``plugins`` list (its entry point).
 PLUGIN = "handbook"

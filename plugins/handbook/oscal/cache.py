@@ -26,10 +26,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from handbook import package_version
 from handbook.files import write_text_atomic
 from handbook.model.handbook import Handbook
 from handbook.site.downloads import OscalDownloads, oscal_downloads
-from handbook.site.results import package_version
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 

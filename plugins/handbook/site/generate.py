@@ -8,7 +8,8 @@ from handbook.site.downloads import OscalDownloads, download_files, oscal_downlo
 from handbook.site.nav import make_nav
 from handbook.site.pages import make_pages
 from handbook.site.prose import render_blocks
-from handbook.site.render import Site, SiteOptions, SiteRenderer, abbreviation_block
+from handbook.site.registry import Site, SiteOptions
+from handbook.site.render import SiteRenderer, abbreviation_block
 from handbook.site.results import SiteResults
 
 

@@ -21,10 +21,13 @@ import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from handbook.model.entities import Party
+if TYPE_CHECKING:
+    from handbook.model.entities import Party
+
 
 #: Where the published files live in the site (site-relative).
 ASSET_DIR = "assets/handbook"

@@ -12,7 +12,8 @@ from typing import Any
 from handbook.site.checker_docs import checker_codes
 from handbook.site.paths import Paths
 from handbook.site.queries import party_title
-from handbook.site.render import PROSE_PAGES, SiteRenderer
+from handbook.site.registry import PROSE_PAGES
+from handbook.site.render import SiteRenderer
 
 #: Longest run of pages one nav section lists before it is split into sub-sections.
 NAV_SECTION_SIZE = 30

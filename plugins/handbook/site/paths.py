@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from typing import TYPE_CHECKING
 
-from handbook.model.entities import ChangeType, Rule, SopCategory
-from handbook.model.handbook import Handbook
+if TYPE_CHECKING:
+    from handbook.model.entities import ChangeType, Rule, SopCategory
+    from handbook.model.handbook import Handbook
 
 
 def page_url(src_uri: str, use_directory_urls: bool = True) -> str:

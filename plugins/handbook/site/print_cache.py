@@ -18,10 +18,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from handbook import package_version
 from handbook.files import write_text_atomic
 from handbook.site.print_page import Fragment, assemble
 from handbook.site.registry import Registry
-from handbook.site.results import package_version
 
 #: The cache folder, relative to the project (the folder of ``mkdocs.yml``).
 CACHE_DIR = Path(".cache") / "handbook" / "print"

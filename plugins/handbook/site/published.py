@@ -2,20 +2,23 @@
 the pre-build of other engines alike (`handbook.build.prebuild`), so both carry the same.
 
 * the interactive tables' bundle and glue (`handbook.site.interactive.assets`);
-* the pictures' stylesheet (`handbook.site.pictures.STYLESHEET`), loaded on every page
-  (``EXTRA_CSS``);
+* the pictures' stylesheet (`PICTURES_CSS`, for `handbook.site.pictures`), loaded on every
+  page (``EXTRA_CSS``);
 * the print pages' stylesheet (`handbook.site.print_page.PRINT_CSS`), linked by the print
   pages themselves.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from handbook.site.interactive import Asset, assets, glue_dir
-from handbook.site.pictures import STYLESHEET, stylesheet_path
 from handbook.site.print_page import PRINT_CSS
 
+#: The pictures' stylesheet in the built site (site-relative).
+PICTURES_CSS = "assets/handbook-pictures.css"
 #: Stylesheets every page loads (added to the engine's ``extra_css``).
-EXTRA_CSS = (STYLESHEET,)
+EXTRA_CSS = (PICTURES_CSS,)
 
 
 def site_assets() -> list[Asset]:
@@ -26,6 +29,6 @@ def site_assets() -> list[Asset]:
     """
     return [
         *assets(),
-        Asset(STYLESHEET, stylesheet_path()),
+        Asset(PICTURES_CSS, Path(__file__).resolve().parent / "assets" / "pictures.css"),
         Asset(PRINT_CSS, glue_dir() / "print.css"),
     ]

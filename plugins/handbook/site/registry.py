@@ -4,20 +4,31 @@ A page's kind, tags, interactive tables and data source are recorded by the code
 the page (`handbook.site.pages`, and the templates through ``ctx.table``); the plugin, the
 nav and the "Referenced by" lists read them here and never re-derive them from paths or
 HTML.
+
+The generated site (`Site`: the registry, the nav, the download files) and the options of
+its generation (`SiteOptions`) are defined here too, without the model or the templates,
+so that a site read back from `handbook.site.site_cache` costs no import of either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from handbook.model.entities import Loc
+from pathlib import Path
+from typing import Any, NamedTuple
 
 #: Kinds of page whose content is one thing of the data (a change type, a rule, a party's
 #: roles...): they list the pages that link to them ("Referenced by").
 ENTITY_KINDS = frozenset(
     {"change-type", "sop", "rule", "roles", "roles-party", "party", "editions", "edition", "diff"}
 )
+
+
+class Origin(NamedTuple):
+    """The data file (its path as loaded) and 1-based line a page is generated from."""
+
+    file: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ class Page:
     title: str
     markdown: str
     kind: str
-    origin: Loc | None = None
+    origin: Origin | None = None
     tags: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()
     party_tables: tuple[str, ...] = ()
@@ -84,3 +95,67 @@ class Registry:
     def titles(self) -> dict[str, str]:
         """src_uri → title of every page."""
         return {p.src_uri: p.title for p in self._pages.values()}
+
+
+DEFAULT_LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
+
+#: Hand-written pages under docs/ that the nav includes when they exist (src_uri, title).
+PROSE_PAGES: tuple[tuple[str, str], ...] = (
+    ("index.md", "Home"),
+    ("checker/index.md", "Checker"),
+    ("checker/ci.md", "CI recipes"),
+)
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """Options of page generation.
+
+    Attributes:
+        learn_base_url: base URL of the MMD pages on Microsoft Learn (ends with ``/``).
+        use_directory_urls: MkDocs' setting of the same name; decides link URLs.
+        prose_pages: hand-written pages present in ``docs/`` (src_uris), placed in the nav.
+        custom_dir: the theme's ``custom_dir`` (absolute path), whose templates replace
+            the package's of the same name; None for none.
+        links_from_source: write a page's relative URLs from the folder of its Markdown
+            file (``sops/`` for ``sops/x.md``) instead of from its URL (``sops/x/``), for
+            engines that resolve every relative URL of a page, raw HTML included, from that
+            folder (Zensical; `handbook.build.prebuild`).
+    """
+
+    learn_base_url: str = DEFAULT_LEARN_BASE_URL
+    use_directory_urls: bool = True
+    prose_pages: tuple[str, ...] = ("index.md",)
+    custom_dir: str | None = None
+    links_from_source: bool = False
+
+
+@dataclass(frozen=True)
+class Site:
+    """All generated pages (`Registry`), the nav (``mkdocs.yml`` ``nav`` form: a list of
+    ``{title: src_uri}`` or ``{title: [children]}`` mappings and plain src_uris), the
+    download files and the glossary's abbreviations for hand-written pages."""
+
+    registry: Registry
+    nav: list[Any]
+    files: dict[str, str] = field(default_factory=dict)
+    """Other generated files: site-relative path → text content (downloads)."""
+    abbreviations: str = ""
+    """Glossary ``abbr`` definitions for hand-written pages (see `abbreviation_block`)."""
+    blocks: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Generated blocks of hand-written pages: ``{src_uri: {name: Markdown}}``
+    (`handbook.site.prose`)."""
+
+    @property
+    def pages(self) -> list[Page]:
+        """The pages in the order they were made."""
+        return list(self.registry)
+
+    def page(self, src_uri: str) -> Page:
+        """The page at ``src_uri``. Raises ``KeyError`` when there is none."""
+        return self.registry[src_uri]
+
+
+def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:
+    """The `PROSE_PAGES` that exist in ``docs_dir``."""
+    return tuple(src for src, _ in PROSE_PAGES if (docs_dir / src).is_file())

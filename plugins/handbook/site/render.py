@@ -18,8 +18,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
@@ -32,69 +30,11 @@ from handbook.site.checker_docs import CheckerQueries
 from handbook.site.links import LinkGraph, SeedLinks
 from handbook.site.paths import Paths, page_url, relative_url
 from handbook.site.queries import Queries
-from handbook.site.registry import ENTITY_KINDS, Page, Registry
+from handbook.site.registry import ENTITY_KINDS, Origin, Page, Registry, SiteOptions
 from handbook.site.text import InlineRenderer, heading_text
 
 if TYPE_CHECKING:
     from handbook.site.results import SiteResults
-
-DEFAULT_LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
-
-#: Hand-written pages under docs/ that the nav includes when they exist (src_uri, title).
-PROSE_PAGES: tuple[tuple[str, str], ...] = (
-    ("index.md", "Home"),
-    ("checker/index.md", "Checker"),
-    ("checker/ci.md", "CI recipes"),
-)
-
-
-@dataclass(frozen=True)
-class SiteOptions:
-    """Options of page generation.
-
-    Attributes:
-        learn_base_url: base URL of the MMD pages on Microsoft Learn (ends with ``/``).
-        use_directory_urls: MkDocs' setting of the same name; decides link URLs.
-        prose_pages: hand-written pages present in ``docs/`` (src_uris), placed in the nav.
-        custom_dir: the theme's ``custom_dir`` (absolute path), whose templates replace
-            the package's of the same name; None for none.
-        links_from_source: write a page's relative URLs from the folder of its Markdown
-            file (``sops/`` for ``sops/x.md``) instead of from its URL (``sops/x/``), for
-            engines that resolve every relative URL of a page, raw HTML included, from that
-            folder (Zensical; `handbook.build.prebuild`).
-    """
-
-    learn_base_url: str = DEFAULT_LEARN_BASE_URL
-    use_directory_urls: bool = True
-    prose_pages: tuple[str, ...] = ("index.md",)
-    custom_dir: str | None = None
-    links_from_source: bool = False
-
-
-@dataclass(frozen=True)
-class Site:
-    """All generated pages (`Registry`), the nav (``mkdocs.yml`` ``nav`` form: a list of
-    ``{title: src_uri}`` or ``{title: [children]}`` mappings and plain src_uris), the
-    download files and the glossary's abbreviations for hand-written pages."""
-
-    registry: Registry
-    nav: list[Any]
-    files: dict[str, str] = field(default_factory=dict)
-    """Other generated files: site-relative path → text content (downloads)."""
-    abbreviations: str = ""
-    """Glossary ``abbr`` definitions for hand-written pages (see `abbreviation_block`)."""
-    blocks: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Generated blocks of hand-written pages: ``{src_uri: {name: Markdown}}``
-    (`handbook.site.prose`)."""
-
-    @property
-    def pages(self) -> list[Page]:
-        """The pages in the order they were made."""
-        return list(self.registry)
-
-    def page(self, src_uri: str) -> Page:
-        """The page at ``src_uri``. Raises ``KeyError`` when there is none."""
-        return self.registry[src_uri]
 
 
 def _heading_id(anchor: str) -> Markup:
@@ -303,7 +243,7 @@ class SiteRenderer:
             title,
             markdown,
             kind,
-            origin.at if origin is not None else None,
+            Origin(origin.at.file, origin.at.line) if origin is not None else None,
             tuple(dict.fromkeys(tags)),
             tuple(ctx.tables),
             tuple(ctx.party_tables),
@@ -356,8 +296,3 @@ class SiteRenderer:
                     page.backlinks,
                 )
             )
-
-
-def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:
-    """The `PROSE_PAGES` that exist in ``docs_dir``."""
-    return tuple(src for src, _ in PROSE_PAGES if (docs_dir / src).is_file())

@@ -28,12 +28,12 @@ import json
 import logging
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from handbook import package_version
 from handbook.files import write_text_atomic
 
 if TYPE_CHECKING:
@@ -110,14 +110,6 @@ def compute(handbook: Handbook) -> SiteResults:
 
     view = checker_view(handbook)
     return SiteResults(sample_verdicts(view), format_samples(view))
-
-
-def package_version() -> str:
-    """The installed version of the handbook package, or ``unknown``."""
-    try:
-        return metadata.version("mmd-handbook")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _plain(value: Any) -> Any:

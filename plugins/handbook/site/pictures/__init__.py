@@ -13,14 +13,15 @@ generated Markdown, with no JavaScript, no web font and no request.
 Each function returns a `Picture` (text, lines, boxes, markers in SVG user units, a title
 and a description saying the same facts in words), or None when there is nothing to
 draw; ``templates/pictures/<name>.svg.j2`` asks for it (``gen.pictures``) and
-``templates/pictures/picture.svg.j2`` writes it. A site replaces or drops a picture by
-putting a template of the same name in its theme's ``custom_dir``.
+``templates/pictures/picture.svg.j2`` writes it; their stylesheet is
+``handbook/site/assets/pictures.css`` (`handbook.site.published.PICTURES_CSS`). A site
+replaces or drops a picture by putting a template of the same name in its theme's
+``custom_dir``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handbook.model.entities import Edition, Rule
@@ -29,15 +30,6 @@ from handbook.site.pictures.draw import Picture
 
 if TYPE_CHECKING:
     from handbook.checker.samples import SampleVerdict
-
-
-#: The pictures' stylesheet in the built site (site-relative), loaded on every page.
-STYLESHEET = "assets/handbook-pictures.css"
-
-
-def stylesheet_path() -> Path:
-    """The stylesheet's file (package data: ``handbook/site/assets/pictures.css``)."""
-    return Path(__file__).resolve().parents[1] / "assets" / "pictures.css"
 
 
 class Pictures:
@@ -68,4 +60,4 @@ class Pictures:
         return balance_picture(self.hb)
 
 
-__all__ = ["STYLESHEET", "Picture", "Pictures", "stylesheet_path"]
+__all__ = ["Picture", "Pictures"]

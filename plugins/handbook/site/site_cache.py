@@ -1,0 +1,206 @@
+"""The generated site (`handbook.site.registry.Site`) kept between builds.
+
+Why a cache: a warm ``mkdocs build`` of this handbook spent about 0.35 s of CPU on
+generating pages whose inputs had not changed (importing the model and markdown-it
+0.1 s, loading ``data/`` 0.02 s, compiling the 37 page templates 0.13 s, rendering
+0.08 s; the results and OSCAL files already came from their caches), in a build of
+1.71 s against 1.32 s for plain MkDocs + Material on the same Markdown: 1.29 times, over
+issue 9's budget of 1.25 (``benchmarks/site_build.py --repeat 3``, 2026-12-03). The pages
+depend only on their inputs, so the whole `Site` is kept under `site_key`, a SHA-256 of
+all of them: in memory for ``mkdocs serve`` and as JSON in
+``<project>/.cache/handbook/site.json`` (git-ignored, beside ``results.json``) for the next
+build. Keeping it costs about 10 ms on a build that generates (key, JSON, write); a hit
+costs about 15 ms (key, read).
+
+Only a site generated without any problem (not even a warning) is kept, so a hit never
+hides a warning that ``--strict`` would turn into a failure. A cache file that cannot be
+read, parsed or written costs a generation, never a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from handbook.files import write_bytes_atomic
+from handbook.site.registry import Origin, Page, Registry, Site, SiteOptions
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+#: Changes when the layout of the cached JSON changes (older files are then ignored).
+CACHE_FORMAT = 1
+#: The cache file, relative to the project's folder (the one holding ``mkdocs.yml``).
+CACHE_FILE = Path(".cache") / "handbook" / "site.json"
+#: The libraries whose code the pages go through (templates, escaping, inline Markdown,
+#: the model, the samples' verdicts, the OSCAL files). A reinstall changes their files'
+#: times, and so the key, without the ~5 ms a version lookup costs in ``importlib.metadata``.
+LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown_it",
+    "pydantic",
+    "pydantic_core",
+    "yaml",
+    "pandas",
+    "pyarrow",
+    "trestle",
+)
+
+
+def _files(folder: Path, pattern: str = "*") -> list[tuple[str, Path]]:
+    """(path relative to ``folder``, path) of the files under it, sorted, bytecode aside."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.rglob(pattern) if "__pycache__" not in p.parts and p.is_file()]
+    return sorted((p.relative_to(folder).as_posix(), p) for p in found)
+
+
+def site_key(data_dir: Path, options: SiteOptions, project_dir: Path | None) -> str:
+    """SHA-256 (hex) of everything `generate_site` depends on.
+
+    Hashed: every file of ``data_dir`` (path and bytes) and the folder's path as given
+    (problems and edit links carry it); every file of the handbook package (code,
+    templates, assets) and the ``*.j2`` files of ``options.custom_dir``; ``options``;
+    ``project_dir/mkdocs.yml`` (the checker's pages print its ``site_url``); the place and
+    modification time of each of `LIBRARIES`; today's UTC date (waivers on sample records
+    expire against it). About 8 ms for this handbook (mostly the package's 0.9 MB).
+    """
+    import handbook
+
+    digest = hashlib.sha256()
+    today = datetime.now(UTC).date().isoformat()
+    head = f"{CACHE_FORMAT}\0{sys.version}\0{data_dir.as_posix()}\0{today}\0{options!r}\0"
+    digest.update(head.encode())
+    for library in LIBRARIES:
+        spec = importlib.util.find_spec(library)
+        origin = spec.origin if spec is not None else None
+        stamp = os.stat(origin).st_mtime_ns if origin and os.path.exists(origin) else 0
+        digest.update(f"{library}\0{origin}\0{stamp}\0".encode())
+    package = Path(handbook.__file__).parent
+    custom = Path(options.custom_dir) if options.custom_dir else None
+    groups = [
+        ("data", _files(data_dir)),
+        ("package", _files(package)),
+        ("custom_dir", _files(custom, "*.j2") if custom is not None else []),
+        ("config", [("mkdocs.yml", project_dir / "mkdocs.yml")] if project_dir else []),
+    ]
+    for group, files in groups:
+        for label, path in files:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b"\0missing"
+            named = f"{group}/{label}".encode()
+            digest.update(b"%d:%s%d:" % (len(named), named, len(data)))
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def _to_json(key: str, site: Site) -> str:
+    pages = []
+    for page in site.pages:
+        entry = asdict(page)
+        origin = page.origin
+        entry["origin"] = None if origin is None else [origin.file, origin.line]
+        pages.append(entry)
+    return json.dumps(
+        {
+            "format": CACHE_FORMAT,
+            "key": key,
+            "pages": pages,
+            "nav": site.nav,
+            "files": site.files,
+            "abbreviations": site.abbreviations,
+            "blocks": site.blocks,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _text_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise TypeError("not a mapping of text")
+    return dict(value)
+
+
+def _from_json(text: str, key: str) -> Site | None:
+    """The site in ``text`` if it is a cache file for ``key``; None otherwise.
+
+    Raises:
+        ValueError, TypeError, KeyError: ``text`` is not a cache file.
+    """
+    data: Any = json.loads(text)
+    if data.get("format") != CACHE_FORMAT or data.get("key") != key:
+        return None
+    registry = Registry()
+    for entry in data["pages"]:
+        origin = entry.pop("origin")
+        at = None if origin is None else Origin(str(origin[0]), int(origin[1]))
+        for name in ("tags", "tables", "party_tables"):
+            entry[name] = tuple(entry[name])
+        registry.add(Page(**entry, origin=at))
+    blocks = data["blocks"]
+    if not isinstance(blocks, dict) or not isinstance(data["nav"], list):
+        raise TypeError("not a site")
+    return Site(
+        registry,
+        data["nav"],
+        _text_map(data["files"]),
+        str(data["abbreviations"]),
+        {src: _text_map(named) for src, named in blocks.items()},
+    )
+
+
+class SiteCache:
+    """Generated sites kept in memory (the last one) and in ``project/CACHE_FILE``."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._site: Site | None = None
+
+    def get(self, key: str, project_dir: Path | None) -> Site | None:
+        """The site kept under ``key``, from memory or from the project's cache file (None:
+        memory only); None when there is none."""
+        if self._key == key and self._site is not None:
+            log.debug("handbook: the pages are those of the last build")
+            return self._site
+        if project_dir is None:
+            return None
+        path = project_dir / CACHE_FILE
+        try:
+            site = _from_json(path.read_text(encoding="utf-8"), key)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+            log.info("handbook: ignoring the cache file %s (%s)", path, error)
+            return None
+        if site is not None:
+            log.debug("handbook: the pages read from %s", path)
+            self._key, self._site = key, site
+        return site
+
+    def put(self, key: str, project_dir: Path | None, site: Site) -> None:
+        """Keep ``site`` under ``key`` in memory and, with a ``project_dir``, in its cache
+        file (written whole or not at all, without fsync: a lost file is regenerated)."""
+        self._key, self._site = key, site
+        if project_dir is None:
+            return
+        path = project_dir / CACHE_FILE
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(path, _to_json(key, site).encode("utf-8"), durable=False)
+        except OSError as error:
+            log.info("handbook: cannot write the cache file %s (%s)", path, error)
+
+
+#: The process's cache: one per process, so ``mkdocs serve`` keeps it across rebuilds
+#: (MkDocs makes a new plugin object for each rebuild).
+CACHE = SiteCache()
