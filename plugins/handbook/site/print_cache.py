@@ -1,9 +1,10 @@
 """The assembled print pages kept between builds.
 
 Why a cache: assembling the three print pages (`handbook.site.print_page.assemble`: lxml
-parses every page and rewrites its ids and links) takes about 0.17 s of CPU in a 1.9 s
-build of this handbook (measured with ``time.process_time`` around ``assemble`` in an
-in-process build, 2026-12-03), which alone would put a rebuild of unchanged pages over
+parses every page and rewrites its ids and links) takes about 0.12 s of CPU in a 1.9 s
+build of this handbook (best of 5 of ``time.process_time`` around the three calls of
+``assemble``, with their arguments from a real build, 2026-12-03; 0.17 s before links were
+resolved without ``urljoin``), which alone would put a rebuild of unchanged pages near
 issue 9's budget of 1.25 times a plain MkDocs build. The result depends only on its
 inputs, so it is kept under a SHA-256 of all of them (the print page's own HTML, every
 printed page's URL, title, kind and HTML, the nav's order, the site's name and URL, the
