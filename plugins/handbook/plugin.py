@@ -4,8 +4,9 @@ This is the only module that imports mkdocs. It loads ``data/`` (`load_handbook`
 generates the pages (`generate_site`) and hands them to MkDocs as ``File.generated``
 files; nothing is written into ``docs/``. Data problems stop the build with every
 problem listed (file:line:column, what is wrong, what would be right) and no traceback.
-Under ``mkdocs serve`` they do not stop the build: every page of the last good build (or
-the hand-written pages, when there was none) becomes the error page of
+Under ``mkdocs serve`` they do not stop the build: every page of the last good build (when
+serve starts on broken data, of the build kept in ``.cache/handbook/site.json``; else only
+the hand-written pages) becomes the error page of
 `handbook.site.problems_page`, listing the problems, so live reload shows them in the
 page the contributor is reading and the next good save brings the real pages back (a
 failed build would leave the browser waiting; MkDocs reloads browsers only after a build
@@ -171,6 +172,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             log.info("handbook: the data has errors (shown in every page until fixed):")
             log.info(format_problems(problems))
             self._problems = problems
+            if self._site is None:  # serve started on broken data: the last good build's
+                from handbook.site.site_cache import CACHE as SITE_CACHE
+
+                self._site = SITE_CACHE.last(self._root)  # pages become the error pages
             if config.nav is None and self._site is not None:
                 config.nav = self._site.nav
             return None

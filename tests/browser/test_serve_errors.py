@@ -17,12 +17,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..conftest import BIN, copy_project
+from ..conftest import BIN, copy_project, mkdocs_build
 from .conftest import HOST
 
 #: The longest wait for the server to start or a rebuild to reach the page (ms for Playwright).
@@ -53,12 +54,11 @@ def wait_until_served(url: str, server: subprocess.Popen[bytes]) -> None:
     pytest.fail(f"mkdocs serve did not answer {url} within {WAIT_S} s")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A copy of the project served by ``mkdocs serve --strict``: (project, URL)."""
-    project = copy_project(tmp_path / "project")
+@contextmanager
+def serve(project: Path, log_file: Path) -> Iterator[str]:
+    """``mkdocs serve --strict`` of ``project`` until the block ends: its URL."""
     port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
+    log = log_file.open("wb")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     server = subprocess.Popen(
         [str(BIN / "mkdocs"), "serve", "--strict", "-a", f"{HOST}:{port}"],
@@ -70,7 +70,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     url = f"http://{HOST}:{port}/"
     try:
         wait_until_served(url + PAGE, server)
-        yield project, url
+        yield url
     finally:
         server.send_signal(signal.SIGINT)  # serve removes its temporary site on SIGINT
         try:
@@ -79,6 +79,14 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             server.kill()
             server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A copy of the project served by ``mkdocs serve --strict``: (project, URL)."""
+    project = copy_project(tmp_path / "project")
+    with serve(project, tmp_path / "serve.log") as url:
+        yield project, url
 
 
 def test_a_broken_save_shows_in_the_page_and_a_fix_brings_it_back(
@@ -105,3 +113,21 @@ def test_a_broken_save_shows_in_the_page_and_a_fix_brings_it_back(
     data.write_text(good, encoding="utf-8")
     page.locator("h1", has_text="Network").first.wait_for()
     assert page.locator("li.hb-problem").count() == 0
+
+
+def test_serve_started_on_broken_data_shows_the_problems_in_the_generated_pages(
+    tmp_path: Path,
+) -> None:
+    """The pages of the last build kept in ``.cache/handbook/site.json`` are served as error
+    pages, so the page a contributor opens is not a 404 (plain HTTP: no browser needed)."""
+    project = copy_project(tmp_path / "project")
+    assert mkdocs_build(project, tmp_path / "site").returncode == 0  # keeps the pages
+    data = project / "data" / "sop-categories.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace(GOOD, BAD, 1), encoding="utf-8")
+    with (
+        serve(project, tmp_path / "serve.log") as url,
+        urllib.request.urlopen(url + PAGE, timeout=10) as response,
+    ):
+        html = response.read().decode("utf-8")
+    assert "data/sop-categories.yaml:8:3" in html and "Data errors" in html
+    assert "<b id=injected>" not in html  # the data's text is escaped

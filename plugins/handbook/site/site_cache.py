@@ -131,14 +131,15 @@ def _text_map(value: Any) -> dict[str, str]:
     return dict(value)
 
 
-def _from_json(text: str, key: str) -> Site | None:
-    """The site in ``text`` if it is a cache file for ``key``; None otherwise.
+def _from_json(text: str, key: str | None) -> Site | None:
+    """The site in ``text`` if it is a cache file for ``key`` (None: for any key); None
+    otherwise.
 
     Raises:
         ValueError, TypeError, KeyError: ``text`` is not a cache file.
     """
     data: Any = json.loads(text)
-    if data.get("format") != CACHE_FORMAT or data.get("key") != key:
+    if data.get("format") != CACHE_FORMAT or key not in (None, data.get("key")):
         return None
     registry = Registry()
     for entry in data["pages"]:
@@ -186,6 +187,15 @@ class SiteCache:
             log.debug("handbook: the pages read from %s", path)
             self._key, self._site = key, site
         return site
+
+    def last(self, project_dir: Path) -> Site | None:
+        """The site the project's cache file holds, whatever its key: the pages of the last
+        good build, which ``mkdocs serve`` shows as error pages when it starts on data with
+        errors. None when there is no readable cache file."""
+        try:
+            return _from_json((project_dir / CACHE_FILE).read_text(encoding="utf-8"), None)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
+            return None
 
     def put(self, key: str, project_dir: Path | None, site: Site) -> None:
         """Keep ``site`` under ``key`` in memory and, with a ``project_dir``, in its cache
