@@ -82,6 +82,12 @@ def combos(*columns: Coded) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     return inverse.reshape(-1).astype(np.int64), uniques
 
 
+def fold(value: str) -> str:
+    """A value as it is matched against ids and names: case, spaces, hyphens and
+    underscores ignored (``Message Center`` and ``message-center`` are ``messagecenter``)."""
+    return "".join(c for c in value.casefold() if c not in " \t-_")
+
+
 def split_list(value: str | None) -> list[str]:
     """Items of a ``;``-separated list value (empty items dropped)."""
     if not value:

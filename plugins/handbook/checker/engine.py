@@ -45,6 +45,8 @@ from handbook.checker.validate import (
     check_forms,
     check_references,
     read_columns,
+    read_ids,
+    spellings,
 )
 from handbook.checker.waived import (
     apply_waivers,
@@ -128,6 +130,7 @@ class Checker:
         codes = [*(r.id for r in handbook.rules), *CHECKER_CODES]
         self.help = {c: help_uri(self.options.site_url, c) for c in codes}
         self.vocabulary = [a.id for a in handbook.actions]
+        self.spellings = spellings(handbook, self.parties)
 
     def run(self, paths: Sequence[Path]) -> Iterator[BatchResult]:
         """Check ``paths``; yields each batch's result, then one for waiver problems."""
@@ -151,6 +154,7 @@ class Checker:
 
     def _evaluate(self, batch: Batch) -> BatchResult:
         cols = read_columns(batch)
+        read_ids(cols, self.spellings)
         n = cols.n
         read_issues = [i for i in batch.issues if i.row is not None]
         typed: dict[str, np.ndarray] = {}

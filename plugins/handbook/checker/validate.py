@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from handbook.checker.coded import Coded, split_list
+from handbook.checker.coded import Coded, fold, split_list
 from handbook.checker.records import BOOL_FIELDS, FIELDS, Batch
 from handbook.checker.rules import Piece, cat
 from handbook.checker.values import INVALID, NAIVE, parse_bools, parse_times
@@ -108,6 +108,47 @@ def read_columns(batch: Batch) -> Columns:
     cols = Columns(len(batch), text, present)
     cols.coded = {name: coded(text[name]) for name in CODED_FIELDS}
     return cols
+
+
+def spellings(hb: Handbook, parties: list[str]) -> dict[str, dict[str, str]]:
+    """For each coded field, the `fold` of every id and name it may be written as → the id:
+    the parties that initiate changes, every edition's change types and SOP categories,
+    the channels and the actions (``data/*.yaml``). A spelling two ids share is left out,
+    so it stays as written and is reported unknown."""
+    named: dict[str, list[tuple[str, str]]] = {
+        "initiator": [(p.id, p.name) for p in hb.parties if p.id in parties],
+        "change_type": [(t.id, t.name) for t in hb.change_types],
+        "sop_category": [(c.id, c.name) for c in hb.sop_categories],
+        "channels": [(c.id, c.name) for c in hb.channels],
+        "actions": [(a.id, a.name) for a in hb.actions],
+    }
+    out: dict[str, dict[str, str]] = {}
+    for name, pairs in named.items():
+        seen: dict[str, set[str]] = {}
+        for ident, label in pairs:
+            for spelling in (ident, label):
+                seen.setdefault(fold(spelling), set()).add(ident)
+        out[name] = {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+    return out
+
+
+def read_ids(cols: Columns, known: dict[str, dict[str, str]]) -> None:
+    """Read the coded fields' values written as another spelling of an id or a name
+    (`spellings`: ``Microsoft``, ``Message Center``, ``Feature updates``) as that id, item
+    by item in lists; other values stay as written (and are reported by `check_forms` or
+    `check_references`). Messages quote what the record says (``cols.text``)."""
+    for name, spelled in known.items():
+        column = cols.coded[name]
+
+        def one(value: str, spelled: dict[str, str] = spelled) -> str:
+            return spelled.get(fold(value), value)
+
+        if name in ("channels", "actions"):
+            column.uniques = [
+                u if u is None else ";".join(one(v) for v in split_list(u)) for u in column.uniques
+            ]
+        else:
+            column.uniques = [u if u is None else one(u) for u in column.uniques]
 
 
 def check_forms(cols: Columns, parties: list[str], errors: Errors) -> None:

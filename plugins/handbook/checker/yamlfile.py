@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from handbook.checker.coded import fold
 from handbook.checker.records import (
     BOOL_FIELDS,
     FIELDS,
@@ -47,8 +48,8 @@ class _YamlLocator:
             pos = self.positions[row]
             hit = None
             if isinstance(name, str):
-                if isinstance(value, str):
-                    hit = pos.get((name, value))
+                if isinstance(value, str):  # a list item, found as `fold` spells it
+                    hit = pos.get((name, fold(value)))
                 if hit is None:
                     hit = pos.get(name)
             if hit is None:
@@ -119,7 +120,7 @@ def _yaml_record(
                         continue
                     text = str(v).strip()
                     if isinstance(v, LocatedStr):
-                        positions.setdefault((name, text), (v.line, v.column))
+                        positions.setdefault((name, fold(text)), (v.line, v.column))
                     texts.append(text)
                 joined = ";".join(t for t in texts if t)
                 out[name] = joined or None
