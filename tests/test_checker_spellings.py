@@ -94,3 +94,18 @@ def test_an_unknown_spelling_is_reported_as_written(tmp_path: Path) -> None:
     assert "'MICRO SOFT LTD' is unknown" in found[("A", "E003")]
     assert set(found) == {("A", "E003"), ("B", "MMD003")}
     assert "Pigeon Post" in found[("B", "MMD003")] or "pigeon" in found[("B", "MMD003")].lower()
+
+
+def test_a_csv_export_with_names_is_read(tmp_path: Path) -> None:
+    records = tmp_path / "records.csv"
+    records.write_text(
+        "id,initiator,change_type,requires_admin_action,notified_at,channels,starts_at\n"
+        "A,Microsoft,Functionality,true,2023-03-05T00:00:00Z,Message Center;EMAIL,2023-03-06\n"
+        "B,CUSTOMER,,,,,2023-03-06\n"
+        "C,microsoft,functionality,yes,,,2023-03-06\n",
+        encoding="utf-8",
+    )
+    found = {(f["record"], f["rule"]) for f in check(records)}
+    # A: 1 day of notice for 5; B: a customer's change needs its SOP category; C: booleans
+    # are true or false (yes is not read as one)
+    assert found == {("A", "MMD001"), ("B", "E002"), ("C", "E003")}
