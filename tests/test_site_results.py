@@ -87,6 +87,8 @@ def test_a_corrupt_cache_costs_a_recomputation(tmp_path: Path) -> None:
 
 
 def test_an_unwritable_cache_costs_a_recomputation(tmp_path: Path) -> None:
+    """Neither the results nor the generated pages (`handbook.site.site_cache`) can be
+    kept: each build loads and computes everything, and succeeds."""
     project = copy_project(tmp_path / "project")
     (project / ".cache").write_text("a file where the cache folder goes", encoding="utf-8")
     assert build(project, tmp_path / "one")
