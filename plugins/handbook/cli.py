@@ -118,27 +118,28 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _pages(args: argparse.Namespace) -> int:
-    from handbook.oscal.cache import CACHE as OSCAL_CACHE
-    from handbook.site.generate import generate_site
+    from handbook.model.problems import format_problems
     from handbook.site.registry import SiteOptions
-    from handbook.site.results import CACHE
+    from handbook.site.site_cache import generate
 
     data = Path(args.data)
-    handbook = load_for_command(data, "handbook pages")
-    if handbook is None:
+    if not data.is_dir():
+        print(f"handbook pages: error: data folder not found: {data}", file=sys.stderr)
         return 2
     out = Path(args.out)
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
         print(f"handbook: error: --out {out} contains the data folder {data}", file=sys.stderr)
         return 2
     options = SiteOptions(learn_base_url=args.learn_base_url)
-    # the plugin's caches (the samples' verdicts, the OSCAL files) when the data folder is a
-    # project's, beside its mkdocs.yml; none for a data folder elsewhere
+    # the plugin's caches (the generated pages, the samples' verdicts, the OSCAL files) when
+    # the data folder is a project's, beside its mkdocs.yml; none for a data folder elsewhere
     project = data.resolve().parent
     project_dir = project if (project / "mkdocs.yml").is_file() else None
-    results = CACHE.get(handbook, project_dir)
-    oscal = OSCAL_CACHE.get(handbook, project_dir, options.learn_base_url)
-    site = generate_site(handbook, options, results, oscal)
+    site, problems = generate(data, options, project_dir)
+    if site is None:
+        print(f"handbook pages: error: the data in {data} is not valid:", file=sys.stderr)
+        print(format_problems(problems), file=sys.stderr)
+        return 2
     try:
         with replace_folder(out) as folder:
             for page in site.pages:

@@ -100,8 +100,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # The data's problems while ``mkdocs serve`` shows them in place of the pages;
         # None when the data loaded. ``_site`` then keeps the last good build's pages.
         self._problems: list[Problem] | None = None
-        # whether the last load logged warnings (such a site is not kept in the site cache)
-        self._warned = False
         # The print pages (`handbook.site.print_page`): every page's rendered content
         # (on_page_content runs for all pages before any on_page_context) and the nav's order.
         self._fragments: dict[str, Fragment] = {}
@@ -116,8 +114,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         from handbook.site.interactive import BundleNotFoundError
         from handbook.site.published import EXTRA_CSS, site_assets
         from handbook.site.registry import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages
-        from handbook.site.site_cache import CACHE as SITE_CACHE
-        from handbook.site.site_cache import site_key
 
         self._root = Path(config.config_file_path or ".").resolve().parent
         data_dir = (self._root / self.config.data_dir).resolve()
@@ -132,14 +128,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             custom_dir=str(Path(custom_dir).resolve()) if custom_dir else None,
         )
         start = time.perf_counter()
-        key = site_key(self._relative(data_dir), options, self._root)
-        site = SITE_CACHE.get(key, self._root)
-        if site is None:
-            site = self._generate(config, data_dir, options)
-            if site is None:  # the data has errors (serve)
-                return self._watch_and_theme(config, data_dir)
-            if not self._warned:
-                SITE_CACHE.put(key, self._root, site)
+        site = self._generate(config, data_dir, options)
+        if site is None:  # the data has errors (serve)
+            return self._watch_and_theme(config, data_dir)
         self._problems = None
         self._site = site
         log.debug(
@@ -155,37 +146,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return self._watch_and_theme(config, data_dir)
 
     def _generate(self, config: MkDocsConfig, data_dir: Path, options: SiteOptions) -> Site | None:
-        """Load ``data_dir`` and generate the site (the checker's results and the OSCAL files
-        from their caches). None when the data has errors while serving (``_problems`` then
-        holds them); raises `PluginError` with every problem listed when building."""
-        from handbook.model.loader import load_handbook
+        """The site of ``data_dir`` (`handbook.site.site_cache.generate`: kept between builds).
+        None when the data has errors while serving (``_problems`` then holds them); raises
+        `PluginError` with every problem listed when building."""
         from handbook.model.problems import format_problems
-        from handbook.oscal.cache import CACHE as OSCAL_CACHE
-        from handbook.site.generate import generate_site
-        from handbook.site.results import CACHE
+        from handbook.site.site_cache import CACHE as SITE_CACHE
+        from handbook.site.site_cache import generate
 
-        handbook, problems = load_handbook(self._relative(data_dir))
-        if handbook is None and not self._serving:
+        site, problems = generate(self._relative(data_dir), options, self._root)
+        if site is None and not self._serving:
             raise PluginError("handbook: the data has errors:\n" + format_problems(problems))
-        if handbook is None:
+        if site is None:
             # info, not warning: a warning fails a --strict build, and the browser would hang
             log.info("handbook: the data has errors (shown in every page until fixed):")
             log.info(format_problems(problems))
             self._problems = problems
             if self._site is None:  # serve started on broken data: the last good build's
-                from handbook.site.site_cache import CACHE as SITE_CACHE
-
                 self._site = SITE_CACHE.last(self._root)  # pages become the error pages
             if config.nav is None and self._site is not None:
                 config.nav = self._site.nav
             return None
-        self._problems = None
-        self._warned = bool(problems)
         for problem in problems:
             log.warning(str(problem))
-        results = CACHE.get(handbook, self._root)
-        oscal = OSCAL_CACHE.get(handbook, self._root, options.learn_base_url)
-        return generate_site(handbook, options, results, oscal)
+        return site
 
     def _watch_and_theme(self, config: MkDocsConfig, data_dir: Path) -> MkDocsConfig:
         """Watch ``data_dir`` when serving; put our theme overrides before the theme's."""

@@ -32,7 +32,6 @@ from handbook.build.engines import ENGINES, Engine, EngineNotFoundError
 from handbook.build.prebuild import SITE, PrebuildError, prebuild
 from handbook.build.project import Project, ProjectError, read_project
 from handbook.files import replace_folder
-from handbook.model.loader import load_for_command, load_handbook
 from handbook.model.problems import format_problems
 from handbook.site.interactive import BundleNotFoundError
 
@@ -100,15 +99,6 @@ def _site_dir(project: Project, args: argparse.Namespace) -> Path:
     return (project.root / site_dir).resolve()
 
 
-def _data(project: Project) -> Path:
-    """The data folder relative to the working directory when it is under it (as the
-    plugin loads it: file names in pages and messages are then ``data/...``)."""
-    try:
-        return project.data_dir.relative_to(Path.cwd())
-    except ValueError:
-        return project.data_dir
-
-
 def _overlap(project: Project, folder: Path, option: str) -> str | None:
     """Why ``folder`` (``--out`` or ``--site-dir``, resolved) cannot be written: it holds
     the project, or lies in its docs or data folder (the command empties and fills it).
@@ -122,17 +112,20 @@ def _overlap(project: Project, folder: Path, option: str) -> str | None:
 
 
 def _prebuild(engine: Engine, project: Project, out: Path) -> int | None:
-    """Load the data and write the pre-built folder; None when done, else the exit code
-    (after saying why)."""
-    handbook = load_for_command(_data(project), PROG)
-    if handbook is None:
-        return 2
+    """Generate the pages and write the pre-built folder; None when done, else the exit
+    code (after saying why)."""
+    if not project.data_dir.is_dir():
+        return _error(f"data folder not found: {project.data_dir}")
     try:
-        done = prebuild(project, handbook, out, engine.links_from_source)
+        done = prebuild(project, out, engine.links_from_source)
     except (PrebuildError, BundleNotFoundError) as exc:
         return _error(str(exc).removeprefix("handbook: "))
     except OSError as exc:
         return _error(f"cannot write {exc.filename or out}: {exc.strerror or exc}")
+    if isinstance(done, list):
+        print(f"{PROG}: error: the data in {project.data_dir} is not valid:", file=sys.stderr)
+        print(format_problems(done), file=sys.stderr)
+        return 2
     print(
         f"{PROG}: {len(done.site.pages)} generated pages in {out} "
         f"({done.written} files written, {done.removed} removed)",
@@ -189,15 +182,14 @@ def _serve_prebuilt(engine: Engine, project: Project, out: Path, address: str) -
             if now == stamp:
                 continue
             stamp = now
-            handbook, problems = load_handbook(_data(project))
-            if handbook is None:
-                print(f"{PROG}: the data has errors (the last good pages stay):", file=sys.stderr)
-                print(format_problems(problems), file=sys.stderr)
-                continue
             try:
-                prebuild(project, handbook, out, engine.links_from_source)
+                done = prebuild(project, out, engine.links_from_source)
             except (PrebuildError, OSError) as exc:
                 print(f"{PROG}: error: {exc}", file=sys.stderr)
+                continue
+            if isinstance(done, list):
+                print(f"{PROG}: the data has errors (the last good pages stay):", file=sys.stderr)
+                print(format_problems(done), file=sys.stderr)
     finally:
         if child.poll() is None:
             child.terminate()

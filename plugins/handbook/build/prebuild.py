@@ -44,7 +44,7 @@ import yaml
 
 from handbook.build.project import Project, engine_config
 from handbook.files import write_bytes_atomic
-from handbook.model.handbook import Handbook
+from handbook.model.problems import Problem
 from handbook.site.edit_links import data_edit_url
 from handbook.site.interactive import asset_tags, theme_dir
 from handbook.site.paths import page_url
@@ -245,28 +245,38 @@ def site_options(project: Project, links_from_source: bool = False) -> SiteOptio
 
 
 def prebuild(
-    project: Project, handbook: Handbook, out: Path, links_from_source: bool = False
-) -> Prebuilt:
-    """Generate the site of ``handbook`` and write the build folder ``out``
+    project: Project, out: Path, links_from_source: bool = False
+) -> Prebuilt | list[Problem]:
+    """Generate the site of ``project``'s data and write the build folder ``out``
     (``links_from_source``: for an engine that resolves a page's relative URLs from its
     Markdown file's folder, see `SiteOptions`).
 
-    The checker's part of the pages comes from the same cache as the plugin's
-    (`handbook.site.results.CACHE`, ``.cache/handbook/`` beside ``mkdocs.yml``).
+    The pages come from the same caches as the plugin's (`handbook.site.site_cache.generate`,
+    ``.cache/handbook/`` beside ``mkdocs.yml``).
+
+    Returns:
+        What was written, or the data's problems when it has errors (nothing written).
 
     Raises:
         PrebuildError: see `build_files`.
         handbook.site.interactive.BundleNotFoundError: itables is not installed.
         OSError: the build folder cannot be written.
     """
-    from handbook.oscal.cache import CACHE as OSCAL_CACHE
-    from handbook.site.generate import generate_site
-    from handbook.site.results import CACHE
+    from handbook.site.site_cache import generate
 
-    results = CACHE.get(handbook, project.root)
     options = site_options(project, links_from_source)
-    oscal = OSCAL_CACHE.get(handbook, project.root, options.learn_base_url)
-    site = generate_site(handbook, options, results, oscal)
+    site, problems = generate(_data_path(project), options, project.root)
+    if site is None:
+        return problems
     files = build_files(project, site, options)
     written, removed = write_build(out, files)
     return Prebuilt(site, written, removed, out / CONFIG)
+
+
+def _data_path(project: Project) -> Path:
+    """The data folder relative to the working directory when it is under it (as the
+    plugin loads it: file names in pages and messages are then ``data/...``)."""
+    try:
+        return project.data_dir.relative_to(Path.cwd())
+    except ValueError:
+        return project.data_dir

@@ -28,10 +28,13 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handbook.files import write_bytes_atomic
 from handbook.site.registry import Origin, Page, Registry, Site, SiteOptions
+
+if TYPE_CHECKING:
+    from handbook.model.problems import Problem
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -214,3 +217,39 @@ class SiteCache:
 #: The process's cache: one per process, so ``mkdocs serve`` keeps it across rebuilds
 #: (MkDocs makes a new plugin object for each rebuild).
 CACHE = SiteCache()
+
+
+def generate(
+    data_dir: Path, options: SiteOptions, project_dir: Path | None
+) -> tuple[Site | None, list[Problem]]:
+    """The generated site of ``data_dir`` (its path as the pages and messages should give
+    it), as the MkDocs plugin, ``handbook pages`` and the pre-build of other engines make it.
+
+    From `CACHE` when `site_key` finds the same inputs (no problems then: only a site
+    loaded without any is kept); else `handbook.model.loader.load_handbook` and
+    `handbook.site.generate.generate_site`, with the checker's results and the OSCAL files
+    from their caches (`handbook.site.results.CACHE`, `handbook.oscal.cache.CACHE`), all
+    under ``project_dir`` (None: in memory only).
+
+    Returns:
+        ``(site, problems)``: site None when the data has errors; problems as the load
+        gave them (warnings with a site).
+    """
+    key = site_key(data_dir, options, project_dir)
+    site = CACHE.get(key, project_dir)
+    if site is not None:
+        return site, []
+    from handbook.model.loader import load_handbook
+    from handbook.oscal.cache import CACHE as OSCAL_CACHE
+    from handbook.site.generate import generate_site
+    from handbook.site.results import CACHE as RESULTS_CACHE
+
+    handbook, problems = load_handbook(data_dir)
+    if handbook is None:
+        return None, problems
+    results = RESULTS_CACHE.get(handbook, project_dir)
+    oscal = OSCAL_CACHE.get(handbook, project_dir, options.learn_base_url)
+    site = generate_site(handbook, options, results, oscal)
+    if not problems:
+        CACHE.put(key, project_dir, site)
+    return site, problems
