@@ -12,9 +12,13 @@ all of them: in memory for ``mkdocs serve`` and as JSON in
 build. Keeping it costs about 10 ms on a build that generates (key, JSON, write); a hit
 costs about 15 ms (key, read).
 
-Only a site generated without any problem (not even a warning) is kept, so a hit never
-hides a warning that ``--strict`` would turn into a failure. A cache file that cannot be
-read, parsed or written costs a generation, never a build.
+`generate` is how every engine gets its pages (the MkDocs plugin, ``handbook pages``, the
+pre-build of `handbook.build`). Only a site generated without any problem (not even a
+warning) is kept, so a hit never hides a warning that ``--strict`` would turn into a
+failure. A cache file that cannot be read, parsed or written costs a generation, never a
+build. The folder is the project's own: like Material's plugin caches it is trusted, so it
+must stay out of version control (``.gitignore`` has ``.cache/``), or a pull request could
+bring pages the data does not make.
 """
 
 from __future__ import annotations
