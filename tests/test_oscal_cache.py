@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.site.site_cache import CACHE_FILE as SITE_CACHE_FILE
+from handbook.site.site_cache import CACHE_DIR as SITE_CACHE_DIR
 
 from .conftest import copy_project, edit, run
 
@@ -22,8 +22,9 @@ def _build(project: Path, site: Path) -> tuple[int, str, str]:
     """A strict build in a fresh process; returns (exit code, stderr, whether trestle was
     imported). The generated pages' cache is emptied first: a build that reads them back
     consults no OSCAL files at all (`handbook.site.site_cache`)."""
-    if (project / SITE_CACHE_FILE).is_file():
-        (project / SITE_CACHE_FILE).unlink()
+    if (project / SITE_CACHE_DIR).is_dir():
+        for kept in (project / SITE_CACHE_DIR).glob("site-*.json"):
+            kept.unlink()
     code = (
         "import sys\n"
         "from mkdocs.__main__ import cli\n"

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from handbook.site.registry import SiteOptions
-from handbook.site.site_cache import CACHE_FILE, site_key
+from handbook.site.site_cache import CACHE_DIR, site_key
 
-from .conftest import copy_project, edit, run
+from .conftest import BIN, copy_project, edit, run
 
 #: A build in a fresh interpreter that prints whether it loaded the data (imported the model).
 BUILD = (
@@ -43,11 +43,23 @@ def tree(site: Path) -> dict[str, bytes]:
 def test_a_build_of_unchanged_inputs_reads_the_pages_back(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     assert build(project, tmp_path / "cold")
-    assert (project / CACHE_FILE).is_file()
+    assert len(list((project / CACHE_DIR).glob("site-*.json"))) == 1
     assert not build(project, tmp_path / "warm")
     cold, warm = tree(tmp_path / "cold"), tree(tmp_path / "warm")
     assert cold.keys() == warm.keys() and len(cold) > 100
     assert [name for name in cold if cold[name] != warm[name]] == []
+
+
+def test_configurations_built_in_turns_keep_a_site_each(tmp_path: Path) -> None:
+    """``handbook pages`` (other options) between two builds does not evict the build's
+    pages: each configuration has its own cache file."""
+    project = copy_project(tmp_path / "project")
+    assert build(project, tmp_path / "one")
+    pages = [str(BIN / "handbook"), "pages", "--data", "data", "--out", str(tmp_path / "md")]
+    assert run(pages, cwd=project).returncode == 0
+    assert len(list((project / CACHE_DIR).glob("site-*.json"))) == 2
+    assert not build(project, tmp_path / "two")
+    assert run(pages, cwd=project).returncode == 0
 
 
 def test_changed_data_gives_new_pages(tmp_path: Path) -> None:
@@ -78,7 +90,7 @@ def test_a_custom_dir_template_gives_new_pages(tmp_path: Path) -> None:
 def test_a_damaged_cache_costs_a_generation(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     assert build(project, tmp_path / "good")
-    cache = project / CACHE_FILE
+    (cache,) = (project / CACHE_DIR).glob("site-*.json")
     good = json.loads(cache.read_text("utf-8"))
     shapes = [
         "not json",

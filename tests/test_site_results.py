@@ -26,7 +26,7 @@ from handbook.site.results import (
     data_key,
     format_samples,
 )
-from handbook.site.site_cache import CACHE_FILE as SITE_CACHE_FILE
+from handbook.site.site_cache import CACHE_DIR as SITE_CACHE_DIR
 
 from .conftest import DATA, copy_project, edit, run
 
@@ -53,8 +53,9 @@ def build(project: Path, site: Path) -> bool:
     """Build ``project`` into ``site`` in a new process; True when it imported pandas.
     The generated pages' cache is emptied first: a build that reads them back consults no
     results at all (`handbook.site.site_cache`, tested in ``test_site_cache.py``)."""
-    if (project / SITE_CACHE_FILE).is_file():
-        (project / SITE_CACHE_FILE).unlink()
+    if (project / SITE_CACHE_DIR).is_dir():
+        for kept in (project / SITE_CACHE_DIR).glob("site-*.json"):
+            kept.unlink()
     result = run([sys.executable, "-c", BUILD, str(site)], cwd=project)
     assert result.returncode == 0, result.stderr
     samples = (site / "rules" / "samples" / "index.html").read_text("utf-8")

@@ -5,7 +5,7 @@ generates the pages (`generate_site`) and hands them to MkDocs as ``File.generat
 files; nothing is written into ``docs/``. Data problems stop the build with every
 problem listed (file:line:column, what is wrong, what would be right) and no traceback.
 Under ``mkdocs serve`` they do not stop the build: every page of the last good build (when
-serve starts on broken data, of the build kept in ``.cache/handbook/site.json``; else only
+serve starts on broken data, of the build kept in ``.cache/handbook/``; else only
 the hand-written pages) becomes the error page of
 `handbook.site.problems_page`, listing the problems, so live reload shows them in the
 page the contributor is reading and the next good save brings the real pages back (a
@@ -151,7 +151,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         `PluginError` with every problem listed when building."""
         from handbook.model.problems import format_problems
         from handbook.site.site_cache import CACHE as SITE_CACHE
-        from handbook.site.site_cache import generate
+        from handbook.site.site_cache import cache_file, generate
 
         site, problems = generate(self._relative(data_dir), options, self._root)
         if site is None and not self._serving:
@@ -162,7 +162,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             log.info(format_problems(problems))
             self._problems = problems
             if self._site is None:  # serve started on broken data: the last good build's
-                self._site = SITE_CACHE.last(self._root)  # pages become the error pages
+                path = cache_file(self._root, self._relative(data_dir), options)
+                self._site = SITE_CACHE.last(path)  # pages become the error pages
             if config.nav is None and self._site is not None:
                 config.nav = self._site.nav
             return None

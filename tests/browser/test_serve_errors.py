@@ -118,7 +118,7 @@ def test_a_broken_save_shows_in_the_page_and_a_fix_brings_it_back(
 def test_serve_started_on_broken_data_shows_the_problems_in_the_generated_pages(
     tmp_path: Path,
 ) -> None:
-    """The pages of the last build kept in ``.cache/handbook/site.json`` are served as error
+    """The pages of the last build kept in ``.cache/handbook/`` are served as error
     pages, so the page a contributor opens is not a 404 (plain HTTP: no browser needed)."""
     project = copy_project(tmp_path / "project")
     assert mkdocs_build(project, tmp_path / "site").returncode == 0  # keeps the pages

@@ -8,9 +8,9 @@ generating pages whose inputs had not changed (importing the model and markdown-
 issue 9's budget of 1.25 (``benchmarks/site_build.py --repeat 3``, 2026-12-03). The pages
 depend only on their inputs, so the whole `Site` is kept under `site_key`, a SHA-256 of
 all of them: in memory for ``mkdocs serve`` and as JSON in
-``<project>/.cache/handbook/site.json`` (git-ignored, beside ``results.json``) for the next
-build. Keeping it costs about 10 ms on a build that generates (key, JSON, write); a hit
-costs about 15 ms (key, read).
+``<project>/.cache/handbook/site-<configuration>.json`` (git-ignored, beside
+``results.json``; `cache_file`) for the next build. Keeping it costs about 10 ms on a
+build that generates (key, JSON, write); a hit costs about 15 ms (key, read).
 
 `generate` is how every engine gets its pages (the MkDocs plugin, ``handbook pages``, the
 pre-build of `handbook.build`). Only a site generated without any problem (not even a
@@ -44,8 +44,8 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 
 #: Changes when the layout of the cached JSON changes (older files are then ignored).
 CACHE_FORMAT = 1
-#: The cache file, relative to the project's folder (the one holding ``mkdocs.yml``).
-CACHE_FILE = Path(".cache") / "handbook" / "site.json"
+#: The cache folder, relative to the project's folder (the one holding ``mkdocs.yml``).
+CACHE_DIR = Path(".cache") / "handbook"
 #: The libraries whose code the pages go through (templates, escaping, inline Markdown,
 #: the model, the samples' verdicts, the OSCAL files). A reinstall changes their files'
 #: times, and so the key, without the ~5 ms a version lookup costs in ``importlib.metadata``.
@@ -68,6 +68,14 @@ def _files(folder: Path, pattern: str = "*") -> list[tuple[str, Path]]:
         return []
     found = [p for p in folder.rglob(pattern) if "__pycache__" not in p.parts and p.is_file()]
     return sorted((p.relative_to(folder).as_posix(), p) for p in found)
+
+
+def cache_file(project_dir: Path, data_dir: Path, options: SiteOptions) -> Path:
+    """The project's cache file for one configuration, ``CACHE_DIR/site-<12 hex>.json``,
+    named by the data folder's path and ``options``: engines built in turns (MkDocs, and
+    Zensical with ``links_from_source``) keep a site each instead of evicting each other."""
+    slot = hashlib.sha256(f"{data_dir.as_posix()}\0{options!r}".encode()).hexdigest()[:12]
+    return project_dir / CACHE_DIR / f"site-{slot}.json"
 
 
 def site_key(data_dir: Path, options: SiteOptions, project_dir: Path | None) -> str:
@@ -168,21 +176,20 @@ def _from_json(text: str, key: str | None) -> Site | None:
 
 
 class SiteCache:
-    """Generated sites kept in memory (the last one) and in ``project/CACHE_FILE``."""
+    """Generated sites kept in memory (the last one) and in cache files (`cache_file`)."""
 
     def __init__(self) -> None:
         self._key: str | None = None
         self._site: Site | None = None
 
-    def get(self, key: str, project_dir: Path | None) -> Site | None:
-        """The site kept under ``key``, from memory or from the project's cache file (None:
+    def get(self, key: str, path: Path | None) -> Site | None:
+        """The site kept under ``key``, from memory or from the cache file ``path`` (None:
         memory only); None when there is none."""
         if self._key == key and self._site is not None:
             log.debug("handbook: the pages are those of the last build")
             return self._site
-        if project_dir is None:
+        if path is None:
             return None
-        path = project_dir / CACHE_FILE
         try:
             site = _from_json(path.read_text(encoding="utf-8"), key)
         except FileNotFoundError:
@@ -195,22 +202,21 @@ class SiteCache:
             self._key, self._site = key, site
         return site
 
-    def last(self, project_dir: Path) -> Site | None:
-        """The site the project's cache file holds, whatever its key: the pages of the last
+    def last(self, path: Path) -> Site | None:
+        """The site the cache file ``path`` holds, whatever its key: the pages of the last
         good build, which ``mkdocs serve`` shows as error pages when it starts on data with
         errors. None when there is no readable cache file."""
         try:
-            return _from_json((project_dir / CACHE_FILE).read_text(encoding="utf-8"), None)
+            return _from_json(path.read_text(encoding="utf-8"), None)
         except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
             return None
 
-    def put(self, key: str, project_dir: Path | None, site: Site) -> None:
-        """Keep ``site`` under ``key`` in memory and, with a ``project_dir``, in its cache
-        file (written whole or not at all, without fsync: a lost file is regenerated)."""
+    def put(self, key: str, path: Path | None, site: Site) -> None:
+        """Keep ``site`` under ``key`` in memory and, with a ``path``, in that cache file
+        (written whole or not at all, without fsync: a lost file is regenerated)."""
         self._key, self._site = key, site
-        if project_dir is None:
+        if path is None:
             return
-        path = project_dir / CACHE_FILE
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(path, _to_json(key, site).encode("utf-8"), durable=False)
@@ -240,7 +246,8 @@ def generate(
         gave them (warnings with a site).
     """
     key = site_key(data_dir, options, project_dir)
-    site = CACHE.get(key, project_dir)
+    path = cache_file(project_dir, data_dir, options) if project_dir is not None else None
+    site = CACHE.get(key, path)
     if site is not None:
         return site, []
     from handbook.model.loader import load_handbook
@@ -255,5 +262,5 @@ def generate(
     oscal = OSCAL_CACHE.get(handbook, project_dir, options.learn_base_url)
     site = generate_site(handbook, options, results, oscal)
     if not problems:
-        CACHE.put(key, project_dir, site)
+        CACHE.put(key, path, site)
     return site, problems
