@@ -53,6 +53,23 @@ def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[s
     )
 
 
+def build_imports(project: Path, site: Path, module: str) -> bool:
+    """``mkdocs build --strict`` of ``project`` into ``site`` in a new interpreter (asserting
+    it succeeds); True when the build imported ``module``."""
+    code = (
+        "import sys\n"
+        "from mkdocs.__main__ import cli\n"
+        "try:\n"
+        "    cli(['build', '--strict', '-q', '-d', sys.argv[1]])\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        f"print({module!r} in sys.modules)\n"
+    )
+    result = run([sys.executable, "-c", code, str(site)], cwd=project)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split() == ["True"]
+
+
 def copy_project(dest: Path) -> Path:
     """A copy of the project (mkdocs.yml, docs/, data/, overrides/) to change and build."""
     dest.mkdir(parents=True, exist_ok=True)

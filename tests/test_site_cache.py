@@ -7,33 +7,20 @@ gives new pages; a damaged cache costs a generation, never a build (an unwritabl
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from handbook.site.registry import SiteOptions
 from handbook.site.site_cache import CACHE_DIR, site_key
 
-from .conftest import BIN, copy_project, edit, run
+from .conftest import BIN, build_imports, copy_project, edit, run
 
-#: A build in a fresh interpreter that prints whether it loaded the data (imported the model).
-BUILD = (
-    "import sys\n"
-    "from mkdocs.__main__ import cli\n"
-    "try:\n"
-    "    cli(['build', '--strict', '-q', '-d', sys.argv[1]])\n"
-    "except SystemExit as e:\n"
-    "    assert not e.code, e.code\n"
-    "print('handbook.model.entities' in sys.modules)\n"
-)
 STATEMENT = "Advise and plan with customers to minimize risk to business users."
 PAGE = Path("sops") / "network" / "index.html"
 
 
 def build(project: Path, site: Path) -> bool:
     """Build ``project`` into ``site`` in a new process; True when it loaded the data."""
-    result = run([sys.executable, "-c", BUILD, str(site)], cwd=project)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split() == ["True"]
+    return build_imports(project, site, "handbook.model.entities")
 
 
 def tree(site: Path) -> dict[str, bytes]:
