@@ -4,9 +4,11 @@ MkDocs site of the same Markdown (``handbook pages`` output, no handbook plugin)
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +105,20 @@ def plain_project(project: Path, dest: Path) -> Path:
     path = dest / "mkdocs.yml"
     path.write_text(yaml.safe_dump(child, sort_keys=False, allow_unicode=True), "utf-8")
     return path
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_timed(cmd: list[str], cwd: Path, environ: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run of ``cmd`` as a whole process (CPU: user + system of
+    the child and its children); exits with the command's error output when it fails."""
+    cpu = _children_cpu()
+    begin = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=environ, capture_output=True, text=True)
+    elapsed = time.perf_counter() - begin
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{result.stderr}")
+    return elapsed, _children_cpu() - cpu

@@ -24,37 +24,24 @@ Nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-from copies import BIN, copy_project, env, generated_docs, pages, read_config
+from copies import BIN, copy_project, env, generated_docs, pages, read_config, run_timed
 
 from handbook.build.project import without_plugin
 
 CPU: dict[str, list[float]] = {}
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def timed(label: str, cmd: list[str], cwd: Path, environ: dict[str, str]) -> float:
     """Seconds of one run of ``cmd`` (exits when it fails); CPU seconds into ``CPU``."""
-    cpu = _children_cpu()
-    begin = time.perf_counter()
-    result = subprocess.run(cmd, cwd=cwd, env=environ, capture_output=True, text=True)
-    elapsed = time.perf_counter() - begin
-    CPU.setdefault(label, []).append(_children_cpu() - cpu)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{result.stderr}")
+    elapsed, cpu = run_timed(cmd, cwd, environ)
+    CPU.setdefault(label, []).append(cpu)
     return elapsed
 
 

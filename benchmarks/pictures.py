@@ -24,21 +24,15 @@ Nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from copies import BIN, copy_project, env
+from copies import BIN, copy_project, env, run_timed
 
 PICTURES = ("timing_rule", "change_timeline", "editions", "balance")
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def without_pictures(project: Path) -> Path:
@@ -58,19 +52,9 @@ def without_pictures(project: Path) -> Path:
 
 def build(config: Path, site_dir: Path) -> tuple[float, float]:
     """(wall, CPU) seconds of one ``mkdocs build --strict`` of ``config``."""
-    import subprocess
-
     shutil.rmtree(site_dir, ignore_errors=True)
     cmd = [str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(config), "-d", str(site_dir)]
-    cpu = _children_cpu()
-    begin = time.perf_counter()
-    result = subprocess.run(
-        cmd, cwd=config.parent, env=env(), capture_output=True, text=True, check=False
-    )
-    elapsed = time.perf_counter() - begin
-    if result.returncode != 0:
-        raise SystemExit(f"build of {config} failed:\n{result.stderr}")
-    return elapsed, _children_cpu() - cpu
+    return run_timed(cmd, config.parent, env())
 
 
 def generation(project: Path, inner: int) -> dict[str, list[float]]:

@@ -24,25 +24,17 @@ process, which moves less than wall time on a shared machine. Nothing here asser
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from copies import BIN, copy_project, env, pages, plain_project
+from copies import BIN, copy_project, env, pages, plain_project, run_timed
 
 #: CPU seconds (user + system) of each build process, by label, filled by `build`: on a
 #: shared machine they move less than the wall times.
 CPU: dict[str, list[float]] = {}
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def build(config: Path, site_dir: Path, environ: dict[str, str], label: str = "") -> float:
@@ -50,15 +42,8 @@ def build(config: Path, site_dir: Path, environ: dict[str, str], label: str = ""
     CPU seconds are appended to ``CPU[label]``."""
     shutil.rmtree(site_dir, ignore_errors=True)
     cmd = [str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(config), "-d", str(site_dir)]
-    cpu = _children_cpu()
-    begin = time.perf_counter()
-    result = subprocess.run(
-        cmd, cwd=config.parent, env=environ, capture_output=True, text=True, check=False
-    )
-    elapsed = time.perf_counter() - begin
-    CPU.setdefault(label, []).append(_children_cpu() - cpu)
-    if result.returncode != 0:
-        raise SystemExit(f"build of {config} failed:\n{result.stderr}")
+    elapsed, cpu = run_timed(cmd, config.parent, environ)
+    CPU.setdefault(label, []).append(cpu)
     return elapsed
 
 
