@@ -280,9 +280,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """The print page's HTML: the pages it prints, in the nav's order, assembled
         (`handbook.site.print_page.assemble`)."""
         from handbook.site.print_cache import assemble_cached
+        from handbook.site.print_page import PrintSource
 
-        return assemble_cached(
-            self._root,
+        source = PrintSource(
             page.content or "",
             page.url,
             self._fragments,
@@ -291,6 +291,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             config.site_name,
             config.site_url or "",
         )
+        return assemble_cached(self._root, source)
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """Point "edit this page" at the data file and line a generated page comes from

@@ -16,13 +16,11 @@ missing, unreadable or unwritable cache costs an assembly, never a build.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from handbook import package_version
 from handbook.files import write_text_atomic
-from handbook.site.print_page import Fragment, assemble
-from handbook.site.registry import Registry
+from handbook.site.print_page import PrintSource, assemble
 
 #: The cache folder, relative to the project (the folder of ``mkdocs.yml``).
 CACHE_DIR = Path(".cache") / "handbook" / "print"
@@ -31,21 +29,14 @@ _MEMORY_LIMIT = 16
 _memory: dict[str, str] = {}
 
 
-def _key(
-    print_html: str,
-    print_url: str,
-    pages: Mapping[str, Fragment],
-    order: Sequence[str],
-    registry: Registry,
-    title: str,
-    site_url: str,
-) -> str:
+def _key(source: PrintSource) -> str:
     digest = hashlib.sha256()
-    for part in (package_version(), print_html, print_url, title, site_url):
+    head = (package_version(), source.print_html, source.print_url, source.title, source.site_url)
+    for part in head:
         digest.update(part.encode("utf-8") + b"\0")
-    for src in order:
-        fragment = pages.get(src)
-        kind = registry[src].kind if src in registry else ""
+    for src in source.order:
+        fragment = source.pages.get(src)
+        kind = source.registry[src].kind if src in source.registry else ""
         digest.update(f"{src}\0{kind}\0".encode())
         if fragment is not None:
             for part in (fragment.url, fragment.title, fragment.html):
@@ -53,19 +44,10 @@ def _key(
     return digest.hexdigest()
 
 
-def assemble_cached(
-    project: Path,
-    print_html: str,
-    print_url: str,
-    pages: Mapping[str, Fragment],
-    order: Sequence[str],
-    registry: Registry,
-    title: str,
-    site_url: str = "",
-) -> str:
-    """`handbook.site.print_page.assemble` (same arguments and result), kept in memory
-    and under ``project / CACHE_DIR``."""
-    key = _key(print_html, print_url, pages, order, registry, title, site_url)
+def assemble_cached(project: Path, source: PrintSource) -> str:
+    """`handbook.site.print_page.assemble` of ``source``, kept in memory and under
+    ``project / CACHE_DIR``."""
+    key = _key(source)
     if key in _memory:
         return _memory[key]
     path = project / CACHE_DIR / f"{key}.html"
@@ -77,7 +59,7 @@ def assemble_cached(
     if cached.endswith(seal):
         html = cached.removesuffix(seal)
     else:
-        html = assemble(print_html, print_url, pages, order, registry, title, site_url)
+        html = assemble(source)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             threshold = _oldest_kept(path.parent)  # older keys belong to older builds

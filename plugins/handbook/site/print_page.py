@@ -255,48 +255,51 @@ class _Document:
                 el.text = urls(el.text)
 
 
-def assemble(
-    print_html: str,
-    print_url: str,
-    pages: Mapping[str, Fragment],
-    order: Sequence[str],
-    registry: Registry,
-    title: str,
-    site_url: str = "",
-) -> str:
-    """The print page's HTML: ``print_html`` (its rendered Markdown, holding the
-    ``hb-print-body`` placeholder) with ``title`` as its heading, a list of contents and
-    the pages it prints (`members` of the placeholder's edition), in order (see the
-    module's docstring).
+@dataclass(frozen=True)
+class PrintSource:
+    """What one print page is assembled from (`assemble`).
 
-    Args:
-        print_html: the print page's own HTML.
+    Attributes:
+        print_html: the print page's own HTML (its rendered Markdown, holding the
+            ``hb-print-body`` placeholder).
         print_url: its site-relative URL (``print/``, ``print/2018/``).
         pages: src_uri → the rendered page, for every page of the site.
         order: src_uris in the nav's order.
         registry: the generated pages (their kinds).
         title: the handbook's title (the site's name).
         site_url: the site's URL (links to pages not printed point there), or "".
-
-    Returns:
-        The HTML; ``print_html`` unchanged when it has no placeholder.
     """
+
+    print_html: str
+    print_url: str
+    pages: Mapping[str, Fragment]
+    order: Sequence[str]
+    registry: Registry
+    title: str
+    site_url: str = ""
+
+
+def assemble(source: PrintSource) -> str:
+    """The print page's HTML: ``source.print_html`` with ``source.title`` as its heading, a
+    list of contents and the pages it prints (`members` of the placeholder's edition), in
+    order (see the module's docstring). ``print_html`` unchanged when it has no
+    placeholder."""
     from lxml.html import Element
 
-    root = _parse(print_html)
+    root = _parse(source.print_html)
     found = root.find_class("hb-print-body")
     if not found:
-        return print_html
+        return source.print_html
     body = found[0]
     edition = body.get("data-hb-edition") or ""
     latest = body.get("data-hb-latest") or ""
-    chosen = members(order, registry, edition, latest)
-    fragments = [pages[src] for src in chosen if src in pages]
-    doc = _Document(fragments, print_url, site_url)
+    chosen = members(source.order, source.registry, edition, latest)
+    fragments = [source.pages[src] for src in chosen if src in source.pages]
+    doc = _Document(fragments, source.print_url, source.site_url)
 
     cover = Element("section", {"class": "hb-print-cover"})
     heading = Element("h1", {"class": "hb-print-cover__title"})
-    heading.text = title
+    heading.text = source.title
     cover.append(heading)
     cover.extend(list(body))
     contents = Element("nav", {"class": "hb-print-contents", "aria-label": "Contents"})
@@ -311,7 +314,8 @@ def assemble(
         items.append(item)
     contents.extend([label, items])
     cover.append(contents)
-    style = Element("link", {"rel": "stylesheet", "href": relative_url(PRINT_CSS, print_url)})
+    css = relative_url(PRINT_CSS, source.print_url)
+    style = Element("link", {"rel": "stylesheet", "href": css})
     body.text = None
     body.extend([style, cover])
     for fragment, page_root in zip(fragments, doc.roots, strict=True):
@@ -329,6 +333,7 @@ __all__ = [
     "PRINT_CSS",
     "PRINT_DIR",
     "Fragment",
+    "PrintSource",
     "assemble",
     "edition_of",
     "make_print_pages",
