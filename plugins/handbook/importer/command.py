@@ -107,13 +107,23 @@ def import_page(
     rep = PageReport(str(path))
     try:
         page = read_page(path)
-    except PageError as exc:
+        ctx = _context(page, hb, edition, known, taken)
+        rep.doc, rep.title, rep.ms_date = ctx.doc, page.title, ctx.ms_date
+        rep.edition = ctx.edition
+        rep.notes = [{"line": line, "text": text} for line, text in page.notes]
+        out.pages[str(path)] = ctx
+        _map_blocks(page, ctx, out, rep)
+    except PageError as exc:  # the page cannot be read
         rep.error = exc.args[0]
-        return rep
-    ctx = _context(page, hb, edition, known, taken)
-    rep.doc, rep.title, rep.ms_date, rep.edition = ctx.doc, page.title, ctx.ms_date, ctx.edition
-    rep.notes = [{"line": line, "text": text} for line, text in page.notes]
-    out.pages[str(path)] = ctx
+    except Exception as exc:  # one page never stops the run: it is a report entry
+        out.pages.pop(str(path), None)
+        return PageReport(str(path), error=f"could not be imported ({type(exc).__name__}: {exc})")
+    return rep
+
+
+def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> None:
+    """Map each block of ``page`` into ``out``, recording in ``rep`` what it was found to
+    be and every line left out."""
     for block in page.blocks:
         try:
             if block.kind == "table":
@@ -144,22 +154,6 @@ def import_page(
                 " ".join(block.lines)[:120],
                 f"could not be read ({type(exc).__name__}: {exc})",
             )
-    return rep
-
-
-def _safe(
-    path: Path,
-    hb: Handbook | None,
-    edition: str | None,
-    known: Known,
-    taken: set[str],
-    out: Imported,
-) -> PageReport:
-    try:
-        return import_page(path, hb, edition, known, taken, out)
-    except Exception as exc:  # one page never stops the run: it is a report entry
-        out.pages.pop(str(path), None)
-        return PageReport(str(path), error=f"could not be imported ({type(exc).__name__}: {exc})")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -193,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
     known = known_of(hb)
     imported = Imported()
     taken: set[str] = set()
-    reports = [_safe(Path(p), hb, args.edition, known, taken, imported) for p in args.pages]
+    reports = [import_page(Path(p), hb, args.edition, known, taken, imported) for p in args.pages]
     if hb is not None:
         from handbook.importer.errata import apply_errata
         from handbook.importer.ids import keep_ids
