@@ -63,6 +63,7 @@ from handbook.model.loader import load_for_command, load_handbook
 from handbook.model.problems import sort_problems
 from handbook.oscal import command as oscal_export
 from handbook.review import command as review
+from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -341,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--learn-base-url",
-        default="https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/",
+        default=DEFAULT_LEARN_BASE_URL,
         help="base URL for links to Microsoft Learn pages the handbook does not contain",
     )
     p.set_defaults(func=_pages)

@@ -19,9 +19,7 @@ from pathlib import Path
 from handbook.files import replace_folder
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
-
-#: Base URL that relative seed links are resolved against (as ``handbook pages``).
-LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
+from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
 #: Document → file stem, in the order they are written.
 STEMS = {"catalog": "catalog", "profile": "profile", "ssp": "ssp"}
@@ -54,7 +52,7 @@ def oscal_files(
     handbook: Handbook,
     edition_id: str | None = None,
     fmt: str = "json",
-    learn_base_url: str = LEARN_BASE_URL,
+    learn_base_url: str = DEFAULT_LEARN_BASE_URL,
 ) -> dict[str, bytes]:
     """File name → content of the catalog, profile and SSP of ``edition_id`` (default:
     the newest edition); ``fmt`` is ``json`` (2-space indents) or ``yaml``. The profile
@@ -104,7 +102,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--learn-base-url",
-        default=LEARN_BASE_URL,
+        default=DEFAULT_LEARN_BASE_URL,
         help="base URL that relative links of seed text are resolved against",
     )
 

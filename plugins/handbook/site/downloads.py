@@ -188,17 +188,18 @@ class OscalDownloads:
 
 def oscal_downloads(handbook: Handbook, learn_base_url: str | None = None) -> OscalDownloads:
     """The OSCAL export of every edition (see `OscalDownloads`), relative seed links
-    resolved against ``learn_base_url`` (default: `handbook.oscal.command.LEARN_BASE_URL`);
+    resolved against ``learn_base_url`` (default: `handbook.site.registry.DEFAULT_LEARN_BASE_URL`);
     never raises for a missing compliance-trestle. Imports trestle (~0.9 s once a process,
     then ~40 ms a build); the plugin keeps the result (`handbook.oscal.cache`)."""
-    from handbook.oscal.command import LEARN_BASE_URL, OscalUnavailable, oscal_files
+    from handbook.oscal.command import OscalUnavailable, oscal_files
+    from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
     editions = [e.id for e in reversed(handbook.editions_in_order())]
     files: dict[str, str] = {}
     version = None
     try:
         for edition in editions:
-            found = oscal_files(handbook, edition, "json", learn_base_url or LEARN_BASE_URL)
+            found = oscal_files(handbook, edition, "json", learn_base_url or DEFAULT_LEARN_BASE_URL)
             for name, content in found.items():
                 files[f"downloads/oscal/{edition}/{name}"] = content.decode("utf-8")
                 if version is None:
