@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,6 +69,19 @@ def build_imports(project: Path, site: Path, module: str) -> bool:
     result = run([sys.executable, "-c", code, str(site)], cwd=project)
     assert result.returncode == 0, result.stderr
     return result.stdout.split() == ["True"]
+
+
+def nav_pages(items: list[Any]) -> list[str]:
+    """The src_uris of a nav (``mkdocs.yml`` form: strings and ``{title: item}`` mappings,
+    nested), in order."""
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                out += [value] if isinstance(value, str) else nav_pages(value)
+    return out
 
 
 def copy_project(dest: Path) -> Path:

@@ -19,7 +19,7 @@ from handbook.model.loader import load_handbook
 from handbook.site.generate import generate_site
 from handbook.site.paths import page_url, relative_url
 
-from .conftest import BIN, DATA, ROOT, copy_project, edit, mkdocs_build, run, seed_path
+from .conftest import BIN, DATA, ROOT, copy_project, edit, mkdocs_build, nav_pages, run, seed_path
 
 
 def soup(site: Path, src_uri: str) -> BeautifulSoup:
@@ -208,18 +208,7 @@ def test_every_page_is_in_the_nav(built_site: Path) -> None:
     handbook, _ = load_handbook(DATA)
     assert handbook is not None
     site = generate_site(handbook)
-
-    def flatten(items: list[object]) -> list[str]:
-        out: list[str] = []
-        for item in items:
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, dict):
-                for value in item.values():
-                    out += flatten(value) if isinstance(value, list) else [value]
-        return out
-
-    in_nav = set(flatten(site.nav))
+    in_nav = set(nav_pages(site.nav))
     assert {p.src_uri for p in site.pages if p.kind != "print"} <= in_nav
     assert not {p.src_uri for p in site.pages if p.kind == "print"} & in_nav  # print edition
 

@@ -18,7 +18,7 @@ from handbook.site.paths import page_url
 from handbook.site.print_page import _join, page_anchor
 from handbook.site.registry import PROSE_PAGES, SiteOptions
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, nav_pages
 
 #: Site folders that hold files, not pages.
 NOT_PAGES = {"assets", "search", "downloads", "schemas"}
@@ -50,17 +50,6 @@ def nav() -> list[Any]:
     return generate_site(handbook, SiteOptions(prose_pages=prose)).nav
 
 
-def _nav_pages(items: list[Any]) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, dict):
-            for value in item.values():
-                out += [value] if isinstance(value, str) else _nav_pages(value)
-    return out
-
-
 def _sections(items: list[Any]) -> list[tuple[str, str | None, list[str]]]:
     """(title, index src_uri or None, the first page of each direct child) of every nav
     section."""
@@ -72,7 +61,7 @@ def _sections(items: list[Any]) -> list[tuple[str, str | None, list[str]]]:
             if isinstance(value, str):
                 continue
             index = next((v for v in value if isinstance(v, str)), None)
-            children = [p for v in value if isinstance(v, dict) for p in _nav_pages([v])[:1]]
+            children = [p for v in value if isinstance(v, dict) for p in nav_pages([v])[:1]]
             out.append((title, index, children))
             out += _sections(value)
     return out
@@ -114,7 +103,7 @@ def test_each_section_index_links_to_every_page_of_its_section(
 def test_the_print_page_holds_every_page_in_nav_order(built_site: Path, nav: list[Any]) -> None:
     article = _article(built_site / "print" / "index.html")
     sections = [str(s["id"]) for s in article.select("section.hb-print-page")]
-    expected = [page_anchor(page_url(src)) for src in _nav_pages(nav)]
+    expected = [page_anchor(page_url(src)) for src in nav_pages(nav)]
     assert sections == expected
     assert sorted(sections) == sorted(page_anchor(url) for url in _pages(built_site))
     contents = [str(a["href"]) for a in article.select(".hb-print-contents a")]
