@@ -21,17 +21,14 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import logging
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from handbook import package_version
-from handbook.files import write_text_atomic
+from handbook.cache_files import read_cache, write_cache
 from handbook.model.handbook import Handbook
 from handbook.site.downloads import OscalDownloads, oscal_downloads
-
-log = logging.getLogger("mkdocs.plugins.handbook")
 
 #: Changes when the layout of the cached JSON changes (older files are then ignored).
 CACHE_FORMAT = 1
@@ -90,6 +87,19 @@ def _from_json(text: str, key: str) -> OscalDownloads | None:
     return OscalDownloads(dict(files), list(editions), version)
 
 
+def _to_json(key: str, value: OscalDownloads) -> str:
+    return json.dumps(
+        {
+            "format": CACHE_FORMAT,
+            "key": key,
+            "editions": value.editions,
+            "oscal_version": value.oscal_version,
+            "files": value.files,
+        },
+        ensure_ascii=False,
+    )
+
+
 class OscalCache:
     """`oscal_downloads` kept in memory and in ``<project>/.cache/handbook/oscal.json``."""
 
@@ -106,43 +116,15 @@ class OscalCache:
         if self._key == key and self._value is not None:
             return self._value
         path = project_dir / CACHE_FILE if project_dir is not None else None
-        value = self._read(path, key) if path is not None else None
+        value = read_cache(path, lambda t: _from_json(t, key)) if path is not None else None
         if value is None:
             value = oscal_downloads(handbook, learn_base_url)
             if value.missing is not None:
                 return value
             if path is not None:
-                self._write(path, key, value)
+                write_cache(path, _to_json(key, value))
         self._key, self._value = key, value
         return value
-
-    @staticmethod
-    def _read(path: Path, key: str) -> OscalDownloads | None:
-        try:
-            return _from_json(path.read_text(encoding="utf-8"), key)
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            log.info("handbook: ignoring the cache file %s (%s)", path, error)
-            return None
-
-    @staticmethod
-    def _write(path: Path, key: str, value: OscalDownloads) -> None:
-        text = json.dumps(
-            {
-                "format": CACHE_FORMAT,
-                "key": key,
-                "editions": value.editions,
-                "oscal_version": value.oscal_version,
-                "files": value.files,
-            },
-            ensure_ascii=False,
-        )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(path, text)
-        except OSError as error:
-            log.info("handbook: cannot write the cache file %s (%s)", path, error)
 
 
 #: The process's cache (MkDocs makes a new plugin object for each ``serve`` rebuild).

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from handbook import package_version
-from handbook.files import write_text_atomic
+from handbook.cache_files import read_cache, write_cache
 
 if TYPE_CHECKING:
     from handbook.checker.samples import SampleVerdict
@@ -194,35 +194,13 @@ class ResultsCache:
             log.debug("handbook: the checker's results are those of the last build")
             return self._results
         path = project_dir / CACHE_FILE if project_dir is not None else None
-        results = self._read(path, key) if path is not None else None
+        results = read_cache(path, lambda t: _from_json(t, key)) if path is not None else None
         if results is None:
             results = compute(handbook)
             if path is not None:
-                self._write(path, key, results)
+                write_cache(path, _to_json(key, results))
         self._key, self._results = key, results
         return results
-
-    @staticmethod
-    def _read(path: Path, key: str) -> SiteResults | None:
-        try:
-            results = _from_json(path.read_text(encoding="utf-8"), key)
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            log.info("handbook: ignoring the cache file %s (%s)", path, error)
-            return None
-        if results is not None:
-            log.debug("handbook: the checker's results read from %s", path)
-        return results
-
-    @staticmethod
-    def _write(path: Path, key: str, results: SiteResults) -> None:
-        """Write the cache file whole or not at all (`handbook.files.write_text_atomic`)."""
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(path, _to_json(key, results))
-        except OSError as error:
-            log.info("handbook: cannot write the cache file %s (%s)", path, error)
 
 
 #: The process's cache: one per process, so ``mkdocs serve`` keeps it across rebuilds

@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handbook.files import write_bytes_atomic
+from handbook.cache_files import read_cache, write_cache
 from handbook.site.registry import Origin, Page, Registry, Site, SiteOptions
 
 if TYPE_CHECKING:
@@ -190,15 +190,8 @@ class SiteCache:
             return self._site
         if path is None:
             return None
-        try:
-            site = _from_json(path.read_text(encoding="utf-8"), key)
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
-            log.info("handbook: ignoring the cache file %s (%s)", path, error)
-            return None
+        site = read_cache(path, lambda text: _from_json(text, key))
         if site is not None:
-            log.debug("handbook: the pages read from %s", path)
             self._key, self._site = key, site
         return site
 
@@ -206,22 +199,14 @@ class SiteCache:
         """The site the cache file ``path`` holds, whatever its key: the pages of the last
         good build, which ``mkdocs serve`` shows as error pages when it starts on data with
         errors. None when there is no readable cache file."""
-        try:
-            return _from_json(path.read_text(encoding="utf-8"), None)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
-            return None
+        return read_cache(path, lambda text: _from_json(text, None))
 
     def put(self, key: str, path: Path | None, site: Site) -> None:
         """Keep ``site`` under ``key`` in memory and, with a ``path``, in that cache file
         (written whole or not at all, without fsync: a lost file is regenerated)."""
         self._key, self._site = key, site
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(path, _to_json(key, site).encode("utf-8"), durable=False)
-        except OSError as error:
-            log.info("handbook: cannot write the cache file %s (%s)", path, error)
+        if path is not None:
+            write_cache(path, _to_json(key, site))
 
 
 #: The process's cache: one per process, so ``mkdocs serve`` keeps it across rebuilds

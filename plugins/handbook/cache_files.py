@@ -1,0 +1,44 @@
+"""The cache files under ``<project>/.cache/handbook/`` (the checker's results, the OSCAL
+files, the generated site): a file that is missing, unreadable or not what its reader
+expects costs a recomputation, and one that cannot be written costs nothing; neither
+ever fails a build. Problems are logged at info level (a warning would fail a ``--strict``
+build)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from handbook.files import write_bytes_atomic
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+T = TypeVar("T")
+
+
+def read_cache(path: Path, parse: Callable[[str], T | None]) -> T | None:
+    """``parse`` of the text of ``path``; None when the file is missing, or when it cannot
+    be read or ``parse`` raises ``ValueError``, ``TypeError``, ``KeyError``,
+    ``AttributeError`` or ``IndexError`` (a damaged or older file; logged)."""
+    try:
+        value = parse(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+        log.info("handbook: ignoring the cache file %s (%s)", path, error)
+        return None
+    if value is not None:
+        log.debug("handbook: read %s", path)
+    return value
+
+
+def write_cache(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all, without fsync (a lost file is recomputed); an
+    ``OSError`` is logged, not raised."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, text.encode("utf-8"), durable=False)
+    except OSError as error:
+        log.info("handbook: cannot write the cache file %s (%s)", path, error)
