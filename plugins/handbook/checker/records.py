@@ -41,10 +41,8 @@ from handbook.model.entities import TIME_FIELDS
 FIELDS: tuple[str, ...] = tuple(s.name for s in FIELD_SPECS if s.name != "waivers")
 BOOL_FIELDS: tuple[str, ...] = ("emergency", "requires_admin_action", "approval_required")
 LIST_FIELDS: tuple[str, ...] = ("channels", "actions")
-TEXT_FIELDS: tuple[str, ...] = ("id", "title", "initiator", "change_type", "sop_category")
 assert set(TIME_FIELDS) <= set(FIELDS)
 
-YAML_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
 
 

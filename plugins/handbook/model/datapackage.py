@@ -17,10 +17,8 @@ stale.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, get_args
 
-from handbook.files import write_text_atomic
 from handbook.model.entities import ID_PATTERN, Phase
 from handbook.model.handbook import Handbook
 from handbook.model.loader import PROCESS_COLUMNS, PROCESS_OPTIONAL, matrix_columns
@@ -166,13 +164,3 @@ def data_package(hb: Handbook) -> dict[str, Any]:
 def package_text(package: dict[str, Any]) -> str:
     """The package as written: 2-space indented JSON, UTF-8, final newline."""
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_data_package(hb: Handbook, data: Path) -> bool:
-    """Write ``data/datapackage.json`` unless it is already current; True when written."""
-    target = data / FILE_NAME
-    text = package_text(data_package(hb))
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return False
-    write_text_atomic(target, text)
-    return True
