@@ -82,7 +82,9 @@ def _context(
             n += 1
         doc = f"{n:03d}"
     taken.add(doc)
-    fallback = str(page.ms_date.year) if page.ms_date else "0000"
+    # A page with no usable ms.date and no known document: its own edition, "undated",
+    # until --edition names one.
+    fallback = str(page.ms_date.year) if page.ms_date else "undated"
     return Context(
         doc,
         edition or doc_edition or fallback,
