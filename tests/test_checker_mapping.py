@@ -125,3 +125,47 @@ def test_yes_no_keys_stay_text(tmp_path: Path) -> None:
     report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
     # "Yes" maps to an emergency (which needs a mitigation: MMD002); "No" passes
     assert [(f.record, f.rule) for f in report.findings] == [("A", "MMD002")]
+
+
+def _local_export(tmp_path: Path, rows: str) -> Path:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        'name: local\ndate_format: "%Y-%m-%d %H:%M"\ntimezone: Europe/Amsterdam\nfields:\n'
+        "  id: Ref\n  initiator: {value: microsoft}\n  change_type: {value: functionality}\n"
+        "  channels: {value: message-center}\n  starts_at: Start\n  notified_at: Told\n"
+        "  requires_admin_action: {column: Admin, values: {Yes: true, No: false}}\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "e.csv"
+    export.write_text("Ref,Start,Told,Admin\n" + rows, encoding="utf-8")
+    return mapping
+
+
+def test_local_times_in_a_clock_change_say_so(tmp_path: Path) -> None:
+    """A local time the clocks skip or repeat matches the date format: the E003 says what
+    is wrong with it, not that the format does not match."""
+    mapping = _local_export(
+        tmp_path,
+        "GAP,2023-03-26 02:30,2023-03-01 10:00,No\n"
+        "TWICE,2023-11-29 10:00,2023-10-29 02:30,No\n"
+        "FORMAT,2023/11/29,2023-11-01 10:00,No\n",
+    )
+    report = check_paths(handbook(), [tmp_path / "e.csv"], mapping=load_mapping(mapping))
+    got = {f.record: f.message for f in report.findings}
+    assert set(got) == {"GAP", "TWICE", "FORMAT"}
+    assert "'2023-03-26 02:30' does not exist in time zone Europe/Amsterdam" in got["GAP"]
+    assert "(column Told) '2023-10-29 02:30' happens twice" in got["TWICE"]
+    assert "'2023/11/29' does not match the mapping's date format %Y-%m-%d %H:%M" in got["FORMAT"]
+    assert all("date format" not in got[k] for k in ("GAP", "TWICE"))
+
+
+def test_unmapped_flag_value_names_its_column_as_written(tmp_path: Path) -> None:
+    mapping = _local_export(tmp_path, "A,2023-11-29 10:00,2023-11-01 10:00,Cancelled\n")
+    report = check_paths(handbook(), [tmp_path / "e.csv"], mapping=load_mapping(mapping))
+    (finding,) = report.findings
+    assert finding.rule == "E003"
+    assert finding.message.startswith(
+        "requires_admin_action (column Admin) is 'Cancelled', which the mapping does not turn "
+        "into true or false; add it to the mapping's values"
+    )
+    assert (finding.line, finding.column) == (2, 37)

@@ -131,3 +131,19 @@ def test_record_waiver_must_match_its_record(tmp_path: Path) -> None:
     report = check_paths(handbook(), [records])
     assert sorted(f.rule for f in report.findings) == ["E006", "E006", "MMD001"]
     assert not report.waived
+
+
+def test_record_waiver_without_approver_does_not_ask_for_record(tmp_path: Path) -> None:
+    """A waiver written on its record has no ``record`` key: the E006 message does not
+    ask for one."""
+    records = tmp_path / "r.yaml"
+    records.write_text(
+        SHORT_NOTICE.split("- id: CHG-2")[0]
+        + "  waivers:\n"
+        + "    - {rule: MMD001, reason: r, expires_on: 2099-01-01}\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [records])
+    (e006,) = [f for f in report.findings if f.rule == "E006"]
+    assert "lacks approved_by; a waiver needs rule, reason, approved_by and" in e006.message
+    assert "needs record" not in e006.message

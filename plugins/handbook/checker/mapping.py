@@ -159,11 +159,36 @@ class Mapping(BaseModel):
             else:
                 frame[name] = cells
         for name in BOOL_FIELDS:
-            col = frame[name]
-            frame[name] = col.where(
-                col.isna(), col.map(lambda v: v.lower() if isinstance(v, str) else v)
-            )
+            if name in columns:
+                frame[name] = self._flags(raw[columns[name]], frame[name], name, issues)
         return frame, issues, columns
+
+    def _flags(
+        self,
+        cells: pd.Series,
+        mapped: pd.Series,
+        name: str,
+        issues: list[tuple[int, str, str, str]],
+    ) -> pd.Series:
+        """A boolean field's mapped values; a cell that did not become true or false (any
+        case) is an E003 naming the export's column and value, and is left empty."""
+        cells = cells.reset_index(drop=True)
+        texts = mapped.astype(str).str.lower()
+        bad = mapped.notna() & ~texts.isin(["true", "false"])
+        column = self.fields[name].column
+        for row in np.flatnonzero(bad.to_numpy()).tolist():
+            value = cells.iat[row]
+            issues.append(
+                (
+                    row,
+                    name,
+                    "E003",
+                    f"{name} (column {column}) is '{value}', which the mapping does not turn "
+                    f"into true or false; add it to the mapping's values for {name} "
+                    f"(e.g. values: {{{value}: false}}) or give the field a default",
+                )
+            )
+        return mapped.where(~bad, np.nan)
 
     @staticmethod
     def _lookup(spec: FieldMap, value: str) -> str:
@@ -207,37 +232,49 @@ class Mapping(BaseModel):
         present = cells.notna()
         if not present.any():
             return cells
+        where = f"{name} (column {spec.column})"
         if fmt.upper() == "ISO8601":
+            # times with an offset are read by the checker itself; naive ones are local
             naive = present & cells.astype(str).str.fullmatch(NAIVE_TIME.pattern)
             if not naive.any():
                 return cells
-            parsed = pd.to_datetime(cells[naive], format="ISO8601", errors="coerce")
+            values = cells[naive].astype(str)
+            parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
             out = cells.copy()
-            local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(
-                "UTC"
-            )
-            ok = local.notna()
-            stamps = local[ok].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-            out.loc[stamps.index] = stamps
-            return out
-        values = cells[present].astype(str)
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
-        if getattr(parsed.dt, "tz", None) is None:
-            parsed = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
-        parsed = parsed.dt.tz_convert("UTC")
-        out = pd.Series(np.nan, index=cells.index, dtype=object)
-        ok = parsed.notna()
-        out.loc[parsed.index[ok]] = parsed[ok].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        for row in parsed.index[~ok].tolist():
-            issues.append(
-                (
-                    int(row),
-                    name,
-                    "E003",
-                    f"{name} (column {spec.column}) '{values.at[row]}' does not match the "
-                    f"mapping's date format {fmt} in time zone {zone}",
+        else:
+            values = cells[present].astype(str)
+            parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+            out = pd.Series(np.nan, index=cells.index, dtype=object)
+            for row in parsed.index[parsed.isna()].tolist():
+                issues.append(
+                    (
+                        int(row),
+                        name,
+                        "E003",
+                        f"{where} '{values.at[row]}' does not match the mapping's date "
+                        f"format {fmt}",
+                    )
                 )
-            )
+        if getattr(parsed.dt, "tz", None) is None:
+            local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+            shifted = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+            twice = set(parsed.index[parsed.notna() & shifted.isna()].tolist())
+            for row in parsed.index[parsed.notna() & local.isna()].tolist():
+                what = (
+                    "happens twice in time zone {zone} (the clocks went back); "
+                    "say which with a UTC offset"
+                    if row in twice
+                    else "does not exist in time zone {zone} (the clocks went forward); check it, "
+                    "or give it with its UTC offset"
+                )
+                issues.append(
+                    (int(row), name, "E003", f"{where} '{values.at[row]}' {what.format(zone=zone)}")
+                )
+                out.at[row] = np.nan
+            parsed = local
+        utc = parsed.dt.tz_convert("UTC")
+        ok = utc.notna()
+        out.loc[utc.index[ok]] = utc[ok].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
         return out
 
 

@@ -106,9 +106,14 @@ def validate(
         if v is None
     ]
     if missing:
+        needs = (
+            "rule, reason, approved_by"
+            if record is not None
+            else "record, rule, reason, approved_by"
+        )
         return None, (
-            f"the waiver lacks {', '.join(missing)}; a waiver needs record, rule, reason, "
-            "approved_by and expires_on (YYYY-MM-DD)"
+            f"the waiver lacks {', '.join(missing)}; a waiver needs {needs} and expires_on "
+            "(YYYY-MM-DD)"
         )
     assert rule is not None and rid is not None
     known = [r.id for r in handbook.rules]
