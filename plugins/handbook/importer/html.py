@@ -50,11 +50,16 @@ class _Lines:
             self.lines.append(_pseudo(raw, self.depth, self.bullet))
             self.depth, self.bullet = 0, False
 
-    def walk(self, node: Tag, lists: int) -> None:
+    def walk(self, node: Tag, lists: int, in_list: bool = False) -> None:
+        """Lines of ``node``'s children; ``in_list``: ``node`` is a ``<ul>``/``<ol>``, whose
+        bare text (``<li>a</li>b</li>``: a stray ``</li>``) is an item, as a browser
+        lists it."""
         for child in node.children:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
+                if in_list and child.strip() and not "".join(self.buf).strip():
+                    self.depth, self.bullet = lists, True
                 self.buf.append(str(child))
                 continue
             if not isinstance(child, Tag):
@@ -64,7 +69,7 @@ class _Lines:
                 self.flush()
             elif name in _LISTS:
                 self.flush()
-                self.walk(child, lists + 1)
+                self.walk(child, lists + 1, in_list=True)
                 self.flush()
             elif name == "li":
                 self.flush()
