@@ -76,7 +76,8 @@ def _context(
                     e.in_force_until is None or page.ms_date <= e.in_force_until
                 ):
                     doc_edition = e.id
-    if not doc or doc in taken:
+    committed = doc  # the committed document this page is a version of ("" for none)
+    if not doc or doc in taken:  # a second version of it in this run: a document of its own
         n = 100
         while f"{n:03d}" in taken:
             n += 1
@@ -93,6 +94,7 @@ def _context(
         known,
         page.title,
         page.author,
+        committed,
     )
 
 

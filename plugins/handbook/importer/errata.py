@@ -69,11 +69,12 @@ def apply_errata(imported: Imported, errata: list[Erratum], reports: list[PageRe
     for e in errata:
         by_doc.setdefault(e.doc, []).append(e)
     pages = {r.doc: r for r in reports if r.doc}
+    committed = {c.doc: c.committed for c in imported.pages.values()}
     for items in (imported.duties, imported.change_types, imported.sop, imported.roles):
         for item in items:
             doc = str(item.get("doc") or item.get("source", {}).get("doc", ""))
             applied: list[str] = []
-            _apply(item, by_doc.get(doc, []), applied)
+            _apply(item, by_doc.get(committed.get(doc, doc), []), applied)
             line = item.get("_line") or item.get("source", {}).get("_line", 0)
             if doc in pages:
                 for eid in applied:

@@ -1,12 +1,13 @@
 """Committed statement ids kept when a page re-imports a committed document.
 
-`keep_ids(imported, handbook)`: each imported statement of a page whose document is in
-the committed data takes the id of the committed statement in the same place with the
-same text, else of the most similar one (`handbook.model.diff.similarity` at least
-`SIMILAR`), each committed id used once. Places: edition, phase and party for change
-process duties; edition, category and party for SOP categories; party and role for
-roles; edition, type and field for change types. So a reworded statement keeps its id
-and ``--compare`` shows it as reworded, not as removed and added.
+`keep_ids(imported, handbook)`: each imported statement of a page that is a version of a
+committed document (`handbook.importer.mapping.Context.committed`) takes the id of the
+committed statement in the same place with the same text, else of the most similar one
+(`handbook.model.diff.similarity` at least `SIMILAR`), each committed id used once per
+page. Places: edition, phase and party for change process duties; edition, category and
+party for SOP categories; party and role for roles; edition, type and field for change
+types. So a reworded statement keeps its id and ``--compare`` shows it as reworded, not as
+removed and added.
 """
 
 from __future__ import annotations
@@ -58,32 +59,43 @@ def _match(new: list[dict[str, Any]], pool: Pool, key: str = "text") -> None:
 
 
 def keep_ids(imported: Imported, hb: Handbook) -> None:
-    """Give imported statements their committed ids (see module doc), in place."""
-    docs = {c.doc for c in imported.pages.values()}
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    """Give imported statements their committed ids (see module doc), in place. Each page
+    is matched on its own against its committed document (`Context.committed`), so two
+    versions of one document in a run may take the same ids; ``data_files`` makes them
+    unique."""
+    committed = {c.doc: c.committed for c in imported.pages.values()}
+
+    def of(item: dict[str, Any]) -> str:
+        return committed.get(str(item.get("doc") or item["source"]["doc"]), "") or "-"
+
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for d in imported.duties:
-        groups.setdefault((d["edition"], d["phase"], d["party"]), []).append(d)
-    for (edition, phase, party), duties in groups.items():
+        groups.setdefault((d["doc"], d["edition"], d["phase"], d["party"]), []).append(d)
+    for (_, edition, phase, party), duties in groups.items():
         pool = [
             (p.statement.id, p.statement.text)
             for p in hb.process
-            if p.source.doc in docs
+            if p.source.doc == of(duties[0])
             and (p.edition, p.phase, p.party) == (edition, phase, party)
             and p.statement.id
         ]
         _match(duties, pool, "statement")
     for c in imported.sop:
         for old in hb.sop_categories:
-            if (old.edition, old.id) == (c["edition"], c["id"]) and old.source.doc in docs:
+            if (old.edition, old.id, old.source.doc) == (c["edition"], c["id"], of(c)):
                 for party in ("microsoft", "customer"):
                     _match(_flat(c.get(party, [])), _pool(getattr(old, party)))
     for r in imported.roles:
         for role in hb.roles:
-            if (role.party, role.id) == (r["party"], r["id"]) and role.source.doc in docs:
+            if (role.party, role.id, role.source.doc) == (r["party"], r["id"], of(r)):
                 _match(_flat(r["description"]), _pool(role.description))
     for t in imported.change_types:
         for old_type in hb.change_types:
-            if (old_type.edition, old_type.id) != (t["edition"], t["id"]):
+            if (old_type.edition, old_type.id, old_type.source.doc) != (
+                t["edition"],
+                t["id"],
+                of(t),
+            ):
                 continue
             for field in ("includes", "examples", "customer_action"):
                 _match(_flat(t.get(field, [])), _pool(getattr(old_type, field)))

@@ -35,6 +35,7 @@ from handbook.importer.marks import is_marks, mark_columns, mark_rows
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
 from handbook.importer.tables import Row, Table
+from handbook.model.diff import similarity
 from handbook.model.statement_ids import slug
 
 Item = dict[str, Any]
@@ -61,6 +62,9 @@ _SHARED = "Stated for both parties (a Both or shared column or label)."
 _LISTS = {"includes", "examples", "customer_action"}
 #: the most words in a header cell: a longer first row under an empty header is data
 _HEADER_WORDS = 8
+#: the least similarity (`handbook.model.diff.similarity`, 0 to 1) of a matrix column's
+#: header to a known scope's name for the column to be read as that scope, renamed
+SIMILAR_SCOPE = 0.6
 
 
 def attribute(label: str) -> str | None:
@@ -88,7 +92,10 @@ class Known:
 
 @dataclass
 class Context:
-    """The page being mapped: document id, edition, page file, ``ms.date`` (ISO or None)."""
+    """The page being mapped: document id, edition, page file, ``ms.date`` (ISO or None);
+    ``committed``: the document of the committed data this page is a version of (its
+    errata and statement ids apply), "" for none. Two versions of one committed document
+    in a run each get their own ``doc`` and the same ``committed``."""
 
     doc: str
     edition: str
@@ -97,6 +104,7 @@ class Context:
     known: Known
     title: str = ""
     author: str = ""
+    committed: str = ""
 
 
 @dataclass
@@ -330,10 +338,39 @@ def _flat(statements: list[Item]) -> list[tuple[str, str]]:
     return out
 
 
+def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[str, float]:
+    """The scope a matrix column's header names: a known scope (committed, or from an
+    earlier page of the run) by name, else the most similar one not ``taken`` by another
+    column when at least `SIMILAR_SCOPE` similar (a renamed column: ``3rd party and
+    custom software`` for ``non-Microsoft and custom software``), else a new one. Returns
+    ``(id, similarity)``: 1.0 for a name match or a new scope."""
+    key = C.plain(header)
+    names = [(sid, name) for (kind, _, name), sid in ctx.known.ids.items() if kind == "scope"]
+    names += [(sid, C.plain(name)) for sid, name in out.scopes.items()]
+    exact = next((sid for sid, name in names if name == key), None)
+    if exact is not None:
+        return exact, 1.0
+    best = max(
+        ((similarity(key, name), sid) for sid, name in names if sid not in taken),
+        default=(0.0, ""),
+    )
+    if best[0] >= SIMILAR_SCOPE:
+        return best[1], best[0]
+    return slug(header, 6), 1.0
+
+
 def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport) -> int:
-    scopes = []
+    scopes: list[str] = []
     for h in header[1:]:
-        sid = ctx.known.id("scope", "*", h, 6)
+        sid, similar = _scope(h, ctx, out, scopes)
+        if similar < 1.0:
+            rep.notes.append(
+                {
+                    "line": table.line,
+                    "text": f"matrix column {h!r} read as scope {sid!r}, a renamed column "
+                    f"(names {similar:.0%} alike)",
+                }
+            )
         out.scopes.setdefault(sid, h)
         scopes.append(sid)
     mapped = 0

@@ -99,7 +99,12 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
     else:
         rows = [PROCESS] if imported.duties else []
     first_new = len(rows)
+    used_duties: dict[str, set[str]] = {}
+    for r in rows[1:]:
+        used_duties.setdefault(r[1] if len(r) > 1 else "", set()).add(r[0])
     for d in imported.duties:
+        if d.get("id"):  # a committed id two versions of one document both took
+            d["id"] = _unique(str(d["id"]), used_duties.setdefault(str(d["edition"]), set()))
         rows.append([str(d.get(k, "")) for k in rows[0]])
     if rows:
         text = canonical_csv(_csv(rows), "change-process.csv", add_ids=True)
@@ -121,6 +126,9 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
         rows = _read_csv(base.get("responsibility-matrix.csv"))
         old = [dict(zip(rows[0], r, strict=False)) for r in rows[1:]] if rows else []
         old = [r for r in old if r.get("doc") not in docs]
+        used_rows = {str(r.get("id")) for r in old}
+        for m in imported.matrix:  # the same row in two versions of a page: -2, -3...
+            m["id"] = _unique(str(m["id"]), used_rows)
         new = [
             {
                 "id": m["id"],
@@ -147,15 +155,14 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
         if not kept and not items:
             continue
         used: dict[str, set[str]] = {}
+        statements: dict[str, set[str]] = {}
         for x in kept:
             used.setdefault(str(x.get("edition", x.get("party"))), set()).add(str(x["id"]))
+            _statement_ids(x, statements.setdefault(str(x.get("edition", "")), set()), False)
         for item in items:
             scope = used.setdefault(str(item.get("edition", item.get("party"))), set())
-            base_id, n = item["id"], 1
-            while item["id"] in scope:
-                n += 1
-                item["id"] = f"{base_id}-{n}"
-            scope.add(item["id"])
+            item["id"] = _unique(item["id"], scope)
+            _statement_ids(item, statements.setdefault(str(item.get("edition", "")), set()), True)
             note(name, item["id"], {**item["source"], "edition": item.get("edition", "")})
         files[name] = _yaml_text([*kept, *_strip(items)], kind)
     files["documents.yaml"] = _yaml_text_plain(
@@ -173,6 +180,29 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
     )
     files["provenance.csv"] = _csv(prov)
     return files
+
+
+def _unique(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... when taken; the result is added to ``used``."""
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    used.add(candidate)
+    return candidate
+
+
+def _statement_ids(item: Any, used: set[str], rename: bool) -> None:
+    """Collect the statement ids below ``item`` (dicts with ``id`` and ``text``) into
+    ``used``; with ``rename``, a taken one gets a suffix, as `handbook fmt --add-ids` makes
+    new ids unique within a file and edition."""
+    values = item.values() if isinstance(item, dict) else item if isinstance(item, list) else []
+    for value in values:
+        if isinstance(value, dict) and "text" in value and value.get("id"):
+            value["id"] = _unique(str(value["id"]), used) if rename else value["id"]
+            used.add(str(value["id"]))
+        if isinstance(value, dict | list):
+            _statement_ids(value, used, rename)
 
 
 def _yaml_text_plain(items: list[Any]) -> str:

@@ -1,0 +1,129 @@
+"""Several published versions of one page imported in one run.
+
+Each version is read as it would be alone: the errata of the committed document apply to
+every version of it, a renamed matrix column is the committed scope, and the data files
+keep every id unique (a second version's items take ``-2`` suffixes). Skips when
+``../shared/seeds`` is absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from ..conftest import BIN, DATA, ROOT, SEEDS, run
+
+
+def _seed(number: str) -> str:
+    found = sorted(SEEDS.glob(f"{number}_*.txt"))
+    if not found:
+        pytest.skip(f"needs seed page {number} in {SEEDS} (the shared folder), absent here")
+    return found[0].read_text(encoding="utf-8")
+
+
+def _import(pages: list[Path], out: Path) -> dict[str, Any]:
+    report = out.parent / f"{out.name}.json"
+    result = run(
+        [
+            str(BIN / "handbook"),
+            "import",
+            *map(str, pages),
+            "--out",
+            str(out),
+            "--data",
+            str(DATA),
+            "--format",
+            "json",
+            "--report",
+            str(report),
+        ],
+        cwd=ROOT,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert result.stderr == ""
+    data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return data
+
+
+def _statement_ids(node: Any, out: list[str]) -> None:
+    if isinstance(node, dict):
+        if "text" in node and "id" in node:
+            out.append(str(node["id"]))
+        for key, value in node.items():
+            if key != "source":
+                _statement_ids(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _statement_ids(value, out)
+
+
+def _duplicates(out: Path) -> list[str]:
+    """Ids that stand twice where the data's validation wants them unique."""
+    dups: list[str] = []
+    for name in ("change-types.yaml", "sop-categories.yaml", "roles.yaml"):
+        path = out / name
+        if not path.is_file():
+            continue
+        by_edition: dict[str, list[str]] = {}
+        items: dict[str, list[str]] = {}
+        for item in YAML(typ="safe").load(path.read_text(encoding="utf-8")):
+            scope = str(item.get("edition", ""))
+            items.setdefault(str(item.get("edition", item.get("party"))), []).append(item["id"])
+            _statement_ids(
+                {k: v for k, v in item.items() if k != "id"}, by_edition.setdefault(scope, [])
+            )
+        for ids in [*by_edition.values(), *items.values()]:
+            dups += [f"{name}: {i}" for i, n in Counter(ids).items() if n > 1]
+    for name, key in (
+        ("change-process.csv", ("edition", "id")),
+        ("responsibility-matrix.csv", ("id",)),
+    ):
+        path = out / name
+        if path.is_file():
+            rows = list(csv.DictReader(path.open(encoding="utf-8")))
+            keys = Counter(tuple(r[k] for k in key) for r in rows)
+            dups += [f"{name}: {k}" for k, n in keys.items() if n > 1]
+    return dups
+
+
+def test_two_versions_of_one_page_import_as_each_would_alone(tmp_path: Path) -> None:
+    ops, changes = _seed("000"), _seed("002")
+    pages = {
+        "operations.md": ops,
+        "operations-later.md": ops.replace("ms.date: 09/24/2018", "ms.date: 12/18/2018"),
+        "change-management.md": changes,
+        "change-management-later.md": changes.replace(
+            "ms.date: 12/06/2022", "ms.date: 03/01/2023"
+        ).replace("| Non-Microsoft and custom software", "| 3rd party and custom software"),
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = [tmp_path / name for name in pages]
+    both = _import(paths, tmp_path / "all")
+    alone = _import([tmp_path / "operations-later.md"], tmp_path / "alone")
+
+    assert _duplicates(tmp_path / "all") == []
+    header = (tmp_path / "all" / "responsibility-matrix.csv").read_text().splitlines()[0]
+    assert "non-microsoft-and-custom-software" in header
+    assert "3rd-party" not in header
+    notes = [n["text"] for p in both["pages"] for n in p["notes"]]
+    assert any("'3rd party and custom software' read as scope" in n for n in notes)
+
+    def errata(report: dict[str, Any], name: str) -> list[str]:
+        (page,) = [p for p in report["pages"] if p["file"] == str(tmp_path / name)]
+        return sorted(n["text"] for n in page["notes"] if "erratum" in n["text"])
+
+    assert errata(both, "operations.md")  # seed 000's errata
+    assert errata(both, "operations.md") == errata(both, "operations-later.md")
+    assert errata(alone, "operations-later.md") == errata(both, "operations-later.md")
+    docs = {Path(p["file"]).name: (p["doc"], p["edition"]) for p in both["pages"]}
+    assert docs["operations.md"] == ("000", "2018")
+    assert docs["operations-later.md"][1] == "2018"
+    assert docs["operations-later.md"][0] not in ("000", "002")
+    assert docs["change-management.md"] == ("002", "2022")
