@@ -238,8 +238,9 @@ EXIT_CODES = """exit codes (every command):
   1    a rule is broken or a record is invalid (check); problems in data/ (validate);
        a sample that does not match its annotation (verify); anything left in the
        report (import)
-  2    the run itself failed: usage, invalid data/, a file that cannot be read or
-       written, a full disk (one line naming the file and the reason)
+  2    the run itself failed: usage, invalid data/, a data, mapping or waivers file or
+       an output that cannot be read or written, a full disk (one line naming the file
+       and the reason); a change record file that cannot be read is finding E001 (1)
   130  interrupted by SIGINT; 143 stopped by SIGTERM (files being written are left as
        they were)"""
 

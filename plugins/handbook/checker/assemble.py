@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from handbook.checker.codes import CODE_ORDER
+from handbook.checker.codes import CODE_ORDER, severity_of
 from handbook.checker.findings import FINDING_COLUMNS
 from handbook.checker.records import Batch
 from handbook.checker.rules import Piece
@@ -58,7 +58,7 @@ def findings_columns(
             {
                 "_row": -1 if issue.row is None else issue.row,
                 "rule": issue.code,
-                "severity": "error",
+                "severity": severity_of(issue.code),
                 "message": issue.message,
                 "field": issue.field,
                 "line": issue.line or 0,

@@ -31,11 +31,26 @@ WAIVER_CODES: dict[str, tuple[Severity, str]] = {
     "W001": ("warning", "an expired waiver: it no longer waives its finding"),
 }
 
+#: Warnings about how a record is written; the record is still checked.
+READ_WARNINGS: dict[str, tuple[Severity, str]] = {
+    "W002": (
+        "warning",
+        "a field name that looks like a misspelt record field (`requires_admin_actoin`, "
+        "`Starts_At`): the field is ignored, so the rules that read it do not see it",
+    ),
+}
+
 #: Every code the checker itself defines (not data): code -> (severity, meaning).
 CHECKER_CODES: dict[str, tuple[Severity, str]] = {
     **{code: ("error", text) for code, text in INPUT_ERRORS.items()},
     **WAIVER_CODES,
+    **READ_WARNINGS,
 }
+
+
+def severity_of(code: str) -> Severity:
+    """The severity of a code the checker defines (``error`` for any other)."""
+    return CHECKER_CODES.get(code, ("error", ""))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +75,10 @@ class FieldSpec:
 #: renderers are `handbook.outputs.SINKS`, in the same order.
 FORMAT_NAMES: tuple[str, ...] = ("text", "json", "junit", "sarif", "github", "gitlab")
 
-_TIME = "time: ISO 8601 with offset (`Z` or `±hh:mm`); a date alone is 00:00 UTC"
+_TIME = (
+    "time: ISO 8601 with offset (`Z` or `±hh:mm`; `±hhmm`, a space for `T` and fractions "
+    "of a second are read too); a date alone is 00:00 UTC"
+)
 
 #: The record format, field by field, in the spec's order (the site renders this table).
 FIELD_SPECS: tuple[FieldSpec, ...] = (
@@ -85,7 +103,12 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "`certificates`); ignored on a record initiated by Microsoft.",
     ),
     FieldSpec(
-        "emergency", "boolean (`true`/`false`)", "no", "An emergency change (default false)."
+        "emergency",
+        "boolean (`true`/`false`)",
+        "no",
+        "An emergency change (default false). The rules read this flag only: a change "
+        "of the 2018 type `emergency-update` is an emergency change when it says "
+        "`emergency: true`.",
     ),
     FieldSpec(
         "requires_admin_action",

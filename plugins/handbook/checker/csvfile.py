@@ -38,6 +38,8 @@ from handbook.checker.records import (
     columns_of,
     decode_text,
     empty_batch,
+    misspelt,
+    misspelt_message,
 )
 from handbook.checker.values import strings
 
@@ -162,9 +164,10 @@ class _Reader:
         if problem is not None:
             yield self._issue(problem, header_line)
             return
-        if self.mapping is None:
-            self.field_col = {f: self.header.index(f) for f in FIELDS if f in self.header}
         issues: list[Issue] = []
+        if self.mapping is None:  # an export read through a mapping has columns of its own
+            self.field_col = {f: self.header.index(f) for f in FIELDS if f in self.header}
+            issues += self._misspelt(text, header_line)
         if self.mapping is None and "waivers" in self.header:
             issues.append(
                 Issue(
@@ -191,6 +194,23 @@ class _Reader:
                 return
         if not produced:
             yield empty_batch(self.file, self.fileno, issues)
+
+    def _misspelt(self, text: str, line: int) -> list[Issue]:
+        """W002 for each header column that looks like a misspelt field (column numbers
+        when the header has no quotes)."""
+        starts = [1]
+        if '"' not in text:
+            for cell in text.rstrip("\r\n").split(",")[:-1]:
+                starts.append(starts[-1] + len(cell) + 1)
+        issues = []
+        for j, name in enumerate(self.header):
+            field = misspelt(name)
+            if field is not None:
+                column = starts[j] if j < len(starts) and '"' not in text else None
+                issues.append(
+                    Issue("W002", misspelt_message(name, field), self.file, line, column=column)
+                )
+        return issues
 
     def _header_problem(self, header: list[str]) -> str | None:
         """Why the header row cannot be read (an E001 message), or None."""

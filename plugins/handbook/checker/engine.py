@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from handbook.checker.assemble import findings_columns, sorted_findings
-from handbook.checker.codes import CHECKER_CODES
+from handbook.checker.codes import CHECKER_CODES, severity_of
 from handbook.checker.duplicates import SeenIds, duplicate_ids
 from handbook.checker.editions import edition_column, editions_in_force
 from handbook.checker.findings import (
@@ -156,7 +156,10 @@ class Checker:
         cols = read_columns(batch)
         read_ids(cols, self.spellings)
         n = cols.n
-        read_issues = [i for i in batch.issues if i.row is not None]
+        # a warning about how a record is written (W002) leaves the record checked
+        read_issues = [
+            i for i in batch.issues if i.row is not None and severity_of(i.code) == "error"
+        ]
         typed: dict[str, np.ndarray] = {}
         for issue in read_issues:
             typed.setdefault(issue.field or "", np.zeros(n, dtype=bool))[issue.row] = True

@@ -23,6 +23,7 @@ references) are done column-wise by `handbook.checker.validate`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,26 @@ LIST_FIELDS: tuple[str, ...] = ("channels", "actions")
 assert set(TIME_FIELDS) <= set(FIELDS)
 
 CSV_SUFFIXES = (".csv",)
+
+
+def misspelt(name: str) -> str | None:
+    """The record field that ``name`` (a YAML key or CSV column that is not a field) looks
+    like a misspelling of, or None: the same name in another case or with ``-`` or spaces
+    for ``_``, else the closest field at least 80% alike (`difflib.get_close_matches`).
+    A field the checker reads is never misspelt (None)."""
+    known = (*FIELDS, "waivers")
+    if name in known:
+        return None
+    plain = "_".join(name.strip().lower().replace("-", " ").split())
+    if plain in known:
+        return plain
+    close = difflib.get_close_matches(plain, known, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def misspelt_message(name: str, field: str) -> str:
+    """The W002 message for ``name``, which looks like ``field``."""
+    return f"'{name}' is not a record field and is ignored; did you mean '{field}'?"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ from handbook.checker.records import (
     RecordWaiver,
     decode_text,
     empty_batch,
+    misspelt,
+    misspelt_message,
     read_bytes,
 )
 from handbook.model.problems import Problem
@@ -304,6 +306,22 @@ def _yaml_batch(items: list[Any], file: str, fileno: int) -> Batch:
         for name, code, msg in found:
             pos = positions.get(name, start)
             issues.append(Issue(code, msg, file, pos[0], row=index, field=name, column=pos[1]))
+        keys = at.get("keys", {}) if isinstance(at, dict) else {}
+        for key in item:
+            field = misspelt(str(key)) if key != "at" else None
+            if field is not None:
+                line_col = tuple(keys.get(key, start))
+                issues.append(
+                    Issue(
+                        "W002",
+                        misspelt_message(str(key), field),
+                        file,
+                        int(line_col[0]),
+                        row=index,
+                        field=str(key),
+                        column=int(line_col[1]),
+                    )
+                )
         _record_waivers(item, index, start, waivers)
         rows.append(row)
         lines.append(start[0])
