@@ -245,3 +245,24 @@ def test_a_negative_chunk_size_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "must be 0 (each file whole) or more" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_file_outside_the_repository_root(tmp_path: Path) -> None:
+    """GitHub and GitLab annotations name such a file by its path; SARIF by a file URI."""
+    from .checker_support import cli
+
+    records = tmp_path / "outside, here.yaml"
+    records.write_text(
+        "- id: A\n  initiator: microsoft\n  change_type: functionality\n", encoding="utf-8"
+    )
+    out: dict[str, str] = {}
+    for name in ("github", "gitlab", "sarif"):
+        result = cli("check", "--format", name, "--repo-root", str(ROOT), str(records))
+        assert result.returncode == 1, result.stderr
+        out[name] = result.stdout
+    assert f"file={github_property(str(records))}," in out["github"]
+    assert "file%3A" not in out["github"]
+    assert {i["location"]["path"] for i in json.loads(out["gitlab"])} == {str(records)}
+    sarif = json.loads(out["sarif"])["runs"][0]["results"][0]
+    uri = sarif["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == records.resolve().as_uri()

@@ -35,8 +35,9 @@ WAIVER_CODES: dict[str, tuple[Severity, str]] = {
 READ_WARNINGS: dict[str, tuple[Severity, str]] = {
     "W002": (
         "warning",
-        "a field name that looks like a misspelt record field (`requires_admin_actoin`, "
-        "`Starts_At`): the field is ignored, so the rules that read it do not see it",
+        "a misspelt field name: a key or column that looks like a record field "
+        "(`requires_admin_actoin`, `Starts_At`) is ignored, so the rules that read the "
+        "field do not see it",
     ),
 }
 

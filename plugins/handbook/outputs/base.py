@@ -156,11 +156,13 @@ def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 class PathMap:
     """Input paths as the repository-relative, ``/``-separated paths CI tools want: a
-    path outside ``root`` stays as given (a ``file://`` URI when absolute); no ``root``
-    keeps every path as given."""
+    path outside ``root`` stays as given (with ``uris``, a ``file://`` URI when absolute,
+    as SARIF and the HTML report want; GitHub and GitLab annotations take paths); no
+    ``root`` keeps every path as given."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, uris: bool = True) -> None:
         self.root = root.resolve() if root is not None else None
+        self.uris = uris
         self.cache: dict[str, str] = {}
 
     def __call__(self, file: str) -> str:
@@ -177,7 +179,9 @@ class PathMap:
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
-            return path.as_posix() if not path.is_absolute() else path.resolve().as_uri()
+            if path.is_absolute() and self.uris:
+                return path.resolve().as_uri()
+            return path.as_posix()
 
 
 def spool() -> IO[str]:

@@ -42,7 +42,7 @@ class GithubSink(Sink):
 
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
-        self.paths = PathMap(options.repo_root)
+        self.paths = PathMap(options.repo_root, uris=False)
         self.summary: TextIO | None = None
         self.rows = 0
         if options.step_summary is not None:

@@ -25,7 +25,7 @@ class GitlabSink(Sink):
 
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
-        self.paths = PathMap(options.repo_root)
+        self.paths = PathMap(options.repo_root, uris=False)
         self.count = 0
         self.fingerprints = Fingerprints()
         self.out.write("[")
