@@ -36,7 +36,7 @@ READ_WARNINGS: dict[str, tuple[Severity, str]] = {
     "W002": (
         "warning",
         "a misspelt field name: a key or column that looks like a record field "
-        "(`requires_admin_actoin`, `Starts_At`) is ignored, so the rules that read the "
+        "(requires_admin_actoin, Starts_At) is ignored, so the rules that read the "
         "field do not see it",
     ),
 }
