@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handbook.importer.command import import_page
-from handbook.importer.mapping import Imported, Known
+from handbook.importer.items import Imported, Known
 from handbook.importer.write import data_files
 
 from ..conftest import BIN, run

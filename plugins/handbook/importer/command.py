@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 from handbook.importer import cells as C
-from handbook.importer.mapping import Context, Imported, Known, map_table
+from handbook.importer.items import Context, Imported, Known
+from handbook.importer.mapping import map_table
 from handbook.importer.page import Page, PageError, read_page
 from handbook.importer.report import Found, PageReport, to_json, to_text
 from handbook.importer.tables import html_table_list, pipe_table

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from handbook.importer.mapping import Imported
+from handbook.importer.items import Imported
 from handbook.importer.write import data_files
 from handbook.model.loader import load_handbook
 

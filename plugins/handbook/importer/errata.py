@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handbook.importer.mapping import Imported
+from handbook.importer.items import Imported
 from handbook.importer.report import PageReport
 from handbook.model.entities import Erratum
 

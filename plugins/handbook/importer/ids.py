@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handbook.importer.mapping import Imported
+from handbook.importer.items import Imported
 from handbook.model.diff import similarity
 from handbook.model.entities import Statement
 from handbook.model.handbook import Handbook

@@ -26,11 +26,17 @@ items the committed data already has (same edition and name) are reused (`Known`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from handbook.importer import cells as C
+from handbook.importer.change_types import attribute, types_columns, types_rows
 from handbook.importer.html import Line, cell_lines, cell_text
+from handbook.importer.items import (
+    Context,
+    Imported,
+    Item,
+    name_of,
+    source_of,
+    statement_count,
+)
 from handbook.importer.marks import is_marks, mark_columns, mark_rows
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
@@ -38,100 +44,12 @@ from handbook.importer.tables import Row, Table
 from handbook.model.diff import similarity
 from handbook.model.statement_ids import slug
 
-Item = dict[str, Any]
-
-_ATTRS = (
-    ("type of change", "includes"),
-    ("includes", "includes"),
-    ("advance notice", "advance_notice"),
-    ("notice", "advance_notice"),
-    ("communication channel", "channels"),
-    ("channel", "channels"),
-    ("notification", "notification"),
-    ("global admin", "requires_global_admin_action"),
-    ("admin action", "requires_global_admin_action"),
-    ("type of action", "action_type"),
-    ("action type", "action_type"),
-    ("testing", "testing"),
-    ("example", "examples"),
-    ("customer action", "customer_action"),
-    ("action", "customer_action"),
-    ("description", "description"),
-)
 _SHARED = "Stated for both parties (a Both or shared column or label)."
-_LISTS = {"includes", "examples", "customer_action"}
 #: the most words in a header cell: a longer first row under an empty header is data
 _HEADER_WORDS = 8
 #: the least similarity (`handbook.model.diff.similarity`, 0 to 1) of a matrix column's
 #: header to a known scope's name for the column to be read as that scope, renamed
 SIMILAR_SCOPE = 0.6
-
-
-def attribute(label: str) -> str | None:
-    """The change-type field a row or column label names, or None."""
-    t = C.plain(label)
-    return next((f for key, f in _ATTRS if key in t), None)
-
-
-@dataclass
-class Known:
-    """Ids of the committed data, to reuse for items with the same edition and name:
-    ``{(kind, edition or party, plain name): id}``; ``channels``: ``{plain name: id}``."""
-
-    ids: dict[tuple[str, str, str], str] = field(default_factory=dict)
-    channels: dict[str, str] = field(
-        default_factory=lambda: {"message center": "message-center", "email": "email"}
-    )
-
-    def id(self, kind: str, scope: str, name: str, words: int = 6) -> str:
-        """The committed id of ``name`` in ``scope``, else ``slug(name)``."""
-        key = C.plain(name)
-        found = self.ids.get((kind, scope, key)) or self.ids.get((kind, "*", key))
-        return found or slug(name, words)
-
-
-@dataclass
-class Context:
-    """The page being mapped: document id, edition, page file, ``ms.date`` (ISO or None);
-    ``committed``: the document of the committed data this page is a version of (its
-    errata and statement ids apply), "" for none. Two versions of one committed document
-    in a run each get their own ``doc`` and the same ``committed``."""
-
-    doc: str
-    edition: str
-    file: str
-    ms_date: str | None
-    known: Known
-    title: str = ""
-    author: str = ""
-    committed: str = ""
-
-
-@dataclass
-class Imported:
-    """Everything imported, in page order (dicts in the data files' shapes + ``_line``)."""
-
-    duties: list[Item] = field(default_factory=list)
-    matrix: list[Item] = field(default_factory=list)
-    scopes: dict[str, str] = field(default_factory=dict)
-    change_types: list[Item] = field(default_factory=list)
-    sop: list[Item] = field(default_factory=list)
-    roles: list[Item] = field(default_factory=list)
-    pages: dict[str, Context] = field(default_factory=dict)
-
-
-def _source(ctx: Context, table: Table, line: int) -> Item:
-    return {"doc": ctx.doc, "section": table.section, "_line": line, "_file": ctx.file}
-
-
-def _count(statements: list[Item]) -> int:
-    return sum(1 + _count(s.get("items", [])) for s in statements)
-
-
-def _name(text: str) -> str:
-    """A name without a closing period, or bold or code marks around it."""
-    name = text.strip().rstrip(".").strip().strip("*").strip()
-    return name[1:-1].strip() if len(name) > 2 and name[0] == name[-1] == "`" else name
 
 
 def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Found:
@@ -172,7 +90,7 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         and ("change type" in C.plain(header[0]) or "type of change" in C.plain(header[0]))
         and sum(attribute(h) is not None for h in header[1:]) >= 1
     ):
-        kind, mapped = "change-types (types as rows)", _types_rows(table, header, ctx, out, rep)
+        kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
         kind, mapped = _party_table(table, cols, 0 if 0 not in cols else None, ctx, out, rep)
         if provider is not None:
@@ -180,14 +98,14 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
         kind, mapped = (
             "change-types (types as columns)",
-            _types_columns(table, header, ctx, out, rep),
+            types_columns(table, header, ctx, out, rep),
         )
     elif (
         header
         and sum(attribute(h) is not None for h in header[1:]) >= 1
         and ("type" in C.plain(header[0]) or "change" in C.plain(header[0]))
     ):
-        kind, mapped = "change-types (types as rows)", _types_rows(table, header, ctx, out, rep)
+        kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif header and any(w in C.plain(header[0]) for w in ("role", "responsib", "reponsib")):
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
@@ -227,7 +145,7 @@ def _party_table(
     kinds: set[str] = set()
     mapped = 0
     for row in table.rows:
-        name = _name(cell_text(row.cells[key])) if key is not None and row.cells else ""
+        name = name_of(cell_text(row.cells[key])) if key is not None and row.cells else ""
         phase = C.phase_of(name) if name else label_phase
         parts: dict[str, list[Item]] = {}
         for j, cell in enumerate(row.cells):
@@ -266,7 +184,7 @@ def _party_table(
                             "statement": text,
                             "note": note,
                             "errata": "",
-                            **_source(ctx, table, row.line),
+                            **source_of(ctx, table, row.line),
                         }
                     )
                     mapped += 1
@@ -275,16 +193,16 @@ def _party_table(
         if key is None and whole is not None:  # parties in every column: one category
             item = whole
         else:
-            name = name or _label(table.label) or _name(table.section) or "Category"
+            name = name or _label(table.label) or name_of(table.section) or "Category"
             item = {"id": ctx.known.id("sop", ctx.edition, name, 4), "edition": ctx.edition}
             item["name"] = name
-            item["source"] = _source(ctx, table, row.line)
+            item["source"] = source_of(ctx, table, row.line)
             out.sop.append(item)
             whole = item
         for party in ("microsoft", "customer"):
             if parts.get(party):
                 item[party] = [*item.get(party, []), *parts[party]]
-                mapped += _count(parts[party])
+                mapped += statement_count(parts[party])
         item["source"] = item.pop("source")  # keys in the order of the data files
     return " + ".join(sorted(kinds)) or "party table (empty)", mapped
 
@@ -298,7 +216,7 @@ def _marks(
     cols, provider = mark_columns(header)
     mapped = 0
     for group, line, parts in mark_rows(table, cols, rep):
-        name = _name(group) or _name(table.section) or _name(table.label) or "Tasks"
+        name = name_of(group) or name_of(table.section) or name_of(table.label) or "Tasks"
         cid = ctx.known.id("sop", ctx.edition, name, 4)
         key = (cid, ctx.edition, ctx.doc)
         item = next(
@@ -306,12 +224,12 @@ def _marks(
         )
         if item is None:
             item = {"id": cid, "edition": ctx.edition, "name": name}
-            item["source"] = _source(ctx, table, line)
+            item["source"] = source_of(ctx, table, line)
             out.sop.append(item)
         for party in ("microsoft", "customer"):
             if parts.get(party):
                 item[party] = [*item.get(party, []), *parts[party]]
-                mapped += _count(parts[party])
+                mapped += statement_count(parts[party])
         item["source"] = item.pop("source")  # keys in the order of the data files
     return "sop-categories (party marks" + (
         f"; {provider} is Microsoft)" if provider else ")"
@@ -326,7 +244,7 @@ def _statements(lines: list[Line]) -> list[Item]:
 def _label(label: str) -> str:
     """The category name a label above a table gives: none for a sentence (``The
     following table describes...``), which names no category."""
-    return "" if is_sentence(label) else _name(label)
+    return "" if is_sentence(label) else name_of(label)
 
 
 def _flat(statements: list[Item]) -> list[tuple[str, str]]:
@@ -392,117 +310,10 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
                 "id": ctx.known.id("matrix", "*", texts[0], 4),
                 "responsibility": texts[0],
                 "cells": dict(zip(scopes, parties, strict=True)),
-                **_source(ctx, table, row.line),
+                **source_of(ctx, table, row.line),
             }
         )
         mapped += len(scopes)
-    return mapped
-
-
-def _channels(text: str, ctx: Context) -> list[str] | str:
-    t = C.plain(text)
-    found = [cid for name, cid in ctx.known.channels.items() if name in t]
-    return found or "any"
-
-
-def _set(item: Item, attr: str, lines: str, ctx: Context) -> int:
-    statements = C.statements(cell_lines(lines))
-    text = " ".join(s["text"] for s in statements)
-    if not statements:
-        return 0
-    if attr in _LISTS:
-        item[attr] = [*item.get(attr, []), *statements]
-        return _count(statements)
-    if attr == "channels":
-        item["channels"] = _channels(text, ctx)
-    elif attr == "notification":
-        item["notification"] = {"text": text}
-        item["channels"] = _channels(text, ctx)
-    elif attr == "description":
-        item["description"] = text
-    else:
-        item[attr] = text
-    return 1
-
-
-def _new_type(name: str, ctx: Context, table: Table, line: int) -> Item:
-    return {
-        "id": ctx.known.id("type", ctx.edition, name, 4),
-        "edition": ctx.edition,
-        "name": name,
-        "_source": _source(ctx, table, line),
-    }
-
-
-def _finish(item: Item) -> Item:
-    item.setdefault("channels", "any")
-    item["source"] = item.pop("_source")
-    return item
-
-
-def _types_columns(
-    table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
-) -> int:
-    types = [_new_type(_name(h), ctx, table, table.line) for h in header[1:]]
-    mapped = 0
-    for row in table.rows:
-        attr = attribute(cell_text(row.cells[0])) if row.cells else None
-        if attr is None:
-            rep.leave(row.line, " | ".join(row.cells), "change-type row label not recognised")
-            continue
-        for j, cell in enumerate(row.cells[1:]):
-            if j >= len(types):
-                rep.leave(row.line, cell, "cell beyond the table's change-type columns")
-            else:
-                mapped += _set(types[j], attr, cell, ctx)
-    for t in types:
-        if t["name"]:
-            out.change_types.append(_finish(t))
-        elif len(t) > 4:  # more than id, edition, name, _source: cells under a blank header
-            rep.leave(table.line, "", "change-type column without a type name in its header")
-    return mapped
-
-
-def _types_rows(
-    table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
-) -> int:
-    attrs = [attribute(h) for h in header]
-    mapped = 0
-    for row in table.rows:
-        if not row.cells or not cell_text(row.cells[0]):
-            rep.leave(row.line, " | ".join(row.cells), "change-type row without a type")
-            continue
-        first = C.statements(cell_lines(row.cells[0]))
-        description = first[0]["text"]
-        name = ctx.known.ids.get(("type-name", ctx.edition, C.plain(description)))
-        if name is None:
-            name = _name(description.split(":")[0].split(",")[0].split(" and ")[0])
-        item = _new_type(name, ctx, table, row.line)
-        item["description"] = description
-        includes = first[0].get("items", []) + first[1:]
-        if includes:
-            item["includes"] = includes
-        mapped += 1 + _count(includes)
-        missing = [
-            h for h, a in zip(header[len(row.cells) :], attrs[len(row.cells) :], strict=True) if a
-        ]
-        if missing:  # a row with fewer cells than the header: say what it does not state
-            rep.notes.append(
-                {
-                    "line": row.line,
-                    "text": f"change-type row {name!r} has {len(row.cells)} cells for "
-                    f"{len(header)} columns: nothing imported for "
-                    + ", ".join(repr(C.plain(h)) for h in missing),
-                }
-            )
-        for j, cell in enumerate(row.cells[1:], start=1):
-            attr = attrs[j] if j < len(attrs) else None
-            if attr is None:
-                if cell.strip():
-                    rep.leave(row.line, cell, "change-type cell in a column not recognised")
-                continue
-            mapped += _set(item, attr, cell, ctx)
-        out.change_types.append(_finish(item))
     return mapped
 
 
@@ -515,7 +326,7 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
     )
     mapped = 0
     for row in table.rows:
-        name = _name(cell_text(row.cells[0])) if row.cells else ""
+        name = name_of(cell_text(row.cells[0])) if row.cells else ""
         description = C.statements([x for c in row.cells[1:] for x in cell_lines(c)])
         if not name or not description:
             rep.leave(row.line, " | ".join(row.cells), "role row without a name or description")
@@ -529,8 +340,8 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
                 "party": who,
                 "name": name,
                 "description": description,
-                "source": _source(ctx, table, row.line),
+                "source": source_of(ctx, table, row.line),
             }
         )
-        mapped += _count(description)
+        mapped += statement_count(description)
     return mapped

@@ -21,7 +21,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from handbook.importer.mapping import Context, Imported, Item
+from handbook.importer.items import Context, Imported, Item
 from handbook.model.canonical import canonical_csv, canonical_text
 from handbook.model.loader import matrix_columns
 
