@@ -251,3 +251,33 @@ def test_verify_reports_a_mismatch(tmp_path: Path) -> None:
     assert "FAIL " in result.stdout
     assert "CHG-0102: expected no finding; got MMD001" in result.stdout
     assert cli("verify", "--data", str(tmp_path / "nothing")).returncode == 2
+
+
+def test_a_duplicated_key_is_its_records_error_only(tmp_path: Path) -> None:
+    """One record with a key written twice is E001 on that record; the others are still
+    checked (before, the whole file was one E001 and no record was checked)."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- id: DUP-1\n  initiator: microsoft\n  change_type: functionality\n"
+        "  starts_at: 2023-03-01\n  starts_at: 2023-03-02\n" + BAD,
+        encoding="utf-8",
+    )
+    result = cli("check", "--format", "json", str(path))
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    got = [(f["record"], f["rule"], f["line"], f["column"]) for f in data["findings"]]
+    assert got[0] == ("DUP-1", "E001", 5, 3)
+    assert (
+        "key 'starts_at' appears twice in the same mapping; keep one of them"
+        in (data["findings"][0]["message"])
+    )
+    assert ("BAD-1", "MMD001") in {(f["record"], f["rule"]) for f in data["findings"]}
+    assert data["summary"]["records"] == 2
+
+
+def test_broken_json_says_json_with_its_column(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text('[{"id": "A",\n "initiator": "microsoft" "x"}]\n', encoding="utf-8")
+    result = cli("check", str(path))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{path}:2:27: E001 not valid JSON: ")

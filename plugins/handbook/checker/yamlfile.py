@@ -7,6 +7,7 @@ document; several documents may follow each other with ``---``.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -249,21 +250,37 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         yield file_level([empty])
         return
     docs, problems = load_yaml_records_text(text, file)
-    if problems:
+    fatal = [p for p in problems if p.code not in _RECORD_PROBLEMS]
+    if fatal:
         last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        p = problems[0]
+        p = fatal[0]
         line = min(p.line, last) if p.line else None
-        yield file_level([Issue("E001", p.message, file, line, column=None)])
+        column = p.column if p.line is not None and p.line <= last else None
+        message = p.message + (f"; {p.hint}" if p.hint else "")
+        if path.suffix.lower() == ".json":
+            message = message.replace("not valid YAML", "not valid JSON", 1)
+        yield file_level([Issue("E001", message, file, line, column=column)])
         return
     if all(d is None for d in docs):
         yield file_level([empty])
         return
     items, bad = _yaml_items(docs, file)
+    # a duplicated or reserved key is the problem of the record it is written in: that
+    # record is not checked, the others are
+    starts = [_line_of(item, 0) or 0 for item in items]
+    on_item: dict[int, list[Problem]] = {}
+    for p in problems:
+        k = bisect.bisect_right(starts, p.line or 0) - 1
+        if k >= 0 and isinstance(items[k], dict):
+            on_item.setdefault(k, []).append(p)
+        else:
+            bad.append(Issue("E001", p.message, file, p.line, column=p.column))
     size = chunk_size or max(1, len(items))
     first = True
     for begin in range(0, max(1, len(items)), size):
         part = items[begin : begin + size]
-        batch = _yaml_batch(part, file, fileno)
+        mine = {k - begin: v for k, v in on_item.items() if begin <= k < begin + size}
+        batch = _yaml_batch(part, file, fileno, mine)
         if first:
             batch.issues[:0] = bad
             batch.nbytes = len(raw)
@@ -271,7 +288,15 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         yield batch
 
 
-def _yaml_batch(items: list[Any], file: str, fileno: int) -> Batch:
+#: Loader problems that concern one record (`handbook.model.sources`), not the whole file.
+_RECORD_PROBLEMS = {"duplicate-key", "reserved-key", "wrong-type"}
+
+
+def _yaml_batch(
+    items: list[Any], file: str, fileno: int, problems: dict[int, list[Problem]]
+) -> Batch:
+    """The records of ``items``; ``problems``: item position -> loader problems written in
+    that record (E001 on it)."""
     rows: list[dict[str, Any]] = []
     issues: list[Issue] = []
     skipped: list[int | None] = []
@@ -280,7 +305,7 @@ def _yaml_batch(items: list[Any], file: str, fileno: int) -> Batch:
     starts: list[tuple[int, int]] = []
     locator = _YamlLocator(lines, starts)
     last_line: int | None = None
-    for item in items:
+    for position, item in enumerate(items):
         line = _line_of(item, last_line)
         if not isinstance(item, dict):
             issues.append(
@@ -322,6 +347,9 @@ def _yaml_batch(items: list[Any], file: str, fileno: int) -> Batch:
                         column=int(line_col[1]),
                     )
                 )
+        for p in problems.get(position, []):
+            message = p.message + (f"; {p.hint}" if p.hint else "")
+            issues.append(Issue("E001", message, file, p.line, row=index, column=p.column))
         _record_waivers(item, index, start, waivers)
         rows.append(row)
         lines.append(start[0])
