@@ -36,8 +36,8 @@ READ_WARNINGS: dict[str, tuple[Severity, str]] = {
     "W002": (
         "warning",
         "a misspelt field name: a key or column that looks like a record field "
-        "(requires_admin_actoin, Starts_At) is ignored, so the rules that read the "
-        "field do not see it",
+        "(requires_admin_actoin, Starts_At), or a column a --map mapping reads that the "
+        "export lacks, is ignored, so the rules that read the field do not see it",
     ),
 }
 
@@ -105,7 +105,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "emergency",
-        "boolean (`true`/`false`)",
+        "boolean (`true`/`false`, any case)",
         "no",
         "An emergency change (default false). The rules read this flag only: a change "
         "of the 2018 type `emergency-update` is an emergency change when it says "
@@ -113,13 +113,13 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "requires_admin_action",
-        "boolean (`true`/`false`)",
+        "boolean (`true`/`false`, any case)",
         "no",
         "The customer's administrators must act (default false).",
     ),
     FieldSpec(
         "approval_required",
-        "boolean (`true`/`false`)",
+        "boolean (`true`/`false`, any case)",
         "no",
         "The customer must approve (default false).",
     ),

@@ -128,7 +128,8 @@ class _Reader:
         self.chunk_size = chunk_size
         self.mapping = mapping
         self.titles = titles
-        self.header: list[str] = []
+        self.header: list[str] = []  # column names, unnamed and repeated other ones made unique
+        self.names: list[str] = []  # column names as written
         self.field_col: dict[str, int] = {}
 
     def _issue(self, message: str, line: int | None) -> Batch:
@@ -159,8 +160,9 @@ class _Reader:
                 header_line,
             )
             return
-        self.header = [c.strip() for c in (rows[0] if rows else [])]
-        problem = self._header_problem(self.header)
+        self.names = [c.strip() for c in (rows[0] if rows else [])]
+        self.header = self._unique(self.names)
+        problem = self._header_problem(self.names)
         if problem is not None:
             yield self._issue(problem, header_line)
             return
@@ -168,6 +170,10 @@ class _Reader:
         if self.mapping is None:  # an export read through a mapping has columns of its own
             self.field_col = {f: self.header.index(f) for f in FIELDS if f in self.header}
             issues += self._misspelt(text, header_line)
+        else:
+            issues += [
+                Issue("W002", m, self.file, header_line) for m in self.mapping.absent(self.names)
+            ]
         if self.mapping is None and "waivers" in self.header:
             issues.append(
                 Issue(
@@ -203,8 +209,8 @@ class _Reader:
             for cell in text.rstrip("\r\n").split(",")[:-1]:
                 starts.append(starts[-1] + len(cell) + 1)
         issues = []
-        for j, name in enumerate(self.header):
-            field = misspelt(name)
+        for j, name in enumerate(self.names):
+            field = misspelt(name) if name else None
             if field is not None:
                 column = starts[j] if j < len(starts) and '"' not in text else None
                 issues.append(
@@ -212,11 +218,31 @@ class _Reader:
                 )
         return issues
 
+    def _read(self) -> set[str]:
+        """The columns read: the record fields, or the columns the mapping reads."""
+        return set(self.mapping.columns()) if self.mapping is not None else set(FIELDS)
+
+    def _unique(self, names: list[str]) -> list[str]:
+        """``names`` with each unnamed column (a spreadsheet's empty trailing columns) and
+        each repeat of a column that is not read named by its position (`` column 7``: a
+        leading space, which no stripped name has), so they are read and ignored."""
+        read, seen, out = self._read(), set(), []
+        for j, name in enumerate(names):
+            out.append(
+                f" column {j + 1}" if not name or (name in seen and name not in read) else name
+            )
+            seen.add(name)
+        return out
+
     def _header_problem(self, header: list[str]) -> str | None:
         """Why the header row cannot be read (an E001 message), or None."""
-        if len(set(header)) != len(header):
-            dup = sorted({c for c in header if header.count(c) > 1})
-            return "the header names a column twice: " + ", ".join(dup)
+        read = self._read()
+        twice = sorted({c for c in header if c in read and header.count(c) > 1})
+        if twice:
+            return (
+                f"the header names the column '{twice[0]}' twice, so which one to read is "
+                "unclear; keep one of them"
+            )
         if self.mapping is not None:
             wanted = self.mapping.columns()
             if not any(c in header for c in wanted):
@@ -225,9 +251,16 @@ class _Reader:
                     "columns such as: " + ", ".join(wanted)
                 )
         elif not any(f in header for f in FIELDS):
+            joined = ",".join(header)
+            sep = next((n for c, n in ((";", "semicolons"), ("\t", "tabs")) if c in joined), None)
+            hint = (
+                f"; the header looks separated by {sep}: save the file as comma-separated CSV"
+                if sep and len(header) == 1
+                else ""
+            )
             return (
                 "the header row names no change-record field; expected "
-                "columns such as: " + ", ".join(FIELDS)
+                "columns such as: " + ", ".join(FIELDS) + hint
             )
         return None
 
@@ -279,6 +312,14 @@ class _Reader:
         for i in np.flatnonzero(nonblank & np.isin(raw[starts], (9, 32))).tolist():
             nonblank[i] = bool(chunk[starts[i] : stops[i]].strip())
         starts = starts[nonblank]
+        # a row of empty cells only (``,,,``: a spreadsheet's empty row) is no record
+        empty = np.zeros(len(starts), dtype=bool)
+        stops = stops[nonblank]
+        first = raw[starts]  # only a row whose first cell is empty can be (a record has an id)
+        after = raw[np.minimum(starts + 1, len(raw) - 1)]
+        maybe = np.isin(first, (9, 32, 44)) | ((first == 34) & (after == 34))
+        for i in np.flatnonzero(maybe).tolist():
+            empty[i] = not chunk[starts[i] : stops[i]].strip(b' \t\r,"')
         quoted = b'"' in chunk
         if quoted and not strict_quotes(chunk):
             return None
@@ -301,12 +342,14 @@ class _Reader:
             return None
         if table.num_rows != len(starts):
             return None
-        ascii = chunk.isascii()
-        raw_cols = {c: _clean(table.column(c), ascii) for c in wanted}
         if quoted:  # a row's line: the newlines before it, inside quotes too
             lines = first_line + np.searchsorted(np.flatnonzero(raw == _NL), starts)
         else:  # every line is a row
             lines = first_line + np.flatnonzero(nonblank)
+        if empty.any():
+            table, starts, lines = table.filter(pa.array(~empty)), starts[~empty], lines[~empty]
+        ascii = chunk.isascii()
+        raw_cols = {c: _clean(table.column(c), ascii) for c in wanted}
         return self._batch(chunk, starts, lines.astype(np.int64), raw_cols, table.num_rows)
 
     def _careful(self, chunk: bytes, first_line: int) -> tuple[Batch, bool]:
@@ -323,7 +366,7 @@ class _Reader:
         try:
             for cells in reader:
                 start, line = line, reader.line_num + 1
-                if not cells or (len(cells) <= 1 and all(not c.strip() for c in cells)):
+                if all(not c.strip() for c in cells):  # a blank line, or empty cells only
                     continue
                 if len(cells) != ncols:
                     where = first_line + start - 1
@@ -331,7 +374,7 @@ class _Reader:
                         Issue(
                             "E001",
                             f"row has {len(cells)} cell(s), the header has {ncols} (columns "
-                            f"are: {', '.join(self.header)}; quote cells that contain commas)",
+                            f"are: {', '.join(self.names)}; quote cells that contain commas)",
                             self.file,
                             where,
                         )

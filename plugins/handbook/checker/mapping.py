@@ -30,6 +30,7 @@ ServiceNow mapping is ``data/mappings/servicenow.yaml``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,22 @@ class Mapping(BaseModel):
     def columns(self) -> list[str]:
         """Export columns the mapping reads, in field order."""
         return [f.column for f in self.fields.values() if f.column is not None]
+
+    def absent(self, header: Sequence[str]) -> list[str]:
+        """A W002 message for each field read from a column ``header`` lacks (a misspelt
+        column in the mapping or an export without it): the field is then ignored, so the
+        rules that read it do not see it."""
+        out = []
+        for name, spec in self.fields.items():
+            if spec.column is None or spec.column in header:
+                continue
+            close = difflib.get_close_matches(spec.column, list(header), n=1, cutoff=0.8)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            out.append(
+                f"the mapping reads {name} from column '{spec.column}', which the header does "
+                f"not have, so {name} is ignored{hint}"
+            )
+        return out
 
     def apply(
         self, raw: pd.DataFrame, header: Sequence[str]

@@ -131,6 +131,10 @@ class MappingLike(Protocol):
         """Export columns the mapping reads."""
         ...
 
+    def absent(self, header: Sequence[str]) -> list[str]:
+        """W002 messages for the columns the mapping reads that ``header`` lacks."""
+        ...
+
 
 @dataclass
 class Batch:

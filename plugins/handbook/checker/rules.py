@@ -115,10 +115,14 @@ def as_text(values: np.ndarray) -> np.ndarray:
 
 
 def iso(times: np.ndarray) -> np.ndarray:
-    """``datetime64`` UTC values as ISO 8601 with offset: ``2022-12-10T00:00:00+00:00``
-    (floored to the second)."""
-    result: np.ndarray = iso_texts(times) + "+00:00"
-    return result
+    """``datetime64`` UTC values as ISO 8601 with offset: ``2022-12-10T00:00:00+00:00``,
+    with the fraction of a second when there is one (``09:00:00.5+00:00``), so a time
+    that fails by less than a second does not read as one that passes."""
+    result: np.ndarray = iso_texts(times)
+    ns = times.astype("datetime64[ns]").astype(np.int64) % 1_000_000_000
+    for i in np.flatnonzero((ns != 0) & ~np.isnat(times)).tolist():
+        result[i] += "." + f"{ns[i]:09d}".rstrip("0")
+    return result + "+00:00"
 
 
 def fmt_duration(delta: timedelta | pd.Timedelta) -> str:
@@ -350,6 +354,8 @@ def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
                 if v not in known
                 else "is not documented for this change type"
             )
+            if v not in known and "," in v:
+                what += " (a list in a CSV cell is separated by ';')"
             reasons.append(f"channel '{v}' {what}; {expected}")
             first = first or v
         return ("; ".join(reasons) if reasons else None), first

@@ -259,8 +259,9 @@ def check_references(
             verdicts.append((None, None))
             continue
         message = "; ".join(
-            f"action '{a}' is not in the vocabulary of actions (data/actions.yaml); "
-            f"expected one of: {', '.join(vocabulary)}"
+            f"action '{a}' is not in the vocabulary of actions (data/actions.yaml)"
+            + (" (a list in a CSV cell is separated by ';')" if "," in a else "")
+            + f"; expected one of: {', '.join(vocabulary)}"
             for a in unknown
         )
         verdicts.append((message, unknown[0]))

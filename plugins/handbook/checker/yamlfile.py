@@ -218,10 +218,12 @@ def _yaml_items(docs: list[Any], file: str) -> tuple[list[Any], list[Issue]]:
             if found is None:
                 continue
         if not isinstance(found, list):
+            yaml_name = file.lower().endswith((".yaml", ".yml", ".json"))
+            hint = "" if yaml_name else "; a file is read as CSV only when it is named *.csv"
             bad.append(
                 Issue(
                     "E001",
-                    f"expected a list of change records, found {_describe(found)}",
+                    f"expected a list of change records, found {_describe(found)}{hint}",
                     file,
                     _line_of(found, 1),
                 )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -103,6 +104,8 @@ class SarifSink(Sink):
         items = []
         for f in rows(findings):
             uri = self.paths(str(f["file"]))
+            if not uri.startswith("file:"):  # a relative URI reference: spaces etc. encoded
+                uri = quote(uri, safe="/")
             record = f["record"]
             field = f["field"] or ""
             key = self.fingerprints.key(uri, str(f["rule"]), record or "", field)
