@@ -30,7 +30,9 @@ _PARTY_WORDS = {
     "microsoft & customer": "both",
 }
 _FOOTNOTE = re.compile(r"(\s*(\[\^?\d+\]|\^\d+|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d+\)|\d+))+$")
-_WILL = re.compile(r"\b(will|roles?|responsibilit\w*|tasks|does|do|provides|actions?)\b")
+_WILL = re.compile(
+    r"\b(will|roles?|responsibilit\w*|tasks|does|do|provides|actions?|helps?|handles?|manages)\b"
+)
 
 
 _PHASE = re.compile(r"^(?P<word>before|during|after|prior to|pre|post)(?:$|[\s-])")
@@ -46,9 +48,16 @@ def plain(text: str) -> str:
 
 
 def party_of_cell(text: str) -> str | None:
-    """``Microsoft``/``Customer``/``Both`` (any case, bold, footnote marks) as a party id."""
+    """``Microsoft``/``Customer``/``Both`` (any case, bold, footnote marks) as a party id;
+    a short cell naming Microsoft with a partner and not the customer (``Microsoft and Red
+    Hat``) is Microsoft's."""
     t = _FOOTNOTE.sub("", plain(text)).strip(" .*")
-    return _PARTY_WORDS.get(t)
+    found = _PARTY_WORDS.get(t)
+    words = set(re.findall(r"[a-z']+", t))
+    partner = "microsoft" in words and ("and" in words or "&" in t) and len(t.split()) <= 5
+    if found is None and partner and not words & _CUSTOMER_WORDS:
+        return "microsoft"
+    return found
 
 
 def party_label(text: str) -> str | None:
@@ -77,7 +86,7 @@ def party_header(text: str) -> str | None:
     t = plain(text)
     if len(t.split()) > 8:
         return None
-    if t in ("microsoft", "customer", "customers", "both", "shared"):
+    if t in ("microsoft", "customer", "customers", "both", "shared", "you", "your organization"):
         return {"microsoft": "microsoft", "both": "both", "shared": "both"}.get(t, "customer")
     if not _WILL.search(t):
         return None

@@ -26,6 +26,8 @@ items the committed data already has (same edition and name) are reused (`Known`
 
 from __future__ import annotations
 
+import re
+
 from handbook.importer import cells as C
 from handbook.importer.change_types import attribute, types_columns, types_rows
 from handbook.importer.html import Line, cell_lines, cell_text
@@ -106,18 +108,48 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         and ("type" in C.plain(header[0]) or "change" in C.plain(header[0]))
     ):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
+    elif values and sum(_raci(c) for c in values) >= 0.6 * len(values):
+        kind = "RACI matrix (not imported)"
+        for row, texts in zip(table.rows, body, strict=True):
+            if any(t.strip() for t in texts):
+                rep.leave(
+                    row.line,
+                    " | ".join(texts),
+                    "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
+                    "and the customer, so it is not imported",
+                )
     elif header and any(w in C.plain(header[0]) for w in ("role", "responsib", "reponsib")):
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
         if promoted:
             rep.leave(table.line, " | ".join(header), "header row of a table not recognised")
         for row, texts in zip(table.rows, body, strict=True):
+            if not any(t.strip() for t in texts):
+                continue  # a blank separator row
             rep.leave(
                 row.line,
                 " | ".join(texts),
                 f"row of a table not recognised (headers: {' | '.join(header) or 'none'})",
             )
     return Found(table.line, table.kind, kind, mapped, table.section)
+
+
+def _label_text(text: str) -> str:
+    """A matrix label (scope or responsibility) without link targets or a bold wrapper:
+    ``**[Change Management](#change-management)**`` is ``Change Management``."""
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip("*_ ").strip()
+
+
+_RACI_WORDS = {"responsible", "accountable", "consulted", "informed", "support", "supportive"}
+
+
+def _raci(cell: str) -> bool:
+    """Whether a cell holds RACI (or RASCI) letters or words: ``R``, ``AR``, ``R/A``,
+    ``Consulted``."""
+    words = [w for w in re.split(r"[\s/,&+]+", C.plain(cell)) if w]
+    return bool(words) and all(
+        w in _RACI_WORDS or (len(w) <= 3 and set(w) <= set("racis")) for w in words
+    )
 
 
 def _transposed(table: Table) -> Table:
@@ -289,7 +321,7 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
                     f"(names {similar:.0%} alike)",
                 }
             )
-        out.scopes.setdefault(sid, h)
+        out.scopes.setdefault(sid, _label_text(h))
         scopes.append(sid)
     mapped = 0
     for row in table.rows:
@@ -307,8 +339,8 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
             rep.leave(row.line, extra, "cell beyond the matrix's scope columns")
         out.matrix.append(
             {
-                "id": ctx.known.id("matrix", "*", texts[0], 4),
-                "responsibility": texts[0],
+                "id": ctx.known.id("matrix", "*", _label_text(texts[0]), 4),
+                "responsibility": _label_text(texts[0]),
                 "cells": dict(zip(scopes, parties, strict=True)),
                 **source_of(ctx, table, row.line),
             }

@@ -87,16 +87,29 @@ def mark_columns(header: list[str]) -> tuple[dict[int, str], str]:
 Group = tuple[str, int, dict[str, list[Statement]]]  # (name or "", line, party: statements)
 
 
+def _heading_like(cell: str) -> bool:
+    """Whether a cell over blank cells names a group: bold as a whole (``**Service
+    updates**``), or a short name (at most six words, one line, no link); a task whose
+    ticks are missing is not one."""
+    lines = cell_lines(cell)
+    if len(lines) != 1:
+        return False
+    text = lines[0].text.strip()
+    bold = text.startswith(("**", "__")) and text.endswith(("**", "__"))
+    return bold or (len(text.split()) <= 6 and "[" not in text and not text.endswith("."))
+
+
 def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group]:
     """Each group's party statements from the rows of a marks table (see module doc): a
     row whose only text is its first cell (``**Service updates**`` over blank cells) opens
-    a group of that name; rows before any are in a group named ``""``. Rows not mapped
+    a group of that name when it reads as one (`_heading_like`); rows before any are in a
+    group named ``""``. Rows not mapped
     are left in ``rep``."""
     groups: list[Group] = [("", table.rows[0].line if table.rows else table.line, {})]
     for row in table.rows:
         texts = [cell_text(c) for c in row.cells]
         ticked = {cols.get(j, "") for j, t in enumerate(texts) if j > 0 and mark(t)}
-        if texts and texts[0] and not any(texts[1:]):
+        if texts and texts[0] and not any(texts[1:]) and _heading_like(row.cells[0]):
             groups.append((texts[0].strip("*_ ").strip(), row.line, {}))
             continue
         lines = C.statements(cell_lines(row.cells[0])) if row.cells else []

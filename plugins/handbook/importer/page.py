@@ -57,7 +57,7 @@ class Page:
     notes: list[tuple[int, str]] = field(default_factory=list)
 
 
-_DELIMITER = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
 _QUOTE = re.compile(r"^\s*>\s?")
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
