@@ -33,12 +33,12 @@ def _hits(doc: dict[str, Any], rule: str, branch: str) -> list[str]:
 def test_figures_on_the_committed_samples() -> None:
     code, doc = _coverage()
     assert code == 0
-    assert doc["samples"] == {"matched": 17, "total": 17}
+    assert doc["samples"] == {"matched": 18, "total": 18}
     cov = doc["coverage"]
-    # every rule (MMD001..MMD010) and checker code (E001..E006, W001): 17 codes, both sides
-    assert len(cov["codes"]) == 17
+    # every rule (MMD001..MMD010) and checker code (E001..E006, W001, W002): 18, both sides
+    assert len(cov["codes"]) == 18
     assert all(c["passing"] and c["failing"] for c in cov["codes"]), cov["codes"]
-    assert (cov["covered"], cov["total"], cov["percent"]) == (106, 106, 100.0)
+    assert (cov["covered"], cov["total"], cov["percent"]) == (108, 108, 100.0)
     # bounds at exactly the limit, each constraint's violation, applicability
     assert _hits(doc, "MMD001", "notified_at -> starts_at: exactly 5 days") == [
         "CHG-0101",
@@ -64,11 +64,11 @@ def test_figures_on_the_committed_samples() -> None:
 def test_text_output_and_min_coverage() -> None:
     ok = cli("verify", "--coverage", "--min-coverage", "90")
     assert ok.returncode == 0, ok.stderr
-    assert "17 of 17 samples match their annotation" in ok.stdout
+    assert "18 of 18 samples match their annotation" in ok.stdout
     assert "  MMD001 (timing): 7 of 7 branches" in ok.stdout
     assert "    ok      mitigated_at -> notified_at: at the same time: CHG-0204" in ok.stdout
     assert "MISSING" not in ok.stdout
-    assert ok.stdout.rstrip().endswith("Coverage: 106 of 106 items (100.0%)")
+    assert ok.stdout.rstrip().endswith("Coverage: 108 of 108 items (100.0%)")
     full = cli("verify", "--min-coverage", "100")
     assert full.returncode == 0, full.stderr
     bad = cli("verify", "--min-coverage", "150")
@@ -83,7 +83,7 @@ def test_a_removed_sample_lowers_coverage(data_copy: Path) -> None:
     samples.write_text(text[:start] + text[end:], encoding="utf-8")
     (data_copy / "samples" / "mmd004-approval.yaml").unlink()
     code, doc = _coverage("--data", str(data_copy))
-    assert code == 0 and doc["samples"] == {"matched": 16, "total": 16}
+    assert code == 0 and doc["samples"] == {"matched": 17, "total": 17}
     cov = doc["coverage"]
     mmd004 = next(c for c in cov["codes"] if c["code"] == "MMD004")
     assert mmd004 == {"code": "MMD004", "passing": [], "failing": []}
@@ -98,7 +98,7 @@ def test_a_removed_sample_lowers_coverage(data_copy: Path) -> None:
 def test_a_broken_sample_fails_verify_even_with_coverage(data_copy: Path) -> None:
     edit(data_copy / "samples" / "samples.yaml", "CHG-0102: [MMD001]", "CHG-0102: []")
     code, doc = _coverage("--data", str(data_copy))
-    assert code == 1 and doc["samples"] == {"matched": 16, "total": 17}
+    assert code == 1 and doc["samples"] == {"matched": 17, "total": 18}
 
 
 def test_violated_branches_are_the_rules_findings() -> None:
