@@ -192,8 +192,12 @@ _PLACEHOLDERS = {"none", "n/a", "na", "not applicable", "-", "--", "—", "–",
 
 
 def placeholder(text: str) -> bool:
-    """Whether a cell's text says there is nothing (``None``, ``N/A``, ``-``, ``—``)."""
-    return plain(text).strip(" .") in _PLACEHOLDERS
+    """Whether a cell's text says there is nothing (``None``, ``N/A``, ``-``, ``—``, ``No
+    change management responsibilities``)."""
+    t = plain(text).strip(" .")
+    return t in _PLACEHOLDERS or (
+        t.startswith("no ") and t.endswith(("responsibilities", "responsibility", "tasks"))
+    )
 
 
 def provider_column(header: list[str], cols: dict[int, str]) -> int | None:

@@ -112,9 +112,16 @@ def _collapse(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+#: ``\n`` written as text between spaces in a cell: a line break in some docs dialects
+#: (IBM Cloud's ``| * Provide updates. \n * Clean up. |``)
+_TEXT_NEWLINE = re.compile(r"[ \t]+\\n[ \t]+")
+
+
 def cell_lines(markup: str) -> list[Line]:
     """The lines of one table cell (Markdown with inline HTML): ``<br>``, ``<p>`` and
-    ``<li>`` end a line; ``<ul>``/``<ol>`` nest; comments are dropped."""
+    ``<li>`` end a line, and so does ``\n`` written as text between spaces;
+    ``<ul>``/``<ol>`` nest; comments are dropped."""
+    markup = _TEXT_NEWLINE.sub("<br>", markup)
     if "<" not in markup and "&" not in markup:
         walker = _Lines()
         walker.buf.append(markup)
