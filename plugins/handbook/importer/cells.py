@@ -200,6 +200,16 @@ def placeholder(text: str) -> bool:
     )
 
 
+def provider_heading(text: str) -> bool:
+    """Whether a heading names someone's duties without naming Microsoft or the customer
+    (``IBM responsibilities``, ``Provider roles``): at most six words, the last
+    ``responsibilities``, ``roles``, ``tasks`` or ``duties``."""
+    words = plain(text).split()
+    return 0 < len(words) <= 6 and bool(
+        re.fullmatch(r"responsibilit\w*|roles?|tasks|duties", words[-1])
+    )
+
+
 def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
     """The provider's column of a party table whose provider is not Microsoft by name:
     when ``cols`` (column: party) has the customer's column and not Microsoft's, the one

@@ -140,9 +140,16 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
                 rep.found.append(
                     Found(block.line, "list", "not imported (prose list)", 0, block.section)
                 )
+                party = C.party_header(block.section) or C.provider_heading(block.section)
+                why = (
+                    f"list under a heading naming a party ({block.section!r}): only tables "
+                    "are imported; put the duties in a table with a column per party"
+                    if party
+                    else "list outside a table (prose)"
+                )
                 for n, raw in enumerate(block.lines):
                     if raw.strip():
-                        rep.leave(block.line + n, raw, "list outside a table (prose)")
+                        rep.leave(block.line + n, raw, why)
             elif block.kind == "paragraph":
                 rep.leave(block.line, " ".join(block.lines), "paragraph (prose)")
             elif block.kind in _IGNORED:
