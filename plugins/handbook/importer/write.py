@@ -24,6 +24,7 @@ from ruamel.yaml.comments import CommentedMap
 from handbook.importer.items import Context, Imported, Item
 from handbook.model.canonical import canonical_csv, canonical_text
 from handbook.model.loader import matrix_columns
+from handbook.model.statement_ids import unique_id
 
 PROCESS = ["id", "edition", "phase", "party", "statement", "note", "errata", "doc", "section"]
 PROVENANCE = ["data_file", "id", "edition", "doc", "page", "section", "line", "ms_date"]
@@ -104,7 +105,7 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
         used_duties.setdefault(r[1] if len(r) > 1 else "", set()).add(r[0])
     for d in imported.duties:
         if d.get("id"):  # a committed id two versions of one document both took
-            d["id"] = _unique(str(d["id"]), used_duties.setdefault(str(d["edition"]), set()))
+            d["id"] = unique_id(str(d["id"]), used_duties.setdefault(str(d["edition"]), set()))
         rows.append([str(d.get(k, "")) for k in rows[0]])
     if rows:
         text = canonical_csv(_csv(rows), "change-process.csv", add_ids=True)
@@ -128,7 +129,7 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
         old = [r for r in old if r.get("doc") not in docs]
         used_rows = {str(r.get("id")) for r in old}
         for m in imported.matrix:  # the same row in two versions of a page: -2, -3...
-            m["id"] = _unique(str(m["id"]), used_rows)
+            m["id"] = unique_id(str(m["id"]), used_rows)
         new = [
             {
                 "id": m["id"],
@@ -161,7 +162,7 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
             _statement_ids(x, statements.setdefault(str(x.get("edition", "")), set()), False)
         for item in items:
             scope = used.setdefault(str(item.get("edition", item.get("party"))), set())
-            item["id"] = _unique(item["id"], scope)
+            item["id"] = unique_id(item["id"], scope)
             _statement_ids(item, statements.setdefault(str(item.get("edition", "")), set()), True)
             note(name, item["id"], {**item["source"], "edition": item.get("edition", "")})
         files[name] = _yaml_text([*kept, *_strip(items)], kind)
@@ -182,16 +183,6 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
     return files
 
 
-def _unique(base: str, used: set[str]) -> str:
-    """``base``, or ``base-2``, ``base-3``... when taken; the result is added to ``used``."""
-    candidate, n = base, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{base}-{n}"
-    used.add(candidate)
-    return candidate
-
-
 def _statement_ids(item: Any, used: set[str], rename: bool) -> None:
     """Collect the statement ids below ``item`` (dicts with ``id`` and ``text``) into
     ``used``; with ``rename``, a taken one gets a suffix, as `handbook fmt --add-ids` makes
@@ -199,7 +190,7 @@ def _statement_ids(item: Any, used: set[str], rename: bool) -> None:
     values = item.values() if isinstance(item, dict) else item if isinstance(item, list) else []
     for value in values:
         if isinstance(value, dict) and "text" in value and value.get("id"):
-            value["id"] = _unique(str(value["id"]), used) if rename else value["id"]
+            value["id"] = unique_id(str(value["id"]), used) if rename else value["id"]
             used.add(str(value["id"]))
         if isinstance(value, dict | list):
             _statement_ids(value, used, rename)

@@ -37,7 +37,8 @@ def slug(text: str, words: int = SLUG_WORDS) -> str:
     return "-".join(parts[:words]) or "statement"
 
 
-def _unique(base: str, used: set[str]) -> str:
+def unique_id(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... when taken; the result is added to ``used``."""
     candidate, n = base, 1
     while candidate in used:
         n += 1
@@ -78,14 +79,14 @@ class _Assigner:
         if isinstance(node, str):
             base = f"{prefix}-{slug(node)}" if prefix else slug(node)
             new = CommentedMap()
-            new["id"] = _unique(base, self.used.setdefault(edition, set()))
+            new["id"] = unique_id(base, self.used.setdefault(edition, set()))
             new["text"] = node
             return new
         if isinstance(node, CommentedMap) and isinstance(node.get("text"), str):
             if not node.get("id"):
                 base = slug(node["text"])
                 base = f"{prefix}-{base}" if prefix else base
-                node.insert(0, "id", _unique(base, self.used.setdefault(edition, set())))
+                node.insert(0, "id", unique_id(base, self.used.setdefault(edition, set())))
             items = node.get("items")
             if isinstance(items, CommentedSeq):
                 for i, item in enumerate(items):
@@ -152,5 +153,5 @@ def assign_csv_ids(rows: list[list[str]]) -> list[list[str]]:
     for row in body:
         if not row[col["id"]]:
             base = f"{row[col['phase']]}-{row[col['party']]}-{slug(row[col['statement']])}"
-            row[col["id"]] = _unique(base, used.setdefault(row[col["edition"]], set()))
+            row[col["id"]] = unique_id(base, used.setdefault(row[col["edition"]], set()))
     return rows
