@@ -25,6 +25,8 @@ from handbook.importer.mapping import map_table
 from handbook.importer.page import Page, PageError, read_page
 from handbook.importer.report import Found, PageReport, to_json, to_text
 from handbook.importer.tables import html_table_list, pipe_table
+from handbook.model.diff import similarity
+from handbook.model.entities import Document
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 
@@ -62,15 +64,35 @@ def known_of(hb: Handbook | None) -> Known:
     return known
 
 
+#: the least similarity of two titles (`handbook.model.diff.similarity`) for a page to be
+#: a version of a committed document ("Microsoft 365 Managed Desktop roles and
+#: responsibilities" became "Microsoft Managed Desktop roles and responsibilities")
+SIMILAR_TITLE = 0.85
+
+
+def _document_of(page: Page, hb: Handbook) -> Document | None:
+    """The committed document ``page`` is a version of: the same file name, else the same
+    title (any case), else the most similar title at least `SIMILAR_TITLE` alike."""
+    title = C.plain(page.title)
+    for d in hb.documents:
+        if d.file == page.path.name or (title and C.plain(d.title) == title):
+            return d
+    if not title:
+        return None
+    best = max(hb.documents, key=lambda d: similarity(C.plain(d.title), title), default=None)
+    if best is not None and similarity(C.plain(best.title), title) >= SIMILAR_TITLE:
+        return best
+    return None
+
+
 def _context(
     page: Page, hb: Handbook | None, edition: str | None, known: Known, taken: set[str]
 ) -> Context:
     doc, doc_edition = "", ""
     if hb is not None:
-        for d in hb.documents:
-            if d.file == page.path.name or (page.title and C.plain(d.title) == C.plain(page.title)):
-                doc, doc_edition = d.id, d.edition
-                break
+        found = _document_of(page, hb)
+        if found is not None:
+            doc, doc_edition = found.id, found.edition
         if not edition and not doc_edition and page.ms_date is not None:
             for e in hb.editions:
                 if e.in_force_from <= page.ms_date and (
@@ -213,6 +235,8 @@ def run(args: argparse.Namespace) -> int:
             with replace_folder(args.out) as folder:
                 for name, content in files.items():
                     (folder / name).write_text(content, encoding="utf-8")
+        if args.report:  # written before the comparison, which may fail
+            write_text_atomic(args.report, text)
         if args.compare:
             from handbook.importer.compare import CompareError, compare_pages
 
@@ -221,9 +245,7 @@ def run(args: argparse.Namespace) -> int:
             except CompareError as exc:
                 print(f"handbook import: error: --compare: {exc}", file=sys.stderr)
                 return 2
-        if args.report:
-            write_text_atomic(args.report, text)
-        elif not args.compare:
+        if not args.report and not args.compare:
             print(text, end="")
     except OSError as exc:
         where = exc.filename or args.out or args.report

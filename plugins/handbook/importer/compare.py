@@ -11,9 +11,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from handbook.importer.items import Imported
 from handbook.importer.write import data_files
+from handbook.model.entities import Statement
+from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 
 _MERGED = (
@@ -44,6 +47,22 @@ def compare_pages(imported: Imported, data: Path) -> str:
     base, _ = load_handbook(data)
     if base is None:
         raise CompareError(f"{data}: the committed data does not load; run handbook validate")
+    versions: dict[str, list[str]] = {}
+    for c in imported.pages.values():
+        versions.setdefault(c.committed, []).append(Path(c.file).name)
+    if "" in versions:
+        raise CompareError(
+            "not a version of a committed document (by file name or title), so there is "
+            f"nothing to compare it with: {', '.join(versions[''])}; import it with --out"
+        )
+    several = {doc: files for doc, files in versions.items() if len(files) > 1}
+    if several:
+        doc, files = next(iter(several.items()))
+        raise CompareError(
+            f"{', '.join(files)} are versions of one committed document ({doc}); "
+            "compare one version at a time"
+        )
+    carry_curated(imported, base)
     with tempfile.TemporaryDirectory(prefix="handbook-import-") as tmp:
         head_dir = Path(tmp) / "data"
         shutil.copytree(data, head_dir)
@@ -56,17 +75,53 @@ def compare_pages(imported: Imported, data: Path) -> str:
             lines = [
                 str(p).replace(str(head_dir), "imported") for p in problems if p.severity == "error"
             ]
-            known = {d.id for d in base.documents}
-            new = [c.file for c in imported.pages.values() if c.doc not in known]
-            if new:  # a page of no committed document: its items name a document data lacks
-                lines.insert(
-                    0,
-                    f"not a version of a committed document (by title or file "
-                    f"name), so nothing to compare it with: {', '.join(new)}",
-                )
             raise CompareError(
                 "the imported data does not load with the committed data: "
                 + "; ".join(lines[:5])
                 + (f" (and {len(lines) - 5} more)" if len(lines) > 5 else "")
             )
         return to_markdown(compare(base, head, str(data), "imported"))
+
+
+def _flat(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for s in statements:
+        out += [s, *_flat(s.get("items", []))]
+    return out
+
+
+def _prohibits(statements: list[Statement]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in statements:
+        if s.id and s.prohibits:
+            out[s.id] = list(s.prohibits)
+        out |= _prohibits(s.items)
+    return out
+
+
+def carry_curated(imported: Imported, base: Handbook) -> None:
+    """Give imported items what no page states but the committed data curates, so that
+    comparing an unchanged page changes nothing: a statement's ``prohibits`` (MMD009) by
+    statement id, an SOP category's and a change type's ``notes`` and a change type's
+    ``succeeds`` by item id, each from the committed document the page is a version of."""
+    committed = {c.doc: c.committed for c in imported.pages.values()}
+    for c in imported.sop:
+        doc = committed.get(str(c["source"]["doc"]), "")
+        for old in base.sop_categories:
+            if (old.edition, old.id, old.source.doc) != (c["edition"], c["id"], doc):
+                continue
+            if old.notes and not c.get("notes"):
+                c["notes"] = list(old.notes)
+            for party in ("microsoft", "customer"):
+                curated = _prohibits(getattr(old, party))
+                for s in _flat(c.get(party, [])):
+                    if s.get("id") in curated and not s.get("prohibits"):
+                        s["prohibits"] = curated[s["id"]]
+    for t in imported.change_types:
+        doc = committed.get(str(t["source"]["doc"]), "")
+        for old_type in base.change_types:
+            if (old_type.edition, old_type.id, old_type.source.doc) != (t["edition"], t["id"], doc):
+                continue
+            for key in ("notes", "succeeds"):
+                if getattr(old_type, key) and not t.get(key):
+                    t[key] = list(getattr(old_type, key))
