@@ -60,7 +60,7 @@ def test_json_shape(tmp_path: Path) -> None:
     result = cli("check", "--format", "json", str(path))
     assert result.returncode == 1
     data = json.loads(result.stdout)
-    assert data["summary"] == {"records": 1, "errors": 1, "warnings": 0}
+    assert data["summary"] == {"records": 1, "errors": 1, "warnings": 0, "waived": 0}
     (finding,) = data["findings"]
     assert set(finding) == JSON_FINDING_KEYS
     assert finding["record"] == "BAD-1"
@@ -81,7 +81,7 @@ def test_warning_only_exits_0(tmp_path: Path) -> None:
     result = cli("check", "--format", "json", str(path))
     assert result.returncode == 0
     data = json.loads(result.stdout)
-    assert data["summary"] == {"records": 1, "errors": 0, "warnings": 1}
+    assert data["summary"] == {"records": 1, "errors": 0, "warnings": 1, "waived": 0}
     assert data["findings"][0]["rule"] == "MMD010"
     assert data["findings"][0]["severity"] == "warning"
 

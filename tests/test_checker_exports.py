@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from .checker_support import cli
 
 HEADER = "id,initiator,change_type,requires_admin_action,notified_at,channels,starts_at"
@@ -107,3 +109,22 @@ def test_sarif_encodes_a_relative_path(tmp_path: Path) -> None:
     sarif = json.loads(result.stdout)["runs"][0]["results"][0]
     uri = sarif["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "odd%2C%20name.yaml"
+
+
+def test_the_github_step_summary_stays_under_githubs_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub drops a step summary over 1 MiB whole: the table stops short of it and says
+    how many findings it lists."""
+    path = tmp_path / "many.csv"
+    rows = [ROW.format(id=f"M-{i}", start="2023-03-02T09:00:00Z") for i in range(6000)]
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = cli("check", "--format", "github", str(path))
+    assert result.returncode == 1
+    assert result.stdout.count("::error ") == 6000
+    text = summary.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) < 1024 * 1024
+    assert "of 6,000 findings: a step summary holds 1 MiB at most" in text
+    assert text.rstrip().endswith("**6000 records checked: 6000 errors, 0 warnings, 0 waived**")

@@ -29,7 +29,7 @@ def test_servicenow_export_end_to_end() -> None:
     )
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
-    assert data["summary"] == {"records": 8, "errors": 6, "warnings": 0}
+    assert data["summary"] == {"records": 8, "errors": 6, "warnings": 0, "waived": 0}
     got = [(f["record"], f["rule"], f["line"], f["field"]) for f in data["findings"]]
     assert got == [
         ("CHG0030002", "MMD001", 3, "notified_at"),

@@ -109,3 +109,18 @@ def test_a_csv_export_with_names_is_read(tmp_path: Path) -> None:
     # A: 1 day of notice for 5; B: a customer's change needs its SOP category; C: booleans
     # are true or false (yes is not read as one)
     assert found == {("A", "MMD001"), ("B", "E002"), ("C", "E003")}
+
+
+def test_one_action_written_twice_is_one_reason(tmp_path: Path) -> None:
+    """By its name and by its id: one MMD009 reason, not the same sentence twice."""
+    records = tmp_path / "records.yaml"
+    records.write_text(
+        "- id: A\n  initiator: customer\n  sop_category: Service accounts\n"
+        "  support_request_at: 2023-01-01\n  advised_at: 2023-01-02\n"
+        "  actions: [Reset the password of an MMD service account, "
+        "reset_service_account_password]\n  starts_at: 2023-01-03\n",
+        encoding="utf-8",
+    )
+    (finding,) = check(records)
+    assert finding["rule"] == "MMD009"
+    assert finding["message"].count("is prohibited") == 1

@@ -147,3 +147,16 @@ def test_record_waiver_without_approver_does_not_ask_for_record(tmp_path: Path) 
     (e006,) = [f for f in report.findings if f.rule == "E006"]
     assert "lacks approved_by; a waiver needs rule, reason, approved_by and" in e006.message
     assert "needs record" not in e006.message
+
+
+def test_a_waivers_rule_id_is_read_in_any_case(tmp_path: Path) -> None:
+    records = tmp_path / "r.yaml"
+    records.write_text(
+        SHORT_NOTICE.split("- id: CHG-2")[0]
+        + "  waivers:\n"
+        + "    - {rule: mmd001, reason: r, approved_by: a, expires_on: 2099-01-01}\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [records])
+    assert [f.rule for f in report.findings] == []
+    assert [f.rule for f in report.waived] == ["MMD001"]

@@ -346,7 +346,7 @@ def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
             return f"notified_at is set but no channel is given; {expected}", None
         reasons = []
         first = None
-        for v in items:
+        for v in dict.fromkeys(items):
             if v in options:
                 continue
             what = (
@@ -374,7 +374,7 @@ def prohibited_actions(rule: Rule, data: RuleInput, handbook: Handbook) -> list[
         statements = handbook.prohibited_actions(str(edition), str(category))
         reasons = []
         first = None
-        for action in split_list(value):
+        for action in dict.fromkeys(split_list(value)):  # an action written twice: once
             if action in statements:
                 reasons.append(
                     f"action '{action}' is prohibited for SOP category '{category}' in the "

@@ -117,6 +117,7 @@ def validate(
         )
     assert rule is not None and rid is not None
     known = [r.id for r in handbook.rules]
+    rule = {k.upper(): k for k in known}.get(rule.upper(), rule)  # mmd001 is MMD001
     if rule not in known:
         return (
             None,

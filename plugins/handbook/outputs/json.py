@@ -1,9 +1,9 @@
 """``--format json``: the counts, then every finding.
 
-``{"summary": {"records", "errors", "warnings"[, "waived"]}, "findings": [{"record",
+``{"summary": {"records", "errors", "warnings", "waived"}, "findings": [{"record",
 "rule", "severity", "message", "file", "line", "column", "field", "edition",
 "help_uri"[, "waived", "waiver": {"reason", "approved_by", "expires_on"}]}]}``, one
-finding a line; ``waived`` appears in the summary only when a finding is waived. The
+finding a line; the summary always has every count (0 included). The
 findings are spooled (`handbook.outputs.base.spool`) so the summary can come first.
 """
 
@@ -72,8 +72,7 @@ class JsonSink(Sink):
             "errors": summary.errors,
             "warnings": summary.warnings,
         }
-        if summary.waived:
-            head["waived"] = summary.waived
+        head["waived"] = summary.waived
         self.out.write('{\n  "summary": ' + json.dumps(head) + ',\n  "findings": [')
         if self.count:
             self.out.write("\n")
