@@ -281,3 +281,16 @@ def test_broken_json_says_json_with_its_column(tmp_path: Path) -> None:
     result = cli("check", str(path))
     assert result.returncode == 1
     assert result.stdout.startswith(f"{path}:2:27: E001 not valid JSON: ")
+
+
+def test_yaml_merge_keys_are_read(tmp_path: Path) -> None:
+    """``<<: *base`` copies the base's fields, as every YAML loader does; explicit keys win."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- &base {id: MK1, initiator: microsoft, change_type: functionality, "
+        "starts_at: 2023-03-06}\n- <<: *base\n  id: MK2\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "--format", "json", str(path))
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["summary"]["records"] == 2

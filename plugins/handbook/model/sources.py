@@ -46,13 +46,17 @@ class LocatedStr(str):
 
 
 class _Resolver(yaml.resolver.BaseResolver):
-    """Resolves only null and booleans (YAML 1.2 core spellings); all else is a string."""
+    """Resolves only null, booleans (YAML 1.2 core spellings) and the merge key ``<<``;
+    all else is a string."""
 
 
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
+)
+_Resolver.add_implicit_resolver(  # ``<<: *base`` (merge key), as every YAML loader reads it
+    "tag:yaml.org,2002:merge", __import__("re").compile(r"^(?:<<)$"), ["<"]
 )
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:null",
@@ -130,6 +134,7 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             keys: dict[str, tuple[int, int]] = {}
+            merged: list[yaml.Node] = []
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problems.append(
@@ -143,6 +148,9 @@ class _Converter:
                     )
                     continue
                 key = str(self.convert(key_node))
+                if key == "<<" and key_node.tag.endswith(":merge"):  # YAML merge key
+                    merged.append(value_node)
+                    continue
                 if key == "at":
                     self.problems.append(
                         Problem(
@@ -172,6 +180,16 @@ class _Converter:
                 if isinstance(value, str) and not isinstance(value, LocatedStr):
                     value = LocatedStr(value, key_node.start_mark.line + 1, 1, self.file)
                 out[key] = value
+            for source in merged:  # ``<<: *base``: its keys, where the mapping lacks them
+                parts = source.value if isinstance(source, yaml.SequenceNode) else [source]
+                for part in parts:
+                    value = self.convert(part)
+                    if not isinstance(value, dict):
+                        continue
+                    for k, v in value.items():
+                        if k != "at" and k not in out:
+                            out[k] = v
+                            keys[k] = tuple(value["at"]["keys"].get(k, (line, column)))
             out["at"] = {"file": self.file, "line": line, "column": column, "keys": keys}
             return out
         raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
