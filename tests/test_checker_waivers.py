@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from handbook.checker.check import check_paths
+from handbook.checker.findings import Report
 from handbook.checker.waivers import WaiverFileError, load_waivers
 
 from .checker_support import cli, handbook
@@ -119,16 +120,25 @@ def test_unusable_waivers_file_is_a_usage_error(tmp_path: Path, text: str) -> No
         assert "Traceback" not in result.stderr
 
 
-def test_record_waiver_must_match_its_record(tmp_path: Path) -> None:
+def _with_waivers(tmp_path: Path, *waivers: str) -> Report:
+    """The checker's report on the first record of `SHORT_NOTICE` carrying ``waivers``
+    (each a YAML flow item)."""
     records = tmp_path / "r.yaml"
     records.write_text(
         SHORT_NOTICE.split("- id: CHG-2")[0]
         + "  waivers:\n"
-        + "    - {record: CHG-7, rule: MMD001, reason: r, approved_by: a, expires_on: 2099-01-01}\n"
-        + "    - not a mapping\n",
+        + "".join(f"    - {w}\n" for w in waivers),
         encoding="utf-8",
     )
-    report = check_paths(handbook(), [records])
+    return check_paths(handbook(), [records])
+
+
+def test_record_waiver_must_match_its_record(tmp_path: Path) -> None:
+    report = _with_waivers(
+        tmp_path,
+        "{record: CHG-7, rule: MMD001, reason: r, approved_by: a, expires_on: 2099-01-01}",
+        "not a mapping",
+    )
     assert sorted(f.rule for f in report.findings) == ["E006", "E006", "MMD001"]
     assert not report.waived
 
@@ -136,27 +146,15 @@ def test_record_waiver_must_match_its_record(tmp_path: Path) -> None:
 def test_record_waiver_without_approver_does_not_ask_for_record(tmp_path: Path) -> None:
     """A waiver written on its record has no ``record`` key: the E006 message does not
     ask for one."""
-    records = tmp_path / "r.yaml"
-    records.write_text(
-        SHORT_NOTICE.split("- id: CHG-2")[0]
-        + "  waivers:\n"
-        + "    - {rule: MMD001, reason: r, expires_on: 2099-01-01}\n",
-        encoding="utf-8",
-    )
-    report = check_paths(handbook(), [records])
+    report = _with_waivers(tmp_path, "{rule: MMD001, reason: r, expires_on: 2099-01-01}")
     (e006,) = [f for f in report.findings if f.rule == "E006"]
     assert "lacks approved_by; a waiver needs rule, reason, approved_by and" in e006.message
     assert "needs record" not in e006.message
 
 
 def test_a_waivers_rule_id_is_read_in_any_case(tmp_path: Path) -> None:
-    records = tmp_path / "r.yaml"
-    records.write_text(
-        SHORT_NOTICE.split("- id: CHG-2")[0]
-        + "  waivers:\n"
-        + "    - {rule: mmd001, reason: r, approved_by: a, expires_on: 2099-01-01}\n",
-        encoding="utf-8",
+    report = _with_waivers(
+        tmp_path, "{rule: mmd001, reason: r, approved_by: a, expires_on: 2099-01-01}"
     )
-    report = check_paths(handbook(), [records])
     assert [f.rule for f in report.findings] == []
     assert [f.rule for f in report.waived] == ["MMD001"]
