@@ -7,14 +7,7 @@ from __future__ import annotations
 
 from handbook.importer import cells as C
 from handbook.importer.html import cell_lines, cell_text
-from handbook.importer.items import (
-    Context,
-    Imported,
-    Item,
-    name_of,
-    source_of,
-    statement_count,
-)
+from handbook.importer.items import Context, Imported, Item, name_of, source_of, statement_count
 from handbook.importer.report import PageReport
 from handbook.importer.tables import Table
 

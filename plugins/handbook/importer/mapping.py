@@ -31,14 +31,7 @@ import re
 from handbook.importer import cells as C
 from handbook.importer.change_types import attribute, types_columns, types_rows
 from handbook.importer.html import Line, cell_lines, cell_text
-from handbook.importer.items import (
-    Context,
-    Imported,
-    Item,
-    name_of,
-    source_of,
-    statement_count,
-)
+from handbook.importer.items import Context, Imported, Item, name_of, source_of, statement_count
 from handbook.importer.marks import is_marks, mark_columns, mark_rows
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
