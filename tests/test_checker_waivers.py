@@ -158,3 +158,22 @@ def test_a_waivers_rule_id_is_read_in_any_case(tmp_path: Path) -> None:
     )
     assert [f.rule for f in report.findings] == []
     assert [f.rule for f in report.waived] == ["MMD001"]
+
+
+def test_an_expired_waiver_renewed_beside_it_is_no_warning(tmp_path: Path) -> None:
+    """The renewal waives the finding; the expired entry beside it is no W001 (which would
+    fail a --fail-on-warn run whose finding is waived)."""
+    report = _with_waivers(
+        tmp_path,
+        "{rule: MMD001, reason: r, approved_by: a, expires_on: 2020-01-31}",
+        "{rule: MMD001, reason: renewed, approved_by: a, expires_on: 2099-01-31}",
+    )
+    assert [f.rule for f in report.findings] == []
+    assert [f.rule for f in report.waived] == ["MMD001"]
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(
+        "- {record: CHG-1, rule: MMD001, reason: r, approved_by: a, expires_on: 2020-01-31}\n"
+        "- {record: CHG-1, rule: MMD001, reason: s, approved_by: a, expires_on: 2099-01-31}\n",
+        encoding="utf-8",
+    )
+    assert load_waivers(waivers, handbook(), date(2024, 1, 1)).problems == []

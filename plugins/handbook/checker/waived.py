@@ -15,7 +15,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from handbook.checker.coded import isin
 from handbook.checker.codes import CHECKER_CODES
 from handbook.checker.findings import FINDING_COLUMNS, Summary
-from handbook.checker.records import Batch
+from handbook.checker.records import Batch, RecordWaiver
 from handbook.checker.waivers import Waiver, WaiverProblem, WaiverSet, expired_message, validate
 from handbook.model.handbook import Handbook
 
@@ -27,6 +27,7 @@ def record_waiver_problems(
     `handbook.checker.assemble.PART_TYPES`), and the active waivers by (row, rule)."""
     out: list[dict[str, Any]] = []
     active: dict[tuple[int, str], Waiver] = {}
+    expired: list[tuple[RecordWaiver, Waiver]] = []
     for w in batch.waivers:
         rid = ids[w.row].as_py()
         problem = w.problem
@@ -43,24 +44,28 @@ def record_waiver_problems(
             }
             waiver, problem = validate(values, hb, batch.file, w.line, w.column, rid)
         if waiver is None:
-            code, message = "E006", problem or "invalid waiver"
+            out.append(_problem(w, "E006", problem or "invalid waiver"))
         elif waiver.expired(today):
-            code, message = "W001", expired_message(waiver)
+            expired.append((w, waiver))
         else:
             active.setdefault((w.row, waiver.rule), waiver)
-            continue
-        out.append(
-            {
-                "_row": w.row,
-                "rule": code,
-                "severity": CHECKER_CODES[code][0],
-                "message": message,
-                "field": "waivers",
-                "line": w.line,
-                "column": w.column,
-            }
-        )
+    for w, waiver in expired:  # W001, unless a valid waiver on the record renews it
+        if (w.row, waiver.rule) not in active:
+            out.append(_problem(w, "W001", expired_message(waiver)))
     return out, active
+
+
+def _problem(w: RecordWaiver, code: str, message: str) -> dict[str, Any]:
+    """A finding about the waiver ``w`` written on a record."""
+    return {
+        "_row": w.row,
+        "rule": code,
+        "severity": CHECKER_CODES[code][0],
+        "message": message,
+        "field": "waivers",
+        "line": w.line,
+        "column": w.column,
+    }
 
 
 def note_waived_records(ids: pa.Array, file_waivers: WaiverSet | None, seen: set[str]) -> None:

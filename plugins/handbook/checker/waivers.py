@@ -11,7 +11,8 @@ Problems are findings, as for records:
 
 * ``E006`` (error): a waiver naming an unknown rule, or (file waivers) a record that no
   file of the run contains, or lacking its reason, approver or expiry date;
-* ``W001`` (warning): an expired waiver; it no longer waives its finding, which is then
+* ``W001`` (warning): an expired waiver, unless a valid waiver of the same record and
+  rule (a renewal) stands beside it; it no longer waives its finding, which is then
   reported as usual.
 """
 
@@ -227,6 +228,7 @@ def load_waivers(
             "{record, rule, reason, approved_by, expires_on}"
         )
     out = WaiverSet(file)
+    expired: list[tuple[Waiver, int, int]] = []
     for item in items:
         at = item.get("at", {}) if isinstance(item, dict) else {}
         line = int(at.get("line", getattr(item, "line", 1)) or 1)
@@ -261,11 +263,15 @@ def load_waivers(
             continue
         out.wanted.setdefault(waiver.record, []).append(waiver)
         if waiver.expired(today):
+            expired.append((waiver, line, column))
+        else:
+            out.active.setdefault((waiver.record, waiver.rule), waiver)
+    for waiver, line, column in expired:  # W001, unless a valid waiver renews it
+        if (waiver.record, waiver.rule) not in out.active:
             out.problems.append(
                 WaiverProblem(
                     "W001", expired_message(waiver), waiver.record, waiver.rule, file, line, column
                 )
             )
-        else:
-            out.active.setdefault((waiver.record, waiver.rule), waiver)
+    out.problems.sort(key=lambda p: (p.line, p.column))
     return out
