@@ -88,6 +88,10 @@ def fold(value: str) -> str:
     return "".join(c for c in value.casefold() if c not in " \t-_")
 
 
+#: Said of an unknown list item holding a comma: CSV cells separate items with ``;``.
+LIST_SEPARATOR_HINT = " (a list in a CSV cell is separated by ';')"
+
+
 def split_list(value: str | None) -> list[str]:
     """Items of a ``;``-separated list value (empty items dropped)."""
     if not value:

@@ -167,23 +167,23 @@ class _Reader:
             yield self._issue(problem, header_line)
             return
         issues: list[Issue] = []
-        if self.mapping is None:  # an export read through a mapping has columns of its own
-            self.field_col = {f: self.header.index(f) for f in FIELDS if f in self.header}
-            issues += self._misspelt(text, header_line)
-        else:
+        if self.mapping is not None:  # an export read through a mapping has its own columns
             issues += [
                 Issue("W002", m, self.file, header_line) for m in self.mapping.absent(self.names)
             ]
-        if self.mapping is None and "waivers" in self.header:
-            issues.append(
-                Issue(
-                    "E001",
-                    "a 'waivers' column is not read from CSV; write waivers in a waivers "
-                    "file (--waivers) or in YAML records",
-                    self.file,
-                    header_line,
+        else:
+            self.field_col = {f: self.header.index(f) for f in FIELDS if f in self.header}
+            issues += self._misspelt(text, header_line)
+            if "waivers" in self.header:
+                issues.append(
+                    Issue(
+                        "E001",
+                        "a 'waivers' column is not read from CSV; write waivers in a waivers "
+                        "file (--waivers) or in YAML records",
+                        self.file,
+                        header_line,
+                    )
                 )
-            )
         produced = False
         while True:
             chunk, ends = chunks.take(self.chunk_size)

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from handbook.checker.coded import Coded, combos, split_list
+from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, combos, split_list
 from handbook.checker.values import iso_texts
 from handbook.model.entities import Rule
 from handbook.model.handbook import Handbook
@@ -355,7 +355,7 @@ def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
                 else "is not documented for this change type"
             )
             if v not in known and "," in v:
-                what += " (a list in a CSV cell is separated by ';')"
+                what += LIST_SEPARATOR_HINT
             reasons.append(f"channel '{v}' {what}; {expected}")
             first = first or v
         return ("; ".join(reasons) if reasons else None), first

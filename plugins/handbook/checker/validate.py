@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from handbook.checker.coded import Coded, fold, split_list
+from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, fold, split_list
 from handbook.checker.records import BOOL_FIELDS, FIELDS, Batch
 from handbook.checker.rules import Piece, cat
 from handbook.checker.values import INVALID, NAIVE, parse_bools, parse_times
@@ -260,7 +260,7 @@ def check_references(
             continue
         message = "; ".join(
             f"action '{a}' is not in the vocabulary of actions (data/actions.yaml)"
-            + (" (a list in a CSV cell is separated by ';')" if "," in a else "")
+            + (LIST_SEPARATOR_HINT if "," in a else "")
             + f"; expected one of: {', '.join(vocabulary)}"
             for a in unknown
         )

@@ -13,7 +13,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from handbook.checker.coded import isin
-from handbook.checker.codes import CHECKER_CODES
+from handbook.checker.codes import severity_of
 from handbook.checker.findings import FINDING_COLUMNS, Summary
 from handbook.checker.records import Batch, RecordWaiver
 from handbook.checker.waivers import Waiver, WaiverProblem, WaiverSet, expired_message, validate
@@ -60,7 +60,7 @@ def _problem(w: RecordWaiver, code: str, message: str) -> dict[str, Any]:
     return {
         "_row": w.row,
         "rule": code,
-        "severity": CHECKER_CODES[code][0],
+        "severity": severity_of(code),
         "message": message,
         "field": "waivers",
         "line": w.line,
@@ -138,7 +138,7 @@ def waiver_file_findings(
         row = {
             "record": p.record,
             "rule": p.code,
-            "severity": CHECKER_CODES[p.code][0],
+            "severity": severity_of(p.code),
             "message": p.message,
             "file": p.file,
             "line": p.line,
@@ -160,7 +160,7 @@ def waiver_file_findings(
     findings["waived"] = findings["waived"].astype(bool)
     summary = Summary(
         records=0,
-        errors=sum(1 for p in problems if CHECKER_CODES[p.code][0] == "error"),
-        warnings=sum(1 for p in problems if CHECKER_CODES[p.code][0] == "warning"),
+        errors=sum(1 for p in problems if severity_of(p.code) == "error"),
+        warnings=sum(1 for p in problems if severity_of(p.code) == "warning"),
     )
     return findings, summary

@@ -11,12 +11,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
+from handbook.importer.ids import carry_curated
 from handbook.importer.items import Imported
 from handbook.importer.write import data_files
-from handbook.model.entities import Statement
-from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 
 _MERGED = (
@@ -81,47 +79,3 @@ def compare_pages(imported: Imported, data: Path) -> str:
                 + (f" (and {len(lines) - 5} more)" if len(lines) > 5 else "")
             )
         return to_markdown(compare(base, head, str(data), "imported"))
-
-
-def _flat(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for s in statements:
-        out += [s, *_flat(s.get("items", []))]
-    return out
-
-
-def _prohibits(statements: list[Statement]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for s in statements:
-        if s.id and s.prohibits:
-            out[s.id] = list(s.prohibits)
-        out |= _prohibits(s.items)
-    return out
-
-
-def carry_curated(imported: Imported, base: Handbook) -> None:
-    """Give imported items what no page states but the committed data curates, so that
-    comparing an unchanged page changes nothing: a statement's ``prohibits`` (MMD009) by
-    statement id, an SOP category's and a change type's ``notes`` and a change type's
-    ``succeeds`` by item id, each from the committed document the page is a version of."""
-    committed = {c.doc: c.committed for c in imported.pages.values()}
-    for c in imported.sop:
-        doc = committed.get(str(c["source"]["doc"]), "")
-        for old in base.sop_categories:
-            if (old.edition, old.id, old.source.doc) != (c["edition"], c["id"], doc):
-                continue
-            if old.notes and not c.get("notes"):
-                c["notes"] = list(old.notes)
-            for party in ("microsoft", "customer"):
-                curated = _prohibits(getattr(old, party))
-                for s in _flat(c.get(party, [])):
-                    if s.get("id") in curated and not s.get("prohibits"):
-                        s["prohibits"] = curated[s["id"]]
-    for t in imported.change_types:
-        doc = committed.get(str(t["source"]["doc"]), "")
-        for old_type in base.change_types:
-            if (old_type.edition, old_type.id, old_type.source.doc) != (t["edition"], t["id"], doc):
-                continue
-            for key in ("notes", "succeeds"):
-                if getattr(old_type, key) and not t.get(key):
-                    t[key] = list(getattr(old_type, key))

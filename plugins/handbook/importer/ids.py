@@ -12,6 +12,7 @@ removed and added.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from handbook.importer.items import Imported
@@ -58,16 +59,23 @@ def _match(new: list[dict[str, Any]], pool: Pool, key: str = "text") -> None:
             del free[best]
 
 
-def keep_ids(imported: Imported, hb: Handbook) -> None:
-    """Give imported statements their committed ids (see module doc), in place. Each page
-    is matched on its own against its committed document (`Context.committed`), so two
-    versions of one document in a run may take the same ids; ``data_files`` makes them
-    unique."""
+def _committed_of(imported: Imported) -> Callable[[dict[str, Any]], str]:
+    """item -> the committed document its page is a version of (``-``, no document, for
+    none)."""
     committed = {c.doc: c.committed for c in imported.pages.values()}
 
     def of(item: dict[str, Any]) -> str:
         return committed.get(str(item.get("doc") or item["source"]["doc"]), "") or "-"
 
+    return of
+
+
+def keep_ids(imported: Imported, hb: Handbook) -> None:
+    """Give imported statements their committed ids (see module doc), in place. Each page
+    is matched on its own against its committed document (`Context.committed`), so two
+    versions of one document in a run may take the same ids; ``data_files`` makes them
+    unique."""
+    of = _committed_of(imported)
     groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for d in imported.duties:
         groups.setdefault((d["doc"], d["edition"], d["phase"], d["party"]), []).append(d)
@@ -101,3 +109,43 @@ def keep_ids(imported: Imported, hb: Handbook) -> None:
                 _match(_flat(t.get(field, [])), _pool(getattr(old_type, field)))
             if t.get("notification") and old_type.notification is not None:
                 _match([t["notification"]], _pool([old_type.notification]))
+
+
+def _prohibits(statements: list[Statement]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in statements:
+        if s.id and s.prohibits:
+            out[s.id] = list(s.prohibits)
+        out |= _prohibits(s.items)
+    return out
+
+
+def carry_curated(imported: Imported, hb: Handbook) -> None:
+    """Give imported items what no page states but the committed data curates, so that
+    comparing an unchanged page changes nothing (``--compare``): a statement's
+    ``prohibits`` (MMD009) by statement id, an SOP category's and a change type's
+    ``notes`` and a change type's ``succeeds`` by item id, each from the committed
+    document the page is a version of. Run after `keep_ids`."""
+    of = _committed_of(imported)
+    for c in imported.sop:
+        for old in hb.sop_categories:
+            if (old.edition, old.id, old.source.doc) != (c["edition"], c["id"], of(c)):
+                continue
+            if old.notes and not c.get("notes"):
+                c["notes"] = list(old.notes)
+            for party in ("microsoft", "customer"):
+                curated = _prohibits(getattr(old, party))
+                for s in _flat(c.get(party, [])):
+                    if s.get("id") in curated and not s.get("prohibits"):
+                        s["prohibits"] = curated[s["id"]]
+    for t in imported.change_types:
+        for old_type in hb.change_types:
+            if (old_type.edition, old_type.id, old_type.source.doc) != (
+                t["edition"],
+                t["id"],
+                of(t),
+            ):
+                continue
+            for key in ("notes", "succeeds"):
+                if getattr(old_type, key) and not t.get(key):
+                    t[key] = list(getattr(old_type, key))
