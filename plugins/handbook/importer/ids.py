@@ -12,12 +12,12 @@ removed and added.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from handbook.importer.items import Imported
 from handbook.model.diff import similarity
-from handbook.model.entities import Statement
+from handbook.model.entities import ChangeType, SopCategory, Statement
 from handbook.model.handbook import Handbook
 
 #: the least similarity (0 to 1) for a reworded statement to keep the committed id
@@ -70,6 +70,20 @@ def _committed_of(imported: Imported) -> Callable[[dict[str, Any]], str]:
     return of
 
 
+_Committed = TypeVar("_Committed", SopCategory, ChangeType)
+
+
+def _counterparts(
+    items: list[dict[str, Any]], committed: list[_Committed], of: Callable[[dict[str, Any]], str]
+) -> Iterator[tuple[dict[str, Any], _Committed]]:
+    """Each imported item with the committed item of the same edition and id from the
+    committed document its page is a version of."""
+    for item in items:
+        for old in committed:
+            if (old.edition, old.id, old.source.doc) == (item["edition"], item["id"], of(item)):
+                yield item, old
+
+
 def keep_ids(imported: Imported, hb: Handbook) -> None:
     """Give imported statements their committed ids (see module doc), in place. Each page
     is matched on its own against its committed document (`Context.committed`), so two
@@ -88,27 +102,18 @@ def keep_ids(imported: Imported, hb: Handbook) -> None:
             and p.statement.id
         ]
         _match(duties, pool, "statement")
-    for c in imported.sop:
-        for old in hb.sop_categories:
-            if (old.edition, old.id, old.source.doc) == (c["edition"], c["id"], of(c)):
-                for party in ("microsoft", "customer"):
-                    _match(_flat(c.get(party, [])), _pool(getattr(old, party)))
+    for c, old in _counterparts(imported.sop, hb.sop_categories, of):
+        for party in ("microsoft", "customer"):
+            _match(_flat(c.get(party, [])), _pool(getattr(old, party)))
     for r in imported.roles:
         for role in hb.roles:
             if (role.party, role.id, role.source.doc) == (r["party"], r["id"], of(r)):
                 _match(_flat(r["description"]), _pool(role.description))
-    for t in imported.change_types:
-        for old_type in hb.change_types:
-            if (old_type.edition, old_type.id, old_type.source.doc) != (
-                t["edition"],
-                t["id"],
-                of(t),
-            ):
-                continue
-            for field in ("includes", "examples", "customer_action"):
-                _match(_flat(t.get(field, [])), _pool(getattr(old_type, field)))
-            if t.get("notification") and old_type.notification is not None:
-                _match([t["notification"]], _pool([old_type.notification]))
+    for t, old_type in _counterparts(imported.change_types, hb.change_types, of):
+        for field in ("includes", "examples", "customer_action"):
+            _match(_flat(t.get(field, [])), _pool(getattr(old_type, field)))
+        if t.get("notification") and old_type.notification is not None:
+            _match([t["notification"]], _pool([old_type.notification]))
 
 
 def _prohibits(statements: list[Statement]) -> dict[str, list[str]]:
@@ -127,25 +132,15 @@ def carry_curated(imported: Imported, hb: Handbook) -> None:
     ``notes`` and a change type's ``succeeds`` by item id, each from the committed
     document the page is a version of. Run after `keep_ids`."""
     of = _committed_of(imported)
-    for c in imported.sop:
-        for old in hb.sop_categories:
-            if (old.edition, old.id, old.source.doc) != (c["edition"], c["id"], of(c)):
-                continue
-            if old.notes and not c.get("notes"):
-                c["notes"] = list(old.notes)
-            for party in ("microsoft", "customer"):
-                curated = _prohibits(getattr(old, party))
-                for s in _flat(c.get(party, [])):
-                    if s.get("id") in curated and not s.get("prohibits"):
-                        s["prohibits"] = curated[s["id"]]
-    for t in imported.change_types:
-        for old_type in hb.change_types:
-            if (old_type.edition, old_type.id, old_type.source.doc) != (
-                t["edition"],
-                t["id"],
-                of(t),
-            ):
-                continue
-            for key in ("notes", "succeeds"):
-                if getattr(old_type, key) and not t.get(key):
-                    t[key] = list(getattr(old_type, key))
+    for c, old in _counterparts(imported.sop, hb.sop_categories, of):
+        if old.notes and not c.get("notes"):
+            c["notes"] = list(old.notes)
+        for party in ("microsoft", "customer"):
+            curated = _prohibits(getattr(old, party))
+            for s in _flat(c.get(party, [])):
+                if s.get("id") in curated and not s.get("prohibits"):
+                    s["prohibits"] = curated[s["id"]]
+    for t, old_type in _counterparts(imported.change_types, hb.change_types, of):
+        for key in ("notes", "succeeds"):
+            if getattr(old_type, key) and not t.get(key):
+                t[key] = list(getattr(old_type, key))
