@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BIN, DATA, run
+from .conftest import BIN, DATA, ROOT, run
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and /dev/full are POSIX")
 
@@ -71,6 +71,19 @@ def test_a_full_disk_on_stdout_is_exit_2_with_one_line() -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "No space left on device" in lines[0]
+
+
+def test_a_report_to_a_full_device_names_it(tmp_path: Path) -> None:
+    """``import --report /dev/full``: exit 2, naming the report (it once named --out)."""
+    page = ROOT / "tests" / "importer" / "pages" / "roles.md"
+    result = run(
+        [
+            *(str(BIN / "handbook"), "import", str(page), "--out", str(tmp_path / "out")),
+            *("--report", "/dev/full"),
+        ]
+    )
+    assert result.returncode == 2
+    assert result.stderr == "handbook import: error: /dev/full: No space left on device\n"
 
 
 def test_an_unwritable_report_is_exit_2(tmp_path: Path) -> None:

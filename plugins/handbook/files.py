@@ -200,7 +200,10 @@ def write_bytes_atomic(path: Path | str, data: bytes, *, durable: bool = True) -
     """
     given = Path(path)
     if _is_special(given):
-        given.write_bytes(data)
+        try:
+            given.write_bytes(data)
+        except OSError as exc:  # /dev/full: name the path, as for a file
+            raise OSError(exc.errno, exc.strerror, str(given)) from None
         return
     target = _real(given)
     tmp, fd = _create_temp(target, given)
