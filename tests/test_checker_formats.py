@@ -136,6 +136,16 @@ def test_junit_contract(report: Report) -> None:
     assert int(root.get("tests", 0)) == total == len(names)
     failures = sum(1 for c in root.iter("testcase") if c.find("failure") is not None)
     assert int(root.get("failures", 0)) == failures
+    # a warning passes its case (the exit code is 0 without --fail-on-warn) ...
+    expired = next(c for c in root.iter("testcase") if c.get("name") == "CHG-1802 W001")
+    assert expired.find("failure") is None
+    assert (expired.findtext("system-out") or "").startswith("warning: data/samples/")
+    # ... and fails it with --fail-on-warn
+    strict = ET.fromstring(_render(report, "junit", fail_on_warn=True))
+    expired = next(c for c in strict.iter("testcase") if c.get("name") == "CHG-1802 W001")
+    failure = expired.find("failure")
+    assert failure is not None and failure.get("type") == "warning"
+    assert int(strict.get("failures", 0)) > int(root.get("failures", 0))
 
 
 def test_sarif_validates_against_the_required_structure(report: Report) -> None:

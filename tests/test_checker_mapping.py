@@ -97,6 +97,17 @@ def test_bad_mapping_is_a_usage_error(tmp_path: Path, text: str) -> None:
         assert "nonsense" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_yaml_file_with_a_mapping_is_a_usage_error(tmp_path: Path) -> None:
+    """A mapping names CSV columns; a YAML or JSON file beside the export would be read
+    without it (every record E002), so the run refuses and names the file."""
+    records = tmp_path / "changes.yaml"
+    records.write_text("- number: CHG1\n", encoding="utf-8")
+    result = cli("check", "--map", str(MAPPING), str(EXPORT), str(records))
+    assert result.returncode == 2, result.stderr
+    assert str(records) in result.stderr and "without --map" in result.stderr
+    assert result.stdout == ""
+
+
 def test_export_without_mapped_columns(tmp_path: Path) -> None:
     export = tmp_path / "e.csv"
     export.write_text("a,b\n1,2\n", encoding="utf-8")

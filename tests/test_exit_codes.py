@@ -1,8 +1,8 @@
 """Exit codes that mean one thing, tried on the real ``handbook check`` with real signals.
 
 0 no error, 1 a rule broken, 2 the run failed (a full disk, an unwritable report), 130
-SIGINT, 143 SIGTERM; a stopped run leaves the previous report byte for byte, and no
-traceback is ever printed (issue 16).
+SIGINT, 143 SIGTERM, 141 a reader that closed standard output; a stopped run leaves the
+previous report byte for byte, and no traceback is ever printed (issue 16).
 """
 
 from __future__ import annotations
@@ -71,6 +71,23 @@ def test_a_full_disk_on_stdout_is_exit_2_with_one_line() -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "No space left on device" in lines[0]
+
+
+def test_a_reader_that_stops_early_is_exit_141_quietly(tmp_path: Path) -> None:
+    """``handbook check big.csv | head -c 10``: the reader closes the pipe; the run stops
+    with 128 + SIGPIPE, as a shell reports any tool so stopped, and prints nothing."""
+    big = _big_csv(tmp_path / "big.csv", 20_000)
+    child = subprocess.Popen(
+        [str(BIN / "handbook"), "check", str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert len(child.stdout.read(10)) == 10
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=600) == 141
+    assert err == ""
 
 
 def test_a_report_to_a_full_device_names_it(tmp_path: Path) -> None:

@@ -41,7 +41,8 @@ Exit codes, the same for every command:
     130  interrupted by SIGINT (Ctrl-C); 143 stopped by SIGTERM. Files being written are
          left as they were (`handbook.files`).
 
-A closed pipe (``handbook check ... | head -1``) ends the run quietly with 2.
+A closed pipe (``handbook check ... | head -1``) ends the run quietly with 141 (128 +
+SIGPIPE), the code a shell gives any tool its reader stopped early.
 """
 
 from __future__ import annotations
@@ -242,7 +243,7 @@ EXIT_CODES = """exit codes (every command):
        an output that cannot be read or written, a full disk (one line naming the file
        and the reason); a change record file that cannot be read is finding E001 (1)
   130  interrupted by SIGINT; 143 stopped by SIGTERM (files being written are left as
-       they were)"""
+       they were); 141 standard output closed by its reader (| head)"""
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -410,9 +411,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{name}: terminated{_left_alone(args)}", file=sys.stderr)
         return 143
     except BrokenPipeError:
-        # the reader went away (e.g. `| head`): stop quietly, as other CLI tools do
+        # the reader went away (e.g. `| head`): stop quietly with 128 + SIGPIPE, the code
+        # a shell gives a tool the signal stops
         _quiet_stdout()
-        return 2
+        return 141
     except OSError as exc:
         where = exc.filename or "standard output"
         print(f"{name}: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)

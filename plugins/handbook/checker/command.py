@@ -71,6 +71,15 @@ def run(args: argparse.Namespace) -> int:
             return _fail(str(exc))
     mapping = None
     if args.map:
+        from handbook.checker.records import CSV_SUFFIXES
+
+        not_csv = [str(p) for p in paths if p.suffix.lower() not in CSV_SUFFIXES]
+        if not_csv:
+            return _fail(
+                f"--map reads CSV exports (.csv) and {', '.join(not_csv)} would be read as"
+                " YAML or JSON change records, without the mapping; check those in a run"
+                " without --map"
+            )
         try:
             mapping = load_mapping(Path(args.map))
         except MappingError as exc:
@@ -89,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         _write_report(args, handbook, checker, paths, site_url)
     except OSError as exc:  # a report that cannot be written: the run failed, not a rule
+        if isinstance(exc, BrokenPipeError) and not args.output:
+            raise  # standard output's reader went away (`| head`): `handbook.cli.main`
         where = exc.filename or args.output or "standard output"
         return _fail(f"cannot write {where}: {exc.strerror or exc}")
     except ReportAssetError as exc:  # the HTML report's table component is not installed
@@ -130,6 +141,7 @@ def _write_report(
             color=color,
             repo_root=root,
             step_summary=Path(summary_file) if summary_file else None,
+            fail_on_warn=args.fail_on_warn,
         )
         sink = make_sink(args.format, out, render)
         progress = _progress(paths)

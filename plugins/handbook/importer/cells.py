@@ -3,7 +3,10 @@
 A statement is a dict ``{"text": str, "items": [statement, ...]}`` (``items`` only when
 there are any), the shape of `handbook.model.entities.Statement` in YAML. Nesting: a
 line ending with ``:`` opens a list; the list items below it (deeper bullets, or any line
-after a paragraph) are its items until a line at its own level.
+after a paragraph) are its items until a line at its own level. A line that only points
+elsewhere (``For more information, see [Updates](updates.md).``) is no statement and is
+left out (`cross_reference`); a sentence that says something and then points elsewhere is
+kept whole.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ _WILL = re.compile(
 )
 
 
+_CROSS_REFERENCE = re.compile(
+    r"(for more (information|info|details)|to learn more|learn more|for details|see also)\b"
+    r"|see .{1,120} for (more )?(information|details)\W*$"
+)
 _PHASE = re.compile(r"^(?P<word>before|during|after|prior to|pre|post)(?:$|[\s-])")
 _CHANGE = re.compile(r"\b(chang\w*|releases?|updates?|deployments?|rollouts?|implementation)\b")
 
@@ -107,6 +114,14 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def cross_reference(text: str) -> bool:
+    """Whether ``text`` only points elsewhere: one sentence opening with ``For more
+    information``, ``To learn more``, ``Learn more``, ``For details`` or ``See also``, or
+    ``See X for more information``."""
+    t = plain(text).strip()
+    return bool(_CROSS_REFERENCE.match(t)) and t.rstrip(".").count(". ") == 0
+
+
 def statements(lines: list[Line]) -> list[Statement]:
     """Statements of ``lines`` (see module doc)."""
     out: list[Statement] = []
@@ -118,6 +133,8 @@ def statements(lines: list[Line]) -> list[Statement]:
             continue
         level = line.depth if line.bullet else 0
         item: Statement = {"text": text}
+        if cross_reference(text):
+            item["reference"] = True  # left out below, with the list it opens
         if parent is not None:
             stmt, plevel, mode = parent
             if line.bullet and level > plevel and mode != "paras":
@@ -134,7 +151,21 @@ def statements(lines: list[Line]) -> list[Statement]:
         out.append(item)
         last = (item, level)
         parent = (item, level, "") if text.endswith(":") else None
-    return out
+    return _without_references(out)
+
+
+def _without_references(found: list[Statement]) -> list[Statement]:
+    """``found`` without the statements `statements` marked as cross-references."""
+    kept = []
+    for stmt in found:
+        if stmt.pop("reference", False):
+            continue
+        if "items" in stmt:
+            stmt["items"] = _without_references(stmt["items"])
+            if not stmt["items"]:
+                del stmt["items"]
+        kept.append(stmt)
+    return kept
 
 
 def segments(lines: list[Line]) -> tuple[list[Line], dict[str, list[Line]]]:

@@ -63,6 +63,8 @@ class RenderOptions:
         step_summary: the GitHub step summary file to append a Markdown table to.
         tool_version: version reported in SARIF (default: the package's).
         max_results: SARIF results cap (GitHub accepts 25,000).
+        fail_on_warn: warnings fail the run (``--fail-on-warn``): JUnit reports them as
+            failures; else as passing test cases with the warning in ``system-out``.
     """
 
     handbook: Handbook | None = None
@@ -72,6 +74,7 @@ class RenderOptions:
     step_summary: Path | None = None
     tool_version: str | None = None
     max_results: int = SARIF_MAX_RESULTS
+    fail_on_warn: bool = False
 
 
 class Sink:

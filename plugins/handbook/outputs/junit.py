@@ -4,8 +4,10 @@
 force (and per other code found) named ``CHG-1 MMD001`` (unique: a duplicate or missing
 id adds ``(file:line)``), ``classname`` the code, ``file``, ``line``; a ``failure``
 (``message``, ``type`` = severity, the findings' ``file:line: message`` as text) for each
-broken one, ``skipped`` when every finding of the case is waived. Suites and the whole
-document carry their counts first, so their bodies are spooled.
+broken one, ``skipped`` when every finding of the case is waived. A case with warnings
+only passes, its findings in ``system-out``, unless ``--fail-on-warn`` makes warnings
+fail the run (`RenderOptions.fail_on_warn`): then it is a failure of ``type`` warning.
+Suites and the whole document carry their counts first, so their bodies are spooled.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class JunitSink(Sink):
         self.totals = [0, 0, 0]
         hb = options.handbook
         self.rules = [(r.id, set(r.editions)) for r in hb.rules] if hb is not None else []
+        self.fail_on_warn = options.fail_on_warn
 
     def _flush(self) -> None:
         if self.file is None:
@@ -158,6 +161,12 @@ class JunitSink(Sink):
                 out.write(
                     head + f' time="0">\n      <skipped message="{xml_escape(message)}"/>\n'
                     "    </testcase>\n"
+                )
+                continue
+            if sev == "warning" and not self.fail_on_warn:
+                out.write(
+                    head + f' time="0">\n      <system-out>{xml_escape("warning: " + body)}'
+                    "</system-out>\n    </testcase>\n"
                 )
                 continue
             self.counts[1] += 1

@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 _FORMAT_DESCRIPTIONS = {
     "text": "For people: findings grouped by file, file:line:column, a summary line.",
     "json": "For scripts: a summary and one object per finding.",
-    "junit": "JUnit XML: one test suite per file, one test case per record and rule.",
+    "junit": (
+        "JUnit XML: one test suite per file, one test case per record and rule; a warning"
+        " fails its case only with --fail-on-warn."
+    ),
     "sarif": "SARIF 2.1.0 for GitHub code scanning, with the rules and their pages.",
     "github": "GitHub Actions workflow commands: annotations on the changed files.",
     "gitlab": "GitLab Code Quality report.",
