@@ -145,3 +145,14 @@ def test_the_seeds_import_statements_with_the_committed_ids(imported: Path) -> N
     texts = [k for k in committed if k[-1] == "text"]
     assert len(texts) >= 150
     assert [k for k in texts if k not in got] == []
+
+
+def test_the_seeds_documents_are_the_committed_documents(imported: Path) -> None:
+    """``documents.yaml`` holds ``editions.yaml``'s ``documents`` entries, field for field
+    (``learn_path`` too), so an imported page's entry can be pasted there."""
+    yaml = YAML(typ="safe")
+    committed = yaml.load((DATA / "editions.yaml").read_text(encoding="utf-8"))["documents"]
+    got = yaml.load((imported / "documents.yaml").read_text(encoding="utf-8"))
+    for doc in committed:
+        doc["ms_date"] = doc["ms_date"].isoformat()
+    assert sorted(got, key=lambda d: d["id"]) == sorted(committed, key=lambda d: d["id"])

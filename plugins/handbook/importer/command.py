@@ -88,11 +88,13 @@ def _document_of(page: Page, hb: Handbook) -> Document | None:
 def _context(
     page: Page, hb: Handbook | None, edition: str | None, known: Known, taken: set[str]
 ) -> Context:
-    doc, doc_edition = "", ""
+    given = page.path
+    outside = given.is_absolute() or ".." in given.parts  # no place under a site
+    doc, doc_edition, learn_path = "", "", given.name if outside else given.as_posix()
     if hb is not None:
         found = _document_of(page, hb)
         if found is not None:
-            doc, doc_edition = found.id, found.edition
+            doc, doc_edition, learn_path = found.id, found.edition, found.learn_path
         if not edition and not doc_edition and page.ms_date is not None:
             for e in hb.editions:
                 if e.in_force_from <= page.ms_date and (
@@ -118,6 +120,7 @@ def _context(
         page.title,
         page.author,
         committed,
+        learn_path,
     )
 
 

@@ -39,7 +39,10 @@ class Context:
     """The page being mapped: document id, edition, page file, ``ms.date`` (ISO or None);
     ``committed``: the document of the committed data this page is a version of (its
     errata and statement ids apply), "" for none. Two versions of one committed document
-    in a run each get their own ``doc`` and the same ``committed``."""
+    in a run each get their own ``doc`` and the same ``committed``. ``learn_path``: the
+    committed document's, else the page's path as given (posix; its file name when the path
+    is absolute or climbs with ``..``): where the page sits under the site's
+    ``learn_base_url``, which resolves its relative links."""
 
     doc: str
     edition: str
@@ -49,6 +52,7 @@ class Context:
     title: str = ""
     author: str = ""
     committed: str = ""
+    learn_path: str = ""
 
 
 @dataclass

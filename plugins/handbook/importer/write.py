@@ -4,7 +4,8 @@
 ``responsibility-matrix.csv``, ``responsibility-scopes.yaml``, ``change-types.yaml``,
 ``sop-categories.yaml``, ``roles.yaml`` (each only when something of its kind was
 imported or ``base`` has it), ``documents.yaml`` (the pages: ``id``, ``file``,
-``title``, ``ms_date`` (YYYY-MM-DD or null), ``author``, ``edition``) and
+``title``, ``ms_date`` (YYYY-MM-DD or null), ``author``, ``edition``, ``learn_path``: the
+entries of ``editions.yaml``'s ``documents``) and
 ``provenance.csv`` (``data_file, id, edition, doc, page, section, line, ms_date``: one row
 per imported item, ``line`` 1-based in ``page``). Statement ids are assigned as
 ``handbook fmt --add-ids`` does. With ``base`` (committed files' texts, by name), the
@@ -175,6 +176,7 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
                 "ms_date": c.ms_date,
                 "author": c.author,
                 "edition": c.edition,
+                "learn_path": c.learn_path,
             }
             for c in imported.pages.values()
         ]
