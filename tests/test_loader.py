@@ -212,3 +212,34 @@ def test_every_lookup_raises_key_error_for_an_unknown_id(
     with pytest.raises(KeyError) as caught:
         getattr(handbook, lookup)(*args)
     assert caught.value.args[0] == (args[0] if len(args) == 1 else args)
+
+
+def test_a_provider_party_of_another_id_is_a_problem_not_a_traceback(data_copy: Path) -> None:
+    """The model's parties have fixed ids; another id is named with the fix (it once
+    passed validation and then crashed the build)."""
+    edit(data_copy / "parties.yaml", "- id: microsoft\n", "- id: contoso\n")
+    problems = _load(data_copy)
+    codes = {p.code for p in problems if p.file.endswith("parties.yaml")}
+    assert codes == {"unknown-party", "missing-party"}
+    unknown = next(
+        p for p in problems if p.code == "unknown-party" and p.file.endswith("parties.yaml")
+    )
+    assert unknown.line == 3 and unknown.hint is not None
+    assert "id: microsoft, name: Contoso" in unknown.hint
+
+
+def test_rule_ids_take_the_service_prefix_but_not_a_checker_code(data_copy: Path) -> None:
+    rules = data_copy / "rules.yaml"
+    edit(rules, "- id: MMD003\n", "- id: CMP003\n")
+    edit(data_copy / "samples" / "samples.yaml", "MMD003", "CMP003")
+    assert load_handbook(data_copy)[1] == []
+    edit(rules, "- id: CMP003\n", "- id: E099\n")
+    edit(rules, "- id: MMD004\n", "- id: cmp-004\n")
+    found = {p.message: p.hint for p in _load(data_copy) if p.file.endswith("rules.yaml")}
+    assert (
+        "invalid 'id': E099 is the form of the checker's own codes (E001, W001); give the "
+        "rule your service's prefix, e.g. MMD001"
+    ) in found
+    assert found["'cmp-004' is not a valid value for 'id'"] == (
+        "write the service's prefix in capitals and three digits, e.g. 'MMD001'"
+    )

@@ -7,7 +7,8 @@ e.g. ``"002"``, and the section title in that document).
 Text fields hold *inline Markdown limited to links and emphasis* (see `handbook.site.text`);
 they are escaped when rendered, so no raw HTML from data reaches a page.
 
-Identifiers are kebab-case (``security-update``); rule ids are ``MMD`` + three digits.
+Identifiers are kebab-case (``security-update``); rule ids are capital letters (a
+service's prefix) + three digits (``MMD001``), never a checker code (``E001``, ``W001``).
 Durations are ISO 8601 (``P5D`` = 5 days, ``PT48H`` = 48 hours). Dates are ISO dates and
 are read as 00:00 UTC.
 """
@@ -20,6 +21,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: A rule id: the service's prefix in capitals, then three digits (``MMD001``).
+RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*[0-9]{3}$"
 Phase = Literal["before", "during", "after"]
 
 
@@ -449,7 +452,8 @@ class Rule(Node):
     """A rule of the checker (``data/rules.yaml``): one instance of a rule kind.
 
     Keys:
-        id: ``MMD`` + 3 digits.
+        id: capital letters (the service's prefix) + 3 digits (``MMD001``); not a
+            checker code (``E001``-``E006``, ``W001``, ``W002``: one letter E or W).
         title: short name.
         kind: ``timing`` (``requires`` fields must be present; ``constraints`` must hold),
             ``channels`` (a notified change names documented channels of its type, from
@@ -466,7 +470,7 @@ class Rule(Node):
         sources: quoted seed sentences.
     """
 
-    id: str = Field(pattern=r"^MMD\d{3}$")
+    id: str = Field(pattern=RULE_ID_PATTERN)
     title: str
     kind: RuleKind
     severity: Literal["error", "warning"] = "error"
@@ -476,6 +480,16 @@ class Rule(Node):
     requires: list[str] = Field(default_factory=list)
     constraints: list[Constraint] = Field(default_factory=list)
     sources: list[Quote] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _not_a_checker_code(cls, value: str) -> str:
+        if value[:1] in ("E", "W") and value[1:].isdigit():
+            raise ValueError(
+                f"{value} is the form of the checker's own codes (E001, W001); give the rule"
+                " your service's prefix, e.g. MMD001"
+            )
+        return value
 
 
 class SampleFile(Node):

@@ -131,6 +131,51 @@ def _party_problem(node: Node, party: str, party_ids: Iterable[str]) -> Problem:
     )
 
 
+#: The parties the responsibility model is built on, by id: the engine's two parties and
+#: the value of a shared cell. Their names and labels are the data's (``name: Contoso``).
+MODEL_PARTIES = {
+    "microsoft": "the service provider",
+    "customer": "the customer",
+    "both": "a shared duty (kind: shared)",
+}
+
+
+def _party_ids(hb: Handbook) -> list[Problem]:
+    """``unknown-party`` for a party of ``parties.yaml`` outside `MODEL_PARTIES` and
+    ``missing-party`` for one of them it lacks: the matrix, SOP categories (``microsoft:``
+    and ``customer:`` keys), records' ``initiator`` and the rules read these ids."""
+    file = hb.parties[0].at.file if hb.parties else str(hb.root / "parties.yaml")
+    fixed = "; ".join(f"'{k}' for {v}" for k, v in MODEL_PARTIES.items())
+    problems = []
+    for party in hb.parties:
+        if party.id not in MODEL_PARTIES:
+            line, column = party.at.of("id")
+            problems.append(
+                Problem(
+                    "unknown-party",
+                    f"party '{party.id}' has no place in the responsibility model",
+                    file,
+                    line,
+                    column,
+                    f"the parties have fixed ids: {fixed}; name yours with name and label,"
+                    " e.g. id: microsoft, name: Contoso",
+                )
+            )
+    ids = {p.id for p in hb.parties}
+    for missing in (k for k in MODEL_PARTIES if k not in ids):
+        problems.append(
+            Problem(
+                "missing-party",
+                f"no party '{missing}' ({MODEL_PARTIES[missing]})",
+                file,
+                None,
+                None,
+                f"add '- id: {missing}' with its name, label and description",
+            )
+        )
+    return problems
+
+
 def check_references(hb: Handbook) -> list[Problem]:
     """Problems with ids and references across data files (see `load_handbook`)."""
     problems: list[Problem] = []
@@ -160,6 +205,7 @@ def check_references(hb: Handbook) -> list[Problem]:
     problems += _duplicates(hb.samples, lambda x: x.file, "sample file")
     problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
     problems += statement_id_problems(hb)
+    problems += _party_ids(hb)
 
     for doc in hb.documents:
         if doc.edition not in edition_ids:

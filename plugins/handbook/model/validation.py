@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from handbook.model.entities import Node
+from handbook.model.entities import RULE_ID_PATTERN, Node
 from handbook.model.problems import Problem
 from handbook.model.sources import LocatedStr
 
@@ -121,9 +121,11 @@ def validation_problems(exc: ValidationError, raw: Any, file: str) -> list[Probl
             hint = err["msg"].replace("Input should be", "expected")
         elif kind == "string_pattern_mismatch":
             message = f"'{given}' is not a valid value for '{field}'"
+            if (err.get("ctx") or {}).get("pattern") == RULE_ID_PATTERN:
+                hint = "write the service's prefix in capitals and three digits, e.g. 'MMD001'"
         else:
             what = f"'{field}'" if field else "this value"
-            message = f"invalid {what}: {err['msg']}"
+            message = f"invalid {what}: {err['msg'].removeprefix('Value error, ')}"
         problems.append(Problem(_code(kind), message, where or file, line, column, hint))
     return problems
 
