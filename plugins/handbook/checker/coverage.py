@@ -191,17 +191,19 @@ def _edition_in_force(rule: Rule, data: RuleInput, hb: Handbook) -> Masks:
     has = data.eligible & ~np.isnat(starts)
     day = starts.astype("datetime64[D]")
     first = np.datetime64(hb.editions_in_order()[0].in_force_from, "D")
-    eol = np.datetime64(hb.service.end_of_life, "D")
-    after = has & applies(rule, data) & (day > eol)
-    return {
+    masks = {
         "applies": has,
         "does not apply": ~has,
         "before the first edition": has & data.before_first,
-        "in force": has & ~data.before_first & (day <= eol),
-        "after the end of life": after,
+        "in force": has & ~data.before_first,
         "on the first edition's first day": has & (day == first),
-        "on the end-of-life day": has & (day == eol),
     }
+    if hb.service.end_of_life is not None:  # a service still running has no "after"
+        eol = np.datetime64(hb.service.end_of_life, "D")
+        masks["in force"] &= day <= eol
+        masks["after the end of life"] = has & applies(rule, data) & (day > eol)
+        masks["on the end-of-life day"] = has & (day == eol)
+    return masks
 
 
 def rule_branches(rule: Rule, data: RuleInput, hb: Handbook) -> Masks:

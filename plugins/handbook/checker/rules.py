@@ -394,7 +394,7 @@ def edition_in_force(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Pi
     Valid records whose ``starts_at`` has no edition in force (before the first edition's
     ``in_force_from``, a UTC date) get an error; records starting after the service's
     ``end_of_life`` (a UTC date, inclusive) get a warning when their edition is in
-    ``rule.editions``.
+    ``rule.editions``; a service without an end of life has no such warning.
     """
     first = handbook.editions_in_order()[0]
     starts = data.times["starts_at"]
@@ -410,6 +410,8 @@ def edition_in_force(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Pi
             f"or after {since}",
         )
         out.append(Piece(rows, rule.id, "error", messages, "starts_at"))
+    if handbook.service.end_of_life is None:
+        return out
     eol = np.datetime64(handbook.service.end_of_life, "ns") + np.timedelta64(1, "D")
     late = data.eligible & applies(rule, data) & ~np.isnat(starts) & (starts >= eol)
     rows = np.flatnonzero(late)

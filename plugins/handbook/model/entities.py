@@ -146,12 +146,13 @@ class Edition(Node):
 
 
 class Service(Node):
-    """The service itself: name, abbreviation, end of life (UTC date) and its source."""
+    """The service itself: name, abbreviation, end of life (UTC date; None for a service
+    still running, whose newest edition stays in force) with its notice, and its source."""
 
     name: str
     abbreviation: str
-    end_of_life: date
-    end_of_life_notice: str
+    end_of_life: date | None = None
+    end_of_life_notice: str | None = None
     source: Source
 
 

@@ -82,7 +82,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
     service = hb.service
     this_system = stable_uuid(ed.id, "component", "this-system")
     provider = stable_uuid(ed.id, "component", "provider")
-    eol = service.end_of_life.isoformat()
+    eol = service.end_of_life
     provider_name = model.parties.get("microsoft", "Microsoft")
     meta = metadata(
         model, f"{service.name} system security plan: shared responsibility ({ed.title})", True
@@ -109,21 +109,24 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                         "title": "Managed device operations",
                         "description": (
                             "Changes, notifications and support requests exchanged between "
-                            "Microsoft and the customer while running managed Windows devices. "
+                            f"{provider_name} and the customer while running managed Windows "
+                            "devices. "
                             "The handbook's data does not categorize information; OSCAL "
                             "requires one information type."
                         ),
                     }
                 ]
             },
-            "status": {
+            "status": {"state": "operational"}
+            if eol is None
+            else {
                 "state": "operational",
-                "remarks": f"The service reached its end of life on {eol}.",
+                "remarks": f"The service reached its end of life on {eol.isoformat()}.",
             },
             "authorization-boundary": {
                 "description": (
                     f"{service.name} as described by the {ed.title} of its documentation: "
-                    "the duties of Microsoft and of the customer."
+                    f"the duties of {provider_name} and of the customer."
                 )
             },
         },

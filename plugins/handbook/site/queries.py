@@ -343,13 +343,14 @@ class Queries:
                         rows.append((edition_id, cat, names))
             params.append(("Prohibited actions", rows))
         if rule.kind == "edition-in-force":
+            eol = hb.service.end_of_life
             for ed in hb.editions_in_order():
-                until = ed.in_force_until.isoformat() if ed.in_force_until else "the end of life"
-                params.append((f"Edition {ed.id}", f"{ed.in_force_from.isoformat()} to {until}"))
-            params.append(
-                (
-                    "End of life",
-                    hb.service.end_of_life.isoformat() + " (later changes get a warning)",
+                until = (
+                    ed.in_force_until.isoformat()
+                    if ed.in_force_until
+                    else ("the end of life" if eol else "today")
                 )
-            )
+                params.append((f"Edition {ed.id}", f"{ed.in_force_from.isoformat()} to {until}"))
+            if eol is not None:
+                params.append(("End of life", eol.isoformat() + " (later changes get a warning)"))
         return params

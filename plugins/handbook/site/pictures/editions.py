@@ -27,12 +27,16 @@ _FILLS: tuple[Fill, ...] = ("hatch", "dots")
 
 def editions_picture(handbook: Handbook) -> Picture:
     """Each edition a row: its in-force period as a bar (hatched, dotted in turn; the
-    newest runs to the end of life), its seed pages as diamonds at their dates with their
-    ids; the end of life a line across."""
+    newest runs to the end of life, or a year past the last date of a service still
+    running), its seed pages as diamonds at their dates with their ids; the end of life, if
+    any, a line across."""
     editions = handbook.editions_in_order()
     eol = handbook.service.end_of_life
     days = [e.in_force_from for e in editions] + [d.ms_date for d in handbook.documents]
-    days += [eol] + [e.in_force_until for e in editions if e.in_force_until]
+    days += [e.in_force_until for e in editions if e.in_force_until]
+    # a service still running: the newest edition's bar runs a year past the last date
+    end = eol if eol is not None else max(days) + timedelta(days=365)
+    days.append(end)
     first, last = min(days), max(days)
     pad = max((last - first).days * 0.04, 30)
     scale = Scale(
@@ -40,23 +44,29 @@ def editions_picture(handbook: Handbook) -> Picture:
     )
     pic = Picture(
         slug="editions",
-        title=f"The editions of the {handbook.service.name} documentation and its end of life",
+        title=f"The editions of the {handbook.service.name} documentation"
+        + (" and its end of life" if eol is not None else ""),
         desc="",
     )
     desc = []
     y = LINE
-    eol_x = scale.x(day_number(eol))
-    pic.texts.append(Text(eol_x, y, f"End of life {eol.isoformat()}", "end", "hb-pic-strong"))
+    eol_x = scale.x(day_number(end))
+    if eol is not None:
+        pic.texts.append(Text(eol_x, y, f"End of life {eol.isoformat()}", "end", "hb-pic-strong"))
     top = y + 4
     y += LINE * 1.6
     for i, ed in enumerate(editions):
-        until = ed.in_force_until or eol
-        until_text = ed.in_force_until.isoformat() if ed.in_force_until else "the end of life"
+        until = ed.in_force_until or end
+        until_text = (
+            ed.in_force_until.isoformat()
+            if ed.in_force_until
+            else ("the end of life" if eol else "today")
+        )
         head = f"{ed.title}: in force {ed.in_force_from.isoformat()} to {until_text}"
         pic.texts.append(Text(6, y, head, cls="hb-pic-strong"))
         docs = [handbook.document(d) for d in ed.documents]
         pages = "; ".join(f"{d.id} {d.title}, {d.ms_date.isoformat()}" for d in docs)
-        desc.append(f"{head}{f' ({until.isoformat()})' if not ed.in_force_until else ''}.")
+        desc.append(f"{head}{f' ({until.isoformat()})' if eol and not ed.in_force_until else ''}.")
         desc.append(f"Its source pages: {pages}.")
         y += LINE * 0.6
         left, right = scale.x(day_number(ed.in_force_from)), scale.x(day_number(until))
@@ -74,16 +84,16 @@ def editions_picture(handbook: Handbook) -> Picture:
             anchor: Anchor = "start" if x < WIDTH / 2 else "end"
             pic.texts.append(Text(x, y + k * LINE * 0.8, label, anchor, "hb-pic-small"))
         y += LINE * 0.8 * max(len(by_day), 1) + LINE * 0.8
-    desc.append(
-        f"{handbook.service.name} reached its end of life on {eol.isoformat()}. "
-        "Diamonds mark the publication dates of the source pages (their ids)."
-    )
+    if eol is not None:
+        desc.append(f"{handbook.service.name} reached its end of life on {eol.isoformat()}.")
+    desc.append("Diamonds mark the publication dates of the source pages (their ids).")
     pic.lines.append(Line(X0, y, X1, y))
     for tick in year_ticks(first - timedelta(days=pad), last + timedelta(days=pad)):
         x = scale.x(day_number(tick))
         pic.lines.append(Line(x, y, x, y + 5))
         pic.texts.append(Text(x, y + 5 + FONT, str(tick.year), "middle", "hb-pic-small"))
-    pic.lines.append(Line(eol_x, top, eol_x, y, "hb-pic-accent"))
+    if eol is not None:
+        pic.lines.append(Line(eol_x, top, eol_x, y, "hb-pic-accent"))
     pic.desc = " ".join(desc)
     pic.height = round(y + 5 + FONT + 6, 1)
     return pic

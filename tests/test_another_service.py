@@ -1,0 +1,83 @@
+"""The engine serves another service: its names, its rule prefix and no end of life.
+
+A copy of the project whose provider is named Contoso, whose rule MMD003 is CMP003 and
+whose service has no end of life (still running) builds strictly, and the site, the
+checker and the OSCAL plan say nothing of an end of life (they once required one and
+described every service as ended).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .conftest import BIN, copy_project, edit, mkdocs_build, run
+
+LATE = """\
+- id: LATE-1
+  initiator: microsoft
+  change_type: functionality
+  requires_admin_action: true
+  notified_at: 2030-03-01T09:00:00Z
+  starts_at: 2030-03-09T09:00:00Z
+  channels: [message-center]
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("contoso") / "project")
+    data = root / "data"
+    editions = data / "editions.yaml"
+    text = editions.read_text(encoding="utf-8")
+    text = re.sub(r"  end_of_life: .*\n  end_of_life_notice: >-\n(    .*\n)+", "", text)
+    editions.write_text(text, encoding="utf-8")
+    edit(
+        data / "parties.yaml",
+        "  name: Microsoft\n  label: Microsoft\n",
+        "  name: Contoso\n  label: Contoso\n",
+    )
+    for path in [data / "rules.yaml", *sorted((data / "samples").glob("*.yaml"))]:
+        path.write_text(path.read_text(encoding="utf-8").replace("MMD003", "CMP003"), "utf-8")
+    return root
+
+
+def test_it_validates_and_checks_without_an_end_of_life(project: Path, tmp_path: Path) -> None:
+    data = project / "data"
+    result = run([str(BIN / "handbook"), "validate", "--data", str(data)])
+    assert result.returncode == 0, result.stderr
+    records = tmp_path / "late.yaml"
+    records.write_text(LATE, encoding="utf-8")
+    args = ["check", "--data", str(data), "--format", "json", str(records)]
+    result = run([str(BIN / "handbook"), *args])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["findings"] == []  # no end-of-life warning (MMD010)
+    sample = data / "samples" / "mmd003-channels.yaml"
+    result = run([str(BIN / "handbook"), "check", "--data", str(data), str(sample)])
+    assert " CMP003 [CHG-0302] " in result.stdout
+
+
+def test_the_site_names_the_provider_and_no_end_of_life(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    titles = [t.get_text() for t in home.select(".admonition-title")]
+    assert "End of life" not in titles
+    editions = BeautifulSoup(
+        (site / "editions" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    text = editions.get_text(" ")
+    assert "reached its end of life" not in text and "End of life:" not in text
+    assert (site / "rules" / "cmp003" / "index.html").is_file()
+    process = BeautifulSoup(
+        (site / "change-management" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert "what Contoso and the customer do" in process.get_text(" ")
+    ssp = json.loads((site / "downloads" / "oscal" / "2022" / "ssp.json").read_text("utf-8"))
+    status = ssp["system-security-plan"]["system-characteristics"]["status"]
+    assert status == {"state": "operational"}
