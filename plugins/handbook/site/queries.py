@@ -14,6 +14,7 @@ from typing import Any, cast
 from handbook.model.diff import CategoryChange, EditionDiff, Status, TypeChange, compare_editions
 from handbook.model.durations import duration_text
 from handbook.model.entities import (
+    Applicability,
     ChangeType,
     Document,
     Edition,
@@ -28,6 +29,31 @@ from handbook.model.handbook import Handbook
 from handbook.site.paths import Paths
 from handbook.site.pictures import Pictures
 from handbook.site.statements import StatementIndex, StatementRef
+
+#: A rule's flag conditions in words, as (flag, when true, when false).
+_FLAG_WORDS = (
+    ("emergency", "for an emergency change", "unless an emergency change"),
+    (
+        "requires_admin_action",
+        "when administrator action is required",
+        "when no administrator action is required",
+    ),
+    (
+        "approval_required",
+        "when the customer's approval is required",
+        "when no approval is required",
+    ),
+)
+
+
+def _conditions(scope: Applicability) -> list[str]:
+    """The flag conditions of a rule's ``applies_to`` in words (the type is the page's)."""
+    out = []
+    for flag, yes, no in _FLAG_WORDS:
+        value = getattr(scope, flag)
+        if value is not None:
+            out.append(yes if value else no)
+    return out
 
 
 def party_title(party: Party) -> str:
@@ -204,10 +230,8 @@ class Queries:
         for rule in self.rules_for_change_type(ct):
             for con in rule.constraints:
                 if con.earlier == "notified_at" and con.later == "starts_at" and con.at_least:
-                    parts.append(
-                        f"{duration_text(con.at_least)} ({rule.id}, when "
-                        "administrator action is required)"
-                    )
+                    when = "".join(f", {c}" for c in _conditions(rule.applies_to))
+                    parts.append(f"{duration_text(con.at_least)} ({rule.id}{when})")
         return "; ".join(parts) or None
 
     def prohibiting_rule(self, cat: SopCategory) -> Rule | None:
