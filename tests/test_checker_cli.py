@@ -294,3 +294,21 @@ def test_yaml_merge_keys_are_read(tmp_path: Path) -> None:
     result = cli("check", "--format", "json", str(path))
     assert result.returncode == 0, result.stdout
     assert json.loads(result.stdout)["summary"]["records"] == 2
+
+
+def test_junit_files_are_relative_to_the_repository_root(tmp_path: Path) -> None:
+    """Run from a subfolder, JUnit's ``file`` is the path GitLab links, as in SARIF."""
+    sub = tmp_path / "changes" / "week"
+    sub.mkdir(parents=True)
+    (sub / "bad.yaml").write_text(BAD, encoding="utf-8")
+    args = ("check", "--data", str(DATA), "--repo-root", str(tmp_path), "--format", "junit")
+    result = cli(*args, "bad.yaml", cwd=sub)
+    assert result.returncode == 1, result.stderr
+    assert 'file="changes/week/bad.yaml"' in result.stdout
+    assert 'file="bad.yaml"' not in result.stdout
+
+
+def test_a_site_url_that_is_no_url_is_a_usage_error() -> None:
+    result = cli("check", "--site-url", "not a url", str(SAMPLES / "mmd001-advance-notice.yaml"))
+    assert result.returncode == 2 and "is not an http(s) URL" in result.stderr
+    assert result.stdout == ""

@@ -183,6 +183,20 @@ def test_sarif_truncates_at_the_limit(report: Report) -> None:
     assert "results truncated: 3 of" in notes[0]["message"]["text"]
 
 
+def test_a_truncated_sarif_keeps_the_errors_first_in_run_order(report: Report) -> None:
+    """Cut in run order, a run whose warnings come first showed no error; the cap keeps
+    the open errors, then the warnings, then the waived findings, in run order."""
+    full = json.loads(_render(report, "sarif"))["runs"][0]["results"]
+    errors = [r for r in full if r["level"] == "error" and "suppressions" not in r]
+    assert 0 < len(errors) < len(full)
+    kept = json.loads(_render(report, "sarif", max_results=len(errors) + 1))["runs"][0]
+    results = kept["results"]
+    assert [r for r in results if r["level"] == "error"] == errors
+    assert results == [r for r in full if r in results]  # run order
+    text = kept["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert "errors first" in text
+
+
 def test_github_escaping_and_step_summary(report: Report, tmp_path: Path) -> None:
     assert github_data("50%\r\nnext") == "50%25%0D%0Anext"
     assert github_property("a:b,c%") == "a%3Ab%2Cc%25"
@@ -200,6 +214,33 @@ def test_github_escaping_and_step_summary(report: Report, tmp_path: Path) -> Non
     rows = [line for line in md.splitlines() if line.startswith("| data/")]
     assert len(rows) == len(report.findings) + len(report.waived)
     assert md.rstrip().endswith("1 waived**")
+
+
+def test_step_summary_counts_what_the_file_holds_and_keeps_errors(
+    report: Report, tmp_path: Path
+) -> None:
+    """GitHub refuses a summary over 1 MiB as a whole: earlier steps' text counts, and
+    the rows that fit are the errors first (they were the first rows in run order)."""
+    from handbook.outputs.github import SUMMARY_BYTES
+
+    summary = tmp_path / "summary.md"
+    summary.write_text("x" * (SUMMARY_BYTES - 1_500) + "\n", encoding="utf-8")
+    _render(report, "github", step_summary=summary)
+    assert summary.stat().st_size < 1 << 20
+    rows = [line for line in summary.read_text("utf-8").splitlines() if line.startswith("| data/")]
+    assert rows and all("| error |" in row for row in rows)
+    assert "findings, the errors first" in summary.read_text("utf-8")
+
+
+def test_step_summary_cells_are_literal_markdown() -> None:
+    from handbook.outputs.github import _md
+
+    cell = _md("**bold** [x](https://evil.example) <img src=x> a|b \\ `c`\n\x1b[31m")
+    assert cell == (
+        "\\*\\*bold\\*\\* \\[x\\]\\(https\\://evil\\.example\\) &lt;img src=x&gt; "
+        "a\\|b \\\\ \\`c\\`\\n\\x1b\\[31m"
+    )
+    assert github_data("red \x1b[31m") == "red \\x1b[31m"
 
 
 def test_gitlab_contract(report: Report) -> None:

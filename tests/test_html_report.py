@@ -195,7 +195,14 @@ def test_truncated_and_empty_reports(report: Report) -> None:
     table = page.select_one('table[data-hb-table="findings"]')
     assert table is not None and len(_rows(table)) == 3
     note = page.select_one("#truncated")
-    assert note is not None and f"first 3 of {len(report.findings_frame)}" in note.get_text()
+    assert note is not None and f"Only 3 of {len(report.findings_frame)}" in note.get_text()
+    assert "errors first" in note.get_text()
+    severities = [_cells(row)[2] for row in _rows(table)]
+    assert severities == ["error"] * 3, severities  # the samples' warnings come later
+    frame = report.findings_frame
+    records = len(frame.drop_duplicates(["file", "record_line"]))
+    count = page.select_one('[data-hb-count="records-with-findings"]')
+    assert count is not None and count.get_text() == str(records)  # the whole run's
     empty = _soup(render(Report(handbook=handbook()), "html"))
     assert empty.select("table.hb-table") == []
     assert "No findings." in empty.get_text()

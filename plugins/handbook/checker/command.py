@@ -16,6 +16,7 @@ from contextlib import ExitStack, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -85,6 +86,11 @@ def run(args: argparse.Namespace) -> int:
         except MappingError as exc:
             return _fail(str(exc))
     site_url = args.site_url or site_url_for(data)
+    if args.site_url and urlsplit(args.site_url).scheme not in ("http", "https"):
+        return _fail(
+            f"--site-url {args.site_url!r} is not an http(s) URL; give the site's address,"
+            " e.g. https://example.github.io/handbook/ (rules' help links start with it)"
+        )
     options = CheckOptions(
         args.edition,
         waivers,

@@ -193,6 +193,25 @@ def spool() -> IO[str]:
     return tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+", encoding="utf-8")
 
 
+#: Control characters of untrusted text (record ids, messages, file names) as escapes, so
+#: a finding stays one line and carries no terminal escape sequence into a CI log.
+CONTROL_ESCAPES = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F] if i != 0x09}
+CONTROL_ESCAPES.update({0x0A: "\\n", 0x0D: "\\r"})
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def one_line(values: np.ndarray) -> np.ndarray:
+    """Text values (None kept) with control characters escaped (``\\n``, ``\\x1b``):
+    the array itself when none has any (the common case costs one join and one search)."""
+    present = [v for v in values.tolist() if isinstance(v, str)]
+    if not _CONTROL_CHARS.search("".join(present)):
+        return values
+    return np.array(
+        [v.translate(CONTROL_ESCAPES) if isinstance(v, str) else v for v in values.tolist()],
+        dtype=object,
+    )
+
+
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 

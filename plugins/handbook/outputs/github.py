@@ -3,8 +3,10 @@
 ``::error file=F,line=L,col=C,title=CODE::[record] message`` a finding (``warning`` for
 a warning, ``notice`` for a waived one, its waiver before the message), paths relative
 to the repository root; with ``GITHUB_STEP_SUMMARY`` set (`RenderOptions.step_summary`),
-a Markdown table of the findings (as many as fit in `SUMMARY_BYTES`: GitHub takes 1 MiB)
-and the counts are appended to that file.
+a Markdown table of the findings and the counts are appended to that file: as many rows
+as fit in `SUMMARY_BYTES` with what the file already holds (GitHub takes 1 MiB), the
+errors first, then the warnings, then the waived ones (`handbook.outputs.capped`); the
+cells' text is literal Markdown (punctuation escaped, ``<`` ``>`` ``&`` as entities).
 """
 
 from __future__ import annotations
@@ -14,15 +16,30 @@ from typing import TextIO
 import pandas as pd
 
 from handbook.checker.findings import Summary
-from handbook.outputs.base import PathMap, RenderOptions, Sink, rows, summary_line
+from handbook.outputs.base import (
+    CONTROL_ESCAPES,
+    PathMap,
+    RenderOptions,
+    Sink,
+    rows,
+    summary_line,
+)
+from handbook.outputs.capped import Capped, tier_of
 
 #: The most bytes of findings rows in the step summary: GitHub refuses a summary over 1 MiB
 #: (1,048,576 bytes) as a whole, so the rows stop short of it.
 SUMMARY_BYTES = 900_000
 
 
+#: A message's control characters but CR and LF (which `github_data` escapes) as escapes
+#: (``\\x1b``): no terminal escape sequence reaches the log.
+_LOG_ESCAPES = {k: v for k, v in CONTROL_ESCAPES.items() if k not in (0x0A, 0x0D)}
+
+
 def github_data(text: str) -> str:
-    """A workflow command's message: ``%``, CR and LF escaped."""
+    """A workflow command's message: ``%``, CR and LF escaped, other control characters
+    as ``\\x1b`` (no terminal escape sequence reaches the log)."""
+    text = text.translate(_LOG_ESCAPES)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -31,15 +48,17 @@ def github_property(text: str) -> str:
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+#: Markdown's ASCII punctuation that a backslash makes literal (CommonMark 2.4; ``:`` and
+#: ``.`` too, so GitHub makes no autolink of ``https://`` or ``www.``); ``&``, ``<`` and
+#: ``>`` become entities, so no HTML, emphasis or link comes from the input.
+_MD_LITERAL = {ord(c): "\\" + c for c in "\\`*_{}[]()#+-.!~|:"}
+_MD_LITERAL.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
+_MD_LITERAL = {**CONTROL_ESCAPES, **_MD_LITERAL}
+
+
 def _md(text: str) -> str:
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\r", " ")
-        .replace("\n", " ")
-    )
+    """A table cell's text: literal in GitHub's Markdown, on one line."""
+    return text.translate(_MD_LITERAL)
 
 
 class GithubSink(Sink):
@@ -49,12 +68,12 @@ class GithubSink(Sink):
         super().__init__(out, options)
         self.paths = PathMap(options.repo_root, uris=False)
         self.summary: TextIO | None = None
-        self.rows = 0  # rows written to the step summary
-        self.size = 0  # their bytes
-        self.findings = 0  # findings seen
+        self.table: Capped[str] = Capped(0)
         if options.step_summary is not None:
             try:
                 self.summary = open(options.step_summary, "a", encoding="utf-8")  # noqa: SIM115
+                room = SUMMARY_BYTES - self.summary.tell()  # what earlier steps wrote counts
+                self.table = Capped(max(room, 0))
             except OSError as exc:
                 self.notes.append(f"cannot append to GITHUB_STEP_SUMMARY: {exc.strerror}")
 
@@ -62,7 +81,6 @@ class GithubSink(Sink):
         if not len(findings):
             return
         out = []
-        table = []
         for f in rows(findings):
             waived = bool(f["waived"])
             level = "notice" if waived else ("warning" if f["severity"] == "warning" else "error")
@@ -81,37 +99,33 @@ class GithubSink(Sink):
                     f"expires {f['waiver_expires_on']}): {message}"
                 )
             out.append(f"::{level} {','.join(props)}::{github_data(message)}")
-            if self.summary is not None and self.size < SUMMARY_BYTES:
+            if self.summary is not None:
                 state = "waived" if waived else str(f["severity"])
                 row = (
                     f"| {_md(path)} | {f['line'] or ''} | {f['column'] or ''} | "
                     f"{_md(str(f['rule']))} | {_md(record or '')} | {state} | "
-                    f"{_md(str(f['message']))} |"
+                    f"{_md(str(f['message']))} |\n"
                 )
-                self.size += len(row.encode("utf-8")) + 1
-                if self.size < SUMMARY_BYTES:
-                    table.append(row)
+                self.table.add(tier_of(f), row, len(row.encode("utf-8")))
         self.out.write("\n".join(out) + "\n")
-        if self.summary is not None and table:
-            if not self.rows:
-                self.summary.write(
-                    "## handbook check\n\n| File | Line | Column | Code | Record | Severity | "
-                    "Message |\n| --- | --: | --: | --- | --- | --- | --- |\n"
-                )
-            self.summary.write("\n".join(table) + "\n")
-            self.rows += len(table)
-        if self.summary is not None:
-            self.findings += len(findings)
 
     def end(self, summary: Summary) -> None:
         if self.summary is None:
             return
-        if not self.rows:
+        kept = self.table.kept()
+        if not kept and not self.table.total:
             self.summary.write("## handbook check\n\nNo findings.\n")
-        elif self.findings > self.rows:
+        else:
             self.summary.write(
-                f"\nThe first {self.rows:,} of {self.findings:,} findings: a step summary holds "
-                "1 MiB at most; the annotations and the other formats have them all.\n"
+                "## handbook check\n\n| File | Line | Column | Code | Record | Severity | "
+                "Message |\n| --- | --: | --: | --- | --- | --- | --- |\n"
+            )
+            self.summary.writelines(kept)
+        if self.table.total > len(kept):
+            self.summary.write(
+                f"\n{len(kept):,} of {self.table.total:,} findings, the errors first, then the "
+                "warnings, then the waived ones: a step summary holds 1 MiB at most; the "
+                "annotations and the other formats have them all.\n"
             )
         self.summary.write(f"\n**{summary_line(summary)}**\n\n")
         self.summary.close()

@@ -18,8 +18,9 @@ Jinja2 with autoescaping: record ids, messages and waivers come from pull reques
 
 Every table is ``<table class="hb-table" data-hb-table=NAME>``, the markup the site's
 glue turns into a sortable table with a text filter and facets; without JavaScript the
-tables are complete. At most ``RenderOptions.max_results`` findings (25,000) are listed
-(the summary counts them all, and says so). The findings listed are held in memory until
+tables are complete. At most ``RenderOptions.max_results`` findings (25,000) are listed:
+the open errors first, then the warnings, then the waived ones (`handbook.outputs.capped`;
+the summary counts them all, and says so). The findings listed are held in memory until
 `HtmlSink.end` writes the page; ``handbook check --output`` writes the file whole or not
 at all (`handbook.files.AtomicOutput`), as for every format.
 """
@@ -48,6 +49,7 @@ from handbook.outputs.base import (
     summary_line,
     tool_version,
 )
+from handbook.outputs.capped import Capped, tier_of
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The glue's import of the bundle, replaced by a read of the global the bundle sets.
@@ -137,17 +139,17 @@ class HtmlSink(Sink):
         super().__init__(out, options)
         self.assets = inline_assets()  # fail before the run, not after it
         self.paths = PathMap(options.repo_root)
-        self.findings: list[dict[str, Any]] = []
-        self.total = 0
+        self.capped: Capped[dict[str, Any]] = Capped(options.max_results)
+        self.findings: list[dict[str, Any]] = []  # those kept, once `end` is called
+        self.with_findings = 0  # records with findings in the whole run
         self.files: list[str] = []
         self.titles: dict[tuple[str, int], str] = {}
 
     def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
         if file is not None and file not in self.files:
             self.files.append(file)
-        self.total += len(findings)
-        room = max(self.options.max_results - len(self.findings), 0)
-        new = rows(findings.iloc[:room])
+        self.with_findings += len(findings.drop_duplicates(["file", "record_line"]))
+        new = rows(self.capped.fitting(findings))
         if new and len(records):
             wanted = {(f["file"], f["record_line"]) for f in new}
             for f, line, title in zip(
@@ -160,9 +162,10 @@ class HtmlSink(Sink):
         for f in new:
             f["path"] = self.paths(str(f["file"]))
             f["title"] = self.titles.get((f["file"], f["record_line"]))
-        self.findings += new
+            self.capped.add(tier_of(f), f)
 
     def end(self, summary: Summary) -> None:
+        self.findings = self.capped.kept()
         self.out.write(self.page(summary))
 
     def page(self, summary: Summary) -> str:
@@ -188,7 +191,8 @@ class HtmlSink(Sink):
                 summary_line=summary_line(summary),
                 states=states,
                 listed=len(self.findings),
-                total=self.total,
+                total=self.capped.total,
+                with_findings=self.with_findings,
                 files=[self.paths(f) for f in self.files],
                 findings=self.findings,
                 sections=sections,

@@ -2,7 +2,8 @@
 
 ``testsuites`` / a ``testsuite`` per input file / a ``testcase`` per record × rule in
 force (and per other code found) named ``CHG-1 MMD001`` (unique: a duplicate or missing
-id adds ``(file:line)``), ``classname`` the code, ``file``, ``line``; a ``failure``
+id adds ``(file:line)``), ``classname`` the code, ``file`` (relative to the repository
+root, as in the SARIF, GitHub and GitLab output), ``line``; a ``failure``
 (``message``, ``type`` = severity, the findings' ``file:line: message`` as text) for each
 broken one, ``skipped`` when every finding of the case is waived. A case with warnings
 only passes, its findings in ``system-out``, unless ``--fail-on-warn`` makes warnings
@@ -21,7 +22,16 @@ import pandas as pd
 from handbook.checker.codes import code_order
 from handbook.checker.findings import Summary
 from handbook.checker.rules import cat
-from handbook.outputs.base import RenderOptions, Sink, ints, objects, spool, texts, xml_escape
+from handbook.outputs.base import (
+    PathMap,
+    RenderOptions,
+    Sink,
+    ints,
+    objects,
+    spool,
+    texts,
+    xml_escape,
+)
 
 
 class JunitSink(Sink):
@@ -39,6 +49,7 @@ class JunitSink(Sink):
         hb = options.handbook
         self.rules = [(r.id, set(r.editions)) for r in hb.rules] if hb is not None else []
         self.fail_on_warn = options.fail_on_warn
+        self.paths = PathMap(options.repo_root, uris=False)
 
     def _flush(self) -> None:
         if self.file is None:
@@ -135,6 +146,7 @@ class JunitSink(Sink):
                     all_waived,
                 )
         out = self.suite
+        path = xml_escape(self.paths(file))
         for line, record, code in zip(
             cases["record_line"].tolist(),
             cases["record"].tolist(),
@@ -148,7 +160,7 @@ class JunitSink(Sink):
                 name = f"{label} ({file}:{line}) {code}" if line else f"({file}) {code}"
             head = (
                 f'    <testcase name="{xml_escape(name)}" classname="{xml_escape(code)}" '
-                f'file="{xml_escape(file)}"' + (f' line="{line}"' if line else "")
+                f'file="{path}"' + (f' line="{line}"' if line else "")
             )
             self.counts[0] += 1
             hit = failed.get((int(line), code))

@@ -4,7 +4,9 @@ One run: the tool's rules (every code, `handbook.outputs.base.all_codes`) with t
 site pages (``helpUri``); results with ``ruleId``, ``ruleIndex``, ``level``, the file
 relative to the repository root, ``startLine``/``startColumn`` and
 ``partialFingerprints`` stable across runs; at most ``max_results`` results (GitHub
-accepts 25,000), with a tool notification and a note on stderr when truncated.
+accepts 25,000): the open errors first, then the open warnings, then the waived findings
+(`handbook.outputs.capped`), in run order, with a tool notification and a note on stderr
+when truncated.
 
 A waived finding stays a result (code scanning shows it as suppressed rather than losing
 it) with one ``suppressions`` entry (SARIF 2.1.0 §3.35): ``{"kind": "external", "status":
@@ -35,6 +37,7 @@ from handbook.outputs.base import (
     rows,
     tool_version,
 )
+from handbook.outputs.capped import Capped, tier_of
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -42,15 +45,15 @@ TOOL_NAME = "handbook"
 
 
 class SarifSink(Sink):
-    """SARIF 2.1.0, one run, results streamed (capped at ``max_results``)."""
+    """SARIF 2.1.0, one run; results held (at most ``max_results`` of each tier) until
+    `end` writes those the cap keeps."""
 
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
         self.paths = PathMap(options.repo_root)
         self.codes = all_codes(options.handbook)
         self.index = {c: i for i, c in enumerate(self.codes)}
-        self.count = 0
-        self.total = 0
+        self.results: Capped[str] = Capped(options.max_results)
         self.fingerprints = Fingerprints()
         skeleton = {
             "$schema": SARIF_SCHEMA,
@@ -96,13 +99,7 @@ class SarifSink(Sink):
         return driver
 
     def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
-        self.total += len(findings)
-        room = self.options.max_results - self.count
-        if room <= 0 or not len(findings):
-            return
-        findings = findings.iloc[:room]
-        items = []
-        for f in rows(findings):
+        for f in rows(self.results.fitting(findings)):
             uri = self.paths(str(f["file"]))
             if not uri.startswith("file:"):  # a relative URI reference: spaces etc. encoded
                 uri = quote(uri, safe="/")
@@ -150,18 +147,19 @@ class SarifSink(Sink):
                         },
                     }
                 ]
-            items.append("        " + json.dumps(result, ensure_ascii=False))
-        self.out.write(("," if self.count else "") + "\n" + ",\n".join(items))
-        self.count += len(items)
+            self.results.add(tier_of(f), "        " + json.dumps(result, ensure_ascii=False))
 
     def end(self, summary: Summary) -> None:
-        self.out.write("\n      ]" if self.count else "]")
+        kept = self.results.kept()
+        self.out.write(("\n" + ",\n".join(kept) + "\n      ]") if kept else "]")
         invocation: dict[str, Any] = {"executionSuccessful": True}
-        if self.total > self.count:
+        total = self.results.total
+        if total > len(kept):
             note = (
-                f"results truncated: {self.count:,} of {self.total:,} findings shown "
-                f"(GitHub code scanning accepts at most {self.options.max_results:,} results "
-                "a run); see the text or JSON report for all of them"
+                f"results truncated: {len(kept):,} of {total:,} findings shown, errors first, "
+                f"then warnings, then waived ones (GitHub code scanning accepts at most "
+                f"{self.options.max_results:,} results a run); see the text or JSON report "
+                "for all of them"
             )
             invocation["toolExecutionNotifications"] = [
                 {"level": "warning", "message": {"text": note}}

@@ -2,7 +2,9 @@
 
 ``file:line:col: CODE [record] message`` a finding (``warning:``/``waived:`` before the
 message when so, the waiver after it), in run order, then ``N records checked: N
-errors, N warnings, N waived``. ANSI colour only when asked (on a terminal).
+errors, N warnings, N waived``. ANSI colour only when asked (on a terminal). Control
+characters of the input (a newline in a record id, an escape sequence) are written as
+escapes (``\\n``, ``\\x1b``), so a finding is always one line.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pandas as pd
 
 from handbook.checker.findings import Summary
 from handbook.checker.rules import cat
-from handbook.outputs.base import Sink, ints, objects, summary_line, texts
+from handbook.outputs.base import Sink, ints, objects, one_line, summary_line, texts
 
 _RED, _YELLOW, _DIM, _BOLD, _GREEN, _RESET = (
     "\x1b[31m",
@@ -39,7 +41,7 @@ class TextSink(Sink):
         col_text = np.where((lines > 0) & (cols > 0), ":" + cols.astype(str), "")
         severity = findings["severity"].to_numpy(dtype=object)
         waived = findings["waived"].to_numpy(dtype=bool)
-        records_ = objects(findings, "record")
+        records_ = one_line(objects(findings, "record"))
         has_record = ~pd.isna(records_)
         rec = np.full(n, "", dtype=object)
         if has_record.any():
@@ -50,9 +52,9 @@ class TextSink(Sink):
             w = np.flatnonzero(waived)
             tail[w] = cat(
                 " (waiver: ",
-                texts(objects(findings.iloc[w], "waiver_reason")),
+                texts(one_line(objects(findings.iloc[w], "waiver_reason"))),
                 "; approved by ",
-                texts(objects(findings.iloc[w], "waiver_approved_by")),
+                texts(one_line(objects(findings.iloc[w], "waiver_approved_by"))),
                 "; expires ",
                 texts(objects(findings.iloc[w], "waiver_expires_on")),
                 ")",
@@ -65,14 +67,14 @@ class TextSink(Sink):
             ).astype(object)
             codes = cat(tint, codes, _RESET)
         parts = (
-            findings["file"].to_numpy(dtype=object),
+            one_line(findings["file"].to_numpy(dtype=object)),
             line_text,
             col_text,
             ": ",
             codes,
             rec,
             tag,
-            findings["message"].to_numpy(dtype=object),
+            one_line(findings["message"].to_numpy(dtype=object)),
             tail,
             "\n",
         )
