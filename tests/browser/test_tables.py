@@ -114,6 +114,13 @@ def test_sop_statements_edition_and_party_facets(page: Any, site: SiteServer, hb
     assert query(page)["sop-statements.sort"] == ["3-desc"]
     texts = [r.split(" Customer ", 1)[1] for r in visible_rows(page, "sop-statements")]
     assert texts == sorted(texts, key=str.casefold, reverse=True)
+    # the keyboard: Space sorts a focused header, as Enter does, and does not scroll
+    other = "document.querySelectorAll('table[data-hb-table=sop-statements] thead th')[2]"
+    table(page, "sop-statements").locator("thead th").nth(2).locator("[role=button]").focus()
+    scrolled = page.evaluate("() => window.scrollY")
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => {other}.getAttribute('aria-sort') === 'ascending'")
+    assert page.evaluate("() => window.scrollY") == scrolled
 
 
 def test_a_shared_link_opens_the_same_filtered_view(

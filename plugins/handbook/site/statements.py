@@ -85,9 +85,11 @@ class StatementIndex:
                 page = paths.change_type(ct)
                 refs.append(self._ref(st, page, "change-type", ct.edition, "customer", context))
         for role in hb.roles:
+            edition = hb.document(role.source.doc).edition
             for st in role.description:
                 page = Paths.roles_of(role.party)
-                refs.append(self._ref(st, page, "role", None, role.party, role.name))
+                context = f"{role.name} ({edition})"
+                refs.append(self._ref(st, page, "role", edition, role.party, context))
         return refs
 
     def _ref(

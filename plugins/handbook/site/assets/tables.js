@@ -303,6 +303,13 @@ function enhance(table, key) {
     summary.textContent = describe(state);
     writeState(state);
   });
+  // DataTables sorts on Enter; a button also answers Space (WAI-ARIA button pattern).
+  table.tHead?.addEventListener("keydown", (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (event.key !== " " || !target.matches('[role="button"], th[tabindex]')) return;
+    event.preventDefault();
+    target.click();
+  });
   applyColumnFacets(state);
   state.dt.draw(false);
   table.closest(".dt-container")?.prepend(summary);
