@@ -157,7 +157,9 @@ def print_page(html: Path, paper: str, commit: str | None, chromium: str) -> Pri
                 facts: dict[str, str] = page.evaluate(
                     """(commit) => {
                         for (const e of document.querySelectorAll("[data-hb-commit]")) {
-                            if (commit) e.textContent = commit;
+                            if (!commit) continue;  // the site's cover names no commit
+                            e.textContent = commit;
+                            e.parentElement.hidden = false;
                         }
                         const text = (s) => (document.querySelector(s)?.textContent || "").trim();
                         const description = document.querySelector("meta[name=description]");

@@ -96,6 +96,28 @@ def test_pictures_fit_a_phone(browser: Any, site: SiteServer) -> None:
     guard.check()
 
 
+def test_pictures_take_the_text_column_on_a_desktop(browser: Any, site: SiteServer) -> None:
+    """Material sizes a figure to its content, which once left every picture at 300 px
+    (text about 6 px high at 1280 px); a picture spans the text column."""
+    guard = OfflineGuard()
+    page = new_page(browser, guard)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        for path in picture_pages(site.root):
+            open_page(page, site.url + path)
+            widths = page.evaluate(
+                "() => [...document.querySelectorAll('svg.hb-pic')].map("
+                "s => [s.getBoundingClientRect().width,"
+                " s.closest('.md-content__inner').getBoundingClientRect().width])"
+            )
+            assert widths, path
+            for width, column in widths:
+                assert width >= 0.9 * column - 40, (path, width, column)
+    finally:
+        page.context.close()
+    guard.check()
+
+
 def test_a_constraint_of_the_timeline_opens_its_rule(page: Any, site: SiteServer) -> None:
     open_page(page, site.url + "change-management/change-process/")
     link = page.locator("figure.hb-picture--timeline a.hb-pic-link").first
