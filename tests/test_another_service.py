@@ -41,6 +41,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "  name: Microsoft\n  label: Microsoft\n",
         "  name: Contoso\n  label: Contoso\n",
     )
+    edit(
+        root / "mkdocs.yml",
+        "learn_base_url: https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/",
+        "learn_base_url: https://docs.contoso.example/printers/",
+    )
     for path in [data / "rules.yaml", *sorted((data / "samples").glob("*.yaml"))]:
         path.write_text(path.read_text(encoding="utf-8").replace("MMD003", "CMP003"), "utf-8")
     return root
@@ -81,3 +86,21 @@ def test_the_site_names_the_provider_and_no_end_of_life(project: Path, tmp_path:
     ssp = json.loads((site / "downloads" / "oscal" / "2022" / "ssp.json").read_text("utf-8"))
     status = ssp["system-security-plan"]["system-characteristics"]["status"]
     assert status == {"state": "operational"}
+
+
+def test_commands_take_the_learn_base_url_of_the_project(project: Path, tmp_path: Path) -> None:
+    """``export oscal`` and ``pages`` resolve the seeds' relative links against the
+    plugin's ``learn_base_url`` in the project's mkdocs.yml (they used Microsoft Learn's)."""
+    data = project / "data"
+    out = tmp_path / "oscal"
+    result = run([str(BIN / "handbook"), "export", "oscal", "--data", str(data), "--out", str(out)])
+    assert result.returncode == 0, result.stderr
+    text = "".join(p.read_text("utf-8") for p in sorted(out.iterdir()))
+    assert "https://docs.contoso.example/printers/" in text
+    assert "learn.microsoft.com" not in text
+    pages = tmp_path / "pages"
+    result = run([str(BIN / "handbook"), "pages", "--data", str(data), "--out", str(pages)])
+    assert result.returncode == 0, result.stderr
+    text = "".join(p.read_text("utf-8") for p in sorted(pages.rglob("*.md")))
+    assert "https://docs.contoso.example/printers/" in text
+    assert "learn.microsoft.com" not in text

@@ -132,7 +132,10 @@ def _pages(args: argparse.Namespace) -> int:
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
         print(f"handbook: error: --out {out} contains the data folder {data}", file=sys.stderr)
         return 2
-    options = SiteOptions(learn_base_url=args.learn_base_url)
+    from handbook.project import learn_base_url
+
+    base = args.learn_base_url or learn_base_url(data) or DEFAULT_LEARN_BASE_URL
+    options = SiteOptions(learn_base_url=base)
     # the plugin's caches (the generated pages, the samples' verdicts, the OSCAL files) when
     # the data folder is a project's, beside its mkdocs.yml; none for a data folder elsewhere
     project = data.resolve().parent
@@ -344,8 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--learn-base-url",
-        default=DEFAULT_LEARN_BASE_URL,
-        help="base URL for links to Microsoft Learn pages the handbook does not contain",
+        default=None,
+        help="base URL for links to Microsoft Learn pages the handbook does not contain "
+        "(default: the handbook plugin's learn_base_url in the mkdocs.yml beside the data "
+        "folder, else Microsoft Learn's MMD pages)",
     )
     p.set_defaults(func=_pages)
     p = sub.add_parser("import", help="import Microsoft Learn-style pages into data files")

@@ -5,7 +5,6 @@ The pure function the library, ``handbook verify`` and the site use (prints noth
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -17,21 +16,13 @@ from handbook.checker.findings import Report, empty_findings, empty_records
 from handbook.checker.records import MappingLike
 from handbook.checker.waivers import WaiverSet
 from handbook.model.handbook import Handbook
+from handbook.project import site_url
 
 
 def site_url_for(data: Path) -> str | None:
     """The ``site_url`` of ``mkdocs.yml`` in the folder above ``data`` (the project root),
-    ending with ``/``; None when there is no such file or setting."""
-    config = data.resolve().parent / "mkdocs.yml"
-    try:
-        text = config.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    m = re.search(r"^site_url:[ \t]*['\"]?([^'\"\s#]+)", text, re.M)
-    if not m:
-        return None
-    url = m.group(1)
-    return url if url.endswith("/") else url + "/"
+    ending with ``/``; None when there is no such file or setting (`handbook.project`)."""
+    return site_url(data)
 
 
 def _concat(frames: list[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:

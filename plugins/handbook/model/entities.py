@@ -7,8 +7,7 @@ e.g. ``"002"``, and the section title in that document).
 Text fields hold *inline Markdown limited to links and emphasis* (see `handbook.site.text`);
 they are escaped when rendered, so no raw HTML from data reaches a page.
 
-Identifiers are kebab-case (``security-update``); rule ids are capital letters (a
-service's prefix) + three digits (``MMD001``), never a checker code (``E001``, ``W001``).
+Identifiers are kebab-case (``security-update``); rule ids a prefix + 3 digits (``MMD001``).
 Durations are ISO 8601 (``P5D`` = 5 days, ``PT48H`` = 48 hours). Dates are ISO dates and
 are read as 00:00 UTC.
 """
@@ -146,8 +145,7 @@ class Edition(Node):
 
 
 class Service(Node):
-    """The service itself: name, abbreviation, end of life (UTC date; None for a service
-    still running, whose newest edition stays in force) with its notice, and its source."""
+    """The service: name, abbreviation, end of life (UTC date; None while it runs), source."""
 
     name: str
     abbreviation: str
@@ -453,8 +451,7 @@ class Rule(Node):
     """A rule of the checker (``data/rules.yaml``): one instance of a rule kind.
 
     Keys:
-        id: capital letters (the service's prefix) + 3 digits (``MMD001``); not a
-            checker code (``E001``-``E006``, ``W001``, ``W002``: one letter E or W).
+        id: the service's prefix in capitals + 3 digits (``MMD001``); not ``E``/``W``.
         title: short name.
         kind: ``timing`` (``requires`` fields must be present; ``constraints`` must hold),
             ``channels`` (a notified change names documented channels of its type, from
@@ -481,16 +478,6 @@ class Rule(Node):
     requires: list[str] = Field(default_factory=list)
     constraints: list[Constraint] = Field(default_factory=list)
     sources: list[Quote] = Field(min_length=1)
-
-    @field_validator("id")
-    @classmethod
-    def _not_a_checker_code(cls, value: str) -> str:
-        if value[:1] in ("E", "W") and value[1:].isdigit():
-            raise ValueError(
-                f"{value} is the form of the checker's own codes (E001, W001); give the rule"
-                " your service's prefix, e.g. MMD001"
-            )
-        return value
 
 
 class SampleFile(Node):

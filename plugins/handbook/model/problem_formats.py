@@ -153,25 +153,10 @@ def _title(code: str) -> str:
 
 
 def site_url(data: Path) -> str | None:
-    """``site_url`` of ``mkdocs.yml`` in the folder above ``data`` (ending with ``/``), or
-    None when there is no such file or setting (MkDocs' own ``!!python`` tags are read as
-    nothing)."""
-    import yaml
+    """``site_url`` of ``mkdocs.yml`` in the folder above ``data`` (`handbook.project`)."""
+    from handbook.project import site_url as project_site_url
 
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        config = yaml.load(
-            (data.resolve().parent / "mkdocs.yml").read_text(encoding="utf-8"), _Loader
-        )
-    except (OSError, yaml.YAMLError):
-        return None
-    url = config.get("site_url") if isinstance(config, dict) else None
-    if not isinstance(url, str) or not url:
-        return None
-    return url if url.endswith("/") else url + "/"
+    return project_site_url(data)
 
 
 def to_sarif(

@@ -318,6 +318,18 @@ def _check_rule(
     sop_ids: set[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
+    if rule.id[:1] in ("E", "W") and rule.id[1:].isdigit():
+        line, column = rule.at.of("id")
+        problems.append(
+            Problem(
+                "wrong-value",
+                f"rule id {rule.id} has the form of the checker's own codes (E001, W001)",
+                rule.at.file,
+                line,
+                column,
+                "give the rule your service's prefix, e.g. MMD001",
+            )
+        )
     for e in rule.editions:
         if e not in edition_ids:
             problems.append(_ref_problem(rule, "editions", "edition", e, edition_ids))

@@ -19,6 +19,7 @@ from pathlib import Path
 from handbook.files import replace_folder
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
+from handbook.project import learn_base_url
 from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
 #: Document → file stem, in the order they are written.
@@ -102,8 +103,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--learn-base-url",
-        default=DEFAULT_LEARN_BASE_URL,
-        help="base URL that relative links of seed text are resolved against",
+        default=None,
+        help="base URL that relative links of seed text are resolved against (default: the "
+        "handbook plugin's learn_base_url in the mkdocs.yml beside the data folder, else "
+        f"{DEFAULT_LEARN_BASE_URL})",
     )
 
 
@@ -126,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        files = oscal_files(handbook, args.edition, args.format, args.learn_base_url)
+        base = args.learn_base_url or learn_base_url(data) or DEFAULT_LEARN_BASE_URL
+        files = oscal_files(handbook, args.edition, args.format, base)
     except OscalUnavailable as exc:
         print(f"{name}: error: {exc}", file=sys.stderr)
         return 2

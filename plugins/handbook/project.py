@@ -1,0 +1,50 @@
+"""Settings of the MkDocs project a data folder belongs to: its ``mkdocs.yml`` in the folder
+above ``data/``. The commands that run without MkDocs (``check``, ``validate``, ``export
+oscal``, ``pages``) take the site's address and the handbook plugin's options from there,
+so a project's links are the same on the site and in its reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def mkdocs_config(data: Path) -> dict[str, Any]:
+    """``mkdocs.yml`` beside ``data`` as a mapping ({} when there is none or it does not
+    parse); MkDocs' own tags (``!ENV``, ``!!python/name``) are read as nothing."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        text = (data.resolve().parent / "mkdocs.yml").read_text(encoding="utf-8")
+        config = yaml.load(text, _Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def _folder_url(url: Any) -> str | None:
+    if not isinstance(url, str) or not url:
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def site_url(data: Path) -> str | None:
+    """``site_url`` of the project (ending with ``/``), or None."""
+    return _folder_url(mkdocs_config(data).get("site_url"))
+
+
+def plugin_option(data: Path, name: str) -> Any:
+    """Option ``name`` of the ``handbook`` plugin in the project's ``plugins``, or None."""
+    for entry in mkdocs_config(data).get("plugins") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("handbook"), dict):
+            return entry["handbook"].get(name)
+    return None
+
+
+def learn_base_url(data: Path) -> str | None:
+    """The handbook plugin's ``learn_base_url`` (ending with ``/``), or None."""
+    return _folder_url(plugin_option(data, "learn_base_url"))
