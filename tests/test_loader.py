@@ -243,3 +243,15 @@ def test_rule_ids_take_the_service_prefix_but_not_a_checker_code(data_copy: Path
     assert found["'cmp-004' is not a valid value for 'id'"] == (
         "write the service's prefix in capitals and three digits, e.g. 'MMD001'"
     )
+
+
+def test_an_unknown_time_field_is_reported_where_each_use_is(data_copy: Path) -> None:
+    edit(data_copy / "rules.yaml", "  requires: [notified_at]\n", "  requires: [vendor_at]\n")
+    edit(
+        data_copy / "rules.yaml",
+        "{earlier: notified_at, later: starts_at, at_least: P5D}",
+        "{earlier: vendor_at, later: starts_at, at_least: P5D}",
+    )
+    problems = [p for p in _load(data_copy) if "vendor_at" in p.message]
+    assert len(problems) == 2
+    assert len({(p.line, p.column) for p in problems}) == 2  # once printed twice at one place

@@ -351,12 +351,13 @@ def _check_rule(
     for c in scope.sop_category or []:
         if c not in sop_ids:
             problems.append(_ref_problem(scope, "sop_category", "SOP category", c, sop_ids))
-    fields = [*rule.requires]
+    # each unknown time field where it is written: the rule's requires, each constraint's key
+    fields: list[tuple[Node, str, str]] = [(rule, "requires", f) for f in rule.requires]
     for con in rule.constraints:
-        fields += [con.earlier, con.later]
-    for f in fields:
+        fields += [(con, "earlier", con.earlier), (con, "later", con.later)]
+    for node, key, f in fields:
         if f not in TIME_FIELDS:
-            problems.append(_ref_problem(rule, "requires", "time field", f, TIME_FIELDS))
+            problems.append(_ref_problem(node, key, "time field", f, TIME_FIELDS))
     if rule.kind == "timing" and not (rule.requires or rule.constraints):
         problems.append(
             Problem(
