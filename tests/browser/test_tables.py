@@ -44,7 +44,7 @@ def controls(page: Any, name: str) -> Any:
 def shown(page: Any, name: str) -> int:
     """The number of rows passing the filter, as the table's info line says."""
     info = controls(page, name).locator(".dt-info").inner_text()
-    match = re.search(r"of (\d+)", info) or re.match(r"(\d+) rows", info)
+    match = re.search(r"of (\d+)", info) or re.match(r"(\d+) rows?", info)
     assert match, info
     return int(match.group(1))
 

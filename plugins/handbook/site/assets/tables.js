@@ -249,7 +249,8 @@ function describe(state) {
   if (words) parts.push(`words “${words}”`);
   if (!parts.length) return "";
   const info = state.dt.page.info();
-  return `Filtered (${parts.join("; ")}): ${info.recordsDisplay} of ${info.recordsTotal} rows.`;
+  const rows = info.recordsTotal === 1 ? "row" : "rows";
+  return `Filtered (${parts.join("; ")}): ${info.recordsDisplay} of ${info.recordsTotal} ${rows}.`;
 }
 
 // --- initialisation ----------------------------------------------------------------------
@@ -291,7 +292,8 @@ function enhance(table, key) {
     language: {
       search: "Filter rows:",
       searchPlaceholder: "Words…",
-      info: paging ? "Rows _START_ to _END_ of _TOTAL_" : "_TOTAL_ rows",
+      entries: { _: "rows", 1: "row" },
+      info: paging ? "Rows _START_ to _END_ of _TOTAL_" : "_TOTAL_ _ENTRIES-TOTAL_",
       infoEmpty: "No rows",
       infoFiltered: "(filtered from _MAX_)",
       zeroRecords: "No row matches the filter.",
