@@ -136,7 +136,8 @@ def view(site: Path, page: str) -> PageView:
         str(el.get("href") or el.get("src")) for el in article.select("link[href], script[src]")
     )
     tags = tuple(sorted(t.get_text(" ", strip=True) for t in article.select(".md-tag")))
-    for el in article.select(".md-tags, a.headerlink, .md-content__button"):
+    # the links to the print pages go with them (``print-pages`` in `ENGINE_LIMITS`)
+    for el in article.select(".md-tags, a.headerlink, .md-content__button, .hb-print-links"):
         el.decompose()
     links = tuple(
         sorted(

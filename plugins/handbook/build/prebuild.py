@@ -241,6 +241,7 @@ def site_options(project: Project, links_from_source: bool = False) -> SiteOptio
         prose_pages=docs_prose_pages(project.docs_dir),
         custom_dir=str(project.custom_dir) if project.custom_dir else None,
         links_from_source=links_from_source,
+        print_edition=False,  # assembled from the rendered pages by the MkDocs plugin only
     )
 
 

@@ -17,7 +17,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from handbook.model.entities import Statement
+from handbook.model.entities import Source, Statement
 from handbook.model.handbook import Handbook
 
 #: The tables, in the order the site lists them.
@@ -41,6 +41,14 @@ def _flat(statement: Statement) -> str:
     return text
 
 
+def _source(source: Source) -> Row:
+    return {"doc": source.doc, "section": source.section}
+
+
+def _joined(statements: list[Statement]) -> str:
+    return ";".join(_flat(s) for s in statements)
+
+
 def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
     """Name → rows (column name → text; every row has the same columns). Names:
     ``matrix``, ``change-process``, ``change-types``, ``sop-statements``, ``roles``,
@@ -48,17 +56,22 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
 
     Columns: matrix: ``id, responsibility`` + one column per scope name (party id);
     change-process: ``id, edition, phase, party, statement``; change-types: ``edition, id,
-    name, channels, advance_notice``; sop-statements: ``id, edition, category,
-    category_name, party, statement, prohibits``; roles: ``party, role, description,
-    statement_ids`` (``;``-separated); rules: ``id, title, severity, editions, initiator,
-    statement``. ``id`` is the statement's (matrix: the row's) stable id, its permalink
-    anchor on the site; empty for a statement without id.
+    name, description, includes, channels, notification, advance_notice,
+    requires_global_admin_action, action_type, testing, examples, customer_action``
+    (lists ``;``-separated); sop-statements: ``id, edition, category, category_name,
+    party, statement, prohibits``; roles: ``party, role, description, statement_ids``
+    (``;``-separated); every table so far ends with ``doc, section``, the seed document
+    and section it comes from; rules: ``id, title, severity, editions, initiator,
+    statement, sources`` (``doc section``, ``;``-separated). ``id`` is the statement's
+    (matrix: the row's) stable id, its permalink anchor on the site; empty for a statement
+    without id.
     """
     hb = handbook
     tables: dict[str, list[Row]] = {}
     tables["matrix"] = [
         {"id": row.id, "responsibility": row.responsibility}
         | {scope.name: row.cells[scope.id] for scope in hb.scopes}
+        | _source(row.source)
         for row in hb.matrix
     ]
     tables["change-process"] = [
@@ -69,6 +82,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
             "party": d.party,
             "statement": d.statement.text,
         }
+        | _source(d.source)
         for d in hb.process
     ]
     tables["change-types"] = [
@@ -76,9 +90,18 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
             "edition": t.edition,
             "id": t.id,
             "name": t.name,
+            "description": t.description or "",
+            "includes": _joined(t.includes),
             "channels": t.channels if t.channels == "any" else ";".join(t.channels),
+            "notification": _flat(t.notification) if t.notification else "",
             "advance_notice": t.advance_notice or "",
+            "requires_global_admin_action": t.requires_global_admin_action or "",
+            "action_type": t.action_type or "",
+            "testing": t.testing or "",
+            "examples": _joined(t.examples),
+            "customer_action": _joined(t.customer_action),
         }
+        | _source(t.source)
         for t in hb.change_types
     ]
     tables["sop-statements"] = [
@@ -91,6 +114,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
             "statement": _flat(s),
             "prohibits": ";".join(s.prohibits),
         }
+        | _source(c.source)
         for c in hb.sop_categories
         for party, items in (("microsoft", c.microsoft), ("customer", c.customer))
         for s in items
@@ -102,6 +126,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
             "description": " ".join(_flat(s) for s in r.description),
             "statement_ids": ";".join(s.id or "" for s in r.description),
         }
+        | _source(r.source)
         for r in hb.roles
     ]
     tables["rules"] = [
@@ -112,6 +137,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
             "editions": ";".join(r.editions),
             "initiator": r.applies_to.initiator or "",
             "statement": r.statement,
+            "sources": ";".join(f"{q.doc} {q.section}" for q in r.sources),
         }
         for r in hb.rules
     ]

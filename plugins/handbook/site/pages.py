@@ -170,7 +170,8 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
     if oscal is None:
         oscal = oscal_downloads(hb, site.options.learn_base_url)
     _downloads_page(site, oscal)
-    make_print_pages(site)
+    if site.options.print_edition:
+        make_print_pages(site)
 
 
 def _downloads_page(site: SiteRenderer, oscal: OscalDownloads) -> None:

@@ -121,6 +121,8 @@ class SiteOptions:
             file (``sops/`` for ``sops/x.md``) instead of from its URL (``sops/x/``), for
             engines that resolve every relative URL of a page, raw HTML included, from that
             folder (Zensical; `handbook.build.prebuild`).
+        print_edition: make the print pages (``print/``), which the MkDocs plugin
+            assembles from the rendered pages; False for the pre-build of other engines.
     """
 
     learn_base_url: str = DEFAULT_LEARN_BASE_URL
@@ -128,6 +130,7 @@ class SiteOptions:
     prose_pages: tuple[str, ...] = ("index.md",)
     custom_dir: str | None = None
     links_from_source: bool = False
+    print_edition: bool = True
 
 
 @dataclass(frozen=True)
