@@ -89,3 +89,18 @@ def test_a_page_of_no_committed_document_cannot_be_compared() -> None:
     assert result.stderr.startswith("handbook import: error: --compare: ")
     assert "not a version of a committed document" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_version_without_a_type_the_rules_name_is_still_compared(tmp_path: Path) -> None:
+    """A later version drops the 2018 feature updates, which MMD005 applies to and a 2022
+    type succeeds: the comparison leaves those names out and says so (it once failed)."""
+    text = seed_path("000").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("Feature updates and new"))
+    page = tmp_path / "operations-later.md"
+    page.write_text(text.replace(row + "\n", ""), encoding="utf-8")
+    out = _compare(page)
+    assert (
+        "Rule MMD005 applied only to change type feature-update, which this version no "
+        "longer has; left out." in out
+    )
+    assert "Change type functionality (2022) succeeded feature-update" in out
