@@ -40,8 +40,12 @@ _WILL = re.compile(
 
 _CROSS_REFERENCE = re.compile(
     r"(for more (information|info|details)|to learn more|learn more|for details|see also)\b"
-    r"|see .{1,120} for (more )?(information|details)\W*$"
+    r"|(see|refer to) .{1,400}\W(for|or) (more )?(information|details)\b.{0,40}$"
 )
+#: Words that make "Microsoft ..." more than a product name in a header.
+_NOT_PRODUCT = {"and", "&", "customer", "customers", "you", "your", "partner", "will"}
+#: A bullet glyph typed into the text (``▪ Gateway``, ``• Item``), not Markdown's.
+_GLYPH = re.compile("^[\u2022\u25aa\u25ab\u25e6\u2023\u25cf\u25a0\u2043\u2219\u00b7]\ufe0f?\\s*")
 _PHASE = re.compile(r"^(?P<word>before|during|after|prior to|pre|post)(?:$|[\s-])")
 _CHANGE = re.compile(r"\b(chang\w*|releases?|updates?|deployments?|rollouts?|implementation)\b")
 
@@ -95,6 +99,9 @@ def party_header(text: str) -> str | None:
         return None
     if t in ("microsoft", "customer", "customers", "both", "shared", "you", "your organization"):
         return {"microsoft": "microsoft", "both": "both", "shared": "both"}.get(t, "customer")
+    named = t.split()  # "Microsoft Azure", "Microsoft 365": the provider by its product
+    if named[:1] == ["microsoft"] and len(named) <= 3 and not set(named) & _NOT_PRODUCT:
+        return "microsoft"
     if not _WILL.search(t):
         return None
     words = set(re.findall(r"[a-z']+", t))
@@ -110,8 +117,9 @@ def party_header(text: str) -> str | None:
 
 
 def clean(text: str) -> str:
-    """Statement text: whitespace collapsed, a bold wrapper around the whole text kept."""
-    return " ".join(text.split())
+    """Statement text: whitespace collapsed, a typed bullet glyph (``▪``, ``•``) dropped, a
+    bold wrapper around the whole text kept."""
+    return _GLYPH.sub("", " ".join(text.split()))
 
 
 def cross_reference(text: str) -> bool:
@@ -227,7 +235,8 @@ def placeholder(text: str) -> bool:
     change management responsibilities``)."""
     t = plain(text).strip(" .")
     return t in _PLACEHOLDERS or (
-        t.startswith("no ") and t.endswith(("responsibilities", "responsibility", "tasks"))
+        t.startswith("no ")
+        and t.endswith(("responsibilities", "responsibility", "tasks", "required", "needed"))
     )
 
 
