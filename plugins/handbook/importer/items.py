@@ -7,6 +7,7 @@ kind of table uses (`handbook.importer.mapping`, `handbook.importer.change_types
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,11 @@ def statement_count(statements: list[Item]) -> int:
     return sum(1 + statement_count(s.get("items", [])) for s in statements)
 
 
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
 def name_of(text: str) -> str:
-    """A name without a closing period, or bold or code marks around it."""
-    name = text.strip().rstrip(".").strip().strip("*").strip()
+    """A name without a closing period, bold or code marks around it, or links (their text
+    kept: a row named ``[Deploy a sandbox](url)`` is named ``Deploy a sandbox``)."""
+    name = _LINK.sub(r"\1", text).strip().rstrip(".").strip().strip("*").strip()
     return name[1:-1].strip() if len(name) > 2 and name[0] == name[-1] == "`" else name

@@ -170,7 +170,7 @@ def _party_table(
     kinds: set[str] = set()
     mapped = 0
     for row in table.rows:
-        name = name_of(cell_text(row.cells[key])) if key is not None and row.cells else ""
+        name = _row_name(row, key, rep) if key is not None and row.cells else ""
         phase = C.phase_of(name) if name else label_phase
         parts: dict[str, list[Item]] = {}
         for j, cell in enumerate(row.cells):
@@ -351,7 +351,7 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
     )
     mapped = 0
     for row in table.rows:
-        name = name_of(cell_text(row.cells[0])) if row.cells else ""
+        name = _row_name(row, 0, rep) if row.cells else ""
         description = C.statements([x for c in row.cells[1:] for x in cell_lines(c)])
         if not name or not description:
             rep.leave(row.line, " | ".join(row.cells), "role row without a name or description")
@@ -370,3 +370,13 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         )
         mapped += statement_count(description)
     return mapped
+
+
+def _row_name(row: Row, key: int, rep: PageReport) -> str:
+    """A row's name: the first line of its key cell. Other lines there (a bold name above
+    a definition) are not the name; they are reported, not imported."""
+    lines = cell_lines(row.cells[key])
+    if len(lines) > 1:
+        rest = " ".join(line.text for line in lines[1:])
+        rep.leave(row.line, rest, "the lines under a row's name in its first cell")
+    return name_of(lines[0].text) if lines else ""
