@@ -245,8 +245,11 @@ def provider_heading(text: str) -> bool:
     (``IBM responsibilities``, ``Provider roles``): at most six words, the last
     ``responsibilities``, ``roles``, ``tasks`` or ``duties``."""
     words = plain(text).split()
-    return 0 < len(words) <= 6 and bool(
-        re.fullmatch(r"responsibilit\w*|roles?|tasks|duties", words[-1])
+    generic = {"roles", "role", "and", "responsibilities", "responsibility", "tasks", "duties"}
+    return (
+        0 < len(words) <= 6
+        and bool(re.fullmatch(r"responsibilit\w*|roles?|tasks|duties", words[-1]))
+        and not set(words) <= generic  # "Roles and responsibilities" names nobody
     )
 
 
