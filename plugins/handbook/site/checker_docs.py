@@ -156,12 +156,17 @@ class CheckerQueries:
         change_type: ChangeType | None = None,
         sop: SopCategory | None = None,
     ) -> list[SampleVerdict]:
-        """The verdicts of the samples that expect ``rule``, or are of ``change_type`` or
-        of ``sop`` (in its edition)."""
+        """The verdicts of the sample files that show ``rule`` (every record of a file in
+        which a record expects it: those that break it and those that pass), or of the
+        well-formed samples (no input error expected) of ``change_type`` or of ``sop`` (in
+        its edition)."""
+        files = {v.file for v in self.verdicts if rule in v.expected}
         out = []
         for v in self.verdicts:
-            if rule is not None and rule not in v.expected:
+            if rule is not None and v.file not in files:
                 continue
+            if rule is None and any(c[:1] == "E" and c[1:].isdigit() for c in v.expected):
+                continue  # a broken record is no example of its type or category
             if change_type is not None and not (
                 v.change_type == change_type.id and v.edition == change_type.edition
             ):
