@@ -128,7 +128,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "channels",
         "list of channel ids (CSV: separated by `;`)",
         "no",
-        "How customers were notified: `message-center`, `email`, `security-bulletin`, `cve`.",
+        "How customers were notified (the channels of `data/channels.yaml`).",
     ),
     FieldSpec("mitigated_at", _TIME, "no", "When the emergency mitigation was applied."),
     FieldSpec("approved_at", _TIME, "no", "When the customer approved."),

@@ -57,7 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(e.g. data/mappings/servicenow.yaml)",
     )
     parser.add_argument(
-        "--edition", metavar="ID", help="check every record against this edition, whatever its date"
+        "--edition",
+        metavar="ID",
+        help="check every record against this edition, whatever its date (no error for a "
+        "date before the first edition; a date after the end of life still gets its warning)",
     )
     parser.add_argument(
         "--fail-on-warn", action="store_true", help="exit 1 when any warning is found"

@@ -247,6 +247,10 @@ class Queries:
             (r for r in self.hb.rules_of(cat.edition) if r.kind == "prohibited-actions"), None
         )
 
+    def prohibiting_rule_any(self) -> Rule | None:
+        """The first rule of kind ``prohibited-actions`` in any edition, or None."""
+        return next((r for r in self.hb.rules if r.kind == "prohibited-actions"), None)
+
     def edition_rule(self) -> Rule | None:
         """The rule of kind ``edition-in-force`` (changes before the first edition or after
         the end of life), or None."""
