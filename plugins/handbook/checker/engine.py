@@ -124,6 +124,8 @@ class Checker:
         self.files: list[str] = []
         self.seen_waived: set[str] = set()
         self.parties = [p.id for p in handbook.parties if p.kind == "party"]
+        # the provider's name for messages (the party `microsoft`)
+        self.provider = next((p.name for p in handbook.parties if p.id == "microsoft"), "")
         self.editions = handbook.editions_in_order()
         self.one = handbook.edition(self.options.edition) if self.options.edition else None
         self.rule_ids = {r.id for r in handbook.rules}
@@ -164,7 +166,7 @@ class Checker:
         for issue in read_issues:
             typed.setdefault(issue.field or "", np.zeros(n, dtype=bool))[issue.row] = True
         errors = Errors(n, typed)
-        check_forms(cols, self.parties, errors)
+        check_forms(cols, self.parties, errors, self.provider or "the provider")
         chosen, index, before_first = editions_in_force(
             cols.times["starts_at"], self.editions, self.one
         )

@@ -151,9 +151,10 @@ def read_ids(cols: Columns, known: dict[str, dict[str, str]]) -> None:
             column.uniques = [u if u is None else one(u) for u in column.uniques]
 
 
-def check_forms(cols: Columns, parties: list[str], errors: Errors) -> None:
-    """E002 for missing required fields, E003 for values of the wrong form; parses
-    ``cols.flags`` and ``cols.times``."""
+def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str) -> None:
+    """E002 for missing required fields, E003 for values of the wrong form (``provider``:
+    the name of the party ``microsoft``, for messages); parses ``cols.flags`` and
+    ``cols.times``."""
     text, present, add = cols.text, cols.present, errors.add
     for name in ("id", "initiator", "starts_at"):
         extra = f" ({' or '.join(parties)})" if name == "initiator" else ""
@@ -174,7 +175,7 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors) -> None:
     add(
         microsoft & ~present["change_type"] & errors.untyped("change_type"),
         "E002",
-        ("change_type is missing; a change initiated by Microsoft needs its change type",),
+        (f"change_type is missing; a change initiated by {provider} needs its change type",),
         "change_type",
     )
     add(

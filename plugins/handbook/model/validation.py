@@ -50,6 +50,14 @@ _HINTS = {
 }
 
 
+#: Hints for the patterns that are not kebab-case ids.
+_PATTERN_HINTS = {
+    RULE_ID_PATTERN: "write the service's prefix in capitals and three digits, e.g. 'MMD001'",
+    r"^\d{3}$": "a document id is three digits, e.g. '005'",
+    r"^\d{4}$": "an edition id is four digits, its year, e.g. '2026'",
+}
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest of ``choices`` to ``word`` (difflib, cutoff 0.6), or None."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -121,8 +129,7 @@ def validation_problems(exc: ValidationError, raw: Any, file: str) -> list[Probl
             hint = err["msg"].replace("Input should be", "expected")
         elif kind == "string_pattern_mismatch":
             message = f"'{given}' is not a valid value for '{field}'"
-            if (err.get("ctx") or {}).get("pattern") == RULE_ID_PATTERN:
-                hint = "write the service's prefix in capitals and three digits, e.g. 'MMD001'"
+            hint = _PATTERN_HINTS.get(str((err.get("ctx") or {}).get("pattern")), hint)
         else:
             what = f"'{field}'" if field else "this value"
             message = f"invalid {what}: {err['msg'].removeprefix('Value error, ')}"

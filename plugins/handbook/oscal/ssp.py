@@ -152,7 +152,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                     "type": "service",
                     "title": f"{service.name} operations ({provider_name})",
                     "description": (
-                        "What Microsoft runs and provides; the customer's duties are "
+                        f"What {provider_name} runs and provides; the customer's duties are "
                         "listed as responsibilities of its export."
                     ),
                     "status": {"state": "operational"},
