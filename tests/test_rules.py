@@ -244,3 +244,25 @@ def test_a_notice_one_nanosecond_short_fails_mmd001(tmp_path: Path) -> None:
         "N-2,microsoft,functionality,true,email,2023-03-01T09:00:00.000000001Z,2023-03-06T09:00Z\n"
     )
     assert codes(check_text(tmp_path, csv, "c.csv")) == {"N-2": ["MMD001"]}
+
+
+def test_a_prohibiting_statement_is_quoted_as_a_reader_sees_it(tmp_path: Path) -> None:
+    """MMD009 quotes the statement that prohibits the action: its link's text, not the
+    Markdown and a URL of a page the handbook does not have."""
+    report = check_text(
+        tmp_path,
+        """\
+- id: DG-1
+  initiator: customer
+  sop_category: device-groups
+  support_request_at: 2023-03-01T09:00:00Z
+  advised_at: 2023-03-02T09:00:00Z
+  starts_at: 2023-03-09T09:00:00Z
+  actions: [assign-device-outside-documented-steps]
+""",
+    )
+    [finding] = [f for f in report.findings if f.rule == "MMD009"]
+    assert "following the steps described in Assign devices to a deployment group." in (
+        finding.message
+    )
+    assert "](" not in finding.message

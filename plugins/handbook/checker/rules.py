@@ -364,6 +364,21 @@ def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
     return _per_combo(rule, np.flatnonzero(mask), columns, judge, "channels")
 
 
+def _reads(markdown: str) -> str:
+    """A statement's inline Markdown as a reader sees it, for messages: a link keeps its
+    text and loses its URL, emphasis marks go (markdown-it-py's inline tokens)."""
+    from markdown_it import MarkdownIt
+
+    out = []
+    for token in MarkdownIt("commonmark").parseInline(markdown):
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                out.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+    return "".join(out)
+
+
 def prohibited_actions(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
     """Findings of a ``prohibited-actions`` rule: no action the SOP category prohibits."""
     mask = data.eligible & applies(rule, data) & (data.coded["actions"].codes >= 0)
@@ -378,7 +393,7 @@ def prohibited_actions(rule: Rule, data: RuleInput, handbook: Handbook) -> list[
             if action in statements:
                 reasons.append(
                     f"action '{action}' is prohibited for SOP category '{category}' in the "
-                    f'{edition} edition ("{statements[action].text}"); {label} requires '
+                    f'{edition} edition ("{_reads(statements[action].text)}"); {label} requires '
                     "leaving it out"
                 )
                 first = first or action
