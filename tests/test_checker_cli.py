@@ -312,3 +312,15 @@ def test_a_site_url_that_is_no_url_is_a_usage_error() -> None:
     result = cli("check", "--site-url", "not a url", str(SAMPLES / "mmd001-advance-notice.yaml"))
     assert result.returncode == 2 and "is not an http(s) URL" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_title_case_header_says_how_each_column_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Id,Initiator,Change_Type,Starts_At\nA1,microsoft,functionality,2023-03-01T00:00:00Z\n",
+        encoding="utf-8",
+    )
+    result = cli("check", str(path))
+    assert result.returncode == 1
+    assert "E001 the header row names no change-record field" in result.stdout
+    assert "column names are exact: 'id' for 'Id', 'initiator' for 'Initiator'" in result.stdout

@@ -258,6 +258,11 @@ class _Reader:
                 if sep and len(header) == 1
                 else ""
             )
+            meant = [(c, m) for c in header if (m := misspelt(c)) is not None]
+            if meant and not hint:  # Title Case or spaced names: say how each is written
+                hint = "; column names are exact: " + ", ".join(
+                    f"'{m}' for '{c}'" for c, m in meant[:6]
+                )
             return (
                 "the header row names no change-record field; expected "
                 "columns such as: " + ", ".join(FIELDS) + hint
