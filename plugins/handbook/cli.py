@@ -100,7 +100,9 @@ def _validate(args: argparse.Namespace) -> int:
             tool_version = version("mmd-handbook")
         except PackageNotFoundError:  # pragma: no cover - not installed
             tool_version = "0.0.0"
-        site = args.site_url or formats.site_url(data)
+        from handbook.project import site_url
+
+        site = args.site_url or site_url(data)
         print(formats.to_sarif(problems, root, tool_version, site))
     else:
         if problems:

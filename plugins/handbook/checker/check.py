@@ -16,13 +16,7 @@ from handbook.checker.findings import Report, empty_findings, empty_records
 from handbook.checker.records import MappingLike
 from handbook.checker.waivers import WaiverSet
 from handbook.model.handbook import Handbook
-from handbook.project import site_url
-
-
-def site_url_for(data: Path) -> str | None:
-    """The ``site_url`` of ``mkdocs.yml`` in the folder above ``data`` (the project root),
-    ending with ``/``; None when there is no such file or setting (`handbook.project`)."""
-    return site_url(data)
+from handbook.project import site_url as project_site_url
 
 
 def _concat(frames: list[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
@@ -56,9 +50,9 @@ def check_paths(
     `Report.waived` and `Report.records` are the same rows as objects). Times are
     compared in UTC; records with an input error are not evaluated against the rules.
     ``site_url`` defaults to the ``site_url`` of the project's ``mkdocs.yml``
-    (`site_url_for`), for ``help_uri``.
+    (`handbook.project.site_url`), for ``help_uri``.
     """
-    url = site_url_for(handbook.root) if site_url is ... else site_url
+    url = project_site_url(handbook.root) if site_url is ... else site_url
     options = CheckOptions(
         edition=edition,
         waivers=waivers,

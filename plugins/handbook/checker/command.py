@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from handbook.checker.check import site_url_for
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import (
     RECORD_COLUMNS,
@@ -33,6 +32,7 @@ from handbook.files import AtomicOutput
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
 from handbook.outputs.html import ReportAssetError
+from handbook.project import site_url
 
 _NO_RECORDS = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
 
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             mapping = load_mapping(Path(args.map))
         except MappingError as exc:
             return _fail(str(exc))
-    site_url = args.site_url or site_url_for(data)
+    url = args.site_url or site_url(data)
     if args.site_url and urlsplit(args.site_url).scheme not in ("http", "https"):
         return _fail(
             f"--site-url {args.site_url!r} is not an http(s) URL; give the site's address,"
@@ -95,14 +95,14 @@ def run(args: argparse.Namespace) -> int:
         args.edition,
         waivers,
         today,
-        site_url,
+        url,
         args.chunk_size or None,
         mapping,
         titles=SINKS[args.format].needs_records,
     )
     checker = Checker(handbook, options)
     try:
-        _write_report(args, handbook, checker, paths, site_url)
+        _write_report(args, handbook, checker, paths, url)
     except OSError as exc:  # a report that cannot be written: the run failed, not a rule
         if isinstance(exc, BrokenPipeError) and not args.output:
             raise  # standard output's reader went away (`| head`): `handbook.cli.main`

@@ -152,13 +152,6 @@ def _title(code: str) -> str:
     return code.replace("-", " ").capitalize()
 
 
-def site_url(data: Path) -> str | None:
-    """``site_url`` of ``mkdocs.yml`` in the folder above ``data`` (`handbook.project`)."""
-    from handbook.project import site_url as project_site_url
-
-    return project_site_url(data)
-
-
 def to_sarif(
     problems: Iterable[Problem], root: Path | None, version: str, site: str | None = None
 ) -> str:
