@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from handbook.model.entities import (
     Action,
@@ -93,6 +93,12 @@ class Handbook:
     def editions_in_order(self) -> list[Edition]:
         """Editions oldest first."""
         return sorted(self.editions, key=lambda e: e.in_force_from)
+
+    def editions_of(self, items: Sequence[Any]) -> list[Edition]:
+        """The editions, oldest first, of the documents ``items`` (nodes with a
+        ``source``: roles, matrix rows) come from."""
+        ids = {self.document(i.source.doc).edition for i in items}
+        return [e for e in self.editions_in_order() if e.id in ids]
 
     def latest_edition(self) -> Edition:
         return self.editions_in_order()[-1]

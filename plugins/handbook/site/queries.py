@@ -192,12 +192,6 @@ class Queries:
         except KeyError:
             return None
 
-    def editions_of(self, items: list[Any]) -> list[Edition]:
-        """The editions, oldest first, of the documents ``items`` (nodes with a
-        ``source``, such as roles or matrix rows) come from."""
-        ids = {self.hb.document(i.source.doc).edition for i in items}
-        return [e for e in self.hb.editions_in_order() if e.id in ids]
-
     def real_parties(self) -> list[Party]:
         return [p for p in self.hb.parties if p.kind == "party"]
 

@@ -141,8 +141,7 @@ class StatementIndex:
             if scopes:
                 rows.append((f"{row.responsibility}: {', '.join(scopes)}", Paths.matrix, row.id))
         if rows:
-            ids = {hb.document(r.source.doc).edition for r in hb.matrix}
-            order = [e.id for e in hb.editions_in_order() if e.id in ids]
+            order = [e.id for e in hb.editions_of(hb.matrix)]
             label = " and ".join(order) + (" edition" if len(order) == 1 else " editions")
             areas.append(("Balance of responsibility", [(label, rows)]))
         for area, title in (
