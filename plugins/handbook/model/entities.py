@@ -19,9 +19,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+#: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; edition: a year
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-#: A rule id: the service's prefix in capitals, then three digits (``MMD001``).
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*[0-9]{3}$"
+DOC_ID_PATTERN, EDITION_ID_PATTERN = r"^\d{3}$", r"^\d{4}$"
 Phase = Literal["before", "during", "after"]
 
 
@@ -114,7 +115,7 @@ class Document(Node):
     under the Learn base URL, used to resolve the page's relative links).
     """
 
-    id: str = Field(pattern=r"^\d{3}$")
+    id: str = Field(pattern=DOC_ID_PATTERN)
     file: str
     title: str
     ms_date: date
@@ -126,11 +127,10 @@ class Document(Node):
 class Edition(Node):
     """An edition of the MMD documentation and the period its rules were in force.
 
-    ``in_force_from`` and ``in_force_until`` are inclusive UTC dates; ``until`` is None for
-    the newest edition. ``documents`` lists the ids of its seed documents.
-    """
+    ``in_force_from``, ``in_force_until``: inclusive UTC dates (``until`` None for the
+    newest edition); ``documents``: its seed documents' ids."""
 
-    id: str = Field(pattern=r"^\d{4}$")
+    id: str = Field(pattern=EDITION_ID_PATTERN)
     title: str
     description: str
     in_force_from: date

@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from handbook.model.entities import RULE_ID_PATTERN, Node
+from handbook.model.entities import DOC_ID_PATTERN, EDITION_ID_PATTERN, RULE_ID_PATTERN, Node
 from handbook.model.problems import Problem
 from handbook.model.sources import LocatedStr
 
@@ -53,8 +53,8 @@ _HINTS = {
 #: Hints for the patterns that are not kebab-case ids.
 _PATTERN_HINTS = {
     RULE_ID_PATTERN: "write the service's prefix in capitals and three digits, e.g. 'MMD001'",
-    r"^\d{3}$": "a document id is three digits, e.g. '005'",
-    r"^\d{4}$": "an edition id is four digits, its year, e.g. '2026'",
+    DOC_ID_PATTERN: "a document id is three digits, e.g. '005'",
+    EDITION_ID_PATTERN: "an edition id is four digits, its year, e.g. '2026'",
 }
 
 
