@@ -5,6 +5,7 @@ pictures in the light and the dark scheme, their text contrasts with the page in
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,43 +80,44 @@ def test_pictures_pass_axe_and_contrast(browser: Any, site: SiteServer, dark: bo
     assert found == {}
 
 
-def test_pictures_fit_a_phone(browser: Any, site: SiteServer) -> None:
+def _picture_pages(
+    browser: Any, site: SiteServer, width: int, height: int
+) -> Iterator[tuple[str, Any]]:
+    """Each page with a picture, opened in a ``width`` × ``height`` viewport: ``(path,
+    page)``; offline, checked when the walk ends."""
     guard = OfflineGuard()
     page = new_page(browser, guard)
-    page.set_viewport_size({"width": 360, "height": 740})
+    page.set_viewport_size({"width": width, "height": height})
     try:
         for path in picture_pages(site.root):
             open_page(page, site.url + path)
-            fit = page.evaluate(FIT)
-            assert fit["pictures"], path
-            for box in fit["pictures"]:
-                assert box["left"] >= 0 and box["right"] <= fit["page"], (path, box)
-            assert fit["scroll"] <= fit["page"], path
+            yield path, page
     finally:
         page.context.close()
     guard.check()
+
+
+def test_pictures_fit_a_phone(browser: Any, site: SiteServer) -> None:
+    for path, page in _picture_pages(browser, site, 360, 740):
+        fit = page.evaluate(FIT)
+        assert fit["pictures"], path
+        for box in fit["pictures"]:
+            assert box["left"] >= 0 and box["right"] <= fit["page"], (path, box)
+        assert fit["scroll"] <= fit["page"], path
 
 
 def test_pictures_take_the_text_column_on_a_desktop(browser: Any, site: SiteServer) -> None:
     """Material sizes a figure to its content, which once left every picture at 300 px
     (text about 6 px high at 1280 px); a picture spans the text column."""
-    guard = OfflineGuard()
-    page = new_page(browser, guard)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    try:
-        for path in picture_pages(site.root):
-            open_page(page, site.url + path)
-            widths = page.evaluate(
-                "() => [...document.querySelectorAll('svg.hb-pic')].map("
-                "s => [s.getBoundingClientRect().width,"
-                " s.closest('.md-content__inner').getBoundingClientRect().width])"
-            )
-            assert widths, path
-            for width, column in widths:
-                assert width >= 0.9 * column - 40, (path, width, column)
-    finally:
-        page.context.close()
-    guard.check()
+    for path, page in _picture_pages(browser, site, 1280, 900):
+        widths = page.evaluate(
+            "() => [...document.querySelectorAll('svg.hb-pic')].map("
+            "s => [s.getBoundingClientRect().width,"
+            " s.closest('.md-content__inner').getBoundingClientRect().width])"
+        )
+        assert widths, path
+        for width, column in widths:
+            assert width >= 0.9 * column - 40, (path, width, column)
 
 
 def test_a_constraint_of_the_timeline_opens_its_rule(page: Any, site: SiteServer) -> None:
