@@ -51,9 +51,11 @@ def github_property(text: str) -> str:
 #: Markdown's ASCII punctuation that a backslash makes literal (CommonMark 2.4; ``:`` and
 #: ``.`` too, so GitHub makes no autolink of ``https://`` or ``www.``); ``&``, ``<`` and
 #: ``>`` become entities, so no HTML, emphasis or link comes from the input.
-_MD_LITERAL = {ord(c): "\\" + c for c in "\\`*_{}[]()#+-.!~|:"}
-_MD_LITERAL.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
-_MD_LITERAL = {**CONTROL_ESCAPES, **_MD_LITERAL}
+_MD_LITERAL = {
+    **CONTROL_ESCAPES,
+    **{ord(c): "\\" + c for c in "\\`*_{}[]()#+-.!~|:"},
+    **{ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"},
+}
 
 
 def _md(text: str) -> str:
