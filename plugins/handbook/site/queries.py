@@ -30,7 +30,8 @@ from handbook.site.paths import Paths
 from handbook.site.pictures import Pictures
 from handbook.site.statements import StatementIndex, StatementRef
 
-#: A rule's flag conditions in words, as (flag, when true, when false).
+#: A rule's flag conditions in words, as (flag, when true, when false): after a lead time
+#: (`Queries.lead_time`) and after "changes" (`Queries.applicability_text`).
 _FLAG_WORDS = (
     ("emergency", "for an emergency change", "unless an emergency change"),
     (
@@ -44,12 +45,22 @@ _FLAG_WORDS = (
         "when no approval is required",
     ),
 )
+_RECORD_WORDS = (
+    ("emergency", "that are emergency changes", "that are not emergency changes"),
+    (
+        "requires_admin_action",
+        "that require administrator action",
+        "that require no administrator action",
+    ),
+    ("approval_required", "that require the customer's approval", "that require no approval"),
+)
 
 
-def _conditions(scope: Applicability) -> list[str]:
-    """The flag conditions of a rule's ``applies_to`` in words (the type is the page's)."""
+def _conditions(scope: Applicability, words: tuple[tuple[str, str, str], ...]) -> list[str]:
+    """The flag conditions of a rule's ``applies_to`` in ``words`` (the type and the
+    category are said elsewhere)."""
     out = []
-    for flag, yes, no in _FLAG_WORDS:
+    for flag, yes, no in words:
         value = getattr(scope, flag)
         if value is not None:
             out.append(yes if value else no)
@@ -230,7 +241,7 @@ class Queries:
         for rule in self.rules_for_change_type(ct):
             for con in rule.constraints:
                 if con.earlier == "notified_at" and con.later == "starts_at" and con.at_least:
-                    when = "".join(f", {c}" for c in _conditions(rule.applies_to))
+                    when = "".join(f", {c}" for c in _conditions(rule.applies_to, _FLAG_WORDS))
                     parts.append(f"{duration_text(con.at_least)} ({rule.id}{when})")
         return "; ".join(parts) or None
 
@@ -270,22 +281,7 @@ class Queries:
             parts.append("of change type " + ", ".join(scope.change_type))
         if scope.sop_category:
             parts.append("in SOP category " + ", ".join(scope.sop_category))
-        for flag, yes, no in (
-            ("emergency", "that are emergency changes", "that are not emergency changes"),
-            (
-                "requires_admin_action",
-                "that require administrator action",
-                "that require no administrator action",
-            ),
-            (
-                "approval_required",
-                "that require the customer's approval",
-                "that require no approval",
-            ),
-        ):
-            value = getattr(scope, flag)
-            if value is not None:
-                parts.append(yes if value else no)
+        parts += _conditions(scope, _RECORD_WORDS)
         text = " ".join(parts) if parts else "every change record"
         return text[0].upper() + text[1:] + f", in the {', '.join(rule.editions)} edition(s)."
 
