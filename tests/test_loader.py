@@ -149,6 +149,18 @@ def test_all_problems_are_reported_together(data_copy: Path) -> None:
     assert len(problems) >= 2
 
 
+def test_every_missing_key_of_an_entry_is_reported_in_one_run(data_copy: Path) -> None:
+    # the missing keys all sit at the entry's position; one used to hide the others
+    edit(data_copy / "overview.yaml", "\nfunctionalities:", "\nfunctionalitiez:")
+    edit(data_copy / "overview.yaml", "\nkey_features:", "\nkey_featurez:")
+    problems = _load(data_copy)
+    missing = sorted(p.message for p in problems if p.code == "missing-key")
+    assert missing == [
+        "missing required key 'functionalities'",
+        "missing required key 'key_features'",
+    ]
+
+
 def test_validate_cli_reports_problems(data_copy: Path) -> None:
     edit(data_copy / "roles.yaml", "  party: customer\n", "  party: vendor\n")
     result = run([str(BIN / "handbook"), "validate", "--data", str(data_copy)])

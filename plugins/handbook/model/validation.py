@@ -105,16 +105,19 @@ def _position(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, int | N
 def validation_problems(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
     """Translate a pydantic `ValidationError` into problems with positions and hints."""
     problems: list[Problem] = []
-    seen: set[tuple[int | None, int | None]] = set()
+    seen: set[tuple[int | None, int | None, str | None]] = set()
     for err in exc.errors():
         loc = tuple(err["loc"])
         where, line, column = _position(raw, loc)
-        if (line, column) in seen:
-            continue  # one problem per position (unions report each alternative)
-        seen.add((line, column))
         names = [k for k in loc if isinstance(k, str) and "[" not in k]
         field = names[-1] if names else None
         kind = err["type"]
+        # one problem per position (unions report each alternative), but every missing
+        # key of an entry, which all sit at the entry's position
+        place = (line, column, field if kind == "missing" else None)
+        if place in seen:
+            continue
+        seen.add(place)
         given = err.get("input")
         hint = _HINTS.get(kind)
         if kind == "missing":
