@@ -83,6 +83,12 @@ def test_the_site_names_the_provider_and_no_end_of_life(project: Path, tmp_path:
         (site / "change-management" / "index.html").read_text(encoding="utf-8"), "html.parser"
     )
     assert "what Contoso and the customer do" in process.get_text(" ")
+    # the record format's field descriptions and the timing pictures name the provider
+    for page in ("checker/record-format", "rules/mmd001"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        text = BeautifulSoup(html, "html.parser").get_text(" ")
+        assert "When Contoso notified customers" in text or "Contoso notified customers" in text
+        assert "Microsoft notified" not in text, page
     ssp = json.loads((site / "downloads" / "oscal" / "2022" / "ssp.json").read_text("utf-8"))
     status = ssp["system-security-plan"]["system-characteristics"]["status"]
     assert status == {"state": "operational"}

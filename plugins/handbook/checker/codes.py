@@ -7,7 +7,7 @@ codes and the record format without loading the checker (`handbook.checker.findi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -81,7 +81,8 @@ _TIME = (
     "of a second are read too); a date alone is 00:00 UTC"
 )
 
-#: The record format, field by field, in the spec's order (the site renders this table).
+#: The record format, field by field, in the spec's order. Descriptions name the provider
+#: and the service as ``{provider}`` and ``{service}``: `field_specs` fills them in.
 FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("id", "text", "always", "The record's identifier, unique within a run."),
     FieldSpec("title", "text", "no", "Free text."),
@@ -92,7 +93,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "change_type",
         "change type id of the edition in force",
         "when the initiator is `microsoft`",
-        "The type of a change Microsoft makes (e.g. `functionality` in 2022, "
+        "The type of a change {provider} makes (e.g. `functionality` in 2022, "
         "`feature-update` in 2018); ignored on a customer's record, so rules on change "
         "types (MMD005) never apply to it.",
     ),
@@ -101,7 +102,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "SOP category id of the edition in force",
         "when the initiator is `customer`",
         "The standard-operating-procedure category of a customer's change (e.g. "
-        "`certificates`); ignored on a record initiated by Microsoft.",
+        "`certificates`); ignored on a record initiated by {provider}.",
     ),
     FieldSpec(
         "emergency",
@@ -123,7 +124,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "no",
         "The customer must approve (default false).",
     ),
-    FieldSpec("notified_at", _TIME, "no", "When Microsoft notified customers."),
+    FieldSpec("notified_at", _TIME, "no", "When {provider} notified customers."),
     FieldSpec(
         "channels",
         "list of channel ids (CSV: separated by `;`)",
@@ -134,7 +135,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("approved_at", _TIME, "no", "When the customer approved."),
     FieldSpec("customer_action_at", _TIME, "no", "When the customer completed the action."),
     FieldSpec("support_request_at", _TIME, "no", "When the customer opened the support request."),
-    FieldSpec("advised_at", _TIME, "no", "When MMD Operations assessed and advised."),
+    FieldSpec("advised_at", _TIME, "no", "When {service} Operations assessed and advised."),
     FieldSpec(
         "certificate_expires_at",
         _TIME,
@@ -160,6 +161,15 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "Waivers of this record's findings (as in a waivers file, without `record`).",
     ),
 )
+
+
+def field_specs(provider: str, service: str) -> tuple[FieldSpec, ...]:
+    """`FIELD_SPECS` with ``provider`` (the provider party's name, ``Microsoft``) and
+    ``service`` (the service's abbreviation, ``MMD``) in their descriptions."""
+    return tuple(
+        replace(s, description=s.description.format(provider=provider, service=service))
+        for s in FIELD_SPECS
+    )
 
 
 #: Order of codes on the same line: file problems, duplicates, then the other input errors,

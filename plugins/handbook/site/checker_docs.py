@@ -90,11 +90,12 @@ class CheckerQueries:
             if p.suffix in (".yaml", ".yml", ".csv")
         ]
 
-    @staticmethod
-    def field_specs() -> list[Any]:
-        from handbook.checker.codes import FIELD_SPECS
+    def field_specs(self) -> list[Any]:
+        """The record's fields (`handbook.checker.codes.field_specs`), naming this
+        handbook's provider and service."""
+        from handbook.checker.codes import field_specs
 
-        return list(FIELD_SPECS)
+        return list(field_specs(self.hb.party("microsoft").name, self.hb.service.abbreviation))
 
     @staticmethod
     def format_names() -> tuple[str, ...]:

@@ -39,9 +39,10 @@ class Pictures:
         self.hb = handbook
 
     def timing_rule(self, rule: Rule, verdicts: list[SampleVerdict]) -> Picture | None:
+        from handbook.site.pictures.fields import handbook_words
         from handbook.site.pictures.timing_rule import timing_rule_picture
 
-        return timing_rule_picture(rule, verdicts)
+        return timing_rule_picture(rule, verdicts, handbook_words(self.hb))
 
     def change_timeline(self, edition: Edition, link: Callable[[str], str]) -> Picture | None:
         """``link``: src_uri → URL from the page (``ctx.link``), for the rules' links."""

@@ -1,8 +1,9 @@
 """Time fields in the reader's words, and the times a sample record gives them.
 
-Words: from the checker's own field descriptions (`handbook.checker.codes.FIELD_SPECS`,
+Words: from the checker's own field descriptions (`handbook.checker.codes.field_specs`,
 the *Record format* page), ``When Microsoft notified customers.`` read as ``Microsoft
-notified customers``; a field the checker does not describe keeps its name.
+notified customers`` (the handbook's provider named); a field the checker does not
+describe keeps its name (``words.get(field, field)``).
 
 Times: a sample's verdict (`handbook.checker.samples.SampleVerdict`) carries the record
 as written (``snippet``: YAML lines, or a CSV header and row). `record_values` reads it
@@ -19,20 +20,22 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from handbook.model.entities import Rule
+from handbook.model.handbook import Handbook
 from handbook.model.sources import load_yaml_text
 
 if TYPE_CHECKING:
     from handbook.checker.samples import SampleVerdict
 
 
-@functools.cache  # a constant of the package: read once a process
-def field_words() -> dict[str, str]:
+@functools.cache  # a constant of the package for one handbook: read once a process
+def field_words(provider: str, service: str) -> dict[str, str]:
     """Field name → the reader's words (``notified_at`` → ``Microsoft notified
-    customers``), for the time fields (names ending in ``_at``)."""
-    from handbook.checker.codes import FIELD_SPECS  # no pandas: codes and specs only
+    customers``), for the time fields (names ending in ``_at``); ``provider`` and
+    ``service`` as in `handbook.checker.codes.field_specs`."""
+    from handbook.checker.codes import field_specs  # no pandas: codes and specs only
 
     out = {}
-    for spec in FIELD_SPECS:
+    for spec in field_specs(provider, service):
         if not spec.name.endswith("_at"):
             continue
         words = spec.description.removeprefix("When ").split(";")[0].split(" (")[0]
@@ -41,9 +44,9 @@ def field_words() -> dict[str, str]:
     return out
 
 
-def words(field: str) -> str:
-    """The reader's words for ``field`` (its name when the checker does not describe it)."""
-    return field_words().get(field, field)
+def handbook_words(handbook: Handbook) -> dict[str, str]:
+    """`field_words` of ``handbook``'s provider and service."""
+    return field_words(handbook.party("microsoft").name, handbook.service.abbreviation)
 
 
 def lower_first(text: str) -> str:

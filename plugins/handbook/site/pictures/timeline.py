@@ -11,7 +11,7 @@ page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from handbook.model.durations import duration_text
@@ -31,7 +31,7 @@ from handbook.site.pictures.draw import (
     Text,
     wrap,
 )
-from handbook.site.pictures.fields import lower_first, words
+from handbook.site.pictures.fields import handbook_words, lower_first
 from handbook.site.queries import party_title
 
 X0, X1 = 30.0, WIDTH - 30.0
@@ -58,14 +58,17 @@ def columns(constraints: list[Constraint]) -> dict[str, int]:
     return {f: last - after[f] for f in fields}
 
 
-def constraint_text(rule: Rule, c: Constraint) -> str:
+def constraint_text(rule: Rule, c: Constraint, words: Mapping[str, str]) -> str:
     """``MMD001 Advance notice: Microsoft notified customers at least 5 days (120 hours)
-    before the change takes effect or is applied``."""
-    earlier, later = words(c.earlier), lower_first(words(c.later))
+    before the change takes effect or is applied``; ``words``: field → the reader's words
+    (`handbook.site.pictures.fields.handbook_words`)."""
+    earlier = words.get(c.earlier, c.earlier)
+    later = lower_first(words.get(c.later, c.later))
     if c.at_most is not None:
         low = f"at least {duration_text(c.at_least)} and " if c.at_least else ""
         body = (
-            f"{words(c.later)} {low}at most {duration_text(c.at_most)} after {lower_first(earlier)}"
+            f"{words.get(c.later, c.later)} {low}at most {duration_text(c.at_most)} after "
+            f"{lower_first(earlier)}"
         )
     elif c.at_least == timedelta(0):
         body = f"{earlier} no later than {later}"
@@ -79,6 +82,7 @@ def change_timeline_picture(
 ) -> Picture | None:
     """The timeline of ``edition`` (None when no timing rule is in force in it);
     ``link`` gives a page's URL from the page being rendered (``ctx.link``)."""
+    words = handbook_words(handbook)
     lanes = []
     for party in (p for p in handbook.parties if p.kind == "party"):
         rules = lane_rules(handbook, edition, party.id)
@@ -117,7 +121,7 @@ def change_timeline_picture(
                 x = xs[f]
                 anchor: Anchor = "start" if col == 0 else ("end" if col == last else "middle")
                 pic.markers.append(Marker(x, yy - FONT * 0.35, shapes[f]))
-                for line in wrap(f"{words(f)} ({f})", width, 12):
+                for line in wrap(f"{words.get(f, f)} ({f})", width, 12):
                     yy += LINE * 0.9
                     pic.texts.append(Text(x, yy, line, anchor, "hb-pic-small"))
                 yy += LINE * 0.9
@@ -126,7 +130,7 @@ def change_timeline_picture(
         y += heads + LINE * 0.3
         # one row per constraint: its words (a link to the rule) and an arrow
         for rule, c in pairs:
-            text = constraint_text(rule, c)
+            text = constraint_text(rule, c, words)
             desc.append(text + ".")
             for line in wrap(text, X1 - X0 + 24):
                 pic.texts.append(Text(6, y, line, href=link(Paths.rule(rule))))

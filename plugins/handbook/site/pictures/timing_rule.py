@@ -15,6 +15,7 @@ code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -40,7 +41,6 @@ from handbook.site.pictures.fields import (
     record_time,
     record_values,
     waived,
-    words,
 )
 from handbook.site.pictures.scale import Scale, offset_text, offset_ticks
 
@@ -109,18 +109,19 @@ def bounds(rule: Rule) -> list[Bound]:
     return [out[i] for i in sorted(out)]
 
 
-def bound_text(b: Bound) -> str:
+def bound_text(b: Bound, words: Mapping[str, str]) -> str:
     """The constraint in words: ``Microsoft notified customers (notified_at) at least 5
     days (120 hours) before the change takes effect (starts_at); the bound itself
-    passes``."""
+    passes``; ``words``: field → the reader's words
+    (`handbook.site.pictures.fields.handbook_words`)."""
     c = b.constraint
-    earlier = f"{words(c.earlier)} ({c.earlier})"
-    later = f"{lower_first(words(c.later))} ({c.later})"
+    earlier = f"{words.get(c.earlier, c.earlier)} ({c.earlier})"
+    later = f"{lower_first(words.get(c.later, c.later))} ({c.later})"
     if c.at_most is not None:
         low = f"at least {duration_text(c.at_least)} and " if c.at_least else ""
         return (
-            f"{words(c.later)} ({c.later}) {low}at most {duration_text(c.at_most)} after "
-            f"{lower_first(earlier)}; the bounds themselves pass"
+            f"{words.get(c.later, c.later)} ({c.later}) {low}at most "
+            f"{duration_text(c.at_most)} after {lower_first(earlier)}; the bounds themselves pass"
         )
     if c.at_least == timedelta(0):
         return f"{earlier} no later than {later}; the same time passes"
@@ -177,26 +178,29 @@ class _Sample:
                 if t is not None:
                     self.hours[f] = (t - zero).total_seconds() / 3600
 
-    def details(self, ref: str) -> str:
+    def details(self, ref: str, words: Mapping[str, str]) -> str:
         """Each time in words (``Microsoft notified customers 119 hours before.``)."""
         parts = []
         for f, h in self.hours.items():
             if f != ref:
-                parts.append(f"{words(f)} {_offset_words(h)}.")
+                parts.append(f"{words.get(f, f)} {_offset_words(h)}.")
         for f in self.missing:
-            parts.append(f"No time recorded: {words(f)} ({f}).")
+            parts.append(f"No time recorded: {words.get(f, f)} ({f}).")
         return " ".join(parts)
 
-    def words(self, rule: Rule, ref: str) -> str:
+    def text(self, rule: Rule, ref: str, words: Mapping[str, str]) -> str:
         v = self.verdict
         head = f"{v.record} ({v.edition or 'no edition'}): {_verdict(rule, v)}."
-        return f"{head} {self.details(ref)}".strip()
+        return f"{head} {self.details(ref, words)}".strip()
 
 
-def timing_rule_picture(rule: Rule, verdicts: list[SampleVerdict]) -> Picture | None:
+def timing_rule_picture(
+    rule: Rule, verdicts: list[SampleVerdict], words: Mapping[str, str]
+) -> Picture | None:
     """The picture of a rule of kind ``timing`` with at least one constraint, else None.
 
-    ``verdicts``: every sample's verdict (``verdicts`` of `handbook.site.results.SiteResults`).
+    ``verdicts``: every sample's verdict (``verdicts`` of `handbook.site.results.SiteResults`);
+    ``words``: field → the reader's words (`handbook.site.pictures.fields.handbook_words`).
     """
     if rule.kind != "timing" or not rule.constraints:
         return None
@@ -211,15 +215,15 @@ def timing_rule_picture(rule: Rule, verdicts: list[SampleVerdict]) -> Picture | 
     span = max(hi - lo, 24.0)
     scale = Scale(lo - span * 0.2, hi + span * 0.2, X0, X1)
 
-    ref_words = words(ref)
+    ref_words = words.get(ref, ref)
     desc = [
         f"{rule.id} {rule.title} on a time axis in hours relative to when "
         f"{lower_first(ref_words)} ({ref}), which is 0."
     ]
-    desc += [bound_text(b)[:1].upper() + bound_text(b)[1:] + "." for b in placed]
+    desc += [bound_text(b, words)[:1].upper() + bound_text(b, words)[1:] + "." for b in placed]
     if samples:
         desc.append("Sample records on the same axis:")
-        desc += [s.words(rule, ref) for s in samples]
+        desc += [s.text(rule, ref, words) for s in samples]
     pic = Picture(
         slug="rule",
         title=f"{rule.id} {rule.title}: the rule and its sample records on one time axis",
@@ -229,7 +233,7 @@ def timing_rule_picture(rule: Rule, verdicts: list[SampleVerdict]) -> Picture | 
     # legend: each field's marker and words
     for f in fields:
         pic.markers.append(Marker(X0 - 12, y - FONT * 0.35, shapes[f]))
-        pic.texts.append(Text(X0, y, f"{words(f)} ({f})"))
+        pic.texts.append(Text(X0, y, f"{words.get(f, f)} ({f})"))
         y += LINE
     pic.texts.append(
         Text(X0 - 18, y, "A filled marker at a bound: a time exactly at the bound passes.")
@@ -238,7 +242,7 @@ def timing_rule_picture(rule: Rule, verdicts: list[SampleVerdict]) -> Picture | 
     top = y
     # the rule's constraints, one row each
     for b in placed:
-        for line in wrap(bound_text(b), X1 - X0 + 18):
+        for line in wrap(bound_text(b, words), X1 - X0 + 18):
             pic.texts.append(Text(X0 - 18, y, line))
             y += LINE
         y += 6  # room for the reference's marker above the region
@@ -275,7 +279,7 @@ def timing_rule_picture(rule: Rule, verdicts: list[SampleVerdict]) -> Picture | 
         if v.title:
             pic.texts.append(Text(X1 + 18, y, _short(v.title, 44), "end", "hb-pic-small"))
         y += LINE
-        details = s.details(ref)
+        details = s.details(ref, words)
         for line in wrap(details, X1 - X0 + 18) if details else []:
             pic.texts.append(Text(X0 - 18, y, line, cls="hb-pic-small"))
             y += LINE
