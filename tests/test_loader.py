@@ -161,6 +161,38 @@ def test_every_missing_key_of_an_entry_is_reported_in_one_run(data_copy: Path) -
     ]
 
 
+def test_an_emptied_file_is_an_error_and_an_empty_list_is_not(data_copy: Path) -> None:
+    # an emptied rules.yaml used to load as a handbook of no rules, and validate passed
+    (data_copy / "rules.yaml").write_text("# no rules yet\n", encoding="utf-8")
+    problems = _load(data_copy)
+    assert [(p.code, p.file, p.line) for p in problems] == [
+        ("empty-file", str(data_copy / "rules.yaml"), 1)
+    ]
+    assert problems[0].hint is not None and "[]" in problems[0].hint
+    (data_copy / "rules.yaml").write_text("[]\n", encoding="utf-8")
+    handbook, problems = load_handbook(data_copy)
+    assert handbook is not None and handbook.rules == [] and problems == []
+
+
+def test_references_are_checked_beside_another_file_s_errors(data_copy: Path) -> None:
+    # a key error in one file used to hold back every reference problem of the others
+    edit(data_copy / "roles.yaml", "- id: printing\n", "- id: printing\n  bogus: 1\n")
+    edit(data_copy / "change-types.yaml", "[message-center, email]", "[message-centre, email]")
+    codes = {p.code for p in _load(data_copy)}
+    assert {"unknown-key", "unknown-reference"} <= codes
+
+
+def test_references_to_an_entry_that_failed_are_not_reported(data_copy: Path) -> None:
+    # the channel's own problem is reported; its uses in change-types.yaml are not
+    edit(
+        data_copy / "channels.yaml",
+        "- id: message-center\n  name: Message Center\n",
+        "- id: message-center\n  nmae: Message Center\n",
+    )
+    problems = _load(data_copy)
+    assert [p.code for p in problems] == ["missing-key", "unknown-key"]
+
+
 def test_validate_cli_reports_problems(data_copy: Path) -> None:
     edit(data_copy / "roles.yaml", "  party: customer\n", "  party: vendor\n")
     result = run([str(BIN / "handbook"), "validate", "--data", str(data_copy)])

@@ -179,3 +179,22 @@ def test_the_registry_records_kinds_tags_and_sources(handbook: Handbook) -> None
     old = site.page("editions/2018/sops/index.md")
     assert old.tags[0] == "2018 edition" and old.backlinks
     assert {p.kind for p in site.pages} >= {"sop", "change-type", "party", "diff", "checker"}
+
+
+def test_a_strict_build_fails_on_a_sample_that_does_not_match(tmp_path: Path) -> None:
+    """What verify and validate fail on in the samples fails a strict build too (a
+    contributor who only watched the build saw green), and warnings are not cached."""
+    from .conftest import mkdocs_build
+
+    project = copy_project(tmp_path / "project")
+    samples = project / "data" / "samples"
+    edit(samples / "samples.yaml", "CHG-0102: [MMD001]", "CHG-0102: []")
+    lines = (samples / "mmd001-advance-notice.yaml").read_text("utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "CHG-0102" in text)
+    for _ in range(2):  # the second build comes from the caches
+        result = mkdocs_build(project, tmp_path / "site")
+        assert result.returncode == 1
+        assert (
+            f"data/samples/mmd001-advance-notice.yaml:{line}: warning[sample-mismatch] record "
+            "CHG-0102: samples.yaml expects no finding; the checker reports MMD001"
+        ) in result.stderr

@@ -203,3 +203,22 @@ def test_a_rule_without_a_passing_sample_is_a_problem(tmp_path: Path) -> None:
     run = _validate(tmp_path)
     assert run.returncode == 1
     assert "error[rule-without-samples] rule MMD002 has no passing sample" in run.stderr
+
+
+def test_samples_yaml_must_list_every_sample_file_and_name_existing_rules(
+    tmp_path: Path,
+) -> None:
+    """A sample file nobody lists is never checked, and an expected rule code no rule has
+    can never match: both passed validate (and ``handbook diff``) unnoticed."""
+    shutil.copytree(DATA, tmp_path / "data")
+    data = tmp_path / "data"
+    shutil.copy(data / "samples" / "mmd001-advance-notice.yaml", data / "samples" / "more.yaml")
+    line = _edit(data / "samples" / "samples.yaml", "CHG-0102: [MMD001]", "CHG-0102: [MMD011]")
+    run = _validate(tmp_path, "--format", "json")
+    assert run.returncode == 1
+    found = {(p["code"], p["file"], p["line"]) for p in json.loads(run.stdout)}
+    assert ("unlisted-sample", "data/samples/more.yaml", None) in found
+    codes = [p for p in json.loads(run.stdout) if p["code"] == "unknown-reference"]
+    assert len(codes) == 1 and "expects 'MMD011'" in codes[0]["message"]
+    assert codes[0]["file"] == "data/samples/samples.yaml" and codes[0]["line"] < line
+    assert "MMD001" in codes[0]["hint"]

@@ -60,7 +60,7 @@ from handbook.checker import options as check_options
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
 from handbook.importer import options as import_options
-from handbook.model.loader import load_for_command, load_handbook
+from handbook.model.loader import load_for_command, load_partial
 from handbook.model.problems import sort_problems
 from handbook.oscal import command as oscal_export
 from handbook.review import command as review
@@ -69,16 +69,25 @@ from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
 def _validate(args: argparse.Namespace) -> int:
     from handbook.model import problem_formats as formats
-    from handbook.model.coverage import sample_coverage
+    from handbook.model.coverage import (
+        sample_coverage,
+        unknown_expected_codes,
+        unlisted_samples,
+    )
     from handbook.model.references import missing_statement_ids
 
     data = Path(args.data)
     if not data.is_dir():
         print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
         return 2
-    handbook, problems = load_handbook(data)
-    if handbook is not None:
-        extra = [*sample_coverage(handbook), *missing_statement_ids(handbook)]
+    # the data's valid part is checked further, so that one run reports every problem
+    partial, problems = load_partial(data)
+    valid = partial is not None and not any(p.severity == "error" for p in problems)
+    handbook = partial if valid else None
+    if partial is not None:
+        extra = [*unlisted_samples(partial), *missing_statement_ids(partial)]
+        if valid:  # a rule that failed would look missing, and its samples uncovered
+            extra += [*unknown_expected_codes(partial), *sample_coverage(partial)]
         problems = sort_problems([*problems, *extra])
     failed = handbook is None or any(p.severity == "error" for p in problems)
     if args.format == "text":
@@ -147,6 +156,8 @@ def _pages(args: argparse.Namespace) -> int:
         print(f"handbook pages: error: the data in {data} is not valid:", file=sys.stderr)
         print(format_problems(problems), file=sys.stderr)
         return 2
+    if problems:  # warnings: the pages are written all the same
+        print(format_problems(problems), file=sys.stderr)
     try:
         with replace_folder(out) as folder:
             for page in site.pages:

@@ -167,8 +167,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if config.nav is None and self._site is not None:
                 config.nav = self._site.nav
             return None
+        # warnings (the load's and the samples') fail a --strict build; while serving they
+        # are logged at info level, as errors are, so that a strict serve still reloads
         for problem in problems:
-            log.warning(str(problem))
+            (log.info if self._serving else log.warning)(str(problem))
         return site
 
     def _watch_and_theme(self, config: MkDocsConfig, data_dir: Path) -> MkDocsConfig:

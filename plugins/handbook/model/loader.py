@@ -135,7 +135,8 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
     ``actions.yaml``, ``responsibility-scopes.yaml``, ``responsibility-matrix.csv``,
     ``change-process.csv``, ``change-types.yaml``, ``sop-categories.yaml``, ``roles.yaml``,
     ``prose.yaml``, ``overview.yaml``, ``errata.yaml``, ``rules.yaml``,
-    ``samples/samples.yaml`` and, when present, ``glossary.yaml``.
+    ``samples/samples.yaml`` and, when present, ``glossary.yaml``. An empty file is an
+    error (``empty-file``; ``[]`` is a list of no entries).
 
     Returns:
         ``(handbook, problems)``. ``handbook`` is None when a file could not be read at all
@@ -144,27 +145,48 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
 
     Never raises for bad data; raises only on programming errors.
     """
+    handbook, problems = load_partial(data_dir)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return handbook, problems
+
+
+def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
+    """`load_handbook`, but the handbook is returned even when the data has errors, made
+    of the entries that are valid (None only when ``editions.yaml`` or ``overview.yaml``
+    cannot be read or validated): for checks that report more problems in the same run
+    (``handbook validate``'s warnings). References to the ids of entries that failed
+    validation are not reported (the entry's own problem is).
+    """
     root = Path(data_dir)
     problems: list[Problem] = []
+    # ids of list entries that failed validation: references to them are not reported
+    # while the entry itself is (the contributor fixes the entry, not every use of it)
+    unvalidated: set[str] = set()
 
     def path(name: str) -> tuple[Path, str]:
         return root / name, str(root / name)
 
-    def yaml_list(name: str, model: type[T]) -> list[T]:
+    def yaml_raw(name: str, hint: str) -> tuple[Any, str]:
         p, display = path(name)
         raw, found = load_yaml_file(p, display)
         problems.extend(found)
-        if found:
+        if raw is None and not found:  # no document at all: emptied by mistake
+            problems.append(Problem("empty-file", "the file is empty", display, 1, hint=hint))
+        return raw, display
+
+    def yaml_list(name: str, model: type[T]) -> list[T]:
+        raw, display = yaml_raw(name, "add its entries ('- id: ...'), or write [] for none")
+        if raw is None:
             return []
         items, found = validate_list(model, raw, display)
         problems.extend(found)
+        unvalidated.update(_failed_ids(raw, items))
         return items
 
     def yaml_one(name: str, model: type[T]) -> T | None:
-        p, display = path(name)
-        raw, found = load_yaml_file(p, display)
-        problems.extend(found)
-        if found:
+        raw, display = yaml_raw(name, "add its keys ('key: value' lines)")
+        if raw is None:
             return None
         value, found = validate(model, raw, display)
         problems.extend(found)
@@ -237,7 +259,7 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
         yaml_list("glossary.yaml", GlossaryEntry) if (root / "glossary.yaml").exists() else []
     )
 
-    if editions_file is None or overview is None or any(p.severity == "error" for p in problems):
+    if editions_file is None or overview is None:
         return None, sort_problems(problems)
 
     handbook = Handbook(
@@ -261,10 +283,26 @@ def load_handbook(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]
         samples=samples,
         glossary=glossary,
     )
-    problems += check_references(handbook)
-    if any(p.severity == "error" for p in problems):
-        return None, sort_problems(problems)
+    # the references are checked even when a file has errors, so that one run reports
+    # every problem; the entries that failed are left out of the handbook
+    problems += check_references(handbook, frozenset(unvalidated))
     return handbook, sort_problems(problems)
 
 
-__all__ = ["check_references", "iter_nodes", "load_for_command", "load_handbook"]
+def _failed_ids(raw: Any, items: list[Any]) -> set[str]:
+    """The ``id`` values of the raw list entries that are not among the validated
+    ``items`` (by id)."""
+    if not isinstance(raw, list):
+        return set()
+    valid = {getattr(item, "id", None) for item in items}
+    ids = {str(e.get("id")) for e in raw if isinstance(e, dict) and e.get("id") is not None}
+    return ids - valid
+
+
+__all__ = [
+    "check_references",
+    "iter_nodes",
+    "load_for_command",
+    "load_handbook",
+    "load_partial",
+]

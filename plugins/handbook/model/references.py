@@ -140,7 +140,7 @@ MODEL_PARTIES = {
 }
 
 
-def _party_ids(hb: Handbook) -> list[Problem]:
+def _party_ids(hb: Handbook, unvalidated: frozenset[str]) -> list[Problem]:
     """``unknown-party`` for a party of ``parties.yaml`` outside `MODEL_PARTIES` and
     ``missing-party`` for one of them it lacks: the matrix, SOP categories (``microsoft:``
     and ``customer:`` keys), records' ``initiator`` and the rules read these ids."""
@@ -162,7 +162,7 @@ def _party_ids(hb: Handbook) -> list[Problem]:
                 )
             )
     ids = {p.id for p in hb.parties}
-    for missing in (k for k in MODEL_PARTIES if k not in ids):
+    for missing in (k for k in MODEL_PARTIES if k not in ids and k not in unvalidated):
         problems.append(
             Problem(
                 "missing-party",
@@ -176,8 +176,11 @@ def _party_ids(hb: Handbook) -> list[Problem]:
     return problems
 
 
-def check_references(hb: Handbook) -> list[Problem]:
-    """Problems with ids and references across data files (see `load_handbook`)."""
+def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) -> list[Problem]:
+    """Problems with ids and references across data files (see `load_handbook`).
+
+    ``unvalidated``: ids of entries that failed validation (left out of ``hb``); references
+    to them are not reported."""
     problems: list[Problem] = []
     doc_ids = [d.id for d in hb.documents]
     edition_ids = [e.id for e in hb.editions]
@@ -188,6 +191,9 @@ def check_references(hb: Handbook) -> list[Problem]:
     errata_ids = [e.id for e in hb.errata]
     sop_ids = {c.id for c in hb.sop_categories}
     type_ids = {t.id for t in hb.change_types}
+
+    def absent(given: str, ids: Iterable[str]) -> bool:
+        return given not in ids and given not in unvalidated
 
     problems += _duplicates(hb.documents, lambda x: x.id, "document")
     problems += _duplicates(hb.editions, lambda x: x.id, "edition")
@@ -205,7 +211,7 @@ def check_references(hb: Handbook) -> list[Problem]:
     problems += _duplicates(hb.samples, lambda x: x.file, "sample file")
     problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
     problems += statement_id_problems(hb)
-    problems += _party_ids(hb)
+    problems += _party_ids(hb, unvalidated)
 
     for doc in hb.documents:
         if doc.edition not in edition_ids:
@@ -244,10 +250,10 @@ def check_references(hb: Handbook) -> list[Problem]:
             problems.append(_ref_problem(node, "doc", "document", node.doc, doc_ids))
         if isinstance(node, Statement):
             for e in node.errata:
-                if e not in errata_ids:
+                if absent(e, errata_ids):
                     problems.append(_ref_problem(node, "errata", "erratum", e, errata_ids))
             for a in node.prohibits:
-                if a not in action_ids:
+                if absent(a, action_ids):
                     problems.append(_ref_problem(node, "prohibits", "action", a, action_ids))
     for erratum in hb.errata:
         if erratum.doc not in doc_ids:
@@ -255,7 +261,7 @@ def check_references(hb: Handbook) -> list[Problem]:
 
     for row in hb.matrix:
         for scope, party in row.cells.items():
-            if party not in cell_ids:
+            if absent(party, cell_ids):
                 problems.append(
                     Problem(
                         "unknown-party",
@@ -269,31 +275,33 @@ def check_references(hb: Handbook) -> list[Problem]:
     for duty in hb.process:
         if duty.edition not in edition_ids:
             problems.append(_ref_problem(duty, "edition", "edition", duty.edition, edition_ids))
-        if duty.party not in party_ids:
+        if absent(duty.party, party_ids):
             problems.append(_party_problem(duty, duty.party, party_ids))
     for ct in hb.change_types:
         if ct.edition not in edition_ids:
             problems.append(_ref_problem(ct, "edition", "edition", ct.edition, edition_ids))
         for pred in ct.succeeds:
-            if pred not in type_ids:
+            if absent(pred, type_ids):
                 problems.append(_ref_problem(ct, "succeeds", "change type", pred, type_ids))
         if ct.channels != "any":
             for ch in ct.channels:
-                if ch not in channel_ids:
+                if absent(ch, channel_ids):
                     problems.append(_ref_problem(ct, "channels", "channel", ch, channel_ids))
     for cat in hb.sop_categories:
         if cat.edition not in edition_ids:
             problems.append(_ref_problem(cat, "edition", "edition", cat.edition, edition_ids))
     for action in hb.actions:
-        if action.category not in sop_ids:
+        if absent(action.category, sop_ids):
             problems.append(
                 _ref_problem(action, "category", "SOP category", action.category, sop_ids)
             )
     for role in hb.roles:
-        if role.party not in party_ids:
+        if absent(role.party, party_ids):
             problems.append(_party_problem(role, role.party, party_ids))
     for rule in hb.rules:
-        problems += _check_rule(rule, edition_ids, party_ids, type_ids, sop_ids)
+        problems += _check_rule(
+            rule, edition_ids, party_ids, type_ids | unvalidated, sop_ids | unvalidated
+        )
     for sample in hb.samples:
         if not (hb.root / "samples" / sample.file).is_file():
             line, column = sample.at.of("file")

@@ -39,6 +39,7 @@ from handbook.cache_files import read_cache, write_cache
 if TYPE_CHECKING:
     from handbook.checker.samples import SampleVerdict
     from handbook.model.handbook import Handbook
+    from handbook.model.problems import Problem
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -206,3 +207,38 @@ class ResultsCache:
 #: The process's cache: one per process, so ``mkdocs serve`` keeps it across rebuilds
 #: (MkDocs makes a new plugin object for each rebuild).
 CACHE = ResultsCache()
+
+
+def sample_warnings(handbook: Handbook, results: SiteResults) -> list[Problem]:
+    """What ``handbook validate`` and ``handbook verify`` would fail on in the samples, as
+    warnings of a build (they fail ``mkdocs build --strict``, so a contributor who only
+    watches the site build sees them): sample files not listed, expected codes no rule
+    has, rules without a passing and a failing sample
+    (`handbook.model.coverage`), and records whose findings are not the expected ones
+    (``sample-mismatch``, at the record's line)."""
+    from handbook.model.coverage import sample_coverage, unknown_expected_codes, unlisted_samples
+    from handbook.model.problems import Problem
+
+    found = [
+        *unlisted_samples(handbook),
+        *unknown_expected_codes(handbook),
+        *sample_coverage(handbook),
+    ]
+    for v in results.verdicts:
+        if v.passed:
+            continue
+        expected = ", ".join(sorted(v.expected)) or "no finding"
+        actual = ", ".join(v.actual) or "none"
+        what = "expects" if v.listed else "does not list the record; it"
+        found.append(
+            Problem(
+                "sample-mismatch",
+                f"record {v.record}: samples.yaml {what} {expected}; the checker reports {actual}",
+                str(handbook.root / "samples" / v.file),
+                v.line,
+                None,
+                hint="fix the record or its expected codes in samples.yaml "
+                "(handbook verify shows the findings)",
+            )
+        )
+    return [replace(p, severity="warning") for p in found]

@@ -228,7 +228,8 @@ def generate(
 
     Returns:
         ``(site, problems)``: site None when the data has errors; problems as the load
-        gave them (warnings with a site).
+        gave them, with a site warnings only: the load's and the samples'
+        (`handbook.site.results.sample_warnings`). A site with warnings is not kept.
     """
     key = site_key(data_dir, options, project_dir)
     path = cache_file(project_dir, data_dir, options) if project_dir is not None else None
@@ -239,11 +240,13 @@ def generate(
     from handbook.oscal.cache import CACHE as OSCAL_CACHE
     from handbook.site.generate import generate_site
     from handbook.site.results import CACHE as RESULTS_CACHE
+    from handbook.site.results import sample_warnings
 
     handbook, problems = load_handbook(data_dir)
     if handbook is None:
         return None, problems
     results = RESULTS_CACHE.get(handbook, project_dir)
+    problems += sample_warnings(handbook, results)
     oscal = OSCAL_CACHE.get(handbook, project_dir, options.learn_base_url)
     site = generate_site(handbook, options, results, oscal)
     if not problems:
