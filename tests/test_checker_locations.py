@@ -160,3 +160,16 @@ def check_text_in(text: str, suffix: str = ".yaml"):  # type: ignore[no-untyped-
     path = folder / f"records{_COUNTER[0]}{suffix}"
     path.write_text(text, encoding="utf-8")
     return check_paths(handbook(), [path])
+
+
+def test_an_empty_list_item_is_found_on_its_own_line_at_any_chunk_size(tmp_path: Path) -> None:
+    """An empty item (``-``) had no position: it took the previous record's line, or none
+    when it came first or with ``--chunk-size 1``."""
+    path = tmp_path / "records.yaml"
+    record = "- id: {}\n  initiator: microsoft\n  change_type: functionality\n"
+    path.write_text("-\n" + record.format("A") + "-\n" + record.format("B"), encoding="utf-8")
+    for size in (None, 1):
+        report = check_paths(handbook(), [path], chunk_size=size)
+        e001 = [(f.line, f.message) for f in report.findings if f.rule == "E001"]
+        assert [line for line, _ in e001] == [1, 5], size
+        assert all(message.endswith("found an empty item") for _, message in e001)

@@ -84,6 +84,8 @@ def test_constant_and_iso_mapping(tmp_path: Path) -> None:
         "name: x\ntimezone: Mars/Olympus\nfields: {id: a}\n",
         "- not a mapping\n",
         "name: [\n",
+        'name: x\ndate_format: "%Q"\nfields: {id: a}\n',
+        'name: x\nfields: {starts_at: {column: a, date_format: "%d/%m %"}}\n',
     ],
 )
 def test_bad_mapping_is_a_usage_error(tmp_path: Path, text: str) -> None:
@@ -180,3 +182,23 @@ def test_unmapped_flag_value_names_its_column_as_written(tmp_path: Path) -> None
         "into true or false; add it to the mapping's values"
     )
     assert (finding.line, finding.column) == (2, 37)
+
+
+def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path) -> None:
+    """A strftime directive pandas does not know gave a traceback and exit 1; a misspelt
+    key of a field was worded by the validation library, without its line."""
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        'name: x\ndate_format: "%Q"\nfields:\n  id: {column: a, datefmt: "%Y"}\n',
+        encoding="utf-8",
+    )
+    result = cli("check", "--map", str(path), str(EXPORT))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{path}:4:17: error[unknown-key] unknown key 'datefmt' (did you mean " in (
+        result.stderr
+    )
+    assert "'date_format'?)" in result.stderr
+    path.write_text('name: x\ndate_format: "%Q"\nfields: {id: a}\n', encoding="utf-8")
+    result = cli("check", "--map", str(path), str(EXPORT))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "date_format '%Q': 'Q' is a bad directive" in result.stderr

@@ -5,6 +5,7 @@ same page as the command."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -168,6 +169,21 @@ def test_untrusted_text_is_escaped(tmp_path: Path) -> None:
     files = page.select_one("details.hb-files")  # outside the repository: a file URI
     assert files is not None and path.resolve().as_uri() in files.get_text()
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in text
+
+
+def test_no_control_character_reaches_the_page(tmp_path: Path) -> None:
+    """HTML may not carry control characters (a parser reports each): a record's are
+    escaped as the text output escapes them, the bundle's as JavaScript escapes."""
+    path = tmp_path / "bell.yaml"
+    path.write_text(
+        HOSTILE.replace("[message-center]", '["bell\\a nul\\0 esc\\e"]'), encoding="utf-8"
+    )
+    out = tmp_path / "report.html"
+    result = cli("check", "--format", "html", "-o", str(out), "--today", TODAY, str(path))
+    assert result.returncode == 1, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert re.findall("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text) == []
+    assert "bell\\x07 nul\\x00 esc\\x1b" in text
 
 
 @pytest.fixture(scope="module")

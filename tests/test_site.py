@@ -325,3 +325,27 @@ def test_data_edit_changes_the_site(tmp_path: Path) -> None:
 
 def test_root() -> None:
     assert (ROOT / "docs" / "index.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("rule", "applies"),
+    [
+        ("MMD004", "Changes that require the customer's approval, in the 2018 and 2022 editions"),
+        (
+            "MMD005",
+            "Changes initiated by Microsoft of change type feature-update that require "
+            "administrator action, in the 2018 edition",
+        ),
+        ("MMD006", "Changes initiated by the customer, in the 2018 and 2022 editions"),
+        ("MMD010", "Every change record, in the 2018 and 2022 editions"),
+    ],
+)
+def test_a_rule_page_says_what_it_applies_to_in_a_sentence(
+    built_site: Path, rule: str, applies: str
+) -> None:
+    """It read "That require the customer's approval" and "Of change type …", named the
+    customer "Customer" and listed "2018, 2022 edition(s)"."""
+    page = soup(built_site, f"rules/{rule.lower()}.md")
+    row = next(th for th in page.select("th") if th.get_text() == "Applies to")
+    cell = row.find_next_sibling("td")
+    assert cell is not None and norm(cell.get_text()) == applies

@@ -65,7 +65,7 @@ def test_text_output_is_unchanged_and_exits_1(broken: tuple[Path, dict[str, int]
     err = run.stderr.splitlines()
     assert f"data/change-process.csv:{lines['csv']}: error[csv-header] " in run.stderr
     assert (
-        f"data/channels.yaml:{lines['channels']}:9: error[unknown-key] unknown key 'nmae' "
+        f"data/channels.yaml:{lines['channels']}:3: error[unknown-key] unknown key 'nmae' "
         "(did you mean 'name'?)" in err
     ), run.stderr
     assert err[-1].endswith("warning(s) in data")
@@ -115,7 +115,7 @@ def test_github_annotations_and_step_summary(
         run.stdout
     )
     assert (
-        f"::error file=data/channels.yaml,line={lines['channels']},col=9,title=unknown-key::"
+        f"::error file=data/channels.yaml,line={lines['channels']},col=3,title=unknown-key::"
         "unknown key 'nmae' (did you mean 'name'?)" in out
     )
     assert all(line.startswith("::error ") for line in out)

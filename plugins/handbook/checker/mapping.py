@@ -44,6 +44,7 @@ from handbook.checker.records import BOOL_FIELDS, FIELDS, LIST_FIELDS
 from handbook.checker.values import NAIVE_TIME
 from handbook.model.entities import TIME_FIELDS
 from handbook.model.sources import load_yaml_text
+from handbook.model.validation import validation_problems
 
 Scalar = str | bool | int | float
 
@@ -119,6 +120,17 @@ class Mapping(BaseModel):
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
+        formats = {self.date_format} | {
+            f.date_format for f in self.fields.values() if f.date_format
+        }
+        for fmt in formats - {"ISO8601", "iso8601"}:
+            try:  # pandas compiles the format before it reads a cell (and raises then)
+                pd.to_datetime(pd.Series(["2000-01-01"]), format=fmt, errors="coerce")
+            except ValueError as error:
+                raise ValueError(
+                    f"date_format {fmt!r}: {error} (write a strftime format such as "
+                    "'%d/%m/%Y %H:%M', or ISO8601)"
+                ) from None
 
     def columns(self) -> list[str]:
         """Export columns the mapping reads, in field order."""
@@ -324,8 +336,7 @@ def load_mapping(path: Path) -> Mapping:
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
-        ]
-        raise MappingError("the mapping is not valid:\n" + "\n".join(lines)) from exc
+        # positions from the loaded YAML (`_plain` dropped them for the model)
+        keys = {*Mapping.model_fields, *FieldMap.model_fields}
+        found = validation_problems(exc, docs[0], str(path), keys)
+        raise MappingError("the mapping is not valid:\n" + "\n".join(map(str, found))) from exc

@@ -30,7 +30,7 @@ from handbook.checker.records import (
     read_bytes,
 )
 from handbook.model.problems import Problem
-from handbook.model.sources import LocatedStr, load_yaml_text
+from handbook.model.sources import LocatedList, LocatedStr, load_yaml_text
 
 
 class _YamlLocator:
@@ -68,7 +68,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return "text"
+    return "an empty item" if value is None else "text"
 
 
 def _pos_of(
@@ -196,8 +196,13 @@ def load_yaml_records_text(text: str, file: str) -> tuple[list[Any], list[Proble
     return load_yaml_text(text, file, budget=len(text) + 1000)
 
 
-def _yaml_items(docs: list[Any], file: str) -> tuple[list[Any], list[Issue]]:
+def _yaml_items(
+    docs: list[Any], file: str
+) -> tuple[list[Any], list[tuple[int, int] | None], list[Issue]]:
+    """The records of every document, each item's (line, column), and the documents that
+    hold no list of records (E001)."""
     items: list[Any] = []
+    places: list[tuple[int, int] | None] = []
     bad: list[Issue] = []
     for doc in docs:
         if doc is None:
@@ -230,7 +235,8 @@ def _yaml_items(docs: list[Any], file: str) -> tuple[list[Any], list[Issue]]:
             )
             continue
         items.extend(found)
-    return items, bad
+        places.extend(found.positions if isinstance(found, LocatedList) else [None] * len(found))
+    return items, places, bad
 
 
 def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> Iterator[Batch]:
@@ -266,7 +272,7 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
     if all(d is None for d in docs):
         yield file_level([empty])
         return
-    items, bad = _yaml_items(docs, file)
+    items, places, bad = _yaml_items(docs, file)
     # a duplicated or reserved key is the problem of the record it is written in: that
     # record is not checked, the others are
     starts = [_line_of(item, 0) or 0 for item in items]
@@ -282,7 +288,7 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
     for begin in range(0, max(1, len(items)), size):
         part = items[begin : begin + size]
         mine = {k - begin: v for k, v in on_item.items() if begin <= k < begin + size}
-        batch = _yaml_batch(part, file, fileno, mine)
+        batch = _yaml_batch(part, places[begin : begin + size], file, fileno, mine)
         if first:
             batch.issues[:0] = bad
             batch.nbytes = len(raw)
@@ -295,10 +301,14 @@ _RECORD_PROBLEMS = {"duplicate-key", "reserved-key", "wrong-type"}
 
 
 def _yaml_batch(
-    items: list[Any], file: str, fileno: int, problems: dict[int, list[Problem]]
+    items: list[Any],
+    places: list[tuple[int, int] | None],
+    file: str,
+    fileno: int,
+    problems: dict[int, list[Problem]],
 ) -> Batch:
-    """The records of ``items``; ``problems``: item position -> loader problems written in
-    that record (E001 on it)."""
+    """The records of ``items`` (``places``: the (line, column) of each); ``problems``: item
+    position -> loader problems written in that record (E001 on it)."""
     rows: list[dict[str, Any]] = []
     issues: list[Issue] = []
     skipped: list[int | None] = []
@@ -310,14 +320,15 @@ def _yaml_batch(
     for position, item in enumerate(items):
         line = _line_of(item, last_line)
         if not isinstance(item, dict):
+            place = places[position] if position < len(places) else None
             issues.append(
                 Issue(
                     "E001",
                     "a change record must be a mapping of 'field: value' "
                     f"lines, found {_describe(item)}",
                     file,
-                    line,
-                    column=getattr(item, "column", None),
+                    place[0] if place else line,
+                    column=place[1] if place else getattr(item, "column", None),
                 )
             )
             skipped.append(line)

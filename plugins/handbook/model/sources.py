@@ -30,6 +30,13 @@ from handbook.model.problems import Problem
 MAX_NODES = 2_000_000
 
 
+class LocatedList(list[Any]):
+    """A YAML sequence that knows the 1-based (line, column) of each of its items (an
+    empty item ``-`` is None, which cannot carry its own position)."""
+
+    positions: list[tuple[int, int]]
+
+
 class LocatedStr(str):
     """A string that knows its 1-based line and column in its file."""
 
@@ -130,7 +137,9 @@ class _Converter:
                 return node.value.lower() == "true"
             return LocatedStr(node.value, line, column, self.file)
         if isinstance(node, yaml.SequenceNode):
-            return [self.convert(child) for child in node.value]
+            items = LocatedList(self.convert(child) for child in node.value)
+            items.positions = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
+            return items
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             keys: dict[str, tuple[int, int]] = {}

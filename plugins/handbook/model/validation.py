@@ -73,19 +73,24 @@ def expected_one_of(choices: Iterable[str], given: str | None = None) -> str:
     return text
 
 
-def _position(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, int | None, int | None]:
-    """Walk ``raw`` along a pydantic error location; return the deepest known position."""
+def _position(
+    raw: Any, loc: tuple[int | str, ...], of_key: bool = False
+) -> tuple[str | None, int | None, int | None]:
+    """Walk ``raw`` along a pydantic error location; return the deepest known position
+    (``of_key``: the last key's own position, not its value's)."""
     file: str | None = None
     line: int | None = None
     column: int | None = None
     obj = raw
-    for key in loc:
+    for i, key in enumerate(loc):
         if isinstance(obj, dict):
             at = obj.get("at")
             if isinstance(at, dict):
                 file, line, column = at.get("file"), at.get("line"), at.get("column")
                 if isinstance(key, str) and key in at.get("keys", {}):
                     line, column = at["keys"][key]
+                    if of_key and i == len(loc) - 1:
+                        break
             if key in obj:
                 obj = obj[key]
             else:
@@ -102,13 +107,17 @@ def _position(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, int | N
     return file, line, column
 
 
-def validation_problems(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
-    """Translate a pydantic `ValidationError` into problems with positions and hints."""
+def validation_problems(
+    exc: ValidationError, raw: Any, file: str, keys: Iterable[str] | None = None
+) -> list[Problem]:
+    """Translate a pydantic `ValidationError` into problems with positions and hints;
+    ``keys``: the keys an unknown key may be a misspelling of (default: every data
+    model's)."""
     problems: list[Problem] = []
     seen: set[tuple[int | None, int | None, str | None]] = set()
     for err in exc.errors():
         loc = tuple(err["loc"])
-        where, line, column = _position(raw, loc)
+        where, line, column = _position(raw, loc, of_key=err["type"] == "extra_forbidden")
         names = [k for k in loc if isinstance(k, str) and "[" not in k]
         field = names[-1] if names else None
         kind = err["type"]
@@ -125,7 +134,7 @@ def validation_problems(exc: ValidationError, raw: Any, file: str) -> list[Probl
             hint = f"add '{field}: ...' to this entry"
         elif kind == "extra_forbidden":
             message = f"unknown key '{field}'"
-            guess = did_you_mean(str(field), _ALL_KEYS)
+            guess = did_you_mean(str(field), _ALL_KEYS if keys is None else keys)
             hint = f"did you mean '{guess}'?" if guess else "remove it or check its spelling"
         elif kind in {"literal_error", "enum"}:
             message = f"'{given}' is not allowed for '{field}'"
@@ -133,9 +142,11 @@ def validation_problems(exc: ValidationError, raw: Any, file: str) -> list[Probl
         elif kind == "string_pattern_mismatch":
             message = f"'{given}' is not a valid value for '{field}'"
             hint = _PATTERN_HINTS.get(str((err.get("ctx") or {}).get("pattern")), hint)
+        elif kind in {"dict_type", "model_type", "model_attributes_type"}:
+            message = f"'{field}' is not a mapping" if field else "expected a mapping here"
         else:
-            what = f"'{field}'" if field else "this value"
-            message = f"invalid {what}: {err['msg'].removeprefix('Value error, ')}"
+            text = err["msg"].removeprefix("Value error, ")
+            message = f"invalid '{field}': {text}" if field else text
         problems.append(Problem(_code(kind), message, where or file, line, column, hint))
     return problems
 

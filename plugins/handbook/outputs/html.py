@@ -39,6 +39,7 @@ from markupsafe import Markup
 
 from handbook.checker.findings import Summary, help_uri
 from handbook.outputs.base import (
+    CONTROL_ESCAPES,
     PathMap,
     RenderOptions,
     Sink,
@@ -74,8 +75,15 @@ class InlineAssets:
     glue: Markup
 
 
+#: Control characters in script text (the bundle's zip signatures, ``"PK\x03\x04"``), which
+#: HTML may not carry: written as JavaScript ``\xNN`` escapes, which mean the same in the
+#: strings and regular expressions where they occur.
+_SCRIPT_CONTROLS = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F] if i not in (9, 10, 13)}
+
+
 def _script(text: str) -> Markup:
-    return Markup(_SCRIPT_BREAKERS.sub(r"\\x3C", text))  # script text made safe above
+    # script text made safe above
+    return Markup(_SCRIPT_BREAKERS.sub(r"\\x3C", text).translate(_SCRIPT_CONTROLS))
 
 
 def inline_assets() -> InlineAssets:
@@ -119,10 +127,20 @@ def inline_assets() -> InlineAssets:
     return InlineAssets(css, _script(bundle), _script(glue))
 
 
+def _visible(value: Any) -> Any:
+    """A text value with its control characters escaped (``\\x07``), as the text output
+    writes them: HTML may not carry them (a parser reports each). Markup (the inlined
+    assets) is ours and kept."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(CONTROL_ESCAPES)
+    return value
+
+
 def _environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
+        finalize=_visible,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

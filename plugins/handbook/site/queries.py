@@ -67,14 +67,22 @@ def _conditions(scope: Applicability, words: tuple[tuple[str, str, str], ...]) -
     return out
 
 
+def party_words(party: Party) -> str:
+    """A party as a sentence names it: ``Microsoft`` (the provider's name), ``the
+    customer``."""
+    if party.name[:1].isupper() and party.id == "microsoft":
+        return party.name
+    return "the " + party.name.lower()
+
+
 def party_title(party: Party) -> str:
     """``What Microsoft does`` / ``What the customer does``."""
-    name = (
-        party.name
-        if party.name[:1].isupper() and party.id == "microsoft"
-        else ("the " + party.name.lower())
-    )
-    return f"What {name} does"
+    return f"What {party_words(party)} does"
+
+
+def listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 2 else items)
 
 
 def is_lead_time(rule: Rule) -> bool:
@@ -274,16 +282,24 @@ class Queries:
     def applicability_text(self, rule: Rule) -> str:
         """The records a rule applies to, in words."""
         scope = rule.applies_to
-        parts = []
-        if scope.initiator:
-            parts.append(f"changes initiated by {self.hb.party(scope.initiator).name}")
+        parts = ["changes"]
+        # a change type is read on the provider's records only, a SOP category on the
+        # customer's only (the record format), so either names its initiator
+        initiator = scope.initiator or (
+            "microsoft" if scope.change_type else "customer" if scope.sop_category else None
+        )
+        if initiator:
+            parts.append(f"initiated by {party_words(self.hb.party(initiator))}")
         if scope.change_type:
-            parts.append("of change type " + ", ".join(scope.change_type))
+            parts.append("of change type " + listed(scope.change_type))
         if scope.sop_category:
-            parts.append("in SOP category " + ", ".join(scope.sop_category))
-        parts += _conditions(scope, _RECORD_WORDS)
-        text = " ".join(parts) if parts else "every change record"
-        return text[0].upper() + text[1:] + f", in the {', '.join(rule.editions)} edition(s)."
+            parts.append("in SOP category " + listed(scope.sop_category))
+        conditions = _conditions(scope, _RECORD_WORDS)
+        if conditions:
+            parts.append(" and ".join(conditions))
+        text = " ".join(parts) if len(parts) > 1 else "every change record"
+        editions = f"the {listed(rule.editions)} edition{'s' if len(rule.editions) > 1 else ''}"
+        return f"{text[0].upper()}{text[1:]}, in {editions}."
 
     def rules_for_change_type(self, ct: ChangeType) -> list[Rule]:
         """Rules in force in the type's edition that can apply to a change of this type."""
