@@ -99,6 +99,23 @@ def test_quoting_list_style_indentation_and_line_endings(copy: Path) -> None:
     assert '\n  sources:\n    - doc: "000"\n      section: ' in out
 
 
+def test_a_number_written_plain_is_quoted_as_written(copy: Path) -> None:
+    """``edition: 2022`` and ``doc: 000`` are text to the loader, numbers to an editor's
+    schema: fmt writes them quoted, as written (``000``, not ``0``)."""
+    rules = copy / "data" / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert 'editions: ["2018", "2022"]' in text and '- doc: "000"' in text
+    rules.write_text(
+        text.replace('editions: ["2018", "2022"]', "editions: [2018, 2022]", 1).replace(
+            '- doc: "000"', "- doc: 000", 1
+        ),
+        encoding="utf-8",
+    )
+    assert _fmt(copy, "--check", "data/rules.yaml").returncode == 1
+    assert _fmt(copy, "data/rules.yaml").returncode == 0
+    assert rules.read_text(encoding="utf-8") == text
+
+
 def test_csv_minimal_quoting_lf_and_mode_kept(copy: Path) -> None:
     matrix = copy / "data" / "responsibility-matrix.csv"
     original = matrix.read_bytes()

@@ -190,6 +190,7 @@ def canonical_yaml(
     if data is None:  # empty, or comments only: nothing to reorder
         lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
         return "\n".join(lines).strip("\n") + "\n" if text.strip() else ""
+    _numbers_as_text(data, text.splitlines())
     if model is not None and add_ids:
         assign_yaml_ids(data, model, many)
     if model is not None:
@@ -205,6 +206,30 @@ def canonical_yaml(
 
 
 _BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*$")
+#: A plain scalar that ruamel.yaml reads as a number, as written (up to a space, a comment
+#: or a flow indicator).
+_NUMBER_TOKEN = re.compile(r"[^\s,\]}#]+")
+
+
+def _numbers_as_text(node: Any, lines: list[str]) -> None:
+    """Replace each number (``edition: 2022``, ``doc: 001``) by its text as written, so
+    that it is written back quoted (``"2022"``, ``"001"``): the loader reads it as text
+    (`handbook.model.sources`: only null and booleans are typed) and the schemas say text,
+    while an editor reads a plain one as a number."""
+    if isinstance(node, CommentedMap):
+        places = [(key, node.lc.value(key)) for key in node]
+    elif isinstance(node, CommentedSeq):
+        places = [(i, node.lc.item(i)) for i in range(len(node))]
+    else:
+        return
+    for key, (line, column) in places:
+        value = node[key]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            token = _NUMBER_TOKEN.match(lines[line], column) if line < len(lines) else None
+            if token:
+                node[key] = token.group()
+        else:
+            _numbers_as_text(value, lines)
 
 
 def _comments_above_first_items(text: str) -> str:
