@@ -299,3 +299,23 @@ def test_an_unknown_time_field_is_reported_where_each_use_is(data_copy: Path) ->
     problems = [p for p in _load(data_copy) if "vendor_at" in p.message]
     assert len(problems) == 2
     assert len({(p.line, p.column) for p in problems}) == 2  # once printed twice at one place
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        # pydantic alone read a number as a Unix time (0 gave 1970-01-01) ...
+        ("editions.yaml", "ms_date: 2018-09-24", "ms_date: 0", "'0' is not a date written"),
+        ("editions.yaml", "ms_date: 2018-09-24", "ms_date: 20180924", "is not a date written"),
+        # ... and words as a duration
+        ("rules.yaml", "at_most: PT48H", "at_most: 48 hours", "is not an ISO 8601 duration"),
+        ("sop-categories.yaml", 'doc: "001"', 'doc: "01"', "'01' is not a valid value for 'doc'"),
+    ],
+)
+def test_dates_durations_and_document_ids_are_read_as_written(
+    data_copy: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    edit(data_copy / file, old, new)
+    problems = _load(data_copy)
+    assert len(problems) == 1, problems
+    assert expected in problems[0].message and problems[0].line is not None

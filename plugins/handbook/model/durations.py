@@ -1,8 +1,38 @@
-"""Durations of the rules in a reader's words, the same on the site and in ``handbook diff``."""
+"""Dates and durations as the data writes them, and durations in a reader's words.
+
+`IsoDate` and `IsoDuration` are the model's types for them: ISO 8601 as written
+(``2022-12-06``; ``P5D``, ``PT48H``). Pydantic alone would also read ``0`` or
+``20230310`` as a Unix time and ``5 days`` as a duration. `duration_text` is the words the
+site and ``handbook diff`` use.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DURATION = re.compile(r"-?P[0-9.YMWDTHS]+")
+
+
+def _written(pattern: re.Pattern[str], what: str) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not pattern.fullmatch(value.strip()):
+            raise ValueError(f"'{value}' is not {what}")
+        return value
+
+    return BeforeValidator(check)
+
+
+#: A date written ``YYYY-MM-DD``.
+IsoDate = Annotated[date, _written(_ISO_DATE, "a date written YYYY-MM-DD")]
+#: A duration written in ISO 8601 (``P5D`` = 5 days, ``PT48H`` = 48 hours).
+IsoDuration = Annotated[
+    timedelta, _written(_ISO_DURATION, "an ISO 8601 duration such as P5D (5 days) or PT48H")
+]
 
 
 def duration_text(value: timedelta) -> str:

@@ -14,10 +14,12 @@ are read as 00:00 UTC.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from handbook.model.durations import IsoDate, IsoDuration
 
 #: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; edition: a year
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -54,11 +56,7 @@ class Node(BaseModel):
 
 def _located(value: Any) -> dict[str, Any]:
     """Turn a plain string into ``{"text": ..., "at": ...}`` keeping its position."""
-    at = {
-        "file": getattr(value, "file", "<memory>"),
-        "line": getattr(value, "line", 0),
-        "column": getattr(value, "column", 0),
-    }
+    at = {k: getattr(value, k, v) for k, v in (("file", "<memory>"), ("line", 0), ("column", 0))}
     return {"text": str(value), "at": at}
 
 
@@ -70,7 +68,7 @@ class Source(Node):
     in that document (``"Change types"``).
     """
 
-    doc: str
+    doc: str = Field(pattern=DOC_ID_PATTERN)
     section: str
 
 
@@ -118,7 +116,7 @@ class Document(Node):
     id: str = Field(pattern=DOC_ID_PATTERN)
     file: str
     title: str
-    ms_date: date
+    ms_date: IsoDate
     author: str
     edition: str
     learn_path: str
@@ -133,8 +131,8 @@ class Edition(Node):
     id: str = Field(pattern=EDITION_ID_PATTERN)
     title: str
     description: str
-    in_force_from: date
-    in_force_until: date | None = None
+    in_force_from: IsoDate
+    in_force_until: IsoDate | None = None
     documents: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -149,7 +147,7 @@ class Service(Node):
 
     name: str
     abbreviation: str
-    end_of_life: date | None = None
+    end_of_life: IsoDate | None = None
     end_of_life_notice: str | None = None
     source: Source
 
@@ -432,8 +430,8 @@ class Constraint(Node):
 
     earlier: str
     later: str
-    at_least: timedelta = timedelta(0)
-    at_most: timedelta | None = None
+    at_least: IsoDuration = timedelta(0)
+    at_most: IsoDuration | None = None
 
 
 class Quote(Node):
