@@ -222,3 +222,21 @@ def test_samples_yaml_must_list_every_sample_file_and_name_existing_rules(
     assert len(codes) == 1 and "expects 'MMD011'" in codes[0]["message"]
     assert codes[0]["file"] == "data/samples/samples.yaml" and codes[0]["line"] < line
     assert "MMD001" in codes[0]["hint"]
+
+
+def test_csv_problems_name_the_row_and_no_character_column(tmp_path: Path) -> None:
+    """A quote left open was reported where the parser gave up, lines later; a CSV
+    problem's column, a cell number, was given to GitHub as a character column."""
+    shutil.copytree(DATA, tmp_path / "data")
+    process = tmp_path / "data" / "change-process.csv"
+    rows = process.read_text(encoding="utf-8").splitlines()
+    rows[5] = rows[5].replace(",Change process overview", ',"Change process overview', 1)
+    rows[2] = rows[2].replace(",microsoft,", ",microsfot,", 1)
+    process.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run = _validate(tmp_path)
+    assert "data/change-process.csv:6: error[csv-syntax] not valid CSV" in run.stderr
+    assert "in the row that starts here" in run.stderr
+    rows[5] = rows[5].replace(',"Change process overview', ",Change process overview", 1)
+    process.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run = _validate(tmp_path, "--format", "github")
+    assert "::error file=data/change-process.csv,line=3,title=unknown-party::" in run.stdout

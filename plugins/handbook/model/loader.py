@@ -83,7 +83,9 @@ def _csv_rows(
                 "; ".join(parts),
                 display,
                 1,
-                hint="the header must be: " + ",".join(required),
+                hint="the header must be: "
+                + ",".join([*allowed_extra, *required])
+                + (f" ({', '.join(allowed_extra)} optional)" if allowed_extra else ""),
             ),
         ]
     out: list[T] = []

@@ -23,6 +23,9 @@ to print:
     runs (a hash of path, code and message; repeats numbered); the site's URL (``--site-url``,
     else `site_url` from ``mkdocs.yml``) as ``informationUri`` and rules' ``helpUri``.
 
+A CSV problem's column is a cell number (`Problem`): ``github`` and ``sarif``, whose
+columns are characters, leave it out.
+
 Paths in ``github`` and ``sarif`` are relative to the repository root (the nearest folder
 holding ``.git`` above the data folder), as GitHub wants them; a path outside it stays as
 given (absolute ones as ``file://`` URIs in SARIF).
@@ -102,6 +105,11 @@ def github_property(text: str) -> str:
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _character_column(p: Problem) -> int | None:
+    """``p.column`` when it counts characters (YAML), None for a CSV cell number."""
+    return None if p.file.lower().endswith(".csv") else p.column
+
+
 def to_github(problems: Iterable[Problem], root: Path | None) -> str:
     """One workflow command a problem (see the module doc); empty when there is none."""
     lines = []
@@ -109,7 +117,7 @@ def to_github(problems: Iterable[Problem], root: Path | None) -> str:
         props = [f"file={github_property(relative_path(p.file, root))}"]
         if p.line:
             props.append(f"line={p.line}")
-            if p.column:
+            if _character_column(p):
                 props.append(f"col={p.column}")
         props.append(f"title={github_property(p.code)}")
         lines.append(f"::{p.severity} {','.join(props)}::{github_data(_message(p))}")
@@ -187,8 +195,9 @@ def to_sarif(
         repeat = seen.get(key, 0)
         seen[key] = repeat + 1
         region: dict[str, int] = {"startLine": p.line or 1}
-        if p.line and p.column:
-            region["startColumn"] = p.column
+        column = _character_column(p)
+        if p.line and column:
+            region["startColumn"] = column
         results.append(
             {
                 "ruleId": p.code,

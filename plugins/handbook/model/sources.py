@@ -379,8 +379,20 @@ def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]
                 continue
             rows.append((start, cells))
     except csv.Error as exc:
+        # the row in error starts on `line`; a quote left open there runs on to later lines
+        at = reader.line_num or None
+        message = f"not valid CSV: {exc}"
+        if at is not None and at > line:
+            message += f" (on line {at}, in the row that starts here)"
         problems.append(
-            Problem("csv-syntax", f"not valid CSV: {exc}", file, reader.line_num or None)
+            Problem(
+                "csv-syntax",
+                message,
+                file,
+                min(line, at) if at else None,
+                hint='check the quotes of this row: a quoted cell ends with " before the '
+                'next comma, and a quote inside it is written ""',
+            )
         )
         return None, problems
     if header is None:
