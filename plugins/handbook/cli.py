@@ -60,7 +60,7 @@ from handbook.checker import options as check_options
 from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
 from handbook.importer import options as import_options
-from handbook.model.loader import load_for_command, load_partial
+from handbook.model.loader import load_for_command, load_partial, no_data_folder
 from handbook.model.problems import sort_problems
 from handbook.oscal import command as oscal_export
 from handbook.review import command as review
@@ -78,7 +78,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     data = Path(args.data)
     if not data.is_dir():
-        print(f"handbook: error: data folder not found: {data}", file=sys.stderr)
+        print(no_data_folder("handbook", data), file=sys.stderr)
         return 2
     # the data's valid part is checked further, so that one run reports every problem
     partial, problems = load_partial(data)
@@ -137,7 +137,7 @@ def _pages(args: argparse.Namespace) -> int:
 
     data = Path(args.data)
     if not data.is_dir():
-        print(f"handbook pages: error: data folder not found: {data}", file=sys.stderr)
+        print(no_data_folder("handbook pages", data), file=sys.stderr)
         return 2
     out = Path(args.out)
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
@@ -219,18 +219,19 @@ def _fmt(args: argparse.Namespace) -> int:
             what = "not found" if not path.exists() else "not a YAML or CSV file"
             print(f"handbook: error: {path}: {what}", file=sys.stderr)
             return 2
-    changed, failed = [], False
+    changed: list[Path] = []
+    failed = 0
     for path in files:
         try:
             text = path.read_bytes().decode("utf-8")
             canonical = canonical_text(path, text, data, args.add_ids)
         except UnicodeDecodeError as exc:
             print(f"{path}: not UTF-8 (byte {exc.start})", file=sys.stderr)
-            failed = True
+            failed += 1
             continue
         except FormatError as exc:
             print(exc, file=sys.stderr)
-            failed = True
+            failed += 1
             continue
         if canonical == text:
             continue
@@ -245,7 +246,9 @@ def _fmt(args: argparse.Namespace) -> int:
             return 2
         print(f"reformatted {path}")
     verb = "would be reformatted" if args.check else "reformatted"
-    print(f"{len(changed)} file(s) {verb}, {len(files) - len(changed)} already canonical")
+    unread = f", {failed} not formatted (fix the error above)" if failed else ""
+    kept = len(files) - len(changed) - failed
+    print(f"{len(changed)} file(s) {verb}, {kept} already canonical{unread}")
     return 1 if failed or (args.check and changed) else 0
 
 

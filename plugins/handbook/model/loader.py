@@ -116,12 +116,20 @@ def _blank_to_none(value: str) -> str | None:
     return value if value else None
 
 
+def no_data_folder(prog: str, data: Path) -> str:
+    """The error of a command given a data folder that does not exist."""
+    return (
+        f"{prog}: error: data folder not found: {data} (run it in the folder that holds "
+        f"{data.name or data}, or give --data PATH)"
+    )
+
+
 def load_for_command(data: Path, prog: str) -> Handbook | None:
     """The handbook of ``data`` for a subcommand that needs it (``handbook check``,
     ``handbook verify``), or None after telling why on standard error: the folder does
     not exist, or the data has errors (every problem listed). Warnings are not printed."""
     if not data.is_dir():
-        print(f"{prog}: error: data folder not found: {data}", file=sys.stderr)
+        print(no_data_folder(prog, data), file=sys.stderr)
         return None
     handbook, problems = load_handbook(data)
     if handbook is None:
@@ -307,4 +315,5 @@ __all__ = [
     "load_for_command",
     "load_handbook",
     "load_partial",
+    "no_data_folder",
 ]
