@@ -213,3 +213,31 @@ def test_a_statement_reworded_completely_keeps_its_id_and_is_a_rewording(repo: P
     _edit(repo / "data" / "change-process.csv", "before-customer-read-and-understand-", "x-")
     run = _diff(repo, "HEAD")
     assert "Reworded" not in run.stdout and "Added" in run.stdout and "Removed" in run.stdout
+
+
+def test_dates_of_editions_and_documents_and_expected_codes_show(repo: Path) -> None:
+    """An edition's in-force date (it selects the rules a record meets), a document's
+    ms.date and a changed expectation in samples.yaml changed no line of the review."""
+    data = repo / "data"
+    _edit(data / "editions.yaml", "in_force_from: 2022-12-06", "in_force_from: 2022-12-01")
+    _edit(data / "editions.yaml", "in_force_until: 2022-12-05", "in_force_until: 2022-11-30")
+    _edit(data / "editions.yaml", "ms_date: 2018-09-24", "ms_date: 2018-09-25")
+    _edit(data / "samples" / "samples.yaml", "CHG-0102: [MMD001]", "CHG-0102: []")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "in force from: 2022-12-06 → 2022-12-01" in run.stdout
+    assert "ms.date: 2018-09-24 → 2018-09-25" in run.stdout
+    assert "| mmd001-advance-notice.yaml | CHG-0102 " in run.stdout
+
+
+def test_an_added_rule_shows_every_parameter(repo: Path) -> None:
+    rules = repo / "data" / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    start = text.index("- id: MMD001")
+    end = text.index("- id: MMD002")
+    rules.write_text(text + text[start:end].replace("MMD001", "MMD011"), encoding="utf-8")
+    run = _diff(repo, "HEAD", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    (added,) = [r for r in json.loads(run.stdout)["rules"] if r["id"] == "MMD011"]
+    params = {p["what"]: (p["old"], p["new"]) for p in added["parameters"]}
+    assert params["notified_at before starts_at"] == (None, "at least 5 days (120 hours)")

@@ -11,11 +11,14 @@ plain texts, so it serialises to JSON as is):
   party changed; a matrix cell whose party changed;
 - ``rows``: responsibility-matrix rows added or removed;
 - ``rules``: rules whose parameters changed, each change in words (``at least 5 days (120
-  hours)`` → ``at least 7 days (168 hours)``); ``change_types``: the same for change types
+  hours)`` → ``at least 7 days (168 hours)``), and every parameter of a rule added or
+  removed; ``editions``: editions and documents whose dates (in force from and until,
+  ``ms.date``), titles or documents changed; ``change_types``: the same for change types
   kept in an edition (channels, advance notice, action type, testing, ...);
 - ``items``: editions, change types, SOP categories, matrix rows and rules added, removed
   or renamed;
-- ``verdicts``: every sample record whose checker codes differ between the two sides
+- ``verdicts``: every sample record whose checker codes or expected codes
+  (``samples.yaml``) differ between the two sides
   (`handbook.checker.samples.evaluate_samples` on each).
 """
 
@@ -125,6 +128,7 @@ class DataDiff:
     change_types: tuple[ParameterChange, ...]
     items: tuple[Item, ...]
     verdicts: tuple[VerdictChange, ...]
+    editions: tuple[ParameterChange, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -136,6 +140,7 @@ class DataDiff:
             or self.change_types
             or self.items
             or self.verdicts
+            or self.editions
         )
 
 
@@ -214,13 +219,52 @@ def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[ParameterChange]
     changes: list[ParameterChange] = []
     items = [Item("rule", r.id, "added", r.title) for r in head.rules if r.id not in old]
     items += [Item("rule", r.id, "removed", r.title) for r in base.rules if r.id not in new]
-    for rid, rule in new.items():
-        if rid not in old:
-            continue
-        params = _changed(rule_parameters(old[rid]), rule_parameters(rule))
+    for rid in dict.fromkeys([*new, *old]):  # an added or removed rule: all its parameters
+        a, b = old.get(rid), new.get(rid)
+        params = _changed(rule_parameters(a) if a else {}, rule_parameters(b) if b else {})
+        title = b.title if b else a.title if a else rid
         if params:
-            changes.append(ParameterChange(rid, rule.title, params))
+            changes.append(ParameterChange(rid, title, params))
     return changes, items
+
+
+def _dated_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
+    """Editions and documents on both sides whose dates, titles or links changed (an
+    edition's in-force dates select the rules a record meets)."""
+    out: list[ParameterChange] = []
+    old_editions = {e.id: e for e in base.editions}
+    for e in head.editions:
+        before = old_editions.get(e.id)
+        if before is None:
+            continue
+        params = _changed(
+            {
+                "title": before.title,
+                "in force from": str(before.in_force_from),
+                "in force until": str(before.in_force_until or "") or None,
+                "documents": _listing(before.documents),
+            },
+            {
+                "title": e.title,
+                "in force from": str(e.in_force_from),
+                "in force until": str(e.in_force_until or "") or None,
+                "documents": _listing(e.documents),
+            },
+        )
+        if params:
+            out.append(ParameterChange(e.id, f"edition {e.title}", params))
+    old_docs = {d.id: d for d in base.documents}
+    for d in head.documents:
+        was = old_docs.get(d.id)
+        if was is None:
+            continue
+        params = _changed(
+            {"title": was.title, "ms.date": str(was.ms_date), "edition": was.edition},
+            {"title": d.title, "ms.date": str(d.ms_date), "edition": d.edition},
+        )
+        if params:
+            out.append(ParameterChange(d.id, f"document {d.title}", params))
+    return out
 
 
 def _party_name(hb: Handbook, party: str) -> str:
@@ -400,8 +444,8 @@ def _verdict_changes(base: Handbook, head: Handbook) -> list[VerdictChange]:
     out: list[VerdictChange] = []
     for key in dict.fromkeys([*new, *old]):
         a, b = old.get(key), new.get(key)
-        if a is not None and b is not None and a[0] == b[0]:
-            continue
+        if a is not None and b is not None and a[:2] == b[:2]:
+            continue  # the same codes, expected alike
         title = (b or a or ((), None, None))[2]
         out.append(
             VerdictChange(
@@ -432,4 +476,5 @@ def compare(
         change_types=tuple(_type_parameter_changes(base, head)),
         items=tuple([*items, *rule_items]),
         verdicts=tuple(_verdict_changes(base, head)),
+        editions=tuple(_dated_changes(base, head)),
     )

@@ -48,6 +48,7 @@ def to_markdown(diff: DataDiff) -> str:
     summary = [
         _count(len(diff.rules), "rule changed", "rules changed"),
         _count(len(diff.change_types), "change type changed", "change types changed"),
+        _count(len(diff.editions), "edition or document changed", "editions or documents changed"),
         _count(len(diff.moves), "responsibility moved", "responsibilities moved"),
         _count(len(diff.statements), "statement changed", "statements changed"),
         _count(
@@ -62,6 +63,13 @@ def to_markdown(diff: DataDiff) -> str:
             for p in rule.parameters:
                 old, new = p.old or "(none)", p.new or "(none)"
                 out.append(f"- **{rule.id}** {rule.title}, {p.what}: {old} → {new}")
+        out.append("")
+    if diff.editions:
+        out += ["### Editions and documents", ""]
+        for d in diff.editions:
+            for p in d.parameters:
+                old, new = p.old or "(none)", p.new or "(none)"
+                out.append(f"- `{d.id}` {d.title}, {p.what}: {old} → {new}")
         out.append("")
     if diff.change_types:
         out += ["### Change type parameters", ""]
@@ -110,7 +118,8 @@ def to_markdown(diff: DataDiff) -> str:
 
 def to_json(diff: DataDiff) -> str:
     """The diff as one JSON object: ``base``, ``head`` (labels) and the lists
-    ``statements``, ``moves``, ``rules``, ``change_types``, ``items``, ``verdicts`` with
+    ``statements``, ``moves``, ``rules``, ``change_types``, ``items``, ``verdicts``,
+    ``editions`` with
     the fields of their dataclasses (`handbook.review.compare`); word diffs are lists of
     ``{"op", "text"}``; each verdict also has ``matches`` (head codes = annotation)."""
     data = asdict(diff)
