@@ -130,8 +130,9 @@ def cross_reference(text: str) -> bool:
     return bool(_CROSS_REFERENCE.match(t)) and t.rstrip(".").count(". ") == 0
 
 
-def statements(lines: list[Line]) -> list[Statement]:
-    """Statements of ``lines`` (see module doc)."""
+def statements(lines: list[Line], dropped: list[str] | None = None) -> list[Statement]:
+    """Statements of ``lines`` (see module doc); the cross-references left out are
+    appended to ``dropped``."""
     out: list[Statement] = []
     parent: tuple[Statement, int, str] | None = None  # opened a list: (it, level, mode)
     last: tuple[Statement, int] | None = None
@@ -159,17 +160,19 @@ def statements(lines: list[Line]) -> list[Statement]:
         out.append(item)
         last = (item, level)
         parent = (item, level, "") if text.endswith(":") else None
-    return _without_references(out)
+    return _without_references(out, [] if dropped is None else dropped)
 
 
-def _without_references(found: list[Statement]) -> list[Statement]:
-    """``found`` without the statements `statements` marked as cross-references."""
+def _without_references(found: list[Statement], dropped: list[str]) -> list[Statement]:
+    """``found`` without the statements `statements` marked as cross-references (their
+    texts appended to ``dropped``)."""
     kept = []
     for stmt in found:
         if stmt.pop("reference", False):
+            dropped.append(stmt["text"])
             continue
         if "items" in stmt:
-            stmt["items"] = _without_references(stmt["items"])
+            stmt["items"] = _without_references(stmt["items"], dropped)
             if not stmt["items"]:
                 del stmt["items"]
         kept.append(stmt)
@@ -232,11 +235,18 @@ _PLACEHOLDERS = {"none", "n/a", "na", "not applicable", "-", "--", "—", "–",
 
 def placeholder(text: str) -> bool:
     """Whether a cell's text says there is nothing (``None``, ``N/A``, ``-``, ``—``, ``No
-    change management responsibilities``)."""
+    change management responsibilities``), maybe with its reason (``None. Microsoft is
+    responsible``, ``N/A - handled by Microsoft``)."""
     t = plain(text).strip(" .")
-    return t in _PLACEHOLDERS or (
-        t.startswith("no ")
-        and t.endswith(("responsibilities", "responsibility", "tasks", "required", "needed"))
+    # "None. Microsoft does it all", "N/A - handled by Microsoft": the word and its reason
+    head = re.split(r"\s*[.:;]\s+|\s+[-–—]\s+", t, maxsplit=1)[0]
+    return (
+        t in _PLACEHOLDERS
+        or head in _PLACEHOLDERS
+        or (
+            t.startswith("no ")
+            and t.endswith(("responsibilities", "responsibility", "tasks", "required", "needed"))
+        )
     )
 
 

@@ -30,10 +30,15 @@ class Line:
 
 
 def soup(markup: str) -> BeautifulSoup:
-    """``markup`` parsed by html5lib (a fragment or a document)."""
+    """``markup`` parsed by html5lib (a fragment or a document), without the hidden
+    original text of a machine-translated Learn page (``<span class="sxs-lookup">``, the
+    English beside each translated span): a reader sees only the translation."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(markup, "html5lib")
+        tree = BeautifulSoup(markup, "html5lib")
+    for hidden in tree.select(".sxs-lookup"):
+        hidden.decompose()
+    return tree
 
 
 class _Lines:

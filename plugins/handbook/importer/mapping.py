@@ -181,7 +181,7 @@ def _party_table(
             if party is None and not segs and not cols and name:
                 party = C.party_named(name)  # a labelled table's row without a label
             if party is not None:
-                parts.setdefault(party, []).extend(_statements(before))
+                parts.setdefault(party, []).extend(_statements(before, rep, row.line))
             elif before and not all(C.placeholder(x.text) for x in before):
                 rep.leave(
                     row.line,
@@ -189,7 +189,7 @@ def _party_table(
                     "text in a cell that names no party (no Microsoft/Customer column or label)",
                 )
             for p, lines in segs.items():
-                parts.setdefault(p, []).extend(_statements(lines))
+                parts.setdefault(p, []).extend(_statements(lines, rep, row.line))
         for shared in parts.pop("both", []):  # no shared duties in the data: one per party
             for party in ("microsoft", "customer"):
                 parts.setdefault(party, []).append({**shared, "note": _SHARED})
@@ -261,9 +261,14 @@ def _marks(
     ), mapped
 
 
-def _statements(lines: list[Line]) -> list[Item]:
-    """`cells.statements` without placeholders (``None``, ``N/A``, ``-``): an empty duty."""
-    return [s for s in C.statements(lines) if not C.placeholder(s["text"])]
+def _statements(lines: list[Line], rep: PageReport, line: int) -> list[Item]:
+    """`cells.statements` without placeholders (``None``, ``N/A``, ``-``): an empty duty;
+    each cross-reference left out is a note of ``rep`` at ``line``."""
+    dropped: list[str] = []
+    found = [s for s in C.statements(lines, dropped) if not C.placeholder(s["text"])]
+    for text in dropped:
+        rep.notes.append({"line": line, "text": f"cross-reference left out: {text}"})
+    return found
 
 
 def _label(label: str) -> str:

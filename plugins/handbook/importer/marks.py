@@ -8,11 +8,11 @@ Shape (the role tables of managed services such as Windows Autopatch, 2022-2023)
 
 `is_marks(values)`: at least 60% of the non-empty non-first cells are marks. A *yes*
 mark is ``:heavy_check_mark:``, ``:white_check_mark:``, ``✔``, ``✓``, ``✅``, ``☑``,
-``x``/``X`` or ``yes``; a *no* mark is ``:x:``, ``❌``, ``✗``, ``✘``, ``no``, ``-`` or
-``—``. `mark_columns(header)`: the party of each column (`cells.party_header`, or
-Microsoft for a header naming Microsoft); when exactly one column names no party and
-another names the customer, that column is the provider's (``Windows Autopatch`` is
-Microsoft's) and its header is returned as the provider's name.
+``x``/``X``, ``yes`` or ``Responsible``; a *no* mark is ``:x:``, ``❌``, ``✗``, ``✘``,
+``no``, ``-``, ``—`` or ``Not responsible``. `mark_columns(header)`: the party of each
+column (`cells.party_header`, or Microsoft for a header naming Microsoft); when exactly
+one column names no party and another names the customer, that column is the provider's
+(``Windows Autopatch`` is Microsoft's) and its header is returned as the provider's name.
 
 `mark_rows` gives each party's statements: each row's task (first cell; the lines after
 its first are its items) is a statement of each party whose column has a yes mark; a row
@@ -45,8 +45,12 @@ _YES = {
     "x",
     "yes",
     "y",
+    "responsible",
 }
-_NO = {":x:", ":heavy_multiplication_x:", "❌", "✗", "✘", "no", "n", "-", "—", "–"}
+_NO = {
+    *(":x:", ":heavy_multiplication_x:", "❌", "✗", "✘", "no", "n", "-", "—", "–"),
+    *("not responsible", "no responsibility"),
+}
 _SHARED = "Stated for both parties (ticked in both parties' columns)."
 
 

@@ -59,6 +59,7 @@ class Page:
 
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
 _QUOTE = re.compile(r"^\s*>\s?")
+_DIRECTIVE = re.compile(r"\s*\[!\w+[^\]]*\]\s*$")
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
     re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),
@@ -201,6 +202,8 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
             continue
         quoted = [_QUOTE.sub("", x) for x in raw] if tok.type == "blockquote_open" else []
         if any(is_delimiter(x) for x in quoted):  # a table inside a quote or callout
+            # without the Learn directive that wraps it (``[!div class="mx-tableFixed"]``)
+            quoted = [x for x in quoted if not _DIRECTIVE.match(x)]
             used.update(range(first, end))
             out.append(Block("table", first + 1, section, quoted, label))
             continue
