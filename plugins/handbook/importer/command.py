@@ -201,7 +201,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.out and not args.compare:
         print("handbook import: error: give --out DIR (or --compare)", file=sys.stderr)
         return 2
-    data = Path(args.data)
+    data = Path(args.data or "data")
+    if args.data and not data.is_dir():
+        print(f"handbook import: error: --data {data}: no such folder", file=sys.stderr)
+        return 2
+    report_folder = Path(args.report).parent if args.report else None
+    if report_folder is not None and not report_folder.is_dir():
+        print(
+            f"handbook import: error: --report {args.report}: no folder {report_folder}",
+            file=sys.stderr,
+        )
+        return 2
     if args.out and Path(args.out).resolve() in (data.resolve(), *data.resolve().parents):
         print(
             f"handbook import: error: --out {args.out} would replace the data folder {data}; "

@@ -133,7 +133,13 @@ def _front_matter(lines: list[str], page: Page) -> int:
         page.ms_date_raw = str(raw_date).strip()
         page.ms_date = parse_date(page.ms_date_raw)
         if page.ms_date is None:
-            page.notes.append((line, f"ms.date {page.ms_date_raw!r} is not a date"))
+            page.notes.append(
+                (
+                    line,
+                    f"ms.date {page.ms_date_raw!r} is not a date (Learn writes MM/DD/YYYY; "
+                    "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand",
+                )
+            )
     return end + 1
 
 
