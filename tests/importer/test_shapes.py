@@ -164,7 +164,6 @@ def test_edition_tags_everything_imported(tmp_path: Path) -> None:
         ["import", "roles.md", "--out", "OUT", "--edition", "1999", "--data", "DATA"],
         ["import", "--out", "OUT"],  # no page
         ["import", "roles.md", "--out", "MINE", "--data", "MINE/data"],  # holds the data
-        ["import", "roles.md", "--out", "OUT", "--data", "MINE/nope"],  # no such data folder
         ["import", "roles.md", "--out", "OUT", "--report", "MINE/nope/r.json"],  # nor folder
     ],
 )

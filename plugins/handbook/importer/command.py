@@ -201,10 +201,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.out and not args.compare:
         print("handbook import: error: give --out DIR (or --compare)", file=sys.stderr)
         return 2
-    data = Path(args.data or "data")
-    if args.data and not data.is_dir():
-        print(f"handbook import: error: --data {data}: no such folder", file=sys.stderr)
-        return 2
+    data = Path(args.data)
     report_folder = Path(args.report).parent if args.report else None
     if report_folder is not None and not report_folder.is_dir():
         print(

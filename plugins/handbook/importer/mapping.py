@@ -348,12 +348,9 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
 
 
 def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
-    section = C.plain(table.section)
-    party = (
-        "customer"
-        if ("your" in section or "customer" in section)
-        else ("microsoft" if "microsoft" in section else "")
-    )
+    # the section's one party (``Your roles``); none when it names both (``Microsoft and
+    # the customer``): then each row's name says whose role it is
+    party = C.party_named(table.section) or ""
     mapped = 0
     for row in table.rows:
         name = _row_name(row, 0, rep) if row.cells else ""
@@ -361,8 +358,14 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         if not name or not description:
             rep.leave(row.line, " | ".join(row.cells), "role row without a name or description")
             continue
-        who = party or (
-            "microsoft" if C.plain(description[0]["text"]).startswith("microsoft") else "customer"
+        who = (
+            party
+            or C.party_named(name)
+            or (
+                "microsoft"
+                if C.plain(description[0]["text"]).startswith("microsoft")
+                else "customer"
+            )
         )
         out.roles.append(
             {

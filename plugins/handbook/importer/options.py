@@ -14,7 +14,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report", metavar="FILE", help="write the report to FILE (atomically)")
     p.add_argument("--edition", metavar="ID", help="tag everything imported with this edition")
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
-    p.add_argument("--data", help="committed data folder (default: data, when there is one)")
+    p.add_argument("--data", default="data", help="committed data folder (default: data)")
     p.add_argument(
         "--compare",
         action="store_true",
