@@ -46,6 +46,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "learn_base_url: https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/",
         "learn_base_url: https://docs.contoso.example/printers/",
     )
+    # with no end of life, the record dated after MMD's end of life breaks no rule
+    edit(data / "samples" / "samples.yaml", "CHG-1004: [MMD010]", "CHG-1004: []")
     for path in [data / "rules.yaml", *sorted((data / "samples").glob("*.yaml"))]:
         path.write_text(path.read_text(encoding="utf-8").replace("MMD003", "CMP003"), "utf-8")
     return root
