@@ -99,7 +99,7 @@ def test_files_of_the_wrong_shape_say_what_would_be_right(tmp_path: Path) -> Non
         "the header looks separated by semicolons: save the file as comma-separated CSV"
     )
     assert messages[1].endswith("a file is read as CSV only when it is named *.csv")
-    assert "(a list in a CSV cell is separated by ';')" in messages[2]
+    assert "(a list is written [a, b] in YAML and JSON, and a; b in a CSV cell)" in messages[2]
 
 
 def test_sarif_encodes_a_relative_path(tmp_path: Path) -> None:

@@ -88,8 +88,8 @@ def fold(value: str) -> str:
     return "".join(c for c in value.casefold() if c not in " \t-_")
 
 
-#: Said of an unknown list item holding a comma: CSV cells separate items with ``;``.
-LIST_SEPARATOR_HINT = " (a list in a CSV cell is separated by ';')"
+#: Said of an unknown list item holding a comma: a list is not one comma-separated text.
+LIST_SEPARATOR_HINT = " (a list is written [a, b] in YAML and JSON, and a; b in a CSV cell)"
 
 
 def split_list(value: str | None) -> list[str]:

@@ -139,7 +139,8 @@ class _Reader:
         line_no = chunks.skip_blank_lines()  # lines read so far
         head, _ = chunks.take(1)  # the header: the first row that is not blank
         if not head.strip():
-            yield self._issue("the file has no header row", 1)
+            # a header alone is an export of no changes; nothing is more often a failed one
+            yield self._issue("the file has no header row (an export of no changes has one)", 1)
             return
         header_line = line_no + 1
         line_no += head.count(b"\n")

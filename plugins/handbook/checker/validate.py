@@ -209,8 +209,9 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str
             (
                 f"{name} '",
                 values,
-                "' is not a valid time; write an ISO 8601 date (YYYY-MM-DD, 00:00 UTC) or "
-                "date-time with offset (YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
+                "' is not a time the checker reads; write an ISO 8601 date in the extended "
+                "form (YYYY-MM-DD, 00:00 UTC) or a date-time with offset "
+                "(YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
             ),
             name,
         )

@@ -249,7 +249,13 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         """A batch of no rows carrying the file's own problems."""
         return empty_batch(file, fileno, issues, len(raw))
 
-    empty = Issue("E001", "the file is empty; expected a list of change records", file, 1)
+    empty = Issue(
+        "E001",
+        "the file is empty; expected a list of change records ([] for none: an empty "
+        "file is more often a failed export than a day without changes)",
+        file,
+        1,
+    )
     text, issue = decode_text(raw, file)
     if text is None:
         yield file_level([issue] if issue else [])

@@ -366,11 +366,10 @@ class Queries:
             rows: list[tuple[str, ChangeType | SopCategory, list[str]]] = []
             for edition_id in rule.editions:
                 for ct in hb.change_types_of(edition_id):
-                    channels = (
-                        ["any channel"]
-                        if ct.channels == "any"
-                        else [hb.channel(c).name + f" ({c})" for c in ct.channels]
-                    )
+                    ids = [c.id for c in hb.channels] if ct.channels == "any" else ct.channels
+                    channels = [hb.channel(c).name + f" ({c})" for c in ids]
+                    if ct.channels == "any":  # "any" is any channel the handbook knows
+                        channels[0] = "any of " + channels[0]
                     rows.append((edition_id, ct, channels))
             params.append(("Documented channels", rows))
         if rule.kind == "prohibited-actions":
