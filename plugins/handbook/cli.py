@@ -1,49 +1,6 @@
-"""The ``handbook`` command line.
-
-Subcommands:
-    validate  load and validate ``data/`` and check that every rule has a passing and a
-              failing sample (`handbook.model.coverage`); print every problem as text,
-              json, github or sarif (`handbook.model.problem_formats`); exit 0 when there
-              is no error, 1 when there is, 2 on a usage error.
-    check     check change records against the rules (see `handbook.checker.command`).
-    verify    check every sample of ``data/samples/`` against its annotation (see
-              `handbook.checker.verify`); exit 1 on any mismatch.
-    schemas   write the JSON Schemas of the YAML data files (`handbook.model.schemas`)
-              and ``data/datapackage.json`` (`handbook.model.datapackage`); ``--check``
-              writes nothing and exits 1 naming the files that differ.
-    fmt       rewrite YAML/CSV data files into their canonical form, comments kept
-              (`handbook.model.canonical`); ``--check`` writes nothing, lists the files
-              that would change and exits 1 if any (1 also for a file that cannot be
-              parsed, 2 for a missing path).
-    diff      what a change to ``data/`` between two git revisions means: statements,
-              responsibilities moved, rule parameters, sample verdicts (Markdown or
-              JSON; see `handbook.review.command`).
-    pages     write the generated Markdown pages to a folder (the same generation the
-              MkDocs plugin runs), for review or for another static-site generator; the
-              folder is filled beside the old one and swapped in (`handbook.files`).
-    import    Microsoft Learn-style pages in, data files and a report of what was not
-              mapped out; ``--compare`` diffs a newer page against ``data/`` (see
-              `handbook.importer.command`); exit 1 when anything is left in the report.
-    export    ``export oscal``: the responsibility model of an edition as an OSCAL
-              catalog, profile and system security plan (`handbook.oscal.command`).
-    pdf       the print edition as a PDF, printed by Chromium through Playwright (see
-              `handbook.pdf`; the optional extra ``pdf``).
-    build     build or serve the site with an engine: mkdocs, properdocs or zensical
-              (see `handbook.build.command`).
-
-Exit codes, the same for every command:
-
-    0    no error
-    1    a rule is broken or a record is invalid (``check``), the data has problems
-         (``validate``), a sample does not match its annotation (``verify``)
-    2    the run itself failed: a usage error, an invalid ``data/``, a file that cannot be
-         read or written, a full disk (one line naming the file and the reason)
-    130  interrupted by SIGINT (Ctrl-C); 143 stopped by SIGTERM. Files being written are
-         left as they were (`handbook.files`).
-
-A closed pipe (``handbook check ... | head -1``) ends the run quietly with 141 (128 +
-SIGPIPE), the code a shell gives any tool its reader stopped early.
-"""
+"""The ``handbook`` command line: one subparser a command (`build_parser`; ``handbook
+--help`` lists them), each a function returning the exit code; the exit codes are the same
+for every command (`EXIT_CODES`, printed by ``--help``)."""
 
 from __future__ import annotations
 
@@ -61,7 +18,7 @@ from handbook.checker import verify
 from handbook.files import replace_folder, write_text_atomic
 from handbook.importer import options as import_options
 from handbook.model.loader import load_for_command, load_partial, no_data_folder
-from handbook.model.problems import sort_problems
+from handbook.model.problems import format_problems, sort_problems
 from handbook.oscal import command as oscal_export
 from handbook.review import command as review
 from handbook.site.registry import DEFAULT_LEARN_BASE_URL
@@ -92,7 +49,7 @@ def _validate(args: argparse.Namespace) -> int:
     failed = handbook is None or any(p.severity == "error" for p in problems)
     if args.format == "text":
         if problems:
-            print(formats.to_text(problems), file=sys.stderr if failed else sys.stdout)
+            print(format_problems(problems), file=sys.stderr if failed else sys.stdout)
         if handbook is not None and not failed:
             print(
                 f"{data}: valid ({len(handbook.rules)} rules, {len(handbook.change_types)} "
@@ -103,16 +60,11 @@ def _validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(formats.to_json(problems))
     elif args.format == "sarif":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            tool_version = version("mmd-handbook")
-        except PackageNotFoundError:  # pragma: no cover - not installed
-            tool_version = "0.0.0"
+        from handbook import package_version
         from handbook.project import site_url
 
         site = args.site_url or site_url(data)
-        print(formats.to_sarif(problems, root, tool_version, site))
+        print(formats.to_sarif(problems, root, package_version(), site))
     else:
         if problems:
             print(formats.to_github(problems, root))
@@ -131,7 +83,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _pages(args: argparse.Namespace) -> int:
-    from handbook.model.problems import format_problems
     from handbook.site.registry import SiteOptions
     from handbook.site.site_cache import generate
 

@@ -221,9 +221,9 @@ def write_bytes_atomic(path: Path | str, data: bytes, *, durable: bool = True) -
         _discard(tmp)
 
 
-def write_text_atomic(path: Path | str, text: str, encoding: str = "utf-8") -> None:
-    """`write_bytes_atomic` of ``text`` encoded as given (no newline translation)."""
-    write_bytes_atomic(path, text.encode(encoding))
+def write_text_atomic(path: Path | str, text: str) -> None:
+    """`write_bytes_atomic` of ``text`` in UTF-8 (no newline translation)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 #: Error numbers of a write that failed for want of room; an `OSError` with one of these and
@@ -388,12 +388,3 @@ def replace_folder(path: Path | str) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         if moved:
             shutil.rmtree(aside, ignore_errors=True)
-
-
-__all__ = [
-    "AtomicOutput",
-    "remove_leftovers",
-    "replace_folder",
-    "write_bytes_atomic",
-    "write_text_atomic",
-]

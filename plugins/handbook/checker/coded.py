@@ -55,10 +55,7 @@ class Coded:
 
     def subset(self, rows: np.ndarray) -> Coded:
         """The same column restricted to ``rows`` (same uniques)."""
-        out = Coded.__new__(Coded)
-        out.codes = self.codes[rows]
-        out.uniques = self.uniques
-        return out
+        return Coded.from_codes(self.codes[rows], self.uniques)
 
 
 def combos(*columns: Coded) -> tuple[np.ndarray, list[tuple[Any, ...]]]:

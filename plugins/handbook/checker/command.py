@@ -11,19 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-import pandas as pd
-
 from handbook.checker.engine import Checker, CheckOptions
-from handbook.checker.findings import (
-    RECORD_COLUMNS,
-)
+from handbook.checker.findings import empty_records
 from handbook.checker.waivers import (
     WaiverFileError,
     load_waivers,
@@ -34,7 +30,7 @@ from handbook.model.loader import load_for_command
 from handbook.outputs.html import ReportAssetError
 from handbook.project import site_url
 
-_NO_RECORDS = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
+_NO_RECORDS = empty_records()
 
 
 def _fail(message: str) -> int:
@@ -163,43 +159,18 @@ def _write_report(
             print(f"handbook check: {note}", file=sys.stderr)
 
 
-class _NoProgress:
-    """A progress bar that shows nothing."""
-
-    @staticmethod
-    def _advance(n: int) -> None:
-        return None
-
-    def __enter__(self) -> Callable[[int], None]:
-        return self._advance
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-class _RichProgress:
+@contextmanager
+def _rich_progress(total: int) -> Iterator[Callable[[int], None]]:
     """A rich progress bar on stderr, by bytes read."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    def __init__(self, total: int) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.progress = Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.task = self.progress.add_task("check", total=total)
-
-    def __enter__(self) -> Callable[[int], None]:
-        self.progress.start()
-        return lambda n: self.progress.advance(self.task, n)
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+    columns = (TextColumn("checking"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"))
+    with Progress(
+        *columns, TimeRemainingColumn(), console=Console(stderr=True), transient=True
+    ) as progress:
+        task = progress.add_task("check", total=total)
+        yield lambda n: progress.advance(task, n)
 
 
 #: Input size (bytes) from which a progress bar is shown on a terminal.
@@ -208,11 +179,11 @@ PROGRESS_BYTES = 8 << 20
 
 def _progress(paths: Sequence[Path]) -> Any:
     if not sys.stderr.isatty():
-        return _NoProgress()
+        return nullcontext(lambda n: None)
     total = 0
     for p in paths:
         with suppress(OSError):
             total += p.stat().st_size if p.is_file() else 0
     if total < PROGRESS_BYTES:
-        return _NoProgress()
-    return _RichProgress(total)
+        return nullcontext(lambda n: None)
+    return _rich_progress(total)

@@ -34,6 +34,7 @@ from handbook.checker.findings import (
     RECORD_COLUMNS,
     Summary,
     empty_findings,
+    empty_records,
     help_uri,
 )
 from handbook.checker.reading import iter_batches
@@ -103,12 +104,7 @@ class BatchResult:
     def records(self) -> pd.DataFrame:
         """One row per record of the batch (`RECORD_COLUMNS`)."""
         if self._records is None:
-            if self.make_records is None:
-                self._records = pd.DataFrame(
-                    {c: pd.Series([], dtype=object) for c in RECORD_COLUMNS}
-                )
-            else:
-                self._records = self.make_records()
+            self._records = self.make_records() if self.make_records else empty_records()
         return self._records
 
 
@@ -195,17 +191,11 @@ class Checker:
             out, rows = table
             apply_waivers(out, rows, active, self.options.waivers, self.rule_ids)
             findings = sorted_findings(out)
-        summary = Summary(records=n + len(batch.skipped))
-        counted = ~findings["waived"].to_numpy(dtype=bool)
-        severity = findings["severity"].to_numpy(dtype=object)
-        summary.errors = int(np.count_nonzero(counted & (severity == "error")))
-        summary.warnings = int(np.count_nonzero(counted & (severity == "warning")))
-        summary.waived = int(np.count_nonzero(~counted))
         ok = ~bad_rows
         return BatchResult(
             batch.file,
             findings,
-            summary,
+            Summary.of(findings, n + len(batch.skipped)),
             batch.nbytes,
             # records hold the batch's texts: kept only when a report lists records
             (lambda: self._records(batch, cols, edition, ok)) if self.options.titles else None,
@@ -219,8 +209,7 @@ class Checker:
         if found is None:
             return None
         findings, summary = found
-        empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
-        return BatchResult(waivers.file, findings, summary, 0, lambda: empty)
+        return BatchResult(waivers.file, findings, summary, 0, empty_records)
 
     # --- records -------------------------------------------------------------------------
 

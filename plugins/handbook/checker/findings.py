@@ -139,6 +139,15 @@ class Summary:
     warnings: int = 0
     waived: int = 0
 
+    @classmethod
+    def of(cls, findings: pd.DataFrame, records: int) -> Summary:
+        """The counts of ``records`` records and their findings (`FINDING_COLUMNS`)."""
+        counted = ~findings["waived"].to_numpy(dtype=bool)
+        severity = findings["severity"].to_numpy(dtype=object)
+        errors = int(np.count_nonzero(counted & (severity == "error")))
+        warnings = int(np.count_nonzero(counted & (severity == "warning")))
+        return cls(records, errors, warnings, int(np.count_nonzero(~counted)))
+
     def add(self, other: Summary) -> None:
         """Add another summary's counts to this one."""
         self.records += other.records
@@ -222,25 +231,19 @@ class Report:
             )
         ]
 
-    def _count(self, severity: str) -> int:
-        frame = self.findings_frame
-        hits = ~self._waived_mask() & (frame["severity"].to_numpy(dtype=object) == severity)
-        return int(np.count_nonzero(hits))
-
     @property
     def errors(self) -> int:
         """Number of findings with severity ``error`` (waived ones excluded)."""
-        return self._count("error")
+        return self.summary().errors
 
     @property
     def warnings(self) -> int:
         """Number of findings with severity ``warning`` (waived ones excluded)."""
-        return self._count("warning")
+        return self.summary().warnings
 
     def summary(self) -> Summary:
         """The counts of the run."""
-        waived = int(np.count_nonzero(self._waived_mask()))
-        return Summary(len(self.records_frame), self.errors, self.warnings, waived)
+        return Summary.of(self.findings_frame, len(self.records_frame))
 
 
 def _opt_str(value: Any) -> str | None:

@@ -158,9 +158,4 @@ def waiver_file_findings(
     for c in ("line", "column", "record_line"):
         findings[c] = findings[c].astype("int64")
     findings["waived"] = findings["waived"].astype(bool)
-    summary = Summary(
-        records=0,
-        errors=sum(1 for p in problems if severity_of(p.code) == "error"),
-        warnings=sum(1 for p in problems if severity_of(p.code) == "warning"),
-    )
-    return findings, summary
+    return findings, Summary.of(findings, 0)

@@ -35,11 +35,11 @@ def _pool(statements: list[Statement]) -> Pool:
     return out
 
 
-def _flat(statements: list[dict[str, Any]], key: str = "text") -> list[dict[str, Any]]:
+def _flat(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for s in statements:
         out.append(s)
-        out.extend(_flat(s.get("items", []), key))
+        out.extend(_flat(s.get("items", [])))
     return out
 
 

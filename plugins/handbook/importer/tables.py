@@ -45,21 +45,7 @@ def split_row(line: str) -> list[str]:
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    cells, buf, i = [], [], 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] == "|":
-            buf.append("|")
-            i += 2
-            continue
-        if ch == "|":
-            cells.append("".join(buf).strip())
-            buf = []
-        else:
-            buf.append(ch)
-        i += 1
-    cells.append("".join(buf).strip())
-    return cells
+    return [c.replace("\\|", "|").strip() for c in re.split(r"(?<!\\)\|", text)]
 
 
 #: a kramdown attribute list on a line of its own, under a table (Jekyll-built docs)

@@ -31,9 +31,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-import types
 from pathlib import Path, PurePosixPath
-from typing import Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
@@ -42,7 +41,7 @@ from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import MarkedYAMLError
 
 from handbook.model.schemas import KINDS, kind_of
-from handbook.model.statement_ids import assign_csv_ids, assign_yaml_ids
+from handbook.model.statement_ids import alternatives, assign_csv_ids, assign_yaml_ids
 
 #: Kinds of YAML file whose statements ``handbook fmt --add-ids`` gives ids to.
 ID_KINDS = ("change-types", "sop-categories", "roles", "prose", "overview")
@@ -92,17 +91,10 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _models(annotation: Any) -> list[Any]:
-    """The alternatives of a union annotation (``X | None`` -> ``[X, None]``)."""
-    if get_origin(annotation) in (Union, types.UnionType):
-        return list(get_args(annotation))
-    return [annotation]
-
-
 def _walk(node: Any, annotation: Any) -> None:
     """Put ``node``'s keys in model order and set list and mapping styles, recursively
     (children first: a mapping's style depends on its values')."""
-    for alternative in _models(annotation):
+    for alternative in alternatives(annotation):
         origin = get_origin(alternative)
         if isinstance(node, CommentedMap):
             if isinstance(alternative, type) and issubclass(alternative, BaseModel):
@@ -121,7 +113,9 @@ def _walk(node: Any, annotation: Any) -> None:
             item = get_args(alternative)[0]
             for value in node:
                 _walk(value, item)
-            prose = any(isinstance(a, type) and issubclass(a, BaseModel) for a in _models(item))
+            prose = any(
+                isinstance(a, type) and issubclass(a, BaseModel) for a in alternatives(item)
+            )
             _style_seq(node, prose)
             return
     if isinstance(node, CommentedSeq):

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from handbook.model.problems import Problem, format_problems, sort_problems
+from handbook.model.problems import Problem, sort_problems
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -71,11 +71,6 @@ def relative_path(file: str, root: Path | None, uri: bool = False) -> str:
 
 def _message(p: Problem) -> str:
     return f"{p.message} ({p.hint})" if p.hint else p.message
-
-
-def to_text(problems: Iterable[Problem]) -> str:
-    """Today's text report (`format_problems`)."""
-    return format_problems(problems)
 
 
 def to_json(problems: Iterable[Problem]) -> str:

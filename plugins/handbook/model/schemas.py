@@ -71,19 +71,6 @@ def _model(kind: str) -> type[BaseModel]:
     return KINDS[kind][0]
 
 
-def _rewrite_refs(node: Any) -> Any:
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                value = value.replace("#/$defs/", "#/definitions/")
-            out[key] = _rewrite_refs(value)
-        return out
-    if isinstance(node, list):
-        return [_rewrite_refs(v) for v in node]
-    return node
-
-
 def _strip_internal(schema: dict[str, Any]) -> None:
     props = schema.get("properties")
     if isinstance(props, dict):
@@ -104,7 +91,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     model = _model(kind)
     many, title = KINDS[kind][1], KINDS[kind][2]
     adapter: TypeAdapter[Any] = TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
-    raw = adapter.json_schema(ref_template="#/$defs/{model}")
+    raw = adapter.json_schema(ref_template="#/definitions/{model}")
     defs: dict[str, Any] = raw.pop("$defs", {})
     defs.pop("Loc", None)
     for name, definition in defs.items():
@@ -131,8 +118,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     schema.update(raw)
     if defs:
         schema["definitions"] = dict(sorted(defs.items()))
-    result: dict[str, Any] = _rewrite_refs(schema)
-    return result
+    return schema
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:

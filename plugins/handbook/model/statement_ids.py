@@ -47,14 +47,15 @@ def unique_id(base: str, used: set[str]) -> str:
     return candidate
 
 
-def _alternatives(annotation: Any) -> list[Any]:
+def alternatives(annotation: Any) -> list[Any]:
+    """The alternatives of a union annotation (``X | None`` -> ``[X, None]``)."""
     if get_origin(annotation) in (Union, types.UnionType):
         return list(get_args(annotation))
     return [annotation]
 
 
 def _is_statement(annotation: Any) -> bool:
-    return Statement in _alternatives(annotation)
+    return Statement in alternatives(annotation)
 
 
 class _Assigner:
@@ -97,7 +98,7 @@ class _Assigner:
         """``node`` with ids given to the statements below it (per ``annotation``)."""
         if _is_statement(annotation):
             return self.statement(node, prefix, edition)
-        for alternative in _alternatives(annotation):
+        for alternative in alternatives(annotation):
             origin = get_origin(alternative)
             if isinstance(node, CommentedSeq) and origin is list:
                 item = get_args(alternative)[0]

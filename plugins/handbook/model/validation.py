@@ -14,7 +14,7 @@ import functools
 from collections.abc import Hashable, Iterable
 from typing import Any, TypeVar, cast
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from handbook.model.entities import DOC_ID_PATTERN, EDITION_ID_PATTERN, RULE_ID_PATTERN, Node
 from handbook.model.problems import Problem
@@ -23,15 +23,7 @@ from handbook.model.sources import LocatedStr
 T = TypeVar("T")
 
 #: Every field name of every model, for "did you mean" hints on unknown keys.
-_ALL_KEYS: set[str] = set()
-
-
-def _collect_keys(model: type[BaseModel]) -> None:
-    _ALL_KEYS.update(k for k in model.model_fields if k != "at")
-
-
-for _m in Node.__subclasses__():
-    _collect_keys(_m)
+_ALL_KEYS = {k for m in Node.__subclasses__() for k in m.model_fields if k != "at"}
 
 _HINTS = {
     "string_pattern_mismatch": "use lowercase words joined by hyphens, e.g. 'service-accounts'",

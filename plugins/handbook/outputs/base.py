@@ -11,13 +11,13 @@ repository-relative paths CI tools want, escape XML and describe a code.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tempfile
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any, ClassVar, TextIO
+from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
@@ -25,25 +25,12 @@ import pandas as pd
 from handbook.checker.codes import CHECKER_CODES, INPUT_ERRORS
 from handbook.checker.findings import FINDING_COLUMNS, Summary
 from handbook.model.handbook import Handbook
-
-
-def tool_version() -> str:
-    """The installed package's version (``0.0.0`` when not installed)."""
-    try:
-        from importlib.metadata import version
-
-        return version("mmd-handbook")
-    except Exception:  # pragma: no cover - not installed
-        return "0.0.0"
+from handbook.model.problem_formats import _fingerprint, repo_root
 
 
 def find_repo_root(start: Path) -> Path:
     """The nearest folder from ``start`` upwards holding ``.git``; else ``start``."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
+    return repo_root(start) or start.resolve()
 
 
 #: Results GitHub code scanning accepts in one SARIF run.
@@ -217,19 +204,7 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def xml_escape(text: str) -> str:
     """Text for an XML attribute or element (control characters replaced by U+FFFD)."""
-    text = _XML_BAD.sub("\ufffd", text)
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("\n", "&#10;")
-        .replace("\r", "&#13;")
-    )
-
-
-def _fingerprint(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+    return escape(_XML_BAD.sub("\ufffd", text), {'"': "&quot;", "\n": "&#10;", "\r": "&#13;"})
 
 
 class Fingerprints:

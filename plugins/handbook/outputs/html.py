@@ -37,6 +37,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from handbook import package_version
 from handbook.checker.findings import Summary, help_uri
 from handbook.outputs.base import (
     CONTROL_ESCAPES,
@@ -48,7 +49,6 @@ from handbook.outputs.base import (
     objects,
     rows,
     summary_line,
-    tool_version,
 )
 from handbook.outputs.capped import Capped, tier_of
 
@@ -226,7 +226,7 @@ class HtmlSink(Sink):
                     for k, v in by_record.items()
                 ],
                 service=hb.service.name if hb is not None else None,
-                version=self.options.tool_version or tool_version(),
+                version=self.options.tool_version or package_version(),
             )
         )
 

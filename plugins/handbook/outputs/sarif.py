@@ -26,7 +26,9 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from handbook import package_version
 from handbook.checker.findings import Summary, help_uri
+from handbook.model.problem_formats import SARIF_SCHEMA, TOOL_NAME
 from handbook.outputs.base import (
     Fingerprints,
     PathMap,
@@ -35,13 +37,10 @@ from handbook.outputs.base import (
     all_codes,
     describe_code,
     rows,
-    tool_version,
 )
 from handbook.outputs.capped import Capped, tier_of
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
-TOOL_NAME = "handbook"
 
 
 class SarifSink(Sink):
@@ -76,7 +75,7 @@ class SarifSink(Sink):
         options = self.options
         driver: dict[str, Any] = {
             "name": TOOL_NAME,
-            "version": options.tool_version or tool_version(),
+            "version": options.tool_version or package_version(),
         }
         if options.site_url:
             driver["informationUri"] = options.site_url

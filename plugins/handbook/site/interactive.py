@@ -136,21 +136,3 @@ def enhance_page(html: str, page_url: str) -> str:
     `asset_tags`)."""
     links, script = asset_tags(page_url)
     return str(links) + html + str(script)
-
-
-__all__ = [
-    "ASSET_DIR",
-    "BUNDLE_CSS",
-    "BUNDLE_JS",
-    "GLUE_CSS",
-    "GLUE_JS",
-    "Asset",
-    "BundleNotFoundError",
-    "asset_tags",
-    "assets",
-    "bundle_dir",
-    "enhance_page",
-    "glue_dir",
-    "party_legend",
-    "theme_dir",
-]

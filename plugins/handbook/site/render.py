@@ -15,6 +15,7 @@ template once, and again only when its file changes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -283,16 +284,4 @@ class SiteRenderer:
                 front += "".join(f"  - {json.dumps(t)}\n" for t in page.tags) + "---\n\n"
             if abbreviations:
                 markdown = markdown.rstrip("\n") + "\n" + abbreviations + "\n"
-            self.registry.replace(
-                Page(
-                    page.src_uri,
-                    page.title,
-                    front + markdown,
-                    page.kind,
-                    page.origin,
-                    page.tags,
-                    page.tables,
-                    page.party_tables,
-                    page.backlinks,
-                )
-            )
+            self.registry.replace(dataclasses.replace(page, markdown=front + markdown))

@@ -11,6 +11,7 @@ so a picture reads without the stylesheet, and in black and white.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -162,25 +163,9 @@ _SHAPE_PATHS: dict[str, Callable[[float, float], str]] = {
 }
 
 
-def text_width(text: str, size: float = FONT) -> float:
-    """An estimate of the width of ``text`` in user units (no font metrics: the site loads
-    no web font, so the reader's font decides; 0.55 em a character errs wide)."""
-    return len(text) * size * 0.55
-
-
 def wrap(text: str, width: float, size: float = FONT) -> list[str]:
-    """``text`` cut into lines of at most ``width`` user units (by `text_width`), at
-    spaces; a word longer than a line stays whole."""
+    """``text`` cut into lines of at most ``width`` user units (0.55 em a character,
+    which errs wide: no font metrics), at spaces; a word longer than a line stays whole."""
     per_line = max(8, int(width / (size * 0.55)))
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) > per_line and current:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines or [""]
+    one = " ".join(text.split())
+    return textwrap.wrap(one, per_line, break_long_words=False, break_on_hyphens=False) or [""]
