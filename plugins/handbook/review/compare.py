@@ -24,8 +24,9 @@ plain texts, so it serialises to JSON as is):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from handbook.model.diff import (
     REWORD_THRESHOLD,
@@ -37,7 +38,7 @@ from handbook.model.diff import (
     word_diff,
 )
 from handbook.model.durations import duration_text
-from handbook.model.entities import ChangeType, Constraint, Rule, Statement
+from handbook.model.entities import ChangeType, Constraint, Document, Edition, Rule, Statement
 from handbook.model.handbook import Handbook
 
 
@@ -228,42 +229,33 @@ def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[ParameterChange]
     return changes, items
 
 
+def _edition_parameters(e: Edition) -> dict[str, str | None]:
+    return {
+        "title": e.title,
+        "in force from": str(e.in_force_from),
+        "in force until": str(e.in_force_until) if e.in_force_until else None,
+        "documents": _listing(e.documents),
+    }
+
+
+def _document_parameters(d: Document) -> dict[str, str | None]:
+    return {"title": d.title, "ms.date": str(d.ms_date), "edition": d.edition}
+
+
 def _dated_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
-    """Editions and documents on both sides whose dates, titles or links changed (an
+    """Editions and documents on both sides whose dates, titles or documents changed (an
     edition's in-force dates select the rules a record meets)."""
     out: list[ParameterChange] = []
-    old_editions = {e.id: e for e in base.editions}
-    for e in head.editions:
-        before = old_editions.get(e.id)
-        if before is None:
-            continue
-        params = _changed(
-            {
-                "title": before.title,
-                "in force from": str(before.in_force_from),
-                "in force until": str(before.in_force_until or "") or None,
-                "documents": _listing(before.documents),
-            },
-            {
-                "title": e.title,
-                "in force from": str(e.in_force_from),
-                "in force until": str(e.in_force_until or "") or None,
-                "documents": _listing(e.documents),
-            },
-        )
-        if params:
-            out.append(ParameterChange(e.id, f"edition {e.title}", params))
-    old_docs = {d.id: d for d in base.documents}
-    for d in head.documents:
-        was = old_docs.get(d.id)
-        if was is None:
-            continue
-        params = _changed(
-            {"title": was.title, "ms.date": str(was.ms_date), "edition": was.edition},
-            {"title": d.title, "ms.date": str(d.ms_date), "edition": d.edition},
-        )
-        if params:
-            out.append(ParameterChange(d.id, f"document {d.title}", params))
+    pairs: list[tuple[str, Any, Any, Callable[[Any], dict[str, str | None]]]] = [
+        ("edition", {e.id: e for e in base.editions}, head.editions, _edition_parameters),
+        ("document", {d.id: d for d in base.documents}, head.documents, _document_parameters),
+    ]
+    for kind, old, new, parameters in pairs:
+        for item in new:
+            before = old.get(item.id)
+            params = _changed(parameters(before), parameters(item)) if before else ()
+            if params:
+                out.append(ParameterChange(item.id, f"{kind} {item.title}", params))
     return out
 
 

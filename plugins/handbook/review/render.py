@@ -4,11 +4,11 @@ summary) or JSON (for tools)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
 from handbook.model.diff import WordOp
-from handbook.review.compare import DataDiff, VerdictChange
+from handbook.review.compare import DataDiff, ParameterChange, VerdictChange
 
 
 def _cell(text: str) -> str:
@@ -57,29 +57,23 @@ def to_markdown(diff: DataDiff) -> str:
         _count(len(diff.verdicts), "sample verdict changed", "sample verdicts changed"),
     ]
     out += [", ".join(s for s in summary if not s.startswith("0 ")) + ".", ""]
-    if diff.rules:
-        out += ["### Rule parameters", ""]
-        for rule in diff.rules:
-            for p in rule.parameters:
-                old, new = p.old or "(none)", p.new or "(none)"
-                out.append(f"- **{rule.id}** {rule.title}, {p.what}: {old} → {new}")
-        out.append("")
-    if diff.editions:
-        out += ["### Editions and documents", ""]
-        for d in diff.editions:
-            for p in d.parameters:
-                old, new = p.old or "(none)", p.new or "(none)"
-                out.append(f"- `{d.id}` {d.title}, {p.what}: {old} → {new}")
-        out.append("")
-    if diff.change_types:
-        out += ["### Change type parameters", ""]
-        for t in diff.change_types:
-            for p in t.parameters:
-                old, new = p.old or "(none)", p.new or "(none)"
-                out.append(
-                    f"- {t.edition} · change type `{t.id}` {t.title}, {p.what}: {old} → {new}"
-                )
-        out.append("")
+    sections: list[tuple[str, tuple[ParameterChange, ...], Callable[[ParameterChange], str]]] = [
+        ("Rule parameters", diff.rules, lambda c: f"**{c.id}** {c.title}"),
+        ("Editions and documents", diff.editions, lambda c: f"`{c.id}` {c.title}"),
+        (
+            "Change type parameters",
+            diff.change_types,
+            lambda c: f"{c.edition} · change type `{c.id}` {c.title}",
+        ),
+    ]
+    for heading, changes, name in sections:
+        if changes:
+            out += [f"### {heading}", ""]
+            for change in changes:
+                for p in change.parameters:
+                    old, new = p.old or "(none)", p.new or "(none)"
+                    out.append(f"- {name(change)}, {p.what}: {old} → {new}")
+            out.append("")
     if diff.moves:
         out += ["### Responsibilities that moved", ""]
         for m in diff.moves:
