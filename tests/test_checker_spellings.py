@@ -12,7 +12,7 @@ from typing import Any
 
 from handbook.model.handbook import Handbook
 
-from .checker_support import handbook
+from .checker_support import check_text, handbook
 from .conftest import BIN, DATA, run
 
 SCALARS = {"initiator", "change_type", "sop_category"}
@@ -124,3 +124,14 @@ def test_one_action_written_twice_is_one_reason(tmp_path: Path) -> None:
     (finding,) = check(records)
     assert finding["rule"] == "MMD009"
     assert finding["message"].count("is prohibited") == 1
+
+
+def test_a_channel_is_also_read_by_the_other_names_the_seeds_give_it(tmp_path: Path) -> None:
+    """Seed 002 calls the email channel "Email alert"; MMD003 rejected that name."""
+    report = check_text(
+        tmp_path,
+        "- id: A1\n  initiator: microsoft\n  change_type: functionality\n"
+        "  requires_admin_action: true\n  notified_at: 2023-03-01T09:00:00Z\n"
+        "  starts_at: 2023-03-08T09:00:00Z\n  channels: [Email alert]\n",
+    )
+    assert report.findings == []

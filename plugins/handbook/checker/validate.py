@@ -119,7 +119,7 @@ def spellings(hb: Handbook, parties: list[str]) -> dict[str, dict[str, str]]:
         "initiator": [(p.id, p.name) for p in hb.parties if p.id in parties],
         "change_type": [(t.id, t.name) for t in hb.change_types],
         "sop_category": [(c.id, c.name) for c in hb.sop_categories],
-        "channels": [(c.id, c.name) for c in hb.channels],
+        "channels": [(c.id, n) for c in hb.channels for n in (c.name, *c.also)],
         "actions": [(a.id, a.name) for a in hb.actions],
     }
     out: dict[str, dict[str, str]] = {}

@@ -176,11 +176,13 @@ class Party(Node):
 
 
 class Channel(Node):
-    """A communication channel through which Microsoft notifies customers."""
+    """A channel through which Microsoft notifies customers; ``also``: other names the
+    seeds give it (``Email alert``), which change records may use."""
 
     id: str = Field(pattern=ID_PATTERN)
     name: str
     description: str
+    also: list[str] = Field(default_factory=list)
 
 
 class Action(Node):
