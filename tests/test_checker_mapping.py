@@ -194,7 +194,7 @@ def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path
     )
     result = cli("check", "--map", str(path), str(EXPORT))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert f"{path}:4:17: error[unknown-key] unknown key 'datefmt' (did you mean " in (
+    assert f"{path}:4:19: error[unknown-key] unknown key 'datefmt' (did you mean " in (
         result.stderr
     )
     assert "'date_format'?)" in result.stderr
