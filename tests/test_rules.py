@@ -266,3 +266,24 @@ def test_a_prohibiting_statement_is_quoted_as_a_reader_sees_it(tmp_path: Path) -
         finding.message
     )
     assert "](" not in finding.message
+
+
+def test_a_prohibited_action_filed_under_another_category_is_still_prohibited(
+    tmp_path: Path,
+) -> None:
+    """Filing a service-account password reset under 'policies' dodged MMD009; the quote
+    of a statement with items lost its items ("…the following configurations:")."""
+    report = check_text(
+        tmp_path,
+        "- id: C1\n  initiator: customer\n  sop_category: policies\n"
+        "  support_request_at: 2023-03-01T00:00:00Z\n  advised_at: 2023-03-01T00:00:00Z\n"
+        "  actions: [reset-service-account-password]\n  starts_at: 2023-03-06T00:00:00Z\n"
+        "- id: C2\n  initiator: customer\n  sop_category: device-groups\n"
+        "  support_request_at: 2019-03-01T00:00:00Z\n  advised_at: 2019-03-01T00:00:00Z\n"
+        "  actions: [assign-other-configuration-to-group]\n  starts_at: 2019-03-06T00:00:00Z\n",
+    )
+    assert codes(report) == {"C1": ["MMD009"], "C2": ["MMD009"]}
+    first, second = (f.message for f in report.findings)
+    assert "prohibited for SOP category 'service-accounts' in the 2022 edition" in first
+    assert first.endswith("MMD009 (Prohibited action): a change must not take it")
+    assert "the following configurations: Corporate certificates" in second

@@ -130,10 +130,10 @@ def load_params(con: duckdb.DuckDBPyConnection, data: Path) -> None:
     for c in categories:
         for s in c.get("customer", []):
             if isinstance(s, dict):
+                items = [i["text"] if isinstance(i, dict) else i for i in s.get("items", [])]
+                text = s["text"] + (" " + "; ".join(items) if items else "")  # as quoted
                 for a in s.get("prohibits", []):
-                    prohibited[(str(c["edition"]), c["id"], a)] = s[
-                        "text"
-                    ]  # the last, as the checker
+                    prohibited[(str(c["edition"]), c["id"], a)] = text  # the last, as the checker
     con.executemany(
         "INSERT INTO prohibited VALUES (?, ?, ?, ?)", [(*k, v) for k, v in prohibited.items()]
     )

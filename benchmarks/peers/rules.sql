@@ -261,15 +261,21 @@ FROM s WHERE t_cert IS NULL
 UNION ALL
 SELECT line, id, 'MMD008', 2, 'support_request_at', short('support_request_at', t_support, 'certificate_expires_at', t_cert, 'MMD008')
 FROM s WHERE us(t_support, t_cert) < least('MMD008', 'support_request_at', 'certificate_expires_at'))
--- MMD009 Prohibited action
+-- MMD009 Prohibited action: an action any SOP category of the edition prohibits (the
+-- record's own category first)
 UNION ALL (
 WITH a AS (SELECT line, id, edition, sop_category, trim(unnest(string_split(actions, ';'))) AS action,
                   generate_subscripts(string_split(actions, ';'), 1) AS pos
-           FROM ok WHERE live('MMD009', edition) AND initiator = 'customer' AND actions IS NOT NULL)
-SELECT line, id, 'MMD009', 1, 'actions', string_agg('action ''' || a.action || ''' is prohibited for SOP category '''
-       || a.sop_category || ''' in the ' || a.edition || ' edition ("' || p.text || '"); '
-       || label('MMD009') || ' requires leaving it out', '; ' ORDER BY pos)
-FROM a JOIN prohibited p ON p.edition = a.edition AND p.category = a.sop_category AND p.action = a.action
+           FROM ok WHERE live('MMD009', edition) AND initiator = 'customer' AND actions IS NOT NULL),
+m AS (SELECT a.*, p.category AS owner, p.text,
+             row_number() OVER (PARTITION BY a.line, a.pos
+                                ORDER BY p.category <> a.sop_category, p.category) AS k
+      FROM a JOIN prohibited p ON p.edition = a.edition AND p.action = a.action)
+SELECT line, id, 'MMD009', 1, 'actions', string_agg('action ''' || action || ''' is prohibited for SOP category '''
+       || owner || ''' in the ' || edition || ' edition ("' || text || '")', '; ' ORDER BY pos)
+       || '; ' || label('MMD009') || ': a change must not take '
+       || CASE WHEN count(*) = 1 THEN 'it' ELSE 'them' END
+FROM m WHERE k = 1
 GROUP BY line, id)
 -- MMD010 Edition in force: after the end of life (a warning); before the first edition below
 UNION ALL

@@ -19,7 +19,7 @@ vectorised string concatenation on the failing rows only:
     channels of its change type in the edition (``change-types.yaml``; ``any`` accepts
     every channel of ``channels.yaml``). Seed: MMD003.
 ``prohibited-actions``
-    ``actions`` holds no action prohibited for the record's SOP category in its
+    ``actions`` holds no action prohibited by an SOP category (any of them) in its
     edition (``sop-categories.yaml``, statements' ``prohibits``). Seed: MMD009.
 ``edition-in-force``
     ``starts_at`` on or after the first edition's ``in_force_from`` (else an error) and
@@ -47,7 +47,7 @@ import pandas as pd
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, combos, split_list
 from handbook.checker.values import iso_texts
-from handbook.model.entities import Rule
+from handbook.model.entities import Rule, Statement
 from handbook.model.handbook import Handbook
 
 
@@ -379,25 +379,42 @@ def _reads(markdown: str) -> str:
     return "".join(out)
 
 
+def _quoted(statement: Statement) -> str:
+    """A statement as a message quotes it: its text as a reader sees it, then its items
+    (``Only use the groups to assign the following configurations: corporate
+    certificates; Wi-Fi profiles``)."""
+    items = "; ".join(_reads(i.text) for i in statement.items)
+    return _reads(statement.text) + (f" {items}" if items else "")
+
+
 def prohibited_actions(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
-    """Findings of a ``prohibited-actions`` rule: no action the SOP category prohibits."""
+    """Findings of a ``prohibited-actions`` rule: no action that an SOP category of the
+    record's edition prohibits, whichever category the record is filed under (the
+    record's own category's statement quoted first)."""
     mask = data.eligible & applies(rule, data) & (data.coded["actions"].codes >= 0)
     label = f"{rule.id} ({rule.title})"
 
     def judge(combo: tuple[Any, ...]) -> tuple[str | None, str | None]:
         edition, category, value = combo
-        statements = handbook.prohibited_actions(str(edition), str(category))
+        owners = sorted(
+            handbook.sop_categories_of(str(edition)), key=lambda c: c.id != str(category)
+        )
         reasons = []
         first = None
         for action in dict.fromkeys(split_list(value)):  # an action written twice: once
-            if action in statements:
-                reasons.append(
-                    f"action '{action}' is prohibited for SOP category '{category}' in the "
-                    f'{edition} edition ("{_reads(statements[action].text)}"); {label} requires '
-                    "leaving it out"
-                )
-                first = first or action
-        return ("; ".join(reasons) if reasons else None), first
+            for owner in owners:
+                statement = handbook.prohibited_actions(str(edition), owner.id).get(action)
+                if statement is not None:
+                    reasons.append(
+                        f"action '{action}' is prohibited for SOP category '{owner.id}' in "
+                        f'the {edition} edition ("{_quoted(statement)}")'
+                    )
+                    first = first or action
+                    break
+        if not reasons:
+            return None, None
+        them = "it" if len(reasons) == 1 else "them"
+        return f"{'; '.join(reasons)}; {label}: a change must not take {them}", first
 
     columns = (data.coded["edition"], data.coded["sop_category"], data.coded["actions"])
     return _per_combo(rule, np.flatnonzero(mask), columns, judge, "actions")
