@@ -287,3 +287,19 @@ def test_a_prohibited_action_filed_under_another_category_is_still_prohibited(
     assert "prohibited for SOP category 'service-accounts' in the 2022 edition" in first
     assert first.endswith("MMD009 (Prohibited action): a change must not take it")
     assert "the following configurations: Corporate certificates" in second
+
+
+def test_a_record_with_an_input_error_after_the_end_of_life_is_still_told(
+    tmp_path: Path,
+) -> None:
+    """Before the first edition MMD010 explained why no rule applied; after the end of
+    life an input error hid the warning."""
+    report = check_text(
+        tmp_path,
+        "- id: F08\n  initiator: microsoft\n  change_type: feature-update\n"
+        "  starts_at: 2030-01-01T00:00:00Z\n",
+    )
+    assert codes(report) == {"F08": ["E004", "MMD010"]}
+    (warning,) = [f for f in report.findings if f.rule == "MMD010"]
+    assert warning.severity == "warning"
+    assert "its input errors kept the rules from being checked" in warning.message

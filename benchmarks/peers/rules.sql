@@ -295,6 +295,14 @@ SELECT r.line, r.id, 'MMD010', 'error', 'starts_at', 'starts_at (' || iso(r.t_st
 FROM r ANTI JOIN errors USING (line)
 WHERE r.t_starts < getvariable('first_since')::DATE
 UNION ALL
+-- a record with an input error after the end of life: the warning, without the rules
+SELECT r.line, r.id, 'MMD010', 'warning', 'starts_at', 'starts_at (' || iso(r.t_starts)
+       || ') is after the service''s end of life (' || getvariable('end_of_life')
+       || '); its input errors kept the rules from being checked (MMD010, '
+       || getvariable('title')['MMD010'] || ': the service had ended)'
+FROM r SEMI JOIN errors USING (line)
+WHERE live('MMD010', r.edition) AND r.t_starts >= getvariable('end_of_life')::DATE + 1
+UNION ALL
 SELECT line, id, rule, CASE WHEN rule = 'MMD010' THEN 'warning' ELSE
        getvariable('severity')[rule] END, first(field ORDER BY k),
        string_agg(message, '; ' ORDER BY k)

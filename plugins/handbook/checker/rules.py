@@ -426,7 +426,8 @@ def edition_in_force(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Pi
     Valid records whose ``starts_at`` has no edition in force (before the first edition's
     ``in_force_from``, a UTC date) get an error; records starting after the service's
     ``end_of_life`` (a UTC date, inclusive) get a warning when their edition is in
-    ``rule.editions``; a service without an end of life has no such warning.
+    ``rule.editions``, records with input errors too (they say so); a service without an
+    end of life has no such warning.
     """
     first = handbook.editions_in_order()[0]
     starts = data.times["starts_at"]
@@ -445,17 +446,20 @@ def edition_in_force(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Pi
     if handbook.service.end_of_life is None:
         return out
     eol = np.datetime64(handbook.service.end_of_life, "ns") + np.timedelta64(1, "D")
-    late = data.eligible & applies(rule, data) & ~np.isnat(starts) & (starts >= eol)
-    rows = np.flatnonzero(late)
+    late = applies(rule, data) & ~np.isnat(starts) & (starts >= eol)
+    after = f") is after the service's end of life ({handbook.service.end_of_life.isoformat()}); "
+    ended = f" ({rule.id}, {rule.title}: the service had ended)"
+    rows = np.flatnonzero(late & data.eligible)
     if rows.size:
-        messages = cat(
-            "starts_at (",
-            iso(starts[rows]),
-            f") is after the service's end of life ({handbook.service.end_of_life.isoformat()}); "
-            "the rules of the ",
-            as_text(data.edition[rows]),
-            f" edition were still checked ({rule.id}, {rule.title}: the service had ended)",
-        )
+        checked = ("the rules of the ", as_text(data.edition[rows]), " edition were still checked")
+        messages = cat("starts_at (", iso(starts[rows]), after, *checked, ended)
+        out.append(Piece(rows, rule.id, "warning", messages, "starts_at"))
+    # a record with an input error is not evaluated, but its date still says the service
+    # had ended (as a record before the first edition is told why no rule applies)
+    rows = np.flatnonzero(late & ~data.eligible)
+    if rows.size:
+        unchecked = "its input errors kept the rules from being checked"
+        messages = cat("starts_at (", iso(starts[rows]), after + unchecked + ended)
         out.append(Piece(rows, rule.id, "warning", messages, "starts_at"))
     return out
 
