@@ -303,3 +303,25 @@ def test_a_record_with_an_input_error_after_the_end_of_life_is_still_told(
     (warning,) = [f for f in report.findings if f.rule == "MMD010"]
     assert warning.severity == "warning"
     assert "its input errors kept the rules from being checked" in warning.message
+
+
+def test_a_type_or_category_of_another_edition_says_so_and_names_its_successor(
+    tmp_path: Path,
+) -> None:
+    """E004 listed the edition's ids only: an admin who wrote a 2018 type on a 2023 record
+    learned neither why nor what replaced it."""
+    report = check_text(
+        tmp_path,
+        "- id: Q\n  initiator: microsoft\n  change_type: quality-update\n"
+        "  starts_at: 2023-03-08T09:00:00Z\n"
+        "- id: N\n  initiator: customer\n  sop_category: network\n"
+        "  starts_at: 2019-03-08T09:00:00Z\n",
+    )
+    first, second = (f.message for f in report.findings)
+    assert first.endswith(
+        "('quality-update' is a 2018 change type; this record is judged by the 2022 edition, "
+        "where 'non-security-update' succeeds it)"
+    )
+    assert second.endswith(
+        "('network' is a 2022 SOP category; this record is judged by the 2018 edition)"
+    )

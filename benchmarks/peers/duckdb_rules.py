@@ -119,6 +119,11 @@ def load_params(con: duckdb.DuckDBPyConnection, data: Path) -> None:
             for t in change_types
         ],
     )
+    con.execute("CREATE TABLE succeeds (edition VARCHAR, id VARCHAR, earlier VARCHAR)")
+    con.executemany(
+        "INSERT INTO succeeds VALUES (?, ?, ?)",
+        [(str(t["edition"]), t["id"], e) for t in change_types for e in t.get("succeeds", [])],
+    )
     con.execute("CREATE TABLE sop_category (edition VARCHAR, id VARCHAR)")
     con.executemany(
         "INSERT INTO sop_category VALUES (?, ?)", [(str(c["edition"]), c["id"]) for c in categories]

@@ -114,16 +114,28 @@ SELECT line, id, 'E004', 'actions', array_to_string(list_transform(unknown, lamb
        || 'expected one of: ' || array_to_string(getvariable('vocabulary'), ', ')), '; ')
 FROM acts WHERE len(unknown) > 0;
 
--- Unknown change types and SOP categories of the edition in force.
+-- Unknown change types and SOP categories of the edition in force; a value of another
+-- edition says which, and names the type that succeeds it.
+CREATE MACRO other_edition(what, value, judged) AS (
+    SELECT CASE WHEN count(*) = 0 THEN '' ELSE
+           ' (''' || value || ''' is a ' || string_agg(o.edition, ', ' ORDER BY o.edition) || ' '
+           || what || '; this record is judged by the ' || judged || ' edition'
+           || coalesce((SELECT ', where ''' || min(s.id) || ''' succeeds it' FROM succeeds s
+                        WHERE s.edition = judged AND s.earlier = value AND what = 'change type'), '')
+           || ')' END
+    FROM (SELECT edition FROM change_type WHERE what = 'change type' AND id = value
+          UNION SELECT edition FROM sop_category WHERE what = 'SOP category' AND id = value) o);
 INSERT INTO errors
 SELECT d.line, d.id, 'E004', 'change_type', 'change_type ''' || d.change_type
        || ''' is not a change type of the ' || d.edition || ' edition; expected one of: ' || x.ids
+       || other_edition('change type', d.change_type, d.edition)
 FROM r d JOIN expected x ON x.what = 'change_type' AND x.edition = d.edition
 ANTI JOIN change_type c ON c.edition = d.edition AND c.id = d.change_type
 WHERE d.initiator = 'microsoft' AND d.change_type IS NOT NULL
 UNION ALL
 SELECT d.line, d.id, 'E004', 'sop_category', 'sop_category ''' || d.sop_category
        || ''' is not a SOP category of the ' || d.edition || ' edition; expected one of: ' || x.ids
+       || other_edition('SOP category', d.sop_category, d.edition)
 FROM r d JOIN expected x ON x.what = 'sop_category' AND x.edition = d.edition
 ANTI JOIN sop_category c ON c.edition = d.edition AND c.id = d.sop_category
 WHERE d.initiator = 'customer' AND d.sop_category IS NOT NULL;

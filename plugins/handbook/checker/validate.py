@@ -9,6 +9,7 @@ failing rows only. The results are `handbook.checker.rules.Piece` values.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,6 +218,23 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str
         )
 
 
+def _other_edition(
+    hb: Handbook, listing: Callable[[str], Sequence[Any]], edition: Edition, value: str, what: str
+) -> str:
+    """`` ('feature-update' is a 2018 change type; this record is judged by the 2022
+    edition, where 'functionality' succeeds it)`` for a value of another edition; ""
+    otherwise. Successors: the change types whose ``succeeds`` names the value."""
+    others = [x.id for x in hb.editions_in_order() if any(i.id == value for i in listing(x.id))]
+    if not others or edition.id in others:
+        return ""
+    after = [i.id for i in listing(edition.id) if value in getattr(i, "succeeds", [])]
+    successor = f", where '{after[0]}' succeeds it" if after else ""
+    return (
+        f" ('{value}' is a {', '.join(others)} {what}; this record is judged by the "
+        f"{edition.id} edition{successor})"
+    )
+
+
 def check_references(
     cols: Columns,
     hb: Handbook,
@@ -240,13 +258,17 @@ def check_references(
             sel = given & (index == k)
             if not sel.any():
                 continue
+            coded = cols.coded[name]
+            # a value of another edition says so, and names its successor (codes -1: "")
+            hints = [_other_edition(hb, listing, e, str(v), what) for v in coded.uniques]
             errors.add(
-                sel & ~cols.coded[name].isin(ids),
+                sel & ~coded.isin(ids),
                 "E004",
                 (
                     f"{name} '",
                     cols.text[name],
                     f"' is not a {what} of the {e.id} edition; expected one of: {', '.join(ids)}",
+                    np.array([*hints, ""], dtype=object)[coded.codes],
                 ),
                 name,
             )
