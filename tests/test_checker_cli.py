@@ -196,6 +196,7 @@ def test_edition_option(tmp_path: Path) -> None:
     data = json.loads(forced.stdout)
     assert {(f["record"], f["rule"]) for f in data["findings"]} == {("B", "E004")}
     assert {f["edition"] for f in data["findings"]} == {"2018"}
+    assert "every record is judged by the 2018 edition (--edition)" in forced.stderr
     assert cli("check", "--edition", "1999", str(path)).returncode == 2
 
 

@@ -56,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
     if args.edition is not None and args.edition not in {e.id for e in handbook.editions}:
         known = ", ".join(e.id for e in handbook.editions_in_order())
         return _fail(f"unknown edition {args.edition!r}; expected one of: {known}")
+    if args.edition is not None:  # the outputs carry each finding's edition; say why
+        print(
+            f"handbook check: every record is judged by the {args.edition} edition (--edition),"
+            " whatever its starts_at",
+            file=sys.stderr,
+        )
     today = args.today or datetime.now(UTC).date()
     waivers = None
     waiver_path = Path(args.waivers) if args.waivers else data / "waivers.yaml"
