@@ -104,3 +104,32 @@ def test_a_version_without_a_type_the_rules_name_is_still_compared(tmp_path: Pat
         "longer has; left out." in out
     )
     assert "Change type functionality (2022) succeeded feature-update" in out
+
+
+def test_a_change_type_s_examples_and_both_parties_roles_are_compared(tmp_path: Path) -> None:
+    """A reworded example of change said "No change"; removing both parties' "End user
+    support" role showed only the customer's removal (the two share an id)."""
+    text = seed_path("002").read_text(encoding="utf-8")
+    page = tmp_path / "change-management.md"
+    page.write_text(text.replace("IT Admin Portal", "IT admin center", 1), encoding="utf-8")
+    out = _compare(page)
+    assert "examples:" in out and "IT admin center" in out
+    roles = [
+        line
+        for line in seed_path("003").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("End user support |")
+    ]
+    page = tmp_path / "roles.md"
+    page.write_text("\n".join(roles) + "\n", encoding="utf-8")
+    out = _compare(page)
+    assert "Removed, Role “End user support” (Microsoft)" in out
+    assert "Removed, Role “End user support” (Customer)" in out
+
+
+def test_an_unreadable_page_is_no_comparison(tmp_path: Path) -> None:
+    """A typo in the path printed "No change" (the page changes nothing) and exit 1."""
+    result = run(
+        [str(BIN / "handbook"), "import", str(tmp_path / "nope.md"), "--compare"], cwd=ROOT
+    )
+    assert result.returncode == 2 and "No change" not in result.stdout
+    assert "nope.md" in result.stderr

@@ -232,6 +232,11 @@ def run(args: argparse.Namespace) -> int:
     imported = Imported()
     taken: set[str] = set()
     reports = [import_page(Path(p), hb, args.edition, known, taken, imported) for p in args.pages]
+    unread = [r for r in reports if r.error]
+    if args.compare and unread:  # "No change" would say the page changes nothing
+        for r in unread:
+            print(f"handbook import: error: --compare: {r.file}: {r.error}", file=sys.stderr)
+        return 2
     if hb is not None:
         from handbook.importer.errata import apply_errata
         from handbook.importer.ids import keep_ids

@@ -354,7 +354,7 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
     mapped = 0
     for row in table.rows:
         name = _row_name(row, 0, rep) if row.cells else ""
-        description = C.statements([x for c in row.cells[1:] for x in cell_lines(c)])
+        description = _statements([x for c in row.cells[1:] for x in cell_lines(c)], rep, row.line)
         if not name or not description:
             rep.leave(row.line, " | ".join(row.cells), "role row without a name or description")
             continue

@@ -191,6 +191,7 @@ def type_parameters(t: ChangeType) -> dict[str, str | None]:
     email", "advance notice": ..., "notification": ..., ...}`` (statements as text)."""
     return {
         "name": t.name,
+        "description": t.description,
         "channels": t.channels if isinstance(t.channels, str) else _listing(t.channels),
         "advance notice": t.advance_notice,
         "notification": _text(t.notification),
@@ -198,6 +199,7 @@ def type_parameters(t: ChangeType) -> dict[str, str | None]:
         "action type": t.action_type,
         "testing": t.testing,
         "includes": _texts(t.includes) or None,
+        "examples": _texts(t.examples) or None,
         "customer action": _texts(t.customer_action) or None,
     }
 
@@ -356,12 +358,13 @@ def _role_changes(
     id that left one party and arrived at another is a `Move`."""
     old = {(r.party, r.id): r for r in base.roles}
     new = {(r.party, r.id): r for r in head.roles}
-    gone = {r.id: r for key, r in old.items() if key not in new}
+    gone = {key: r for key, r in old.items() if key not in new}  # both parties' may go
     for key, role in new.items():
         where = f"Role “{role.name}” ({_party_name(head, role.party)})"
         before = old.get(key)
-        if before is None and role.id in gone:
-            before = gone.pop(role.id)
+        moved = next((k for k in gone if k[1] == role.id), None) if before is None else None
+        if moved is not None:
+            before = gone.pop(moved)
             moves.append(
                 Move(
                     f"Role “{role.name}”",
