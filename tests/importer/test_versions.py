@@ -127,3 +127,13 @@ def test_two_versions_of_one_page_import_as_each_would_alone(tmp_path: Path) -> 
     assert docs["operations-later.md"][1] == "2018"
     assert docs["operations-later.md"][0] not in ("000", "002")
     assert docs["change-management.md"] == ("002", "2022")
+
+
+def test_a_version_dated_outside_its_document_s_edition_says_so(tmp_path: Path) -> None:
+    """A 2023 version of the 2018 roles page is filed under edition 2018 (its document's),
+    which ended in 2022: the report said nothing."""
+    page = tmp_path / "roles-2023.md"
+    page.write_text(_seed("003").replace("ms.date: 06/06/2018", "ms.date: 07/13/2023"))
+    report = _import([page], tmp_path / "out")
+    notes = [n["text"] for n in report["pages"][0]["notes"]]
+    assert any(n.startswith("ms.date 2023-07-13 is outside edition 2018") for n in notes)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from handbook.importer import cells as C
@@ -124,6 +125,22 @@ def _context(
     )
 
 
+def _outside_edition(hb: Handbook | None, edition: str, ms_date: date | None) -> str:
+    """A note when the page's date falls outside the in-force dates of the edition its
+    text is filed under (a 2023 version of a 2018 document); "" otherwise."""
+    if hb is None or ms_date is None or edition not in {e.id for e in hb.editions}:
+        return ""
+    e = hb.edition(edition)
+    if e.in_force_from <= ms_date and (e.in_force_until is None or ms_date <= e.in_force_until):
+        return ""
+    until = e.in_force_until.isoformat() if e.in_force_until else "today"
+    return (
+        f"ms.date {ms_date.isoformat()} is outside edition {edition} (in force "
+        f"{e.in_force_from.isoformat()} to {until}), which its document gives it; "
+        "give --edition to file it under another"
+    )
+
+
 def import_page(
     path: Path,
     hb: Handbook | None,
@@ -141,6 +158,9 @@ def import_page(
         rep.doc, rep.title, rep.ms_date = ctx.doc, page.title, ctx.ms_date
         rep.edition = ctx.edition
         rep.notes = [{"line": line, "text": text} for line, text in page.notes]
+        outside = _outside_edition(hb, ctx.edition, page.ms_date)
+        if outside:
+            rep.notes.append({"line": 1, "text": outside})
         out.pages[str(path)] = ctx
         _map_blocks(page, ctx, out, rep)
     except PageError as exc:  # the page cannot be read
