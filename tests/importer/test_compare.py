@@ -133,3 +133,23 @@ def test_an_unreadable_page_is_no_comparison(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "No change" not in result.stdout
     assert "nope.md" in result.stderr
+
+
+def test_a_renamed_category_or_role_keeps_its_id_and_its_curated_data(tmp_path: Path) -> None:
+    """A renamed SOP category was a removed one and an added one, and its statements lost
+    their curated ``prohibits`` (MMD009's verdicts changed); likewise a renamed role."""
+    text = seed_path("000").read_text(encoding="utf-8")
+    page = tmp_path / "ops.md"
+    page.write_text(
+        text.replace("Microsoft Store for Business", "Microsoft Store for Business (retired)"),
+        encoding="utf-8",
+    )
+    out = _compare(page)
+    assert "Renamed SOP category `store-for-business` (2018)" in out
+    assert "Added SOP category" not in out and "verdict" not in out.split("\n\n")[1]
+    roles = seed_path("003").read_text(encoding="utf-8")
+    page = tmp_path / "roles.md"
+    page.write_text(roles.replace("End user support |", "End-user help desk |", 1))
+    out = _compare(page)
+    assert "Added" not in out and "Removed" not in out, out
+    assert "Renamed role of Microsoft `end-user-support`: “End-user help desk”" in out

@@ -84,12 +84,77 @@ def _counterparts(
                 yield item, old
 
 
+#: the least similarity (0 to 1) of names or statements for an SOP category or role whose
+#: name changed to keep its committed id (``Windows Defender Advanced Threat Protection``
+#: renamed ``Microsoft Defender for Endpoint``, the same duties)
+RENAMED = 0.6
+
+
+def _texts(statements: list[Any]) -> str:
+    """The texts of statements (models or imported dicts) and their items, joined."""
+    out = []
+    for s in statements:
+        text, items = (s["text"], s.get("items", [])) if isinstance(s, dict) else (s.text, s.items)
+        out += [text, _texts(items)]
+    return " ".join(t for t in out if t)
+
+
+def _keep_renamed(
+    new: list[dict[str, Any]],
+    old: list[Any],
+    group: Callable[[Any], Any],
+    text: Callable[[Any], str],
+) -> None:
+    """Give an imported item the id of a committed item of its group (``group`` of either)
+    that no imported item took, when their names or statements are `RENAMED` alike: the
+    most alike pairs first, each committed item once."""
+    taken = {(group(n), n["id"]) for n in new}
+    kept = {(group(o), o.id) for o in old}
+    fresh = [n for n in new if (group(n), n["id"]) not in kept]
+    free = [o for o in old if (group(o), o.id) not in taken]
+    scored = sorted(
+        (
+            (max(similarity(n["name"], o.name), similarity(text(n), text(o))), i, j)
+            for i, n in enumerate(fresh)
+            for j, o in enumerate(free)
+            if group(n) == group(o)
+        ),
+        reverse=True,
+    )
+    used_new: set[int] = set()
+    used_old: set[int] = set()
+    for score, i, j in scored:
+        if score >= RENAMED and i not in used_new and j not in used_old:
+            fresh[i]["id"] = free[j].id
+            used_new.add(i)
+            used_old.add(j)
+
+
 def keep_ids(imported: Imported, hb: Handbook) -> None:
     """Give imported statements their committed ids (see module doc), in place. Each page
     is matched on its own against its committed document (`Context.committed`), so two
     versions of one document in a run may take the same ids; ``data_files`` makes them
-    unique."""
+    unique. An SOP category or role renamed in the page keeps its committed id first
+    (`_keep_renamed`), so ``--compare`` shows it renamed and its curated data follows."""
     of = _committed_of(imported)
+    parties = ("microsoft", "customer")
+
+    def sop_group(c: Any) -> tuple[str, str]:
+        return (c["edition"], of(c)) if isinstance(c, dict) else (c.edition, c.source.doc)
+
+    def role_group(r: Any) -> tuple[str, str]:
+        return (r["party"], of(r)) if isinstance(r, dict) else (r.party, r.source.doc)
+
+    def sop_text(c: Any) -> str:
+        if isinstance(c, dict):
+            return _texts([s for p in parties for s in c.get(p, [])])
+        return _texts([s for p in parties for s in getattr(c, p)])
+
+    def role_text(r: Any) -> str:
+        return _texts(r["description"] if isinstance(r, dict) else r.description)
+
+    _keep_renamed(imported.sop, hb.sop_categories, sop_group, sop_text)
+    _keep_renamed(imported.roles, hb.roles, role_group, role_text)
     groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for d in imported.duties:
         groups.setdefault((d["doc"], d["edition"], d["phase"], d["party"]), []).append(d)

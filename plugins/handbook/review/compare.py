@@ -15,7 +15,7 @@ plain texts, so it serialises to JSON as is):
   removed; ``editions``: editions and documents whose dates (in force from and until,
   ``ms.date``), titles or documents changed; ``change_types``: the same for change types
   kept in an edition (channels, advance notice, action type, testing, ...);
-- ``items``: editions, change types, SOP categories, matrix rows and rules added, removed
+- ``items``: editions, change types, SOP categories, roles, matrix rows and rules added, removed
   or renamed;
 - ``verdicts``: every sample record whose checker codes or expected codes
   (``samples.yaml``) differ between the two sides
@@ -352,7 +352,7 @@ def _edition_changes(
 
 
 def _role_changes(
-    base: Handbook, head: Handbook, texts: list[TextChange], moves: list[Move]
+    base: Handbook, head: Handbook, texts: list[TextChange], moves: list[Move], items: list[Item]
 ) -> None:
     """Roles are keyed by party and id (both parties have an ``end-user-support``); a role
     id that left one party and arrived at another is a `Move`."""
@@ -376,6 +376,9 @@ def _role_changes(
         if before is None:
             texts.append(TextChange("added", where, None, _texts(role.description)))
             continue
+        if before.name != role.name:
+            kind = f"role of {_party_name(head, role.party)}"  # both parties may have the id
+            items.append(Item(kind, role.id, "renamed", role.name, before.name))
         for c in pair_statements(before.description, role.description):
             if c.status != "unchanged":
                 texts.append(TextChange(c.status, where, _text(c.old), _text(c.new), c.words))
@@ -459,7 +462,7 @@ def compare(
     moves: list[Move] = []
     items: list[Item] = []
     _edition_changes(base, head, texts, moves, items)
-    _role_changes(base, head, texts, moves)
+    _role_changes(base, head, texts, moves, items)
     _matrix_changes(base, head, moves, items)
     rules, rule_items = _rule_changes(base, head)
     return DataDiff(

@@ -89,7 +89,7 @@ def to_markdown(diff: DataDiff) -> str:
                 out.append(f"- {s.status.capitalize()}, {s.where}: “{s.new or s.old}”")
         out.append("")
     if diff.items:
-        out += ["### Editions, change types, SOP categories, matrix rows and rules", ""]
+        out += ["### Editions, change types, SOP categories, roles, matrix rows and rules", ""]
         for i in diff.items:
             edition = f" ({i.edition})" if i.edition else ""
             was = f" (was “{i.old_name}”)" if i.old_name else ""
