@@ -89,6 +89,25 @@ def party_label(text: str) -> str | None:
     return party if party in ("microsoft", "customer") else None
 
 
+_DUTY_LABEL = re.compile(
+    r"(?:however|but|and|also|in addition),?\s+"
+    r"(?:(you|your organization|the customers?|customers?)|(microsoft|we))\s+"
+    r"(?:must|will|should|need to|are responsible for)(?: do)?\s*:?\s*$"
+    r"|(?:(you|your organization|the customers?|customers?)|(microsoft|we))\s+"
+    r"(?:must|need to)(?: do)?\s*:?\s*$"
+)
+
+
+def duty_label(sentence: str) -> str | None:
+    """The party a sentence that opens a list of duties names (``However, you must:``,
+    ``But Microsoft will:``, ``You must:``): a label inside a cell, which `party_label`
+    (a line of its own, ``Customer will:``) does not cover; None for anything else."""
+    m = _DUTY_LABEL.fullmatch(plain(sentence).strip())
+    if m is None:
+        return None
+    return "customer" if m.group(1) or m.group(3) else "microsoft"
+
+
 def party_header(text: str) -> str | None:
     """The party a column header names (``Microsoft will``, ``Customer's role``,
     ``Customers will:``, ``Microsoft``; ``both`` for ``Both``, ``Shared`` or ``Microsoft

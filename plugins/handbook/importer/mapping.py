@@ -367,17 +367,41 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
                 else "customer"
             )
         )
-        out.roles.append(
-            {
-                "id": ctx.known.id("role", who, name, 6),
-                "party": who,
-                "name": name,
-                "description": description,
-                "source": source_of(ctx, table, row.line),
-            }
-        )
-        mapped += statement_count(description)
+        duties = {who: description, **_other_party_duties(description, who)}
+        for owner, statements in duties.items():
+            if owner != who:
+                text = f"role '{name}': the duties after a {owner} label are the {owner}'s role"
+                rep.notes.append({"line": row.line, "text": text})
+            out.roles.append(
+                {
+                    "id": ctx.known.id("role", owner, name, 6),
+                    "party": owner,
+                    "name": name,
+                    "description": statements,
+                    "source": source_of(ctx, table, row.line),
+                }
+            )
+            mapped += statement_count(statements)
     return mapped
+
+
+def _other_party_duties(description: list[Item], who: str) -> dict[str, list[Item]]:
+    """The duties a role's statements give another party: the items of a statement whose
+    last sentence is another party's label (``… and support. However, you must:`` over a
+    list, `cells.duty_label`). They are taken out of ``description`` (in place), and the
+    label sentence with them; a statement left empty goes."""
+    out: dict[str, list[Item]] = {}
+    for stmt in list(description):
+        head, _, last = stmt["text"].rpartition(". ")
+        other = C.duty_label(last or head) if stmt.get("items") else None
+        if other is None or other == who:
+            continue
+        out.setdefault(other, []).extend(stmt.pop("items"))
+        if last and head:
+            stmt["text"] = head + "."
+        else:
+            description.remove(stmt)
+    return out
 
 
 def _row_name(row: Row, key: int, rep: PageReport) -> str:
