@@ -100,3 +100,9 @@ def unknown_expected_codes(hb: Handbook) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def sample_problems(hb: Handbook) -> list[Problem]:
+    """`unlisted_samples`, `unknown_expected_codes` and `sample_coverage` of a valid
+    handbook: what ``handbook validate`` reports of the samples, and a build warns of."""
+    return [*unlisted_samples(hb), *unknown_expected_codes(hb), *sample_coverage(hb)]

@@ -216,14 +216,10 @@ def sample_warnings(handbook: Handbook, results: SiteResults) -> list[Problem]:
     has, rules without a passing and a failing sample
     (`handbook.model.coverage`), and records whose findings are not the expected ones
     (``sample-mismatch``, at the record's line)."""
-    from handbook.model.coverage import sample_coverage, unknown_expected_codes, unlisted_samples
+    from handbook.model.coverage import sample_problems
     from handbook.model.problems import Problem
 
-    found = [
-        *unlisted_samples(handbook),
-        *unknown_expected_codes(handbook),
-        *sample_coverage(handbook),
-    ]
+    found = sample_problems(handbook)
     for v in results.verdicts:
         if v.passed:
             continue
