@@ -73,7 +73,7 @@ def evaluate_sample(
     from handbook.checker.check import check_paths  # pandas: not for `SampleVerdict` alone
 
     path = handbook.root / "samples" / sample.file
-    report = check_paths(handbook, [path], today=today, waivers=None)
+    report = check_paths(handbook, [path], today=today, waivers=None, site_url=None)
     party_ids = {p.id for p in handbook.parties}
     refs = {r.id: r for r in report.records if r.id is not None}
     found: dict[str, list[tuple[str, str, int | None]]] = {}
