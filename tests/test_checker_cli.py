@@ -284,6 +284,28 @@ def test_broken_json_says_json_with_its_column(tmp_path: Path) -> None:
     assert result.stdout.startswith(f"{path}:2:27: E001 not valid JSON: ")
 
 
+def test_json_escapes_of_a_character_past_u_ffff_are_read(tmp_path: Path) -> None:
+    """Python's and PHP's JSON writers escape an emoji as a surrogate pair, which libyaml
+    refuses; the record is read with its title whole, and a lone half is located."""
+    record = {
+        "id": "J10",
+        "title": "Caf\u00e9 rollout \U0001f680",
+        "initiator": "microsoft",
+        "change_type": "functionality",
+        "starts_at": "2023-03-06T09:00:00Z",
+    }
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps([record], indent=2), encoding="utf-8")
+    assert "\\ud83d\\ude80" in path.read_text(encoding="utf-8")
+    result = cli("check", "--format", "json", str(path))
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["summary"]["records"] == 1
+    path.write_text(json.dumps([record]).replace("\\ude80", ""), encoding="utf-8")
+    result = cli("check", str(path))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{path}:1:25: E001 a \\uD800-\\uDFFF escape without its")
+
+
 def test_yaml_merge_keys_are_read(tmp_path: Path) -> None:
     """``<<: *base`` copies the base's fields, as every YAML loader does; explicit keys win."""
     path = tmp_path / "r.yaml"

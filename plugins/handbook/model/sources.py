@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,9 @@ def depth_bound(text: str) -> int:
     return text.count("[") + text.count("{") + 2 * (longest + 1) + 1
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class _TooBig(Exception):
     pass
 
@@ -124,6 +128,29 @@ class _Converter:
     file: str
     problems: list[Problem]
     budget: int = MAX_NODES
+    #: the pure-Python scanner reads ``"\\uD83D\\uDE80"`` (JSON's escape of a character
+    #: past U+FFFF, as Python's and PHP's JSON writers write it) as two surrogates
+    surrogates: bool = False
+
+    def _scalar(self, node: yaml.ScalarNode) -> str:
+        """The scalar's text, a UTF-16 surrogate pair joined into its character."""
+        value: str = node.value
+        if not self.surrogates or not _SURROGATE.search(value):
+            return value
+        joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if "\ufffd" in joined and "\ufffd" not in value:
+            self.problems.append(
+                Problem(
+                    "yaml-syntax",
+                    "a \\uD800-\\uDFFF escape without its other half (a UTF-16 surrogate "
+                    "pair is two escapes in a row, such as \\uD83D\\uDE80)",
+                    self.file,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    hint="write the character itself, or both escapes of its pair",
+                )
+            )
+        return joined
 
     def convert(self, node: yaml.Node) -> Any:
         self.budget -= 1
@@ -135,7 +162,7 @@ class _Converter:
                 return None
             if node.tag == "tag:yaml.org,2002:bool":
                 return node.value.lower() == "true"
-            return LocatedStr(node.value, line, column, self.file)
+            return LocatedStr(self._scalar(node), line, column, self.file)
         if isinstance(node, yaml.SequenceNode):
             items = LocatedList(self.convert(child) for child in node.value)
             items.positions = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
@@ -229,7 +256,7 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
     loader = _CLoader(text) if fast else _Loader(text)
     docs: list[Any] = []
     try:
-        converter = _Converter(file, problems, budget=budget)
+        converter = _Converter(file, problems, budget=budget, surrogates=not fast)
         while loader.check_node():
             node = loader.get_node()
             docs.append(converter.convert(node) if node is not None else None)
@@ -238,8 +265,8 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
             # PyYAML's own wording ("expected <block end>, but found ...") is clearer than
             # libyaml's; errors are rare, so the text is read again to report it.
             slow, slow_problems = _load(text, file, budget, fast=False)
-            if slow_problems:
-                return slow, slow_problems
+            if slow_problems or "Unicode character escape" in str(exc.problem):
+                return slow, slow_problems  # libyaml refuses escaped surrogate pairs
         mark = exc.problem_mark or exc.context_mark
         problems.append(
             Problem(
