@@ -9,6 +9,7 @@ files. After an intended change of the output, regenerate them with
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -224,3 +225,31 @@ def test_fixture_pairs_and_roles() -> None:
     assert all("provided-uuid" not in r for r in reqs["process-during"]["responsibilities"])
     assert "responsibilities" in reqs["matrix-3rd-party-apps"]
     assert "provided" not in reqs["matrix-3rd-party-apps"]
+
+
+def test_an_edition_with_no_activity_is_not_exported() -> None:
+    """OSCAL's SSP needs an implemented requirement: an edition that has only change types
+    is refused by name (it once raised trestle's ValidationError, a traceback in a
+    build), and the site's downloads list the other editions."""
+    from handbook.oscal.command import EmptyEdition
+    from handbook.site.downloads import oscal_downloads
+
+    hb = fixture_handbook()
+    empty = hb.editions[1].model_copy(
+        update={
+            "id": "2022",
+            "title": "2022 edition",
+            "in_force_from": dt.date(2022, 1, 1),
+            "documents": ["102"],
+        }
+    )
+    doc = hb.documents[1].model_copy(update={"id": "102", "edition": "2022"})
+    earlier = hb.editions[1].model_copy(update={"in_force_until": dt.date(2021, 12, 31)})
+    hb = dataclasses.replace(
+        hb, editions=[hb.editions[0], earlier, empty], documents=[*hb.documents, doc]
+    )
+    with pytest.raises(EmptyEdition, match="edition 2022 has nothing to export"):
+        oscal_files(hb, "2022")
+    downloads = oscal_downloads(hb)
+    assert downloads.editions == ["2021", "2020"]
+    assert not any(path.startswith("downloads/oscal/2022/") for path in downloads.files)

@@ -32,6 +32,14 @@ from handbook.model.entities import (
 T = TypeVar("T")
 
 
+def party_words(party: Party) -> str:
+    """A party as a sentence names it: the provider's name as written (``Microsoft``), any
+    other party as ``the`` + its name in lower case (``the customer``)."""
+    if party.name[:1].isupper() and party.id == "microsoft":
+        return party.name
+    return "the " + party.name.lower()
+
+
 def _only(matches: Iterator[T], key: object) -> T:
     """The first of ``matches``; `KeyError` with ``key`` when there is none."""
     for item in matches:

@@ -35,6 +35,11 @@ class OscalUnavailable(RuntimeError):
     """compliance-trestle cannot be imported (the ``oscal`` extra is not installed)."""
 
 
+class EmptyEdition(ValueError):
+    """The edition has no activity (no matrix row, change-process duty, SOP category or
+    role), and an OSCAL SSP needs at least one implemented requirement."""
+
+
 def _yaml(data: bytes) -> bytes:
     """OSCAL JSON bytes as YAML (block style, keys in document order, UTF-8)."""
     from ruamel.yaml import YAML
@@ -61,6 +66,7 @@ def oscal_files(
 
     Raises:
         OscalUnavailable: compliance-trestle is not installed.
+        EmptyEdition: the edition has no activity to export.
         KeyError: no edition has that id.
     """
     try:
@@ -71,6 +77,11 @@ def oscal_files(
     from handbook.oscal.activities import read_edition
 
     model = read_edition(handbook, edition_id, learn_base_url)
+    if not any(area.activities for area in model.areas):
+        raise EmptyEdition(
+            f"edition {model.edition.id} has nothing to export: no responsibility-matrix row, "
+            "change-process duty, SOP category or role is of that edition"
+        )
     names = {key: f"{stem}.{fmt}" for key, stem in STEMS.items()}
     docs = {
         "catalog": build_catalog(model),
@@ -131,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         base = args.learn_base_url or learn_base_url(data) or DEFAULT_LEARN_BASE_URL
         files = oscal_files(handbook, args.edition, args.format, base)
-    except OscalUnavailable as exc:
+    except (OscalUnavailable, EmptyEdition) as exc:
         print(f"{name}: error: {exc}", file=sys.stderr)
         return 2
     try:

@@ -23,6 +23,7 @@ from typing import Any
 
 from trestle.oscal.ssp import SystemSecurityPlan
 
+from handbook.model.handbook import party_words
 from handbook.oscal.activities import Activity, OscalModel, pairs
 from handbook.oscal.catalog import metadata
 from handbook.oscal.ids import PROP_NS, stable_uuid
@@ -84,6 +85,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
     provider = stable_uuid(ed.id, "component", "provider")
     eol = service.end_of_life
     provider_name = model.parties.get("microsoft", "Microsoft")
+    customer_name = party_words(hb.party("customer"))  # "the customer"
     meta = metadata(
         model, f"{service.name} system security plan: shared responsibility ({ed.title})", True
     )
@@ -109,8 +111,8 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                         "title": "Managed device operations",
                         "description": (
                             "Changes, notifications and support requests exchanged between "
-                            f"{provider_name} and the customer while running managed Windows "
-                            "devices. "
+                            f"{provider_name} and {customer_name} while running "
+                            f"{service.name}. "
                             "The handbook's data does not categorize information; OSCAL "
                             "requires one information type."
                         ),
@@ -126,7 +128,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
             "authorization-boundary": {
                 "description": (
                     f"{service.name} as described by the {ed.title} of its documentation: "
-                    f"the duties of {provider_name} and of the customer."
+                    f"the duties of {provider_name} and of {customer_name}."
                 )
             },
         },
@@ -152,8 +154,8 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                     "type": "service",
                     "title": f"{service.name} operations ({provider_name})",
                     "description": (
-                        f"What {provider_name} runs and provides; the customer's duties are "
-                        "listed as responsibilities of its export."
+                        f"What {provider_name} runs and provides; the duties of "
+                        f"{customer_name} are listed as responsibilities of its export."
                     ),
                     "status": {"state": "operational"},
                     "responsible-roles": _roles(("microsoft",)),
@@ -163,8 +165,8 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
         "control-implementation": {
             "description": (
                 "Each implemented requirement is one activity of the handbook: what "
-                "Microsoft provides (export.provided) and what is left to the customer "
-                "(export.responsibilities)."
+                f"{provider_name} provides (export.provided) and what is left to "
+                f"{customer_name} (export.responsibilities)."
             ),
             "implemented-requirements": [
                 _requirement(model, activity, provider)

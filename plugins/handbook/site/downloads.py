@@ -217,15 +217,21 @@ def oscal_downloads(handbook: Handbook, learn_base_url: str | None = None) -> Os
     resolved against ``learn_base_url`` (default: `handbook.site.registry.DEFAULT_LEARN_BASE_URL`);
     never raises for a missing compliance-trestle. Imports trestle (~0.9 s once a process,
     then ~40 ms a build); the plugin keeps the result (`handbook.oscal.cache`)."""
-    from handbook.oscal.command import OscalUnavailable, oscal_files
+    from handbook.oscal.command import EmptyEdition, OscalUnavailable, oscal_files
     from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
-    editions = [e.id for e in reversed(handbook.editions_in_order())]
+    editions: list[str] = []
     files: dict[str, str] = {}
     version = None
     try:
-        for edition in editions:
-            found = oscal_files(handbook, edition, "json", learn_base_url or DEFAULT_LEARN_BASE_URL)
+        for edition in [e.id for e in reversed(handbook.editions_in_order())]:
+            try:
+                found = oscal_files(
+                    handbook, edition, "json", learn_base_url or DEFAULT_LEARN_BASE_URL
+                )
+            except EmptyEdition:  # nothing to export: the page lists the other editions
+                continue
+            editions.append(edition)
             for name, content in found.items():
                 files[f"downloads/oscal/{edition}/{name}"] = content.decode("utf-8")
                 if version is None:

@@ -25,7 +25,7 @@ from handbook.model.entities import (
     SopCategory,
     Statement,
 )
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import Handbook, party_words
 from handbook.site.paths import Paths
 from handbook.site.pictures import Pictures
 from handbook.site.statements import StatementIndex, StatementRef
@@ -65,14 +65,6 @@ def _conditions(scope: Applicability, words: tuple[tuple[str, str, str], ...]) -
         if value is not None:
             out.append(yes if value else no)
     return out
-
-
-def party_words(party: Party) -> str:
-    """A party as a sentence names it: ``Microsoft`` (the provider's name), ``the
-    customer``."""
-    if party.name[:1].isupper() and party.id == "microsoft":
-        return party.name
-    return "the " + party.name.lower()
 
 
 def party_title(party: Party) -> str:
@@ -210,6 +202,10 @@ class Queries:
             return self.hb.prose_section(prose_id)
         except KeyError:
             return None
+
+    def party_words(self, party_id: str) -> str:
+        """The party ``party_id`` as a sentence names it (`party_words`)."""
+        return party_words(self.hb.party(party_id))
 
     def real_parties(self) -> list[Party]:
         return [p for p in self.hb.parties if p.kind == "party"]
