@@ -97,6 +97,15 @@ def test_unknown_party_in_matrix_cell(data_copy: Path) -> None:
     assert p.hint is not None and "did you mean 'microsoft'" in p.hint
 
 
+def test_a_prose_section_no_page_shows_is_a_warning(data_copy: Path) -> None:
+    """A misspelt prose id once dropped its paragraphs without a word."""
+    edit(data_copy / "prose.yaml", "- id: change-types-2018", "- id: change-type-2018")
+    handbook, [p] = load_handbook(data_copy)
+    assert handbook is not None
+    assert (p.code, p.severity, p.line, p.column) == ("unshown-prose", "warning", 16, 3)
+    assert p.hint is not None and "did you mean 'change-types-2018'" in p.hint
+
+
 def test_unknown_party_in_change_process(data_copy: Path) -> None:
     edit(data_copy / "change-process.csv", "2022,after,customer", "2022,after,custmer")
     problems = _load(data_copy)

@@ -325,3 +325,26 @@ def test_a_type_or_category_of_another_edition_says_so_and_names_its_successor(
     assert second.endswith(
         "('network' is a 2022 SOP category; this record is judged by the 2018 edition)"
     )
+
+
+def test_a_sample_naming_its_initiator_by_name_gets_the_party_id(tmp_path: Path) -> None:
+    """The checker reads a party's name in any case; the site's sample tables facet by
+    the party id, so ``initiator: CUSTOMER`` is ``customer`` there too (it was empty)."""
+    import shutil
+
+    from handbook.model.entities import SampleFile
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "samples" / "by-name.yaml").write_text(
+        "- id: N-1\n  initiator: CUSTOMER\n  change_type: certificates\n"
+        "  starts_at: 2023-03-06T09:00:00Z\n",
+        encoding="utf-8",
+    )
+    hb, _ = load_handbook(data)
+    assert hb is not None
+    sample = SampleFile.model_validate(
+        {"file": "by-name.yaml", "title": "By name", "expect": {"N-1": []}}
+    )
+    [verdict] = evaluate_sample(hb, sample).verdicts
+    assert verdict.initiator == "customer", verdict

@@ -71,10 +71,12 @@ def evaluate_sample(
     findings with ``sample.expect``: one verdict per annotated record, in annotation
     order, then one per record that has findings or is read but is not annotated."""
     from handbook.checker.check import check_paths  # pandas: not for `SampleVerdict` alone
+    from handbook.checker.coded import fold
 
     path = handbook.root / "samples" / sample.file
     report = check_paths(handbook, [path], today=today, waivers=None, site_url=None)
-    party_ids = {p.id for p in handbook.parties}
+    # a record may name its initiator by id or by name, in any case (as the checker reads it)
+    party_ids = {fold(key): p.id for p in handbook.parties for key in (p.id, p.name)}
     refs = {r.id: r for r in report.records if r.id is not None}
     found: dict[str, list[tuple[str, str, int | None]]] = {}
     for f in report.findings:
@@ -94,7 +96,7 @@ def evaluate_sample(
                 record=key,
                 title=ref.title if ref else None,
                 line=line,
-                initiator=ref.initiator if ref and ref.initiator in party_ids else None,
+                initiator=party_ids.get(fold(ref.initiator)) if ref and ref.initiator else None,
                 change_type=ref.change_type if ref else None,
                 sop_category=ref.sop_category if ref else None,
                 edition=ref.edition if ref else None,

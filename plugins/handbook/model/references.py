@@ -9,6 +9,7 @@ Each problem names the file, line and column of the reference and the ids that w
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -140,6 +141,31 @@ MODEL_PARTIES = {
 }
 
 
+#: Prose sections the page templates show, besides ``roles`` and ``roles-<party id>``:
+#: ``<kind>-<edition id>`` (``templates/change_management.md.j2`` and the others).
+PROSE_KINDS = ("change-management", "change-process", "change-types", "sops")
+
+
+def _prose_ids(hb: Handbook) -> list[Problem]:
+    """``unshown-prose`` (a warning) for a prose section no page shows: a misspelt id
+    (``change-type-2022``) would otherwise drop its paragraphs without a word."""
+    known = {"roles", *(f"roles-{p.id}" for p in hb.parties if p.kind == "party")}
+    known |= {f"{kind}-{ed.id}" for kind in PROSE_KINDS for ed in hb.editions}
+    problems = []
+    for prose in hb.prose:
+        if prose.id not in known:
+            found = _ref_problem(prose, "id", "prose section", prose.id, sorted(known))
+            problems.append(
+                dataclasses.replace(
+                    found,
+                    code="unshown-prose",
+                    message=f"no page shows prose section '{prose.id}'",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
 def _party_ids(hb: Handbook, unvalidated: frozenset[str]) -> list[Problem]:
     """``unknown-party`` for a party of ``parties.yaml`` outside `MODEL_PARTIES` and
     ``missing-party`` for one of them it lacks: the matrix, SOP categories (``microsoft:``
@@ -212,6 +238,7 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
     problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
     problems += statement_id_problems(hb)
     problems += _party_ids(hb, unvalidated)
+    problems += _prose_ids(hb)
 
     for doc in hb.documents:
         if doc.edition not in edition_ids:
