@@ -42,6 +42,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "  name: Contoso\n  label: Contoso\n",
     )
     edit(
+        data / "parties.yaml",
+        "  name: Customer\n  label: Customer\n",
+        "  name: Tenant\n  label: Tenant\n",
+    )
+    edit(
         root / "mkdocs.yml",
         "learn_base_url: https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/",
         "learn_base_url: https://docs.contoso.example/printers/",
@@ -84,16 +89,25 @@ def test_the_site_names_the_provider_and_no_end_of_life(project: Path, tmp_path:
     process = BeautifulSoup(
         (site / "change-management" / "index.html").read_text(encoding="utf-8"), "html.parser"
     )
-    assert "what Contoso and the customer do" in process.get_text(" ")
-    # the record format's field descriptions and the timing pictures name the provider
+    assert "what Contoso and the tenant do" in process.get_text(" ")
+    # the record format's field descriptions and the timing pictures name both parties
     for page in ("checker/record-format", "rules/mmd001"):
         html = (site / page / "index.html").read_text(encoding="utf-8")
         text = BeautifulSoup(html, "html.parser").get_text(" ")
-        assert "When Contoso notified customers" in text or "Contoso notified customers" in text
+        assert "Contoso notified tenants" in text, page
         assert "Microsoft notified" not in text, page
+        if page == "checker/record-format":  # (the rule's page quotes the seeds' words)
+            assert "customers" not in text and "the customer" not in text.lower()
+    e001 = (site / "rules" / "e001" / "index.html").read_text(encoding="utf-8")
+    assert "not evaluated against the rules" in e001 and "end of life" not in e001
     ssp = json.loads((site / "downloads" / "oscal" / "2022" / "ssp.json").read_text("utf-8"))
     status = ssp["system-security-plan"]["system-characteristics"]["status"]
     assert status == {"state": "operational"}
+    plan = ssp["system-security-plan"]
+    [info] = plan["system-characteristics"]["system-information"]["information-types"]
+    texts = [info["description"], plan["control-implementation"]["description"]]
+    assert all("the tenant" in t and "customer" not in t for t in texts), texts
+    assert "Windows" not in info["description"]
 
 
 def test_commands_take_the_learn_base_url_of_the_project(project: Path, tmp_path: Path) -> None:

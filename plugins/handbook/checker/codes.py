@@ -8,7 +8,10 @@ codes and the record format without loading the checker (`handbook.checker.findi
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from handbook.model.handbook import Handbook
 
 Severity = Literal["error", "warning"]
 
@@ -81,8 +84,8 @@ _TIME = (
     "of a second are read too); a date alone is 00:00 UTC"
 )
 
-#: The record format, field by field, in the spec's order. Descriptions name the provider
-#: and the service as ``{provider}`` and ``{service}``: `field_specs` fills them in.
+#: The record format, field by field, in the spec's order. Descriptions name the provider,
+#: the service, the other party and examples as placeholders `field_specs` fills in.
 FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("id", "text", "always", "The record's identifier, unique within a run."),
     FieldSpec("title", "text", "no", "Free text."),
@@ -93,48 +96,47 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "change_type",
         "change type id of the edition in force",
         "when the initiator is `microsoft`",
-        "The type of a change {provider} makes (e.g. `functionality` in 2022, "
-        "`feature-update` in 2018); ignored on a customer's record, so rules on change "
-        "types (MMD005) never apply to it.",
+        "The type of a change {provider} makes (e.g. `{change_type}`); ignored on a record "
+        "of {the_customer}, so rules on change types never apply to it.",
     ),
     FieldSpec(
         "sop_category",
         "SOP category id of the edition in force",
         "when the initiator is `customer`",
-        "The standard-operating-procedure category of a customer's change (e.g. "
-        "`certificates`); ignored on a record initiated by {provider}.",
+        "The standard-operating-procedure category of a change of {the_customer} (e.g. "
+        "`{sop_category}`); ignored on a record initiated by {provider}.",
     ),
     FieldSpec(
         "emergency",
         "boolean (`true`/`false`, any case)",
         "no",
-        "An emergency change (default false). The rules read this flag only: a change "
-        "of the 2018 type `emergency-update` is an emergency change when it says "
-        "`emergency: true`.",
+        "An emergency change (default false). The rules read this flag only, never the "
+        "change type: a change of a type meant for emergencies is an emergency change "
+        "when it says `emergency: true`.",
     ),
     FieldSpec(
         "requires_admin_action",
         "boolean (`true`/`false`, any case)",
         "no",
-        "The customer's administrators must act (default false).",
+        "{The_customer}'s administrators must act (default false).",
     ),
     FieldSpec(
         "approval_required",
         "boolean (`true`/`false`, any case)",
         "no",
-        "The customer must approve (default false).",
+        "{The_customer} must approve (default false).",
     ),
-    FieldSpec("notified_at", _TIME, "no", "When {provider} notified customers."),
+    FieldSpec("notified_at", _TIME, "no", "When {provider} notified {customers}."),
     FieldSpec(
         "channels",
         "list of channel ids (CSV: separated by `;`)",
         "no",
-        "How customers were notified (the channels of `data/channels.yaml`).",
+        "How {customers} were notified (the channels of `data/channels.yaml`).",
     ),
     FieldSpec("mitigated_at", _TIME, "no", "When the emergency mitigation was applied."),
-    FieldSpec("approved_at", _TIME, "no", "When the customer approved."),
-    FieldSpec("customer_action_at", _TIME, "no", "When the customer completed the action."),
-    FieldSpec("support_request_at", _TIME, "no", "When the customer opened the support request."),
+    FieldSpec("approved_at", _TIME, "no", "When {the_customer} approved."),
+    FieldSpec("customer_action_at", _TIME, "no", "When {the_customer} completed the action."),
+    FieldSpec("support_request_at", _TIME, "no", "When {the_customer} opened the support request."),
     FieldSpec("advised_at", _TIME, "no", "When {service} Operations assessed and advised."),
     FieldSpec(
         "certificate_expires_at",
@@ -146,7 +148,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "actions",
         "list of action ids (CSV: separated by `;`)",
         "no",
-        "The customer's actions in this change (the vocabulary of `data/actions.yaml`).",
+        "{The_customer}'s actions in this change (the vocabulary of `data/actions.yaml`).",
     ),
     FieldSpec(
         "starts_at",
@@ -163,12 +165,39 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
 )
 
 
-def field_specs(provider: str, service: str) -> tuple[FieldSpec, ...]:
-    """`FIELD_SPECS` with ``provider`` (the provider party's name, ``Microsoft``) and
-    ``service`` (the service's abbreviation, ``MMD``) in their descriptions."""
-    return tuple(
-        replace(s, description=s.description.format(provider=provider, service=service))
-        for s in FIELD_SPECS
+def field_specs(
+    provider: str,
+    service: str,
+    customer: str = "customer",
+    change_type: str = "functionality",
+    sop_category: str = "certificates",
+) -> tuple[FieldSpec, ...]:
+    """`FIELD_SPECS` with ``provider`` (the provider party's name, ``Microsoft``),
+    ``service`` (the service's abbreviation, ``MMD``), ``customer`` (the other party's
+    name in lower case, ``customer``: "the customer", "customers") and an example
+    change type and SOP category id in their descriptions."""
+    words = {
+        "provider": provider,
+        "service": service,
+        "the_customer": f"the {customer}",
+        "The_customer": f"The {customer}",
+        "customers": f"{customer}s",
+        "change_type": change_type,
+        "sop_category": sop_category,
+    }
+    return tuple(replace(s, description=s.description.format(**words)) for s in FIELD_SPECS)
+
+
+def handbook_field_specs(handbook: Handbook) -> tuple[FieldSpec, ...]:
+    """`field_specs` in ``handbook``'s words: its parties' names, its service's
+    abbreviation, the first change type and SOP category of its newest edition."""
+    newest = handbook.latest_edition().id
+    return field_specs(
+        handbook.party("microsoft").name,
+        handbook.service.abbreviation,
+        handbook.party("customer").name.lower(),
+        next((c.id for c in handbook.change_types if c.edition == newest), "…"),
+        next((c.id for c in handbook.sop_categories if c.edition == newest), "…"),
     )
 
 

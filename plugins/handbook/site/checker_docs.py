@@ -91,11 +91,11 @@ class CheckerQueries:
         ]
 
     def field_specs(self) -> list[Any]:
-        """The record's fields (`handbook.checker.codes.field_specs`), naming this
-        handbook's provider and service."""
-        from handbook.checker.codes import field_specs
+        """The record's fields in this handbook's words
+        (`handbook.checker.codes.handbook_field_specs`)."""
+        from handbook.checker.codes import handbook_field_specs
 
-        return list(field_specs(self.hb.party("microsoft").name, self.hb.service.abbreviation))
+        return list(handbook_field_specs(self.hb))
 
     @staticmethod
     def format_names() -> tuple[str, ...]:

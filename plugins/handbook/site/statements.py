@@ -163,7 +163,8 @@ class StatementIndex:
                     )
                     groups.setdefault(f"{ct.name} ({ct.edition})", []).append(
                         (
-                            f"Notify customers of these changes through: {channels}",
+                            f"Notify {hb.party('customer').name.lower()}s of these changes "
+                            f"through: {channels}",
                             self.paths.change_type(ct),
                             None,
                         )

@@ -1,4 +1,4 @@
-// Interactive tables of the Managed Desktop Operations Handbook.
+// Interactive tables of the handbook's generated pages.
 //
 // Enhances every <table data-hb-table="NAME"> with sorting, a text filter and facets, using
 // the offline DataTables bundle of the itables package (published next to this file by the
@@ -96,7 +96,7 @@ function findFacets(table) {
     });
   });
   if (facets.length) return facets;
-  // Columns per party ("Microsoft will", "Customer will"): the facet shows one party's.
+  // Columns per party (a party label followed by "will"): the facet shows one party's.
   const columns = new Map();
   headers.forEach((th, column) => {
     const labels = cellValues(th);

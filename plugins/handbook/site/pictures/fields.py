@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 
 
 @functools.cache  # a constant of the package for one handbook: read once a process
-def field_words(provider: str, service: str) -> dict[str, str]:
+def field_words(provider: str, service: str, customer: str = "customer") -> dict[str, str]:
     """Field name → the reader's words (``notified_at`` → ``Microsoft notified
-    customers``), for the time fields (names ending in ``_at``); ``provider`` and
-    ``service`` as in `handbook.checker.codes.field_specs`."""
+    customers``), for the time fields (names ending in ``_at``); ``provider``,
+    ``service`` and ``customer`` as in `handbook.checker.codes.field_specs`."""
     from handbook.checker.codes import field_specs  # no pandas: codes and specs only
 
     out = {}
-    for spec in field_specs(provider, service):
+    for spec in field_specs(provider, service, customer):
         if not spec.name.endswith("_at"):
             continue
         words = spec.description.removeprefix("When ").split(";")[0].split(" (")[0]
@@ -46,7 +46,11 @@ def field_words(provider: str, service: str) -> dict[str, str]:
 
 def handbook_words(handbook: Handbook) -> dict[str, str]:
     """`field_words` of ``handbook``'s provider and service."""
-    return field_words(handbook.party("microsoft").name, handbook.service.abbreviation)
+    return field_words(
+        handbook.party("microsoft").name,
+        handbook.service.abbreviation,
+        handbook.party("customer").name.lower(),
+    )
 
 
 def lower_first(text: str) -> str:
