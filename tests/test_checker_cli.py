@@ -306,6 +306,24 @@ def test_json_escapes_of_a_character_past_u_ffff_are_read(tmp_path: Path) -> Non
     assert result.stdout.startswith(f"{path}:1:25: E001 a \\uD800-\\uDFFF escape without its")
 
 
+def test_an_open_quote_in_a_csv_is_located_at_its_row(tmp_path: Path) -> None:
+    """A quote left open runs to the end of the file; the E001 names the row it opens in
+    (it named the last line) and says what to check."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "id,title,initiator,change_type,starts_at\n"
+        'Q01,"Unclosed quote,microsoft,functionality,2023-03-06T09:00:00Z\n'
+        "Q02,ok,microsoft,functionality,2023-03-06T09:00:00Z\n",
+        encoding="utf-8",
+    )
+    result = cli("check", str(path))
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        f"{path}:2: E001 not valid CSV: unexpected end of data (on line 3, in the row that "
+        "starts here); check the quotes of this row"
+    ), result.stdout
+
+
 def test_yaml_merge_keys_are_read(tmp_path: Path) -> None:
     """``<<: *base`` copies the base's fields, as every YAML loader does; explicit keys win."""
     path = tmp_path / "r.yaml"

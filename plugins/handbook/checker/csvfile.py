@@ -262,7 +262,7 @@ class _Reader:
             meant = [(c, m) for c in header if (m := misspelt(c)) is not None]
             if meant and not hint:  # Title Case or spaced names: say how each is written
                 hint = "; column names are exact: " + ", ".join(
-                    f"'{m}' for '{c}'" for c, m in meant[:6]
+                    f"'{m}' for '{c}'" for c, m in meant
                 )
             return (
                 "the header row names no change-record field; expected "
@@ -390,8 +390,16 @@ class _Reader:
                 rows.append(cells)
                 row_lines.append(start)
         except csv.Error as exc:
-            where = first_line + reader.line_num - 1
-            issues.append(Issue("E001", f"not valid CSV: {exc}", self.file, where))
+            # the row in error starts on `line`; a quote left open there runs on to later lines
+            where, at = first_line + line - 1, first_line + reader.line_num - 1
+            message = f"not valid CSV: {exc}"
+            if at > where:
+                message += f" (on line {at}, in the row that starts here)"
+            message += (
+                '; check the quotes of this row: a quoted cell ends with " before the next '
+                'comma, and a quote inside it is written ""'
+            )
+            issues.append(Issue("E001", message, self.file, where))
             stop = True
         local = np.asarray(row_lines, dtype=np.int64)
         raw = np.frombuffer(chunk, dtype=np.uint8)
