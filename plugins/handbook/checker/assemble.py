@@ -65,6 +65,9 @@ def findings_columns(
                 "column": issue.column or 0,
             }
         )
+    # the id a read issue of no row knows (a ragged CSV row's first cell), in table order
+    given: list[str | None] = [None] * sum(len(part["_row"]) for part in parts)
+    given += [issue.record if issue.row is None else None for issue in batch.issues]
     extra = read + extra
     if extra:
         parts.append(
@@ -82,6 +85,7 @@ def findings_columns(
     safe = np.where(has, rows, 0)
     record_lines = batch.lines
     rec = np.full(n, None, dtype=object)
+    rec[: len(given)] = given
     if len(ids):
         rec[has] = texts(ids, safe[has])
     rules = table["rule"]

@@ -376,6 +376,8 @@ class _Reader:
                     continue
                 if len(cells) != ncols:
                     where = first_line + start - 1
+                    # the id when its cell is there, so the report names the record
+                    ids = self.header.index("id") if "id" in self.header else ncols
                     issues.append(
                         Issue(
                             "E001",
@@ -383,6 +385,7 @@ class _Reader:
                             f"are: {', '.join(self.names)}; quote cells that contain commas)",
                             self.file,
                             where,
+                            record=cells[ids].strip() or None if ids < len(cells) else None,
                         )
                     )
                     skipped.append(where)
