@@ -221,3 +221,18 @@ def test_time_parser_follows_the_record_format(items: list[tuple]) -> None:  # t
         assert got_status[i] == want_status, text
         if want_status == OK:
             assert got_times[i] == np.datetime64(want_ns, "ns"), text
+
+
+def test_yaml_file_level_findings_keep_their_order_in_any_chunk_size(tmp_path: Path) -> None:
+    """A document that is a bare mapping is an E001 of the file; with --chunk-size 1 it
+    came right after the first batch's records, not at its line."""
+    record = "- id: {0}\n  initiator: microsoft\n  change_type: functionality\n  starts_at: x\n"
+    text = "".join(record.format(f"Y{i}") for i in range(4)) + "---\nid: Y9\n"
+    text += "---\n" + "".join(record.format(f"Z{i}") for i in range(3))
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    whole = [(f.rule, f.line) for f in check_paths(handbook(), [path]).findings]
+    assert ("E001", 18) in whole and whole == sorted(whole, key=lambda f: f[1])
+    for size in (1, 2, 3):
+        chunked = check_paths(handbook(), [path], chunk_size=size).findings
+        assert [(f.rule, f.line) for f in chunked] == whole, size

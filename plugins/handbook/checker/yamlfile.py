@@ -290,15 +290,19 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         else:
             bad.append(Issue("E001", p.message, file, p.line, column=p.column))
     size = chunk_size or max(1, len(items))
-    first = True
+    # each file-level issue in the batch of the records around its line, so that the
+    # report's order does not depend on --chunk-size
+    by_batch: dict[int, list[Issue]] = {}
+    for issue in bad:
+        k = bisect.bisect_right(starts, issue.line or 0) - 1
+        by_batch.setdefault(max(k, 0) // size, []).append(issue)
     for begin in range(0, max(1, len(items)), size):
         part = items[begin : begin + size]
         mine = {k - begin: v for k, v in on_item.items() if begin <= k < begin + size}
         batch = _yaml_batch(part, places[begin : begin + size], file, fileno, mine)
-        if first:
-            batch.issues[:0] = bad
+        batch.issues[:0] = by_batch.get(begin // size, [])
+        if begin == 0:
             batch.nbytes = len(raw)
-            first = False
         yield batch
 
 
