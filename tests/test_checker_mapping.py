@@ -194,11 +194,30 @@ def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path
     )
     result = cli("check", "--map", str(path), str(EXPORT))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert f"{path}:4:19: error[unknown-key] unknown key 'datefmt' (did you mean " in (
-        result.stderr
-    )
-    assert "'date_format'?)" in result.stderr
+    assert f"{path}:4:19: unknown key 'datefmt' (did you mean 'date_format'?)" in result.stderr
+    assert f"{path}:2:14: invalid 'date_format': date_format '%Q'" in result.stderr
     path.write_text('name: x\ndate_format: "%Q"\nfields: {id: a}\n', encoding="utf-8")
     result = cli("check", "--map", str(path), str(EXPORT))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "date_format '%Q': 'Q' is a bad directive" in result.stderr
+    assert result.stderr.startswith(
+        f"handbook check: error: the mapping is not valid: {path}:2:14: invalid 'date_format': "
+        "date_format '%Q': 'Q' is a bad directive"
+    ), result.stderr
+
+
+def test_an_unknown_time_zone_or_missing_mapping_is_one_line_with_its_place(
+    tmp_path: Path,
+) -> None:
+    """The zone's line was missing (checked after validation) and a missing file showed
+    Python's ``[Errno 2]`` text."""
+    path = tmp_path / "m.yaml"
+    path.write_text("name: x\ntimezone: Europe/Berlinn\nfields: {id: a}\n", encoding="utf-8")
+    result = cli("check", "--map", str(path), str(EXPORT))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"handbook check: error: the mapping is not valid: {path}:2:11: invalid 'timezone': "
+        "unknown time zone 'Europe/Berlinn' (use an IANA name)\n"
+    )
+    result = cli("check", "--map", str(tmp_path / "none.yaml"), str(EXPORT))
+    assert result.returncode == 2 and "Errno" not in result.stderr
+    assert "cannot read the mapping file" in result.stderr and "No such file" in result.stderr

@@ -177,3 +177,18 @@ def test_an_expired_waiver_renewed_beside_it_is_no_warning(tmp_path: Path) -> No
         encoding="utf-8",
     )
     assert load_waivers(waivers, handbook(), date(2024, 1, 1)).problems == []
+
+
+def test_a_waivers_bad_date_is_located_at_its_key(tmp_path: Path) -> None:
+    """E006 names the line of the key it is about (it named the waiver's first line)."""
+    records, path = _files(tmp_path)
+    path.write_text(
+        "waivers:\n  - record: CHG-1\n    rule: MMD001\n    reason: x\n    approved_by: y\n"
+        "    expires_on: 31/12/2099\n",
+        encoding="utf-8",
+    )
+    waivers = load_waivers(path, handbook(), date(2024, 1, 1))
+    report = check_paths(handbook(), [records], waivers=waivers)
+    [e006] = [f for f in report.findings if f.rule == "E006"]
+    assert (e006.line, e006.column) == (6, 5)
+    assert "expires_on '31/12/2099' is not a date" in e006.message

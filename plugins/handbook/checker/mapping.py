@@ -59,6 +59,29 @@ def _canon(value: Any) -> str:
     return str(value).strip()
 
 
+def _zone(zone: str | None) -> str | None:
+    """``zone`` when it is an IANA time zone; raises ValueError (at the key) otherwise."""
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
+    return zone
+
+
+def _date_format(fmt: str | None) -> str | None:
+    """``fmt`` when pandas can compile it (or ISO8601); raises ValueError otherwise."""
+    if fmt is not None and fmt.lower() != "iso8601":
+        try:  # pandas compiles the format before it reads a cell (and raises then)
+            pd.to_datetime(pd.Series(["2000-01-01"]), format=fmt, errors="coerce")
+        except ValueError as error:
+            raise ValueError(
+                f"date_format {fmt!r}: {error} (write a strftime format such as "
+                "'%d/%m/%Y %H:%M', or ISO8601)"
+            ) from None
+    return fmt
+
+
 class FieldMap(BaseModel):
     """How one record field is read from an export (see the module doc)."""
 
@@ -72,6 +95,9 @@ class FieldMap(BaseModel):
     date_format: str | None = None
     timezone: str | None = None
     split: str | None = None
+
+    _valid_zone = field_validator("timezone")(_zone)
+    _valid_format = field_validator("date_format")(_date_format)
 
     @field_validator("values", mode="before")
     @classmethod
@@ -93,6 +119,9 @@ class Mapping(BaseModel):
     list_separator: str = ","
     fields: dict[str, FieldMap]
 
+    _valid_zone = field_validator("timezone")(_zone)
+    _valid_format = field_validator("date_format")(_date_format)
+
     @field_validator("fields", mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
@@ -112,25 +141,6 @@ class Mapping(BaseModel):
             if (spec.column is None) == (spec.value is None):
                 raise ValueError(f"field {name}: give exactly one of column and value")
         return value
-
-    def model_post_init(self, context: Any) -> None:
-        zones = {self.timezone} | {f.timezone for f in self.fields.values() if f.timezone}
-        for zone in zones:
-            try:
-                ZoneInfo(zone)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
-        formats = {self.date_format} | {
-            f.date_format for f in self.fields.values() if f.date_format
-        }
-        for fmt in formats - {"ISO8601", "iso8601"}:
-            try:  # pandas compiles the format before it reads a cell (and raises then)
-                pd.to_datetime(pd.Series(["2000-01-01"]), format=fmt, errors="coerce")
-            except ValueError as error:
-                raise ValueError(
-                    f"date_format {fmt!r}: {error} (write a strftime format such as "
-                    "'%d/%m/%Y %H:%M', or ISO8601)"
-                ) from None
 
     def columns(self) -> list[str]:
         """Export columns the mapping reads, in field order."""
@@ -322,8 +332,10 @@ def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file; raises `MappingError` with what is wrong."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"cannot read the mapping file {path}: {exc}") from exc
+    except OSError as exc:
+        raise MappingError(f"cannot read the mapping file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"cannot read the mapping file {path}: not UTF-8 text") from exc
     # the project's loader: only null and true/false are typed (YAML 1.2 core), so keys
     # such as Yes/No/On stay the export's texts (yaml.safe_load made them booleans)
     docs, problems = load_yaml_text(text, str(path))
@@ -339,4 +351,7 @@ def load_mapping(path: Path) -> Mapping:
         # positions from the loaded YAML (`_plain` dropped them for the model)
         keys = {*Mapping.model_fields, *FieldMap.model_fields}
         found = validation_problems(exc, docs[0], str(path), keys)
-        raise MappingError("the mapping is not valid:\n" + "\n".join(map(str, found))) from exc
+        lines = [f"{p.location()}: {p.message}" + (f" ({p.hint})" if p.hint else "") for p in found]
+        if len(lines) == 1:  # one line naming the file and the reason
+            raise MappingError(f"the mapping is not valid: {lines[0]}") from exc
+        raise MappingError("the mapping is not valid:\n" + "\n".join(lines)) from exc

@@ -42,7 +42,7 @@ def record_waiver_problems(
                 "expires_on": w.expires_on,
                 "record": w.record,
             }
-            waiver, problem = validate(values, hb, batch.file, w.line, w.column, rid)
+            waiver, problem, _key = validate(values, hb, batch.file, w.line, w.column, rid)
         if waiver is None:
             out.append(_problem(w, "E006", problem or "invalid waiver"))
         elif waiver.expired(today):

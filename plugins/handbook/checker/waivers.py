@@ -83,8 +83,9 @@ def validate(
     line: int,
     column: int,
     record: str | None = None,
-) -> tuple[Waiver | None, str | None]:
-    """Check one waiver's values; returns ``(waiver, None)`` or ``(None, problem)``.
+) -> tuple[Waiver | None, str | None, str | None]:
+    """Check one waiver's values; returns ``(waiver, None, None)`` or ``(None, problem,
+    key)``, ``key`` the waiver's key the problem is about (None: the waiver as a whole).
 
     ``record`` is the id of the record a record-level waiver sits on (then the waiver's
     own ``record`` key, when given, must name it).
@@ -93,7 +94,7 @@ def validate(
     rid = _text(values.get("record"))
     if record is not None:
         if rid is not None and rid != record:
-            return None, f"the waiver names record '{rid}' but sits on record '{record}'"
+            return None, f"the waiver names record '{rid}' but sits on record '{record}'", "record"
         rid = record
     missing = [
         k
@@ -112,9 +113,11 @@ def validate(
             if record is not None
             else "record, rule, reason, approved_by"
         )
-        return None, (
+        return (
+            None,
             f"the waiver lacks {', '.join(missing)}; a waiver needs {needs} and expires_on "
-            "(YYYY-MM-DD)"
+            "(YYYY-MM-DD)",
+            None,
         )
     assert rule is not None and rid is not None
     known = [r.id for r in handbook.rules]
@@ -123,6 +126,7 @@ def validate(
         return (
             None,
             f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}",
+            "rule",
         )
     expires = str(_text(values.get("expires_on")))
     try:
@@ -130,7 +134,7 @@ def validate(
             raise ValueError
         until = date.fromisoformat(expires)
     except ValueError:
-        return None, f"expires_on '{expires}' is not a date; write YYYY-MM-DD"
+        return None, f"expires_on '{expires}' is not a date; write YYYY-MM-DD", "expires_on"
     return (
         Waiver(
             rid,
@@ -142,6 +146,7 @@ def validate(
             line,
             column,
         ),
+        None,
         None,
     )
 
@@ -247,8 +252,10 @@ def load_waivers(
                 )
             )
             continue
-        waiver, problem = validate(item, handbook, file, line, column)
+        waiver, problem, key = validate(item, handbook, file, line, column)
         if waiver is None:
+            # at the key the problem is about (expires_on's value), else at the waiver
+            kline, kcolumn = at.get("keys", {}).get(key, (line, column))
             out.problems.append(
                 WaiverProblem(
                     "E006",
@@ -256,8 +263,8 @@ def load_waivers(
                     _text(item.get("record")),
                     _text(item.get("rule")),
                     file,
-                    line,
-                    column,
+                    int(kline),
+                    int(kcolumn),
                 )
             )
             continue
