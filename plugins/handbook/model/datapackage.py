@@ -17,6 +17,7 @@ stale.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, get_args
 
 from handbook.model.entities import ID_PATTERN, Phase
@@ -130,7 +131,7 @@ def data_package(hb: Handbook) -> dict[str, Any]:
 
     return {
         "profile": "tabular-data-package",
-        "name": "mmd-handbook",
+        "name": re.sub(r"[^a-z0-9._-]+", "-", hb.service.abbreviation.lower()) + "-handbook",
         "title": f"{hb.service.name} Operations Handbook: CSV data",
         "description": (
             "The CSV files of the handbook's data. The other data files are YAML, described "

@@ -12,6 +12,7 @@ from typing import Any
 
 from handbook.model.diff import REWORD_THRESHOLD
 from handbook.model.entities import Edition, Node
+from handbook.model.handbook import party_words
 from handbook.site.checker_docs import checker_codes, sentence
 from handbook.site.downloads import TABLE_TITLES, OscalDownloads, oscal_downloads
 from handbook.site.paths import Paths
@@ -134,7 +135,7 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
             (
                 Paths.party(p.id),
                 party_title(p),
-                f"every duty of {p.name} in the data, by area (matrix, change process, "
+                f"every duty of {party_words(p)} in the data, by area (matrix, change process, "
                 "change types, SOPs, roles), each linked to its source"
                 + ("; a checklist" if p.id == "customer" else ""),
             )
