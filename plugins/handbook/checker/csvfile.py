@@ -42,6 +42,7 @@ from handbook.checker.records import (
     misspelt_message,
 )
 from handbook.checker.values import strings
+from handbook.model.sources import QUOTE_HINT
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
@@ -376,18 +377,13 @@ class _Reader:
                     continue
                 if len(cells) != ncols:
                     where = first_line + start - 1
-                    # the id when its cell is there, so the report names the record
                     ids = self.header.index("id") if "id" in self.header else ncols
-                    issues.append(
-                        Issue(
-                            "E001",
-                            f"row has {len(cells)} cell(s), the header has {ncols} (columns "
-                            f"are: {', '.join(self.names)}; quote cells that contain commas)",
-                            self.file,
-                            where,
-                            record=cells[ids].strip() or None if ids < len(cells) else None,
-                        )
-                    )
+                    message = (
+                        f"row has {len(cells)} cell(s), the header has {ncols} (columns are: "
+                        f"{', '.join(self.names)}; quote cells that contain commas)"
+                    )  # with the id when its cell is there, so the report names the record
+                    rid = cells[ids].strip() or None if ids < len(cells) else None
+                    issues.append(Issue("E001", message, self.file, where, record=rid))
                     skipped.append(where)
                     continue
                 rows.append(cells)
@@ -398,11 +394,7 @@ class _Reader:
             message = f"not valid CSV: {exc}"
             if at > where:
                 message += f" (on line {at}, in the row that starts here)"
-            message += (
-                '; check the quotes of this row: a quoted cell ends with " before the next '
-                'comma, and a quote inside it is written ""'
-            )
-            issues.append(Issue("E001", message, self.file, where))
+            issues.append(Issue("E001", f"{message}; {QUOTE_HINT}", self.file, where))
             stop = True
         local = np.asarray(row_lines, dtype=np.int64)
         raw = np.frombuffer(chunk, dtype=np.uint8)

@@ -27,6 +27,12 @@ import yaml
 
 from handbook.model.problems import Problem
 
+#: What to check in a CSV row whose quoting is broken.
+QUOTE_HINT = (
+    'check the quotes of this row: a quoted cell ends with " before the next comma, and '
+    'a quote inside it is written ""'
+)
+
 #: Upper bound on the nodes one YAML file may expand to (guards against alias bombs).
 MAX_NODES = 2_000_000
 
@@ -417,8 +423,7 @@ def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]
                 message,
                 file,
                 min(line, at) if at else None,
-                hint='check the quotes of this row: a quoted cell ends with " before the '
-                'next comma, and a quote inside it is written ""',
+                hint=QUOTE_HINT,
             )
         )
         return None, problems
