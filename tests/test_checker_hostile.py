@@ -52,9 +52,12 @@ def test_hostile_files(tmp_path: Path) -> None:
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     (tmp_path / "folder.yaml").mkdir()
+    # links a pull request can add: read whole, /dev/zero once filled the machine's memory
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
     good = tmp_path / "good.yaml"
     good.write_text(GOOD, encoding="utf-8")
-    names = [*files, "folder.yaml", "good.yaml"]
+    names = [*files, "folder.yaml", "zero.yaml", "zero.csv", "good.yaml"]
     result = subprocess.run(
         [sys.executable, "-m", "handbook.cli", "check", "--format", "json"]
         + [str(tmp_path / n) for n in names],
@@ -77,6 +80,11 @@ def test_hostile_files(tmp_path: Path) -> None:
     assert "not UTF-8" in messages["latin1.csv"]
     assert "alias bomb" in messages["bomb.yaml"]
     assert "folder" in messages["folder.yaml"]
+    assert (
+        messages["zero.yaml"]
+        == messages["zero.csv"]
+        == ("not a regular file (a device, pipe or socket, or a link to one)")
+    )
     assert "empty" in messages["empty-lines.yaml"]
 
 
@@ -98,3 +106,26 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_data_file_linked_to_a_device_is_a_located_problem(tmp_path: Path) -> None:
+    """``validate`` of a data folder whose glossary links to /dev/zero ran out of memory."""
+    import shutil
+
+    from .conftest import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "glossary.yaml").unlink()
+    (data / "glossary.yaml").symlink_to("/dev/zero")
+    result = subprocess.run(
+        [sys.executable, "-m", "handbook.cli", "validate", "--data", str(data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit if os.name == "posix" else None,
+        check=False,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{data / 'glossary.yaml'}: error[unreadable] not a regular file" in result.stderr

@@ -22,6 +22,9 @@ def read_cache(path: Path, parse: Callable[[str], T | None]) -> T | None:
     """``parse`` of the text of ``path``; None when the file is missing, or when it cannot
     be read or ``parse`` raises ``ValueError``, ``TypeError``, ``KeyError``,
     ``AttributeError`` or ``IndexError`` (a damaged or older file; logged)."""
+    if path.exists() and not path.is_file():  # a FIFO or /dev/zero would never end
+        log.info("handbook: ignoring the cache file %s (not a regular file)", path)
+        return None
     try:
         value = parse(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
     today = args.today or datetime.now(UTC).date()
     waivers = None
     waiver_path = Path(args.waivers) if args.waivers else data / "waivers.yaml"
-    if args.waivers and not waiver_path.is_file():
+    if args.waivers and not waiver_path.exists():
         return _fail(f"waivers file not found: {waiver_path}")
-    if waiver_path.is_file():
+    if args.waivers or waiver_path.is_file():
         try:
             waivers = load_waivers(waiver_path, handbook, today)
         except WaiverFileError as exc:

@@ -42,7 +42,7 @@ from handbook.checker.records import (
     misspelt_message,
 )
 from handbook.checker.values import strings
-from handbook.model.sources import QUOTE_HINT
+from handbook.model.sources import QUOTE_HINT, not_a_file
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
@@ -482,8 +482,9 @@ def csv_batches(
 ) -> Iterator[Batch]:
     """The batches of one CSV file (see the module doc); never raises on bad input."""
     reader = _Reader(file, fileno, chunk_size, mapping, titles)
-    if path.is_dir():
-        yield reader._issue("is a folder, not a change-record file", None)
+    why = "is a folder, not a change-record file" if path.is_dir() else not_a_file(path, True)
+    if why is not None:
+        yield reader._issue(why, None)
         return
     try:
         f = path.open("rb")

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from handbook.checker.records import BOOL_FIELDS, FIELDS, LIST_FIELDS
 from handbook.checker.values import NAIVE_TIME
 from handbook.model.entities import TIME_FIELDS
-from handbook.model.sources import load_yaml_text
+from handbook.model.sources import load_yaml_text, not_a_file
 from handbook.model.validation import validation_problems
 
 Scalar = str | bool | int | float
@@ -330,6 +330,9 @@ def _plain(value: Any) -> Any:
 
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file; raises `MappingError` with what is wrong."""
+    why = not_a_file(path, pipes=True)
+    if why is not None:
+        raise MappingError(f"cannot read the mapping file {path}: {why}")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -37,6 +37,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from handbook.checker.codes import FIELD_SPECS
 from handbook.checker.values import strings
 from handbook.model.entities import TIME_FIELDS
+from handbook.model.sources import not_a_file
 
 #: Value fields of a change record, in the spec's order (``waivers`` is read apart).
 FIELDS: tuple[str, ...] = tuple(s.name for s in FIELD_SPECS if s.name != "waivers")
@@ -217,6 +218,9 @@ def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
 def read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
     if path.is_dir():
         return None, Issue("E001", "is a folder, not a change-record file", file, None)
+    why = not_a_file(path, pipes=True)  # a pipe (``<(command)``) ends; /dev/zero does not
+    if why is not None:
+        return None, Issue("E001", why, file, None)
     try:
         return path.read_bytes(), None
     except FileNotFoundError:

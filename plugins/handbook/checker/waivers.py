@@ -28,6 +28,7 @@ from typing import Any
 from handbook.checker.records import decode_text
 from handbook.checker.yamlfile import load_yaml_records_text
 from handbook.model.handbook import Handbook
+from handbook.model.sources import not_a_file
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -209,6 +210,9 @@ def load_waivers(
     shape (a usage error); problems with single waivers are collected in the set.
     """
     file = display or str(path)
+    why = "is a folder" if path.is_dir() else not_a_file(path, pipes=True)
+    if why is not None:
+        raise WaiverFileError(f"cannot read the waivers file {file}: {why}")
     try:
         raw = path.read_bytes()
     except OSError as exc:

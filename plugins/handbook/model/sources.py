@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -306,13 +307,30 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
     return docs, problems
 
 
+def not_a_file(path: Path, pipes: bool = False) -> str | None:
+    """Why ``path`` cannot be read as a file: it is (or links to) a device, a socket or,
+    unless ``pipes``, a pipe. A pull request can add a symbolic link to ``/dev/zero``,
+    which would be read until memory runs out. None for a file, a folder or a path that
+    cannot be looked at (reading it then says what is wrong)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode) or (pipes and stat.S_ISFIFO(mode)):
+        return None
+    return "not a regular file (a device, pipe or socket, or a link to one)"
+
+
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file (a byte-order mark is dropped).
 
-    Returns ``(None, [problem])`` when the file is missing, unreadable, not UTF-8 or has a
-    NUL character; the problem names the byte offset's line for decoding errors, the
-    line and column of the first NUL.
+    Returns ``(None, [problem])`` when the file is missing, not a regular file
+    (`not_a_file`), unreadable, not UTF-8 or has a NUL character; the problem names the
+    byte offset's line for decoding errors, the line and column of the first NUL.
     """
+    why = not_a_file(path)
+    if why is not None:
+        return None, [Problem("unreadable", why, display, hint="commit the file itself")]
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
