@@ -20,7 +20,7 @@ from handbook.files import (
     write_text_atomic,
 )
 
-from .conftest import BIN, DATA, ROOT, run
+from .conftest import BIN, DATA, ROOT, copy_project, run
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and modes are POSIX")
 
@@ -363,6 +363,28 @@ def test_pages_refuses_a_folder_holding_the_data(tmp_path: Path, data_copy: Path
     assert result.returncode == 2
     assert "contains the data folder" in result.stderr and "Traceback" not in result.stderr
     assert (data_copy / "rules.yaml").is_file()
+
+
+def test_output_commands_refuse_a_folder_of_sources(tmp_path: Path) -> None:
+    """``pages``, ``export oscal`` and ``import`` once emptied ``docs/`` or ``plugins/``
+    with exit 0: a folder of hand-written pages, code or a project is refused."""
+    project = copy_project(tmp_path / "project")
+    (project / "plugins").mkdir()
+    (project / "plugins" / "mine.py").write_text("x = 1\n", encoding="utf-8")
+    before = sorted(p.name for p in (project / "docs").iterdir())
+    data = str(project / "data")
+    for out, why in (
+        ("docs", "hand-written pages"),
+        ("plugins", "source code (mine.py)"),
+        (".", "contains the data folder"),
+    ):
+        for command in (["pages"], ["export", "oscal"]):
+            args = [str(BIN / "handbook"), *command, "--data", data, "--out", out]
+            result = run(args, cwd=project)
+            assert result.returncode == 2, (out, command, result.stdout)
+            assert "Traceback" not in result.stderr and why in result.stderr
+    assert sorted(p.name for p in (project / "docs").iterdir()) == before
+    assert (project / "plugins" / "mine.py").is_file()
 
 
 def test_an_interrupt_between_the_two_renames_puts_the_old_folder_back(

@@ -320,8 +320,35 @@ def _fsync_tree(folder: Path) -> None:
         _fsync_folder(Path(root))
 
 
+#: A folder holding one of these at its top is a project, not an output folder.
+PROJECT_FILES = (".git", "mkdocs.yml", "pyproject.toml", "setup.py", "package.json")
+
+
+def _sources(target: Path) -> str | None:
+    """What makes ``target`` a folder of sources rather than an output folder: a project
+    file at its top, a Python file in it (``plugins/``, ``tests/``), or being the
+    hand-written pages of the MkDocs project above it (``docs/``, or its ``docs_dir``).
+    None for a missing or an output-like folder."""
+    if not target.is_dir():
+        return None
+    for name in PROJECT_FILES:
+        if (target / name).exists():
+            return f"a project ({name})"
+    code = next(target.rglob("*.py"), None)
+    if code is not None:
+        return f"source code ({code.relative_to(target)})"
+    config = target.parent / "mkdocs.yml"
+    if config.is_file():
+        text = config.read_text(encoding="utf-8", errors="replace")
+        found = re.search(r"(?m)^docs_dir:\s*['\"]?([^'\"#\s]+)", text)
+        if target.name == (found.group(1).rstrip("/") if found else "docs"):
+            return f"the hand-written pages of {config}"
+    return None
+
+
 def _refuse(target: Path, given: Path) -> None:
-    """Refuse to swap away a folder that holds the working or home directory (``--out .``)."""
+    """Refuse to swap away a folder that holds the working or home directory (``--out .``)
+    or sources (`_sources`: ``--out docs`` emptied the hand-written pages)."""
     home = os.path.expanduser("~")  # stays "~" when there is no home: nothing to guard
     for what, inside in (("working", os.getcwd()), ("home", home)):
         if _real(Path(inside)).is_relative_to(target):
@@ -331,6 +358,14 @@ def _refuse(target: Path, given: Path) -> None:
                 "choose a folder that only this command writes",
                 str(given),
             )
+    held = _sources(target)
+    if held is not None:
+        raise OSError(
+            errno.EINVAL,
+            f"refusing to replace a folder that holds {held}; choose a folder that only this "
+            "command writes",
+            str(given),
+        )
 
 
 @contextmanager
