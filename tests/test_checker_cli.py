@@ -324,6 +324,15 @@ def test_an_open_quote_in_a_csv_is_located_at_its_row(tmp_path: Path) -> None:
     ), result.stdout
 
 
+def test_output_may_not_overwrite_a_record_file(tmp_path: Path) -> None:
+    """``--output in.yaml in.yaml`` replaced the records with the report."""
+    path = tmp_path / "in.yaml"
+    path.write_text(BAD, encoding="utf-8")
+    result = cli("check", "--format", "json", "--output", str(path), str(path))
+    assert result.returncode == 2 and "is one of the record files" in result.stderr
+    assert path.read_text(encoding="utf-8") == BAD
+
+
 def test_yaml_merge_keys_are_read(tmp_path: Path) -> None:
     """``<<: *base`` copies the base's fields, as every YAML loader does; explicit keys win."""
     path = tmp_path / "r.yaml"

@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         for p in missing:
             print(f"handbook check: error: no such file: {p}", file=sys.stderr)
         return 2
+    if args.output and any(os.path.realpath(args.output) == os.path.realpath(p) for p in paths):
+        return _fail(f"--output {args.output} is one of the record files; write the report apart")
     if args.edition is not None and args.edition not in {e.id for e in handbook.editions}:
         known = ", ".join(e.id for e in handbook.editions_in_order())
         return _fail(f"unknown edition {args.edition!r}; expected one of: {known}")
