@@ -366,8 +366,11 @@ def _quiet_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``handbook`` console script; returns the exit code (see the
     module's docstring)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("handbook: interrupted", file=sys.stderr)
+        return 130
     name = f"handbook {args.command}"
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
