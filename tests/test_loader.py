@@ -106,6 +106,15 @@ def test_a_prose_section_no_page_shows_is_a_warning(data_copy: Path) -> None:
     assert p.hint is not None and "did you mean 'change-types-2018'" in p.hint
 
 
+def test_a_file_not_read_does_not_make_its_ids_unknown_elsewhere(data_copy: Path) -> None:
+    """An unreadable channels.yaml gave 11 'channel ... does not exist (expected one of: )'
+    errors in change-types.yaml before its own encoding error."""
+    with (data_copy / "channels.yaml").open("ab") as f:
+        f.write(b"\xff\n")
+    [p] = _load(data_copy)
+    assert (p.code, Path(p.file).name) == ("encoding", "channels.yaml")
+
+
 def test_unknown_party_in_change_process(data_copy: Path) -> None:
     edit(data_copy / "change-process.csv", "2022,after,customer", "2022,after,custmer")
     problems = _load(data_copy)

@@ -34,7 +34,7 @@ from handbook.model.entities import (
 )
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem, format_problems, sort_problems
-from handbook.model.references import check_references, iter_nodes
+from handbook.model.references import UNREAD, check_references, iter_nodes
 from handbook.model.sources import LocatedStr, load_yaml_file, parse_csv_text, read_text
 from handbook.model.validation import validate, validate_list
 
@@ -183,6 +183,8 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
         problems.extend(found)
         if raw is None and not found:  # no document at all: emptied by mistake
             problems.append(Problem("empty-file", "the file is empty", display, 1, hint=hint))
+        if raw is None:  # a file not read: references into an empty vocabulary are unknown
+            unvalidated.add(UNREAD)
         return raw, display
 
     def yaml_list(name: str, model: type[T]) -> list[T]:

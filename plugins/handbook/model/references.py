@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 from handbook.model.entities import TIME_FIELDS, Node, Quote, Rule, Source, Statement
@@ -202,11 +202,16 @@ def _party_ids(hb: Handbook, unvalidated: frozenset[str]) -> list[Problem]:
     return problems
 
 
+#: In ``unvalidated``: a data file could not be read at all (`handbook.model.loader`).
+UNREAD = "\0unread"
+
+
 def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) -> list[Problem]:
     """Problems with ids and references across data files (see `load_handbook`).
 
     ``unvalidated``: ids of entries that failed validation (left out of ``hb``); references
-    to them are not reported."""
+    to them are not reported, nor references into an empty list of ids when it holds
+    `UNREAD` (a file that could not be read gave none)."""
     problems: list[Problem] = []
     doc_ids = [d.id for d in hb.documents]
     edition_ids = [e.id for e in hb.editions]
@@ -218,7 +223,9 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
     sop_ids = {c.id for c in hb.sop_categories}
     type_ids = {t.id for t in hb.change_types}
 
-    def absent(given: str, ids: Iterable[str]) -> bool:
+    def absent(given: str, ids: Collection[str]) -> bool:
+        if not ids and UNREAD in unvalidated:  # its file was not read: its own problem says
+            return False
         return given not in ids and given not in unvalidated
 
     problems += _duplicates(hb.documents, lambda x: x.id, "document")
