@@ -351,7 +351,10 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _left_alone(args: argparse.Namespace) -> str:
-    """What an interrupted run leaves as it was: ``"; out.json unchanged"`` or ``""``."""
+    """What an interrupted run leaves as it was: ``"; out.json unchanged"`` or ``""``
+    (``schemas`` writes its files one by one, each whole)."""
+    if args.command == "schemas":  # file by file: some may be new already
+        return "; each schema file is whole, old or new (run it again)"
     target = getattr(args, "output", None) or getattr(args, "out", None)
     return f"; {target} unchanged" if target else ""
 
