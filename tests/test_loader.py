@@ -115,6 +115,20 @@ def test_a_file_not_read_does_not_make_its_ids_unknown_elsewhere(data_copy: Path
     assert (p.code, Path(p.file).name) == ("encoding", "channels.yaml")
 
 
+def test_a_data_file_over_the_size_limit_is_refused(data_copy: Path) -> None:
+    """A 50 MB glossary definition passed validate, then a build took 14 GB of memory."""
+    from handbook.model.sources import MAX_DATA_BYTES
+
+    glossary = data_copy / "glossary.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8") + "# " + "x" * MAX_DATA_BYTES + "\n",
+        encoding="utf-8",
+    )
+    [p] = _load(data_copy)
+    assert (p.code, Path(p.file).name) == ("too-large", "glossary.yaml")
+    assert "a data file is at most 4 MiB" in p.message
+
+
 def test_unknown_party_in_change_process(data_copy: Path) -> None:
     edit(data_copy / "change-process.csv", "2022,after,customer", "2022,after,custmer")
     problems = _load(data_copy)

@@ -16,6 +16,7 @@ CSV is read with the standard library's reader so each row knows its physical li
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -33,6 +34,10 @@ QUOTE_HINT = (
     'check the quotes of this row: a quoted cell ends with " before the next comma, and '
     'a quote inside it is written ""'
 )
+
+#: Largest data file read (`read_text`): the biggest of MMD's is 18 KB, and a glossary
+#: definition of 50 MB, copied into every page's tooltips, took 14 GB to build.
+MAX_DATA_BYTES = 4 << 20
 
 #: Upper bound on the nodes one YAML file may expand to (guards against alias bombs).
 MAX_NODES = 2_000_000
@@ -325,12 +330,24 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file (a byte-order mark is dropped).
 
     Returns ``(None, [problem])`` when the file is missing, not a regular file
-    (`not_a_file`), unreadable, not UTF-8 or has a NUL character; the problem names the
+    (`not_a_file`), over `MAX_DATA_BYTES` (``too-large``), unreadable, not UTF-8 or has a
+    NUL character; the problem names the
     byte offset's line for decoding errors, the line and column of the first NUL.
     """
     why = not_a_file(path)
     if why is not None:
         return None, [Problem("unreadable", why, display, hint="commit the file itself")]
+    with contextlib.suppress(OSError):
+        if (size := path.stat().st_size) > MAX_DATA_BYTES:
+            return None, [
+                Problem(
+                    "too-large",
+                    f"the file is {size / 2**20:.1f} MiB; a data file is at most "
+                    f"{MAX_DATA_BYTES >> 20} MiB (its texts are copied into many pages)",
+                    display,
+                    hint="shorten its texts or split it",
+                )
+            ]
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
