@@ -240,3 +240,15 @@ def test_a_comment_above_a_nested_first_item_stays_where_it_was(copy: Path) -> N
     rules.write_text(text.replace("  statement: >-\n", sharp, 1), encoding="utf-8")
     assert _fmt(copy).returncode == 0
     assert sharp in rules.read_text(encoding="utf-8")
+
+
+def test_a_data_file_that_is_no_file_is_counted_not_skipped(copy: Path) -> None:
+    """A channels.yaml linked to /dev/zero or to a folder was skipped in silence
+    ('15 already canonical' of 16)."""
+    channels = copy / "data" / "channels.yaml"
+    channels.unlink()
+    channels.symlink_to("/dev/zero")
+    run = _fmt(copy)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "channels.yaml: not a regular file" in run.stderr
+    assert "1 not formatted" in run.stdout

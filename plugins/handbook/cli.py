@@ -154,13 +154,14 @@ def _schemas(args: argparse.Namespace) -> int:
 
 def _fmt(args: argparse.Namespace) -> int:
     from handbook.model.canonical import DEFAULT_FILES, FormatError, canonical_text
+    from handbook.model.sources import not_a_file
 
     data = Path(args.data)
     files: list[Path] = []
     for given in args.paths or [data]:
         path = Path(given)
-        if path.is_dir():
-            files += [path / name for name in DEFAULT_FILES if (path / name).is_file()]
+        if path.is_dir():  # a default file that exists but is no file is reported below
+            files += [path / name for name in DEFAULT_FILES if os.path.lexists(path / name)]
         elif path.is_file() and path.suffix in (".yaml", ".yml", ".csv"):
             files.append(path)
         else:
@@ -170,6 +171,11 @@ def _fmt(args: argparse.Namespace) -> int:
     changed: list[Path] = []
     failed = 0
     for path in files:
+        why = "is a folder" if path.is_dir() else not_a_file(path)
+        if why is not None or not path.exists():
+            print(f"{path}: {why or 'a link to nothing'}: not formatted", file=sys.stderr)
+            failed += 1
+            continue
         try:
             text = path.read_bytes().decode("utf-8")
             canonical = canonical_text(path, text, data, args.add_ids)
