@@ -222,6 +222,22 @@ def test_bad_data_stops_the_build_with_every_problem(tmp_path: Path) -> None:
     assert not (project / "site").exists()
 
 
+def test_a_failed_mkdocs_build_leaves_the_last_site_whole(tmp_path: Path) -> None:
+    """MkDocs empties its site folder before it builds; ``handbook build`` builds into a
+    new folder swapped in on success, so a build that fails keeps the last good site."""
+    project = copy_project(tmp_path / "p")
+    command = [sys.executable, "-m", "handbook.cli", "build", "--engine", "mkdocs"]
+    first = run(command, cwd=project)
+    assert first.returncode == 0, first.stderr
+    before = sorted(p.relative_to(project) for p in (project / "site").rglob("*"))
+    assert len(before) > 100
+    (project / "data" / "rules.yaml").write_text("rules: [\n", encoding="utf-8")
+    result = run(command, cwd=project)
+    assert result.returncode == 2 and "site unchanged" in result.stderr, result.stderr
+    assert sorted(p.relative_to(project) for p in (project / "site").rglob("*")) == before
+    assert [p.name for p in project.iterdir() if "handbook-" in p.name] == []
+
+
 def test_page_markdown_carries_edit_url_and_table_tags() -> None:
     page = Page(
         src_uri="sops/x.md",

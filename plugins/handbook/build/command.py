@@ -153,6 +153,26 @@ def _publish(built: Path, site_dir: Path) -> int:
     return 0
 
 
+class _EngineFailed(Exception):
+    pass
+
+
+def _build_whole(engine: Engine, config_file: Path, site_dir: Path) -> int:
+    """Build into a new folder swapped in for ``site_dir`` when the engine succeeds
+    (`handbook.files.replace_folder`): a failed or interrupted build leaves the last site
+    whole (the engine itself empties its site folder first)."""
+    try:
+        with replace_folder(site_dir) as folder:
+            code = subprocess.call(engine.build_args(config_file, folder, False))
+            if code != 0:
+                raise _EngineFailed(code)
+    except _EngineFailed as failed:
+        return _error(f"{engine.name} failed (exit {failed.args[0]}); {site_dir} unchanged")
+    except OSError as exc:
+        return _error(f"cannot write {exc.filename or site_dir}: {exc.strerror or exc}")
+    return 0
+
+
 def _stamp(project: Project) -> tuple[tuple[str, int, int], ...]:
     """Path, size and modification time of every watched file (data, docs, config)."""
     files = [project.config_file]
@@ -216,8 +236,7 @@ def run(args: argparse.Namespace) -> int:
         config_file = project.config_file
         if args.serve:
             return subprocess.call(engine.serve_args(config_file, args.dev_addr))
-        code = subprocess.call(engine.build_args(config_file, _site_dir(project, args), False))
-        return 0 if code == 0 else _error(f"{engine.name} failed (exit {code})")
+        return _build_whole(engine, config_file, _site_dir(project, args))
     out = _out(project, args)
     site_dir = _site_dir(project, args)
     for folder, option in ((out, "--out"), (site_dir, "--site-dir")):
