@@ -452,5 +452,5 @@ def test_pages_that_cannot_be_written_fail_with_one_line(tmp_path: Path) -> None
     result = run([str(BIN / "handbook"), "pages", "--data", str(DATA), "--out", str(out)])
     assert result.returncode == 2
     assert result.stderr == (
-        f"handbook: error: cannot write {tmp_path / 'file'}: is a file, not a folder\n"
+        f"handbook pages: error: cannot write {tmp_path / 'file'}: is a file, not a folder\n"
     )

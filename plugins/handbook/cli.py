@@ -89,7 +89,9 @@ def _pages(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
-        print(f"handbook: error: --out {out} contains the data folder {data}", file=sys.stderr)
+        print(
+            f"handbook pages: error: --out {out} contains the data folder {data}", file=sys.stderr
+        )
         return 2
     from handbook.project import learn_base_url
 
@@ -114,7 +116,9 @@ def _pages(args: argparse.Namespace) -> int:
                 target.write_text(page.markdown, encoding="utf-8")
     except OSError as exc:
         where = exc.filename or out
-        print(f"handbook: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"handbook pages: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr
+        )
         return 2
     print(f"wrote {len(site.pages)} pages to {out}")
     return 0
@@ -145,7 +149,8 @@ def _schemas(args: argparse.Namespace) -> int:
             write_text_atomic(path, wanted[path])
     except OSError as exc:
         print(
-            f"handbook: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr
+            f"handbook schemas: error: cannot write {exc.filename or out}: {exc.strerror}",
+            file=sys.stderr,
         )
         return 2
     print(f"{len(stale)} file(s) written ({out}/*.schema.json, {data / FILE_NAME})")
@@ -166,7 +171,7 @@ def _fmt(args: argparse.Namespace) -> int:
             files.append(path)
         else:
             what = "not found" if not path.exists() else "not a YAML or CSV file"
-            print(f"handbook: error: {path}: {what}", file=sys.stderr)
+            print(f"handbook fmt: error: {path}: {what}", file=sys.stderr)
             return 2
     changed: list[Path] = []
     failed = 0
@@ -196,7 +201,7 @@ def _fmt(args: argparse.Namespace) -> int:
         try:
             write_text_atomic(path, canonical)
         except OSError as exc:
-            print(f"handbook: error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+            print(f"handbook fmt: error: cannot write {path}: {exc.strerror}", file=sys.stderr)
             return 2
         print(f"reformatted {path}")
     verb = "would be reformatted" if args.check else "reformatted"

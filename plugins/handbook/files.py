@@ -401,7 +401,10 @@ def replace_folder(path: Path | str) -> Iterator[Path]:
     _ACTIVE.update((tmp.name, aside.name))
     moved = False
     try:
-        os.mkdir(tmp)
+        try:
+            os.mkdir(tmp)
+        except OSError as exc:  # named by the folder asked for, not by the temporary one
+            raise OSError(exc.errno, exc.strerror, str(given)) from None
         yield tmp
         _fsync_tree(tmp)
         with suppress(FileNotFoundError):
