@@ -36,6 +36,19 @@ def _limit() -> None:  # pragma: no cover - runs in the child
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
 
 
+def _bounded(*args: str) -> subprocess.CompletedProcess[str]:
+    """``handbook ARGS`` in a child of bounded memory (`LIMIT`) and time."""
+    return subprocess.run(
+        [sys.executable, "-m", "handbook.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        preexec_fn=_limit if os.name == "posix" else None,
+        check=False,
+    )
+
+
 def test_hostile_files(tmp_path: Path) -> None:
     files = {
         "garbage.yaml": bytes(range(256)) * 64,
@@ -58,16 +71,7 @@ def test_hostile_files(tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text(GOOD, encoding="utf-8")
     names = [*files, "folder.yaml", "zero.yaml", "zero.csv", "good.yaml"]
-    result = subprocess.run(
-        [sys.executable, "-m", "handbook.cli", "check", "--format", "json"]
-        + [str(tmp_path / n) for n in names],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        preexec_fn=_limit if os.name == "posix" else None,
-        check=False,
-    )
+    result = _bounded("check", "--format", "json", *(str(tmp_path / n) for n in names))
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     data = json.loads(result.stdout)
@@ -118,14 +122,6 @@ def test_a_data_file_linked_to_a_device_is_a_located_problem(tmp_path: Path) -> 
     shutil.copytree(DATA, data)
     (data / "glossary.yaml").unlink()
     (data / "glossary.yaml").symlink_to("/dev/zero")
-    result = subprocess.run(
-        [sys.executable, "-m", "handbook.cli", "validate", "--data", str(data)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limit if os.name == "posix" else None,
-        check=False,
-    )
+    result = _bounded("validate", "--data", str(data))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{data / 'glossary.yaml'}: error[unreadable] not a regular file" in result.stderr
