@@ -17,6 +17,7 @@ from typing import Any
 from handbook.model.entities import TIME_FIELDS, Node, Quote, Rule, Source, Statement
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem
+from handbook.model.sources import not_a_file
 from handbook.model.validation import expected_one_of
 
 
@@ -337,16 +338,21 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
             rule, edition_ids, party_ids, type_ids | unvalidated, sop_ids | unvalidated
         )
     for sample in hb.samples:
-        if not (hb.root / "samples" / sample.file).is_file():
+        path = hb.root / "samples" / sample.file
+        if not path.is_file():
             line, column = sample.at.of("file")
+            why = not_a_file(path) if path.exists() else None
             problems.append(
                 Problem(
-                    "missing-file",
-                    f"sample file '{sample.file}' does not exist",
+                    "missing-file" if why is None else "unreadable",
+                    f"sample file '{sample.file}' "
+                    + ("does not exist" if why is None else f"is {why}"),
                     sample.at.file,
                     line,
                     column,
-                    hint=f"add it under {hb.root / 'samples'}",
+                    hint=f"add it under {hb.root / 'samples'}"
+                    if why is None
+                    else "commit the file itself",
                 )
             )
     return problems
