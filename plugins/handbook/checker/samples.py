@@ -72,11 +72,12 @@ def evaluate_sample(
     order, then one per record that has findings or is read but is not annotated."""
     from handbook.checker.check import check_paths  # pandas: not for `SampleVerdict` alone
     from handbook.checker.coded import fold
+    from handbook.checker.validate import spellings
 
     path = handbook.root / "samples" / sample.file
     report = check_paths(handbook, [path], today=today, waivers=None, site_url=None)
-    # a record may name its initiator by id or by name, in any case (as the checker reads it)
-    party_ids = {fold(key): p.id for p in handbook.parties for key in (p.id, p.name)}
+    # a record may name its initiator by id or by name, in any case: read as the checker does
+    party_ids = spellings(handbook, [p.id for p in handbook.parties])
     refs = {r.id: r for r in report.records if r.id is not None}
     found: dict[str, list[tuple[str, str, int | None]]] = {}
     for f in report.findings:
@@ -96,7 +97,9 @@ def evaluate_sample(
                 record=key,
                 title=ref.title if ref else None,
                 line=line,
-                initiator=party_ids.get(fold(ref.initiator)) if ref and ref.initiator else None,
+                initiator=party_ids["initiator"].get(fold(ref.initiator))
+                if ref and ref.initiator
+                else None,
                 change_type=ref.change_type if ref else None,
                 sop_category=ref.sop_category if ref else None,
                 edition=ref.edition if ref else None,
