@@ -1,4 +1,5 @@
-"""Writing files and folders whole or not at all (standard library only).
+"""Writing files and folders whole or not at all (standard library only, but for reading a
+project's ``mkdocs.yml`` with `handbook.project`).
 
 Every command that writes a file goes through this module, so a reader (a person, CI, a
 second run) sees the old file or the new one, never a part:
@@ -339,9 +340,10 @@ def _sources(target: Path) -> str | None:
         return f"source code ({code.relative_to(target)})"
     config = target.parent / "mkdocs.yml"
     if config.is_file():
-        text = config.read_text(encoding="utf-8", errors="replace")
-        found = re.search(r"(?m)^docs_dir:\s*['\"]?([^'\"#\s]+)", text)
-        if target.name == (found.group(1).rstrip("/") if found else "docs"):
+        from handbook.project import mkdocs_config  # reads the mkdocs.yml beside target
+
+        docs = str(mkdocs_config(target).get("docs_dir") or "docs").rstrip("/")
+        if target.name == docs:
             return f"the hand-written pages of {config}"
     return None
 
