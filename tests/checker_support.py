@@ -52,6 +52,7 @@ def codes(report: Report) -> dict[str | None, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def cli(*args: str, cwd: Path = ROOT):  # type: ignore[no-untyped-def]
-    """Run the real ``handbook`` command line (``python -m handbook.cli``)."""
-    return run([sys.executable, "-m", "handbook.cli", *args], cwd=cwd)
+def cli(*args: str, cwd: Path = ROOT, **kw: object):  # type: ignore[no-untyped-def]
+    """Run the real ``handbook`` command line (``python -m handbook.cli``); ``kw`` as
+    `tests.conftest.run` takes them (``timeout``, ``preexec_fn``)."""
+    return run([sys.executable, "-m", "handbook.cli", *args], cwd=cwd, **kw)

@@ -30,11 +30,14 @@ def seed_path(number: str) -> Path:
     return found[0]
 
 
-def run(args: list[str], cwd: Path = ROOT, **kw: object) -> subprocess.CompletedProcess[str]:
-    """Run a command with the test environment; never raises on a non-zero exit."""
+def run(
+    args: list[str], cwd: Path = ROOT, timeout: float = 600, **kw: object
+) -> subprocess.CompletedProcess[str]:
+    """Run a command with the test environment; never raises on a non-zero exit (a run
+    past ``timeout`` seconds fails the test)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
-        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False, **kw
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False, **kw
     )  # type: ignore[call-overload]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from handbook.checker.yamlfile import load_yaml_records_text
 
+from .checker_support import cli
 from .conftest import ROOT
 
 GOOD = """\
@@ -38,15 +39,7 @@ def _limit() -> None:  # pragma: no cover - runs in the child
 
 def _bounded(*args: str) -> subprocess.CompletedProcess[str]:
     """``handbook ARGS`` in a child of bounded memory (`LIMIT`) and time."""
-    return subprocess.run(
-        [sys.executable, "-m", "handbook.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        preexec_fn=_limit if os.name == "posix" else None,
-        check=False,
-    )
+    return cli(*args, timeout=180, preexec_fn=_limit if os.name == "posix" else None)
 
 
 def test_hostile_files(tmp_path: Path) -> None:

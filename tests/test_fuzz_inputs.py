@@ -23,7 +23,6 @@ import json
 import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,8 +34,8 @@ from hypothesis import strategies as st
 from handbook.checker.check import check_paths
 from handbook.model.loader import load_handbook
 
-from .checker_support import handbook
-from .conftest import DATA, ROOT
+from .checker_support import cli, handbook
+from .conftest import DATA
 
 #: A hard stop for one example (s): a hang fails the test instead of stalling CI.
 ALARM_S = 60
@@ -222,14 +221,7 @@ def test_loader_never_crashes(data_copy_once: Path, name: str, data: object) -> 
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "handbook.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,  # a hang fails the test
-        check=False,
-    )
+    return cli(*args, timeout=180)  # a hang fails the test
 
 
 CLI_CASES = {
