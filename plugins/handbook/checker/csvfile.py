@@ -40,9 +40,10 @@ from handbook.checker.records import (
     empty_batch,
     misspelt,
     misspelt_message,
+    unreadable,
 )
 from handbook.checker.values import strings
-from handbook.model.sources import QUOTE_HINT, not_a_file
+from handbook.model.sources import QUOTE_HINT
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
@@ -482,7 +483,7 @@ def csv_batches(
 ) -> Iterator[Batch]:
     """The batches of one CSV file (see the module doc); never raises on bad input."""
     reader = _Reader(file, fileno, chunk_size, mapping, titles)
-    why = "is a folder, not a change-record file" if path.is_dir() else not_a_file(path, True)
+    why = unreadable(path)
     if why is not None:
         yield reader._issue(why, None)
         return

@@ -215,10 +215,17 @@ def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
         )
 
 
-def read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` is no change-record file to read (an E001 message): a folder, or a
+    device or socket (`handbook.model.sources.not_a_file`; a pipe, ``<(command)``, ends,
+    /dev/zero does not). None otherwise."""
     if path.is_dir():
-        return None, Issue("E001", "is a folder, not a change-record file", file, None)
-    why = not_a_file(path, pipes=True)  # a pipe (``<(command)``) ends; /dev/zero does not
+        return "is a folder, not a change-record file"
+    return not_a_file(path, pipes=True)
+
+
+def read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
+    why = unreadable(path)
     if why is not None:
         return None, Issue("E001", why, file, None)
     try:
