@@ -254,6 +254,31 @@ def test_verify_reports_a_mismatch(tmp_path: Path) -> None:
     assert cli("verify", "--data", str(tmp_path / "nothing")).returncode == 2
 
 
+def test_verify_says_why_a_sample_file_cannot_be_read(tmp_path: Path) -> None:
+    """A broken sample file fails with its E001's message under it (it said only
+    "got E001"), and so does a strict build's ``sample-mismatch`` warning (it named only
+    the records that lost their findings, never the cause)."""
+    from handbook.model.loader import load_handbook
+    from handbook.site.results import compute, sample_warnings
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "samples" / "mmd001-advance-notice.yaml").write_text("id: [\n", encoding="utf-8")
+    result = cli("verify", "--data", str(data))
+    assert result.returncode == 1
+    out = result.stdout.splitlines()
+    at = out.index("  (file): expected not listed; got E001")
+    assert out[at + 1].startswith("    E001: not valid YAML: ")
+    handbook, problems = load_handbook(data)
+    assert handbook is not None, problems
+    warnings = [str(p) for p in sample_warnings(handbook, compute(handbook))]
+    said = (
+        "mmd001-advance-notice.yaml:1: warning[sample-mismatch] the file: samples.yaml lists"
+        ' no "(file)" entry; the checker reports E001: not valid YAML: '
+    )
+    assert any(said in w for w in warnings), warnings
+
+
 def test_a_duplicated_key_is_its_records_error_only(tmp_path: Path) -> None:
     """One record with a key written twice is E001 on that record; the others are still
     checked (before, the whole file was one E001 and no record was checked)."""

@@ -119,8 +119,10 @@ def evaluate_samples(handbook: Handbook, today: date | None = None) -> list[Samp
 
 
 def sample_verdicts(handbook: Handbook) -> list[SampleVerdict]:
-    """Every annotated record's verdict, in ``data/samples/samples.yaml`` order."""
-    return [v for r in evaluate_samples(handbook) for v in r.verdicts if v.listed]
+    """Every verdict of every sample file, in ``data/samples/samples.yaml`` order: the
+    annotated records', then those the annotation does not list (``listed`` False: a
+    mismatch, which the site reports as a ``sample-mismatch`` warning)."""
+    return [v for r in evaluate_samples(handbook) for v in r.verdicts]
 
 
 def _record_snippets(path: Path, starts: list[int], limit: int = 40) -> dict[int, str]:

@@ -91,6 +91,8 @@ def _print_verdicts(data: Path, results: list[SampleResult]) -> int:
                 continue
             want = "not listed" if not v.listed else ", ".join(v.expected) or "no finding"
             print(f"  {v.record}: expected {want}; got {', '.join(v.actual) or 'no finding'}")
+            for message in v.messages:  # "CODE: message": why, e.g. an E001's cause
+                print(f"    {message}")
     failed = sum(1 for r in results if not r.passed)
     print(f"{len(results) - failed} of {len(results)} samples match their annotation")
     return failed

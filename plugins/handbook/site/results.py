@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.handbook")
 
 #: Changes when the layout of the cached JSON changes (older files are then ignored).
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: The cache file, relative to the project's folder (the one holding ``mkdocs.yml``).
 CACHE_FILE = Path(".cache") / "handbook" / "results.json"
 
@@ -55,7 +55,7 @@ class SiteResults:
 
     Attributes:
         verdicts: every sample record's verdict (`sample_verdicts`), in
-            ``data/samples/samples.yaml`` order.
+            ``data/samples/samples.yaml`` order; those the annotation does not list last.
         formats: output format name → the checker's output for the first sample file
             (`format_samples`); empty when there is no sample.
     """
@@ -216,6 +216,7 @@ def sample_warnings(handbook: Handbook, results: SiteResults) -> list[Problem]:
     has, rules without a passing and a failing sample
     (`handbook.model.coverage`), and records whose findings are not the expected ones
     (``sample-mismatch``, at the record's line)."""
+    from handbook.checker.samples import FILE_KEY  # dataclasses only: no pandas
     from handbook.model.coverage import sample_problems
     from handbook.model.problems import Problem
 
@@ -223,13 +224,24 @@ def sample_warnings(handbook: Handbook, results: SiteResults) -> list[Problem]:
     for v in results.verdicts:
         if v.passed:
             continue
-        expected = ", ".join(sorted(v.expected)) or "no finding"
-        actual = ", ".join(v.actual) or "none"
-        what = "expects" if v.listed else "does not list the record; it"
+        # the findings' "CODE: message", so an E001 names its cause
+        actual = "; ".join(v.messages) or "none"
+        if not v.listed:
+            what = (
+                f'the file: samples.yaml lists no "{FILE_KEY}" entry'
+                if v.record == FILE_KEY
+                else f"record {v.record}: samples.yaml does not list it"
+            )
+            message = f"{what}; the checker reports {actual}"
+        else:
+            expected = ", ".join(sorted(v.expected)) or "no finding"
+            message = (
+                f"record {v.record}: samples.yaml expects {expected}; the checker reports {actual}"
+            )
         found.append(
             Problem(
                 "sample-mismatch",
-                f"record {v.record}: samples.yaml {what} {expected}; the checker reports {actual}",
+                message,
                 str(handbook.root / "samples" / v.file),
                 v.line,
                 None,
