@@ -214,6 +214,22 @@ def test_output_file_and_formats(tmp_path: Path) -> None:
     assert cli("check", "--format", "yaml", str(path)).returncode == 2
 
 
+def test_output_into_a_new_folder(tmp_path: Path) -> None:
+    """``--output reports/check.sarif`` in a fresh clone creates ``reports/`` (as ``pytest
+    --junitxml`` does, and as ``handbook pages --out`` did); it failed with "No such file
+    or directory". A file where the folder should be is still an error, exit 2."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD, encoding="utf-8")
+    out = tmp_path / "reports" / "ci" / "check.sarif"
+    result = cli("check", "--format", "sarif", "--output", str(out), str(path))
+    assert result.returncode == 1, result.stderr
+    assert "MMD001" in out.read_text(encoding="utf-8")
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    result = cli("check", "--output", str(tmp_path / "taken" / "check.txt"), str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "is a file, not a folder" in result.stderr
+
+
 def test_waived_finding_never_fails(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(BAD, encoding="utf-8")

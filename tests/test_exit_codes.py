@@ -104,12 +104,13 @@ def test_a_report_to_a_full_device_names_it(tmp_path: Path) -> None:
 
 
 def test_an_unwritable_report_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "no").write_text("", encoding="utf-8")  # a file where the folder should be
     result = run(
         [str(BIN / "handbook"), "check", "--output", str(tmp_path / "no" / "r.json"), str(SAMPLE)]
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert str(tmp_path / "no" / "r.json") in result.stderr
+    assert f"{tmp_path / 'no'}: is a file, not a folder" in result.stderr
 
 
 @pytest.mark.parametrize(

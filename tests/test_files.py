@@ -102,9 +102,12 @@ def test_write_new_and_rewritten_files(tmp_path: Path) -> None:
 
 
 def test_errors_name_the_file_and_leave_nothing(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError) as missing:
-        write_text_atomic(tmp_path / "no" / "such.json", "{}")
-    assert missing.value.filename == str(tmp_path / "no" / "such.json")
+    write_text_atomic(tmp_path / "new" / "folders" / "made.json", "{}")  # folders are made
+    assert (tmp_path / "new" / "folders" / "made.json").read_text(encoding="utf-8") == "{}"
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(NotADirectoryError) as taken:
+        write_text_atomic(tmp_path / "file" / "such.json", "{}")
+    assert taken.value.filename == str(tmp_path / "file")
     (tmp_path / "folder").mkdir()
     with pytest.raises(IsADirectoryError) as folder:
         write_text_atomic(tmp_path / "folder", "{}")

@@ -8,7 +8,7 @@ second run) sees the old file or the new one, never a part:
   temporary file in the target's folder, are flushed and fsynced, and `os.replace` puts the
   file in place. A rewritten file keeps its mode (permission bits; not its owner); a new one
   gets ``0o666`` less the umask, as `open` would give it. A symlink is written through (the
-  file it points to is replaced, the link stays).
+  file it points to is replaced, the link stays). Missing folders on the way are created.
 - `AtomicOutput(path)`: the same for a report written bit by bit (``--output FILE``): a
   text stream whose file appears only when the ``with`` block ends without an exception.
 - `replace_folder(path)`: a context manager yielding an empty sibling folder to fill; when
@@ -132,8 +132,28 @@ def _mode_of(target: Path, given: Path) -> int | None:
     return stat.S_IMODE(st.st_mode)
 
 
+def _make_parent(target: Path, given: Path) -> None:
+    """Create ``target``'s folder and the folders above it when missing (as ``pytest
+    --junitxml`` does), so ``--output reports/check.json`` works in a fresh clone.
+
+    Raises:
+        NotADirectoryError: ``given``'s folder is a file (``filename`` is that folder).
+        OSError: a folder cannot be created (``filename`` is ``given``).
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(
+            errno.ENOTDIR, "is a file, not a folder", str(given.parent)
+        ) from None
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(given)) from None
+
+
 def _create_temp(target: Path, given: Path) -> tuple[Path, int]:
-    """A new temporary file beside ``target`` (registered in `_ACTIVE`) and its descriptor."""
+    """A new temporary file beside ``target`` (registered in `_ACTIVE`) and its descriptor;
+    missing folders on the way are created."""
+    _make_parent(target, given)
     mode = _mode_of(target, given)
     remove_leftovers(target.parent)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -196,7 +216,7 @@ def write_bytes_atomic(path: Path | str, data: bytes, *, durable: bool = True) -
     on a fresh folder of 104 files).
 
     Raises:
-        OSError: the folder is missing or not writable, the disk is full, or ``path`` is a
+        OSError: a folder cannot be created or written, the disk is full, or ``path`` is a
             folder; ``filename`` is ``path``. The previous file is then unchanged.
     """
     given = Path(path)
@@ -246,7 +266,7 @@ class AtomicOutput:
         encoding, newline: as for `open` (default UTF-8 and ``\\n`` on every system).
 
     Raises:
-        OSError: on entering (the folder is missing or not writable, ``path`` is a folder)
+        OSError: on entering (a folder cannot be created or written, ``path`` is a folder)
             or on leaving (the disk is full), with ``filename`` set to ``path``; a write in
             the block that fails for want of room (``ENOSPC``, ``EFBIG``, ``EDQUOT``,
             ``EIO``) gets ``filename`` set too.
@@ -391,12 +411,7 @@ def replace_folder(path: Path | str) -> Iterator[Path]:
     _refuse(target, given)
     if os.path.lexists(target) and not target.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder", str(given))
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise NotADirectoryError(
-            errno.ENOTDIR, "is a file, not a folder", str(given.parent)
-        ) from None
+    _make_parent(target, given)
     remove_leftovers(target.parent)
     tmp = _sibling(target, "tmp")
     aside = _sibling(target, "old")
