@@ -74,6 +74,28 @@ def test_a_corrupt_cache_costs_a_recomputation(tmp_path: Path) -> None:
     assert json.loads(cache.read_text("utf-8"))["verdicts"]  # rewritten whole
 
 
+def test_a_cache_file_of_the_right_key_with_a_damaged_value_costs_a_recomputation(
+    tmp_path: Path,
+) -> None:
+    """A value of the wrong type in a cache file whose key matches (a verdict's
+    ``expected`` null) failed the build with a ``TypeError`` traceback; now each value is
+    checked as it is read."""
+    project = copy_project(tmp_path / "project")
+    assert build(project, tmp_path / "cold")
+    cache = project / CACHE_FILE
+    whole = json.loads(cache.read_text("utf-8"))
+    for damage in ({"expected": None}, {"line": "three"}, {"messages": [1]}):
+        data = json.loads(json.dumps(whole))
+        data["verdicts"][0].update(damage)
+        cache.write_text(json.dumps(data), encoding="utf-8")
+        assert build(project, tmp_path / "site")  # recomputed, and the build passed
+    data = json.loads(json.dumps(whole))
+    data["formats"]["json"] = 1
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    assert build(project, tmp_path / "site")
+    assert json.loads(cache.read_text("utf-8")) == whole  # rewritten whole
+
+
 def test_an_unwritable_cache_costs_a_recomputation(tmp_path: Path) -> None:
     """Neither the results nor the generated pages (`handbook.site.site_cache`) can be
     kept: each build loads and computes everything, and succeeds."""

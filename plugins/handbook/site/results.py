@@ -166,18 +166,20 @@ def _from_json(text: str, key: str) -> SiteResults | None:
     """The results in ``text`` if it is a cache file for ``key``; None otherwise.
 
     Raises:
-        ValueError, TypeError, KeyError: ``text`` is not a cache file.
+        ValueError (pydantic's ``ValidationError`` included), AttributeError, KeyError:
+            ``text`` is not a cache file, or a value in it has the wrong type (a verdict
+            whose ``expected`` is ``null`` failed the build before).
     """
+    from pydantic import TypeAdapter
+
     from handbook.checker.samples import SampleVerdict  # dataclass only: no pandas
 
     data: Any = json.loads(text)
     if data.get("format") != CACHE_FORMAT or data.get("key") != key:
         return None
-    verdicts = [SampleVerdict(**v) for v in data["verdicts"]]
-    formats = data["formats"]
-    if not isinstance(formats, dict) or not all(isinstance(v, str) for v in formats.values()):
-        raise TypeError("formats is not a mapping of text")
-    return SiteResults(verdicts, dict(formats))
+    verdicts = TypeAdapter(list[SampleVerdict]).validate_python(data["verdicts"])
+    formats = TypeAdapter(dict[str, str]).validate_python(data["formats"])
+    return SiteResults(verdicts, formats)
 
 
 class ResultsCache:
