@@ -161,6 +161,7 @@ def test_a_custom_dir_template_replaces_the_packages(tmp_path: Path) -> None:
     assert '<p class="ours">Our own sources page.</p>' in html
     other = (tmp_path / "site" / "errata" / "index.html").read_text("utf-8")
     assert "hb-errata" in other  # the other templates are the package's
+    assert not list((tmp_path / "site").rglob("*.j2"))  # and none is published
 
 
 def test_templates_are_compiled_once_per_process(handbook: Handbook) -> None:

@@ -192,6 +192,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             return path
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        # page templates in the theme's custom_dir replace the package's; MkDocs would
+        # publish them as theme files (it skips only its own *.html templates)
+        custom = config.theme.custom_dir
+        for file in list(files):
+            src = file.abs_src_path or ""
+            if custom and src.endswith(".j2") and Path(src).is_relative_to(custom):
+                files.remove(file)
         if self._problems is not None:
             # the last good build's pages, so the page being read still exists (as an error page)
             for page in self._site.pages if self._site is not None else ():
