@@ -72,15 +72,15 @@ class _Resolver(yaml.resolver.BaseResolver):
 
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
 _Resolver.add_implicit_resolver(  # ``<<: *base`` (merge key), as every YAML loader reads it
-    "tag:yaml.org,2002:merge", __import__("re").compile(r"^(?:<<)$"), ["<"]
+    "tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"]
 )
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:null",
-    __import__("re").compile(r"^(?:~|null|Null|NULL|)$"),
+    re.compile(r"^(?:~|null|Null|NULL|)$"),
     ["~", "n", "N", ""],
 )
 
@@ -151,18 +151,19 @@ class _Converter:
             return value
         joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
         if "\ufffd" in joined and "\ufffd" not in value:
-            self.problems.append(
-                Problem(
-                    "yaml-syntax",
-                    "a \\uD800-\\uDFFF escape without its other half (a UTF-16 surrogate "
-                    "pair is two escapes in a row, such as \\uD83D\\uDE80)",
-                    self.file,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                    hint="write the character itself, or both escapes of its pair",
-                )
+            self._problem(
+                "yaml-syntax",
+                "a \\uD800-\\uDFFF escape without its other half (a UTF-16 surrogate "
+                "pair is two escapes in a row, such as \\uD83D\\uDE80)",
+                node,
+                "write the character itself, or both escapes of its pair",
             )
         return joined
+
+    def _problem(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
+        """A problem at ``node``'s line and column."""
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        self.problems.append(Problem(code, message, self.file, line, column, hint=hint))
 
     def convert(self, node: yaml.Node) -> Any:
         self.budget -= 1
@@ -185,42 +186,26 @@ class _Converter:
             merged: list[yaml.Node] = []
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(
-                        Problem(
-                            "wrong-type",
-                            "a mapping key must be a plain name",
-                            self.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                        )
-                    )
+                    self._problem("wrong-type", "a mapping key must be a plain name", key_node)
                     continue
                 key = str(self.convert(key_node))
                 if key == "<<" and key_node.tag.endswith(":merge"):  # YAML merge key
                     merged.append(value_node)
                     continue
                 if key == "at":
-                    self.problems.append(
-                        Problem(
-                            "reserved-key",
-                            "the key 'at' is reserved for the position of the object",
-                            self.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            hint="rename or remove it",
-                        )
+                    self._problem(
+                        "reserved-key",
+                        "the key 'at' is reserved for the position of the object",
+                        key_node,
+                        "rename or remove it",
                     )
                     continue
                 if key in out:
-                    self.problems.append(
-                        Problem(
-                            "duplicate-key",
-                            f"key '{key}' appears twice in the same mapping",
-                            self.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            hint="keep one of them",
-                        )
+                    self._problem(
+                        "duplicate-key",
+                        f"key '{key}' appears twice in the same mapping",
+                        key_node,
+                        "keep one of them",
                     )
                     continue
                 keys[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
