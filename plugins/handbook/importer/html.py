@@ -16,6 +16,7 @@ from bs4.element import Comment, NavigableString, Tag
 _MARK = re.compile(r"([-*•+]|\d{1,2}[.)])\s+")  # a list mark written as text (on text only)
 _BLOCKS = {"p", "div", "table", "tr", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = {"ul", "ol"}
+_EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}  # tag: its Markdown mark
 
 
 @dataclass
@@ -85,14 +86,10 @@ class _Lines:
                 self.flush()
                 self.walk(child, lists)
                 self.flush()
-            elif name in ("strong", "b"):
-                self.buf.append("**")
+            elif name in _EMPHASIS:
+                self.buf.append(_EMPHASIS[name])
                 self.walk(child, lists)
-                self.buf.append("**")
-            elif name in ("em", "i"):
-                self.buf.append("*")
-                self.walk(child, lists)
-                self.buf.append("*")
+                self.buf.append(_EMPHASIS[name])
             elif name == "a" and child.get("href"):
                 self.buf.append("[")
                 self.walk(child, lists)
@@ -127,14 +124,12 @@ def cell_lines(markup: str) -> list[Line]:
     ``<li>`` end a line, and so does ``\n`` written as text between spaces;
     ``<ul>``/``<ol>`` nest; comments are dropped."""
     markup = _TEXT_NEWLINE.sub("<br>", markup)
-    if "<" not in markup and "&" not in markup:
-        walker = _Lines()
-        walker.buf.append(markup)
-        walker.flush()
-        return walker.lines
-    tree = soup(markup)
     walker = _Lines()
-    walker.walk(tree.body if tree.body is not None else tree, 0)
+    if "<" not in markup and "&" not in markup:  # plain text: no need to parse it
+        walker.buf.append(markup)
+    else:
+        tree = soup(markup)
+        walker.walk(tree.body if tree.body is not None else tree, 0)
     walker.flush()
     return walker.lines
 

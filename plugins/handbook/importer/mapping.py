@@ -224,11 +224,7 @@ def _party_table(
             item["source"] = source_of(ctx, table, row.line)
             out.sop.append(item)
             whole = item
-        for party in ("microsoft", "customer"):
-            if parts.get(party):
-                item[party] = [*item.get(party, []), *parts[party]]
-                mapped += statement_count(parts[party])
-        item["source"] = item.pop("source")  # keys in the order of the data files
+        mapped += _add_statements(item, parts)
     return " + ".join(sorted(kinds)) or "party table (empty)", mapped
 
 
@@ -251,14 +247,21 @@ def _marks(
             item = {"id": cid, "edition": ctx.edition, "name": name}
             item["source"] = source_of(ctx, table, line)
             out.sop.append(item)
-        for party in ("microsoft", "customer"):
-            if parts.get(party):
-                item[party] = [*item.get(party, []), *parts[party]]
-                mapped += statement_count(parts[party])
-        item["source"] = item.pop("source")  # keys in the order of the data files
+        mapped += _add_statements(item, parts)
     return "sop-categories (party marks" + (
         f"; {provider} is Microsoft)" if provider else ")"
     ), mapped
+
+
+def _add_statements(item: Item, parts: dict[str, list[Item]]) -> int:
+    """Add each party's statements of ``parts`` to the SOP category ``item``; how many."""
+    mapped = 0
+    for party in ("microsoft", "customer"):
+        if parts.get(party):
+            item[party] = [*item.get(party, []), *parts[party]]
+            mapped += statement_count(parts[party])
+    item["source"] = item.pop("source")  # keys in the order of the data files
+    return mapped
 
 
 def _statements(lines: list[Line], rep: PageReport, line: int) -> list[Item]:

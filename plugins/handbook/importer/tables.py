@@ -57,12 +57,9 @@ def pipe_table(block: Block) -> Table:
     lines = block.lines
     at = next((i for i, x in enumerate(lines) if is_delimiter(x)), None)
     table = Table("table", block.line, block.section, block.label, [])
-    if at is None:  # no delimiter row: every line is a row
-        header_lines: list[str] = []
-        body_start = 0
-    else:
-        header_lines = [x for x in lines[:at] if x.strip()]
-        body_start = at + 1
+    # no delimiter row: every line is a row
+    header_lines = [] if at is None else [x for x in lines[:at] if x.strip()]
+    body_start = 0 if at is None else at + 1
     if header_lines:
         table.header = split_row(" ".join(header_lines))
         table.line = block.line + lines.index(header_lines[0])

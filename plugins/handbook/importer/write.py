@@ -55,12 +55,13 @@ def _strip(item: Any) -> Any:
     return item
 
 
-def _yaml_text(items: list[Any], kind: str) -> str:
+def _yaml_text(items: list[Any], kind: str, schema: bool = True) -> str:
+    """``items`` as the canonical text of ``<kind>.yaml``; with ``schema``, the file names
+    its schema in a modeline and its statements get ids."""
     out = io.StringIO()
-    yaml = YAML()
-    yaml.dump(items, out)
-    head = f"# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
-    return canonical_text(Path(f"{kind}.yaml"), head + out.getvalue(), add_ids=True)
+    YAML().dump(items, out)
+    head = f"# yaml-language-server: $schema=../schemas/{kind}.schema.json\n" if schema else ""
+    return canonical_text(Path(f"{kind}.yaml"), head + out.getvalue(), add_ids=schema)
 
 
 def _base_items(text: str | None, docs: set[str]) -> list[Any]:
@@ -167,7 +168,7 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
             _statement_ids(item, statements.setdefault(str(item.get("edition", "")), set()), True)
             note(name, item["id"], {**item["source"], "edition": item.get("edition", "")})
         files[name] = _yaml_text([*kept, *_strip(items)], kind)
-    files["documents.yaml"] = _yaml_text_plain(
+    files["documents.yaml"] = _yaml_text(
         [
             {
                 "id": c.doc,
@@ -179,7 +180,9 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
                 "learn_path": c.learn_path,
             }
             for c in imported.pages.values()
-        ]
+        ],
+        "documents",
+        schema=False,
     )
     files["provenance.csv"] = _csv(prov)
     return files
@@ -196,9 +199,3 @@ def _statement_ids(item: Any, used: set[str], rename: bool) -> None:
             used.add(str(value["id"]))
         if isinstance(value, dict | list):
             _statement_ids(value, used, rename)
-
-
-def _yaml_text_plain(items: list[Any]) -> str:
-    out = io.StringIO()
-    YAML().dump(items, out)
-    return canonical_text(Path("documents.yaml"), out.getvalue())
