@@ -77,12 +77,8 @@ class _Assigner:
 
     def statement(self, node: Any, prefix: str, edition: Any) -> Any:
         """``node`` (a Statement as written) with an id, and its items too."""
-        if isinstance(node, str):
-            base = f"{prefix}-{slug(node)}" if prefix else slug(node)
-            new = CommentedMap()
-            new["id"] = unique_id(base, self.used.setdefault(edition, set()))
-            new["text"] = node
-            return new
+        if isinstance(node, str):  # shorthand: a mapping with the id first
+            node = CommentedMap(text=node)
         if isinstance(node, CommentedMap) and isinstance(node.get("text"), str):
             if not node.get("id"):
                 base = slug(node["text"])
