@@ -112,10 +112,6 @@ def _source(row: dict[str, LocatedStr]) -> dict[str, Any]:
     return {"doc": row["doc"], "section": row["section"]}
 
 
-def _blank_to_none(value: str) -> str | None:
-    return value if value else None
-
-
 def no_data_folder(prog: str, data: Path) -> str:
     """The error of a command given a data folder that does not exist."""
     return (
@@ -230,7 +226,7 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
         statement = {
             "id": sid or None,
             "text": row["statement"],
-            "note": _blank_to_none(row["note"]),
+            "note": row["note"] or None,
             "errata": errata,
             "at": {
                 "file": display,

@@ -248,9 +248,10 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
     problems += _party_ids(hb, unvalidated)
     problems += _prose_ids(hb)
 
-    for doc in hb.documents:
-        if doc.edition not in edition_ids:
-            problems.append(_ref_problem(doc, "edition", "edition", doc.edition, edition_ids))
+    dated: list[Any] = [*hb.documents, *hb.process, *hb.change_types, *hb.sop_categories]
+    for node in dated:  # everything of an edition
+        if node.edition not in edition_ids:
+            problems.append(_ref_problem(node, "edition", "edition", node.edition, edition_ids))
     for ed in hb.editions:
         for d in ed.documents:
             if d not in doc_ids:
@@ -308,13 +309,9 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
                     )
                 )
     for duty in hb.process:
-        if duty.edition not in edition_ids:
-            problems.append(_ref_problem(duty, "edition", "edition", duty.edition, edition_ids))
         if absent(duty.party, party_ids):
             problems.append(_party_problem(duty, duty.party, party_ids))
     for ct in hb.change_types:
-        if ct.edition not in edition_ids:
-            problems.append(_ref_problem(ct, "edition", "edition", ct.edition, edition_ids))
         for pred in ct.succeeds:
             if absent(pred, type_ids):
                 problems.append(_ref_problem(ct, "succeeds", "change type", pred, type_ids))
@@ -322,9 +319,6 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
             for ch in ct.channels:
                 if absent(ch, channel_ids):
                     problems.append(_ref_problem(ct, "channels", "channel", ch, channel_ids))
-    for cat in hb.sop_categories:
-        if cat.edition not in edition_ids:
-            problems.append(_ref_problem(cat, "edition", "edition", cat.edition, edition_ids))
     for action in hb.actions:
         if absent(action.category, sop_ids):
             problems.append(
