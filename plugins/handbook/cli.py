@@ -15,13 +15,19 @@ from handbook import pdf
 from handbook.build import command as build
 from handbook.checker import options as check_options
 from handbook.checker import verify
-from handbook.files import replace_folder, write_text_atomic
+from handbook.files import append_step_summary, replace_folder, write_text_atomic
 from handbook.importer import options as import_options
 from handbook.model.loader import load_for_command, load_partial, no_data_folder
 from handbook.model.problems import format_problems, sort_problems
 from handbook.oscal import command as oscal_export
 from handbook.review import command as review
 from handbook.site.registry import DEFAULT_LEARN_BASE_URL
+
+
+def _error(prog: str, message: str) -> int:
+    """Exit code 2, after ``<prog>: error: <message>`` on standard error."""
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    return 2
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -65,17 +71,7 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         if problems:
             print(formats.to_github(problems, root))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            try:
-                with open(summary, "a", encoding="utf-8") as out:
-                    out.write(formats.github_step_summary(problems, root))
-            except OSError as exc:
-                print(
-                    f"handbook: warning: cannot append to GITHUB_STEP_SUMMARY {summary}: "
-                    f"{exc.strerror}",
-                    file=sys.stderr,
-                )
+        append_step_summary("handbook", formats.github_step_summary(problems, root))
     return 1 if failed else 0
 
 
@@ -89,10 +85,7 @@ def _pages(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
-        print(
-            f"handbook pages: error: --out {out} contains the data folder {data}", file=sys.stderr
-        )
-        return 2
+        return _error("handbook pages", f"--out {out} contains the data folder {data}")
     from handbook.project import learn_base_url
 
     base = args.learn_base_url or learn_base_url(data) or DEFAULT_LEARN_BASE_URL
@@ -103,9 +96,8 @@ def _pages(args: argparse.Namespace) -> int:
     project_dir = project if (project / "mkdocs.yml").is_file() else None
     site, problems = generate(data, options, project_dir)
     if site is None:
-        print(f"handbook pages: error: the data in {data} is not valid:", file=sys.stderr)
-        print(format_problems(problems), file=sys.stderr)
-        return 2
+        invalid = f"the data in {data} is not valid:\n{format_problems(problems)}"
+        return _error("handbook pages", invalid)
     if problems:  # warnings: the pages are written all the same
         print(format_problems(problems), file=sys.stderr)
     try:
@@ -116,10 +108,7 @@ def _pages(args: argparse.Namespace) -> int:
                 target.write_text(page.markdown, encoding="utf-8")
     except OSError as exc:
         where = exc.filename or out
-        print(
-            f"handbook pages: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr
-        )
-        return 2
+        return _error("handbook pages", f"cannot write {where}: {exc.strerror or exc}")
     print(f"wrote {len(site.pages)} pages to {out}")
     return 0
 
@@ -148,11 +137,8 @@ def _schemas(args: argparse.Namespace) -> int:
         for path in stale:
             write_text_atomic(path, wanted[path])
     except OSError as exc:
-        print(
-            f"handbook schemas: error: cannot write {exc.filename or out}: {exc.strerror}",
-            file=sys.stderr,
-        )
-        return 2
+        where = exc.filename or out
+        return _error("handbook schemas", f"cannot write {where}: {exc.strerror}")
     print(f"{len(stale)} file(s) written ({out}/*.schema.json, {data / FILE_NAME})")
     return 0
 
@@ -171,8 +157,7 @@ def _fmt(args: argparse.Namespace) -> int:
             files.append(path)
         else:
             what = "not found" if not path.exists() else "not a YAML or CSV file"
-            print(f"handbook fmt: error: {path}: {what}", file=sys.stderr)
-            return 2
+            return _error("handbook fmt", f"{path}: {what}")
     changed: list[Path] = []
     failed = 0
     for path in files:
@@ -201,8 +186,7 @@ def _fmt(args: argparse.Namespace) -> int:
         try:
             write_text_atomic(path, canonical)
         except OSError as exc:
-            print(f"handbook fmt: error: cannot write {path}: {exc.strerror}", file=sys.stderr)
-            return 2
+            return _error("handbook fmt", f"cannot write {path}: {exc.strerror}")
         print(f"reformatted {path}")
     verb = "would be reformatted" if args.check else "reformatted"
     unread = f", {failed} not formatted (fix the error above)" if failed else ""

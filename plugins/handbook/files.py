@@ -38,6 +38,7 @@ import re
 import secrets
 import shutil
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -443,3 +444,19 @@ def replace_folder(path: Path | str) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         if moved:
             shutil.rmtree(aside, ignore_errors=True)
+
+
+def append_step_summary(prog: str, text: str) -> None:
+    """Append ``text`` to the file ``$GITHUB_STEP_SUMMARY`` names, when it is set (GitHub
+    Actions); one that cannot be written is a warning of ``prog`` on standard error."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    try:
+        with open(summary, "a", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        print(
+            f"{prog}: warning: cannot append to GITHUB_STEP_SUMMARY {summary}: {exc.strerror}",
+            file=sys.stderr,
+        )

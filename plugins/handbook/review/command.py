@@ -10,11 +10,11 @@ line on standard error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from handbook.files import append_step_summary
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 from handbook.review.revisions import RevisionError, data_at
@@ -69,15 +69,5 @@ def run(args: argparse.Namespace) -> int:
         return 2
     markdown = to_markdown(diff)
     print(to_json(diff) if args.format == "json" else markdown, end="")
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        try:
-            with open(summary, "a", encoding="utf-8") as out:
-                out.write(markdown)
-        except OSError as exc:
-            print(
-                f"handbook diff: warning: cannot append to GITHUB_STEP_SUMMARY {summary}: "
-                f"{exc.strerror}",
-                file=sys.stderr,
-            )
+    append_step_summary("handbook diff", markdown)
     return 0
