@@ -213,41 +213,36 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
             )
 
 
+def _usage(message: str) -> int:
+    """Exit code 2, after ``handbook import: error: <message>`` on standard error."""
+    print(f"handbook import: error: {message}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``handbook import``; returns the exit code (see module doc)."""
     from handbook.files import replace_folder, write_text_atomic
     from handbook.importer.write import data_files
 
     if not args.out and not args.compare:
-        print("handbook import: error: give --out DIR (or --compare)", file=sys.stderr)
-        return 2
+        return _usage("give --out DIR (or --compare)")
     data = Path(args.data)
     report_folder = Path(args.report).parent if args.report else None
     if report_folder is not None and not report_folder.is_dir():
-        print(
-            f"handbook import: error: --report {args.report}: no folder {report_folder}",
-            file=sys.stderr,
-        )
-        return 2
+        return _usage(f"--report {args.report}: no folder {report_folder}")
     if args.out and Path(args.out).resolve() in (data.resolve(), *data.resolve().parents):
-        print(
-            f"handbook import: error: --out {args.out} would replace the data folder {data}; "
-            "choose a folder that only this command writes",
-            file=sys.stderr,
+        return _usage(
+            f"--out {args.out} would replace the data folder {data}; "
+            "choose a folder that only this command writes"
         )
-        return 2
     hb = load_handbook(data)[0] if (data / "editions.yaml").is_file() else None
     if args.compare and hb is None:
-        print(f"handbook import: error: --compare needs valid data in {data}", file=sys.stderr)
-        return 2
+        return _usage(f"--compare needs valid data in {data}")
     if args.edition and hb is not None and args.edition not in {e.id for e in hb.editions}:
         known_editions = ", ".join(e.id for e in hb.editions)
-        print(
-            f"handbook import: error: --edition {args.edition}: not an edition of {data} "
-            f"(editions: {known_editions})",
-            file=sys.stderr,
+        return _usage(
+            f"--edition {args.edition}: not an edition of {data} (editions: {known_editions})"
         )
-        return 2
     known = known_of(hb)
     imported = Imported()
     taken: set[str] = set()
@@ -255,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
     unread = [r for r in reports if r.error]
     if args.compare and unread:  # "No change" would say the page changes nothing
         for r in unread:
-            print(f"handbook import: error: --compare: {r.file}: {r.error}", file=sys.stderr)
+            _usage(f"--compare: {r.file}: {r.error}")
         return 2
     if hb is not None:
         from handbook.importer.errata import apply_errata
@@ -278,13 +273,11 @@ def run(args: argparse.Namespace) -> int:
             try:
                 print(compare_pages(imported, data), end="")
             except CompareError as exc:
-                print(f"handbook import: error: --compare: {exc}", file=sys.stderr)
-                return 2
+                return _usage(f"--compare: {exc}")
         if not args.report and not args.compare:
             print(text, end="")
     except OSError as exc:
         where = exc.filename or args.out or args.report
-        print(f"handbook import: error: {where}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return _usage(f"{where}: {exc.strerror or exc}")
     left = any(r.error or r.unmapped for r in reports)
     return 1 if left else 0
