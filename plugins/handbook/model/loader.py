@@ -10,7 +10,7 @@ column where known, what is wrong and what would be right.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -58,7 +58,7 @@ def _csv_rows(
     required: list[str],
     build: Callable[[dict[str, LocatedStr], dict[str, Any]], dict[str, Any]],
     model: type[T],
-    extra_columns: Callable[[list[str]], list[str]] | None = None,
+    optional: Sequence[str] = (),
 ) -> tuple[list[T], list[Problem]]:
     text, problems = read_text(path, display)
     if text is None:
@@ -67,9 +67,7 @@ def _csv_rows(
     if table is None:
         return [], problems
     missing = [c for c in required if c not in table.header]
-    unknown = [c for c in table.header if c not in required]
-    allowed_extra = extra_columns(table.header) if extra_columns else []
-    unknown = [c for c in unknown if c not in allowed_extra]
+    unknown = [c for c in table.header if c not in required and c not in optional]
     if missing or unknown:
         parts = []
         if missing:
@@ -84,8 +82,8 @@ def _csv_rows(
                 display,
                 1,
                 hint="the header must be: "
-                + ",".join([*allowed_extra, *required])
-                + (f" ({', '.join(allowed_extra)} optional)" if allowed_extra else ""),
+                + ",".join([*optional, *required])
+                + (f" ({', '.join(optional)} optional)" if optional else ""),
             ),
         ]
     out: list[T] = []
@@ -245,14 +243,7 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
         }
 
     p, display = path("change-process.csv")
-    process, found = _csv_rows(
-        p,
-        display,
-        PROCESS_COLUMNS,
-        duty_row,
-        ProcessDuty,
-        lambda header: PROCESS_OPTIONAL,
-    )
+    process, found = _csv_rows(p, display, PROCESS_COLUMNS, duty_row, ProcessDuty, PROCESS_OPTIONAL)
     problems += found
 
     change_types = yaml_list("change-types.yaml", ChangeType)
