@@ -42,6 +42,15 @@ _HINTS = {
 }
 
 
+#: Our problem code for a pydantic error type (any other: ``wrong-type``).
+_CODES = {
+    "missing": "missing-key",
+    "extra_forbidden": "unknown-key",
+    "literal_error": "wrong-value",
+    "enum": "wrong-value",
+    "string_pattern_mismatch": "wrong-value",
+}
+
 #: Hints for the patterns that are not kebab-case ids.
 _PATTERN_HINTS = {
     RULE_ID_PATTERN: "write the service's prefix in capitals and three digits, e.g. 'MMD001'",
@@ -139,19 +148,9 @@ def validation_problems(
         else:
             text = err["msg"].removeprefix("Value error, ")
             message = f"invalid '{field}': {text}" if field else text
-        problems.append(Problem(_code(kind), message, where or file, line, column, hint))
+        code = _CODES.get(kind, "wrong-type")
+        problems.append(Problem(code, message, where or file, line, column, hint))
     return problems
-
-
-def _code(kind: str) -> str:
-    """Our problem code for a pydantic error type."""
-    if kind == "missing":
-        return "missing-key"
-    if kind == "extra_forbidden":
-        return "unknown-key"
-    if kind in {"literal_error", "enum", "string_pattern_mismatch"}:
-        return "wrong-value"
-    return "wrong-type"
 
 
 @functools.cache
