@@ -57,8 +57,6 @@ def _set(item: Item, attr: str, lines: str, ctx: Context) -> int:
     elif attr == "notification":
         item["notification"] = {"text": text}
         item["channels"] = _channels(text, ctx)
-    elif attr == "description":
-        item["description"] = text
     else:
         item[attr] = text
     return 1
