@@ -75,18 +75,8 @@ def _message(p: Problem) -> str:
 
 def to_json(problems: Iterable[Problem]) -> str:
     """The JSON array described in the module doc, 2-space indented."""
-    items = [
-        {
-            "file": p.file,
-            "line": p.line,
-            "column": p.column,
-            "code": p.code,
-            "severity": p.severity,
-            "message": p.message,
-            "hint": p.hint,
-        }
-        for p in sort_problems(problems)
-    ]
+    keys = ("file", "line", "column", "code", "severity", "message", "hint")
+    items = [{k: getattr(p, k) for k in keys} for p in sort_problems(problems)]
     return json.dumps(items, indent=2, ensure_ascii=False)
 
 
