@@ -225,8 +225,11 @@ def test_truncated_and_empty_reports(report: Report) -> None:
 
 
 def test_written_whole_or_not_at_all(tmp_path: Path) -> None:
-    out = tmp_path / "missing" / "report.html"
+    blocker = tmp_path / "reports"
+    blocker.write_text("a file where the report's folder should be\n")
+    out = blocker / "report.html"
     result = cli("check", "--format", "html", "-o", str(out), *INPUTS)
     assert result.returncode == 2 and "cannot write" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [blocker]
+    assert blocker.read_text() == "a file where the report's folder should be\n"
