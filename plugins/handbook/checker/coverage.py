@@ -31,7 +31,7 @@ The total is the share of items covered (codes: two items each), in percent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -206,15 +206,17 @@ def _edition_in_force(rule: Rule, data: RuleInput, hb: Handbook) -> Masks:
     return masks
 
 
+_KINDS: dict[str, Callable[[Rule, RuleInput, Handbook], Masks]] = {
+    "timing": lambda rule, data, _hb: _timing(rule, data),
+    "channels": _channels,
+    "prohibited-actions": _prohibited,
+    "edition-in-force": _edition_in_force,
+}
+
+
 def rule_branches(rule: Rule, data: RuleInput, hb: Handbook) -> Masks:
     """Branch name -> rows of ``data`` reaching it, for one rule (see the module doc)."""
-    if rule.kind == "timing":
-        return _timing(rule, data)
-    if rule.kind == "channels":
-        return _channels(rule, data, hb)
-    if rule.kind == "prohibited-actions":
-        return _prohibited(rule, data, hb)
-    return _edition_in_force(rule, data, hb)
+    return _KINDS[rule.kind](rule, data, hb)
 
 
 # --- the samples ---------------------------------------------------------------------------

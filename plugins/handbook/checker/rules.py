@@ -464,16 +464,15 @@ def edition_in_force(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Pi
     return out
 
 
+#: The evaluation of each rule kind.
+_KINDS: dict[str, Callable[[Rule, RuleInput, Handbook], list[Piece]]] = {
+    "timing": lambda rule, data, _handbook: timing(rule, data),
+    "channels": channels,
+    "prohibited-actions": prohibited_actions,
+    "edition-in-force": edition_in_force,
+}
+
+
 def evaluate(handbook: Handbook, data: RuleInput) -> list[Piece]:
     """Every rule of the handbook over every eligible record, in rule order."""
-    out: list[Piece] = []
-    for rule in handbook.rules:
-        if rule.kind == "timing":
-            out += timing(rule, data)
-        elif rule.kind == "channels":
-            out += channels(rule, data, handbook)
-        elif rule.kind == "prohibited-actions":
-            out += prohibited_actions(rule, data, handbook)
-        elif rule.kind == "edition-in-force":
-            out += edition_in_force(rule, data, handbook)
-    return out
+    return [piece for rule in handbook.rules for piece in _KINDS[rule.kind](rule, data, handbook)]
