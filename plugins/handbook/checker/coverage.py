@@ -32,7 +32,7 @@ The total is the share of items covered (codes: two items each), in percent.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -41,7 +41,7 @@ import numpy as np
 from handbook.checker.coded import split_list
 from handbook.checker.codes import CHECKER_CODES
 from handbook.checker.engine import Checker, CheckOptions
-from handbook.checker.rules import Piece, RuleInput, applies, fmt_duration
+from handbook.checker.rules import Piece, RuleInput, applies, fmt_duration, ns_delta
 from handbook.checker.samples import FILE_KEY, SampleResult
 from handbook.model.entities import Rule
 from handbook.model.handbook import Handbook
@@ -101,13 +101,8 @@ class Coverage:
             "covered": self.covered,
             "total": self.total,
             "percent": round(self.percent, 1),
-            "codes": [
-                {"code": c.code, "passing": c.passing, "failing": c.failing} for c in self.codes
-            ],
-            "branches": [
-                {"rule": b.rule, "kind": b.kind, "branch": b.branch, "hits": b.hits}
-                for b in self.branches
-            ],
+            "codes": [asdict(c) for c in self.codes],
+            "branches": [asdict(b) for b in self.branches],
         }
 
 
@@ -127,7 +122,7 @@ def _timing(rule: Rule, data: RuleInput) -> Masks:
         pair = f"{c.earlier} -> {c.later}"
         both = on & ~np.isnat(t[c.earlier]) & ~np.isnat(t[c.later])
         diff = t[c.later] - t[c.earlier]
-        least = np.timedelta64(int(c.at_least.total_seconds() * 1e6), "us")
+        least = ns_delta(c.at_least)
         held = both & (diff >= least)
         if c.at_least:
             out[f"{pair}: under {fmt_duration(c.at_least)}"] = both & (diff < least)
@@ -136,7 +131,7 @@ def _timing(rule: Rule, data: RuleInput) -> Masks:
             out[f"{pair}: {c.later} before {c.earlier}"] = both & (diff < least)
             out[f"{pair}: at the same time"] = both & (diff == least)
         if c.at_most is not None:
-            most = np.timedelta64(int(c.at_most.total_seconds() * 1e6), "us")
+            most = ns_delta(c.at_most)
             held = held & (diff <= most)
             out[f"{pair}: over {fmt_duration(c.at_most)}"] = both & (diff > most)
             out[f"{pair}: exactly {fmt_duration(c.at_most)}"] = both & (diff == most)

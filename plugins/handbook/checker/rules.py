@@ -162,7 +162,8 @@ def durations(deltas: np.ndarray) -> np.ndarray:
     return result
 
 
-def _td(delta: timedelta) -> np.timedelta64:
+def ns_delta(delta: timedelta) -> np.timedelta64:
+    """A duration as ``timedelta64[ns]``."""
     return np.timedelta64(int(pd.Timedelta(delta).value), "ns")
 
 
@@ -214,7 +215,7 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
             continue
         hints: list[np.ndarray] = []
         for c in rule.constraints:
-            least, most = _td(c.at_least), None if c.at_most is None else _td(c.at_most)
+            least, most = ns_delta(c.at_least), None if c.at_most is None else ns_delta(c.at_most)
             if c.earlier == name:
                 other = t[c.later][rows]
                 if c.at_least:
@@ -257,7 +258,7 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
         both = mask & ~np.isnat(early) & ~np.isnat(late)
         if not both.any():
             continue
-        least = _td(c.at_least)
+        least = ns_delta(c.at_least)
         diff = late - early
         rows = np.flatnonzero(both & (diff < least))
         if rows.size:
@@ -283,7 +284,7 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
             )
             out.append(Piece(rows, rule.id, rule.severity, messages, c.earlier))
         if c.at_most is not None:
-            most = _td(c.at_most)
+            most = ns_delta(c.at_most)
             rows = np.flatnonzero(both & (diff > most))
             if rows.size:
                 d, e = diff[rows], early[rows]
