@@ -6,7 +6,7 @@ table for small runs and tests."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -68,22 +68,7 @@ def read_records(paths: Sequence[Path]) -> RecordTable:
         frame = batch.frame.copy()
         frame["_file"] = batch.file
         frame["_fileno"] = batch.fileno
-        for issue in batch.issues:
-            if issue.row is None:
-                issues.append(issue)
-            else:
-                issues.append(
-                    Issue(
-                        issue.code,
-                        issue.message,
-                        issue.file,
-                        issue.line,
-                        issue.row + offset,
-                        issue.record,
-                        issue.field,
-                        issue.column,
-                    )
-                )
+        issues += [i if i.row is None else replace(i, row=i.row + offset) for i in batch.issues]
         skipped.extend((batch.file, line) for line in batch.skipped)
         offset += len(frame)
         if len(frame):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -380,12 +381,7 @@ def _yaml_batch(
         locator.positions.append(positions)
     columns = {f: pa.array([r[f] for r in rows], type=pa.string()) for f in FIELDS}
     ids = [r["id"] for r in rows]
-    issues = [
-        Issue(i.code, i.message, i.file, i.line, i.row, ids[i.row], i.field, i.column)
-        if i.row is not None
-        else i
-        for i in issues
-    ]
+    issues = [i if i.row is None else replace(i, record=ids[i.row]) for i in issues]
     return Batch(
         file, fileno, columns, np.asarray(lines, dtype=np.int64), issues, skipped, locator, waivers
     )
