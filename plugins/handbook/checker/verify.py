@@ -18,17 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from handbook.checker.samples import SampleResult, evaluate_samples
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
-
-
-def verify(handbook: Handbook, today: date | None = None) -> list[SampleResult]:
-    """Every sample of ``samples.yaml``, in file order (`evaluate_samples`)."""
-    return evaluate_samples(handbook, today)
 
 
 def _percent(text: str) -> float:
@@ -72,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     handbook = load_for_command(data, "handbook verify")
     if handbook is None:
         return 2
-    results = verify(handbook)
+    results = evaluate_samples(handbook)
     if args.coverage or args.min_coverage is not None or args.format == "json":
         return _run_coverage(args, handbook, results)
     return 1 if _print_verdicts(data, results) else 0
