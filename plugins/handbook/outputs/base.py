@@ -141,6 +141,12 @@ def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def labelled(finding: dict[str, Any]) -> str:
+    """``[record] message`` of a row of `rows`, the message alone when it has no record."""
+    record = finding["record"]
+    return f"[{record}] {finding['message']}" if record else str(finding["message"])
+
+
 # --- paths, escaping, fingerprints ---------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from handbook.outputs.base import (
     PathMap,
     RenderOptions,
     Sink,
+    labelled,
     rows,
     summary_line,
 )
@@ -94,7 +95,7 @@ class GithubSink(Sink):
                     props.append(f"col={f['column']}")
             props.append(f"title={github_property(str(f['rule']))}")
             record = f["record"]
-            message = f"[{record}] {f['message']}" if record else str(f["message"])
+            message = labelled(f)
             if waived:
                 message = (
                     f"waived ({f['waiver_reason']}; approved by {f['waiver_approved_by']}; "

@@ -15,7 +15,7 @@ from typing import ClassVar, TextIO
 import pandas as pd
 
 from handbook.checker.findings import Summary
-from handbook.outputs.base import Fingerprints, PathMap, RenderOptions, Sink, rows
+from handbook.outputs.base import Fingerprints, PathMap, RenderOptions, Sink, labelled, rows
 
 
 class GitlabSink(Sink):
@@ -39,7 +39,7 @@ class GitlabSink(Sink):
             record = f["record"]
             field = f["field"] or ""
             key = self.fingerprints.key(path, str(f["rule"]), record or "", field)
-            description = f"[{record}] {f['message']}" if record else str(f["message"])
+            description = labelled(f)
             severity = self.SEVERITY.get(str(f["severity"]), "major")
             if f["waived"]:
                 severity = "info"

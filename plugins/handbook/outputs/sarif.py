@@ -36,6 +36,7 @@ from handbook.outputs.base import (
     Sink,
     all_codes,
     describe_code,
+    labelled,
     rows,
 )
 from handbook.outputs.capped import Capped, tier_of
@@ -108,12 +109,11 @@ class SarifSink(Sink):
             region: dict[str, int] = {"startLine": f["line"] or 1}
             if f["column"] and f["line"]:
                 region["startColumn"] = f["column"]
-            text = f"[{record}] {f['message']}" if record else str(f["message"])
             result: dict[str, Any] = {
                 "ruleId": f["rule"],
                 "ruleIndex": self.index.get(str(f["rule"]), 0),
                 "level": "warning" if f["severity"] == "warning" else "error",
-                "message": {"text": text},
+                "message": {"text": labelled(f)},
                 "locations": [
                     {
                         "physicalLocation": {
