@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import asdict
 from typing import Any, TextIO
 
 import numpy as np
@@ -67,13 +68,8 @@ class JsonSink(Sink):
         self.count += len(findings)
 
     def end(self, summary: Summary) -> None:
-        head: dict[str, int] = {
-            "records": summary.records,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-        }
-        head["waived"] = summary.waived
-        self.out.write('{\n  "summary": ' + json.dumps(head) + ',\n  "findings": [')
+        head = json.dumps(asdict(summary))  # records, errors, warnings, waived
+        self.out.write('{\n  "summary": ' + head + ',\n  "findings": [')
         if self.count:
             self.out.write("\n")
             self.spool.seek(0)
