@@ -133,9 +133,9 @@ def waiver_file_findings(
     if not problems:
         return None
     problems.sort(key=lambda p: (p.line, p.column, p.code))
-    data = {c: [] for c in FINDING_COLUMNS}  # type: dict[str, list[Any]]
-    for p in problems:
-        row = {
+    rows = [
+        dict.fromkeys(FINDING_COLUMNS)  # field, edition and the waiver's: None
+        | {
             "record": p.record,
             "rule": p.code,
             "severity": severity_of(p.code),
@@ -143,18 +143,13 @@ def waiver_file_findings(
             "file": p.file,
             "line": p.line,
             "column": p.column,
-            "field": None,
-            "edition": None,
             "help_uri": help_uris.get(p.code),
             "record_line": p.line,
             "waived": False,
-            "waiver_reason": None,
-            "waiver_approved_by": None,
-            "waiver_expires_on": None,
         }
-        for c in FINDING_COLUMNS:
-            data[c].append(row[c])
-    findings = pd.DataFrame(data, columns=list(FINDING_COLUMNS))
+        for p in problems
+    ]
+    findings = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
     for c in ("line", "column", "record_line"):
         findings[c] = findings[c].astype("int64")
     findings["waived"] = findings["waived"].astype(bool)
