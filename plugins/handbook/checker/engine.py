@@ -235,18 +235,9 @@ class Checker:
         }
         frame = pd.DataFrame(data, columns=list(RECORD_COLUMNS))
         if batch.skipped:
+            skipped = {"file": batch.file, "line": [s or 0 for s in batch.skipped]}
             extra = pd.DataFrame(
-                {
-                    "id": None,
-                    "title": None,
-                    "file": batch.file,
-                    "line": [s or 0 for s in batch.skipped],
-                    "initiator": None,
-                    "change_type": None,
-                    "sop_category": None,
-                    "edition": None,
-                    "evaluated": False,
-                },
+                dict.fromkeys(RECORD_COLUMNS) | skipped | {"evaluated": False},
                 columns=list(RECORD_COLUMNS),
             )
             frame = pd.concat([frame, extra], ignore_index=True)
