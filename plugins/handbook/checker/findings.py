@@ -14,9 +14,10 @@ with the columns `FINDING_COLUMNS` (one row per finding) and records with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,8 @@ from handbook.checker.codes import Severity
 
 if TYPE_CHECKING:
     from handbook.model.handbook import Handbook
+
+T = TypeVar("T")
 
 #: Columns of a findings batch (`pandas.DataFrame`), in this order.
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -203,33 +206,17 @@ class Report:
     @cached_property
     def findings(self) -> list[Finding]:
         """Every finding that counts (not waived), in run order."""
-        return _finding_views(self.findings_frame[~self._waived_mask()])
+        return _views(self.findings_frame[~self._waived_mask()], Finding, _FINDING_FIELDS)
 
     @cached_property
     def waived(self) -> list[Finding]:
         """The findings covered by a waiver (reported, never failing), in run order."""
-        return _finding_views(self.findings_frame[self._waived_mask()])
+        return _views(self.findings_frame[self._waived_mask()], Finding, _FINDING_FIELDS)
 
     @cached_property
     def records(self) -> list[RecordRef]:
         """Every record read, in run order."""
-        r = self.records_frame
-        columns = [r[c].tolist() for c in RECORD_COLUMNS[:-1]]
-        return [
-            RecordRef(
-                _str_or_none(rid),
-                _str_or_none(title),
-                str(file),
-                _opt_int(line),
-                _str_or_none(initiator),
-                _str_or_none(change_type),
-                _str_or_none(sop_category),
-                _str_or_none(edition),
-            )
-            for rid, title, file, line, initiator, change_type, sop_category, edition in zip(
-                *columns, strict=True
-            )
-        ]
+        return _views(self.records_frame, RecordRef, _RECORD_FIELDS)
 
     @property
     def errors(self) -> int:
@@ -263,29 +250,31 @@ def _opt_int(value: Any) -> int | None:
     return number if number > 0 else None
 
 
-def _finding_views(frame: pd.DataFrame) -> list[Finding]:
-    """`Finding` objects of the rows of a findings frame (`FINDING_COLUMNS`)."""
-    columns = [frame[c].tolist() for c in FINDING_COLUMNS]
-    out: list[Finding] = []
-    for values in zip(*columns, strict=True):
-        row = dict(zip(FINDING_COLUMNS, values, strict=True))
-        out.append(
-            Finding(
-                record=_opt_str(row["record"]),
-                rule=str(row["rule"]),
-                severity="warning" if row["severity"] == "warning" else "error",
-                message=str(row["message"]),
-                file=str(row["file"]),
-                line=_opt_int(row["line"]),
-                edition=_opt_str(row["edition"]),
-                column=_opt_int(row["column"]),
-                field=_opt_str(row["field"]),
-                help_uri=_opt_str(row["help_uri"]),
-                record_line=_opt_int(row["record_line"]),
-                waived=bool(row["waived"]),
-                waiver_reason=_opt_str(row["waiver_reason"]),
-                waiver_approved_by=_opt_str(row["waiver_approved_by"]),
-                waiver_expires_on=_opt_str(row["waiver_expires_on"]),
-            )
-        )
-    return out
+#: How each column of a findings frame becomes its `Finding` field (absent: None).
+_FINDING_FIELDS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(FINDING_COLUMNS, _opt_str),
+    **dict.fromkeys(("line", "column", "record_line"), _opt_int),
+    "rule": str,
+    "severity": lambda value: "warning" if value == "warning" else "error",
+    "message": str,
+    "file": str,
+    "waived": bool,
+}
+
+#: How each column of a records frame becomes its `RecordRef` field (``evaluated`` is none).
+_RECORD_FIELDS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(RECORD_COLUMNS[:-1], _str_or_none),
+    "file": str,
+    "line": _opt_int,
+}
+
+
+def _views(
+    frame: pd.DataFrame, view: Callable[..., T], convert: dict[str, Callable[[Any], Any]]
+) -> list[T]:
+    """One ``view`` object per row of ``frame``: each field of ``convert`` from its column."""
+    columns = {c: [f(v) for v in frame[c].tolist()] for c, f in convert.items()}
+    return [
+        view(**dict(zip(columns, values, strict=True)))
+        for values in zip(*columns.values(), strict=True)
+    ]
