@@ -142,14 +142,13 @@ def locate(batch: Batch, pieces: list[Piece], merge: bool) -> dict[str, np.ndarr
     with ``merge``, one finding per record and rule (messages joined with ``; ``)."""
     if not pieces:
         return None
+    sizes = [len(p.rows) for p in pieces]  # a piece's rule, severity and field: on its rows
     table = {
         "_row": np.concatenate([p.rows for p in pieces]).astype(np.int64, copy=False),
-        "rule": np.concatenate([np.full(len(p.rows), p.rule, dtype=object) for p in pieces]),
-        "severity": np.concatenate(
-            [np.full(len(p.rows), p.severity, dtype=object) for p in pieces]
-        ),
+        "rule": np.repeat(np.array([p.rule for p in pieces], dtype=object), sizes),
+        "severity": np.repeat(np.array([p.severity for p in pieces], dtype=object), sizes),
         "message": np.concatenate([p.messages.astype(object) for p in pieces]),
-        "field": np.concatenate([np.full(len(p.rows), p.field, dtype=object) for p in pieces]),
+        "field": np.repeat(np.array([p.field for p in pieces], dtype=object), sizes),
         "_item": np.concatenate(
             [
                 p.items.astype(object)
@@ -158,9 +157,7 @@ def locate(batch: Batch, pieces: list[Piece], merge: bool) -> dict[str, np.ndarr
                 for p in pieces
             ]
         ),
-        "_order": np.concatenate(
-            [np.full(len(p.rows), k, dtype=np.int64) for k, p in enumerate(pieces)]
-        ),
+        "_order": np.repeat(np.arange(len(pieces), dtype=np.int64), sizes),
     }
     if merge:
         codes, uniques = pd.factorize(table["rule"])
