@@ -91,23 +91,15 @@ def validate(
     ``record`` is the id of the record a record-level waiver sits on (then the waiver's
     own ``record`` key, when given, must name it).
     """
-    rule = _text(values.get("rule"))
-    rid = _text(values.get("record"))
+    text = {
+        k: _text(values.get(k)) for k in ("record", "rule", "reason", "approved_by", "expires_on")
+    }
     if record is not None:
+        rid = text["record"]
         if rid is not None and rid != record:
             return None, f"the waiver names record '{rid}' but sits on record '{record}'", "record"
-        rid = record
-    missing = [
-        k
-        for k, v in (
-            ("record", rid),
-            ("rule", rule),
-            ("reason", _text(values.get("reason"))),
-            ("approved_by", _text(values.get("approved_by"))),
-            ("expires_on", _text(values.get("expires_on"))),
-        )
-        if v is None
-    ]
+        text["record"] = record
+    missing = [k for k, v in text.items() if v is None]
     if missing:
         needs = (
             "rule, reason, approved_by"
@@ -120,7 +112,7 @@ def validate(
             "(YYYY-MM-DD)",
             None,
         )
-    assert rule is not None and rid is not None
+    rid, rule, reason, approved_by, expires = map(str, text.values())
     known = [r.id for r in handbook.rules]
     rule = {k.upper(): k for k in known}.get(rule.upper(), rule)  # mmd001 is MMD001
     if rule not in known:
@@ -129,27 +121,13 @@ def validate(
             f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}",
             "rule",
         )
-    expires = str(_text(values.get("expires_on")))
     try:
         if not _DATE.fullmatch(expires):
             raise ValueError
         until = date.fromisoformat(expires)
     except ValueError:
         return None, f"expires_on '{expires}' is not a date; write YYYY-MM-DD", "expires_on"
-    return (
-        Waiver(
-            rid,
-            rule,
-            str(_text(values.get("reason"))),
-            str(_text(values.get("approved_by"))),
-            until,
-            file,
-            line,
-            column,
-        ),
-        None,
-        None,
-    )
+    return Waiver(rid, rule, reason, approved_by, until, file, line, column), None, None
 
 
 def expired_message(w: Waiver) -> str:
