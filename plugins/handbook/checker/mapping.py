@@ -177,14 +177,10 @@ class Mapping(BaseModel):
         columns: dict[str, str] = {}
         for name in FIELDS:
             spec = self.fields.get(name)
-            if spec is None:
-                frame[name] = pd.Series(np.nan, index=frame.index, dtype=object)
-                continue
-            if spec.value is not None:
+            if spec is not None and spec.value is not None:
                 frame[name] = pd.Series(_canon(spec.value), index=frame.index, dtype=object)
                 continue
-            assert spec.column is not None
-            if spec.column not in raw.columns:
+            if spec is None or spec.column is None or spec.column not in raw.columns:
                 frame[name] = pd.Series(np.nan, index=frame.index, dtype=object)
                 continue
             columns[name] = spec.column
