@@ -128,17 +128,11 @@ def _yaml_record(
                     texts.append(text)
                 joined = ";".join(t for t in texts if t)
                 out[name] = joined or None
-        elif name in BOOL_FIELDS:
-            if isinstance(value, (list, dict)):
-                issues.append(
-                    (name, "E003", f"{name} must be true or false, not {_describe(value)}")
-                )
-                out[name] = None
-            else:
-                text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-                out[name] = text.strip() or None
-        elif isinstance(value, (list, dict)) or (isinstance(value, bool) and name != "title"):
-            issues.append((name, "E003", f"{name} must be text, not {_describe(value)}"))
+        elif isinstance(value, (list, dict)) or (
+            isinstance(value, bool) and name not in (*BOOL_FIELDS, "title")
+        ):
+            must = "true or false" if name in BOOL_FIELDS else "text"
+            issues.append((name, "E003", f"{name} must be {must}, not {_describe(value)}"))
             out[name] = None
         else:
             text = ("true" if value else "false") if isinstance(value, bool) else str(value)
