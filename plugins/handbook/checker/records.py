@@ -106,6 +106,10 @@ class RecordWaiver:
     problem: str | None = None
 
 
+#: The keys of a waiver as written (`RecordWaiver`'s values, `handbook.checker.waivers.validate`).
+WAIVER_KEYS = ("rule", "reason", "approved_by", "expires_on", "record")
+
+
 class Locator(Protocol):
     """Where fields of a batch's rows are written."""
 

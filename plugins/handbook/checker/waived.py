@@ -15,7 +15,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from handbook.checker.coded import isin
 from handbook.checker.codes import severity_of
 from handbook.checker.findings import FINDING_COLUMNS, Summary
-from handbook.checker.records import Batch, RecordWaiver
+from handbook.checker.records import WAIVER_KEYS, Batch, RecordWaiver
 from handbook.checker.waivers import Waiver, WaiverProblem, WaiverSet, expired_message, validate
 from handbook.model.handbook import Handbook
 
@@ -35,13 +35,7 @@ def record_waiver_problems(
         if problem is None and rid is None:
             problem = "a waiver on a record without id; give the record an id"
         if problem is None:
-            values = {
-                "rule": w.rule,
-                "reason": w.reason,
-                "approved_by": w.approved_by,
-                "expires_on": w.expires_on,
-                "record": w.record,
-            }
+            values = {k: getattr(w, k) for k in WAIVER_KEYS}
             waiver, problem, _key = validate(values, hb, batch.file, w.line, w.column, rid)
         if waiver is None:
             out.append(_problem(w, "E006", problem or "invalid waiver"))

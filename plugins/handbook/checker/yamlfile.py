@@ -21,6 +21,7 @@ from handbook.checker.records import (
     BOOL_FIELDS,
     FIELDS,
     LIST_FIELDS,
+    WAIVER_KEYS,
     Batch,
     Issue,
     RecordWaiver,
@@ -151,36 +152,18 @@ def _record_waivers(
     entries = value if isinstance(value, list) else [value]
     for entry in entries:
         line, column = _line_of(entry, where[0]) or where[0], where[1]
+        given: dict[str, Any] = dict.fromkeys(WAIVER_KEYS)
+        problem = None
         if isinstance(entry, dict):
             at = entry.get("at", {})
             line, column = at.get("line", line), at.get("column", column)
-            out.append(
-                RecordWaiver(
-                    row,
-                    entry.get("rule"),
-                    entry.get("reason"),
-                    entry.get("approved_by"),
-                    entry.get("expires_on"),
-                    entry.get("record"),
-                    int(line),
-                    int(column),
-                )
-            )
+            given = {k: entry.get(k) for k in WAIVER_KEYS}
         else:
-            out.append(
-                RecordWaiver(
-                    row,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    int(line),
-                    int(column),
-                    problem=f"a waiver must be a mapping of rule, reason, approved_by and "
-                    f"expires_on, not {_describe(entry)}",
-                )
+            problem = (
+                "a waiver must be a mapping of rule, reason, approved_by and expires_on, not "
+                + _describe(entry)
             )
+        out.append(RecordWaiver(row, line=int(line), column=int(column), problem=problem, **given))
 
 
 def load_yaml_records_text(text: str, file: str) -> tuple[list[Any], list[Problem]]:
