@@ -96,13 +96,6 @@ def objects(frame: pd.DataFrame, column: str) -> np.ndarray:
     return values
 
 
-def texts(values: np.ndarray) -> np.ndarray:
-    """An object array with absent values as ``""``."""
-    out = values.copy()
-    out[pd.isna(out)] = ""
-    return out
-
-
 def ints(frame: pd.DataFrame, column: str) -> np.ndarray:
     """An integer column (line, column) as ``int64``, absent as 0."""
     return frame[column].fillna(0).to_numpy(dtype=np.int64)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from handbook.checker.codes import code_order
 from handbook.checker.findings import Summary
-from handbook.checker.rules import cat
+from handbook.checker.rules import as_text, cat
 from handbook.outputs.base import (
     PathMap,
     RenderOptions,
@@ -29,7 +29,6 @@ from handbook.outputs.base import (
     ints,
     objects,
     spool,
-    texts,
     xml_escape,
 )
 
@@ -114,11 +113,11 @@ class JunitSink(Sink):
         failed: dict[tuple[int, str], tuple[str, str, str, bool]] = {}
         if len(findings):
             where = cat(
-                texts(objects(findings, "file")),
+                as_text(objects(findings, "file")),
                 ":",
                 ints(findings, "line").astype(str).astype(object),
                 ": ",
-                texts(objects(findings, "message")),
+                as_text(objects(findings, "message")),
             )
             keyed = pd.DataFrame(
                 {
@@ -128,7 +127,7 @@ class JunitSink(Sink):
                     "where": where,
                     "severity": objects(findings, "severity"),
                     "waived": findings["waived"].to_numpy(dtype=bool),
-                    "reason": texts(objects(findings, "waiver_reason")),
+                    "reason": as_text(objects(findings, "waiver_reason")),
                 }
             )
             for key, group in keyed.groupby(["record_line", "rule"], sort=False):

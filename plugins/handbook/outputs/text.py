@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from handbook.checker.findings import Summary
-from handbook.checker.rules import cat
-from handbook.outputs.base import Sink, ints, objects, one_line, summary_line, texts
+from handbook.checker.rules import as_text, cat
+from handbook.outputs.base import Sink, ints, objects, one_line, summary_line
 
 _RED, _YELLOW, _DIM, _BOLD, _GREEN, _RESET = (
     "\x1b[31m",
@@ -52,11 +52,11 @@ class TextSink(Sink):
             w = np.flatnonzero(waived)
             tail[w] = cat(
                 " (waiver: ",
-                texts(one_line(objects(findings.iloc[w], "waiver_reason"))),
+                as_text(one_line(objects(findings.iloc[w], "waiver_reason"))),
                 "; approved by ",
-                texts(one_line(objects(findings.iloc[w], "waiver_approved_by"))),
+                as_text(one_line(objects(findings.iloc[w], "waiver_approved_by"))),
                 "; expires ",
-                texts(objects(findings.iloc[w], "waiver_expires_on")),
+                as_text(objects(findings.iloc[w], "waiver_expires_on")),
                 ")",
             )
             tag[w] = " waived: "
