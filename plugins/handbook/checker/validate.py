@@ -171,20 +171,16 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str
         ("initiator '", text["initiator"], f"' is unknown; expected one of: {', '.join(parties)}"),
         "initiator",
     )
-    microsoft = cols.coded["initiator"].eq("microsoft")
-    customer = cols.coded["initiator"].eq("customer")
-    add(
-        microsoft & ~present["change_type"] & errors.untyped("change_type"),
-        "E002",
-        (f"change_type is missing; a change initiated by {provider} needs its change type",),
-        "change_type",
-    )
-    add(
-        customer & ~present["sop_category"] & errors.untyped("sop_category"),
-        "E002",
-        ("sop_category is missing; a change initiated by the customer needs its SOP category",),
-        "sop_category",
-    )
+    for name, party, who, what in (
+        ("change_type", "microsoft", provider, "change type"),
+        ("sop_category", "customer", "the customer", "SOP category"),
+    ):
+        add(
+            cols.coded["initiator"].eq(party) & ~present[name] & errors.untyped(name),
+            "E002",
+            (f"{name} is missing; a change initiated by {who} needs its {what}",),
+            name,
+        )
     for name in BOOL_FIELDS:
         values = coded(text[name])
         cols.flags[name], invalid = parse_bools(values.codes, values.uniques)
