@@ -304,14 +304,17 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
     return out
 
 
-def _per_combo(
-    rule: Rule,
+def per_combo(
+    code: str,
+    severity: str,
     rows: np.ndarray,
     columns: Sequence[Coded],
     judge: Callable[[tuple[Any, ...]], tuple[str | None, str | None]],
     field: str,
 ) -> list[Piece]:
-    """Judge each distinct combination of values once; a Piece for the failing rows."""
+    """Judge the values of ``columns`` on ``rows`` once per distinct combination
+    (``judge``: combination -> (message or None when it passes, offending item)); a
+    Piece of ``code`` for the failing rows."""
     if not rows.size:
         return []
     codes, uniques = combos(*(c.subset(rows) for c in columns))
@@ -323,7 +326,7 @@ def _per_combo(
     items = np.array([i for _, i in verdicts], dtype=object)
     hit = bad[codes]
     picked = codes[hit]
-    return [Piece(rows[hit], rule.id, rule.severity, messages[picked], field, items[picked])]
+    return [Piece(rows[hit], code, severity, messages[picked], field, items[picked])]
 
 
 def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
@@ -362,7 +365,7 @@ def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
         return ("; ".join(reasons) if reasons else None), first
 
     columns = (data.coded["edition"], data.coded["change_type"], data.coded["channels"])
-    return _per_combo(rule, np.flatnonzero(mask), columns, judge, "channels")
+    return per_combo(rule.id, rule.severity, np.flatnonzero(mask), columns, judge, "channels")
 
 
 def _reads(markdown: str) -> str:
@@ -418,7 +421,7 @@ def prohibited_actions(rule: Rule, data: RuleInput, handbook: Handbook) -> list[
         return f"{'; '.join(reasons)}; {label}: a change must not take {them}", first
 
     columns = (data.coded["edition"], data.coded["sop_category"], data.coded["actions"])
-    return _per_combo(rule, np.flatnonzero(mask), columns, judge, "actions")
+    return per_combo(rule.id, rule.severity, np.flatnonzero(mask), columns, judge, "actions")
 
 
 def edition_in_force(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:

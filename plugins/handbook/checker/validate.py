@@ -19,7 +19,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, fold, split_list
 from handbook.checker.records import BOOL_FIELDS, FIELDS, Batch
-from handbook.checker.rules import Piece, cat
+from handbook.checker.rules import Piece, cat, per_combo
 from handbook.checker.values import INVALID, NAIVE, parse_bools, parse_times
 from handbook.model.entities import TIME_FIELDS, Edition
 from handbook.model.handbook import Handbook
@@ -268,27 +268,18 @@ def check_references(
                 ),
                 name,
             )
-    actions = cols.coded["actions"]
-    if not actions.uniques:
-        return
     vocab = set(vocabulary)
-    verdicts: list[tuple[str | None, str | None]] = []
-    for value in actions.uniques:
-        unknown = [a for a in split_list(value) if a not in vocab]
-        if not unknown:
-            verdicts.append((None, None))
-            continue
+
+    def judge(combo: tuple[Any, ...]) -> tuple[str | None, str | None]:
+        unknown = [a for a in split_list(combo[0]) if a not in vocab]
         message = "; ".join(
             f"action '{a}' is not in the vocabulary of actions (data/actions.yaml)"
             + (LIST_SEPARATOR_HINT if "," in a else "")
             + f"; expected one of: {', '.join(vocabulary)}"
             for a in unknown
         )
-        verdicts.append((message, unknown[0]))
-    bad = np.array([m is not None for m, _ in verdicts] + [False], dtype=bool)
-    if bad.any():
-        msgs = np.array([m for m, _ in verdicts] + [None], dtype=object)
-        items = np.array([i for _, i in verdicts] + [None], dtype=object)
-        rows = np.flatnonzero(bad[actions.codes])
-        codes = actions.codes[rows]
-        errors.pieces.append(Piece(rows, "E004", "error", msgs[codes], "actions", items[codes]))
+        return message or None, unknown[0] if unknown else None
+
+    actions = cols.coded["actions"]
+    rows = np.flatnonzero(actions.codes >= 0)
+    errors.pieces += per_combo("E004", "error", rows, (actions,), judge, "actions")
