@@ -20,10 +20,7 @@ from urllib.parse import urlsplit
 
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import empty_records
-from handbook.checker.waivers import (
-    WaiverFileError,
-    load_waivers,
-)
+from handbook.checker.waivers import WaiverFileError, load_waivers
 from handbook.files import AtomicOutput
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
