@@ -121,17 +121,15 @@ def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The findings of a frame as dicts of plain Python values: ``record``, ``field``,
     ``edition``, ``help_uri`` None when absent; ``line``, ``column``, ``record_line`` 0."""
     columns = {c: frame[c].tolist() for c in FINDING_COLUMNS}
-    out = []
-    for i in range(len(frame)):
-        row = {c: columns[c][i] for c in FINDING_COLUMNS}
-        for c in ("record", "field", "edition", "help_uri"):
-            if not isinstance(row[c], str):
-                row[c] = None
-        for c in ("line", "column", "record_line"):
-            value = row[c]
-            row[c] = int(value) if isinstance(value, (int, np.integer)) and value > 0 else 0
-        out.append(row)
-    return out
+    for c in ("record", "field", "edition", "help_uri"):
+        columns[c] = [v if isinstance(v, str) else None for v in columns[c]]
+    for c in ("line", "column", "record_line"):
+        columns[c] = [
+            int(v) if isinstance(v, (int, np.integer)) and v > 0 else 0 for v in columns[c]
+        ]
+    return [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
 
 
 def labelled(finding: dict[str, Any]) -> str:
