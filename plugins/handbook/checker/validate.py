@@ -30,16 +30,9 @@ CODED_FIELDS = ("initiator", "change_type", "sop_category", "channels", "actions
 
 def coded(values: pa.Array) -> Coded:
     """An Arrow string column as `Coded` (Arrow's dictionary encoding; -1 when absent)."""
-    encoded = pc.dictionary_encode(values, null_encoding="encode")  # null: one more value
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    uniques = encoded.dictionary.to_pylist()
-    if None in uniques:  # absent: -1, the values after it one lower
-        k = uniques.index(None)
-        shift = np.arange(len(uniques), dtype=np.int64)
-        shift = np.where(shift == k, -1, shift - (shift > k))
-        codes = shift[codes]
-        del uniques[k]
-    return Coded.from_codes(codes, uniques)
+    encoded = pc.dictionary_encode(values)  # nulls stay null in the indices
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return Coded.from_codes(codes, encoded.dictionary.to_pylist())
 
 
 def texts(values: pa.Array, rows: np.ndarray) -> np.ndarray:
