@@ -159,21 +159,20 @@ class Summary:
         self.waived += other.waived
 
 
+def _empty(columns: tuple[str, ...], types: dict[str, Any]) -> pd.DataFrame:
+    """A frame of no rows: ``columns``, of ``types`` (object for the others)."""
+    return pd.DataFrame({c: pd.Series([], dtype=types.get(c, object)) for c in columns})
+
+
 def empty_findings() -> pd.DataFrame:
     """A findings batch with no rows (the right columns and dtypes)."""
-    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS})
-    for c in ("line", "column", "record_line"):
-        frame[c] = pd.Series([], dtype="int64")
-    frame["waived"] = pd.Series([], dtype=bool)
-    return frame
+    ints = dict.fromkeys(("line", "column", "record_line"), "int64")
+    return _empty(FINDING_COLUMNS, {**ints, "waived": bool})
 
 
 def empty_records() -> pd.DataFrame:
     """A records batch with no rows (the right columns and dtypes)."""
-    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in RECORD_COLUMNS})
-    frame["line"] = pd.Series([], dtype="int64")
-    frame["evaluated"] = pd.Series([], dtype=bool)
-    return frame
+    return _empty(RECORD_COLUMNS, {"line": "int64", "evaluated": bool})
 
 
 @dataclass(eq=False)
