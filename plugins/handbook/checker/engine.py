@@ -216,20 +216,13 @@ class Checker:
     def _records(
         self, batch: Batch, cols: Columns, edition: np.ndarray, ok: np.ndarray
     ) -> pd.DataFrame:
-        n = len(batch)
-
-        def col(name: str) -> np.ndarray:
-            out: np.ndarray = cols.text[name].to_numpy(zero_copy_only=False).astype(object)
-            return out
-
         data: dict[str, Any] = {
-            "id": col("id"),
-            "title": col("title"),
-            "file": np.full(n, batch.file, dtype=object),
+            c: cols.text[c].to_numpy(zero_copy_only=False).astype(object)
+            for c in ("id", "title", "initiator", "change_type", "sop_category")
+        }
+        data |= {
+            "file": np.full(len(batch), batch.file, dtype=object),
             "line": batch.lines.astype(np.int64),
-            "initiator": col("initiator"),
-            "change_type": col("change_type"),
-            "sop_category": col("sop_category"),
             "edition": edition,
             "evaluated": ok,
         }
