@@ -18,14 +18,7 @@ from handbook.checker.findings import Summary
 from handbook.checker.rules import as_text, cat
 from handbook.outputs.base import Sink, ints, objects, one_line, summary_line
 
-_RED, _YELLOW, _DIM, _BOLD, _GREEN, _RESET = (
-    "\x1b[31m",
-    "\x1b[33m",
-    "\x1b[2m",
-    "\x1b[1m",
-    "\x1b[32m",
-    "\x1b[0m",
-)
+_RED, _YELLOW, _DIM, _BOLD, _GREEN, _RESET = (f"\x1b[{n}m" for n in (31, 33, 2, 1, 32, 0))
 
 
 class TextSink(Sink):
