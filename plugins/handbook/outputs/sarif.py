@@ -124,13 +124,8 @@ class SarifSink(Sink):
                 ],
                 "partialFingerprints": {"handbookFinding/v1": key},
             }
-            props: dict[str, Any] = {}
-            if record:
-                props["record"] = record
-            if f["edition"]:
-                props["edition"] = f["edition"]
-            if field:
-                props["field"] = field
+            given = (("record", record), ("edition", f["edition"]), ("field", field))
+            props = {name: value for name, value in given if value}
             if props:
                 result["properties"] = props
             if f["waived"]:
