@@ -159,24 +159,21 @@ class WaiverSet:
     def unknown_records(self, seen: Iterable[str]) -> list[WaiverProblem]:
         """E006 for every waiver whose record no file of the run contained."""
         found = set(seen)
-        out = []
-        for rid, waivers in self.wanted.items():
-            if rid in found:
-                continue
-            for w in waivers:
-                out.append(
-                    WaiverProblem(
-                        "E006",
-                        f"the waiver names record '{rid}', which no file of this run contains; "
-                        "remove the waiver or check the record's id",
-                        rid,
-                        w.rule,
-                        w.file,
-                        w.line,
-                        w.column,
-                    )
-                )
-        return out
+        return [
+            WaiverProblem(
+                "E006",
+                f"the waiver names record '{rid}', which no file of this run contains; "
+                "remove the waiver or check the record's id",
+                rid,
+                w.rule,
+                w.file,
+                w.line,
+                w.column,
+            )
+            for rid, waivers in self.wanted.items()
+            if rid not in found
+            for w in waivers
+        ]
 
 
 def load_waivers(
