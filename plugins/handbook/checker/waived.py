@@ -82,36 +82,24 @@ def apply_waivers(
     """Mark the findings that a waiver (on the record, ``active`` by (row, rule); or in
     the waivers file) waives: ``out``'s ``waived`` and ``waiver_*`` columns are set in
     place. Only rule findings are waived."""
-    if not active and (file_waivers is None or not file_waivers.active):
+    file_active = file_waivers.active if file_waivers is not None else {}
+    if not active and not file_active:
         return
-    rules = out["rule"]
+    rules, records = out["rule"], out["record"]
     candidates = np.flatnonzero(isin(rules, sorted(rule_ids)))
-    if not candidates.size:
-        return
-    records = out["record"]
-    wanted = set(file_waivers.wanted) if file_waivers is not None else set()
-    if file_waivers is not None and file_waivers.active:
-        candidates_f = candidates[isin(records[candidates], sorted(wanted))]
-    else:
-        candidates_f = candidates[:0]
     picks: dict[int, Waiver] = {}
     if active:
         for i in candidates.tolist():
             hit = active.get((int(rows[i]), str(rules[i])))
             if hit is not None:
                 picks[i] = hit
-    if file_waivers is not None:
-        for i in candidates_f.tolist():
-            if i in picks:
-                continue
-            hit = file_waivers.active.get((str(records[i]), str(rules[i])))
+    if file_waivers is not None and file_active:  # on the records the file names only
+        for i in candidates[isin(records[candidates], sorted(file_waivers.wanted))].tolist():
+            hit = file_active.get((str(records[i]), str(rules[i])))
             if hit is not None:
-                picks[i] = hit
-    if not picks:
-        return
-    idx = np.fromiter(picks, dtype=np.int64, count=len(picks))
-    out["waived"][idx] = True
+                picks.setdefault(i, hit)  # a waiver on the record comes first
     for i, w in picks.items():
+        out["waived"][i] = True
         out["waiver_reason"][i] = w.reason
         out["waiver_approved_by"][i] = w.approved_by
         out["waiver_expires_on"][i] = w.expires_on.isoformat()
