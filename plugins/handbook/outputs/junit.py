@@ -169,22 +169,16 @@ class JunitSink(Sink):
             message, body, sev, waived = hit
             if waived:
                 self.counts[2] += 1
-                out.write(
-                    head + f' time="0">\n      <skipped message="{xml_escape(message)}"/>\n'
-                    "    </testcase>\n"
+                inner = f'<skipped message="{xml_escape(message)}"/>'
+            elif sev == "warning" and not self.fail_on_warn:
+                inner = f"<system-out>{xml_escape('warning: ' + body)}</system-out>"
+            else:
+                self.counts[1] += 1
+                inner = (
+                    f'<failure message="{xml_escape(message)}" type="{sev}">'
+                    f"{xml_escape(body)}</failure>"
                 )
-                continue
-            if sev == "warning" and not self.fail_on_warn:
-                out.write(
-                    head + f' time="0">\n      <system-out>{xml_escape("warning: " + body)}'
-                    "</system-out>\n    </testcase>\n"
-                )
-                continue
-            self.counts[1] += 1
-            out.write(
-                head + f' time="0">\n      <failure message="{xml_escape(message)}" '
-                f'type="{sev}">{xml_escape(body)}</failure>\n    </testcase>\n'
-            )
+            out.write(f'{head} time="0">\n      {inner}\n    </testcase>\n')
 
     def end(self, summary: Summary) -> None:
         self._flush()
