@@ -102,54 +102,8 @@ def parse_bools(codes: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, np.n
     return truth[codes], bad[codes]
 
 
-def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(year, month, day)`` int64 arrays of days since 1970-01-01 (proleptic
-    Gregorian; H. Hinnant's algorithm)."""
-    z = days + 719468
-    era = np.floor_divide(z, 146097)
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = np.where(mp < 10, mp + 3, mp - 9)
-    year = yoe + era * 400 + (month <= 2)
-    return year, month, day
-
-
 def iso_texts(times: np.ndarray) -> np.ndarray:
-    """``datetime64`` values as ``YYYY-MM-DDThh:mm:ss`` texts (floored to the second), an
-    object array, as ``numpy.datetime_as_string(..., unit="s")`` writes them; the digits
-    are computed with integer arithmetic for years 1 to 9999 (others, and NaT, go through
-    NumPy)."""
-    secs = times.astype("datetime64[s]").astype(np.int64)
-    nat = np.isnat(times)
-    days, rest = np.divmod(secs, 86400)
-    year, month, day = civil_from_days(days)
-    hour, rest = np.divmod(rest, 3600)
-    minute, second = np.divmod(rest, 60)
-    plain = ~nat & (year >= 1) & (year <= 9999)
-    n = len(secs)
-    digits = np.empty((n, 19), dtype=np.uint8)
-    for col, value, width in (
-        (0, year, 4),
-        (5, month, 2),
-        (8, day, 2),
-        (11, hour, 2),
-        (14, minute, 2),
-        (17, second, 2),
-    ):
-        v = np.where(plain, value, 0)
-        for k in range(width - 1, -1, -1):
-            v, digit = np.divmod(v, 10)
-            digits[:, col + k] = digit + 48
-    digits[:, [4, 7]] = 45
-    digits[:, 10] = 84
-    digits[:, [13, 16]] = 58
-    out = digits.view("S19").ravel().astype("U19").astype(object)
-    odd = np.flatnonzero(~plain)
-    if odd.size:
-        out[odd] = np.datetime_as_string(times[odd].astype("datetime64[s]"), unit="s").astype(
-            object
-        )
-    return out
+    """``datetime64`` values as ``YYYY-MM-DDThh:mm:ss`` texts (floored to the second; NaT
+    as ``NaT``), an object array."""
+    result: np.ndarray = np.datetime_as_string(times.astype("datetime64[s]"), unit="s")
+    return result.astype(object)
