@@ -16,9 +16,9 @@ from __future__ import annotations
 import shutil
 from typing import IO, Any, ClassVar, TextIO
 
-import numpy as np
 import pandas as pd
 
+from handbook.checker.coded import isin
 from handbook.checker.codes import code_order
 from handbook.checker.findings import Summary
 from handbook.checker.rules import as_text, cat
@@ -46,7 +46,7 @@ class JunitSink(Sink):
         self.counts = [0, 0, 0]  # tests, failures, skipped of the current suite
         self.totals = [0, 0, 0]
         hb = options.handbook
-        self.rules = [(r.id, set(r.editions)) for r in hb.rules] if hb is not None else []
+        self.rules = [(r.id, r.editions) for r in hb.rules] if hb is not None else []
         self.fail_on_warn = options.fail_on_warn
         self.paths = PathMap(options.repo_root, uris=False)
 
@@ -88,9 +88,7 @@ class JunitSink(Sink):
             editions = objects(records, "edition")
             evaluated = records["evaluated"].to_numpy(dtype=bool)
             for code, in_force in self.rules:
-                sel = evaluated & np.fromiter(
-                    (e in in_force for e in editions.tolist()), dtype=bool, count=len(editions)
-                )
+                sel = evaluated & isin(editions, in_force)
                 if sel.any():
                     rows.append(
                         pd.DataFrame({"record_line": lines[sel], "record": ids[sel], "rule": code})
