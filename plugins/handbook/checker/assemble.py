@@ -29,6 +29,21 @@ PART_TYPES: dict[str, Any] = {
 }
 
 
+def part_row(
+    row: int, code: str, message: str, field: str | None, line: int | None, column: int | None
+) -> dict[str, Any]:
+    """A finding already located, as a row of `PART_TYPES` (line and column 0: unknown)."""
+    return {
+        "_row": row,
+        "rule": code,
+        "severity": severity_of(code),
+        "message": message,
+        "field": field,
+        "line": line or 0,
+        "column": column or 0,
+    }
+
+
 def findings_columns(
     batch: Batch,
     pieces: list[Piece],
@@ -52,19 +67,10 @@ def findings_columns(
     located = locate(batch, rule_pieces, merge=True)
     if located is not None:
         parts.append(located)
-    read: list[dict[str, Any]] = []
-    for issue in batch.issues:
-        read.append(
-            {
-                "_row": -1 if issue.row is None else issue.row,
-                "rule": issue.code,
-                "severity": severity_of(issue.code),
-                "message": issue.message,
-                "field": issue.field,
-                "line": issue.line or 0,
-                "column": issue.column or 0,
-            }
-        )
+    read = [
+        part_row(-1 if i.row is None else i.row, i.code, i.message, i.field, i.line, i.column)
+        for i in batch.issues
+    ]
     # the id a read issue of no row knows (a ragged CSV row's first cell), in table order
     given: list[str | None] = [None] * sum(len(part["_row"]) for part in parts)
     given += [issue.record if issue.row is None else None for issue in batch.issues]

@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from handbook.checker.assemble import part_row
 from handbook.checker.coded import isin
 from handbook.checker.codes import severity_of
 from handbook.checker.findings import FINDING_COLUMNS, Summary
@@ -24,7 +25,7 @@ def record_waiver_problems(
     batch: Batch, ids: pa.Array, hb: Handbook, today: date
 ) -> tuple[list[dict[str, Any]], dict[tuple[int, str], Waiver]]:
     """Validate the waivers written on a batch's records: E006/W001 findings (rows as
-    `handbook.checker.assemble.PART_TYPES`), and the active waivers by (row, rule)."""
+    `handbook.checker.assemble.part_row`), and the active waivers by (row, rule)."""
     out: list[dict[str, Any]] = []
     active: dict[tuple[int, str], Waiver] = {}
     expired: list[tuple[RecordWaiver, Waiver]] = []
@@ -38,28 +39,19 @@ def record_waiver_problems(
             values = {k: getattr(w, k) for k in WAIVER_KEYS}
             waiver, problem, _key = validate(values, hb, batch.file, w.line, w.column, rid)
         if waiver is None:
-            out.append(_problem(w, "E006", problem or "invalid waiver"))
+            out.append(
+                part_row(w.row, "E006", problem or "invalid waiver", "waivers", w.line, w.column)
+            )
         elif waiver.expired(today):
             expired.append((w, waiver))
         else:
             active.setdefault((w.row, waiver.rule), waiver)
     for w, waiver in expired:  # W001, unless a valid waiver on the record renews it
         if (w.row, waiver.rule) not in active:
-            out.append(_problem(w, "W001", expired_message(waiver)))
+            out.append(
+                part_row(w.row, "W001", expired_message(waiver), "waivers", w.line, w.column)
+            )
     return out, active
-
-
-def _problem(w: RecordWaiver, code: str, message: str) -> dict[str, Any]:
-    """A finding about the waiver ``w`` written on a record."""
-    return {
-        "_row": w.row,
-        "rule": code,
-        "severity": severity_of(code),
-        "message": message,
-        "field": "waivers",
-        "line": w.line,
-        "column": w.column,
-    }
 
 
 def note_waived_records(ids: pa.Array, file_waivers: WaiverSet | None, seen: set[str]) -> None:
