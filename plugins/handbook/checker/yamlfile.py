@@ -64,21 +64,10 @@ class _YamlLocator:
 
 
 def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
+    for kind, words in ((bool, "a boolean"), (list, "a list"), (dict, "a mapping")):
+        if isinstance(value, kind):
+            return words
     return "an empty item" if value is None else "text"
-
-
-def _pos_of(
-    value: Any, key_pos: tuple[int, int] | None, default: tuple[int, int]
-) -> tuple[int, int]:
-    if isinstance(value, LocatedStr):
-        return (value.line, value.column)
-    return key_pos or default
 
 
 def _line_of(value: Any, default: int | None) -> int | None:
@@ -102,8 +91,9 @@ def _yaml_record(
     out: dict[str, str | None] = {}
     for name in FIELDS:
         value = item.get(name)
-        if name in keys:
-            positions[name] = _pos_of(value, tuple(keys[name]), start)  # type: ignore[arg-type]
+        if name in keys:  # the value's own place when it has one, else its key's
+            at = (value.line, value.column) if isinstance(value, LocatedStr) else keys[name]
+            positions[name] = tuple(at)  # type: ignore[assignment]
         if value is None:
             out[name] = None
         elif name in LIST_FIELDS:
