@@ -275,10 +275,8 @@ class _Reader:
     def _wanted(self) -> list[str]:
         """Header columns to read: the record fields (or the mapping's columns); titles
         only when a report lists records."""
-        if self.mapping is not None:
-            wanted = set(self.mapping.columns())
-        else:
-            wanted = set(FIELDS) - (set() if self.titles else {"title"})
+        skip = {"title"} if self.mapping is None and not self.titles else set()
+        wanted = self._read() - skip
         return [c for c in self.header if c in wanted]
 
     def _chunk(self, chunk: bytes, ends: np.ndarray, first_line: int) -> tuple[Batch, bool]:
