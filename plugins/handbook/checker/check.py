@@ -42,12 +42,9 @@ def check_paths(
 ) -> Report:
     """Check the change records in ``paths`` (YAML, JSON or CSV files) against the rules.
 
-    Pure: prints nothing. Returns a `Report` with a finding per input error (E001 to
-    E005), per broken rule (``data/rules.yaml``) and per waiver problem (E006, W001) in
-    `Report.findings_frame`, in the order the checker yields them (by file as given,
-    record line, line, column and code), waived ones flagged in its ``waived`` column;
-    and a row per record read in `Report.records_frame` (`Report.findings`,
-    `Report.waived` and `Report.records` are the same rows as objects). Times are
+    Pure: prints nothing. Returns the run's `Report` (see there): a finding per input
+    error (E001 to E005), per broken rule (``data/rules.yaml``) and per waiver problem
+    (E006, W001), waived ones flagged, and a row per record read, in run order. Times are
     compared in UTC; records with an input error are not evaluated against the rules.
     ``site_url`` defaults to the ``site_url`` of the project's ``mkdocs.yml``
     (`handbook.project.site_url`), for ``help_uri``.

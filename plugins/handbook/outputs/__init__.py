@@ -59,9 +59,8 @@ def _by_file(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def render(report: Report, format_name: str, **options: Any) -> str:
-    """Render a `Report` in one of `SINKS` (``text``, ``json``, ``junit``, ``sarif``,
-    ``github``, ``gitlab``, ``html``) and return the text: what ``handbook check --format`` writes
-    for the same run.
+    """Render a `Report` in one of `SINKS` and return the text: what ``handbook check
+    --format`` writes for the same run.
 
     The report's frames go to the sink as they are (already in run order), file by file:
     the report's files first (a file that gave nothing still gets its JUnit suite), then
