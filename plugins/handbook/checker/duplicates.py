@@ -98,14 +98,9 @@ def _merge(
 
 def _first_positions(keys: np.ndarray) -> np.ndarray:
     """For each key, the position of the first equal key (itself when first)."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    new = np.ones(len(keys), dtype=bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    group_first = order[np.flatnonzero(new)]
-    out = np.empty(len(keys), dtype=np.int64)
-    out[order] = group_first[np.cumsum(new) - 1]
-    return out
+    _distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    result: np.ndarray = first[inverse.reshape(-1)].astype(np.int64)
+    return result
 
 
 def duplicate_ids(
