@@ -60,13 +60,8 @@ def findings_columns(
     per record and rule, messages joined), ``extra`` findings already located (rows as
     `PART_TYPES`: the batch's read issues come first). Columns are NumPy arrays: a
     batch of a few records costs a few hundred microseconds, not one frame per column."""
-    parts: list[dict[str, np.ndarray]] = []
-    located = locate(batch, pieces, merge=False)
-    if located is not None:
-        parts.append(located)
-    located = locate(batch, rule_pieces, merge=True)
-    if located is not None:
-        parts.append(located)
+    located = (locate(batch, pieces, merge=False), locate(batch, rule_pieces, merge=True))
+    parts = [part for part in located if part is not None]
     read = [
         part_row(-1 if i.row is None else i.row, i.code, i.message, i.field, i.line, i.column)
         for i in batch.issues
@@ -89,7 +84,6 @@ def findings_columns(
     rows = table["_row"]
     has = rows >= 0
     safe = np.where(has, rows, 0)
-    record_lines = batch.lines
     rec = np.full(n, None, dtype=object)
     rec[: len(given)] = given
     if len(ids):
@@ -97,12 +91,9 @@ def findings_columns(
     rules = table["rule"]
     codes, uniques = pd.factorize(rules)
     ed = np.full(n, None, dtype=object)
-    if len(edition):
-        ed[has] = edition[safe[has]]
-    rl = np.zeros(n, dtype=np.int64)
-    if len(record_lines):
-        rl[has] = record_lines[safe[has]]
-    rl = np.where(has, rl, table["line"])
+    ed[has] = edition[safe[has]]
+    rl = table["line"].copy()  # a finding of no record: its own line
+    rl[has] = batch.lines[safe[has]]
     out: dict[str, np.ndarray] = {
         "record": rec,
         "rule": rules,
