@@ -4,6 +4,7 @@ groupings over a batch are integer operations, and small helpers over them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,17 +19,16 @@ def isin(values: np.ndarray, options: Sequence[Any]) -> np.ndarray:
     return result
 
 
+@dataclass(eq=False)
 class Coded:
-    """A column as integer codes into its distinct values (``pandas.factorize``).
+    """A column as integer codes into its distinct values.
 
     ``codes[i]`` indexes ``uniques`` (-1 when absent); masks against a value or a set of
     values are integer comparisons.
     """
 
-    def __init__(self, values: np.ndarray) -> None:
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-        self.codes: np.ndarray = np.asarray(codes, dtype=np.int64)
-        self.uniques: list[Any] = list(uniques)
+    codes: np.ndarray
+    uniques: list[Any]
 
     def isin(self, options: Sequence[Any]) -> np.ndarray:
         """Rows whose value is one of ``options``."""
@@ -45,17 +45,9 @@ class Coded:
         """Rows whose value is ``value``."""
         return self.isin([value])
 
-    @classmethod
-    def from_codes(cls, codes: np.ndarray, uniques: list[Any]) -> Coded:
-        """A column already coded (e.g. a pandas categorical)."""
-        out = cls.__new__(cls)
-        out.codes = codes
-        out.uniques = uniques
-        return out
-
     def subset(self, rows: np.ndarray) -> Coded:
         """The same column restricted to ``rows`` (same uniques)."""
-        return Coded.from_codes(self.codes[rows], self.uniques)
+        return Coded(self.codes[rows], self.uniques)
 
 
 def combos(*columns: Coded) -> tuple[np.ndarray, list[tuple[Any, ...]]]:

@@ -46,4 +46,4 @@ def edition_column(chosen: list[Edition], index: np.ndarray) -> tuple[np.ndarray
     """The edition id of each record (object array, None for none) and the same as
     `Coded`."""
     names = np.array([e.id for e in chosen] + [None], dtype=object)
-    return names[index], Coded.from_codes(index, [e.id for e in chosen])
+    return names[index], Coded(index, [e.id for e in chosen])

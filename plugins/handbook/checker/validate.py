@@ -32,7 +32,7 @@ def coded(values: pa.Array) -> Coded:
     """An Arrow string column as `Coded` (Arrow's dictionary encoding; -1 when absent)."""
     encoded = pc.dictionary_encode(values)  # nulls stay null in the indices
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return Coded.from_codes(codes, encoded.dictionary.to_pylist())
+    return Coded(codes, encoded.dictionary.to_pylist())
 
 
 def texts(values: pa.Array, rows: np.ndarray) -> np.ndarray:
