@@ -201,11 +201,7 @@ def load_waivers(
         where = f"{file}:{p.line}" if p.line else file
         raise WaiverFileError(f"{where}: {p.message}")
     doc = next((d for d in docs if d is not None), None)
-    items: Any = doc
-    if isinstance(doc, dict):
-        items = doc.get("waivers")
-    if doc is None:
-        items = []
+    items: Any = doc.get("waivers") if isinstance(doc, dict) else [] if doc is None else doc
     if not isinstance(items, list):
         raise WaiverFileError(
             f"{file}: expected a list of waivers (or a mapping with 'waivers:') of "
