@@ -183,12 +183,10 @@ def applies(rule: Rule, data: RuleInput) -> np.ndarray:
             mask = mask & (data.flags[name] == wanted)
     # a change type is the type of a change Microsoft makes, an SOP category that of a
     # customer's change: each is matched on those records only (as E004 looks them up)
-    if scope.change_type is not None:
-        mask = mask & coded["initiator"].eq("microsoft")
-        mask = mask & coded["change_type"].isin(scope.change_type)
-    if scope.sop_category is not None:
-        mask = mask & coded["initiator"].eq("customer")
-        mask = mask & coded["sop_category"].isin(scope.sop_category)
+    for name, party in (("change_type", "microsoft"), ("sop_category", "customer")):
+        wanted = getattr(scope, name)
+        if wanted is not None:
+            mask = mask & coded["initiator"].eq(party) & coded[name].isin(wanted)
     result: np.ndarray = np.asarray(mask, dtype=bool)
     return result
 
