@@ -73,10 +73,10 @@ def read_records(paths: Sequence[Path]) -> RecordTable:
         offset += len(frame)
         if len(frame):
             parts.append(frame)
-    if not parts:
+    if parts:
+        frame = pd.concat(parts, ignore_index=True)
+    else:
         frame = empty_batch("", 0, []).frame
         frame["_file"] = pd.Series([], dtype=object)
         frame["_fileno"] = pd.Series([], dtype="int64")
-        return RecordTable(frame, issues, skipped)
-    frame = pd.concat(parts, ignore_index=True)
     return RecordTable(frame, issues, skipped)
