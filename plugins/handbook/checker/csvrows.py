@@ -142,16 +142,19 @@ class CsvLocator:
             text = self.chunk[bounds[row] : bounds[row + 1]].decode("utf-8")
             pos = 0
             for _ in range(int(cols[i])):
-                m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
-                pos = (m.end() if m else pos) + 1
+                pos += len(_cell(text, pos)) + 1
             item = items[i]
             if isinstance(item, str):
-                m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
-                at = (m.group(0) if m else "").find(item)
-                pos += max(at, 0)
+                pos += max(_cell(text, pos).find(item), 0)
             breaks = list(_NEWLINE.finditer(text, 0, pos))
             out_line[i] += len(breaks)
             out_col[i] = pos - (breaks[-1].end() if breaks else 0) + 1
+
+
+def _cell(text: str, pos: int) -> str:
+    """The cell of ``text`` at ``pos`` as written (quoted, or up to a comma or quote)."""
+    m = (_QUOTED if text.startswith('"', pos) else _PLAIN).match(text, pos)
+    return m.group(0) if m else ""
 
 
 def strict_quotes(chunk: bytes) -> bool:
