@@ -15,19 +15,19 @@ from handbook import pdf
 from handbook.build import command as build
 from handbook.checker import options as check_options
 from handbook.checker import verify
-from handbook.files import append_step_summary, replace_folder, write_text_atomic
+from handbook.files import (
+    append_step_summary,
+    cannot_write,
+    error,
+    replace_folder,
+    write_text_atomic,
+)
 from handbook.importer import options as import_options
 from handbook.model.loader import load_for_command, load_partial, no_data_folder
 from handbook.model.problems import format_problems, sort_problems
 from handbook.oscal import command as oscal_export
 from handbook.review import command as review
 from handbook.site.registry import DEFAULT_LEARN_BASE_URL
-
-
-def _error(prog: str, message: str) -> int:
-    """Exit code 2, after ``<prog>: error: <message>`` on standard error."""
-    print(f"{prog}: error: {message}", file=sys.stderr)
-    return 2
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -85,7 +85,7 @@ def _pages(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
-        return _error("handbook pages", f"--out {out} contains the data folder {data}")
+        return error("handbook pages", f"--out {out} contains the data folder {data}")
     from handbook.project import learn_base_url
 
     base = args.learn_base_url or learn_base_url(data) or DEFAULT_LEARN_BASE_URL
@@ -97,7 +97,7 @@ def _pages(args: argparse.Namespace) -> int:
     site, problems = generate(data, options, project_dir)
     if site is None:
         invalid = f"the data in {data} is not valid:\n{format_problems(problems)}"
-        return _error("handbook pages", invalid)
+        return error("handbook pages", invalid)
     if problems:  # warnings: the pages are written all the same
         print(format_problems(problems), file=sys.stderr)
     try:
@@ -107,8 +107,7 @@ def _pages(args: argparse.Namespace) -> int:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(page.markdown, encoding="utf-8")
     except OSError as exc:
-        where = exc.filename or out
-        return _error("handbook pages", f"cannot write {where}: {exc.strerror or exc}")
+        return cannot_write("handbook pages", exc, out)
     print(f"wrote {len(site.pages)} pages to {out}")
     return 0
 
@@ -138,7 +137,7 @@ def _schemas(args: argparse.Namespace) -> int:
             write_text_atomic(path, wanted[path])
     except OSError as exc:
         where = exc.filename or out
-        return _error("handbook schemas", f"cannot write {where}: {exc.strerror}")
+        return error("handbook schemas", f"cannot write {where}: {exc.strerror}")
     print(f"{len(stale)} file(s) written ({out}/*.schema.json, {data / FILE_NAME})")
     return 0
 
@@ -157,7 +156,7 @@ def _fmt(args: argparse.Namespace) -> int:
             files.append(path)
         else:
             what = "not found" if not path.exists() else "not a YAML or CSV file"
-            return _error("handbook fmt", f"{path}: {what}")
+            return error("handbook fmt", f"{path}: {what}")
     changed: list[Path] = []
     failed = 0
     for path in files:
@@ -186,7 +185,7 @@ def _fmt(args: argparse.Namespace) -> int:
         try:
             write_text_atomic(path, canonical)
         except OSError as exc:
-            return _error("handbook fmt", f"cannot write {path}: {exc.strerror}")
+            return error("handbook fmt", f"cannot write {path}: {exc.strerror}")
         print(f"reformatted {path}")
     verb = "would be reformatted" if args.check else "reformatted"
     unread = f", {failed} not formatted (fix the error above)" if failed else ""
@@ -386,8 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return 141
     except OSError as exc:
-        where = exc.filename or "standard output"
-        print(f"{name}: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        cannot_write(name, exc, "standard output")
         _quiet_stdout()
         return 2
     finally:

@@ -446,6 +446,17 @@ def replace_folder(path: Path | str) -> Iterator[Path]:
             shutil.rmtree(aside, ignore_errors=True)
 
 
+def error(prog: str, message: str) -> int:
+    """Exit code 2, after ``<prog>: error: <message>`` on standard error."""
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def cannot_write(prog: str, exc: OSError, where: Path | str) -> int:
+    """`error` ``cannot write <file>: <reason>``: the file ``exc`` names, else ``where``."""
+    return error(prog, f"cannot write {exc.filename or where}: {exc.strerror or exc}")
+
+
 def append_step_summary(prog: str, text: str) -> None:
     """Append ``text`` to the file ``$GITHUB_STEP_SUMMARY`` names, when it is set (GitHub
     Actions); one that cannot be written is a warning of ``prog`` on standard error."""

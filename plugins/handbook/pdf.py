@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
-from handbook.files import write_bytes_atomic
+from handbook.files import cannot_write, error, write_bytes_atomic
 
 #: Environment variable naming the Chromium executable (default: ``chromium`` on PATH).
 CHROMIUM_ENV = "HANDBOOK_CHROMIUM"
@@ -188,8 +188,8 @@ def print_page(html: Path, paper: str, commit: str | None, chromium: str) -> Pri
                 )
             finally:
                 browser.close()
-    except PlaywrightError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
+    except PlaywrightError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
         raise PdfError(f"Chromium ({chromium}) could not print the page: {first}") from None
     edition = facts.get("edition", "")
     title = facts["title"] + (f" ({edition})" if edition.startswith("Edition:") else "")
@@ -268,14 +268,11 @@ def run(args: argparse.Namespace) -> int:
     saying why on standard error; ``--out`` is left as it was)."""
     try:
         data = make_pdf(Path(args.config), args.edition, args.paper)
-    except PdfError as error:
-        print(f"handbook pdf: error: {error}", file=sys.stderr)
-        return 2
+    except PdfError as exc:
+        return error("handbook pdf", str(exc))
     try:
         write_bytes_atomic(args.out, data)
     except OSError as exc:
-        where = exc.filename or args.out
-        print(f"handbook pdf: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return cannot_write("handbook pdf", exc, args.out)
     print(f"wrote {args.out} ({len(data):,} bytes)")
     return 0

@@ -31,7 +31,7 @@ from pathlib import Path
 from handbook.build.engines import ENGINES, Engine, EngineNotFoundError
 from handbook.build.prebuild import SITE, PrebuildError, prebuild
 from handbook.build.project import Project, ProjectError, read_project
-from handbook.files import replace_folder
+from handbook.files import cannot_write, error, replace_folder
 from handbook.model.problems import format_problems
 from handbook.site.interactive import BundleNotFoundError
 
@@ -81,11 +81,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _error(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
-
-
 def _out(project: Project, args: argparse.Namespace) -> Path:
     if args.out:
         return Path(args.out).resolve()
@@ -115,13 +110,13 @@ def _prebuild(engine: Engine, project: Project, out: Path) -> int | None:
     """Generate the pages and write the pre-built folder; None when done, else the exit
     code (after saying why)."""
     if not project.data_dir.is_dir():
-        return _error(f"data folder not found: {project.data_dir}")
+        return error(PROG, f"data folder not found: {project.data_dir}")
     try:
         done = prebuild(project, out, engine.links_from_source)
     except (PrebuildError, BundleNotFoundError) as exc:
-        return _error(str(exc).removeprefix("handbook: "))
+        return error(PROG, str(exc).removeprefix("handbook: "))
     except OSError as exc:
-        return _error(f"cannot write {exc.filename or out}: {exc.strerror or exc}")
+        return cannot_write(PROG, exc, out)
     if isinstance(done, list):
         print(f"{PROG}: error: the data in {project.data_dir} is not valid:", file=sys.stderr)
         print(format_problems(done), file=sys.stderr)
@@ -149,7 +144,7 @@ def _publish(built: Path, site_dir: Path) -> int:
                 folder.mkdir(exist_ok=True)
                 shutil.copytree(built, folder, dirs_exist_ok=True)
     except OSError as exc:
-        return _error(f"cannot write {exc.filename or site_dir}: {exc.strerror or exc}")
+        return cannot_write(PROG, exc, site_dir)
     return 0
 
 
@@ -167,9 +162,9 @@ def _build_whole(engine: Engine, config_file: Path, site_dir: Path) -> int:
             if code != 0:
                 raise _EngineFailed(code)
     except _EngineFailed as failed:
-        return _error(f"{engine.name} failed (exit {failed.args[0]}); {site_dir} unchanged")
+        return error(PROG, f"{engine.name} failed (exit {failed.args[0]}); {site_dir} unchanged")
     except OSError as exc:
-        return _error(f"cannot write {exc.filename or site_dir}: {exc.strerror or exc}")
+        return cannot_write(PROG, exc, site_dir)
     return 0
 
 
@@ -231,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         project = read_project(Path(args.config_file))
     except ProjectError as exc:
-        return _error(str(exc))
+        return error(PROG, str(exc))
     if engine.plugin and not args.prebuilt:
         config_file = project.config_file
         if args.serve:
@@ -242,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
     for folder, option in ((out, "--out"), (site_dir, "--site-dir")):
         refused = _overlap(project, folder, option)
         if refused:
-            return _error(refused)
+            return error(PROG, refused)
     failed = _prebuild(engine, project, out)
     if failed is not None:
         return failed
@@ -251,8 +246,8 @@ def run(args: argparse.Namespace) -> int:
         return _serve_prebuilt(engine, project, out, args.dev_addr)
     if engine.site_dir_option:
         code = subprocess.call(engine.build_args(config_file, site_dir, False))
-        return 0 if code == 0 else _error(f"{engine.name} failed (exit {code})")
+        return 0 if code == 0 else error(PROG, f"{engine.name} failed (exit {code})")
     code = subprocess.call(engine.build_args(config_file, None, False), cwd=out)
     if code != 0:
-        return _error(f"{engine.name} failed (exit {code})")
+        return error(PROG, f"{engine.name} failed (exit {code})")
     return _publish(out / SITE, site_dir)

@@ -13,10 +13,9 @@ import argparse
 import io
 import json
 import os
-import sys
 from pathlib import Path
 
-from handbook.files import replace_folder
+from handbook.files import cannot_write, error, replace_folder
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
 from handbook.project import learn_base_url
@@ -129,29 +128,24 @@ def run(args: argparse.Namespace) -> int:
     if handbook is None:
         return 2
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
-        print(f"{name}: error: --out {out} contains the data folder {data}", file=sys.stderr)
-        return 2
+        return error(name, f"--out {out} contains the data folder {data}")
     known = [e.id for e in handbook.editions_in_order()]
     if args.edition is not None and args.edition not in known:
-        print(
-            f"{name}: error: --edition {args.edition}: no such edition in "
-            f"{data / 'editions.yaml'} (known: {', '.join(known)})",
-            file=sys.stderr,
+        return error(
+            name,
+            f"--edition {args.edition}: no such edition in {data / 'editions.yaml'} "
+            f"(known: {', '.join(known)})",
         )
-        return 2
     try:
         base = args.learn_base_url or learn_base_url(data) or DEFAULT_LEARN_BASE_URL
         files = oscal_files(handbook, args.edition, args.format, base)
     except (OscalUnavailable, EmptyEdition) as exc:
-        print(f"{name}: error: {exc}", file=sys.stderr)
-        return 2
+        return error(name, str(exc))
     try:
         with replace_folder(out) as folder:
             for file_name, content in files.items():
                 (folder / file_name).write_bytes(content)
     except OSError as exc:
-        where = exc.filename or out
-        print(f"{name}: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return cannot_write(name, exc, out)
     print(f"wrote {', '.join(files)} to {out}")
     return 0
