@@ -158,7 +158,7 @@ def _build_whole(engine: Engine, config_file: Path, site_dir: Path) -> int:
     whole (the engine itself empties its site folder first)."""
     try:
         with replace_folder(site_dir) as folder:
-            code = subprocess.call(engine.build_args(config_file, folder, False))
+            code = subprocess.call(engine.build_args(config_file, folder))
             if code != 0:
                 raise _EngineFailed(code)
     except _EngineFailed as failed:
@@ -245,9 +245,9 @@ def run(args: argparse.Namespace) -> int:
     if args.serve:
         return _serve_prebuilt(engine, project, out, args.dev_addr)
     if engine.site_dir_option:
-        code = subprocess.call(engine.build_args(config_file, site_dir, False))
+        code = subprocess.call(engine.build_args(config_file, site_dir))
         return 0 if code == 0 else error(PROG, f"{engine.name} failed (exit {code})")
-    code = subprocess.call(engine.build_args(config_file, None, False), cwd=out)
+    code = subprocess.call(engine.build_args(config_file, None), cwd=out)
     if code != 0:
         return error(PROG, f"{engine.name} failed (exit {code})")
     return _publish(out / SITE, site_dir)

@@ -68,12 +68,10 @@ class Engine:
             f"`{self.install}`"
         )
 
-    def build_args(self, config_file: Path, site_dir: Path | None, strict: bool) -> list[str]:
+    def build_args(self, config_file: Path, site_dir: Path | None) -> list[str]:
         """The command line that builds ``config_file`` (into ``site_dir`` when the engine
         takes one)."""
         args = [self.executable(), "build", "--config-file", str(config_file)]
-        if strict:
-            args.append("--strict")
         if site_dir is not None and self.site_dir_option:
             args += [self.site_dir_option, str(site_dir)]
         return args
