@@ -57,8 +57,6 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from handbook.site.prose import expand
-
 if TYPE_CHECKING:
     from handbook.model.problems import Problem
     from handbook.site.interactive import Asset
@@ -249,10 +247,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             return ""
         if self._site is None or page.file.src_uri in self._site.registry:
             return markdown
-        markdown = expand(markdown, self._site.blocks.get(page.file.src_uri, {}))
-        if not self._site.abbreviations:
-            return markdown
-        return markdown.rstrip("\n") + "\n" + self._site.abbreviations + "\n"
+        return self._site.prose_markdown(page.file.src_uri, markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """While the data has errors (serve), every page is the list of problems. Otherwise

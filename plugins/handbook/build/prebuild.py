@@ -48,7 +48,6 @@ from handbook.model.problems import Problem
 from handbook.site.edit_links import data_edit_url
 from handbook.site.interactive import asset_tags, theme_dir
 from handbook.site.paths import page_url
-from handbook.site.prose import expand
 from handbook.site.published import site_assets
 from handbook.site.registry import Page, Site, SiteOptions, docs_prose_pages
 
@@ -171,9 +170,7 @@ def build_files(project: Project, site: Site, options: SiteOptions) -> dict[str,
                 "file from data/; remove or rename it"
             )
         if uri.endswith(".md"):
-            text = expand(path.read_text(encoding="utf-8"), site.blocks.get(uri, {}))
-            if site.abbreviations:
-                text = text.rstrip("\n") + "\n" + site.abbreviations + "\n"
+            text = site.prose_markdown(uri, path.read_text(encoding="utf-8"))
             files[f"{DOCS}/{uri}"] = text.encode("utf-8")
         else:
             files[f"{DOCS}/{uri}"] = path

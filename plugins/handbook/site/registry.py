@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from handbook.site.prose import expand
+
 #: Kinds of page whose content is one thing of the data (a change type, a rule, a party's
 #: roles...): they list the pages that link to them ("Referenced by").
 ENTITY_KINDS = frozenset(
@@ -157,6 +159,14 @@ class Site:
     def page(self, src_uri: str) -> Page:
         """The page at ``src_uri``. Raises ``KeyError`` when there is none."""
         return self.registry[src_uri]
+
+    def prose_markdown(self, src_uri: str, markdown: str) -> str:
+        """The Markdown of the hand-written page ``src_uri`` with its generated blocks
+        expanded (`handbook.site.prose.expand`) and the glossary's abbreviations after it."""
+        markdown = expand(markdown, self.blocks.get(src_uri, {}))
+        if not self.abbreviations:
+            return markdown
+        return markdown.rstrip("\n") + "\n" + self.abbreviations + "\n"
 
 
 def docs_prose_pages(docs_dir: Path) -> tuple[str, ...]:
