@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from handbook.model.problems import Problem, sort_problems
 
 TEMPLATE = "problems.html.j2"
-#: The title of every page while the data has errors.
-TITLE = "Data errors"
 
 
 def problems_html(problems: Iterable[Problem], custom_dir: str | None = None) -> str:
