@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 from handbook.model.entities import Source, Statement
 from handbook.model.handbook import Handbook
 
-#: The tables, in the order the site lists them.
-TABLES: tuple[str, ...] = (
-    "matrix",
-    "change-process",
-    "change-types",
-    "sop-statements",
-    "roles",
-    "rules",
-)
+#: The tables, in the order the site lists them, and their titles (the "Downloads and
+#: exports" page).
+TABLE_TITLES: dict[str, str] = {
+    "matrix": "Balance of responsibility",
+    "change-process": "Change process duties",
+    "change-types": "Change types",
+    "sop-statements": "Standard operating procedure statements",
+    "roles": "Roles and responsibilities",
+    "rules": "Checker rules",
+}
 
 Row = dict[str, str]
 
@@ -141,7 +142,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
         }
         for r in hb.rules
     ]
-    assert tuple(tables) == TABLES
+    assert list(tables) == list(TABLE_TITLES)
     return tables
 
 
@@ -180,17 +181,6 @@ def download_files(handbook: Handbook) -> dict[str, str]:
         files[f"downloads/{name}.csv"] = _csv(rows)
         files[f"downloads/{name}.json"] = _json(rows)
     return files
-
-
-#: Titles of the tables, for the "Downloads and exports" page.
-TABLE_TITLES: dict[str, str] = {
-    "matrix": "Balance of responsibility",
-    "change-process": "Change process duties",
-    "change-types": "Change types",
-    "sop-statements": "Standard operating procedure statements",
-    "roles": "Roles and responsibilities",
-    "rules": "Checker rules",
-}
 
 
 @dataclass(frozen=True)
