@@ -52,15 +52,14 @@ class SeedLinks:
         """(Learn path, anchor) → page for the seed sections the handbook renders."""
         hb, paths = self.hb, self.paths
         out: dict[tuple[str, str], str] = {}
-        for ct in hb.change_types:
-            doc = hb.document(ct.source.doc)
-            out[(doc.learn_path, _slug(ct.source.section))] = paths.change_types(ct.edition)
-        for cat in hb.sop_categories:
-            doc = hb.document(cat.source.doc)
-            out[(doc.learn_path, _slug(cat.source.section))] = paths.sops(cat.edition)
-        for duty in hb.process:
-            doc = hb.document(duty.source.doc)
-            out[(doc.learn_path, _slug(duty.source.section))] = paths.change_process(duty.edition)
+        for items, page in (
+            (hb.change_types, paths.change_types),
+            (hb.sop_categories, paths.sops),
+            (hb.process, paths.change_process),
+        ):
+            for item in items:
+                doc = hb.document(item.source.doc)
+                out[(doc.learn_path, _slug(item.source.section))] = page(item.edition)
         if hb.matrix:
             src = hb.matrix[0].source
             out[(hb.document(src.doc).learn_path, _slug(src.section))] = Paths.matrix
