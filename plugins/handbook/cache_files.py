@@ -7,9 +7,9 @@ build)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from handbook.files import write_bytes_atomic
 
@@ -35,6 +35,19 @@ def read_cache(path: Path, parse: Callable[[str], T | None]) -> T | None:
     if value is not None:
         log.debug("handbook: read %s", path)
     return value
+
+
+def hash_files(digest: Any, files: Iterable[tuple[str, Path]]) -> None:
+    """Feed ``digest`` (a `hashlib` hash) each ``(label, path)``'s label and bytes, each
+    preceded by its length; a file that cannot be read counts as ``\\0missing``."""
+    for label, path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0missing"
+        name = label.encode()
+        digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+        digest.update(data)
 
 
 def write_cache(path: Path, text: str) -> None:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from handbook import package_version
-from handbook.cache_files import read_cache, write_cache
+from handbook.cache_files import hash_files, read_cache, write_cache
 
 if TYPE_CHECKING:
     from handbook.checker.samples import SampleVerdict
@@ -139,14 +139,7 @@ def data_key(handbook: Handbook) -> str:
     digest.update(json.dumps(model, sort_keys=True, ensure_ascii=False).encode())
     files = sorted(p for p in (root / "samples").rglob("*") if p.is_file())
     named = [(p.relative_to(root).as_posix(), p) for p in files]
-    for label, path in [*named, ("../mkdocs.yml", root.resolve().parent / "mkdocs.yml")]:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b"\0missing"
-        name = label.encode()
-        digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
-        digest.update(data)
+    hash_files(digest, [*named, ("../mkdocs.yml", root.resolve().parent / "mkdocs.yml")])
     return digest.hexdigest()
 
 

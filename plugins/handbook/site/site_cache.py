@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handbook.cache_files import read_cache, write_cache
+from handbook.cache_files import hash_files, read_cache, write_cache
 from handbook.site.registry import Origin, Page, Registry, Site, SiteOptions
 
 if TYPE_CHECKING:
@@ -107,15 +107,9 @@ def site_key(data_dir: Path, options: SiteOptions, project_dir: Path | None) -> 
         ("custom_dir", _files(custom, "*.j2") if custom is not None else []),
         ("config", [("mkdocs.yml", project_dir / "mkdocs.yml")] if project_dir else []),
     ]
-    for group, files in groups:
-        for label, path in files:
-            try:
-                data = path.read_bytes()
-            except OSError:
-                data = b"\0missing"
-            named = f"{group}/{label}".encode()
-            digest.update(b"%d:%s%d:" % (len(named), named, len(data)))
-            digest.update(data)
+    hash_files(
+        digest, [(f"{group}/{label}", path) for group, files in groups for label, path in files]
+    )
     return digest.hexdigest()
 
 
