@@ -16,10 +16,12 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from handbook.model.entities import Rule
+from handbook.model.durations import duration_text
+from handbook.model.entities import Constraint, Rule
 from handbook.model.handbook import Handbook
 from handbook.model.sources import load_yaml_text
 
@@ -59,6 +61,26 @@ def lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and text[1].islower() and text.split()[0] == "The":
         return text[0].lower() + text[1:]
     return text
+
+
+def constraint_words(
+    c: Constraint, words: Mapping[str, str], named: bool = False
+) -> tuple[str, str]:
+    """The constraint in words (``Microsoft notified customers at least 5 days (120 hours)
+    before the change takes effect``) and what passes at its bound (``the bound itself
+    passes``); ``words``: field → the reader's words (`handbook_words`); ``named`` puts
+    each field's name after its words (``(notified_at)``)."""
+    earlier, later = (
+        f"{words.get(f, f)} ({f})" if named else words.get(f, f) for f in (c.earlier, c.later)
+    )
+    if c.at_most is not None:
+        low = f"at least {duration_text(c.at_least)} and " if c.at_least else ""
+        at_most = f"at most {duration_text(c.at_most)} after {lower_first(earlier)}"
+        return f"{later} {low}{at_most}", "the bounds themselves pass"
+    if c.at_least == timedelta(0):
+        return f"{earlier} no later than {lower_first(later)}", "the same time passes"
+    before = f"at least {duration_text(c.at_least)} before {lower_first(later)}"
+    return f"{earlier} {before}", "the bound itself passes"
 
 
 def waived(verdict: SampleVerdict) -> set[str]:

@@ -12,9 +12,7 @@ page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import timedelta
 
-from handbook.model.durations import duration_text
 from handbook.model.entities import Constraint, Edition, Rule
 from handbook.model.handbook import Handbook
 from handbook.site.paths import Paths
@@ -31,7 +29,7 @@ from handbook.site.pictures.draw import (
     Text,
     wrap,
 )
-from handbook.site.pictures.fields import handbook_words, lower_first
+from handbook.site.pictures.fields import constraint_words, handbook_words
 from handbook.site.queries import party_title
 
 X0, X1 = 30.0, WIDTH - 30.0
@@ -61,20 +59,8 @@ def columns(constraints: list[Constraint]) -> dict[str, int]:
 def constraint_text(rule: Rule, c: Constraint, words: Mapping[str, str]) -> str:
     """``MMD001 Advance notice: Microsoft notified customers at least 5 days (120 hours)
     before the change takes effect or is applied``; ``words``: field → the reader's words
-    (`handbook.site.pictures.fields.handbook_words`)."""
-    earlier = words.get(c.earlier, c.earlier)
-    later = lower_first(words.get(c.later, c.later))
-    if c.at_most is not None:
-        low = f"at least {duration_text(c.at_least)} and " if c.at_least else ""
-        body = (
-            f"{words.get(c.later, c.later)} {low}at most {duration_text(c.at_most)} after "
-            f"{lower_first(earlier)}"
-        )
-    elif c.at_least == timedelta(0):
-        body = f"{earlier} no later than {later}"
-    else:
-        body = f"{earlier} at least {duration_text(c.at_least)} before {later}"
-    return f"{rule.id} {rule.title}: {body}"
+    (`handbook.site.pictures.fields.constraint_words`)."""
+    return f"{rule.id} {rule.title}: {constraint_words(c, words)[0]}"
 
 
 def change_timeline_picture(

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from handbook.model.durations import duration_text
 from handbook.model.entities import Constraint, Rule
 from handbook.site.pictures.draw import (
     FONT,
@@ -37,6 +36,7 @@ from handbook.site.pictures.draw import (
 )
 from handbook.site.pictures.fields import (
     applies,
+    constraint_words,
     lower_first,
     record_time,
     record_values,
@@ -112,20 +112,8 @@ def bounds(rule: Rule) -> list[Bound]:
 def bound_text(b: Bound, words: Mapping[str, str]) -> str:
     """The constraint in words: ``Microsoft notified customers (notified_at) at least 5
     days (120 hours) before the change takes effect (starts_at); the bound itself
-    passes``; ``words``: field → the reader's words
-    (`handbook.site.pictures.fields.handbook_words`)."""
-    c = b.constraint
-    earlier = f"{words.get(c.earlier, c.earlier)} ({c.earlier})"
-    later = f"{lower_first(words.get(c.later, c.later))} ({c.later})"
-    if c.at_most is not None:
-        low = f"at least {duration_text(c.at_least)} and " if c.at_least else ""
-        return (
-            f"{words.get(c.later, c.later)} ({c.later}) {low}at most "
-            f"{duration_text(c.at_most)} after {lower_first(earlier)}; the bounds themselves pass"
-        )
-    if c.at_least == timedelta(0):
-        return f"{earlier} no later than {later}; the same time passes"
-    return f"{earlier} at least {duration_text(c.at_least)} before {later}; the bound itself passes"
+    passes`` (`handbook.site.pictures.fields.constraint_words`, fields named)."""
+    return "; ".join(constraint_words(b.constraint, words, named=True))
 
 
 def rule_samples(rule: Rule, verdicts: list[SampleVerdict]) -> list[SampleVerdict]:
