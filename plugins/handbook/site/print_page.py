@@ -284,7 +284,7 @@ def assemble(source: PrintSource) -> str:
     list of contents and the pages it prints (`members` of the placeholder's edition), in
     order (see the module's docstring). ``print_html`` unchanged when it has no
     placeholder."""
-    from lxml.html import Element
+    from lxml.html import builder as E
 
     root = _parse(source.print_html)
     found = root.find_class("hb-print-body")
@@ -297,31 +297,21 @@ def assemble(source: PrintSource) -> str:
     fragments = [source.pages[src] for src in chosen if src in source.pages]
     doc = _Document(fragments, source.print_url, source.site_url)
 
-    cover = Element("section", {"class": "hb-print-cover"})
-    heading = Element("h1", {"class": "hb-print-cover__title"})
-    heading.text = source.title
-    cover.append(heading)
-    cover.extend(list(body))
-    contents = Element("nav", {"class": "hb-print-contents", "aria-label": "Contents"})
-    label = Element("p", {"class": "hb-print-contents__title"})
-    label.text = "Contents"
-    items = Element("ol")
-    for fragment in fragments:
-        item = Element("li")
-        a = Element("a", {"href": "#" + page_anchor(fragment.url)})
-        a.text = fragment.title
-        item.append(a)
-        items.append(item)
-    contents.extend([label, items])
-    cover.append(contents)
+    items = [E.LI(E.A({"href": "#" + page_anchor(f.url)}, f.title)) for f in fragments]
+    contents = E.NAV(
+        {"class": "hb-print-contents", "aria-label": "Contents"},
+        E.P({"class": "hb-print-contents__title"}, "Contents"),
+        E.OL(*items),
+    )
+    title = E.H1({"class": "hb-print-cover__title"}, source.title)
+    cover = E.SECTION({"class": "hb-print-cover"}, title, *body, contents)
     css = relative_url(PRINT_CSS, source.print_url)
-    style = Element("link", {"rel": "stylesheet", "href": css})
     body.text = None
-    body.extend([style, cover])
+    body.extend([E.LINK({"rel": "stylesheet", "href": css}), cover])
     for fragment, page_root in zip(fragments, doc.roots, strict=True):
         page = _site_path(fragment.url)
         doc.rewrite(page_root, page)
-        section = Element("section", {"class": "hb-print-page", "id": doc.anchor[page]})
+        section = E.SECTION({"class": "hb-print-page", "id": doc.anchor[page]})
         section.text = page_root.text
         section.extend(list(page_root))
         body.append(section)
