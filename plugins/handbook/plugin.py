@@ -149,9 +149,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         `PluginError` with every problem listed when building."""
         from handbook.model.problems import format_problems
         from handbook.site.site_cache import CACHE as SITE_CACHE
-        from handbook.site.site_cache import cache_file, generate
+        from handbook.site.site_cache import cache_file, cwd_relative, generate
 
-        site, problems = generate(self._relative(data_dir), options, self._root)
+        site, problems = generate(cwd_relative(data_dir), options, self._root)
         if site is None and not self._serving:
             raise PluginError("handbook: the data has errors:\n" + format_problems(problems))
         if site is None:
@@ -160,7 +160,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             log.info(format_problems(problems))
             self._problems = problems
             if self._site is None:  # serve started on broken data: the last good build's
-                path = cache_file(self._root, self._relative(data_dir), options)
+                path = cache_file(self._root, cwd_relative(data_dir), options)
                 self._site = SITE_CACHE.last(path)  # pages become the error pages
             if config.nav is None and self._site is not None:
                 config.nav = self._site.nav
@@ -182,12 +182,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             # after a custom_dir (the site's own overrides win), before the theme
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
         return config
-
-    def _relative(self, path: Path) -> Path:
-        try:
-            return path.relative_to(Path.cwd())
-        except ValueError:
-            return path
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # page templates in the theme's custom_dir replace the package's; MkDocs would

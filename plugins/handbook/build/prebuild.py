@@ -260,21 +260,12 @@ def prebuild(
         handbook.site.interactive.BundleNotFoundError: itables is not installed.
         OSError: the build folder cannot be written.
     """
-    from handbook.site.site_cache import generate
+    from handbook.site.site_cache import cwd_relative, generate
 
     options = site_options(project, links_from_source)
-    site, problems = generate(_data_path(project), options, project.root)
+    site, problems = generate(cwd_relative(project.data_dir), options, project.root)
     if site is None:
         return problems
     files = build_files(project, site, options)
     written, removed = write_build(out, files)
     return Prebuilt(site, written, removed, out / CONFIG)
-
-
-def _data_path(project: Project) -> Path:
-    """The data folder relative to the working directory when it is under it (as the
-    plugin loads it: file names in pages and messages are then ``data/...``)."""
-    try:
-        return project.data_dir.relative_to(Path.cwd())
-    except ValueError:
-        return project.data_dir

@@ -208,6 +208,15 @@ class SiteCache:
 CACHE = SiteCache()
 
 
+def cwd_relative(path: Path) -> Path:
+    """``path`` relative to the working directory when it is under it (file names in pages
+    and messages are then ``data/...``, as given on a command line), else as it is."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def generate(
     data_dir: Path, options: SiteOptions, project_dir: Path | None
 ) -> tuple[Site | None, list[Problem]]:
