@@ -21,9 +21,6 @@ from handbook.model.loader import load_for_command
 from handbook.project import learn_base_url
 from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
-#: Document → file stem, in the order they are written.
-STEMS = {"catalog": "catalog", "profile": "profile", "ssp": "ssp"}
-
 INSTALL_HINT = (
     "compliance-trestle is not installed; install the oscal extra: "
     "pip install 'mmd-handbook[oscal]' (or: pip install 'compliance-trestle>=3')"
@@ -81,16 +78,15 @@ def oscal_files(
             f"edition {model.edition.id} has nothing to export: no responsibility-matrix row, "
             "change-process duty, SOP category or role is of that edition"
         )
-    names = {key: f"{stem}.{fmt}" for key, stem in STEMS.items()}
-    docs = {
+    docs = {  # file stem → document, in the order they are written
         "catalog": build_catalog(model),
-        "profile": build_profile(model, names["catalog"]),
-        "ssp": build_ssp(model, names["profile"]),
+        "profile": build_profile(model, f"catalog.{fmt}"),
+        "ssp": build_ssp(model, f"profile.{fmt}"),
     }
     files: dict[str, bytes] = {}
-    for key, doc in docs.items():
+    for stem, doc in docs.items():
         data = doc.oscal_serialize_json_bytes(pretty=True) + b"\n"
-        files[names[key]] = _yaml(data) if fmt == "yaml" else data
+        files[f"{stem}.{fmt}"] = _yaml(data) if fmt == "yaml" else data
     return files
 
 
