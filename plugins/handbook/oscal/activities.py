@@ -149,10 +149,6 @@ class _Reader:
         return Duty(key, part_id, party, text, roles, items=items)
 
 
-def _role_id(party: str, role_id: str) -> str:
-    return token(party, role_id)
-
-
 def read_edition(handbook: Handbook, edition_id: str | None, learn_base_url: str) -> OscalModel:
     """The activities of ``edition_id`` (default: the newest edition).
 
@@ -236,7 +232,7 @@ def read_edition(handbook: Handbook, edition_id: str | None, learn_base_url: str
 
     role_activities: list[Activity] = []
     for role in (r for r in hb.roles if r.source.doc in ed.documents):
-        role_id = _role_id(role.party, role.id)
+        role_id = token(role.party, role.id)
         first = to_markdown(role.description[0].text, learn_base_url, reader.path_of(role.source))
         title = to_markdown(
             f"{parties.get(role.party, role.party)}: {role.name}", learn_base_url, None
