@@ -42,8 +42,10 @@ Options (``mkdocs.yml``)::
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,8 +94,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._root = Path.cwd()
         self._assets: list[Asset] = []
         # data file -> its edit URL without the line: resolving the paths for each of the
-        # ~50 generated pages cost ~10 ms of CPU a build (emptied in on_files)
-        self._edit_urls: dict[str, str | None] = {}
+        # ~50 generated pages cost ~10 ms of CPU a build (made anew in on_files)
+        self._file_url: Callable[[str], str | None] = lambda file: None
         self._serving = False
         # The data's problems while ``mkdocs serve`` shows them in place of the pages;
         # None when the data loaded. ``_site`` then keeps the last good build's pages.
@@ -198,7 +200,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                     files.append(File.generated(config, page.src_uri, content=""))
             return files
         assert self._site is not None
-        self._edit_urls.clear()  # they depend on this build's config
+        # the data files' edit URLs depend on this build's config
+        self._file_url = functools.cache(
+            lambda file: data_edit_url(config, self._root, Path(file), None)
+        )
         for page in self._site.pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
@@ -294,17 +299,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """Point "edit this page" at the data file and line a generated page comes from
         (`data_edit_url`); a generated page without a data source has no edit link."""
+        from handbook.site.edit_links import line_edit_url
+
         if self._problems is not None:
             page.edit_url = None
             return page
         if self._site is None or page.file.src_uri not in self._site.registry:
             return page
-        origin = self._site.page(page.file.src_uri).origin
-        page.edit_url = None
-        if origin is not None and origin.file:
-            if origin.file not in self._edit_urls:
-                url = data_edit_url(config, self._root, Path(origin.file), None)
-                self._edit_urls[origin.file] = url
-            base = self._edit_urls[origin.file]
-            page.edit_url = f"{base}#L{origin.line}" if base else None
+        page.edit_url = line_edit_url(self._site.page(page.file.src_uri).origin, self._file_url)
         return page

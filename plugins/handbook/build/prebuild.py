@@ -34,6 +34,7 @@ so a serving engine that watches ``docs/`` sees only the pages that changed.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -45,7 +46,7 @@ import yaml
 from handbook.build.project import Project, engine_config
 from handbook.files import write_bytes_atomic
 from handbook.model.problems import Problem
-from handbook.site.edit_links import data_edit_url
+from handbook.site.edit_links import data_edit_url, line_edit_url
 from handbook.site.interactive import asset_tags, theme_dir
 from handbook.site.paths import page_url
 from handbook.site.published import site_assets
@@ -106,27 +107,14 @@ def page_markdown(page: Page, edit_url: str | None, base_url: str) -> str:
 
 def _edit_urls(project: Project, site: Site) -> dict[str, str | None]:
     """src_uri → the edit URL of each generated page (None: no data source or no link)."""
-    config = project.config
-    repo_url, edit_uri = config.get("repo_url"), config.get("edit_uri")
-    by_file: dict[str, str | None] = {}
-    urls: dict[str, str | None] = {}
-    for page in site.pages:
-        origin = page.origin
-        if origin is None or not origin.file:
-            urls[page.src_uri] = None
-            continue
-        if origin.file not in by_file:
-            by_file[origin.file] = data_edit_url(
-                repo_url,
-                edit_uri,
-                project.docs_dir,
-                project.root,
-                Path(origin.file).resolve(),
-                None,
-            )
-        base = by_file[origin.file]
-        urls[page.src_uri] = f"{base}#L{origin.line}" if base else None
-    return urls
+    repo_url, edit_uri = project.config.get("repo_url"), project.config.get("edit_uri")
+
+    @functools.cache
+    def file_url(file: str) -> str | None:
+        path = Path(file).resolve()
+        return data_edit_url(repo_url, edit_uri, project.docs_dir, project.root, path, None)
+
+    return {page.src_uri: line_edit_url(page.origin, file_url) for page in site.pages}
 
 
 def _tree(folder: Path) -> dict[str, Path]:

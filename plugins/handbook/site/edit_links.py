@@ -5,8 +5,13 @@ other engines (`handbook.build.prebuild`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
+
+if TYPE_CHECKING:
+    from handbook.site.registry import Origin
 
 
 def data_edit_url(
@@ -38,3 +43,13 @@ def data_edit_url(
         return None
     base = urljoin(repo_url.rstrip("/") + "/", edit_uri[: -len(docs)])
     return f"{base}{relative}" + (f"#L{line}" if line is not None else "")
+
+
+def line_edit_url(origin: Origin | None, file_url: Callable[[str], str | None]) -> str | None:
+    """The edit URL of a page generated from ``origin``: ``file_url`` of its data file
+    (`data_edit_url` without a line), then ``#L<line>``; None for a page without a data
+    source or a file without a URL."""
+    if origin is None or not origin.file:
+        return None
+    base = file_url(origin.file)
+    return f"{base}#L{origin.line}" if base else None
