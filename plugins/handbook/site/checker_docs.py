@@ -125,30 +125,15 @@ class CheckerQueries:
 
     def examples_for(self, code: str) -> tuple[SampleVerdict | None, SampleVerdict | None]:
         """A failing and a passing sample for a rule or input-error code: the failing one
-        expects ``code``; the passing one sits in the same sample file and does not."""
+        expects ``code``; the passing one does not, and sits in the same sample file (else
+        in one whose name starts with the code)."""
         failing = next((v for v in self.verdicts if code in v.expected), None)
         if failing is None:
             return None, None
-        passing = next(
-            (
-                v
-                for v in self.verdicts
-                if v.file == failing.file and code not in v.expected and v.record != "(file)"
-            ),
-            None,
-        )
-        if passing is None:
-            passing = next(
-                (
-                    v
-                    for v in self.verdicts
-                    if code not in v.expected
-                    and v.record != "(file)"
-                    and (v.file.startswith(code.lower()))
-                ),
-                None,
-            )
-        return failing, passing
+        others = [v for v in self.verdicts if code not in v.expected and v.record != "(file)"]
+        same_file = (v for v in others if v.file == failing.file)
+        named = (v for v in others if v.file.startswith(code.lower()))
+        return failing, next(same_file, None) or next(named, None)
 
     def verdicts_for(
         self,
