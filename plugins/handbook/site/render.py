@@ -32,7 +32,7 @@ from handbook.site.links import LinkGraph, SeedLinks
 from handbook.site.paths import Paths, page_url, relative_url
 from handbook.site.queries import Queries
 from handbook.site.registry import ENTITY_KINDS, Origin, Page, Registry, SiteOptions
-from handbook.site.text import InlineRenderer, heading_text
+from handbook.site.text import InlineRenderer, heading_text, unlink
 
 if TYPE_CHECKING:
     from handbook.site.results import SiteResults
@@ -43,11 +43,6 @@ def _heading_id(anchor: str) -> Markup:
     if not re.fullmatch(r"[a-z0-9-]+", anchor):
         raise ValueError(f"not a safe anchor: {anchor!r}")
     return Markup("{#" + anchor + "}")
-
-
-def _unlink(text: str) -> str:
-    """Text with Markdown links replaced by their label."""
-    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
 
 
 def _one_line(text: str) -> str:
@@ -86,7 +81,7 @@ def environment(custom_dir: str | None = None) -> Environment:
     )
     env.filters["heading"] = heading_text
     env.filters["duration"] = duration_text
-    env.filters["plain"] = _unlink
+    env.filters["plain"] = unlink
     return env
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from handbook.model.entities import Rule, Statement
 from handbook.model.handbook import Handbook
 from handbook.site.paths import Paths
+from handbook.site.text import unlink
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class StatementRef:
 
 def _plain(text: str) -> str:
     """Lower-case words of a text without Markdown links or a final full stop."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).replace("’", "'")
+    text = unlink(text).replace("’", "'")
     return " ".join(text.lower().split()).rstrip(".")
 
 
