@@ -10,8 +10,6 @@ the pre-build of other engines alike (`handbook.build.prebuild`), so both carry 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from handbook.site.interactive import Asset, assets, glue_dir
 from handbook.site.print_page import PRINT_CSS
 
@@ -29,6 +27,6 @@ def site_assets() -> list[Asset]:
     """
     return [
         *assets(),
-        Asset(PICTURES_CSS, Path(__file__).resolve().parent / "assets" / "pictures.css"),
+        Asset(PICTURES_CSS, glue_dir() / "pictures.css"),
         Asset(PRINT_CSS, glue_dir() / "print.css"),
     ]
