@@ -316,18 +316,3 @@ def assemble(source: PrintSource) -> str:
         section.extend(list(page_root))
         body.append(section)
     return _inner_html(root)
-
-
-__all__ = [
-    "EDITION_KINDS",
-    "PRINT_CSS",
-    "PRINT_DIR",
-    "Fragment",
-    "PrintSource",
-    "assemble",
-    "edition_of",
-    "make_print_pages",
-    "members",
-    "page_anchor",
-    "print_src",
-]
