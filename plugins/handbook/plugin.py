@@ -111,7 +111,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        from handbook.site.interactive import BundleNotFoundError
+        from handbook.site.interactive import BundleNotFoundError, theme_dir
         from handbook.site.published import EXTRA_CSS, site_assets
         from handbook.site.registry import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages
 
@@ -129,21 +129,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         )
         start = time.perf_counter()
         site = self._generate(config, data_dir, options)
-        if site is None:  # the data has errors (serve)
-            return self._watch_and_theme(config, data_dir)
-        self._problems = None
-        self._site = site
-        log.debug(
-            "handbook: %d pages in %.3f s", len(self._site.pages), time.perf_counter() - start
-        )
-        try:
-            self._assets = site_assets()
-        except BundleNotFoundError as error:
-            raise PluginError(f"handbook: {error}") from None
-        config.extra_css.extend(css for css in EXTRA_CSS if css not in config.extra_css)
-        if config.nav is None:
+        if site is not None:  # else the data has errors (serve): _site is the last good one
+            self._problems = None
+            self._site = site
+            log.debug("handbook: %d pages in %.3f s", len(site.pages), time.perf_counter() - start)
+            try:
+                self._assets = site_assets()
+            except BundleNotFoundError as error:
+                raise PluginError(f"handbook: {error}") from None
+            config.extra_css.extend(css for css in EXTRA_CSS if css not in config.extra_css)
+        if config.nav is None and self._site is not None:
             config.nav = self._site.nav
-        return self._watch_and_theme(config, data_dir)
+        if str(data_dir) not in config.watch:
+            config.watch.append(str(data_dir))
+        overrides = str(theme_dir())
+        if overrides not in config.theme.dirs:
+            # after a custom_dir (the site's own overrides win), before the theme
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
+        return config
 
     def _generate(self, config: MkDocsConfig, data_dir: Path, options: SiteOptions) -> Site | None:
         """The site of ``data_dir`` (`handbook.site.site_cache.generate`: kept between builds).
@@ -164,26 +167,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if self._site is None:  # serve started on broken data: the last good build's
                 path = cache_file(self._root, cwd_relative(data_dir), options)
                 self._site = SITE_CACHE.last(path)  # pages become the error pages
-            if config.nav is None and self._site is not None:
-                config.nav = self._site.nav
             return None
         # warnings (the load's and the samples') fail a --strict build; while serving they
         # are logged at info level, as errors are, so that a strict serve still reloads
         for problem in problems:
             (log.info if self._serving else log.warning)(str(problem))
         return site
-
-    def _watch_and_theme(self, config: MkDocsConfig, data_dir: Path) -> MkDocsConfig:
-        """Watch ``data_dir`` when serving; put our theme overrides before the theme's."""
-        from handbook.site.interactive import theme_dir
-
-        if str(data_dir) not in config.watch:
-            config.watch.append(str(data_dir))
-        overrides = str(theme_dir())
-        if overrides not in config.theme.dirs:
-            # after a custom_dir (the site's own overrides win), before the theme
-            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
-        return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # page templates in the theme's custom_dir replace the package's; MkDocs would
