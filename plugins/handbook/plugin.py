@@ -12,25 +12,13 @@ page the contributor is reading and the next good save brings the real pages bac
 failed build would leave the browser waiting; MkDocs reloads browsers only after a build
 that succeeds).
 
-The generated site is kept between builds (`handbook.site.site_cache`: in memory for
-``mkdocs serve``, in ``.cache/handbook/`` beside ``mkdocs.yml`` for the next build), keyed
-on all its inputs, so a build of unchanged inputs neither loads the data nor renders a
-template. Some pages show the checker's verdicts on ``data/samples/``; computing them
-imports the checker and pandas, so they have their own cache, keyed on the part of
-``data/`` the checker reads (`handbook.site.results.CACHE`, `handbook.site.results.data_key`).
-
-Page templates are looked up in the theme's ``custom_dir`` first, so a site can override
-any of them. Interactive tables (`handbook.site.interactive`): the DataTables bundle of the
-installed itables package and our glue script and stylesheet are published as
-``File.generated`` files under ``assets/handbook/``; each page the registry records with an
-interactive table gets the tags that load them in ``on_page_context`` (other pages load
-none of them). The plugin also puts ``handbook/assets/theme`` before the theme's templates:
-its ``partials/source.html`` keeps Material from asking api.github.com for repository
-facts, so a page requests nothing from another host.
-
-"Edit this page" on a generated page opens the data file and line it comes from:
-``repo_url`` + ``edit_uri`` with the docs folder's part of ``edit_uri`` replaced by the
-data file's path (``edit/main/docs/`` → ``edit/main/data/sops.yaml#L12``).
+The generated site is kept between builds (`handbook.site.site_cache`), the checker's
+verdicts on the samples too (`handbook.site.results`). Page templates are looked up in the
+theme's ``custom_dir`` first. The interactive tables' files (`handbook.site.interactive`)
+are published under ``assets/handbook/`` and loaded only by the pages the registry records
+with a table (``on_page_context``); ``handbook/assets/theme`` goes before the theme's
+templates (`handbook.site.interactive.theme_dir`). "Edit this page" on a generated page
+opens the data file and line it comes from (`handbook.site.edit_links`).
 
 Options (``mkdocs.yml``)::
 
