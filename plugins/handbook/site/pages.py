@@ -1,6 +1,6 @@
 """Every page of the site, made in order and recorded with its kind, tags and data source.
 
-`make_pages(site)` renders the pages into ``site.registry``; each call says what the page
+`make_pages(site, oscal)` renders the pages into ``site.registry``; each call says what the page
 is (``kind``), its Material tags (its edition when it is not the newest, its area and the
 parties it concerns) and the data object it comes from. Nothing downstream guesses these
 from the page's path.
@@ -14,7 +14,7 @@ from handbook.model.diff import REWORD_THRESHOLD
 from handbook.model.entities import Edition, Node
 from handbook.model.handbook import party_words
 from handbook.site.checker_docs import checker_codes, sentence
-from handbook.site.downloads import TABLE_TITLES, OscalDownloads, oscal_downloads
+from handbook.site.downloads import TABLE_TITLES, OscalDownloads
 from handbook.site.paths import Paths
 from handbook.site.print_page import make_print_pages
 from handbook.site.queries import party_title
@@ -24,9 +24,9 @@ CHANGE_MANAGEMENT = "Change management"
 SOPS = "Standard operating procedures"
 
 
-def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
+def make_pages(site: SiteRenderer, oscal: OscalDownloads) -> None:
     """Render every page of the site into ``site.registry``; ``oscal`` is what the
-    "Downloads and exports" page lists (computed here when not given)."""
+    "Downloads and exports" page lists."""
     hb = site.hb
     party_names = {p.id: p.name for p in site.queries.real_parties()}
     parties = list(party_names.values())
@@ -168,8 +168,6 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads | None = None) -> None:
         page(templates[src_uri], src_uri, title, origin, kind="checker")
     page("sources.md.j2", Paths.sources, "Sources", None, kind="sources")
     page("errata.md.j2", Paths.errata, "Errata", hb.errata[0] if hb.errata else None, kind="errata")
-    if oscal is None:
-        oscal = oscal_downloads(hb, site.options.learn_base_url)
     _downloads_page(site, oscal)
     if site.options.print_edition:
         make_print_pages(site)
