@@ -61,24 +61,19 @@ _ID_REFS = ("href", "xlink:href", "usemap")
 _URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
 
 
-def print_src(edition: str | None = None) -> str:
-    """src_uri of the print page of ``edition`` (None: the whole handbook)."""
-    return f"{PRINT_DIR}/index.md" if edition is None else f"{PRINT_DIR}/{edition}.md"
-
-
 def make_print_pages(site: SiteRenderer) -> None:
-    """Record the print pages in ``site.registry``: the whole handbook, then each edition."""
+    """Record the print pages in ``site.registry``: the whole handbook (``print/index.md``),
+    then each edition (``print/<edition>.md``)."""
     hb = site.hb
     dates = [d.ms_date for d in hb.documents]
     data_date = max(dates).isoformat() if dates else None
     editions = hb.editions_in_order()
-    choices: list[str | None] = [None, *(ed.id for ed in editions)]
-    for edition in choices:
+    for edition in [None, *(ed.id for ed in editions)]:
         shown = [ed for ed in editions if edition in (None, ed.id)]
         title = "Print edition" if edition is None else f"Print edition: {shown[0].title}"
         site.page(
             "print.md.j2",
-            print_src(edition),
+            f"{PRINT_DIR}/index.md" if edition is None else f"{PRINT_DIR}/{edition}.md",
             title,
             None,
             kind="print",
