@@ -62,7 +62,9 @@ def assemble_cached(project: Path, source: PrintSource) -> str:
         html = assemble(source)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            threshold = _oldest_kept(path.parent)  # older keys belong to older builds
+            # the 16 newest files stay (three a site): older keys belong to older builds
+            times = sorted((p.stat().st_mtime for p in path.parent.glob("*.html")), reverse=True)
+            threshold = times[_MEMORY_LIMIT - 1] if len(times) >= _MEMORY_LIMIT else 0.0
             for old in path.parent.glob("*.html"):
                 if old.stat().st_mtime < threshold:
                     old.unlink(missing_ok=True)
@@ -73,10 +75,3 @@ def assemble_cached(project: Path, source: PrintSource) -> str:
         _memory.pop(next(iter(_memory)))
     _memory[key] = html
     return html
-
-
-def _oldest_kept(folder: Path) -> float:
-    """The modification time under which files of ``folder`` are removed: the 16th newest
-    (a site has three print pages; older keys belong to older builds)."""
-    times = sorted((p.stat().st_mtime for p in folder.glob("*.html")), reverse=True)
-    return times[_MEMORY_LIMIT - 1] if len(times) >= _MEMORY_LIMIT else 0.0
