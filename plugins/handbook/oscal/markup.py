@@ -31,10 +31,6 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("zero").enable(["emphasis", "link", "backticks", "escape"])
 
 
-def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
-
-
 def _unblock(text: str) -> str:
     """``text`` with a leading ``#``, ``+``, ``-``, ``=`` or ``1.`` escaped (one line of
     Markdown that must stay a paragraph)."""
@@ -56,7 +52,7 @@ def to_markdown(text: str, learn_base_url: str, learn_path: str | None) -> str:
         for token in children:
             kind = token.type
             if kind == "text":
-                out.append(_escape(token.content))
+                out.append(_SPECIAL.sub(r"\\\1", token.content))
             elif kind == "code_inline":
                 fence = "``" if "`" in token.content else "`"
                 out.append(f"{fence}{token.content}{fence}")
