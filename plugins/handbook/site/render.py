@@ -45,15 +45,11 @@ def _heading_id(anchor: str) -> Markup:
     return Markup("{#" + anchor + "}")
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def abbreviation_block(handbook: Handbook) -> str:
     """Python-Markdown ``abbr`` definitions (``*[MMD]: ...`` lines) of every glossary
     spelling, to append to a page's Markdown so its text gets the glossary tooltips."""
     return "".join(
-        f"\n*[{word}]: {_one_line(g.definition)}"
+        f"\n*[{word}]: {' '.join(g.definition.split())}"
         for g in handbook.glossary
         for word in g.spellings()
     )
