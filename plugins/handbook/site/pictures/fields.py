@@ -138,10 +138,6 @@ def record_time(text: str) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def _flag(values: dict[str, str], name: str) -> bool:
-    return values.get(name, "").strip().lower() == "true"
-
-
 def applies(rule: Rule, values: dict[str, str], edition: str | None) -> bool:
     """True when ``rule`` applies to the record ``values`` (as `record_values` gives it)
     starting in ``edition``: the checker's `Applicability` read on the record's text
@@ -154,7 +150,7 @@ def applies(rule: Rule, values: dict[str, str], edition: str | None) -> bool:
         return False
     for name in ("emergency", "requires_admin_action", "approval_required"):
         wanted = getattr(scope, name)
-        if wanted is not None and _flag(values, name) != wanted:
+        if wanted is not None and (values.get(name, "").strip().lower() == "true") != wanted:
             return False
     if scope.change_type is not None and (
         initiator != "microsoft" or values.get("change_type") not in scope.change_type

@@ -265,7 +265,8 @@ def timing_rule_picture(
         label = f"{v.record} ({v.edition or 'no edition'}): {_verdict(rule, v)}"
         pic.texts.append(Text(X0 - 18, y, label, cls="hb-pic-strong"))
         if v.title:
-            pic.texts.append(Text(X1 + 18, y, _short(v.title, 44), "end", "hb-pic-small"))
+            short = v.title if len(v.title) <= 44 else v.title[:43].rstrip() + "…"
+            pic.texts.append(Text(X1 + 18, y, short, "end", "hb-pic-small"))
         y += LINE
         details = s.details(ref, words)
         for line in wrap(details, X1 - X0 + 18) if details else []:
@@ -282,7 +283,3 @@ def timing_rule_picture(
         pic.lines.append(Line(zero, axis_y + LINE * 1.6, zero, y - 6, "hb-pic-grid"))
     pic.height = round(y, 1)
     return pic
-
-
-def _short(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
