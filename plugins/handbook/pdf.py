@@ -94,12 +94,6 @@ def find_chromium() -> str:
     return found
 
 
-def require_libraries() -> None:
-    """Raises `PdfError` (how to install them) when Playwright or pypdf is missing."""
-    if any(importlib.util.find_spec(name) is None for name in ("playwright", "pypdf")):
-        raise PdfError(INSTALL_PLAYWRIGHT)
-
-
 def build_site(config: Path, site_dir: Path) -> None:
     """``mkdocs build --strict`` of ``config`` into ``site_dir``.
 
@@ -228,7 +222,8 @@ def make_pdf(config: Path, edition: str | None, paper: str) -> bytes:
         PdfError: Playwright, pypdf or Chromium is missing, the build failed, there is no
             such edition, or Chromium could not print.
     """
-    require_libraries()
+    if any(importlib.util.find_spec(name) is None for name in ("playwright", "pypdf")):
+        raise PdfError(INSTALL_PLAYWRIGHT)
     chromium = find_chromium()
     if not config.is_file():
         raise PdfError(f"{config}: no such file; name the site's mkdocs.yml with --config")
