@@ -38,14 +38,10 @@ def site_url(data: Path) -> str | None:
     return _folder_url(mkdocs_config(data).get("site_url"))
 
 
-def plugin_option(data: Path, name: str) -> Any:
-    """Option ``name`` of the ``handbook`` plugin in the project's ``plugins``, or None."""
+def learn_base_url(data: Path) -> str | None:
+    """The ``learn_base_url`` of the ``handbook`` entry of the project's ``plugins``
+    (ending with ``/``), or None."""
     for entry in mkdocs_config(data).get("plugins") or []:
         if isinstance(entry, dict) and isinstance(entry.get("handbook"), dict):
-            return entry["handbook"].get(name)
+            return _folder_url(entry["handbook"].get("learn_base_url"))
     return None
-
-
-def learn_base_url(data: Path) -> str | None:
-    """The handbook plugin's ``learn_base_url`` (ending with ``/``), or None."""
-    return _folder_url(plugin_option(data, "learn_base_url"))
