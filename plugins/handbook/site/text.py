@@ -101,18 +101,15 @@ class InlineRenderer:
                 if token.type != "text" or not self._terms.search(token.content):
                     children.append(token)
                     continue
-                pos = 0
-                for match in self._terms.finditer(token.content):
-                    if match.start() > pos:
-                        children.append(_text_token(token.content[pos : match.start()]))
-                    word = match.group(0)
-                    html = Markup('<abbr title="{}">{}</abbr>').format(self._glossary[word], word)
-                    abbr = Token("html_inline", "", 0)
-                    abbr.content = str(html)
-                    children.append(abbr)
-                    pos = match.end()
-                if pos < len(token.content):
-                    children.append(_text_token(token.content[pos:]))
+                # the pattern's one group: text and spellings in turn
+                for i, part in enumerate(self._terms.split(token.content)):
+                    if i % 2:
+                        html = Markup('<abbr title="{}">{}</abbr>').format(
+                            self._glossary[part], part
+                        )
+                        children.append(_token("html_inline", str(html)))
+                    elif part:
+                        children.append(_token("text", part))
             block.children = children
 
     @staticmethod
@@ -149,8 +146,8 @@ class InlineRenderer:
         return html
 
 
-def _text_token(content: str) -> Token:
-    token = Token("text", "", 0)
+def _token(kind: str, content: str) -> Token:
+    token = Token(kind, "", 0)
     token.content = content
     return token
 
