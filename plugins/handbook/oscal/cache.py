@@ -29,6 +29,7 @@ from handbook import package_version
 from handbook.cache_files import read_cache, write_cache
 from handbook.model.handbook import Handbook
 from handbook.site.downloads import OscalDownloads, oscal_downloads
+from handbook.site.results import json_data
 
 #: Changes when the layout of the cached JSON changes (older files are then ignored).
 CACHE_FORMAT = 1
@@ -65,12 +66,7 @@ def trestle_version() -> str:
 
 def oscal_key(handbook: Handbook, learn_base_url: str) -> str:
     """SHA-256 (hex) of what `oscal_downloads` depends on (see the module docstring)."""
-    model = {
-        name: [v.model_dump(mode="json") for v in value]
-        if isinstance(value := getattr(handbook, name), list)
-        else value.model_dump(mode="json")
-        for name in READS
-    }
+    model = {name: json_data(getattr(handbook, name)) for name in READS}
     head = f"{CACHE_FORMAT}\0{package_version()}\0{trestle_version()}\0{learn_base_url}\0"
     digest = hashlib.sha256(head.encode())
     digest.update(json.dumps(model, sort_keys=True, ensure_ascii=False).encode())

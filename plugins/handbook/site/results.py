@@ -113,12 +113,12 @@ def compute(handbook: Handbook) -> SiteResults:
     return SiteResults(sample_verdicts(view), format_samples(view))
 
 
-def _plain(value: Any) -> Any:
+def json_data(value: Any) -> Any:
     """A pydantic model, list or path as JSON-able data (models without positions)."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [json_data(v) for v in value]
     if isinstance(value, Path):
         return value.as_posix()
     return value
@@ -133,7 +133,7 @@ def data_key(handbook: Handbook) -> str:
     digest = hashlib.sha256()
     root = handbook.root
     view = checker_view(handbook)
-    model = {f.name: _plain(getattr(view, f.name)) for f in fields(view)}
+    model = {f.name: json_data(getattr(view, f.name)) for f in fields(view)}
     today = datetime.now(UTC).date().isoformat()
     digest.update(f"{CACHE_FORMAT}\0{package_version()}\0{root.as_posix()}\0{today}\0".encode())
     digest.update(json.dumps(model, sort_keys=True, ensure_ascii=False).encode())
