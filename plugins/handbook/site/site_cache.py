@@ -114,17 +114,11 @@ def site_key(data_dir: Path, options: SiteOptions, project_dir: Path | None) -> 
 
 
 def _to_json(key: str, site: Site) -> str:
-    pages = []
-    for page in site.pages:
-        entry = asdict(page)
-        origin = page.origin
-        entry["origin"] = None if origin is None else [origin.file, origin.line]
-        pages.append(entry)
     return json.dumps(
         {
             "format": CACHE_FORMAT,
             "key": key,
-            "pages": pages,
+            "pages": [asdict(page) for page in site.pages],  # origin: [file, line] or null
             "nav": site.nav,
             "files": site.files,
             "abbreviations": site.abbreviations,
