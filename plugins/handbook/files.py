@@ -254,7 +254,8 @@ _WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
 
 
 class AtomicOutput:
-    """A text file that appears whole when its ``with`` block ends without an exception.
+    """A text file (UTF-8, ``\\n`` line ends on every system) that appears whole when its
+    ``with`` block ends without an exception.
 
     ``with AtomicOutput("out.json") as out: out.write(...)``: ``out`` is a text stream on a
     temporary file beside ``out.json`` (see the module's docstring); ``out.json`` is
@@ -264,7 +265,6 @@ class AtomicOutput:
 
     Args:
         path: the file to write; a device or pipe (``/dev/stdout``) is written directly.
-        encoding, newline: as for `open` (default UTF-8 and ``\\n`` on every system).
 
     Raises:
         OSError: on entering (a folder cannot be created or written, ``path`` is a folder)
@@ -273,24 +273,20 @@ class AtomicOutput:
             ``EIO``) gets ``filename`` set too.
     """
 
-    def __init__(
-        self, path: Path | str, *, encoding: str = "utf-8", newline: str | None = "\n"
-    ) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.encoding = encoding
-        self.newline = newline
         self._stream: TextIO | None = None
         self._tmp: Path | None = None
         self._target = self.path
 
     def __enter__(self) -> TextIO:
         if _is_special(self.path):
-            self._stream = open(self.path, "w", encoding=self.encoding, newline=self.newline)
+            self._stream = open(self.path, "w", encoding="utf-8", newline="\n")
             return self._stream
         self._target = _real(self.path)
         self._tmp, fd = _create_temp(self._target, self.path)
         try:
-            self._stream = open(fd, "w", encoding=self.encoding, newline=self.newline)
+            self._stream = open(fd, "w", encoding="utf-8", newline="\n")
         except BaseException:
             os.close(fd)
             _discard(self._tmp)
