@@ -49,7 +49,7 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads) -> None:
             tags=[CHANGE_MANAGEMENT, *parties],
         )
     for ed in hb.editions_in_order():
-        _edition_pages(site, ed, parties)
+        _edition_pages(site, ed, party_names)
     page(
         "roles_index.md.j2",
         Paths.roles,
@@ -198,10 +198,11 @@ def _downloads_page(site: SiteRenderer, oscal: OscalDownloads) -> None:
     )
 
 
-def _edition_pages(site: SiteRenderer, ed: Edition, parties: list[str]) -> None:
+def _edition_pages(site: SiteRenderer, ed: Edition, party_names: dict[str, str]) -> None:
     """The pages of one edition (the newest edition's at the top level; an older edition's
     under ``editions/<id>/``, each tagged with the edition and listing its backlinks)."""
     hb, paths = site.hb, site.paths
+    parties = list(party_names.values())
     older = ed.id != paths.latest
     edition = [ed.title] if older else []
 
@@ -245,8 +246,7 @@ def _edition_pages(site: SiteRenderer, ed: Edition, parties: list[str]) -> None:
             ed=ed,
             types=types,
         )
-        names = {p.id: p.name for p in site.queries.real_parties()}
-        microsoft = names.get("microsoft", "Microsoft")
+        microsoft = party_names.get("microsoft", "Microsoft")
         for ct in types:
             page(
                 "change_type.md.j2",
