@@ -60,26 +60,13 @@ def make_nav(site: SiteRenderer) -> list[Any]:
         if edition_id == latest and hb.matrix:
             cm.append({"Balance of responsibility": Paths.matrix})
         cm.append(item("Change process", paths.change_process(edition_id)))
-        types = [
-            paths.change_types(edition_id),
-            *_chunked(
-                [
-                    {nav_title(ct.name): paths.change_type(ct)}
-                    for ct in hb.change_types_of(edition_id)
-                ]
-            ),
-        ]
-        cm.append({"Change types": types})
+        types = [{nav_title(t.name): paths.change_type(t)} for t in hb.change_types_of(edition_id)]
+        cm.append({"Change types": [paths.change_types(edition_id), *_chunked(types)]})
         items.append({"Change management": [c for c in cm if c]})
-        cats = hb.sop_categories_of(edition_id)
-        if cats:
+        sops = [{nav_title(c.name): paths.sop(c)} for c in hb.sop_categories_of(edition_id)]
+        if sops:
             items.append(
-                {
-                    "Standard operating procedures": [
-                        paths.sops(edition_id),
-                        *_chunked([{nav_title(c.name): paths.sop(c)} for c in cats]),
-                    ]
-                }
+                {"Standard operating procedures": [paths.sops(edition_id), *_chunked(sops)]}
             )
         return items
 
