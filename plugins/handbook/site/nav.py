@@ -74,26 +74,14 @@ def make_nav(site: SiteRenderer) -> list[Any]:
     nav: list[Any] = []
     nav.append(item("Home", "index.md"))
     nav.append({"Service overview": Paths.overview})
-    nav.append(
-        {
-            "Who does what": [
-                Paths.who_does_what,
-                *({nav_title(party_title(p)): Paths.party(p.id)} for p in parties),
-            ]
-        }
-    )
+    who = [{nav_title(party_title(p)): Paths.party(p.id)} for p in parties]
+    nav.append({"Who does what": [Paths.who_does_what, *who]})
     nav += edition_items(latest)
-    nav.append(
-        {"Roles": [Paths.roles] + [{nav_title(p.name): Paths.roles_of(p.id)} for p in parties]}
-    )
-    nav.append(
-        {
-            "Rules": [Paths.rules]
-            + _chunked([{r.id: Paths.rule(r)} for r in hb.rules])
-            + [{code: Paths.code(code)} for code, _, _ in checker_codes()]
-            + [{"Sample change records": Paths.samples}]
-        }
-    )
+    roles = [{nav_title(p.name): Paths.roles_of(p.id)} for p in parties]
+    nav.append({"Roles": [Paths.roles, *roles]})
+    rules = [Paths.rules, *_chunked([{r.id: Paths.rule(r)} for r in hb.rules])]
+    rules += [{code: Paths.code(code)} for code, _, _ in checker_codes()]
+    nav.append({"Rules": [*rules, {"Sample change records": Paths.samples}]})
     prose = [src for src, _ in PROSE_PAGES if src.startswith("checker/") and src in have]
     checker: list[Any] = [src for src in prose if src.endswith("index.md")]
     checker += [{title: src} for src, title in site.checker.pages()]
