@@ -69,17 +69,10 @@ class StatementIndex:
                 for st in getattr(cat, party):
                     context = f"{cat.name} ({cat.edition})"
                     refs.append(self._ref(st, paths.sop(cat), "sop", cat.edition, party, context))
-        for duty in hb.process:
-            refs.append(
-                self._ref(
-                    duty.statement,
-                    paths.change_process(duty.edition),
-                    "process",
-                    duty.edition,
-                    duty.party,
-                    f"{duty.phase.capitalize()} a change ({duty.edition})",
-                )
-            )
+        for d in hb.process:
+            context = f"{d.phase.capitalize()} a change ({d.edition})"
+            page = paths.change_process(d.edition)
+            refs.append(self._ref(d.statement, page, "process", d.edition, d.party, context))
         for ct in hb.change_types:
             for st in ct.customer_action:
                 context = f"{ct.name} ({ct.edition})"
@@ -162,13 +155,10 @@ class StatementIndex:
                         if ct.channels == "any"
                         else ", ".join(hb.channel(c).name for c in ct.channels)
                     )
+                    customers = f"{hb.party('customer').name.lower()}s"
+                    note = f"Notify {customers} of these changes through: {channels}"
                     groups.setdefault(f"{ct.name} ({ct.edition})", []).append(
-                        (
-                            f"Notify {hb.party('customer').name.lower()}s of these changes "
-                            f"through: {channels}",
-                            self.paths.change_type(ct),
-                            None,
-                        )
+                        (note, self.paths.change_type(ct), None)
                     )
             if groups:
                 ordered = sorted(groups.items(), key=lambda kv: _edition_last(kv[0]))
