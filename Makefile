@@ -26,7 +26,7 @@ else
 endif
 
 build: $(STAMP) ## build the site into site/ (strict)
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/handbook build --site-dir site
 
 validate: $(STAMP) ## validate data/ without building
 	$(BIN)/handbook validate --data data
