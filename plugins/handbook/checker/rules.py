@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, combos, split_list
+from handbook.checker.records import CLASSIFIED_BY
 from handbook.checker.values import iso_texts
 from handbook.model.entities import Rule, Statement
 from handbook.model.handbook import Handbook
@@ -181,9 +182,7 @@ def applies(rule: Rule, data: RuleInput) -> np.ndarray:
         wanted = getattr(scope, name)
         if wanted is not None:
             mask = mask & (data.flags[name] == wanted)
-    # a change type is the type of a change Microsoft makes, an SOP category that of a
-    # customer's change: each is matched on those records only (as E004 looks them up)
-    for name, party in (("change_type", "microsoft"), ("sop_category", "customer")):
+    for name, party in CLASSIFIED_BY.items():  # each on its party's records only
         wanted = getattr(scope, name)
         if wanted is not None:
             mask = mask & coded["initiator"].eq(party) & coded[name].isin(wanted)

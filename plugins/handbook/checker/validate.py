@@ -18,7 +18,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, fold, split_list
-from handbook.checker.records import BOOL_FIELDS, FIELDS, Batch
+from handbook.checker.records import BOOL_FIELDS, CLASSIFIED_BY, FIELDS, Batch
 from handbook.checker.rules import Piece, cat, per_combo
 from handbook.checker.values import INVALID, NAIVE, parse_bools, parse_times
 from handbook.model.entities import TIME_FIELDS, Edition
@@ -164,12 +164,12 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str
         ("initiator '", text["initiator"], f"' is unknown; expected one of: {', '.join(parties)}"),
         "initiator",
     )
-    for name, party, who, what in (
-        ("change_type", "microsoft", provider, "change type"),
-        ("sop_category", "customer", "the customer", "SOP category"),
+    for name, who, what in (
+        ("change_type", provider, "change type"),
+        ("sop_category", "the customer", "SOP category"),
     ):
         add(
-            cols.coded["initiator"].eq(party) & ~present[name] & errors.untyped(name),
+            cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & ~present[name] & errors.untyped(name),
             "E002",
             (f"{name} is missing; a change initiated by {who} needs its {what}",),
             name,
@@ -235,11 +235,11 @@ def check_references(
     """E004: change types and SOP categories of the edition in force (``chosen[index]``;
     -1 for none), each read on the records of its initiator; actions outside
     ``vocabulary``, judged once per distinct value."""
-    for name, party, what, listing in (
-        ("change_type", "microsoft", "change type", hb.change_types_of),
-        ("sop_category", "customer", "SOP category", hb.sop_categories_of),
+    for name, what, listing in (
+        ("change_type", "change type", hb.change_types_of),
+        ("sop_category", "SOP category", hb.sop_categories_of),
     ):
-        given = cols.present[name] & cols.coded["initiator"].eq(party) & (index >= 0)
+        given = cols.present[name] & cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & (index >= 0)
         if not given.any():
             continue
         for k, e in enumerate(chosen):

@@ -77,6 +77,10 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+#: A waiver's keys, in the order a message names the missing ones (the waivers file's order).
+_KEYS = ("record", "rule", "reason", "approved_by", "expires_on")
+
+
 def validate(
     values: dict[str, Any],
     handbook: Handbook,
@@ -91,9 +95,7 @@ def validate(
     ``record`` is the id of the record a record-level waiver sits on (then the waiver's
     own ``record`` key, when given, must name it).
     """
-    text = {
-        k: _text(values.get(k)) for k in ("record", "rule", "reason", "approved_by", "expires_on")
-    }
+    text = {k: _text(values.get(k)) for k in _KEYS}
     if record is not None:
         rid = text["record"]
         if rid is not None and rid != record:
@@ -112,7 +114,7 @@ def validate(
             "(YYYY-MM-DD)",
             None,
         )
-    rid, rule, reason, approved_by, expires = map(str, text.values())
+    rid, rule, reason, approved_by, expires = (str(text[k]) for k in _KEYS)
     known = [r.id for r in handbook.rules]
     rule = {k.upper(): k for k in known}.get(rule.upper(), rule)  # mmd001 is MMD001
     if rule not in known:
