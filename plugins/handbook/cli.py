@@ -136,8 +136,7 @@ def _schemas(args: argparse.Namespace) -> int:
         for path in stale:
             write_text_atomic(path, wanted[path])
     except OSError as exc:
-        where = exc.filename or out
-        return error("handbook schemas", f"cannot write {where}: {exc.strerror}")
+        return cannot_write("handbook schemas", exc, out)
     print(f"{len(stale)} file(s) written ({out}/*.schema.json, {data / FILE_NAME})")
     return 0
 

@@ -9,6 +9,7 @@ findings are written batch by batch by a sink of `handbook.outputs`.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import empty_records
 from handbook.checker.waivers import WaiverFileError, load_waivers
-from handbook.files import AtomicOutput
+from handbook.files import AtomicOutput, cannot_write, error
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
 from handbook.outputs.html import ReportAssetError
@@ -30,9 +31,8 @@ from handbook.project import site_url
 _NO_RECORDS = empty_records()
 
 
-def _fail(message: str) -> int:
-    print(f"handbook check: error: {message}", file=sys.stderr)
-    return 2
+#: Exit code 2 after ``handbook check: error: <message>`` (`handbook.files.error`).
+_fail = functools.partial(error, "handbook check")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,8 +107,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # a report that cannot be written: the run failed, not a rule
         if isinstance(exc, BrokenPipeError) and not args.output:
             raise  # standard output's reader went away (`| head`): `handbook.cli.main`
-        where = exc.filename or args.output or "standard output"
-        return _fail(f"cannot write {where}: {exc.strerror or exc}")
+        return cannot_write("handbook check", exc, args.output or "standard output")
     except ReportAssetError as exc:  # the HTML report's table component is not installed
         return _fail(f"cannot make the HTML report: {exc}")
     s = checker.summary

@@ -16,10 +16,11 @@ already has. With ``--compare`` the diff goes to standard output and the report 
 from __future__ import annotations
 
 import argparse
-import sys
+import functools
 from datetime import date
 from pathlib import Path
 
+from handbook.files import error
 from handbook.importer import cells as C
 from handbook.importer.items import Context, Imported, Known
 from handbook.importer.mapping import map_table
@@ -213,10 +214,8 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
             )
 
 
-def _usage(message: str) -> int:
-    """Exit code 2, after ``handbook import: error: <message>`` on standard error."""
-    print(f"handbook import: error: {message}", file=sys.stderr)
-    return 2
+#: Exit code 2 after ``handbook import: error: <message>`` (`handbook.files.error`).
+_usage = functools.partial(error, "handbook import")
 
 
 def run(args: argparse.Namespace) -> int:
