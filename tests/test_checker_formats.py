@@ -23,9 +23,9 @@ import pytest
 
 from handbook.checker.check import check_paths
 from handbook.checker.findings import Report
+from handbook.ci import github_data, github_property, markdown_cell
 from handbook.outputs import FORMATS, render
 from handbook.outputs.base import SARIF_MAX_RESULTS
-from handbook.outputs.github import github_data, github_property
 
 from .checker_support import JSON_FINDING_KEYS, handbook
 from .conftest import ROOT
@@ -233,9 +233,7 @@ def test_step_summary_counts_what_the_file_holds_and_keeps_errors(
 
 
 def test_step_summary_cells_are_literal_markdown() -> None:
-    from handbook.outputs.github import _md
-
-    cell = _md("**bold** [x](https://evil.example) <img src=x> a|b \\ `c`\n\x1b[31m")
+    cell = markdown_cell("**bold** [x](https://evil.example) <img src=x> a|b \\ `c`\n\x1b[31m")
     assert cell == (
         "\\*\\*bold\\*\\* \\[x\\]\\(https\\://evil\\.example\\) &lt;img src=x&gt; "
         "a\\|b \\\\ \\`c\\`\\n\\x1b\\[31m"

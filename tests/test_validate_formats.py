@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from handbook.model.problem_formats import github_data, github_property
+from handbook.ci import github_data, github_property
+from handbook.model.problem_formats import github_step_summary, to_github, to_sarif
+from handbook.model.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -121,13 +123,28 @@ def test_github_annotations_and_step_summary(
     assert all(line.startswith("::error ") for line in out)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## handbook validate\n")
-    assert f"| data/change-process.csv | {lines['csv']} |  | csv-header | error |" in text
+    # cells are literal Markdown: punctuation escaped (`handbook.ci.markdown_cell`)
+    assert f"| data/change\\-process\\.csv | {lines['csv']} |  | csv\\-header | error |" in text
     assert "error(s), 0 warning(s) in data**" in text
 
 
 def test_github_escaping() -> None:
     assert github_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
     assert github_property("a,b:c%") == "a%2Cb%3Ac%25"
+
+
+def test_hostile_text_is_inert_in_annotations_and_step_summary() -> None:
+    """A value quoted from a pull request's data makes no link, image or terminal escape
+    sequence in the log or the step summary (before, the summary kept Markdown links)."""
+    hostile = "unknown party '[x](https://evil.example) ![i](https://evil.example/i.png)\x1b[31m'"
+    problem = Problem("unknown-party", hostile, "data/roles.yaml", 3, 5, hint="<b>customer</b>")
+    annotation = to_github([problem], None)
+    assert "\x1b" not in annotation and "\\x1b[31m" in annotation
+    summary = github_step_summary([problem], None)
+    assert "\x1b" not in summary
+    assert "](" not in summary and "<b>" not in summary
+    assert "\\[x\\]\\(https\\://evil\\.example\\)" in summary
+    assert "&lt;b&gt;customer&lt;/b&gt;" in summary
 
 
 def test_sarif_points_at_the_data_file_and_line(broken: tuple[Path, dict[str, int]]) -> None:
@@ -240,3 +257,13 @@ def test_csv_problems_name_the_row_and_no_character_column(tmp_path: Path) -> No
     process.write_text("\n".join(rows) + "\n", encoding="utf-8")
     run = _validate(tmp_path, "--format", "github")
     assert "::error file=data/change-process.csv,line=3,title=unknown-party::" in run.stdout
+
+
+def test_sarif_uri_is_a_uri_reference(tmp_path: Path) -> None:
+    """A data file's name with a space or ``#`` is percent-encoded, as ``handbook check``
+    encodes it (before, ``handbook validate`` wrote it raw, an invalid URI)."""
+    (tmp_path / ".git").mkdir()
+    file = tmp_path / "data" / "my roles#2.yaml"
+    log = json.loads(to_sarif([Problem("yaml-syntax", "bad", str(file), 1)], tmp_path, "1"))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "data/my%20roles%232.yaml"

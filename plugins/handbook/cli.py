@@ -31,6 +31,7 @@ from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from handbook.ci import repo_root
     from handbook.model import problem_formats as formats
     from handbook.model.coverage import sample_problems, unlisted_samples
     from handbook.model.references import missing_statement_ids
@@ -59,7 +60,7 @@ def _validate(args: argparse.Namespace) -> int:
                 f"change types, {len(handbook.sop_categories)} SOP categories)"
             )
         return 1 if failed else 0
-    root = formats.repo_root(data)
+    root = repo_root(data)
     if args.format == "json":
         print(formats.to_json(problems))
     elif args.format == "sarif":

@@ -13,8 +13,9 @@ to print:
 ``github``
     GitHub workflow commands, ``::error file=F,line=L,col=C,title=CODE::message (hint)``
     (``::warning`` for warnings), escaped as GitHub requires (``%``, CR, LF in the message;
-    also ``:`` and ``,`` in properties). `github_step_summary` gives the Markdown table
-    appended to ``$GITHUB_STEP_SUMMARY``.
+    also ``:`` and ``,`` in properties; other control characters as ``\\x1b``).
+    `github_step_summary` gives the Markdown table appended to ``$GITHUB_STEP_SUMMARY``,
+    its cells literal Markdown (`handbook.ci.markdown_cell`).
 ``sarif``
     SARIF 2.1.0, the conventions of ``handbook check --format sarif``: one run, tool
     ``handbook`` with one rule a problem code, results with ``ruleId``, ``ruleIndex``,
@@ -33,40 +34,24 @@ given (absolute ones as ``file://`` URIs in SARIF).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from handbook.ci import (
+    SARIF_SCHEMA,
+    TOOL_NAME,
+    fingerprint,
+    github_data,
+    github_property,
+    markdown_cell,
+    relative_path,
+    uri_reference,
+)
 from handbook.model.problems import Problem, sort_problems
 
 FORMATS = ("text", "json", "github", "sarif")
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-TOOL_NAME = "handbook"
-
-
-def repo_root(start: Path) -> Path | None:
-    """The nearest folder from ``start`` upwards holding ``.git``, else None."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
-def relative_path(file: str, root: Path | None, uri: bool = False) -> str:
-    """``file`` relative to ``root`` with ``/`` separators; as given (posix) when outside
-    it, or as a ``file://`` URI when absolute and ``uri`` is set."""
-    path = Path(file)
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            pass
-    if uri and path.is_absolute():
-        return path.as_uri()
-    return path.as_posix()
 
 
 def _message(p: Problem) -> str:
@@ -78,16 +63,6 @@ def to_json(problems: Iterable[Problem]) -> str:
     keys = ("file", "line", "column", "code", "severity", "message", "hint")
     items = [{k: getattr(p, k) for k in keys} for p in sort_problems(problems)]
     return json.dumps(items, indent=2, ensure_ascii=False)
-
-
-def github_data(text: str) -> str:
-    """A workflow command's message: ``%``, CR and LF escaped."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def github_property(text: str) -> str:
-    """A workflow command's property value: also ``:`` and ``,`` escaped."""
-    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _character_column(p: Problem) -> int | None:
@@ -109,12 +84,6 @@ def to_github(problems: Iterable[Problem], root: Path | None) -> str:
     return "\n".join(lines)
 
 
-def _md(text: str) -> str:
-    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
-        text = text.replace(old, new)
-    return text.replace("\r", " ").replace("\n", " ")
-
-
 def github_step_summary(problems: Iterable[Problem], root: Path | None) -> str:
     """Markdown for ``$GITHUB_STEP_SUMMARY``: a heading, a table of every problem (File,
     Line, Column, Code, Severity, Message) or "No problems.", and the count line."""
@@ -126,8 +95,8 @@ def github_step_summary(problems: Iterable[Problem], root: Path | None) -> str:
             "| --- | --: | --: | --- | --- | --- |",
         ]
         out += [
-            f"| {_md(relative_path(p.file, root))} | {p.line or ''} | {p.column or ''} | "
-            f"{_md(p.code)} | {p.severity} | {_md(_message(p))} |"
+            f"| {markdown_cell(relative_path(p.file, root))} | {p.line or ''} | {p.column or ''} | "
+            f"{markdown_cell(p.code)} | {p.severity} | {markdown_cell(_message(p))} |"
             for p in items
         ]
     else:
@@ -135,10 +104,6 @@ def github_step_summary(problems: Iterable[Problem], root: Path | None) -> str:
     errors = sum(1 for p in items if p.severity == "error")
     out += ["", f"**{errors} error(s), {len(items) - errors} warning(s) in data**", ""]
     return "\n".join(out) + "\n"
-
-
-def _fingerprint(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def _title(code: str) -> str:
@@ -175,8 +140,8 @@ def to_sarif(
     seen: dict[str, int] = {}
     results = []
     for p in items:
-        uri = relative_path(p.file, root, uri=True)
-        key = _fingerprint(uri, p.code, p.message)
+        uri = uri_reference(relative_path(p.file, root, uri=True))
+        key = fingerprint(uri, p.code, p.message)
         repeat = seen.get(key, 0)
         seen[key] = repeat + 1
         region: dict[str, int] = {"startLine": p.line or 1}
@@ -193,7 +158,7 @@ def to_sarif(
                     {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
                 ],
                 "partialFingerprints": {
-                    "handbookProblem/v1": _fingerprint(key, str(repeat)) if repeat else key
+                    "handbookProblem/v1": fingerprint(key, str(repeat)) if repeat else key
                 },
             }
         )

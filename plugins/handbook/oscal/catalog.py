@@ -19,8 +19,8 @@ from trestle.oscal import OSCAL_VERSION
 from trestle.oscal.catalog import Catalog
 from trestle.oscal.profile import Profile
 
+from handbook.ci import TOOL_NAME
 from handbook.model.entities import Source
-from handbook.model.problem_formats import TOOL_NAME
 from handbook.oscal.activities import Activity, Duty, OscalModel
 from handbook.oscal.ids import PROP_NS, stable_uuid
 

@@ -24,8 +24,8 @@ import pandas as pd
 
 from handbook.checker.codes import CHECKER_CODES, INPUT_ERRORS
 from handbook.checker.findings import FINDING_COLUMNS, Summary
+from handbook.ci import CONTROL_ESCAPES, fingerprint, relative_path, repo_root
 from handbook.model.handbook import Handbook
-from handbook.model.problem_formats import _fingerprint, repo_root
 
 
 def find_repo_root(start: Path) -> Path:
@@ -160,15 +160,7 @@ class PathMap:
         return hit
 
     def _relative(self, file: str) -> str:
-        path = Path(file)
-        if self.root is None:
-            return path.as_posix()
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            if path.is_absolute() and self.uris:
-                return path.resolve().as_uri()
-            return path.as_posix()
+        return relative_path(file, self.root, uri=self.uris and self.root is not None)
 
 
 def spool() -> IO[str]:
@@ -177,10 +169,6 @@ def spool() -> IO[str]:
     return tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+", encoding="utf-8")
 
 
-#: Control characters of untrusted text (record ids, messages, file names) as escapes, so
-#: a finding stays one line and carries no terminal escape sequence into a CI log.
-CONTROL_ESCAPES = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F] if i != 0x09}
-CONTROL_ESCAPES.update({0x0A: "\\n", 0x0D: "\\r"})
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 
 
@@ -215,10 +203,10 @@ class Fingerprints:
 
     def key(self, path: str, rule: str, record: str, field: str) -> str:
         """The fingerprint of the next finding with these parts."""
-        key = _fingerprint(path, rule, record, field)
+        key = fingerprint(path, rule, record, field)
         seen = self.seen.get(key, 0)
         self.seen[key] = seen + 1
-        return _fingerprint(key, str(seen)) if seen else key
+        return fingerprint(key, str(seen)) if seen else key
 
 
 # --- codes and counts ----------------------------------------------------------------------

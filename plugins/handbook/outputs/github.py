@@ -16,8 +16,8 @@ from typing import TextIO
 import pandas as pd
 
 from handbook.checker.findings import Summary
+from handbook.ci import github_data, github_property, markdown_cell
 from handbook.outputs.base import (
-    CONTROL_ESCAPES,
     PathMap,
     RenderOptions,
     Sink,
@@ -30,38 +30,6 @@ from handbook.outputs.capped import Capped, tier_of
 #: The most bytes of findings rows in the step summary: GitHub refuses a summary over 1 MiB
 #: (1,048,576 bytes) as a whole, so the rows stop short of it.
 SUMMARY_BYTES = 900_000
-
-
-#: A message's control characters but CR and LF (which `github_data` escapes) as escapes
-#: (``\\x1b``): no terminal escape sequence reaches the log.
-_LOG_ESCAPES = {k: v for k, v in CONTROL_ESCAPES.items() if k not in (0x0A, 0x0D)}
-
-
-def github_data(text: str) -> str:
-    """A workflow command's message: ``%``, CR and LF escaped, other control characters
-    as ``\\x1b`` (no terminal escape sequence reaches the log)."""
-    text = text.translate(_LOG_ESCAPES)
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def github_property(text: str) -> str:
-    """A workflow command's property value: also ``:`` and ``,`` escaped."""
-    return github_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-#: Markdown's ASCII punctuation that a backslash makes literal (CommonMark 2.4; ``:`` and
-#: ``.`` too, so GitHub makes no autolink of ``https://`` or ``www.``); ``&``, ``<`` and
-#: ``>`` become entities, so no HTML, emphasis or link comes from the input.
-_MD_LITERAL = {
-    **CONTROL_ESCAPES,
-    **{ord(c): "\\" + c for c in "\\`*_{}[]()#+-.!~|:"},
-    **{ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"},
-}
-
-
-def _md(text: str) -> str:
-    """A table cell's text: literal in GitHub's Markdown, on one line."""
-    return text.translate(_MD_LITERAL)
 
 
 class GithubSink(Sink):
@@ -105,9 +73,9 @@ class GithubSink(Sink):
             if self.summary is not None:
                 state = "waived" if waived else str(f["severity"])
                 row = (
-                    f"| {_md(path)} | {f['line'] or ''} | {f['column'] or ''} | "
-                    f"{_md(str(f['rule']))} | {_md(record or '')} | {state} | "
-                    f"{_md(str(f['message']))} |\n"
+                    f"| {markdown_cell(path)} | {f['line'] or ''} | {f['column'] or ''} | "
+                    f"{markdown_cell(str(f['rule']))} | {markdown_cell(record or '')} | {state} | "
+                    f"{markdown_cell(str(f['message']))} |\n"
                 )
                 self.table.add(tier_of(f), row, len(row.encode("utf-8")))
         self.out.write("\n".join(out) + "\n")

@@ -39,8 +39,8 @@ from markupsafe import Markup
 
 from handbook import package_version
 from handbook.checker.findings import Summary, help_uri
+from handbook.ci import CONTROL_ESCAPES
 from handbook.outputs.base import (
-    CONTROL_ESCAPES,
     PathMap,
     RenderOptions,
     Sink,

@@ -22,13 +22,12 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, TextIO
-from urllib.parse import quote
 
 import pandas as pd
 
 from handbook import package_version
 from handbook.checker.findings import Summary, help_uri
-from handbook.model.problem_formats import SARIF_SCHEMA, TOOL_NAME
+from handbook.ci import SARIF_SCHEMA, TOOL_NAME, uri_reference
 from handbook.outputs.base import (
     Fingerprints,
     PathMap,
@@ -100,9 +99,7 @@ class SarifSink(Sink):
 
     def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
         for f in rows(self.results.fitting(findings)):
-            uri = self.paths(str(f["file"]))
-            if not uri.startswith("file:"):  # a relative URI reference: spaces etc. encoded
-                uri = quote(uri, safe="/")
+            uri = uri_reference(self.paths(str(f["file"])))
             record = f["record"]
             field = f["field"] or ""
             key = self.fingerprints.key(uri, str(f["rule"]), record or "", field)

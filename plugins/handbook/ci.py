@@ -1,0 +1,86 @@
+"""What the CI formats of ``handbook validate`` (data problems) and ``handbook check``
+(findings) share: paths relative to the repository root, GitHub's escaping, literal
+Markdown cells, stable fingerprints and the SARIF tool's name and schema.
+
+Every text passed here may come from a pull request (a record id, a value quoted in a
+message, a file name), so each function makes it inert where it goes: one line without
+terminal escape sequences in a log, no link, image or HTML in a step summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.parse import quote
+
+TOOL_NAME = "handbook"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+#: Control characters of untrusted text (record ids, messages, file names) as escapes, so
+#: a finding stays one line and carries no terminal escape sequence into a CI log.
+CONTROL_ESCAPES = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F] if i != 0x09}
+CONTROL_ESCAPES.update({0x0A: "\\n", 0x0D: "\\r"})
+
+#: The control characters but CR and LF (which `github_data` escapes as GitHub wants).
+_LOG_ESCAPES = {k: v for k, v in CONTROL_ESCAPES.items() if k not in (0x0A, 0x0D)}
+
+#: Markdown's ASCII punctuation that a backslash makes literal (CommonMark 2.4; ``:`` and
+#: ``.`` too, so GitHub makes no autolink of ``https://`` or ``www.``); ``&``, ``<`` and
+#: ``>`` become entities, so no HTML, emphasis or link comes from the input.
+_MD_LITERAL = {
+    **CONTROL_ESCAPES,
+    **{ord(c): "\\" + c for c in "\\`*_{}[]()#+-.!~|:"},
+    **{ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"},
+}
+
+
+def repo_root(start: Path) -> Path | None:
+    """The nearest folder from ``start`` upwards holding ``.git``, else None."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def relative_path(file: str, root: Path | None, uri: bool = False) -> str:
+    """``file`` relative to ``root`` with ``/`` separators; as given (posix) when outside
+    it, or as a ``file://`` URI when absolute and ``uri`` is set."""
+    path = Path(file)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+    if uri and path.is_absolute():
+        return path.resolve().as_uri()
+    return path.as_posix()
+
+
+def uri_reference(path: str) -> str:
+    """A `relative_path` as a SARIF ``artifactLocation.uri``: a relative path with spaces,
+    ``%``, ``#`` and the like percent-encoded; a ``file://`` URI as it is."""
+    return path if path.startswith("file:") else quote(path, safe="/")
+
+
+def github_data(text: str) -> str:
+    """A workflow command's message: ``%``, CR and LF escaped as GitHub requires, other
+    control characters as ``\\x1b`` (no terminal escape sequence reaches the log)."""
+    text = text.translate(_LOG_ESCAPES)
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value: also ``:`` and ``,`` escaped."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def markdown_cell(text: str) -> str:
+    """A Markdown table cell's text: literal in GitHub's Markdown, on one line."""
+    return text.translate(_MD_LITERAL)
+
+
+def fingerprint(*parts: str) -> str:
+    """32 hex digits of a SHA-256 of ``parts`` (joined by U+001F): a SARIF
+    ``partialFingerprints`` value or a GitLab ``fingerprint``, the same run after run."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
