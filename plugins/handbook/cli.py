@@ -185,7 +185,7 @@ def _fmt(args: argparse.Namespace) -> int:
         try:
             write_text_atomic(path, canonical)
         except OSError as exc:
-            return error("handbook fmt", f"cannot write {path}: {exc.strerror}")
+            return cannot_write("handbook fmt", exc, path)
         print(f"reformatted {path}")
     verb = "would be reformatted" if args.check else "reformatted"
     unread = f", {failed} not formatted (fix the error above)" if failed else ""
