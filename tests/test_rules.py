@@ -237,6 +237,9 @@ def test_a_notice_one_nanosecond_short_fails_mmd001(tmp_path: Path) -> None:
     )
     short = check_text(tmp_path, record.format(notified="2023-03-01T09:00:00.000000001Z"))
     assert codes(short) == {"N-1": ["MMD001"]}
+    # the shortfall reads as less than 5 days, not as whole seconds
+    message = short.findings[0].message
+    assert "only 4 days 23 hours 59 minutes 59.999999999 seconds before starts_at" in message
     exact = check_text(tmp_path, record.format(notified="2023-03-01T09:00:00.000000000Z"), "b.yaml")
     assert codes(exact) == {}
     csv = "id,initiator,change_type,requires_admin_action,channels,notified_at,starts_at\n"

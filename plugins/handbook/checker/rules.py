@@ -129,19 +129,21 @@ def iso(times: np.ndarray) -> np.ndarray:
 def fmt_duration(delta: timedelta | pd.Timedelta) -> str:
     """A duration in words: ``5 days``, ``3 days 4 hours``, ``48 hours``, ``30 minutes``.
 
-    Durations under 3 days are given in hours (``48 hours``); the sign is dropped.
+    Durations under 3 days are given in hours (``48 hours``); the sign is dropped; a
+    fraction of a second is kept (``4 days 23 hours 59 minutes 59.999999999 seconds``), so
+    a notice that falls short by less than a second does not read as whole seconds.
     """
-    us = int(pd.Timedelta(delta).value // 1000)
-    return str(durations(np.array([us], dtype="timedelta64[us]"))[0])
+    return str(durations(np.array([pd.Timedelta(delta).value], dtype="timedelta64[ns]"))[0])
 
 
 def durations(deltas: np.ndarray) -> np.ndarray:
     """`fmt_duration` over a ``timedelta64`` array (object array of texts); each distinct
     duration is worded once."""
-    secs = np.abs(deltas.astype("timedelta64[us]").astype(np.int64)) // 1_000_000
-    distinct, inverse = np.unique(secs, return_inverse=True)
+    ns = np.abs(deltas.astype("timedelta64[ns]").astype(np.int64))
+    distinct, inverse = np.unique(ns, return_inverse=True)
     texts = []
-    for total in distinct.tolist():
+    for total_ns in distinct.tolist():
+        total, fraction = divmod(total_ns, 1_000_000_000)
         days, rest = divmod(total, 86400)
         hours, rest = divmod(rest, 3600)
         minutes, seconds = divmod(rest, 60)
@@ -149,14 +151,13 @@ def durations(deltas: np.ndarray) -> np.ndarray:
             hours, days = hours + days * 24, 0
         parts = [
             f"{count} {unit}{'s' if count != 1 else ''}"
-            for count, unit in (
-                (days, "day"),
-                (hours, "hour"),
-                (minutes, "minute"),
-                (seconds, "second"),
-            )
+            for count, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
             if count
         ]
+        if fraction:
+            parts.append(f"{seconds}.{fraction:09d}".rstrip("0") + " seconds")
+        elif seconds:
+            parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
         texts.append(" ".join(parts) if parts else "0 hours")
     table = np.array(texts, dtype=object)
     result: np.ndarray = table[inverse.reshape(-1)]
