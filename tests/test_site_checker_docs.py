@@ -64,3 +64,31 @@ def test_every_help_uri_has_a_page(built_site: Path) -> None:
         assert uri is not None
         page = built_site / uri.removeprefix(site_url) / "index.html"
         assert page.is_file(), code
+
+
+def test_a_passing_example_comes_from_the_samples_of_the_code_whatever_their_names(
+    tmp_path: Path,
+) -> None:
+    """E001's broken file holds no other record, so its passing example is a record of
+    another sample file that expects E001; the files' names play no part (before, a file
+    had to be named ``e001-*`` to be found)."""
+    import shutil
+
+    from .checker_support import cli
+    from .conftest import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    samples = data / "samples"
+    (samples / "e001-not-a-mapping.yaml").rename(samples / "items-that-are-not-records.yaml")
+    index = samples / "samples.yaml"
+    index.write_text(
+        index.read_text("utf-8").replace(
+            "file: e001-not-a-mapping.yaml", "file: items-that-are-not-records.yaml"
+        ),
+        encoding="utf-8",
+    )
+    run = cli("pages", "--data", str(data), "--out", str(tmp_path / "pages"), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "pages" / "rules" / "e001.md").read_text("utf-8")
+    assert "<code>CHG-1201</code> in <code>items-that-are-not-records.yaml</code>" in page

@@ -125,15 +125,20 @@ class CheckerQueries:
 
     def examples_for(self, code: str) -> tuple[SampleVerdict | None, SampleVerdict | None]:
         """A failing and a passing sample for a rule or input-error code: the failing one
-        expects ``code``; the passing one does not, and sits in the same sample file (else
-        in one whose name starts with the code)."""
+        is the first record that expects ``code``; the passing one a record that does not,
+        from the same sample file, else from another file in which a record expects
+        ``code`` (None when there is none)."""
         failing = next((v for v in self.verdicts if code in v.expected), None)
         if failing is None:
             return None, None
-        others = [v for v in self.verdicts if code not in v.expected and v.record != "(file)"]
-        same_file = (v for v in others if v.file == failing.file)
-        named = (v for v in others if v.file.startswith(code.lower()))
-        return failing, next(same_file, None) or next(named, None)
+        files = {v.file for v in self.verdicts if code in v.expected}
+        passing = [
+            v
+            for v in self.verdicts
+            if v.file in files and code not in v.expected and v.record != "(file)"
+        ]
+        passing.sort(key=lambda v: v.file != failing.file)  # stable: the same file first
+        return failing, next(iter(passing), None)
 
     def verdicts_for(
         self,

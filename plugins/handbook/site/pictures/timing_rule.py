@@ -117,15 +117,14 @@ def bound_text(b: Bound, words: Mapping[str, str]) -> str:
 
 
 def rule_samples(rule: Rule, verdicts: list[SampleVerdict]) -> list[SampleVerdict]:
-    """The samples drawn with ``rule``: records expecting its code, and the records of its
-    sample files (``mmd001-*.yaml`` and the files of those records) it applies to."""
+    """The samples drawn with ``rule``: records expecting its code, and the records of the
+    same sample files that it applies to."""
     files = {v.file for v in verdicts if rule.id in v.expected}
-    prefix = rule.id.lower() + "-"
     out = []
     for v in verdicts:
         if v.record == "(file)":
             continue
-        ours = v.file in files or v.file.startswith(prefix)
+        ours = v.file in files
         if rule.id in v.expected or (ours and applies(rule, record_values(v), v.edition)):
             out.append(v)
     return out
