@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from handbook.model.durations import IsoDate, IsoDuration
 
@@ -51,7 +52,7 @@ class Node(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
 
-    at: Loc = Field(default_factory=Loc, exclude=True, repr=False)
+    at: SkipJsonSchema[Loc] = Field(default_factory=Loc, exclude=True, repr=False)
 
 
 def _located(value: Any) -> dict[str, Any]:

@@ -59,9 +59,6 @@ _SHORTHANDS: dict[str, dict[str, Any]] = {
     "FieldMap": {"type": "string", "description": "the export's column (short for {column: ...})"},
 }
 
-#: Fields the loader fills in and a file never holds.
-_INTERNAL = {"at"}
-
 
 def _model(kind: str) -> type[BaseModel]:
     if kind == "mapping":
@@ -69,17 +66,6 @@ def _model(kind: str) -> type[BaseModel]:
 
         return Mapping
     return KINDS[kind][0]
-
-
-def _strip_internal(schema: dict[str, Any]) -> None:
-    props = schema.get("properties")
-    if isinstance(props, dict):
-        for name in _INTERNAL:
-            props.pop(name, None)
-        if "required" in schema:
-            schema["required"] = [r for r in schema["required"] if r not in _INTERNAL]
-            if not schema["required"]:
-                del schema["required"]
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -93,14 +79,11 @@ def json_schema(kind: str) -> dict[str, Any]:
     adapter: TypeAdapter[Any] = TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
     raw = adapter.json_schema(ref_template="#/definitions/{model}")
     defs: dict[str, Any] = raw.pop("$defs", {})
-    defs.pop("Loc", None)
     for name, definition in defs.items():
-        _strip_internal(definition)
         if name in _SHORTHANDS:
             inner = dict(definition)
             described = {k: inner.pop(k) for k in ("title", "description") if k in inner}
             defs[name] = {**described, "anyOf": [_SHORTHANDS[name], inner]}
-    _strip_internal(raw)
     if kind == "mapping":
         # Mapping._known accepts only record fields as keys of `fields`: say so to editors
         from handbook.checker.records import FIELDS
