@@ -86,7 +86,7 @@ def _csv_rows(
                 + (f" ({', '.join(optional)} optional)" if optional else ""),
             ),
         ]
-    out: list[T] = []
+    raws = []
     for line, cells in table.rows:
         row = {
             name: LocatedStr(value.strip(), line, index + 1, display)
@@ -98,12 +98,9 @@ def _csv_rows(
             "column": 1,
             "keys": {name: (line, i + 1) for i, name in enumerate(table.header)},
         }
-        raw = build(row, at)
-        value, found = validate(model, raw, display)
-        problems += found
-        if value is not None:
-            out.append(value)
-    return out, problems
+        raws.append(build(row, at))
+    out, found = validate_list(model, raws, display)
+    return out, problems + found
 
 
 def _source(row: dict[str, LocatedStr]) -> dict[str, Any]:
