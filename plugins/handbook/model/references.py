@@ -72,7 +72,7 @@ def _duplicates(items: Iterable[Node], key: Callable[[Any], Any], what: str) -> 
     return problems
 
 
-def _statement_groups(hb: Handbook) -> Iterator[tuple[Any, list[Statement]]]:
+def _statement_groups(hb: Handbook) -> Iterable[list[Statement]]:
     """Statements grouped by where their ids must be unique: (file, edition)."""
     groups: dict[Any, list[Statement]] = {}
     owners: list[Node] = [
@@ -88,22 +88,13 @@ def _statement_groups(hb: Handbook) -> Iterator[tuple[Any, list[Statement]]]:
         for node in iter_nodes(owner):
             if isinstance(node, Statement):
                 groups.setdefault(key, []).append(node)
-    yield from groups.items()
-
-
-def statement_id_problems(hb: Handbook) -> list[Problem]:
-    """Statement ids defined twice in one file and edition (``duplicate-id`` errors)."""
-    problems: list[Problem] = []
-    for _, statements in _statement_groups(hb):
-        with_id = [s for s in statements if s.id is not None]
-        problems += _duplicates(with_id, lambda x: x.id, "statement id")
-    return problems
+    return groups.values()
 
 
 def missing_statement_ids(hb: Handbook) -> list[Problem]:
     """Statements without id (``missing-id`` warnings, reported by ``handbook validate``)."""
     problems: list[Problem] = []
-    for _, statements in _statement_groups(hb):
+    for statements in _statement_groups(hb):
         for s in statements:
             if s.id is None:
                 problems.append(
@@ -244,7 +235,9 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
     problems += _duplicates(hb.rules, lambda x: x.id, "rule")
     problems += _duplicates(hb.samples, lambda x: x.file, "sample file")
     problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
-    problems += statement_id_problems(hb)
+    for statements in _statement_groups(hb):  # statement ids: unique per file and edition
+        with_id = [s for s in statements if s.id is not None]
+        problems += _duplicates(with_id, lambda x: x.id, "statement id")
     problems += _party_ids(hb, unvalidated)
     problems += _prose_ids(hb)
 
