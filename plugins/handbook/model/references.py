@@ -36,6 +36,11 @@ def iter_nodes(value: Any) -> Iterator[Node]:
             yield from iter_nodes(item)
 
 
+def checker_code(code: str) -> bool:
+    """A code in the form of the checker's own (``E001``, ``W001``), which no rule id takes."""
+    return code[:1] in ("E", "W") and code[1:].isdigit()
+
+
 def _ref_problem(node: Node, key: str, what: str, given: str, choices: Iterable[str]) -> Problem:
     line, column = node.at.of(key)
     return Problem(
@@ -353,7 +358,7 @@ def _check_rule(
     sop_ids: set[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
-    if rule.id[:1] in ("E", "W") and rule.id[1:].isdigit():
+    if checker_code(rule.id):
         line, column = rule.at.of("id")
         problems.append(
             Problem(
