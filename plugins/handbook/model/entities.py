@@ -43,9 +43,6 @@ class Loc(BaseModel):
         """(line, column) of ``key`` in this object's mapping, else the object's own."""
         return self.keys.get(key, (self.line, self.column))
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
-
 
 class Node(BaseModel):
     """Base of every data object: frozen, unknown keys rejected, origin in ``at``."""
