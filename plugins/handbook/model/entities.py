@@ -52,12 +52,6 @@ class Node(BaseModel):
     at: SkipJsonSchema[Loc] = Field(default_factory=Loc, exclude=True, repr=False)
 
 
-def _located(value: Any) -> dict[str, Any]:
-    """Turn a plain string into ``{"text": ..., "at": ...}`` keeping its position."""
-    at = {k: getattr(value, k, v) for k, v in (("file", "<memory>"), ("line", 0), ("column", 0))}
-    return {"text": str(value), "at": at}
-
-
 class Source(Node):
     """Provenance: a seed document and the section of it an item comes from.
 
@@ -98,8 +92,10 @@ class Statement(Node):
     @model_validator(mode="before")
     @classmethod
     def _from_string(cls, value: Any) -> Any:
+        """A plain string as ``{"text": ..., "at": ...}``, keeping its position."""
         if isinstance(value, str):
-            return _located(value)
+            at = {k: getattr(value, k) for k in ("file", "line", "column") if hasattr(value, k)}
+            return {"text": str(value), "at": at}
         return value
 
 
