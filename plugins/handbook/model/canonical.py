@@ -28,6 +28,7 @@ Raises `FormatError` (with file and line) when a file cannot be parsed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -291,10 +292,8 @@ def canonical_text(path: Path, text: str, data: Path | None = None, add_ids: boo
         raise FormatError(f"{name}: not a YAML or CSV file")
     kind = None
     if data is not None:
-        try:
+        with contextlib.suppress(ValueError):  # a file outside ``data``
             kind = kind_of(PurePosixPath(path.resolve().relative_to(data.resolve())).as_posix())
-        except ValueError:
-            kind = None
     if kind is None:
         relative = "/".join(path.parts[-2:]) if path.parent.name == "samples" else path.name
         kind = kind_of(relative)
