@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
-from handbook.model.entities import TIME_FIELDS, Node, Quote, Rule, Source, Statement
+from handbook.model.entities import TIME_FIELDS, Erratum, Node, Quote, Rule, Source, Statement
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem
 from handbook.model.sources import not_a_file
@@ -278,9 +278,10 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
         hb.prose,
         hb.overview,
         hb.rules,
+        hb.errata,
     ]
     for node in iter_nodes(everything):
-        if isinstance(node, Source | Quote) and node.doc not in doc_ids:
+        if isinstance(node, Source | Quote | Erratum) and node.doc not in doc_ids:
             problems.append(_ref_problem(node, "doc", "document", node.doc, doc_ids))
         if isinstance(node, Statement):
             for e in node.errata:
@@ -289,9 +290,6 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
             for a in node.prohibits:
                 if absent(a, action_ids):
                     problems.append(_ref_problem(node, "prohibits", "action", a, action_ids))
-    for erratum in hb.errata:
-        if erratum.doc not in doc_ids:
-            problems.append(_ref_problem(erratum, "doc", "document", erratum.doc, doc_ids))
 
     for row in hb.matrix:
         for scope, party in row.cells.items():
