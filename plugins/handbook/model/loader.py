@@ -34,7 +34,7 @@ from handbook.model.entities import (
 )
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem, format_problems, sort_problems
-from handbook.model.references import UNREAD, check_references, iter_nodes
+from handbook.model.references import UNREAD, check_references
 from handbook.model.sources import LocatedStr, load_yaml_file, parse_csv_text, read_text
 from handbook.model.validation import validate, validate_list
 
@@ -293,13 +293,3 @@ def _failed_ids(raw: Any, items: list[Any]) -> set[str]:
     valid = {getattr(item, "id", None) for item in items}
     ids = {str(e.get("id")) for e in raw if isinstance(e, dict) and e.get("id") is not None}
     return ids - valid
-
-
-__all__ = [
-    "check_references",
-    "iter_nodes",
-    "load_for_command",
-    "load_handbook",
-    "load_partial",
-    "no_data_folder",
-]
