@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from operator import attrgetter
 from typing import Any
 
 from handbook.model.entities import TIME_FIELDS, Erratum, Node, Quote, Rule, Source, Statement
@@ -53,11 +54,14 @@ def _ref_problem(node: Node, key: str, what: str, given: str, choices: Iterable[
     )
 
 
-def _duplicates(items: Iterable[Node], key: Callable[[Any], Any], what: str) -> list[Problem]:
+def _duplicates(items: Iterable[Node], what: str, *key: str) -> list[Problem]:
+    """``duplicate-id`` for each item whose ``key`` attribute (default ``id``; several
+    make a tuple) an earlier item has."""
+    get = attrgetter(*(key or ("id",)))
     problems: list[Problem] = []
     first: dict[Any, Node] = {}
     for item in items:
-        k = key(item)
+        k = get(item)
         if k in first:
             line, column = item.at.of("id")
             label = "/".join(k) if isinstance(k, tuple) else k
@@ -225,24 +229,24 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
             return False
         return given not in ids and given not in unvalidated
 
-    problems += _duplicates(hb.documents, lambda x: x.id, "document")
-    problems += _duplicates(hb.editions, lambda x: x.id, "edition")
-    problems += _duplicates(hb.parties, lambda x: x.id, "party")
-    problems += _duplicates(hb.channels, lambda x: x.id, "channel")
-    problems += _duplicates(hb.actions, lambda x: x.id, "action")
-    problems += _duplicates(hb.scopes, lambda x: x.id, "scope")
-    problems += _duplicates(hb.matrix, lambda x: x.id, "responsibility")
-    problems += _duplicates(hb.change_types, lambda x: (x.edition, x.id), "change type")
-    problems += _duplicates(hb.sop_categories, lambda x: (x.edition, x.id), "SOP category")
-    problems += _duplicates(hb.roles, lambda x: (x.party, x.id), "role")
-    problems += _duplicates(hb.prose, lambda x: x.id, "prose section")
-    problems += _duplicates(hb.errata, lambda x: x.id, "erratum")
-    problems += _duplicates(hb.rules, lambda x: x.id, "rule")
-    problems += _duplicates(hb.samples, lambda x: x.file, "sample file")
-    problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
+    problems += _duplicates(hb.documents, "document")
+    problems += _duplicates(hb.editions, "edition")
+    problems += _duplicates(hb.parties, "party")
+    problems += _duplicates(hb.channels, "channel")
+    problems += _duplicates(hb.actions, "action")
+    problems += _duplicates(hb.scopes, "scope")
+    problems += _duplicates(hb.matrix, "responsibility")
+    problems += _duplicates(hb.change_types, "change type", "edition", "id")
+    problems += _duplicates(hb.sop_categories, "SOP category", "edition", "id")
+    problems += _duplicates(hb.roles, "role", "party", "id")
+    problems += _duplicates(hb.prose, "prose section")
+    problems += _duplicates(hb.errata, "erratum")
+    problems += _duplicates(hb.rules, "rule")
+    problems += _duplicates(hb.samples, "sample file", "file")
+    problems += _duplicates(hb.glossary, "glossary entry")
     for statements in _statement_groups(hb):  # statement ids: unique per file and edition
         with_id = [s for s in statements if s.id is not None]
-        problems += _duplicates(with_id, lambda x: x.id, "statement id")
+        problems += _duplicates(with_id, "statement id")
     problems += _party_ids(hb, unvalidated)
     problems += _prose_ids(hb)
 
