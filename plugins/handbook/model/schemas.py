@@ -26,7 +26,7 @@ from handbook.model import entities as e
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 #: kind -> (model of the file, the file holds a list of them, title); the ``mapping``
-#: model lives in `handbook.checker.mapping` and is imported when asked for
+#: model lives in `handbook.checker.mapping` and is imported by `model_of`
 KINDS: dict[str, tuple[type[BaseModel], bool, str]] = {
     "editions": (e.EditionsFile, False, "data/editions.yaml"),
     "parties": (e.Party, True, "data/parties.yaml"),
@@ -60,7 +60,8 @@ _SHORTHANDS: dict[str, dict[str, Any]] = {
 }
 
 
-def _model(kind: str) -> type[BaseModel]:
+def model_of(kind: str) -> type[BaseModel]:
+    """The model of one kind of data file (a key of `KINDS`)."""
     if kind == "mapping":
         from handbook.checker.mapping import Mapping
 
@@ -74,7 +75,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     Raises:
         KeyError: ``kind`` is not a known kind.
     """
-    model = _model(kind)
+    model = model_of(kind)
     many, title = KINDS[kind][1], KINDS[kind][2]
     adapter: TypeAdapter[Any] = TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
     raw = adapter.json_schema(ref_template="#/definitions/{model}")
