@@ -227,7 +227,7 @@ class _Converter:
                     for k, v in value.items():
                         if k != "at" and k not in out:
                             out[k] = v
-                            keys[k] = tuple(value["at"]["keys"].get(k, (line, column)))
+                            keys[k] = value["at"]["keys"].get(k, (line, column))
             out["at"] = {"file": self.file, "line": line, "column": column, "keys": keys}
             return out
         raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
@@ -417,7 +417,7 @@ def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]
         for cells in reader:
             start = line
             line = reader.line_num + 1
-            if not cells or (all(not c.strip() for c in cells) and len(cells) <= 1):
+            if len(cells) <= 1 and not "".join(cells).strip():  # a blank line
                 continue
             if header is None:
                 header = [c.strip() for c in cells]
