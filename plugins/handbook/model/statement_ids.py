@@ -61,7 +61,7 @@ class _Assigner:
         self.used: dict[Any, set[str]] = {}
 
     def collect(self, node: Any, edition: Any) -> None:
-        """Record ids already written under ``node`` (statements' and others')."""
+        """Record the ids of the statements (mappings with ``text``) already under ``node``."""
         if isinstance(node, CommentedMap):
             if isinstance(node.get("id"), str) and "text" in node:
                 self.used.setdefault(edition, set()).add(node["id"])
