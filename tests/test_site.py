@@ -100,7 +100,7 @@ def test_every_data_statement_is_on_the_site(built_site: Path) -> None:
     text = site_text(built_site)
 
     def walk(value: object) -> list[Statement]:
-        from handbook.model.loader import iter_nodes
+        from handbook.model.references import iter_nodes
 
         return [n for n in iter_nodes(value) if isinstance(n, Statement)]
 

@@ -3,8 +3,8 @@
 YAML files are read and written with ruamel.yaml's round-trip mode, which keeps comments,
 block scalars (``>-``) and flow mappings as written. The canonical form:
 
-- keys in the order of the model's fields (`handbook.model.schemas.KINDS` gives the model
-  of each kind of file; keys the model does not know stay last, in their order);
+- keys in the order of the model's fields (`handbook.model.schemas.model_of` gives the
+  model of each kind of file; keys the model does not know stay last, in their order);
 - 2-space indentation for mappings, list items indented by 2 under their key
   (``key:\\n  - item``), a top-level list at column 0;
 - a quoted string in double quotes, and a string quoted only when plain text would be read
@@ -28,6 +28,7 @@ Raises `FormatError` (with file and line) when a file cannot be parsed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -40,7 +41,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import MarkedYAMLError
 
-from handbook.model.schemas import KINDS, kind_of
+from handbook.model.schemas import KINDS, kind_of, model_of
 from handbook.model.statement_ids import alternatives, assign_csv_ids, assign_yaml_ids
 
 #: Kinds of YAML file whose statements ``handbook fmt --add-ids`` gives ids to.
@@ -291,18 +292,12 @@ def canonical_text(path: Path, text: str, data: Path | None = None, add_ids: boo
         raise FormatError(f"{name}: not a YAML or CSV file")
     kind = None
     if data is not None:
-        try:
+        with contextlib.suppress(ValueError):  # a file outside ``data``
             kind = kind_of(PurePosixPath(path.resolve().relative_to(data.resolve())).as_posix())
-        except ValueError:
-            kind = None
     if kind is None:
         relative = "/".join(path.parts[-2:]) if path.parent.name == "samples" else path.name
         kind = kind_of(relative)
     if kind is None:
         return canonical_yaml(text, None, False, name)
-    if kind == "mapping":
-        from handbook.checker.mapping import Mapping
-
-        return canonical_yaml(text, Mapping, False, name)
-    model, many, _ = KINDS[kind]
-    return canonical_yaml(text, model, many, name, add_ids and kind in ID_KINDS)
+    many = KINDS[kind][1]
+    return canonical_yaml(text, model_of(kind), many, name, add_ids and kind in ID_KINDS)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem
+from handbook.model.references import checker_code
 from handbook.model.validation import expected_one_of
 
 #: Suffixes of the record files the checker reads.
@@ -85,8 +86,7 @@ def unknown_expected_codes(hb: Handbook) -> list[Problem]:
         line, column = sample.at.of("expect")
         for record, codes in sample.expect.items():
             for code in codes:
-                checker_form = code[:1] in ("E", "W") and code[1:].isdigit()
-                if checker_form or code in rule_ids:
+                if checker_code(code) or code in rule_ids:
                     continue
                 problems.append(
                     Problem(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from handbook.model.entities import ChangeType, Rule, SopCategory, Statement
@@ -87,7 +87,7 @@ class EditionDiff:
     types: tuple[TypeChange, ...]
     rules_added: tuple[Rule, ...]
     rules_removed: tuple[Rule, ...]
-    rules_kept: tuple[Rule, ...] = field(default=())
+    rules_kept: tuple[Rule, ...]
 
 
 def _words(text: str) -> list[str]:

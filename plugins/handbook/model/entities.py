@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from handbook.model.durations import IsoDate, IsoDuration
 
@@ -42,22 +43,13 @@ class Loc(BaseModel):
         """(line, column) of ``key`` in this object's mapping, else the object's own."""
         return self.keys.get(key, (self.line, self.column))
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
-
 
 class Node(BaseModel):
     """Base of every data object: frozen, unknown keys rejected, origin in ``at``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
 
-    at: Loc = Field(default_factory=Loc, exclude=True, repr=False)
-
-
-def _located(value: Any) -> dict[str, Any]:
-    """Turn a plain string into ``{"text": ..., "at": ...}`` keeping its position."""
-    at = {k: getattr(value, k, v) for k, v in (("file", "<memory>"), ("line", 0), ("column", 0))}
-    return {"text": str(value), "at": at}
+    at: SkipJsonSchema[Loc] = Field(default_factory=Loc, exclude=True, repr=False)
 
 
 class Source(Node):
@@ -100,8 +92,10 @@ class Statement(Node):
     @model_validator(mode="before")
     @classmethod
     def _from_string(cls, value: Any) -> Any:
+        """A plain string as ``{"text": ..., "at": ...}``, keeping its position."""
         if isinstance(value, str):
-            return _located(value)
+            at = {k: getattr(value, k) for k in ("file", "line", "column") if hasattr(value, k)}
+            return {"text": str(value), "at": at}
         return value
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -73,7 +73,7 @@ class Handbook:
     errata: list[Erratum]
     rules: list[Rule]
     samples: list[SampleFile]
-    glossary: list[GlossaryEntry] = field(default_factory=list)
+    glossary: list[GlossaryEntry]
 
     # --- lookups -------------------------------------------------------------------------
 

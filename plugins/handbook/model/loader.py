@@ -34,7 +34,7 @@ from handbook.model.entities import (
 )
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem, format_problems, sort_problems
-from handbook.model.references import UNREAD, check_references, iter_nodes
+from handbook.model.references import UNREAD, check_references
 from handbook.model.sources import LocatedStr, load_yaml_file, parse_csv_text, read_text
 from handbook.model.validation import validate, validate_list
 
@@ -86,7 +86,7 @@ def _csv_rows(
                 + (f" ({', '.join(optional)} optional)" if optional else ""),
             ),
         ]
-    out: list[T] = []
+    raws = []
     for line, cells in table.rows:
         row = {
             name: LocatedStr(value.strip(), line, index + 1, display)
@@ -98,12 +98,9 @@ def _csv_rows(
             "column": 1,
             "keys": {name: (line, i + 1) for i, name in enumerate(table.header)},
         }
-        raw = build(row, at)
-        value, found = validate(model, raw, display)
-        problems += found
-        if value is not None:
-            out.append(value)
-    return out, problems
+        raws.append(build(row, at))
+    out, found = validate_list(model, raws, display)
+    return out, problems + found
 
 
 def _source(row: dict[str, LocatedStr]) -> dict[str, Any]:
@@ -296,13 +293,3 @@ def _failed_ids(raw: Any, items: list[Any]) -> set[str]:
     valid = {getattr(item, "id", None) for item in items}
     ids = {str(e.get("id")) for e in raw if isinstance(e, dict) and e.get("id") is not None}
     return ids - valid
-
-
-__all__ = [
-    "check_references",
-    "iter_nodes",
-    "load_for_command",
-    "load_handbook",
-    "load_partial",
-    "no_data_folder",
-]

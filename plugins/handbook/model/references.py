@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from operator import attrgetter
 from typing import Any
 
-from handbook.model.entities import TIME_FIELDS, Node, Quote, Rule, Source, Statement
+from handbook.model.entities import TIME_FIELDS, Erratum, Node, Quote, Rule, Source, Statement
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem
 from handbook.model.sources import not_a_file
@@ -36,6 +37,11 @@ def iter_nodes(value: Any) -> Iterator[Node]:
             yield from iter_nodes(item)
 
 
+def checker_code(code: str) -> bool:
+    """A code in the form of the checker's own (``E001``, ``W001``), which no rule id takes."""
+    return code[:1] in ("E", "W") and code[1:].isdigit()
+
+
 def _ref_problem(node: Node, key: str, what: str, given: str, choices: Iterable[str]) -> Problem:
     line, column = node.at.of(key)
     return Problem(
@@ -48,11 +54,14 @@ def _ref_problem(node: Node, key: str, what: str, given: str, choices: Iterable[
     )
 
 
-def _duplicates(items: Iterable[Node], key: Callable[[Any], Any], what: str) -> list[Problem]:
+def _duplicates(items: Iterable[Node], what: str, *key: str) -> list[Problem]:
+    """``duplicate-id`` for each item whose ``key`` attribute (default ``id``; several
+    make a tuple) an earlier item has."""
+    get = attrgetter(*(key or ("id",)))
     problems: list[Problem] = []
     first: dict[Any, Node] = {}
     for item in items:
-        k = key(item)
+        k = get(item)
         if k in first:
             line, column = item.at.of("id")
             label = "/".join(k) if isinstance(k, tuple) else k
@@ -72,7 +81,7 @@ def _duplicates(items: Iterable[Node], key: Callable[[Any], Any], what: str) -> 
     return problems
 
 
-def _statement_groups(hb: Handbook) -> Iterator[tuple[Any, list[Statement]]]:
+def _statement_groups(hb: Handbook) -> Iterable[list[Statement]]:
     """Statements grouped by where their ids must be unique: (file, edition)."""
     groups: dict[Any, list[Statement]] = {}
     owners: list[Node] = [
@@ -88,22 +97,13 @@ def _statement_groups(hb: Handbook) -> Iterator[tuple[Any, list[Statement]]]:
         for node in iter_nodes(owner):
             if isinstance(node, Statement):
                 groups.setdefault(key, []).append(node)
-    yield from groups.items()
-
-
-def statement_id_problems(hb: Handbook) -> list[Problem]:
-    """Statement ids defined twice in one file and edition (``duplicate-id`` errors)."""
-    problems: list[Problem] = []
-    for _, statements in _statement_groups(hb):
-        with_id = [s for s in statements if s.id is not None]
-        problems += _duplicates(with_id, lambda x: x.id, "statement id")
-    return problems
+    return groups.values()
 
 
 def missing_statement_ids(hb: Handbook) -> list[Problem]:
     """Statements without id (``missing-id`` warnings, reported by ``handbook validate``)."""
     problems: list[Problem] = []
-    for _, statements in _statement_groups(hb):
+    for statements in _statement_groups(hb):
         for s in statements:
             if s.id is None:
                 problems.append(
@@ -229,22 +229,24 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
             return False
         return given not in ids and given not in unvalidated
 
-    problems += _duplicates(hb.documents, lambda x: x.id, "document")
-    problems += _duplicates(hb.editions, lambda x: x.id, "edition")
-    problems += _duplicates(hb.parties, lambda x: x.id, "party")
-    problems += _duplicates(hb.channels, lambda x: x.id, "channel")
-    problems += _duplicates(hb.actions, lambda x: x.id, "action")
-    problems += _duplicates(hb.scopes, lambda x: x.id, "scope")
-    problems += _duplicates(hb.matrix, lambda x: x.id, "responsibility")
-    problems += _duplicates(hb.change_types, lambda x: (x.edition, x.id), "change type")
-    problems += _duplicates(hb.sop_categories, lambda x: (x.edition, x.id), "SOP category")
-    problems += _duplicates(hb.roles, lambda x: (x.party, x.id), "role")
-    problems += _duplicates(hb.prose, lambda x: x.id, "prose section")
-    problems += _duplicates(hb.errata, lambda x: x.id, "erratum")
-    problems += _duplicates(hb.rules, lambda x: x.id, "rule")
-    problems += _duplicates(hb.samples, lambda x: x.file, "sample file")
-    problems += _duplicates(hb.glossary, lambda x: x.id, "glossary entry")
-    problems += statement_id_problems(hb)
+    problems += _duplicates(hb.documents, "document")
+    problems += _duplicates(hb.editions, "edition")
+    problems += _duplicates(hb.parties, "party")
+    problems += _duplicates(hb.channels, "channel")
+    problems += _duplicates(hb.actions, "action")
+    problems += _duplicates(hb.scopes, "scope")
+    problems += _duplicates(hb.matrix, "responsibility")
+    problems += _duplicates(hb.change_types, "change type", "edition", "id")
+    problems += _duplicates(hb.sop_categories, "SOP category", "edition", "id")
+    problems += _duplicates(hb.roles, "role", "party", "id")
+    problems += _duplicates(hb.prose, "prose section")
+    problems += _duplicates(hb.errata, "erratum")
+    problems += _duplicates(hb.rules, "rule")
+    problems += _duplicates(hb.samples, "sample file", "file")
+    problems += _duplicates(hb.glossary, "glossary entry")
+    for statements in _statement_groups(hb):  # statement ids: unique per file and edition
+        with_id = [s for s in statements if s.id is not None]
+        problems += _duplicates(with_id, "statement id")
     problems += _party_ids(hb, unvalidated)
     problems += _prose_ids(hb)
 
@@ -280,9 +282,10 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
         hb.prose,
         hb.overview,
         hb.rules,
+        hb.errata,
     ]
     for node in iter_nodes(everything):
-        if isinstance(node, Source | Quote) and node.doc not in doc_ids:
+        if isinstance(node, Source | Quote | Erratum) and node.doc not in doc_ids:
             problems.append(_ref_problem(node, "doc", "document", node.doc, doc_ids))
         if isinstance(node, Statement):
             for e in node.errata:
@@ -291,9 +294,6 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
             for a in node.prohibits:
                 if absent(a, action_ids):
                     problems.append(_ref_problem(node, "prohibits", "action", a, action_ids))
-    for erratum in hb.errata:
-        if erratum.doc not in doc_ids:
-            problems.append(_ref_problem(erratum, "doc", "document", erratum.doc, doc_ids))
 
     for row in hb.matrix:
         for scope, party in row.cells.items():
@@ -360,7 +360,7 @@ def _check_rule(
     sop_ids: set[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
-    if rule.id[:1] in ("E", "W") and rule.id[1:].isdigit():
+    if checker_code(rule.id):
         line, column = rule.at.of("id")
         problems.append(
             Problem(

@@ -26,7 +26,7 @@ from handbook.model import entities as e
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 #: kind -> (model of the file, the file holds a list of them, title); the ``mapping``
-#: model lives in `handbook.checker.mapping` and is imported when asked for
+#: model lives in `handbook.checker.mapping` and is imported by `model_of`
 KINDS: dict[str, tuple[type[BaseModel], bool, str]] = {
     "editions": (e.EditionsFile, False, "data/editions.yaml"),
     "parties": (e.Party, True, "data/parties.yaml"),
@@ -59,27 +59,14 @@ _SHORTHANDS: dict[str, dict[str, Any]] = {
     "FieldMap": {"type": "string", "description": "the export's column (short for {column: ...})"},
 }
 
-#: Fields the loader fills in and a file never holds.
-_INTERNAL = {"at"}
 
-
-def _model(kind: str) -> type[BaseModel]:
+def model_of(kind: str) -> type[BaseModel]:
+    """The model of one kind of data file (a key of `KINDS`)."""
     if kind == "mapping":
         from handbook.checker.mapping import Mapping
 
         return Mapping
     return KINDS[kind][0]
-
-
-def _strip_internal(schema: dict[str, Any]) -> None:
-    props = schema.get("properties")
-    if isinstance(props, dict):
-        for name in _INTERNAL:
-            props.pop(name, None)
-        if "required" in schema:
-            schema["required"] = [r for r in schema["required"] if r not in _INTERNAL]
-            if not schema["required"]:
-                del schema["required"]
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -88,19 +75,16 @@ def json_schema(kind: str) -> dict[str, Any]:
     Raises:
         KeyError: ``kind`` is not a known kind.
     """
-    model = _model(kind)
+    model = model_of(kind)
     many, title = KINDS[kind][1], KINDS[kind][2]
     adapter: TypeAdapter[Any] = TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
     raw = adapter.json_schema(ref_template="#/definitions/{model}")
     defs: dict[str, Any] = raw.pop("$defs", {})
-    defs.pop("Loc", None)
     for name, definition in defs.items():
-        _strip_internal(definition)
         if name in _SHORTHANDS:
             inner = dict(definition)
             described = {k: inner.pop(k) for k in ("title", "description") if k in inner}
             defs[name] = {**described, "anyOf": [_SHORTHANDS[name], inner]}
-    _strip_internal(raw)
     if kind == "mapping":
         # Mapping._known accepts only record fields as keys of `fields`: say so to editors
         from handbook.checker.records import FIELDS

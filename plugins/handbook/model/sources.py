@@ -135,6 +135,11 @@ class _TooBig(Exception):
     pass
 
 
+def _place(node: yaml.Node) -> tuple[int, int]:
+    """``node``'s 1-based line and column."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
 @dataclass
 class _Converter:
     file: str
@@ -162,14 +167,14 @@ class _Converter:
 
     def _problem(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
         """A problem at ``node``'s line and column."""
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        line, column = _place(node)
         self.problems.append(Problem(code, message, self.file, line, column, hint=hint))
 
     def convert(self, node: yaml.Node) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise _TooBig
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        line, column = _place(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null":
                 return None
@@ -178,7 +183,7 @@ class _Converter:
             return LocatedStr(self._scalar(node), line, column, self.file)
         if isinstance(node, yaml.SequenceNode):
             items = LocatedList(self.convert(child) for child in node.value)
-            items.positions = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
+            items.positions = [_place(c) for c in node.value]
             return items
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
@@ -208,10 +213,10 @@ class _Converter:
                         "keep one of them",
                     )
                     continue
-                keys[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                keys[key] = _place(key_node)
                 value = self.convert(value_node)
                 if isinstance(value, str) and not isinstance(value, LocatedStr):
-                    value = LocatedStr(value, key_node.start_mark.line + 1, 1, self.file)
+                    value = LocatedStr(value, keys[key][0], 1, self.file)
                 out[key] = value
             for source in merged:  # ``<<: *base``: its keys, where the mapping lacks them
                 parts = source.value if isinstance(source, yaml.SequenceNode) else [source]
@@ -222,7 +227,7 @@ class _Converter:
                     for k, v in value.items():
                         if k != "at" and k not in out:
                             out[k] = v
-                            keys[k] = tuple(value["at"]["keys"].get(k, (line, column)))
+                            keys[k] = value["at"]["keys"].get(k, (line, column))
             out["at"] = {"file": self.file, "line": line, "column": column, "keys": keys}
             return out
         raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
@@ -412,7 +417,7 @@ def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]
         for cells in reader:
             start = line
             line = reader.line_num + 1
-            if not cells or (all(not c.strip() for c in cells) and len(cells) <= 1):
+            if len(cells) <= 1 and not "".join(cells).strip():  # a blank line
                 continue
             if header is None:
                 header = [c.strip() for c in cells]

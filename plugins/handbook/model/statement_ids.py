@@ -54,10 +54,6 @@ def alternatives(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _is_statement(annotation: Any) -> bool:
-    return Statement in alternatives(annotation)
-
-
 class _Assigner:
     """Ids in use per edition; `visit` assigns ids below one top-level node."""
 
@@ -65,7 +61,7 @@ class _Assigner:
         self.used: dict[Any, set[str]] = {}
 
     def collect(self, node: Any, edition: Any) -> None:
-        """Record ids already written under ``node`` (statements' and others')."""
+        """Record the ids of the statements (mappings with ``text``) already under ``node``."""
         if isinstance(node, CommentedMap):
             if isinstance(node.get("id"), str) and "text" in node:
                 self.used.setdefault(edition, set()).add(node["id"])
@@ -92,7 +88,7 @@ class _Assigner:
 
     def visit(self, node: Any, annotation: Any, prefix: str, edition: Any) -> Any:
         """``node`` with ids given to the statements below it (per ``annotation``)."""
-        if _is_statement(annotation):
+        if Statement in alternatives(annotation):
             return self.statement(node, prefix, edition)
         for alternative in alternatives(annotation):
             origin = get_origin(alternative)

@@ -169,8 +169,6 @@ def validate(model: type[T], raw: Any, file: str) -> tuple[T | None, list[Proble
 
 def validate_list(model: type[T], raw: Any, file: str) -> tuple[list[T], list[Problem]]:
     """Validate a YAML list item by item, so one bad entry does not hide the others."""
-    if raw is None:
-        return [], []
     if not isinstance(raw, list):
         return [], [
             Problem(
