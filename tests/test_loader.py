@@ -115,6 +115,20 @@ def test_a_file_not_read_does_not_make_its_ids_unknown_elsewhere(data_copy: Path
     assert (p.code, Path(p.file).name) == ("encoding", "channels.yaml")
 
 
+def test_an_unread_change_types_file_makes_no_rule_reference_unknown(data_copy: Path) -> None:
+    """Rules' change types, SOP categories, editions and initiator are judged as every
+    other reference: an unreadable change-types.yaml gave each rule naming a change type
+    an error whose hint listed the loader's internal marker, a NUL character included."""
+    (data_copy / "change-types.yaml").write_text("not: [valid\n", encoding="utf-8")
+    [p] = _load(data_copy)
+    assert (p.code, Path(p.file).name) == ("yaml-syntax", "change-types.yaml")
+    # a file read but with no valid entry: the references are unknown, and the hint says why
+    (data_copy / "change-types.yaml").write_text("- id: x\n", encoding="utf-8")
+    unknown = [p for p in _load(data_copy) if p.code == "unknown-reference"]
+    assert unknown and all("\0" not in (p.hint or "") for p in unknown)
+    assert unknown[0].hint == "none is defined yet: define it first"
+
+
 def test_a_data_file_over_the_size_limit_is_refused(data_copy: Path) -> None:
     """A 50 MB glossary definition passed validate, then a build took 14 GB of memory."""
     from handbook.model.sources import MAX_DATA_BYTES

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from operator import attrgetter
 from typing import Any
 
@@ -328,9 +328,7 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
         if absent(role.party, party_ids):
             problems.append(_party_problem(role, role.party, party_ids))
     for rule in hb.rules:
-        problems += _check_rule(
-            rule, edition_ids, party_ids, type_ids | unvalidated, sop_ids | unvalidated
-        )
+        problems += _check_rule(rule, absent, edition_ids, party_ids, type_ids, sop_ids)
     for sample in hb.samples:
         path = hb.root / "samples" / sample.file
         if not path.is_file():
@@ -354,6 +352,7 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
 
 def _check_rule(
     rule: Rule,
+    absent: Callable[[str, Collection[str]], bool],
     edition_ids: list[str],
     party_ids: list[str],
     type_ids: set[str],
@@ -373,10 +372,10 @@ def _check_rule(
             )
         )
     for e in rule.editions:
-        if e not in edition_ids:
+        if absent(e, edition_ids):
             problems.append(_ref_problem(rule, "editions", "edition", e, edition_ids))
     scope = rule.applies_to
-    if scope.initiator is not None and scope.initiator not in party_ids:
+    if scope.initiator is not None and absent(scope.initiator, party_ids):
         problems.append(
             Problem(
                 "unknown-party",
@@ -388,10 +387,10 @@ def _check_rule(
             )
         )
     for t in scope.change_type or []:
-        if t not in type_ids:
+        if absent(t, type_ids):
             problems.append(_ref_problem(scope, "change_type", "change type", t, type_ids))
     for c in scope.sop_category or []:
-        if c not in sop_ids:
+        if absent(c, sop_ids):
             problems.append(_ref_problem(scope, "sop_category", "SOP category", c, sop_ids))
     # each unknown time field where it is written: the rule's requires, each constraint's key
     fields: list[tuple[Node, str, str]] = [(rule, "requires", f) for f in rule.requires]

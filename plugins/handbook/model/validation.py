@@ -66,8 +66,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 
 def expected_one_of(choices: Iterable[str], given: str | None = None) -> str:
-    """``expected one of: a, b, c`` plus a did-you-mean when one is close."""
+    """``expected one of: a, b, c`` plus a did-you-mean when one is close; ``none is
+    defined yet: define it first`` when there is no choice."""
     options = sorted(set(choices))
+    if not options:
+        return "none is defined yet: define it first"
     text = "expected one of: " + ", ".join(options)
     if given is not None and (guess := did_you_mean(given, options)):
         text = f"did you mean '{guess}'? " + text
