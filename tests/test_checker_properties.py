@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from handbook.checker.check import check_paths
 from handbook.checker.codes import CHECKER_CODES
 from handbook.checker.records import FIELDS
-from handbook.checker.values import INVALID, NAIVE, OK, parse_times
+from handbook.checker.values import INVALID, NAIVE, OK, OUT_OF_RANGE, parse_times
 
 from .checker_support import handbook
 
@@ -203,7 +203,7 @@ def _reference(text: str) -> tuple[int, int]:
         return INVALID, 0
     ns = (moment - _EPOCH) // timedelta(microseconds=1) * 1000 + int((fraction or "").ljust(9, "0"))
     if not pd.Timestamp.min.value <= ns <= pd.Timestamp.max.value:
-        return INVALID, 0  # times are nanosecond timestamps (1677 to 2262)
+        return OUT_OF_RANGE, 0  # times are nanosecond timestamps (1677 to 2262)
     return OK, ns
 
 

@@ -351,3 +351,39 @@ def test_a_sample_naming_its_initiator_by_name_gets_the_party_id(tmp_path: Path)
     )
     [verdict] = evaluate_sample(hb, sample).verdicts
     assert verdict.initiator == "customer", verdict
+
+
+def test_times_centuries_apart_are_compared_exactly(tmp_path: Path) -> None:
+    """Two times more than 292 years apart overflow int64 nanoseconds: the difference
+    wrapped around, so a certificate that expired in 1700 passed MMD008 and a notice
+    given in 1700 read as 95,521 days *after* the start (MMD001). Found by an
+    independent audit of records written from the documentation."""
+    csv = (
+        "id,initiator,change_type,sop_category,requires_admin_action,channels,notified_at,"
+        "starts_at,support_request_at,advised_at,certificate_expires_at\n"
+        "O1,customer,,certificates,,,,2023-01-10,2023-01-01,2023-01-02,1700-01-01\n"
+        "O2,microsoft,functionality,,true,email,1700-01-01,2023-01-10,,,\n"
+        "O3,customer,,policies,,,,2023-01-10,1700-01-01,1700-01-01,\n"
+        "O4,customer,,certificates,,,,2023-01-10,2023-01-01,2023-01-02,1677-09-22\n"
+    )
+    report = check_text(tmp_path, csv, "o.csv")
+    assert codes(report) == {"O1": ["MMD008"], "O4": ["MMD008"]}
+    o1, o4 = report.findings
+    assert "is 117973 days after certificate_expires_at" in o1.message
+    # a bound beyond the range of nanosecond timestamps is written exactly, not wrapped
+    assert "support_request_at no later than 1677-07-24T00:00:00+00:00" in o4.message
+
+
+def test_a_real_date_beyond_the_times_the_checker_reads_says_so(tmp_path: Path) -> None:
+    """9999-12-31 (an export's "never") and 1677-09-21 are real dates outside nanosecond
+    timestamps: the message gives the range instead of asking for the form already used."""
+    csv = "id,initiator,change_type,requires_admin_action,channels,notified_at,starts_at\n"
+    csv += "R1,microsoft,functionality,true,email,9999-12-31,2023-03-10\n"
+    csv += "R2,microsoft,functionality,true,email,1677-09-21,2023-03-10\n"
+    csv += "R3,microsoft,functionality,true,email,2023-02-30,2023-03-10\n"
+    report = check_text(tmp_path, csv, "r.csv")
+    assert codes(report) == {"R1": ["E003"], "R2": ["E003"], "R3": ["E003"]}
+    r1, r2, r3 = report.findings
+    for f in (r1, r2):
+        assert "is outside the times the checker reads (1677-09-22 to 2262-04-10 UTC" in f.message
+    assert "is not a time the checker reads" in r3.message

@@ -41,8 +41,9 @@ import numpy as np
 from handbook.checker.coded import split_list
 from handbook.checker.codes import CHECKER_CODES
 from handbook.checker.engine import Checker, CheckOptions
-from handbook.checker.rules import Piece, RuleInput, applies, fmt_duration, ns_delta
+from handbook.checker.rules import Piece, RuleInput, applies
 from handbook.checker.samples import FILE_KEY, SampleResult
+from handbook.checker.values import fmt_duration, ns_delta
 from handbook.model.entities import Rule
 from handbook.model.handbook import Handbook
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from itertools import repeat
 from typing import Any
 
@@ -47,7 +46,7 @@ import pandas as pd
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, combos, split_list
 from handbook.checker.records import CLASSIFIED_BY
-from handbook.checker.values import iso_texts
+from handbook.checker.values import durations, fmt_duration, gap, iso, ns_delta
 from handbook.model.entities import Rule, Statement
 from handbook.model.handbook import Handbook
 
@@ -115,60 +114,6 @@ def as_text(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def iso(times: np.ndarray) -> np.ndarray:
-    """``datetime64`` UTC values as ISO 8601 with offset: ``2022-12-10T00:00:00+00:00``,
-    with the fraction of a second when there is one (``09:00:00.5+00:00``), so a time
-    that fails by less than a second does not read as one that passes."""
-    result: np.ndarray = iso_texts(times)
-    ns = times.astype("datetime64[ns]").astype(np.int64) % 1_000_000_000
-    for i in np.flatnonzero((ns != 0) & ~np.isnat(times)).tolist():
-        result[i] += "." + f"{ns[i]:09d}".rstrip("0")
-    return result + "+00:00"
-
-
-def fmt_duration(delta: timedelta | pd.Timedelta) -> str:
-    """A duration in words: ``5 days``, ``3 days 4 hours``, ``48 hours``, ``30 minutes``.
-
-    Durations under 3 days are given in hours (``48 hours``); the sign is dropped; a
-    fraction of a second is kept (``4 days 23 hours 59 minutes 59.999999999 seconds``), so
-    a notice that falls short by less than a second does not read as whole seconds.
-    """
-    return str(durations(np.array([pd.Timedelta(delta).value], dtype="timedelta64[ns]"))[0])
-
-
-def durations(deltas: np.ndarray) -> np.ndarray:
-    """`fmt_duration` over a ``timedelta64`` array (object array of texts); each distinct
-    duration is worded once."""
-    ns = np.abs(deltas.astype("timedelta64[ns]").astype(np.int64))
-    distinct, inverse = np.unique(ns, return_inverse=True)
-    texts = []
-    for total_ns in distinct.tolist():
-        total, fraction = divmod(total_ns, 1_000_000_000)
-        days, rest = divmod(total, 86400)
-        hours, rest = divmod(rest, 3600)
-        minutes, seconds = divmod(rest, 60)
-        if days < 3:
-            hours, days = hours + days * 24, 0
-        parts = [
-            f"{count} {unit}{'s' if count != 1 else ''}"
-            for count, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
-            if count
-        ]
-        if fraction:
-            parts.append(f"{seconds}.{fraction:09d}".rstrip("0") + " seconds")
-        elif seconds:
-            parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
-        texts.append(" ".join(parts) if parts else "0 hours")
-    table = np.array(texts, dtype=object)
-    result: np.ndarray = table[inverse.reshape(-1)]
-    return result
-
-
-def ns_delta(delta: timedelta) -> np.timedelta64:
-    """A duration as ``timedelta64[ns]``."""
-    return np.timedelta64(int(pd.Timedelta(delta).value), "ns")
-
-
 # --- rule kinds --------------------------------------------------------------------------
 
 
@@ -219,7 +164,7 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
                 if c.at_least:
                     hint = cat(
                         f"at least {fmt_duration(c.at_least)} before {c.later} (no later than ",
-                        iso(other - least),
+                        iso(other, -least),
                         ")",
                     )
                 else:
@@ -229,15 +174,15 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
                 if most is not None and c.at_most is not None:
                     hint = cat(
                         f"within {fmt_duration(c.at_most)} after {c.earlier} (between ",
-                        iso(other + least),
+                        iso(other, least),
                         " and ",
-                        iso(other + most),
+                        iso(other, most),
                         ")",
                     )
                 elif c.at_least:
                     hint = cat(
                         f"at least {fmt_duration(c.at_least)} after {c.earlier} (no earlier than ",
-                        iso(other + least),
+                        iso(other, least),
                         ")",
                     )
                 else:
@@ -257,17 +202,17 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
         if not both.any():
             continue
         least = ns_delta(c.at_least)
-        diff = late - early
+        diff = gap(early, late)
         rows = np.flatnonzero(both & (diff < least))
         if rows.size:
-            d, e, lt = diff[rows], early[rows], late[rows]
-            after = d < np.timedelta64(0, "ns")
+            d, e, lt = gap(early[rows], late[rows], exact=True), early[rows], late[rows]
+            after = d < 0
             need: tuple[Any, ...] = (f"{label} requires {c.earlier} no later than {c.later}",)
             if c.at_least:
                 need = (
                     f"{label} requires at least {fmt_duration(c.at_least)} "
                     f"({c.earlier} no later than ",
-                    iso(lt - least),
+                    iso(lt, -least),
                     ")",
                 )
             messages = cat(
@@ -285,7 +230,7 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
             most = ns_delta(c.at_most)
             rows = np.flatnonzero(both & (diff > most))
             if rows.size:
-                d, e = diff[rows], early[rows]
+                d, e = gap(early[rows], late[rows], exact=True), early[rows]
                 messages = cat(
                     f"{c.later} (",
                     iso(late[rows]),
@@ -295,7 +240,7 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
                     iso(e),
                     f"); {label} requires at most {fmt_duration(c.at_most)} "
                     f"({c.later} no later than ",
-                    iso(e + most),
+                    iso(e, most),
                     ")",
                 )
                 out.append(Piece(rows, rule.id, rule.severity, messages, c.later))

@@ -20,7 +20,15 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, fold, split_list
 from handbook.checker.records import BOOL_FIELDS, CLASSIFIED_BY, FIELDS, Batch
 from handbook.checker.rules import Piece, cat, per_combo
-from handbook.checker.values import INVALID, NAIVE, parse_bools, parse_times
+from handbook.checker.values import (
+    FIRST_DAY,
+    INVALID,
+    LAST_DAY,
+    NAIVE,
+    OUT_OF_RANGE,
+    parse_bools,
+    parse_times,
+)
 from handbook.model.entities import TIME_FIELDS, Edition
 from handbook.model.handbook import Handbook
 
@@ -202,6 +210,18 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str
                 "' is not a time the checker reads; write an ISO 8601 date in the extended "
                 "form (YYYY-MM-DD, 00:00 UTC) or a date-time with offset "
                 "(YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
+            ),
+            name,
+        )
+        add(
+            status == OUT_OF_RANGE,
+            "E003",
+            (
+                f"{name} '",
+                values,
+                f"' is outside the times the checker reads ({FIRST_DAY} to {LAST_DAY} UTC, "
+                "nanosecond timestamps); write a time within them, or leave the field empty "
+                "when the record has no such time",
             ),
             name,
         )

@@ -1,19 +1,26 @@
-"""Column-wise parsing of record values: times and booleans.
+"""Record values column-wise: parsing times and booleans; times' arithmetic and words.
 
 Times are ISO 8601 with an offset (``Z`` or ``±hh:mm``; ``±hhmm`` is accepted too), a
 date alone meaning 00:00 UTC; a date-time without an offset is invalid. `parse_times`
 reads a whole column at once with Arrow: the shape is checked with one regular expression
 (`VALID_TIME`, RE2 through ``pyarrow.compute``), then Arrow's ISO 8601 cast converts the
-values to ``timestamp[ns, UTC]``, so fractions of seconds keep all nine digits. Times must
-lie within nanosecond timestamps (1677-09-21 to 2262-04-11); an impossible date (February
-30th, 24:00, an offset of 24 hours) or one outside that range is invalid.
+values to ``timestamp[ns, UTC]``, so fractions of seconds keep all nine digits. An
+impossible date (February 30th, 24:00, an offset of 24 hours) is invalid; a real time
+outside nanosecond timestamps (1677-09-21 00:12:43 to 2262-04-11 23:47:16 UTC; whole
+days `FIRST_DAY` to `LAST_DAY`) is `OUT_OF_RANGE`.
+
+Two times of that range can lie further apart (585 years) than int64 nanoseconds hold
+(292 years): `gap` saturates their difference rather than letting it wrap around, and
+`iso` writes a time moved past the range exactly; `durations` words a difference.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
@@ -25,9 +32,13 @@ VALID_TIME = re.compile(rf"{_DATE}(?:{_CLOCK}{_OFFSET})?")
 #: A date-time without an offset (invalid, reported with a hint).
 NAIVE_TIME = re.compile(rf"{_DATE}{_CLOCK}")
 
-ABSENT, OK, NAIVE, INVALID = 0, 1, 2, 3
+ABSENT, OK, NAIVE, INVALID, OUT_OF_RANGE = 0, 1, 2, 3, 4
+#: The first and last whole days of nanosecond timestamps (UTC).
+FIRST_DAY, LAST_DAY = date(1677, 9, 22), date(2262, 4, 10)
 NAT = np.datetime64("NaT", "ns")
 _UTC_NS = pa.timestamp("ns", "UTC")
+_NS = np.iinfo(np.int64)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def strings(values: pa.Array | np.ndarray) -> pa.Array:
@@ -87,8 +98,26 @@ def parse_times(values: pa.Array | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             chosen = pc.if_else(dated, pc.binary_join_element_wise(chosen, "T00:00Z", ""), chosen)
         parsed = _cast(chosen)
         times[idx] = parsed
-        status[idx] = np.where(np.isnat(parsed), INVALID, OK)
+        refused = np.isnat(parsed)
+        status[idx] = np.where(refused, INVALID, OK)
+        for i in idx[refused].tolist():  # a real date beyond the range, or impossible
+            if _beyond_range(upper[i].as_py()):
+                status[i] = OUT_OF_RANGE
     return times, status
+
+
+def _beyond_range(text: str) -> bool:
+    """Whether ``text`` (a time Arrow refused) is a real time (Python's datetime reads it;
+    a date alone is 00:00 UTC) outside nanosecond timestamps, rather than an impossible
+    one."""
+    try:
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        us = (moment - _EPOCH) // timedelta(microseconds=1)
+    except (ValueError, OverflowError):
+        return False
+    return not _NS.min < us * 1000 <= _NS.max
 
 
 def parse_bools(codes: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -107,3 +136,102 @@ def iso_texts(times: np.ndarray) -> np.ndarray:
     as ``NaT``), an object array."""
     result: np.ndarray = np.datetime_as_string(times.astype("datetime64[s]"), unit="s")
     return result.astype(object)
+
+
+def _python_iso(ns: int) -> str:
+    """Nanoseconds since 1970 (UTC) as `iso` writes them, by Python's datetime (years 1 to
+    9999): for a time beyond nanosecond timestamps."""
+    seconds, fraction = divmod(ns, 1_000_000_000)
+    text = (datetime(1970, 1, 1) + timedelta(seconds=seconds)).isoformat()
+    return text + ("." + f"{fraction:09d}".rstrip("0") if fraction else "") + "+00:00"
+
+
+def iso(times: np.ndarray, shift: np.timedelta64 | None = None) -> np.ndarray:
+    """``datetime64`` UTC values (each moved by ``shift`` when given) as ISO 8601 with
+    offset: ``2022-12-10T00:00:00+00:00``, with the fraction of a second when there is one
+    (``09:00:00.5+00:00``), so a time that fails by less than a second does not read as
+    one that passes. A time moved beyond nanosecond timestamps (60 days before
+    1677-10-01) is written exactly too, not wrapped around."""
+    ns = times.astype("datetime64[ns]").view(np.int64)
+    nat = np.isnat(times)
+    beyond = np.zeros(len(ns), dtype=bool)
+    by = 0
+    if shift is not None:
+        by = int(shift.astype("timedelta64[ns]").astype(np.int64))
+        limit = _NS.max - by if by >= 0 else _NS.min + 1 - by
+        beyond = ~nat & ((ns > limit) if by >= 0 else (ns < limit))
+        moved = np.where(beyond | nat, ns, ns + np.where(beyond | nat, 0, by))
+        times = moved.view("datetime64[ns]")
+    result: np.ndarray = iso_texts(times)
+    fraction = times.view(np.int64) % 1_000_000_000
+    for i in np.flatnonzero((fraction != 0) & ~nat).tolist():
+        result[i] += "." + f"{fraction[i]:09d}".rstrip("0")
+    result = result + "+00:00"
+    for i in np.flatnonzero(beyond).tolist():
+        result[i] = _python_iso(int(ns[i]) + by)
+    return result
+
+
+def gap(early: np.ndarray, late: np.ndarray, exact: bool = False) -> np.ndarray:
+    """``late - early`` of two ``datetime64`` arrays, as ``timedelta64[ns]`` (NaT where
+    either is NaT) saturated at ±(2**63 - 1) ns, about 292 years, where two times lie
+    further apart than int64 nanoseconds hold (a plain difference wraps around silently),
+    so comparisons with a rule's durations stay right. With ``exact``: nanosecond counts
+    instead, int64, or Python ints in an object array when a difference is beyond int64
+    (for messages; no NaT allowed)."""
+    a = late.astype("datetime64[ns]").view(np.int64)
+    b = early.astype("datetime64[ns]").view(np.int64)
+    d = a - b
+    wrapped = ((a ^ b) & (a ^ d)) < 0
+    if exact:
+        return a.astype(object) - b.astype(object) if wrapped.any() else d
+    out = np.where(wrapped, np.where(a >= 0, _NS.max, -_NS.max), d).view("timedelta64[ns]")
+    out[np.isnat(early) | np.isnat(late)] = NAT
+    result: np.ndarray = out
+    return result
+
+
+def fmt_duration(delta: timedelta | pd.Timedelta) -> str:
+    """A duration in words: ``5 days``, ``3 days 4 hours``, ``48 hours``, ``30 minutes``.
+
+    Durations under 3 days are given in hours (``48 hours``); the sign is dropped; a
+    fraction of a second is kept (``4 days 23 hours 59 minutes 59.999999999 seconds``), so
+    a notice that falls short by less than a second does not read as whole seconds.
+    """
+    return str(durations(np.array([pd.Timedelta(delta).value], dtype="timedelta64[ns]"))[0])
+
+
+def durations(deltas: np.ndarray) -> np.ndarray:
+    """`fmt_duration` over an array of durations (object array of texts): ``timedelta64``
+    values, or nanosecond counts (int64, or Python ints beyond it: `gap` with ``exact``);
+    each distinct duration is worded once."""
+    if deltas.dtype.kind == "m":
+        deltas = deltas.astype("timedelta64[ns]").view(np.int64)
+    ns = np.abs(deltas)
+    distinct, inverse = np.unique(ns, return_inverse=True)
+    texts = []
+    for total_ns in distinct.tolist():
+        total, fraction = divmod(total_ns, 1_000_000_000)
+        days, rest = divmod(total, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, seconds = divmod(rest, 60)
+        if days < 3:
+            hours, days = hours + days * 24, 0
+        parts = [
+            f"{count} {unit}{'s' if count != 1 else ''}"
+            for count, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+            if count
+        ]
+        if fraction:
+            parts.append(f"{seconds}.{fraction:09d}".rstrip("0") + " seconds")
+        elif seconds:
+            parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
+        texts.append(" ".join(parts) if parts else "0 hours")
+    table = np.array(texts, dtype=object)
+    result: np.ndarray = table[inverse.reshape(-1)]
+    return result
+
+
+def ns_delta(delta: timedelta) -> np.timedelta64:
+    """A duration as ``timedelta64[ns]``."""
+    return np.timedelta64(int(pd.Timedelta(delta).value), "ns")
