@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from handbook.importer.items import Imported
+from handbook.importer.items import Imported, flat
 from handbook.model.diff import similarity
 from handbook.model.entities import ChangeType, SopCategory, Statement
 from handbook.model.handbook import Handbook
@@ -32,14 +32,6 @@ def _pool(statements: list[Statement]) -> Pool:
         if s.id:
             out.append((s.id, s.text))
         out.extend(_pool(s.items))
-    return out
-
-
-def _flat(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for s in statements:
-        out.append(s)
-        out.extend(_flat(s.get("items", [])))
     return out
 
 
@@ -169,14 +161,14 @@ def keep_ids(imported: Imported, hb: Handbook) -> None:
         _match(duties, pool, "statement")
     for c, old in _counterparts(imported.sop, hb.sop_categories, of):
         for party in ("microsoft", "customer"):
-            _match(_flat(c.get(party, [])), _pool(getattr(old, party)))
+            _match(flat(c.get(party, [])), _pool(getattr(old, party)))
     for r in imported.roles:
         for role in hb.roles:
             if (role.party, role.id, role.source.doc) == (r["party"], r["id"], of(r)):
-                _match(_flat(r["description"]), _pool(role.description))
+                _match(flat(r["description"]), _pool(role.description))
     for t, old_type in _counterparts(imported.change_types, hb.change_types, of):
         for field in ("includes", "examples", "customer_action"):
-            _match(_flat(t.get(field, [])), _pool(getattr(old_type, field)))
+            _match(flat(t.get(field, [])), _pool(getattr(old_type, field)))
         if t.get("notification") and old_type.notification is not None:
             _match([t["notification"]], _pool([old_type.notification]))
 
@@ -202,7 +194,7 @@ def carry_curated(imported: Imported, hb: Handbook) -> None:
             c["notes"] = list(old.notes)
         for party in ("microsoft", "customer"):
             curated = _prohibits(getattr(old, party))
-            for s in _flat(c.get(party, [])):
+            for s in flat(c.get(party, [])):
                 if s.get("id") in curated and not s.get("prohibits"):
                     s["prohibits"] = curated[s["id"]]
     for t, old_type in _counterparts(imported.change_types, hb.change_types, of):

@@ -31,7 +31,7 @@ import re
 from handbook.importer import cells as C
 from handbook.importer.change_types import attribute, types_columns, types_rows
 from handbook.importer.html import Line, cell_lines, cell_text
-from handbook.importer.items import Context, Imported, Item, name_of, source_of, statement_count
+from handbook.importer.items import Context, Imported, Item, flat, name_of, source_of
 from handbook.importer.marks import is_marks, mark_columns, mark_rows
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
@@ -200,14 +200,14 @@ def _party_table(
         if phase is not None:
             kinds.add("change-process")
             for party, statements in parts.items():
-                for text, note in _flat(statements):
+                for s in flat(statements):
                     out.duties.append(
                         {
                             "edition": ctx.edition,
                             "phase": phase,
                             "party": party,
-                            "statement": text,
-                            "note": note,
+                            "statement": s["text"],
+                            "note": s.get("note", ""),
                             "errata": "",
                             **source_of(ctx, table, row.line),
                         }
@@ -259,7 +259,7 @@ def _add_statements(item: Item, parts: dict[str, list[Item]]) -> int:
     for party in ("microsoft", "customer"):
         if parts.get(party):
             item[party] = [*item.get(party, []), *parts[party]]
-            mapped += statement_count(parts[party])
+            mapped += len(flat(parts[party]))
     item["source"] = item.pop("source")  # keys in the order of the data files
     return mapped
 
@@ -278,15 +278,6 @@ def _label(label: str) -> str:
     """The category name a label above a table gives: none for a sentence (``The
     following table describes...``), which names no category."""
     return "" if is_sentence(label) else name_of(label)
-
-
-def _flat(statements: list[Item]) -> list[tuple[str, str]]:
-    """``(text, note)`` of each statement and item, in order."""
-    out: list[tuple[str, str]] = []
-    for s in statements:
-        out.append((s["text"], s.get("note", "")))
-        out.extend(_flat(s.get("items", [])))
-    return out
 
 
 def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[str, float]:
@@ -384,7 +375,7 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
                     "source": source_of(ctx, table, row.line),
                 }
             )
-            mapped += statement_count(statements)
+            mapped += len(flat(statements))
     return mapped
 
 
