@@ -38,7 +38,7 @@ def _csv(rows: list[list[str]]) -> str:
 
 
 def _read_csv(text: str | None) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text or ""))) if text else []
+    return list(csv.reader(io.StringIO(text))) if text else []
 
 
 def _strip(item: Any) -> Any:
@@ -114,13 +114,9 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
         files["change-process.csv"] = text
         done = _read_csv(text)
         for d, row in zip(imported.duties, done[first_new:], strict=False):
-            note("change-process.csv", row[0], {**d, "edition": d["edition"]})
+            note("change-process.csv", row[0], d)
     # responsibility-scopes.yaml and responsibility-matrix.csv
-    scopes = (
-        list(YAML().load(base["responsibility-scopes.yaml"]) or [])
-        if ("responsibility-scopes.yaml" in base)
-        else []
-    )
+    scopes = list(YAML().load(base.get("responsibility-scopes.yaml", "")) or [])
     have = {str(s["id"]) for s in scopes}
     scopes += [{"id": k, "name": v} for k, v in imported.scopes.items() if k not in have]
     if scopes:
