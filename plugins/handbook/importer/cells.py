@@ -130,7 +130,7 @@ def party_header(text: str) -> str | None:
         return "microsoft"
     if words & {"both", "shared", "jointly"}:
         return "both"
-    if words & {"customer", "customers", "customer's", "customers'", "you", "your"}:
+    if words & _CUSTOMER_WORDS:
         return "customer"
     return None
 
