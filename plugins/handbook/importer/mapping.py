@@ -103,28 +103,29 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif values and sum(_raci(c) for c in values) >= 0.6 * len(values):
         kind = "RACI matrix (not imported)"
-        for row, texts in zip(table.rows, body, strict=True):
-            if any(t.strip() for t in texts):
-                rep.leave(
-                    row.line,
-                    " | ".join(texts),
-                    "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
-                    "and the customer, so it is not imported",
-                )
+        _leave_rows(
+            table,
+            body,
+            rep,
+            "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
+            "and the customer, so it is not imported",
+        )
     elif header and any(w in C.plain(header[0]) for w in ("role", "responsib", "reponsib")):
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
         if promoted:
             rep.leave(table.line, " | ".join(header), "header row of a table not recognised")
-        for row, texts in zip(table.rows, body, strict=True):
-            if not any(t.strip() for t in texts):
-                continue  # a blank separator row
-            rep.leave(
-                row.line,
-                " | ".join(texts),
-                f"row of a table not recognised (headers: {' | '.join(header) or 'none'})",
-            )
+        headers = " | ".join(header) or "none"
+        _leave_rows(table, body, rep, f"row of a table not recognised (headers: {headers})")
     return Found(table.line, table.kind, kind, mapped, table.section)
+
+
+def _leave_rows(table: Table, body: list[list[str]], rep: PageReport, why: str) -> None:
+    """Leave in ``rep`` each row of ``table`` (``body``: its cells' texts) but the blank
+    separator rows, for ``why``."""
+    for row, texts in zip(table.rows, body, strict=True):
+        if any(t.strip() for t in texts):
+            rep.leave(row.line, " | ".join(texts), why)
 
 
 def _label_text(text: str) -> str:
