@@ -26,13 +26,13 @@ SIMILAR = 0.5
 Pool = list[tuple[str, str]]  # (id, text)
 
 
+def _all(statements: list[Statement]) -> list[Statement]:
+    """Each committed statement followed by its items, theirs after each, in order."""
+    return [x for s in statements for x in (s, *_all(s.items))]
+
+
 def _pool(statements: list[Statement]) -> Pool:
-    out: Pool = []
-    for s in statements:
-        if s.id:
-            out.append((s.id, s.text))
-        out.extend(_pool(s.items))
-    return out
+    return [(s.id, s.text) for s in _all(statements) if s.id]
 
 
 def _match(new: list[dict[str, Any]], pool: Pool, key: str = "text") -> None:
@@ -173,15 +173,6 @@ def keep_ids(imported: Imported, hb: Handbook) -> None:
             _match([t["notification"]], _pool([old_type.notification]))
 
 
-def _prohibits(statements: list[Statement]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for s in statements:
-        if s.id and s.prohibits:
-            out[s.id] = list(s.prohibits)
-        out |= _prohibits(s.items)
-    return out
-
-
 def carry_curated(imported: Imported, hb: Handbook) -> None:
     """Give imported items what no page states but the committed data curates, so that
     comparing an unchanged page changes nothing (``--compare``): a statement's
@@ -193,7 +184,8 @@ def carry_curated(imported: Imported, hb: Handbook) -> None:
         if old.notes and not c.get("notes"):
             c["notes"] = list(old.notes)
         for party in ("microsoft", "customer"):
-            curated = _prohibits(getattr(old, party))
+            committed = _all(getattr(old, party))
+            curated = {s.id: list(s.prohibits) for s in committed if s.id and s.prohibits}
             for s in flat(c.get(party, [])):
                 if s.get("id") in curated and not s.get("prohibits"):
                     s["prohibits"] = curated[s["id"]]
