@@ -9,7 +9,6 @@ plain texts, so it serialises to JSON as is):
 - ``moves``: responsibilities that moved between parties: a statement removed from one
   party and added, maybe reworded, to another of the same category or phase; a role whose
   party changed; a matrix cell whose party changed;
-- ``rows``: responsibility-matrix rows added or removed;
 - ``rules``: rules whose parameters changed, each change in words (``at least 5 days (120
   hours)`` → ``at least 7 days (168 hours)``), and every parameter of a rule added or
   removed; ``editions``: editions and documents whose dates (in force from and until,
