@@ -299,11 +299,8 @@ def _collect(
     for g in groups:
         for c in g.changes:
             if c.status == "reworded":
-                texts.append(
-                    TextChange(
-                        "reworded", f"{where} · {g.label}", _text(c.old), _text(c.new), c.words
-                    )
-                )
+                at = f"{where} · {g.label}"
+                texts.append(TextChange("reworded", at, _text(c.old), _text(c.new), c.words))
     for i, (gr, cr) in enumerate(removed):
         if i not in paired:
             texts.append(TextChange("removed", f"{where} · {gr.label}", _text(cr.old), None))
@@ -364,14 +361,8 @@ def _role_changes(
         moved = next((k for k in gone if k[1] == role.id), None) if before is None else None
         if moved is not None:
             before = gone.pop(moved)
-            moves.append(
-                Move(
-                    f"Role “{role.name}”",
-                    role.name,
-                    _party_name(base, before.party),
-                    _party_name(head, role.party),
-                )
-            )
+            old_name, new_name = _party_name(base, before.party), _party_name(head, role.party)
+            moves.append(Move(f"Role “{role.name}”", role.name, old_name, new_name))
         if before is None:
             texts.append(TextChange("added", where, None, _texts(role.description)))
             continue
@@ -405,14 +396,9 @@ def _matrix_changes(base: Handbook, head: Handbook, moves: list[Move], items: li
         for scope, party in row.cells.items():
             was = before.cells.get(scope)
             if was is not None and was != party:
-                moves.append(
-                    Move(
-                        f"Responsibility matrix · {scopes.get(scope, scope)}",
-                        row.responsibility,
-                        _party_name(base, was),
-                        _party_name(head, party),
-                    )
-                )
+                where = f"Responsibility matrix · {scopes.get(scope, scope)}"
+                old_name, new_name = _party_name(base, was), _party_name(head, party)
+                moves.append(Move(where, row.responsibility, old_name, new_name))
     ids = {r.id for r in head.matrix}
     items += [
         Item("matrix row", r.id, "removed", r.responsibility)
