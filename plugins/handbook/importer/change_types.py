@@ -124,13 +124,10 @@ def types_rows(
             h for h, a in zip(header[len(row.cells) :], attrs[len(row.cells) :], strict=True) if a
         ]
         if missing:  # a row with fewer cells than the header: say what it does not state
-            rep.notes.append(
-                {
-                    "line": row.line,
-                    "text": f"change-type row {name!r} has {len(row.cells)} cells for "
-                    f"{len(header)} columns: nothing imported for "
-                    + ", ".join(repr(C.plain(h)) for h in missing),
-                }
+            rep.note(
+                row.line,
+                f"change-type row {name!r} has {len(row.cells)} cells for {len(header)} columns: "
+                "nothing imported for " + ", ".join(repr(C.plain(h)) for h in missing),
             )
         for j, cell in enumerate(row.cells[1:], start=1):
             attr = attrs[j] if j < len(attrs) else None

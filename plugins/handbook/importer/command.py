@@ -162,7 +162,7 @@ def import_page(
         rep.notes = [{"line": line, "text": text} for line, text in page.notes]
         outside = _outside_edition(hb, ctx.edition, page.ms_date)
         if outside:
-            rep.notes.append({"line": 1, "text": outside})
+            rep.note(1, outside)
         out.pages[str(path)] = ctx
         _map_blocks(page, ctx, out, rep)
     except PageError as exc:  # the page cannot be read

@@ -271,7 +271,7 @@ def _statements(lines: list[Line], rep: PageReport, line: int) -> list[Item]:
     dropped: list[str] = []
     found = [s for s in C.statements(lines, dropped) if not C.placeholder(s["text"])]
     for text in dropped:
-        rep.notes.append({"line": line, "text": f"cross-reference left out: {text}"})
+        rep.note(line, f"cross-reference left out: {text}")
     return found
 
 
@@ -307,12 +307,10 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
     for h in header[1:]:
         sid, similar = _scope(h, ctx, out, scopes)
         if similar < 1.0:
-            rep.notes.append(
-                {
-                    "line": table.line,
-                    "text": f"matrix column {h!r} read as scope {sid!r}, a renamed column "
-                    f"(names {similar:.0%} alike)",
-                }
+            rep.note(
+                table.line,
+                f"matrix column {h!r} read as scope {sid!r}, a renamed column "
+                f"(names {similar:.0%} alike)",
             )
         out.scopes.setdefault(sid, _label_text(h))
         scopes.append(sid)
@@ -366,7 +364,7 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         for owner, statements in duties.items():
             if owner != who:
                 text = f"role '{name}': the duties after a {owner} label are the {owner}'s role"
-                rep.notes.append({"line": row.line, "text": text})
+                rep.note(row.line, text)
             out.roles.append(
                 {
                     "id": ctx.known.id("role", owner, name, 6),
