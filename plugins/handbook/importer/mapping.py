@@ -73,6 +73,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         for x in cell_lines(c)
     )
     labels = [r[0] for r in body if r]
+    corner = C.plain(header[0]) if header else ""  # the top-left cell
+    types_header = any(attribute(h) is not None for h in header[1:])  # names a type's field
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
@@ -80,26 +82,16 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         kind, mapped = "responsibility-matrix", _matrix(table, header, ctx, out, rep)
     elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
         kind, mapped = _marks(table, header, ctx, out, rep)
-    elif (
-        header
-        and ("change type" in C.plain(header[0]) or "type of change" in C.plain(header[0]))
-        and sum(attribute(h) is not None for h in header[1:]) >= 1
-    ):
+    elif types_header and ("change type" in corner or "type of change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
         kind, mapped = _party_table(table, cols, 0 if 0 not in cols else None, ctx, out, rep)
         if provider is not None:
             kind += f" ({header[provider]} is Microsoft)"
     elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
-        kind, mapped = (
-            "change-types (types as columns)",
-            types_columns(table, header, ctx, out, rep),
-        )
-    elif (
-        header
-        and sum(attribute(h) is not None for h in header[1:]) >= 1
-        and ("type" in C.plain(header[0]) or "change" in C.plain(header[0]))
-    ):
+        kind = "change-types (types as columns)"
+        mapped = types_columns(table, header, ctx, out, rep)
+    elif types_header and ("type" in corner or "change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif values and sum(_raci(c) for c in values) >= 0.6 * len(values):
         kind = "RACI matrix (not imported)"
@@ -110,7 +102,7 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
             "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
             "and the customer, so it is not imported",
         )
-    elif header and any(w in C.plain(header[0]) for w in ("role", "responsib", "reponsib")):
+    elif any(w in corner for w in ("role", "responsib", "reponsib")):
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
         if promoted:
