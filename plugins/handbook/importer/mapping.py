@@ -343,15 +343,9 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         if not name or not description:
             rep.leave(row.line, " | ".join(row.cells), "role row without a name or description")
             continue
-        who = (
-            party
-            or C.party_named(name)
-            or (
-                "microsoft"
-                if C.plain(description[0]["text"]).startswith("microsoft")
-                else "customer"
-            )
-        )
+        opening = C.plain(description[0]["text"])
+        guess = "microsoft" if opening.startswith("microsoft") else "customer"
+        who = party or C.party_named(name) or guess
         duties = {who: description, **_other_party_duties(description, who)}
         for owner, statements in duties.items():
             if owner != who:
