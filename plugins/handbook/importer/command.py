@@ -208,11 +208,8 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
             elif block.kind == "quote":
                 rep.leave(block.line, " ".join(block.lines), "quote (prose)")
         except Exception as exc:  # one bad block never stops the page
-            rep.leave(
-                block.line,
-                " ".join(block.lines)[:120],
-                f"could not be read ({type(exc).__name__}: {exc})",
-            )
+            why = f"could not be read ({type(exc).__name__}: {exc})"
+            rep.leave(block.line, " ".join(block.lines)[:120], why)
 
 
 #: Exit code 2 after ``handbook import: error: <message>`` (`handbook.files.error`).

@@ -131,13 +131,11 @@ def _front_matter(lines: list[str], page: Page) -> int:
     else:
         page.ms_date = parse_date(str(raw_date))
         if page.ms_date is None:
-            page.notes.append(
-                (
-                    line,
-                    f"ms.date {str(raw_date).strip()!r} is not a date (Learn writes MM/DD/YYYY; "
-                    "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand",
-                )
+            text = (
+                f"ms.date {str(raw_date).strip()!r} is not a date (Learn writes MM/DD/YYYY; "
+                "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand"
             )
+            page.notes.append((line, text))
     return end + 1
 
 
