@@ -117,7 +117,7 @@ def party_header(text: str) -> str | None:
     if len(t.split()) > 8:
         return None
     if t in ("microsoft", "customer", "customers", "both", "shared", "you", "your organization"):
-        return {"microsoft": "microsoft", "both": "both", "shared": "both"}.get(t, "customer")
+        return _PARTY_WORDS[t]
     named = t.split()  # "Microsoft Azure", "Microsoft 365": the provider by its product
     if named[:1] == ["microsoft"] and len(named) <= 3 and not set(named) & _NOT_PRODUCT:
         return "microsoft"
