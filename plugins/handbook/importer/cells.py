@@ -54,7 +54,7 @@ def plain(text: str) -> str:
     """Lowercased text without emphasis marks, a trailing colon or surrounding space;
     curly apostrophes made straight."""
     t = text.replace("**", "").replace("__", "").replace("’", "'").strip()
-    t = t.strip("*_ ").rstrip(":").strip()
+    t = t.strip("*_ ").rstrip(":")
     return " ".join(t.lower().split())
 
 
@@ -102,7 +102,7 @@ def duty_label(sentence: str) -> str | None:
     """The party a sentence that opens a list of duties names (``However, you must:``,
     ``But Microsoft will:``, ``You must:``): a label inside a cell, which `party_label`
     (a line of its own, ``Customer will:``) does not cover; None for anything else."""
-    m = _DUTY_LABEL.fullmatch(plain(sentence).strip())
+    m = _DUTY_LABEL.fullmatch(plain(sentence))
     if m is None:
         return None
     return "customer" if m.group(1) or m.group(3) else "microsoft"
@@ -145,7 +145,7 @@ def cross_reference(text: str) -> bool:
     """Whether ``text`` only points elsewhere: one sentence opening with ``For more
     information``, ``To learn more``, ``Learn more``, ``For details`` or ``See also``, or
     ``See X for more information``."""
-    t = plain(text).strip()
+    t = plain(text)
     return bool(_CROSS_REFERENCE.match(t)) and t.rstrip(".").count(". ") == 0
 
 
