@@ -430,11 +430,9 @@ def _verdict_changes(base: Handbook, head: Handbook) -> list[VerdictChange]:
         if a is not None and b is not None and a[:2] == b[:2]:
             continue  # the same codes, expected alike
         title = (b or a or ((), None, None))[2]
-        out.append(
-            VerdictChange(
-                key[0], key[1], title, a[0] if a else None, b[0] if b else None, b[1] if b else None
-            )
-        )
+        old_codes = a[0] if a else None
+        new_codes, expected = b[:2] if b else (None, None)
+        out.append(VerdictChange(key[0], key[1], title, old_codes, new_codes, expected))
     return out
 
 
