@@ -32,9 +32,10 @@ class PageError(Exception):
 @dataclass
 class Block:
     """A part of a page: ``kind`` is ``table`` (pipe table, ``lines`` its source lines),
-    ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``image``,
-    ``comment``, ``code`` or ``label`` (a short paragraph naming the table below it,
-    ``**Before a change**``); ``line`` is 1-based; ``section`` the nearest heading above;
+    ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``quote``,
+    ``image``, ``directive`` (other ``:::``), ``html``, ``comment``, ``code`` or ``label`` (a
+    short paragraph naming the table below it, ``**Before a change**``); ``line`` is
+    1-based; ``section`` the nearest heading above;
     ``label`` the short paragraph or heading just above a table."""
 
     kind: str
