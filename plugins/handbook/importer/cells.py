@@ -54,7 +54,7 @@ def plain(text: str) -> str:
     """Lowercased text without emphasis marks, a trailing colon or surrounding space;
     curly apostrophes made straight."""
     t = text.replace("**", "").replace("__", "").replace("’", "'").strip()
-    t = t.strip("*_ ").rstrip(":").strip()
+    t = t.strip("*_ ").rstrip(":")
     return " ".join(t.lower().split())
 
 
@@ -102,7 +102,7 @@ def duty_label(sentence: str) -> str | None:
     """The party a sentence that opens a list of duties names (``However, you must:``,
     ``But Microsoft will:``, ``You must:``): a label inside a cell, which `party_label`
     (a line of its own, ``Customer will:``) does not cover; None for anything else."""
-    m = _DUTY_LABEL.fullmatch(plain(sentence).strip())
+    m = _DUTY_LABEL.fullmatch(plain(sentence))
     if m is None:
         return None
     return "customer" if m.group(1) or m.group(3) else "microsoft"
@@ -117,7 +117,7 @@ def party_header(text: str) -> str | None:
     if len(t.split()) > 8:
         return None
     if t in ("microsoft", "customer", "customers", "both", "shared", "you", "your organization"):
-        return {"microsoft": "microsoft", "both": "both", "shared": "both"}.get(t, "customer")
+        return _PARTY_WORDS[t]
     named = t.split()  # "Microsoft Azure", "Microsoft 365": the provider by its product
     if named[:1] == ["microsoft"] and len(named) <= 3 and not set(named) & _NOT_PRODUCT:
         return "microsoft"
@@ -130,7 +130,7 @@ def party_header(text: str) -> str | None:
         return "microsoft"
     if words & {"both", "shared", "jointly"}:
         return "both"
-    if words & {"customer", "customers", "customer's", "customers'", "you", "your"}:
+    if words & _CUSTOMER_WORDS:
         return "customer"
     return None
 
@@ -145,7 +145,7 @@ def cross_reference(text: str) -> bool:
     """Whether ``text`` only points elsewhere: one sentence opening with ``For more
     information``, ``To learn more``, ``Learn more``, ``For details`` or ``See also``, or
     ``See X for more information``."""
-    t = plain(text).strip()
+    t = plain(text)
     return bool(_CROSS_REFERENCE.match(t)) and t.rstrip(".").count(". ") == 0
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from handbook.importer import cells as C
 from handbook.importer.html import cell_lines, cell_text
-from handbook.importer.items import Context, Imported, Item, name_of, source_of, statement_count
+from handbook.importer.items import Context, Imported, Item, flat, name_of, source_of
 from handbook.importer.report import PageReport
 from handbook.importer.tables import Table
 
@@ -51,7 +51,7 @@ def _set(item: Item, attr: str, lines: str, ctx: Context) -> int:
         return 0
     if attr in _LISTS:
         item[attr] = [*item.get(attr, []), *statements]
-        return statement_count(statements)
+        return len(flat(statements))
     if attr == "channels":
         item["channels"] = _channels(text, ctx)
     elif attr == "notification":
@@ -119,18 +119,15 @@ def types_rows(
         includes = first[0].get("items", []) + first[1:]
         if includes:
             item["includes"] = includes
-        mapped += 1 + statement_count(includes)
+        mapped += 1 + len(flat(includes))
         missing = [
             h for h, a in zip(header[len(row.cells) :], attrs[len(row.cells) :], strict=True) if a
         ]
         if missing:  # a row with fewer cells than the header: say what it does not state
-            rep.notes.append(
-                {
-                    "line": row.line,
-                    "text": f"change-type row {name!r} has {len(row.cells)} cells for "
-                    f"{len(header)} columns: nothing imported for "
-                    + ", ".join(repr(C.plain(h)) for h in missing),
-                }
+            rep.note(
+                row.line,
+                f"change-type row {name!r} has {len(row.cells)} cells for {len(header)} columns: "
+                "nothing imported for " + ", ".join(repr(C.plain(h)) for h in missing),
             )
         for j, cell in enumerate(row.cells[1:], start=1):
             attr = attrs[j] if j < len(attrs) else None

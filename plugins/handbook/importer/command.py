@@ -28,7 +28,7 @@ from handbook.importer.page import Page, PageError, read_page
 from handbook.importer.report import Found, PageReport, to_json, to_text
 from handbook.importer.tables import html_table_list, pipe_table
 from handbook.model.diff import similarity
-from handbook.model.entities import Document
+from handbook.model.entities import Document, Edition
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 
@@ -99,9 +99,7 @@ def _context(
             doc, doc_edition, learn_path = found.id, found.edition, found.learn_path
         if not edition and not doc_edition and page.ms_date is not None:
             for e in hb.editions:
-                if e.in_force_from <= page.ms_date and (
-                    e.in_force_until is None or page.ms_date <= e.in_force_until
-                ):
+                if _in_force(e, page.ms_date):
                     doc_edition = e.id
     committed = doc  # the committed document this page is a version of ("" for none)
     if not doc or doc in taken:  # a second version of it in this run: a document of its own
@@ -126,13 +124,16 @@ def _context(
     )
 
 
+def _in_force(e: Edition, day: date) -> bool:
+    """Whether ``day`` falls within edition ``e``'s in-force dates (both inclusive)."""
+    return e.in_force_from <= day and (e.in_force_until is None or day <= e.in_force_until)
+
+
 def _outside_edition(hb: Handbook | None, edition: str, ms_date: date | None) -> str:
     """A note when the page's date falls outside the in-force dates of the edition its
     text is filed under (a 2023 version of a 2018 document); "" otherwise."""
-    if hb is None or ms_date is None or edition not in {e.id for e in hb.editions}:
-        return ""
-    e = hb.edition(edition)
-    if e.in_force_from <= ms_date and (e.in_force_until is None or ms_date <= e.in_force_until):
+    e = next((e for e in hb.editions if e.id == edition), None) if hb else None
+    if e is None or ms_date is None or _in_force(e, ms_date):
         return ""
     until = e.in_force_until.isoformat() if e.in_force_until else "today"
     return (
@@ -161,7 +162,7 @@ def import_page(
         rep.notes = [{"line": line, "text": text} for line, text in page.notes]
         outside = _outside_edition(hb, ctx.edition, page.ms_date)
         if outside:
-            rep.notes.append({"line": 1, "text": outside})
+            rep.note(1, outside)
         out.pages[str(path)] = ctx
         _map_blocks(page, ctx, out, rep)
     except PageError as exc:  # the page cannot be read
@@ -207,11 +208,8 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
             elif block.kind == "quote":
                 rep.leave(block.line, " ".join(block.lines), "quote (prose)")
         except Exception as exc:  # one bad block never stops the page
-            rep.leave(
-                block.line,
-                " ".join(block.lines)[:120],
-                f"could not be read ({type(exc).__name__}: {exc})",
-            )
+            why = f"could not be read ({type(exc).__name__}: {exc})"
+            rep.leave(block.line, " ".join(block.lines)[:120], why)
 
 
 #: Exit code 2 after ``handbook import: error: <message>`` (`handbook.files.error`).

@@ -61,13 +61,12 @@ def compare_pages(imported: Imported, data: Path) -> str:
             "not a version of a committed document (by file name or title), so there is "
             f"nothing to compare it with: {', '.join(versions[''])}; import it with --out"
         )
-    several = {doc: files for doc, files in versions.items() if len(files) > 1}
-    if several:
-        doc, files = next(iter(several.items()))
-        raise CompareError(
-            f"{', '.join(files)} are versions of one committed document ({doc}); "
-            "compare one version at a time"
-        )
+    for doc, files in versions.items():
+        if len(files) > 1:
+            raise CompareError(
+                f"{', '.join(files)} are versions of one committed document ({doc}); "
+                "compare one version at a time"
+            )
     carry_curated(imported, base)
     with tempfile.TemporaryDirectory(prefix="handbook-import-") as tmp:
         head_dir = Path(tmp) / "data"

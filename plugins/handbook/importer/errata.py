@@ -78,4 +78,4 @@ def apply_errata(imported: Imported, errata: list[Erratum], reports: list[PageRe
             line = item.get("_line") or item.get("source", {}).get("_line", 0)
             if doc in pages:
                 for eid in applied:
-                    pages[doc].notes.append({"line": line, "text": f"erratum {eid} applied"})
+                    pages[doc].note(line, f"erratum {eid} applied")

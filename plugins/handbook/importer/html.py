@@ -106,12 +106,8 @@ def _pseudo(part: str, depth: int, bullet: bool) -> Line:
     mark = _MARK.match(stripped)
     if mark and not stripped.startswith("**"):
         level = depth if bullet else 0
-        return Line(_collapse(stripped[mark.end() :]), level + 1 + indent // 2, True)
-    return Line(_collapse(stripped), depth, bullet)
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
+        return Line(" ".join(stripped[mark.end() :].split()), level + 1 + indent // 2, True)
+    return Line(" ".join(stripped.split()), depth, bullet)
 
 
 #: ``\n`` written as text between spaces in a cell: a line break in some docs dialects

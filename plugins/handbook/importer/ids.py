@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from handbook.importer.items import Imported
+from handbook.importer.items import Imported, flat
 from handbook.model.diff import similarity
 from handbook.model.entities import ChangeType, SopCategory, Statement
 from handbook.model.handbook import Handbook
@@ -26,21 +26,13 @@ SIMILAR = 0.5
 Pool = list[tuple[str, str]]  # (id, text)
 
 
+def _all(statements: list[Statement]) -> list[Statement]:
+    """Each committed statement followed by its items, theirs after each, in order."""
+    return [x for s in statements for x in (s, *_all(s.items))]
+
+
 def _pool(statements: list[Statement]) -> Pool:
-    out: Pool = []
-    for s in statements:
-        if s.id:
-            out.append((s.id, s.text))
-        out.extend(_pool(s.items))
-    return out
-
-
-def _flat(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for s in statements:
-        out.append(s)
-        out.extend(_flat(s.get("items", [])))
-    return out
+    return [(s.id, s.text) for s in _all(statements) if s.id]
 
 
 def _match(new: list[dict[str, Any]], pool: Pool, key: str = "text") -> None:
@@ -169,25 +161,16 @@ def keep_ids(imported: Imported, hb: Handbook) -> None:
         _match(duties, pool, "statement")
     for c, old in _counterparts(imported.sop, hb.sop_categories, of):
         for party in ("microsoft", "customer"):
-            _match(_flat(c.get(party, [])), _pool(getattr(old, party)))
+            _match(flat(c.get(party, [])), _pool(getattr(old, party)))
     for r in imported.roles:
         for role in hb.roles:
             if (role.party, role.id, role.source.doc) == (r["party"], r["id"], of(r)):
-                _match(_flat(r["description"]), _pool(role.description))
+                _match(flat(r["description"]), _pool(role.description))
     for t, old_type in _counterparts(imported.change_types, hb.change_types, of):
         for field in ("includes", "examples", "customer_action"):
-            _match(_flat(t.get(field, [])), _pool(getattr(old_type, field)))
+            _match(flat(t.get(field, [])), _pool(getattr(old_type, field)))
         if t.get("notification") and old_type.notification is not None:
             _match([t["notification"]], _pool([old_type.notification]))
-
-
-def _prohibits(statements: list[Statement]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for s in statements:
-        if s.id and s.prohibits:
-            out[s.id] = list(s.prohibits)
-        out |= _prohibits(s.items)
-    return out
 
 
 def carry_curated(imported: Imported, hb: Handbook) -> None:
@@ -201,8 +184,9 @@ def carry_curated(imported: Imported, hb: Handbook) -> None:
         if old.notes and not c.get("notes"):
             c["notes"] = list(old.notes)
         for party in ("microsoft", "customer"):
-            curated = _prohibits(getattr(old, party))
-            for s in _flat(c.get(party, [])):
+            committed = _all(getattr(old, party))
+            curated = {s.id: list(s.prohibits) for s in committed if s.id and s.prohibits}
+            for s in flat(c.get(party, [])):
                 if s.get("id") in curated and not s.get("prohibits"):
                     s["prohibits"] = curated[s["id"]]
     for t, old_type in _counterparts(imported.change_types, hb.change_types, of):

@@ -1,7 +1,7 @@
 """The importer's shapes: an imported item, the page's context, what a run imported.
 
 Items are plain dicts in the YAML/CSV shape of ``data/`` plus ``_line`` (the row's page
-line) and ``_file``; `source_of`, `statement_count` and `name_of` are the helpers every
+line) and ``_file``; `source_of`, `flat` and `name_of` are the helpers every
 kind of table uses (`handbook.importer.mapping`, `handbook.importer.change_types`).
 """
 
@@ -73,8 +73,12 @@ def source_of(ctx: Context, table: Table, line: int) -> Item:
     return {"doc": ctx.doc, "section": table.section, "_line": line, "_file": ctx.file}
 
 
-def statement_count(statements: list[Item]) -> int:
-    return sum(1 + statement_count(s.get("items", [])) for s in statements)
+def flat(statements: list[Item]) -> list[Item]:
+    """Each statement followed by its items, theirs after each, in order."""
+    out: list[Item] = []
+    for s in statements:
+        out += [s, *flat(s.get("items", []))]
+    return out
 
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")

@@ -31,7 +31,7 @@ import re
 from handbook.importer import cells as C
 from handbook.importer.change_types import attribute, types_columns, types_rows
 from handbook.importer.html import Line, cell_lines, cell_text
-from handbook.importer.items import Context, Imported, Item, name_of, source_of, statement_count
+from handbook.importer.items import Context, Imported, Item, flat, name_of, source_of
 from handbook.importer.marks import is_marks, mark_columns, mark_rows
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
@@ -73,6 +73,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         for x in cell_lines(c)
     )
     labels = [r[0] for r in body if r]
+    corner = C.plain(header[0]) if header else ""  # the top-left cell
+    types_header = any(attribute(h) is not None for h in header[1:])  # names a type's field
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
@@ -80,51 +82,42 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         kind, mapped = "responsibility-matrix", _matrix(table, header, ctx, out, rep)
     elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
         kind, mapped = _marks(table, header, ctx, out, rep)
-    elif (
-        header
-        and ("change type" in C.plain(header[0]) or "type of change" in C.plain(header[0]))
-        and sum(attribute(h) is not None for h in header[1:]) >= 1
-    ):
+    elif types_header and ("change type" in corner or "type of change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
         kind, mapped = _party_table(table, cols, 0 if 0 not in cols else None, ctx, out, rep)
         if provider is not None:
             kind += f" ({header[provider]} is Microsoft)"
     elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
-        kind, mapped = (
-            "change-types (types as columns)",
-            types_columns(table, header, ctx, out, rep),
-        )
-    elif (
-        header
-        and sum(attribute(h) is not None for h in header[1:]) >= 1
-        and ("type" in C.plain(header[0]) or "change" in C.plain(header[0]))
-    ):
+        kind = "change-types (types as columns)"
+        mapped = types_columns(table, header, ctx, out, rep)
+    elif types_header and ("type" in corner or "change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif values and sum(_raci(c) for c in values) >= 0.6 * len(values):
         kind = "RACI matrix (not imported)"
-        for row, texts in zip(table.rows, body, strict=True):
-            if any(t.strip() for t in texts):
-                rep.leave(
-                    row.line,
-                    " | ".join(texts),
-                    "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
-                    "and the customer, so it is not imported",
-                )
-    elif header and any(w in C.plain(header[0]) for w in ("role", "responsib", "reponsib")):
+        _leave_rows(
+            table,
+            body,
+            rep,
+            "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
+            "and the customer, so it is not imported",
+        )
+    elif any(w in corner for w in ("role", "responsib", "reponsib")):
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
         if promoted:
             rep.leave(table.line, " | ".join(header), "header row of a table not recognised")
-        for row, texts in zip(table.rows, body, strict=True):
-            if not any(t.strip() for t in texts):
-                continue  # a blank separator row
-            rep.leave(
-                row.line,
-                " | ".join(texts),
-                f"row of a table not recognised (headers: {' | '.join(header) or 'none'})",
-            )
+        headers = " | ".join(header) or "none"
+        _leave_rows(table, body, rep, f"row of a table not recognised (headers: {headers})")
     return Found(table.line, table.kind, kind, mapped, table.section)
+
+
+def _leave_rows(table: Table, body: list[list[str]], rep: PageReport, why: str) -> None:
+    """Leave in ``rep`` each row of ``table`` (``body``: its cells' texts) but the blank
+    separator rows, for ``why``."""
+    for row, texts in zip(table.rows, body, strict=True):
+        if any(t.strip() for t in texts):
+            rep.leave(row.line, " | ".join(texts), why)
 
 
 def _label_text(text: str) -> str:
@@ -200,14 +193,14 @@ def _party_table(
         if phase is not None:
             kinds.add("change-process")
             for party, statements in parts.items():
-                for text, note in _flat(statements):
+                for s in flat(statements):
                     out.duties.append(
                         {
                             "edition": ctx.edition,
                             "phase": phase,
                             "party": party,
-                            "statement": text,
-                            "note": note,
+                            "statement": s["text"],
+                            "note": s.get("note", ""),
                             "errata": "",
                             **source_of(ctx, table, row.line),
                         }
@@ -259,7 +252,7 @@ def _add_statements(item: Item, parts: dict[str, list[Item]]) -> int:
     for party in ("microsoft", "customer"):
         if parts.get(party):
             item[party] = [*item.get(party, []), *parts[party]]
-            mapped += statement_count(parts[party])
+            mapped += len(flat(parts[party]))
     item["source"] = item.pop("source")  # keys in the order of the data files
     return mapped
 
@@ -270,7 +263,7 @@ def _statements(lines: list[Line], rep: PageReport, line: int) -> list[Item]:
     dropped: list[str] = []
     found = [s for s in C.statements(lines, dropped) if not C.placeholder(s["text"])]
     for text in dropped:
-        rep.notes.append({"line": line, "text": f"cross-reference left out: {text}"})
+        rep.note(line, f"cross-reference left out: {text}")
     return found
 
 
@@ -278,15 +271,6 @@ def _label(label: str) -> str:
     """The category name a label above a table gives: none for a sentence (``The
     following table describes...``), which names no category."""
     return "" if is_sentence(label) else name_of(label)
-
-
-def _flat(statements: list[Item]) -> list[tuple[str, str]]:
-    """``(text, note)`` of each statement and item, in order."""
-    out: list[tuple[str, str]] = []
-    for s in statements:
-        out.append((s["text"], s.get("note", "")))
-        out.extend(_flat(s.get("items", [])))
-    return out
 
 
 def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[str, float]:
@@ -315,12 +299,10 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
     for h in header[1:]:
         sid, similar = _scope(h, ctx, out, scopes)
         if similar < 1.0:
-            rep.notes.append(
-                {
-                    "line": table.line,
-                    "text": f"matrix column {h!r} read as scope {sid!r}, a renamed column "
-                    f"(names {similar:.0%} alike)",
-                }
+            rep.note(
+                table.line,
+                f"matrix column {h!r} read as scope {sid!r}, a renamed column "
+                f"(names {similar:.0%} alike)",
             )
         out.scopes.setdefault(sid, _label_text(h))
         scopes.append(sid)
@@ -361,20 +343,14 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         if not name or not description:
             rep.leave(row.line, " | ".join(row.cells), "role row without a name or description")
             continue
-        who = (
-            party
-            or C.party_named(name)
-            or (
-                "microsoft"
-                if C.plain(description[0]["text"]).startswith("microsoft")
-                else "customer"
-            )
-        )
+        opening = C.plain(description[0]["text"])
+        guess = "microsoft" if opening.startswith("microsoft") else "customer"
+        who = party or C.party_named(name) or guess
         duties = {who: description, **_other_party_duties(description, who)}
         for owner, statements in duties.items():
             if owner != who:
                 text = f"role '{name}': the duties after a {owner} label are the {owner}'s role"
-                rep.notes.append({"line": row.line, "text": text})
+                rep.note(row.line, text)
             out.roles.append(
                 {
                     "id": ctx.known.id("role", owner, name, 6),
@@ -384,7 +360,7 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
                     "source": source_of(ctx, table, row.line),
                 }
             )
-            mapped += statement_count(statements)
+            mapped += len(flat(statements))
     return mapped
 
 

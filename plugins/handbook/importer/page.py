@@ -32,9 +32,10 @@ class PageError(Exception):
 @dataclass
 class Block:
     """A part of a page: ``kind`` is ``table`` (pipe table, ``lines`` its source lines),
-    ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``image``,
-    ``comment``, ``code`` or ``label`` (a short paragraph naming the table below it,
-    ``**Before a change**``); ``line`` is 1-based; ``section`` the nearest heading above;
+    ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``quote``,
+    ``image``, ``directive`` (other ``:::``), ``html``, ``comment``, ``code`` or ``label`` (a
+    short paragraph naming the table below it, ``**Before a change**``); ``line`` is
+    1-based; ``section`` the nearest heading above;
     ``label`` the short paragraph or heading just above a table."""
 
     kind: str
@@ -51,7 +52,6 @@ class Page:
     path: Path
     title: str = ""
     ms_date: date | None = None
-    ms_date_raw: str | None = None
     author: str = ""
     blocks: list[Block] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
@@ -126,20 +126,17 @@ def _front_matter(lines: list[str], page: Page) -> int:
     raw_date = meta.get("ms.date")
     line = next((i + 1 for i, x in enumerate(lines[:end]) if x.startswith("ms.date")), 1)
     if isinstance(raw_date, date):
-        page.ms_date, page.ms_date_raw = raw_date, raw_date.isoformat()
+        page.ms_date = raw_date
     elif raw_date is None or not str(raw_date).strip():
         page.notes.append((line, "ms.date missing or empty in the front matter"))
     else:
-        page.ms_date_raw = str(raw_date).strip()
-        page.ms_date = parse_date(page.ms_date_raw)
+        page.ms_date = parse_date(str(raw_date))
         if page.ms_date is None:
-            page.notes.append(
-                (
-                    line,
-                    f"ms.date {page.ms_date_raw!r} is not a date (Learn writes MM/DD/YYYY; "
-                    "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand",
-                )
+            text = (
+                f"ms.date {str(raw_date).strip()!r} is not a date (Learn writes MM/DD/YYYY; "
+                "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand"
             )
+            page.notes.append((line, text))
     return end + 1
 
 

@@ -53,6 +53,10 @@ class PageReport:
     found: list[Found] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
 
+    def note(self, line: int, text: str) -> None:
+        """Record a note for people at ``line``."""
+        self.notes.append({"line": line, "text": text})
+
     def leave(self, line: int, text: str, reason: str) -> None:
         """Record an item not imported."""
         short = " ".join(text.split())

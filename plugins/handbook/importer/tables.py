@@ -5,7 +5,7 @@ table), ``\\|`` kept as text, tabs as spaces, ragged rows kept ragged, an empty 
 (the delimiter row first) read as a table without header, and a physical line without a
 pipe read as the continuation of the row above (a row broken across two lines), except a
 kramdown attribute list (``{: caption="Table 1"}``), which is markup and skipped.
-`html_tables(block)` reads ``<table>`` blocks through html5lib. Each `Table` has a
+`html_table_list(block)` reads ``<table>`` blocks through html5lib. Each `Table` has a
 ``header`` (cell markup) and ``rows`` (``Row``: 1-based line and cell markup).
 """
 
@@ -93,29 +93,13 @@ def html_table_list(block: Block) -> list[Table]:
     """The tables of an ``html-table`` block; a first row of ``<th>`` cells (or the first
     row) is the header. Rows are given the block's line plus the row's index line found
     by counting ``<tr`` openings in the source (the line of the row's start)."""
-    source = "\n".join(block.lines)
-    starts = _row_lines(block.lines)
+    # the 0-based line of each ``<tr`` opening, in order (for row provenance only)
+    starts = iter([n for n, raw in enumerate(block.lines) for _ in range(raw.lower().count("<tr"))])
     out: list[Table] = []
-    index = 0
-    for rows in html.html_tables(source):
-        if not rows:  # e.g. the empty table a second <table> opens when it closes the first
+    for found in html.html_tables("\n".join(block.lines)):
+        if not found:  # e.g. the empty table a second <table> opens when it closes the first
             continue
-        table = Table("html-table", block.line, block.section, block.label, [])
-        for k, cells in enumerate(rows):
-            line = block.line + (starts[index] if index < len(starts) else 0)
-            index += 1
-            if k == 0:
-                table.header = cells
-                table.line = line
-            else:
-                table.rows.append(Row(line, cells))
-        out.append(table)
+        lines = [block.line + next(starts, 0) for _ in found]
+        rows = [Row(n, cells) for n, cells in zip(lines[1:], found[1:], strict=True)]
+        out.append(Table("html-table", lines[0], block.section, block.label, found[0], rows))
     return out
-
-
-def _row_lines(lines: list[str]) -> list[int]:
-    """0-based line of each ``<tr`` opening, in order (for row provenance only)."""
-    found: list[int] = []
-    for n, raw in enumerate(lines):
-        found.extend([n] * raw.lower().count("<tr"))
-    return found

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from handbook.importer.items import Context, Imported, Item
+from handbook.importer.items import Imported, Item
 from handbook.model.canonical import canonical_csv, canonical_text
 from handbook.model.loader import matrix_columns
 from handbook.model.statement_ids import unique_id
@@ -38,7 +39,7 @@ def _csv(rows: list[list[str]]) -> str:
 
 
 def _read_csv(text: str | None) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text or ""))) if text else []
+    return list(csv.reader(io.StringIO(text))) if text else []
 
 
 def _strip(item: Any) -> Any:
@@ -80,19 +81,10 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
     pages = {c.doc: c for c in imported.pages.values()}
 
     def note(data_file: str, item_id: str, item: Item) -> None:
-        ctx: Context | None = pages.get(item["doc"])
-        prov.append(
-            [
-                data_file,
-                item_id,
-                str(item.get("edition", "")),
-                item["doc"],
-                item["_file"],
-                item["section"],
-                str(item["_line"]),
-                (ctx.ms_date if ctx else None) or "",
-            ]
-        )
+        ctx = pages.get(item["doc"])
+        where = [item["doc"], item["_file"], item["section"], str(item["_line"])]
+        ms_date = (ctx.ms_date if ctx else None) or ""
+        prov.append([data_file, item_id, str(item.get("edition", "")), *where, ms_date])
 
     # change-process.csv
     rows = _read_csv(base.get("change-process.csv"))
@@ -102,25 +94,21 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
     else:
         rows = [PROCESS] if imported.duties else []
     first_new = len(rows)
-    used_duties: dict[str, set[str]] = {}
+    used_duties: defaultdict[str, set[str]] = defaultdict(set)
     for r in rows[1:]:
-        used_duties.setdefault(r[1] if len(r) > 1 else "", set()).add(r[0])
+        used_duties[r[1] if len(r) > 1 else ""].add(r[0])
     for d in imported.duties:
         if d.get("id"):  # a committed id two versions of one document both took
-            d["id"] = unique_id(str(d["id"]), used_duties.setdefault(str(d["edition"]), set()))
+            d["id"] = unique_id(str(d["id"]), used_duties[str(d["edition"])])
         rows.append([str(d.get(k, "")) for k in rows[0]])
     if rows:
         text = canonical_csv(_csv(rows), "change-process.csv", add_ids=True)
         files["change-process.csv"] = text
         done = _read_csv(text)
         for d, row in zip(imported.duties, done[first_new:], strict=False):
-            note("change-process.csv", row[0], {**d, "edition": d["edition"]})
+            note("change-process.csv", row[0], d)
     # responsibility-scopes.yaml and responsibility-matrix.csv
-    scopes = (
-        list(YAML().load(base["responsibility-scopes.yaml"]) or [])
-        if ("responsibility-scopes.yaml" in base)
-        else []
-    )
+    scopes = list(YAML().load(base.get("responsibility-scopes.yaml", "")) or [])
     have = {str(s["id"]) for s in scopes}
     scopes += [{"id": k, "name": v} for k, v in imported.scopes.items() if k not in have]
     if scopes:
@@ -157,15 +145,14 @@ def data_files(imported: Imported, base: dict[str, str] | None = None) -> dict[s
         kept = _base_items(base.get(name), docs)
         if not kept and not items:
             continue
-        used: dict[str, set[str]] = {}
-        statements: dict[str, set[str]] = {}
+        used: defaultdict[str, set[str]] = defaultdict(set)
+        statements: defaultdict[str, set[str]] = defaultdict(set)
         for x in kept:
-            used.setdefault(str(x.get("edition", x.get("party"))), set()).add(str(x["id"]))
-            _statement_ids(x, statements.setdefault(str(x.get("edition", "")), set()), False)
+            used[str(x.get("edition", x.get("party")))].add(str(x["id"]))
+            _statement_ids(x, statements[str(x.get("edition", ""))], False)
         for item in items:
-            scope = used.setdefault(str(item.get("edition", item.get("party"))), set())
-            item["id"] = unique_id(item["id"], scope)
-            _statement_ids(item, statements.setdefault(str(item.get("edition", "")), set()), True)
+            item["id"] = unique_id(item["id"], used[str(item.get("edition", item.get("party")))])
+            _statement_ids(item, statements[str(item.get("edition", ""))], True)
             note(name, item["id"], {**item["source"], "edition": item.get("edition", "")})
         files[name] = _yaml_text([*kept, *_strip(items)], kind)
     files["documents.yaml"] = _yaml_text(

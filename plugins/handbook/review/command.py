@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 
 from handbook.files import append_step_summary
@@ -58,9 +57,10 @@ def run(args: argparse.Namespace) -> int:
 
     data = Path(args.data)
     try:
-        with ExitStack() as stack:
-            old_dir, old_label = stack.enter_context(data_at(data, args.base))
-            new_dir, new_label = stack.enter_context(data_at(data, args.head))
+        with (
+            data_at(data, args.base) as (old_dir, old_label),
+            data_at(data, args.head) as (new_dir, new_label),
+        ):
             base = _load(old_dir, old_label, str(data))
             head = _load(new_dir, new_label, str(data))
             diff = compare(base, head, old_label, new_label)

@@ -9,7 +9,6 @@ plain texts, so it serialises to JSON as is):
 - ``moves``: responsibilities that moved between parties: a statement removed from one
   party and added, maybe reworded, to another of the same category or phase; a role whose
   party changed; a matrix cell whose party changed;
-- ``rows``: responsibility-matrix rows added or removed;
 - ``rules``: rules whose parameters changed, each change in words (``at least 5 days (120
   hours)`` → ``at least 7 days (168 hours)``), and every parameter of a rule added or
   removed; ``editions``: editions and documents whose dates (in force from and until,
@@ -300,11 +299,8 @@ def _collect(
     for g in groups:
         for c in g.changes:
             if c.status == "reworded":
-                texts.append(
-                    TextChange(
-                        "reworded", f"{where} · {g.label}", _text(c.old), _text(c.new), c.words
-                    )
-                )
+                at = f"{where} · {g.label}"
+                texts.append(TextChange("reworded", at, _text(c.old), _text(c.new), c.words))
     for i, (gr, cr) in enumerate(removed):
         if i not in paired:
             texts.append(TextChange("removed", f"{where} · {gr.label}", _text(cr.old), None))
@@ -365,14 +361,8 @@ def _role_changes(
         moved = next((k for k in gone if k[1] == role.id), None) if before is None else None
         if moved is not None:
             before = gone.pop(moved)
-            moves.append(
-                Move(
-                    f"Role “{role.name}”",
-                    role.name,
-                    _party_name(base, before.party),
-                    _party_name(head, role.party),
-                )
-            )
+            old_name, new_name = _party_name(base, before.party), _party_name(head, role.party)
+            moves.append(Move(f"Role “{role.name}”", role.name, old_name, new_name))
         if before is None:
             texts.append(TextChange("added", where, None, _texts(role.description)))
             continue
@@ -406,14 +396,9 @@ def _matrix_changes(base: Handbook, head: Handbook, moves: list[Move], items: li
         for scope, party in row.cells.items():
             was = before.cells.get(scope)
             if was is not None and was != party:
-                moves.append(
-                    Move(
-                        f"Responsibility matrix · {scopes.get(scope, scope)}",
-                        row.responsibility,
-                        _party_name(base, was),
-                        _party_name(head, party),
-                    )
-                )
+                where = f"Responsibility matrix · {scopes.get(scope, scope)}"
+                old_name, new_name = _party_name(base, was), _party_name(head, party)
+                moves.append(Move(where, row.responsibility, old_name, new_name))
     ids = {r.id for r in head.matrix}
     items += [
         Item("matrix row", r.id, "removed", r.responsibility)
@@ -445,11 +430,9 @@ def _verdict_changes(base: Handbook, head: Handbook) -> list[VerdictChange]:
         if a is not None and b is not None and a[:2] == b[:2]:
             continue  # the same codes, expected alike
         title = (b or a or ((), None, None))[2]
-        out.append(
-            VerdictChange(
-                key[0], key[1], title, a[0] if a else None, b[0] if b else None, b[1] if b else None
-            )
-        )
+        old_codes = a[0] if a else None
+        new_codes, expected = b[:2] if b else (None, None)
+        out.append(VerdictChange(key[0], key[1], title, old_codes, new_codes, expected))
     return out
 
 
