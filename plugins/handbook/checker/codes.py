@@ -90,7 +90,10 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("id", "text", "always", "The record's identifier, unique within a run."),
     FieldSpec("title", "text", "no", "Free text."),
     FieldSpec(
-        "initiator", "party id: `microsoft` or `customer`", "always", "Who initiates the change."
+        "initiator",
+        "party id: `microsoft` or `customer`",
+        "always",
+        "Who initiates the change; any other value is invalid (E003), not a reference.",
     ),
     FieldSpec(
         "change_type",
@@ -148,7 +151,8 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "actions",
         "list of action ids (CSV: separated by `;`)",
         "no",
-        "{The_customer}'s actions in this change (the vocabulary of `data/actions.yaml`).",
+        "{The_customer}'s actions in this change (the vocabulary of `data/actions.yaml`); "
+        "looked up on every record, whoever initiated it: an unknown action is E004.",
     ),
     FieldSpec(
         "starts_at",
