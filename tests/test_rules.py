@@ -387,3 +387,20 @@ def test_a_real_date_beyond_the_times_the_checker_reads_says_so(tmp_path: Path) 
     for f in (r1, r2):
         assert "is outside the times the checker reads (1677-09-22 to 2262-04-10 UTC" in f.message
     assert "is not a time the checker reads" in r3.message
+
+
+def test_a_change_type_taking_any_channel_says_so(tmp_path: Path) -> None:
+    """A 2018 emergency update takes any documented channel ("Any (decided case by
+    case)"); an undocumented one is MMD003, whose message said the documented channels
+    were the change type's own."""
+    record = (
+        "- id: EM-1\n  initiator: microsoft\n  change_type: emergency-update\n"
+        "  emergency: true\n  mitigated_at: 2019-03-01T08:00:00Z\n"
+        "  notified_at: 2019-03-01T09:00:00Z\n  channels: [Teams]\n"
+        "  starts_at: 2019-03-01T10:00:00Z\n"
+    )
+    [finding] = check_text(tmp_path, record).findings
+    assert finding.rule == "MMD003"
+    assert "(the 2018 change type 'emergency-update' takes any documented channel)" in (
+        finding.message
+    )

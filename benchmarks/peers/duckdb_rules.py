@@ -111,11 +111,18 @@ def load_params(con: duckdb.DuckDBPyConnection, data: Path) -> None:
         for e in reversed(in_order)
     )
     con.execute(f"CREATE MACRO edition_at(t) AS CASE {cases} END")
-    con.execute("CREATE TABLE change_type (edition VARCHAR, id VARCHAR, channels VARCHAR[])")
+    con.execute(
+        "CREATE TABLE change_type (edition VARCHAR, id VARCHAR, channels VARCHAR[], takes_any BOOLEAN)"
+    )
     con.executemany(
-        "INSERT INTO change_type VALUES (?, ?, ?)",
+        "INSERT INTO change_type VALUES (?, ?, ?, ?)",
         [
-            (str(t["edition"]), t["id"], channels if t["channels"] == "any" else t["channels"])
+            (
+                str(t["edition"]),
+                t["id"],
+                channels if t["channels"] == "any" else t["channels"],
+                t["channels"] == "any",
+            )
             for t in change_types
         ],
     )

@@ -2,7 +2,7 @@
 -- records, as a data engineer would write them in DuckDB. duckdb_rules.py runs this file
 -- after creating, from data/*.yaml: the map variables lim ('MMD001 notified_at starts_at' ->
 -- {at_least_us, at_most_us}, microseconds), label, title, editions and severity (rule id ->
--- value); the macro edition_at(t); the tables change_type (edition, id, channels),
+-- value); the macro edition_at(t); the tables change_type (edition, id, channels, takes_any),
 -- sop_category (edition, id), prohibited (edition, category, action, text) and expected
 -- (what, edition, ids: the lists quoted in messages); the variables path, parties,
 -- vocabulary, channels_known, first_edition, first_since and end_of_life; and the view
@@ -204,14 +204,16 @@ FROM s WHERE us(t_mitigated, t_notified) < least('MMD002', 'mitigated_at', 'noti
 UNION ALL (
 WITH s AS (SELECT line, id, edition, change_type, channels FROM ok
            WHERE live('MMD003', edition) AND initiator = 'microsoft' AND t_notified IS NOT NULL),
-     v AS (SELECT d.*, coalesce(c.channels, []) AS allowed,
+     v AS (SELECT d.*, coalesce(c.channels, []) AS allowed, coalesce(c.takes_any, false) AS any_channel,
                   list_filter(list_transform(string_split(coalesce(d.channels, ''), ';'),
                                              lambda c: trim(c)), lambda c: c <> '') AS items
            FROM (SELECT DISTINCT edition, change_type, channels FROM s) d
            LEFT JOIN change_type c ON c.edition = d.edition AND c.id = d.change_type),
      m AS (SELECT *, list_filter(items, lambda c: NOT list_contains(allowed, c)) AS wrong,
                   label('MMD003') || ' requires one or more of: ' || array_to_string(allowed, ', ')
-                  || ' (the channels of the ' || edition || ' change type ''' || change_type || ''')' AS want
+                  || CASE WHEN any_channel
+                     THEN ' (the ' || edition || ' change type ''' || change_type || ''' takes any documented channel)'
+                     ELSE ' (the channels of the ' || edition || ' change type ''' || change_type || ''')' END AS want
            FROM v),
      bad AS (SELECT edition, change_type, channels, CASE WHEN len(items) = 0
                  THEN 'notified_at is set but no channel is given; ' || want

@@ -284,10 +284,12 @@ def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
     def judge(combo: tuple[Any, ...]) -> tuple[str | None, str | None]:
         edition, change_type, value = combo
         options = allowed.get((str(edition), str(change_type)), [])
-        expected = (
-            f"{label} requires one or more of: {', '.join(options)} (the channels of the "
-            f"{edition} change type '{change_type}')"
+        whose = (
+            f"the {edition} change type '{change_type}' takes any documented channel"
+            if options is known
+            else f"the channels of the {edition} change type '{change_type}'"
         )
+        expected = f"{label} requires one or more of: {', '.join(options)} ({whose})"
         items = split_list(value)
         if not items:
             return f"notified_at is set but no channel is given; {expected}", None
