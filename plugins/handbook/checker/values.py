@@ -33,6 +33,7 @@ VALID_TIME = re.compile(rf"{_DATE}(?:{_CLOCK}{_OFFSET})?")
 NAIVE_TIME = re.compile(rf"{_DATE}{_CLOCK}")
 
 ABSENT, OK, NAIVE, INVALID, OUT_OF_RANGE = 0, 1, 2, 3, 4
+_OFFSET_PARTS = re.compile(r"[+-]\d{2}:?(?P<minutes>\d{2})$")
 #: The first and last whole days of nanosecond timestamps (UTC).
 FIRST_DAY, LAST_DAY = date(1677, 9, 22), date(2262, 4, 10)
 NAT = np.datetime64("NaT", "ns")
@@ -110,6 +111,9 @@ def _beyond_range(text: str) -> bool:
     """Whether ``text`` (a time Arrow refused) is a real time (Python's datetime reads it;
     a date alone is 00:00 UTC) outside nanosecond timestamps, rather than an impossible
     one."""
+    offset = _OFFSET_PARTS.search(text)
+    if offset and int(offset["minutes"]) > 59:  # datetime reads +01:60 as two hours
+        return False
     try:
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
