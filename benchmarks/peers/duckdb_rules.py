@@ -112,7 +112,8 @@ def load_params(con: duckdb.DuckDBPyConnection, data: Path) -> None:
     )
     con.execute(f"CREATE MACRO edition_at(t) AS CASE {cases} END")
     con.execute(
-        "CREATE TABLE change_type (edition VARCHAR, id VARCHAR, channels VARCHAR[], takes_any BOOLEAN)"
+        "CREATE TABLE change_type "
+        "(edition VARCHAR, id VARCHAR, channels VARCHAR[], takes_any BOOLEAN)"
     )
     con.executemany(
         "INSERT INTO change_type VALUES (?, ?, ?, ?)",
