@@ -277,16 +277,20 @@ def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
     mask = data.eligible & applies(rule, data) & ~np.isnat(data.times["notified_at"])
     known = [c.id for c in handbook.channels]
     allowed: dict[tuple[str, str], list[str]] = {}
+    takes_any: set[tuple[str, str]] = set()  # "any": every documented channel
     for t in handbook.change_types:
         allowed[(t.edition, t.id)] = known if t.channels == "any" else list(t.channels)
+        if t.channels == "any":
+            takes_any.add((t.edition, t.id))
     label = f"{rule.id} ({rule.title})"
 
     def judge(combo: tuple[Any, ...]) -> tuple[str | None, str | None]:
         edition, change_type, value = combo
-        options = allowed.get((str(edition), str(change_type)), [])
+        key = (str(edition), str(change_type))
+        options = allowed.get(key, [])
         whose = (
             f"the {edition} change type '{change_type}' takes any documented channel"
-            if options is known
+            if key in takes_any
             else f"the channels of the {edition} change type '{change_type}'"
         )
         expected = f"{label} requires one or more of: {', '.join(options)} ({whose})"

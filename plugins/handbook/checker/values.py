@@ -142,12 +142,18 @@ def iso_texts(times: np.ndarray) -> np.ndarray:
     return result.astype(object)
 
 
+def _decimals(fraction: int) -> str:
+    """A fraction of a second (0 to 999,999,999 ns) as written after the seconds: ``.5``,
+    ``.000000001``; "" for none."""
+    return "." + f"{fraction:09d}".rstrip("0") if fraction else ""
+
+
 def _python_iso(ns: int) -> str:
     """Nanoseconds since 1970 (UTC) as `iso` writes them, by Python's datetime (years 1 to
     9999): for a time beyond nanosecond timestamps."""
     seconds, fraction = divmod(ns, 1_000_000_000)
     text = (datetime(1970, 1, 1) + timedelta(seconds=seconds)).isoformat()
-    return text + ("." + f"{fraction:09d}".rstrip("0") if fraction else "") + "+00:00"
+    return text + _decimals(fraction) + "+00:00"
 
 
 def iso(times: np.ndarray, shift: np.timedelta64 | None = None) -> np.ndarray:
@@ -164,12 +170,12 @@ def iso(times: np.ndarray, shift: np.timedelta64 | None = None) -> np.ndarray:
         by = int(shift.astype("timedelta64[ns]").astype(np.int64))
         limit = _NS.max - by if by >= 0 else _NS.min + 1 - by
         beyond = ~nat & ((ns > limit) if by >= 0 else (ns < limit))
-        moved = np.where(beyond | nat, ns, ns + np.where(beyond | nat, 0, by))
-        times = moved.view("datetime64[ns]")
+        # a time moved beyond the range wraps around here; it is written below instead
+        times = np.where(nat, ns, ns + by).view("datetime64[ns]")
     result: np.ndarray = iso_texts(times)
     fraction = times.view(np.int64) % 1_000_000_000
     for i in np.flatnonzero((fraction != 0) & ~nat).tolist():
-        result[i] += "." + f"{fraction[i]:09d}".rstrip("0")
+        result[i] += _decimals(int(fraction[i]))
     result = result + "+00:00"
     for i in np.flatnonzero(beyond).tolist():
         result[i] = _python_iso(int(ns[i]) + by)
@@ -227,7 +233,7 @@ def durations(deltas: np.ndarray) -> np.ndarray:
             if count
         ]
         if fraction:
-            parts.append(f"{seconds}.{fraction:09d}".rstrip("0") + " seconds")
+            parts.append(f"{seconds}{_decimals(fraction)} seconds")
         elif seconds:
             parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
         texts.append(" ".join(parts) if parts else "0 hours")
