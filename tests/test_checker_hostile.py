@@ -88,6 +88,7 @@ def test_hostile_files(tmp_path: Path) -> None:
 def test_alias_bomb_is_refused_early() -> None:
     docs, problems = load_yaml_records_text(BOMB, "bomb.yaml")
     assert docs == [] and problems and problems[0].code == "yaml-too-large"
+    assert problems[0].line is not None and problems[0].column is not None
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:

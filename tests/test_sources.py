@@ -63,6 +63,21 @@ def test_deep_nesting_is_a_problem_not_a_crash() -> None:
     docs, problems = sources.load_yaml_text(text, "deep.yaml")
     assert docs == []
     assert [p.code for p in problems] == ["yaml-too-deep"]
+    # where the reader gave up: on the first line, inside the brackets
+    assert problems[0].line == 1 and problems[0].column is not None
+    assert 1_000 < problems[0].column < 30_000
+
+
+@pytest.mark.skipif(not sources.HAVE_LIBYAML, reason="PyYAML is built without libyaml")
+def test_deep_nesting_the_composer_follows_is_placed_at_its_deepest_value() -> None:
+    """libyaml's composer follows 450 block levels; the conversion cannot, and the
+    problem names the line and column of the innermost value."""
+    nest = "  " + "- " * 450
+    text = "a: 1\nb:\n" + nest + "x\n"
+    assert sources.depth_bound(text) <= sources.C_MAX_DEPTH
+    docs, problems = sources.load_yaml_text(text, "deep.yaml")
+    assert docs == [] and [p.code for p in problems] == ["yaml-too-deep"]
+    assert (problems[0].line, problems[0].column) == (3, len(nest) + 1)
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,31 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _TooBig(Exception):
-    pass
+    """The values' budget ran out at ``node``."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
+
+
+def _deepest(root: yaml.Node) -> yaml.Node:
+    """The node nested deepest under ``root``, found without recursion (each node once,
+    so a node shared by aliases costs one visit)."""
+    deepest, most = root, 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > most:
+            deepest, most = node, depth
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((value, depth + 1) for _, value in reversed(node.value))
+    return deepest
 
 
 def _place(node: yaml.Node) -> tuple[int, int]:
@@ -173,7 +197,7 @@ class _Converter:
     def convert(self, node: yaml.Node) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise _TooBig
+            raise _TooBig(node)
         line, column = _place(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null":
@@ -244,9 +268,10 @@ def load_yaml_text(
 
     Returns:
         (documents, problems): one converted value per document (mappings with ``at``,
-        scalars as `LocatedStr`); problems hold syntax errors (code ``yaml-syntax``, with
-        line and column), duplicate keys, ``yaml-too-large`` and ``yaml-too-deep``. On any
-        of the last three no document is returned.
+        scalars as `LocatedStr`); problems hold syntax errors (code ``yaml-syntax``),
+        duplicate keys, ``yaml-too-large`` (at the value where the budget ran out) and
+        ``yaml-too-deep`` (at the deepest value, or where the reader gave up), each with
+        its line and column. On any of the last three no document is returned.
     """
     fast = HAVE_LIBYAML and depth_bound(text) <= C_MAX_DEPTH
     return _load(text, file, budget, fast)
@@ -257,9 +282,11 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
     problems: list[Problem] = []
     loader = _CLoader(text) if fast else _Loader(text)
     docs: list[Any] = []
+    node: yaml.Node | None = None
     try:
         converter = _Converter(file, problems, budget=budget, surrogates=not fast)
         while loader.check_node():
+            node = None  # a RecursionError before the next line is the composer's
             node = loader.get_node()
             docs.append(converter.convert(node) if node is not None else None)
     except yaml.MarkedYAMLError as exc:
@@ -284,18 +311,31 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
     except yaml.YAMLError as exc:
         problems.append(Problem("yaml-syntax", f"not valid YAML: {exc}", file))
         return [], problems
-    except _TooBig:
+    except _TooBig as big:
+        line, column = _place(big.node)
         problems.append(
             Problem(
                 "yaml-too-large",
-                f"the YAML expands to more than {budget:,} values (an alias bomb?)",
+                f"the YAML expands to more than {budget:,} values by here (an alias bomb?)",
                 file,
+                line,
+                column,
                 hint="write the values out without anchors and aliases",
             )
         )
         return [], problems
     except RecursionError:
-        problems.append(Problem("yaml-too-deep", "the YAML nests too deeply", file))
+        # the conversion's recursion: at the deepest node; the composer's: where it stopped
+        line, column = (
+            _place(_deepest(node))
+            if node is not None
+            else (getattr(loader, "line", -1) + 1, getattr(loader, "column", -1) + 1)
+        )
+        message = "the YAML nests too deeply here (more levels than the reader can follow)"
+        hint = "nest lists and mappings less deeply"
+        problems.append(
+            Problem("yaml-too-deep", message, file, line or None, column or None, hint=hint)
+        )
         return [], problems
     finally:
         loader.dispose()
