@@ -43,6 +43,25 @@ def test_wrong_types_are_e003(tmp_path: Path) -> None:
     assert codes(check_text(tmp_path, text)) == {"A": ["E003"], "B": ["E003"]}
 
 
+def test_a_list_field_written_as_a_mapping_says_mapping(tmp_path: Path) -> None:
+    """A list field given a mapping was told it was "a mapping containing lists or
+    mappings"; a list holding a mapping is "a list containing lists or mappings"."""
+    text = """\
+- {id: A, initiator: microsoft, change_type: functionality, channels: {a: email},
+   notified_at: 2023-01-01, starts_at: 2023-01-02}
+- {id: B, initiator: microsoft, change_type: functionality, channels: [email, {a: b}],
+   notified_at: 2023-01-01, starts_at: 2023-01-02}
+"""
+    a, b = check_text(tmp_path, text).findings
+    assert (a.record, a.rule, a.message) == (
+        "A",
+        "E003",
+        "channels must be a list of ids, not a mapping",
+    )
+    assert (b.record, b.rule) == ("B", "E003")
+    assert b.message == "channels must be a list of ids, not a list containing lists or mappings"
+
+
 def test_not_a_list_is_e001(tmp_path: Path) -> None:
     report = check_text(tmp_path, "id: A\ninitiator: microsoft\n")
     assert [(f.rule, f.record) for f in report.findings] == [("E001", None)]

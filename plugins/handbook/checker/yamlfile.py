@@ -114,14 +114,8 @@ def _yaml_record(
         elif name in LIST_FIELDS:
             values = value if isinstance(value, list) else [value]
             if any(isinstance(v, (list, dict)) for v in values):
-                issues.append(
-                    (
-                        name,
-                        "E003",
-                        f"{name} must be a list of ids, not {_describe(value)}"
-                        " containing lists or mappings",
-                    )
-                )
+                what = "a list containing lists or mappings" if values is value else "a mapping"
+                issues.append((name, "E003", f"{name} must be a list of ids, not {what}"))
                 out[name] = None
             else:
                 texts = []
