@@ -320,7 +320,10 @@ class Mapping(BaseModel):
             parsed = local
         utc = parsed.dt.tz_convert("UTC")
         ok = utc.notna()
-        out.loc[utc.index[ok]] = utc[ok].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # to the nanosecond: a date format with %f reads fractions of a second
+        nanos = utc[ok].dt.microsecond * 1000 + utc[ok].dt.nanosecond
+        fraction = ("." + nanos.astype(str).str.zfill(9)).where(nanos > 0, "")
+        out.loc[utc.index[ok]] = utc[ok].dt.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
         return out
 
 
