@@ -113,12 +113,12 @@ def test_csv_empty_cell_is_absent(tmp_path: Path) -> None:
 
 
 def test_the_ascii_strip_removes_what_utf8_trim_whitespace_removes() -> None:
-    """`csvfile` strips ASCII chunks with ``utf8_trim`` on `_ASCII_SPACE` (faster): for
+    """`csvrows.clean_cells` strips ASCII chunks with ``utf8_trim`` on `_ASCII_SPACE` (faster): for
     each of the 128 ASCII characters it must give what ``utf8_trim_whitespace`` gives."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-    from handbook.checker.csvfile import _ASCII_SPACE
+    from handbook.checker.csvrows import _ASCII_SPACE
 
     cells = pa.array([f"{chr(c)}x{chr(c)}" for c in range(128)])
     assert pc.utf8_trim(cells, _ASCII_SPACE).equals(pc.utf8_trim_whitespace(cells))
