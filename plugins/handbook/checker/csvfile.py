@@ -310,9 +310,9 @@ class _Reader:
         before = ends[ends < at]
         if not len(before):
             return empty_batch(self.file, self.fileno, [issue])
-        cut = int(before[-1]) + 1
-        batch, _ = self._chunk(chunk[:cut], before, first_line)
-        batch.issues.append(issue)
+        batch, stop = self._chunk(chunk[: int(before[-1]) + 1], before, first_line)
+        if not stop:  # else the reading stopped at an earlier row, as it does row by row
+            batch.issues.append(issue)
         return batch
 
     def _parse(self, chunk: bytes, ends: np.ndarray, first_line: int) -> Batch | None:
