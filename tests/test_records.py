@@ -62,6 +62,21 @@ def test_a_list_field_written_as_a_mapping_says_mapping(tmp_path: Path) -> None:
     assert b.message == "channels must be a list of ids, not a list containing lists or mappings"
 
 
+def test_a_value_tagged_bool_that_is_not_true_or_false_is_e003(tmp_path: Path) -> None:
+    """``!!bool yes`` was read as false, so the rule the flag turns on (MMD001 here) was
+    silently off; it is a value the record format does not read, as plain ``yes`` is."""
+    record = (
+        "- {{id: {}, initiator: microsoft, change_type: functionality,"
+        " requires_admin_action: {}, starts_at: 2023-01-10}}\n"
+    )
+    text = "".join(
+        record.format(i, v) for i, v in (("A", "!!bool yes"), ("B", "!!bool TRUE"), ("C", "yes"))
+    )
+    report = check_text(tmp_path, text)
+    assert codes(report) == {"A": ["E003"], "B": ["MMD001"], "C": ["E003"]}
+    assert report.findings[0].message == "requires_admin_action is 'yes'; write true or false"
+
+
 def test_not_a_list_is_e001(tmp_path: Path) -> None:
     report = check_text(tmp_path, "id: A\ninitiator: microsoft\n")
     assert [(f.rule, f.record) for f in report.findings] == [("E001", None)]
