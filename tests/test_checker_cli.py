@@ -317,6 +317,26 @@ def test_a_duplicated_key_is_its_records_error_only(tmp_path: Path) -> None:
     assert data["summary"]["records"] == 2
 
 
+def test_a_duplicated_key_is_its_own_records_error_when_records_share_a_line(
+    tmp_path: Path,
+) -> None:
+    """A JSON export on one line (or a YAML flow sequence) holds several records per line:
+    the duplicated key is the error of the record it is written in, found by line and
+    column. Before, it went to the last record starting on that line, which was then not
+    checked (its MMD001 was lost) and the record at fault was named wrongly."""
+    record = '{"id": "%s", "initiator": "microsoft", "change_type": "functionality", '
+    dup = record % "DUP-1" + '"starts_at": "2023-03-01", "starts_at": "2023-03-02"}'
+    bad = record % "BAD-1" + '"requires_admin_action": true, "starts_at": "2023-03-01"}'
+    path = tmp_path / "r.json"
+    path.write_text(f"[{dup}, {bad}]", encoding="utf-8")
+    data = json.loads(cli("check", "--format", "json", str(path)).stdout)
+    got = [(f["record"], f["rule"], f["line"], f["column"]) for f in data["findings"]]
+    assert got == [
+        ("DUP-1", "E001", 1, dup.index('"starts_at": "2023-03-02"') + 2),
+        ("BAD-1", "MMD001", 1, len(dup) + 4),
+    ]
+
+
 def test_broken_json_says_json_with_its_column(tmp_path: Path) -> None:
     path = tmp_path / "r.json"
     path.write_text('[{"id": "A",\n "initiator": "microsoft" "x"}]\n', encoding="utf-8")

@@ -173,3 +173,47 @@ def test_an_empty_list_item_is_found_on_its_own_line_at_any_chunk_size(tmp_path:
         e001 = [(f.line, f.message) for f in report.findings if f.rule == "E001"]
         assert [line for line, _ in e001] == [1, 5], size
         assert all(message.endswith("found an empty item") for _, message in e001)
+
+
+def test_a_csv_row_that_stops_the_reading_gives_the_same_report_at_any_chunk_size(
+    tmp_path: Path,
+) -> None:
+    """A byte that is not UTF-8 or a NUL byte in the third row: the rows before it were
+    checked with ``--chunk-size 1`` and not when the file was one chunk (the default of
+    100,000 rows, or 0), so what a file reported hung on its length. The rows before the
+    bad one are now checked at any chunk size, and those after it at none."""
+    head = b"id,title,initiator,change_type,starts_at\n"
+    for bad, said in ((b"Caf\xe9", "not UTF-8 text (byte 0xe9"), (b"a\x00b", "NUL byte")):
+        path = tmp_path / "records.csv"
+        path.write_bytes(
+            head
+            + b"R1,ok,microsoft,bogus1,2023-01-01\n"
+            + b'R2,"two\nlines",microsoft,functionality,2023-01-01\n'
+            + b"R3,"
+            + bad
+            + b",microsoft,bogus3,2023-01-01\n"
+            + b"R4,ok,microsoft,bogus4,2023-01-01\n"
+        )
+        for size in (None, 1, 2, 3):
+            report = check_paths(handbook(), [path], chunk_size=size)
+            got = [(f.record, f.rule, f.line) for f in report.findings]
+            assert got == [("R1", "E004", 2), (None, "E001", 5)], (said, size)
+            assert said in report.findings[1].message
+            assert [r.id for r in report.records] == ["R1", "R2"], (said, size)
+
+
+def test_a_csv_stops_at_its_first_unreadable_row_at_any_chunk_size(tmp_path: Path) -> None:
+    """Broken quoting in the second row and a NUL byte in the third: read row by row the
+    reading stops at the quoting; the file in one chunk also reported the NUL byte."""
+    path = tmp_path / "records.csv"
+    path.write_bytes(
+        b"id,title,initiator,change_type,starts_at\n"
+        b"R1,ok,microsoft,bogus1,2023-01-01\n"
+        b'R2,"x" ,microsoft,functionality,2023-01-01\n'
+        b"R3,a\x00b,microsoft,bogus3,2023-01-01\n"
+    )
+    for size in (None, 1, 2):
+        report = check_paths(handbook(), [path], chunk_size=size)
+        got = [(f.record, f.rule, f.line) for f in report.findings]
+        assert got == [("R1", "E004", 2), (None, "E001", 3)], size
+        assert report.findings[1].message.startswith("not valid CSV: "), size

@@ -172,6 +172,51 @@ def test_local_times_in_a_clock_change_say_so(tmp_path: Path) -> None:
     assert all("date format" not in got[k] for k in ("GAP", "TWICE"))
 
 
+def test_a_local_time_given_with_its_offset_is_read_as_the_message_asks(tmp_path: Path) -> None:
+    """The E003 of a time the clocks repeat says "say which with a UTC offset" (and the
+    ServiceNow page: export it as 2023-10-29 02:30+01:00); a time so written did not
+    match the mapping's date format, so the advice could not be followed. A time with its
+    offset is read as the checker reads any time, whatever the date format."""
+    mapping = _local_export(
+        tmp_path,
+        "EARLY,2023-11-29 10:00,2023-10-29 02:30+02:00,Yes\n"
+        "LATE,2023-11-29 10:00,2023-10-29T02:30:00+01:00,Yes\n"
+        "SHORT,2023-10-30 01:30+01:00,2023-10-25 01:30Z,Yes\n"
+        "NAIVE,2023-11-29 10:00,2023-10-29T02:30:00,Yes\n",
+    )
+    report = check_paths(handbook(), [tmp_path / "e.csv"], mapping=load_mapping(mapping))
+    assert [(f.record, f.rule) for f in report.findings] == [
+        ("SHORT", "MMD001"),
+        ("NAIVE", "E003"),
+    ]
+    assert "(notified_at no later than 2023-10-25T00:30:00+00:00)" in report.findings[0].message
+    assert "does not match the mapping's date format" in report.findings[1].message
+
+
+def test_a_date_format_with_fractions_of_a_second_keeps_them(tmp_path: Path) -> None:
+    """A date format with %f read the fraction and then wrote the time to the second, so
+    an approval half a second after the start passed MMD004."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        'name: f\ndate_format: "%Y-%m-%d %H:%M:%S.%f"\ntimezone: UTC\nfields:\n'
+        "  id: Ref\n  initiator: {value: microsoft}\n  change_type: {value: functionality}\n"
+        "  approval_required: {value: true}\n  approved_at: Approved\n  starts_at: Start\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "Ref,Approved,Start\n"
+        "LATE,2023-06-02 00:00:00.500000,2023-06-02 00:00:00.000000\n"
+        "SAME,2023-06-02 00:00:00.250000,2023-06-02 00:00:00.250000\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+    assert [(f.record, f.rule) for f in report.findings] == [("LATE", "MMD004")]
+    assert "approved_at (2023-06-02T00:00:00.5+00:00) is 0.5 seconds after" in (
+        report.findings[0].message
+    )
+
+
 def test_unmapped_flag_value_names_its_column_as_written(tmp_path: Path) -> None:
     mapping = _local_export(tmp_path, "A,2023-11-29 10:00,2023-11-01 10:00,Cancelled\n")
     report = check_paths(handbook(), [tmp_path / "e.csv"], mapping=load_mapping(mapping))

@@ -43,6 +43,40 @@ def test_wrong_types_are_e003(tmp_path: Path) -> None:
     assert codes(check_text(tmp_path, text)) == {"A": ["E003"], "B": ["E003"]}
 
 
+def test_a_list_field_written_as_a_mapping_says_mapping(tmp_path: Path) -> None:
+    """A list field given a mapping was told it was "a mapping containing lists or
+    mappings"; a list holding a mapping is "a list containing lists or mappings"."""
+    text = """\
+- {id: A, initiator: microsoft, change_type: functionality, channels: {a: email},
+   notified_at: 2023-01-01, starts_at: 2023-01-02}
+- {id: B, initiator: microsoft, change_type: functionality, channels: [email, {a: b}],
+   notified_at: 2023-01-01, starts_at: 2023-01-02}
+"""
+    a, b = check_text(tmp_path, text).findings
+    assert (a.record, a.rule, a.message) == (
+        "A",
+        "E003",
+        "channels must be a list of ids, not a mapping",
+    )
+    assert (b.record, b.rule) == ("B", "E003")
+    assert b.message == "channels must be a list of ids, not a list containing lists or mappings"
+
+
+def test_a_value_tagged_bool_that_is_not_true_or_false_is_e003(tmp_path: Path) -> None:
+    """``!!bool yes`` was read as false, so the rule the flag turns on (MMD001 here) was
+    silently off; it is a value the record format does not read, as plain ``yes`` is."""
+    record = (
+        "- {{id: {}, initiator: microsoft, change_type: functionality,"
+        " requires_admin_action: {}, starts_at: 2023-01-10}}\n"
+    )
+    text = "".join(
+        record.format(i, v) for i, v in (("A", "!!bool yes"), ("B", "!!bool TRUE"), ("C", "yes"))
+    )
+    report = check_text(tmp_path, text)
+    assert codes(report) == {"A": ["E003"], "B": ["MMD001"], "C": ["E003"]}
+    assert report.findings[0].message == "requires_admin_action is 'yes'; write true or false"
+
+
 def test_not_a_list_is_e001(tmp_path: Path) -> None:
     report = check_text(tmp_path, "id: A\ninitiator: microsoft\n")
     assert [(f.rule, f.record) for f in report.findings] == [("E001", None)]
@@ -94,12 +128,12 @@ def test_csv_empty_cell_is_absent(tmp_path: Path) -> None:
 
 
 def test_the_ascii_strip_removes_what_utf8_trim_whitespace_removes() -> None:
-    """`csvfile` strips ASCII chunks with ``utf8_trim`` on `_ASCII_SPACE` (faster): for
+    """`csvrows.clean_cells` strips ASCII chunks with ``utf8_trim`` on `_ASCII_SPACE` (faster): for
     each of the 128 ASCII characters it must give what ``utf8_trim_whitespace`` gives."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-    from handbook.checker.csvfile import _ASCII_SPACE
+    from handbook.checker.csvrows import _ASCII_SPACE
 
     cells = pa.array([f"{chr(c)}x{chr(c)}" for c in range(128)])
     assert pc.utf8_trim(cells, _ASCII_SPACE).equals(pc.utf8_trim_whitespace(cells))

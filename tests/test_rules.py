@@ -389,6 +389,25 @@ def test_a_real_date_beyond_the_times_the_checker_reads_says_so(tmp_path: Path) 
     assert "is not a time the checker reads" in r3.message
 
 
+def test_a_time_beyond_the_range_by_less_than_a_microsecond_is_out_of_range(
+    tmp_path: Path,
+) -> None:
+    """The last nanosecond timestamp is 2262-04-11T23:47:16.854775807Z: one nanosecond
+    later is a real time beyond the range, as one second later is. Python's datetime reads
+    microseconds only, so it was told "not a time the checker reads" (its form is valid)."""
+    csv = "id,initiator,change_type,starts_at\n"
+    csv += "L1,microsoft,functionality,2262-04-11T23:47:16.854775808Z\n"
+    csv += "L2,microsoft,functionality,2262-04-11 23:47:16.854775808+00:00\n"
+    csv += "L3,microsoft,functionality,1677-09-21T00:12:43.145224192Z\n"
+    csv += "L4,microsoft,functionality,2262-04-11T23:47:16.854775807Z\n"
+    report = check_text(tmp_path, csv, "l.csv")
+    assert codes(report)["L1"] == ["E003"] and codes(report)["L2"] == ["E003"]
+    assert codes(report)["L4"] == ["MMD010"]  # the last time read: after the end of life
+    for f in report.findings:
+        if f.record in ("L1", "L2", "L3"):
+            assert "is outside the times the checker reads" in f.message, f.message
+
+
 def test_a_change_type_taking_any_channel_says_so(tmp_path: Path) -> None:
     """A 2018 emergency update takes any documented channel ("Any (decided case by
     case)"); an undocumented one is MMD003, whose message said the documented channels

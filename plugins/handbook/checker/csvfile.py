@@ -10,7 +10,9 @@ cell's column is computed only for the rows that have findings (`CsvLocator`).
 Chunks Arrow cannot read the way the record format wants go through the standard
 library's ``csv`` reader instead (`_careful`): a row with the wrong number of cells (an
 E001 for that row; the others are read), malformed quoting (``"a"b``, a quote never
-closed: E001, and the file is not read further), lone carriage returns as line ends.
+closed: E001, and the file is not read further), lone carriage returns as line ends. A
+byte that is not UTF-8, or a NUL byte, is an E001 on its line and the file is not read
+further either; the rows before it are checked, whatever ``--chunk-size`` (`_cut`).
 A UTF-8 byte-order mark and CRLF line endings are accepted; cells are stripped and an
 empty cell is an absent field.
 """
@@ -26,10 +28,9 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
-from handbook.checker.csvrows import CsvLocator, lone_cr, row_ends, strict_quotes
+from handbook.checker.csvrows import CsvLocator, clean_cells, lone_cr, row_ends, strict_quotes
 from handbook.checker.records import (
     FIELDS,
     Batch,
@@ -42,14 +43,11 @@ from handbook.checker.records import (
     misspelt_message,
     unreadable,
 )
-from handbook.checker.values import strings
 from handbook.model.sources import QUOTE_HINT
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
 _NL, _CR = 10, 13
-#: The ASCII characters ``pyarrow.compute.utf8_trim_whitespace`` strips.
-_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
 
 
 class _Chunks:
@@ -286,16 +284,15 @@ class _Reader:
             try:
                 chunk.decode("utf-8")
             except UnicodeDecodeError as exc:
-                line = first_line + chunk.count(b"\n", 0, exc.start)
                 message = (
                     f"not UTF-8 text (byte 0x{chunk[exc.start]:02x} on this line); "
                     "save the file as UTF-8"
                 )
-                return self._issue(message, line), True
+                return self._cut(chunk, ends, first_line, exc.start, message), True
         nul = chunk.find(b"\x00")
         if nul >= 0:
-            line = first_line + chunk.count(b"\n", 0, nul)
-            return self._issue("contains a NUL byte: not a text file", line), True
+            message = "contains a NUL byte: not a text file"
+            return self._cut(chunk, ends, first_line, nul, message), True
         if chunk.isspace():
             return empty_batch(self.file, self.fileno, [], len(chunk)), False
         parsed = None
@@ -304,6 +301,19 @@ class _Reader:
         if parsed is None:
             return self._careful(chunk, first_line)
         return parsed, False
+
+    def _cut(self, chunk: bytes, ends: np.ndarray, first_line: int, at: int, message: str) -> Batch:
+        """The rows before the one holding byte ``at``, past which the file cannot be read,
+        and the E001 ``message`` on that byte's line: the rows before it are checked
+        whatever --chunk-size put in this chunk."""
+        issue = Issue("E001", message, self.file, first_line + chunk.count(b"\n", 0, at))
+        before = ends[ends < at]
+        if not len(before):
+            return empty_batch(self.file, self.fileno, [issue])
+        batch, stop = self._chunk(chunk[: int(before[-1]) + 1], before, first_line)
+        if not stop:  # else the reading stopped at an earlier row, as it does row by row
+            batch.issues.append(issue)
+        return batch
 
     def _parse(self, chunk: bytes, ends: np.ndarray, first_line: int) -> Batch | None:
         """The chunk read by Arrow; None when it needs the standard library's reader (a row of the
@@ -355,7 +365,7 @@ class _Reader:
         if empty.any():
             table, starts, lines = table.filter(pa.array(~empty)), starts[~empty], lines[~empty]
         ascii = chunk.isascii()
-        raw_cols = {c: _clean(table.column(c), ascii) for c in wanted}
+        raw_cols = {c: clean_cells(table.column(c), ascii) for c in wanted}
         return self._batch(chunk, starts, lines.astype(np.int64), raw_cols, table.num_rows)
 
     def _careful(self, chunk: bytes, first_line: int) -> tuple[Batch, bool]:
@@ -404,7 +414,7 @@ class _Reader:
             line_starts = np.sort(np.concatenate((line_starts, lone + 1)))
         starts = line_starts[local - 1] if len(local) else np.zeros(0, np.int64)
         columns = {c: [r[j] for r in rows] for j, c in enumerate(self.header)}
-        raw_cols = {c: _clean(pa.array(columns[c], pa.string())) for c in self._wanted()}
+        raw_cols = {c: clean_cells(pa.array(columns[c], pa.string())) for c in self._wanted()}
         strict = not lone_cr(chunk) and strict_quotes(chunk)
         batch = self._batch(chunk, starts, local + (first_line - 1), raw_cols, len(rows), strict)
         batch.issues[:0] = issues
@@ -456,19 +466,6 @@ class _Reader:
             batch.issues.append(
                 Issue(code, message, self.file, int(line), row, record, name, int(col) or None)
             )
-
-
-def _clean(values: pa.ChunkedArray | pa.Array, ascii: bool = False) -> pa.Array:
-    """A column of cells: stripped of Unicode white space, empty as null. An ``ascii``
-    column is stripped of the ASCII characters that are white space to Unicode
-    (`_ASCII_SPACE`), the same result five times as fast. (Stripping every column costs
-    less than scanning the chunk's bytes for a space that touches a cell's edge.)"""
-    arr = strings(values)
-    arr = pc.utf8_trim(arr, _ASCII_SPACE) if ascii else pc.utf8_trim_whitespace(arr)
-    empty = pc.equal(arr, "")
-    if pc.any(empty).as_py():
-        arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
-    return arr
 
 
 def csv_batches(

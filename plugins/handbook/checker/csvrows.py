@@ -12,6 +12,8 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from handbook.checker.values import strings
+
 _NL, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
 #: The first ``{}`` cells of a row (strict quoting), each with its comma (RE2 syntax).
 _CELLS = r'^(?P<p>(?:(?:"(?:[^"]|"")*"|[^,"\r\n]*),){{{}}})'
@@ -20,6 +22,8 @@ _PLAIN_CELLS = r"^(?P<p>(?:[^,]*,){{{}}})"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"?')
 _PLAIN = re.compile(r'[^,\r\n"]*')
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+#: The ASCII characters ``pyarrow.compute.utf8_trim_whitespace`` strips.
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
 
 
 def lone_cr(chunk: bytes) -> bool:
@@ -175,3 +179,16 @@ def strict_quotes(chunk: bytes) -> bool:
         np.all((opens == 0) | np.isin(before, edge))
         and np.all((closes == len(raw) - 1) | np.isin(after, edge))
     )
+
+
+def clean_cells(values: pa.ChunkedArray | pa.Array, ascii: bool = False) -> pa.Array:
+    """A column of cells: stripped of Unicode white space, empty as null. An ``ascii``
+    column is stripped of the ASCII characters that are white space to Unicode
+    (`_ASCII_SPACE`), the same result five times as fast. (Stripping every column costs
+    less than scanning the chunk's bytes for a space that touches a cell's edge.)"""
+    arr = strings(values)
+    arr = pc.utf8_trim(arr, _ASCII_SPACE) if ascii else pc.utf8_trim_whitespace(arr)
+    empty = pc.equal(arr, "")
+    if pc.any(empty).as_py():
+        arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    return arr

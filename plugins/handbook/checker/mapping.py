@@ -24,8 +24,9 @@ Keys of a field: ``column`` (the export's column) or ``value`` (a constant); ``v
 (export value -> our value; matched exactly, then ignoring case), ``default`` (for
 other non-empty values; without it they are kept and checked as written), ``empty``
 (for empty cells), ``date_format`` and ``timezone`` (times), ``split`` (list
-separator). A time that does not match its format is an E003 naming the column. The
-ServiceNow mapping is ``data/mappings/servicenow.yaml``.
+separator). A time that does not match its format is an E003 naming the column, unless
+it is written with its UTC offset (read as any record's time). The ServiceNow mapping is
+``data/mappings/servicenow.yaml``.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from handbook.checker.records import BOOL_FIELDS, FIELDS, LIST_FIELDS
-from handbook.checker.values import NAIVE_TIME
+from handbook.checker.values import NAIVE_TIME, VALID_TIME
 from handbook.model.entities import TIME_FIELDS
 from handbook.model.sources import load_yaml_text, not_a_file
 from handbook.model.validation import validation_problems
@@ -57,6 +58,12 @@ def _canon(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value).strip()
+
+
+def _with_offset(text: str) -> bool:
+    """Whether ``text`` is a date-time with its UTC offset, which the checker reads itself
+    whatever the mapping's date format (the advice of a local time the clocks repeat)."""
+    return len(text) > 10 and VALID_TIME.fullmatch(text) is not None
 
 
 def _zone(zone: str | None) -> str | None:
@@ -281,6 +288,10 @@ class Mapping(BaseModel):
             parsed = pd.to_datetime(values, format=fmt, errors="coerce")
             out = pd.Series(np.nan, index=cells.index, dtype=object)
             for row in parsed.index[parsed.isna()].tolist():
+                text = str(values.at[row])
+                if _with_offset(text):  # read by the checker itself
+                    out.at[row] = text
+                    continue
                 issues.append(
                     (
                         int(row),
@@ -309,7 +320,10 @@ class Mapping(BaseModel):
             parsed = local
         utc = parsed.dt.tz_convert("UTC")
         ok = utc.notna()
-        out.loc[utc.index[ok]] = utc[ok].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # to the nanosecond: a date format with %f reads fractions of a second
+        nanos = utc[ok].dt.microsecond * 1000 + utc[ok].dt.nanosecond
+        fraction = ("." + nanos.astype(str).str.zfill(9)).where(nanos > 0, "")
+        out.loc[utc.index[ok]] = utc[ok].dt.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
         return out
 
 

@@ -34,6 +34,7 @@ NAIVE_TIME = re.compile(rf"{_DATE}{_CLOCK}")
 
 ABSENT, OK, NAIVE, INVALID, OUT_OF_RANGE = 0, 1, 2, 3, 4
 _OFFSET_PARTS = re.compile(r"[+-]\d{2}:?(?P<minutes>\d{2})$")
+_FRACTION = re.compile(r"\.(\d{1,9})")
 #: The first and last whole days of nanosecond timestamps (UTC).
 FIRST_DAY, LAST_DAY = date(1677, 9, 22), date(2262, 4, 10)
 NAT = np.datetime64("NaT", "ns")
@@ -114,14 +115,19 @@ def _beyond_range(text: str) -> bool:
     offset = _OFFSET_PARTS.search(text)
     if offset and int(offset["minutes"]) > 59:  # datetime reads +01:60 as two hours
         return False
+    # datetime keeps microseconds only: the fraction is counted apart, to the nanosecond
+    fraction = _FRACTION.search(text)
+    ns = int(fraction[1].ljust(9, "0")) if fraction else 0
+    if fraction:
+        text = text[: fraction.start()] + text[fraction.end() :]
     try:
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        us = (moment - _EPOCH) // timedelta(microseconds=1)
+        seconds = (moment - _EPOCH) // timedelta(seconds=1)
     except (ValueError, OverflowError):
         return False
-    return not _NS.min < us * 1000 <= _NS.max
+    return not _NS.min < seconds * 1_000_000_000 + ns <= _NS.max
 
 
 def parse_bools(codes: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, np.ndarray]:

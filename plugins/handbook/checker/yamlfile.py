@@ -79,6 +79,21 @@ def _line_of(value: Any, default: int | None) -> int | None:
     return line if isinstance(line, int) else default
 
 
+def _start_of(item: Any, place: tuple[int, int] | None) -> tuple[int, int]:
+    """Where ``item`` starts, (line, column): its place in the list of records, else the
+    line it records."""
+    return (place[0], place[1]) if place else (_line_of(item, 0) or 0, 0)
+
+
+def _at(line: int | None, column: int | None) -> tuple[int, int]:
+    """A problem's place, to compare with `_start_of`: no column is the end of its line
+    (the record it belongs to is the last one starting on that line or before)."""
+    return line or 0, column if column is not None else _END_OF_LINE
+
+
+_END_OF_LINE = 1 << 62
+
+
 def _yaml_record(
     item: dict[str, Any],
     issues: list[tuple[str, str, str]],
@@ -99,14 +114,8 @@ def _yaml_record(
         elif name in LIST_FIELDS:
             values = value if isinstance(value, list) else [value]
             if any(isinstance(v, (list, dict)) for v in values):
-                issues.append(
-                    (
-                        name,
-                        "E003",
-                        f"{name} must be a list of ids, not {_describe(value)}"
-                        " containing lists or mappings",
-                    )
-                )
+                what = "a list containing lists or mappings" if values is value else "a mapping"
+                issues.append((name, "E003", f"{name} must be a list of ids, not {what}"))
                 out[name] = None
             else:
                 texts = []
@@ -248,11 +257,12 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         return
     items, places, bad = _yaml_items(docs, file)
     # a duplicated or reserved key is the problem of the record it is written in: that
-    # record is not checked, the others are
-    starts = [_line_of(item, 0) or 0 for item in items]
+    # record is not checked, the others are. Found by line and column: a JSON export on
+    # one line holds every record on that line.
+    starts = [_start_of(item, place) for item, place in zip(items, places, strict=True)]
     on_item: dict[int, list[Problem]] = {}
     for p in problems:
-        k = bisect.bisect_right(starts, p.line or 0) - 1
+        k = bisect.bisect_right(starts, _at(p.line, p.column)) - 1
         if k >= 0 and isinstance(items[k], dict):
             on_item.setdefault(k, []).append(p)
         else:
@@ -262,7 +272,7 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
     # report's order does not depend on --chunk-size
     by_batch: dict[int, list[Issue]] = {}
     for issue in bad:
-        k = bisect.bisect_right(starts, issue.line or 0) - 1
+        k = bisect.bisect_right(starts, _at(issue.line, issue.column)) - 1
         by_batch.setdefault(max(k, 0) // size, []).append(issue)
     for begin in range(0, max(1, len(items)), size):
         part = items[begin : begin + size]

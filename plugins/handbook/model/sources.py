@@ -202,8 +202,8 @@ class _Converter:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null":
                 return None
-            if node.tag == "tag:yaml.org,2002:bool":
-                return node.value.lower() == "true"
+            if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() in ("true", "false"):
+                return node.value.lower() == "true"  # else (!!bool yes) text, not false
             return LocatedStr(self._scalar(node), line, column, self.file)
         if isinstance(node, yaml.SequenceNode):
             items = LocatedList(self.convert(child) for child in node.value)
