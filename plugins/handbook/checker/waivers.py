@@ -99,7 +99,11 @@ def validate(
     if record is not None:
         rid = text["record"]
         if rid is not None and rid != record:
-            return None, f"the waiver names record '{rid}' but sits on record '{record}'", "record"
+            message = (
+                f"the waiver names record '{rid}' but sits on record '{record}'; a waiver on "
+                f"a record waives that record: write record: {record}, or leave it out"
+            )
+            return None, message, "record"
         text["record"] = record
     missing = [k for k, v in text.items() if v is None]
     if missing:
