@@ -6,6 +6,11 @@ the notes to report (mojibake corrected, front matter problems) and the `Block`s
 order, each with its 1-based line, the heading of its section and, for tables, the
 label written just above it (``**Before a change**``). Raises `PageError` (with a reason
 for people) when the file cannot be read.
+
+Content indented under an MkDocs content tab (``=== "Logging"``, its title the label of
+the tables in it) or admonition (``!!! note``, ``??? tip "Title"``) is read as if it were
+not indented, and a table inside a list item as a table: both were an indented code block
+or lines of a list before. Line numbers stay those of the file.
 """
 
 from __future__ import annotations
@@ -60,6 +65,11 @@ class Page:
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
 _QUOTE = re.compile(r"^\s*>\s?")
 _DIRECTIVE = re.compile(r"\s*\[!\w+[^\]]*\]\s*$")
+#: an MkDocs content tab (``=== "Title"``, ``===+``, ``===!``) or admonition (``!!! note``,
+#: ``??? tip "Title"``, ``???+ warning``)
+_CONTAINER = re.compile(
+    r'^(?:===[+!]?\s*"(?P<tab>[^"]*)"|(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"[^"]*")?)\s*$'
+)
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
     re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),
@@ -168,16 +178,60 @@ def read_page(path: Path) -> Page:
     lines = text.split("\n")
     start = _front_matter(lines, page)
     body = [""] * start + lines[start:]
-    page.blocks = _blocks(body, page)
+    page.blocks = _blocks(body, page, _unnest(body))
     if not page.title:
         page.title = next((b.label for b in page.blocks if b.kind == "title"), "")
     page.blocks = [b for b in page.blocks if b.kind != "title"]
     return page
 
 
-def _blocks(lines: list[str], page: Page) -> list[Block]:
+def _unnest(lines: list[str]) -> dict[int, str]:
+    """Take, in place, the indented body of each MkDocs content tab and admonition out of
+    its indentation (four spaces or a tab), and blank the marker line (markup, like a
+    table's caption); nested ones are taken out in turn. Returns the tab's title for each
+    0-based line of a tab's body (the label of a table there)."""
+    titles: dict[int, str] = {}
+    for n, marker in enumerate(lines):
+        m = _CONTAINER.match(marker)
+        if not m:
+            continue
+        body: list[int] = []
+        for k in range(n + 1, len(lines)):
+            if lines[k].startswith(("    ", "\t")):
+                body.append(k)
+            elif lines[k].strip():
+                break
+        if not body:
+            continue
+        lines[n] = ""
+        for k in range(n + 1, body[-1] + 1):
+            raw = lines[k]
+            lines[k] = raw[1:] if raw.startswith("\t") else raw[4:] if raw[:4] == "    " else ""
+            if m["tab"] is not None:
+                titles[k] = m["tab"].strip()
+    return titles
+
+
+def _nested_tables(tokens: Sequence[Token], i: int, lines: list[str]) -> list[tuple[int, int]]:
+    """The ``(first, end)`` 0-based source lines of each table inside the list that opens
+    at ``tokens[i]`` (a table in a list item's body)."""
+    close = tokens[i].type.replace("_open", "_close")
+    found: list[tuple[int, int]] = []
+    for tok in tokens[i + 1 :]:
+        if tok.level == tokens[i].level and tok.type == close:
+            break
+        if tok.type == "table_open" and tok.map is not None:
+            first, end = tok.map
+            while end < len(lines) and lines[end].strip() and "|" in lines[end]:
+                end += 1
+            found.append((first, end))
+    return found
+
+
+def _blocks(lines: list[str], page: Page, titles: dict[int, str] | None = None) -> list[Block]:
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse("\n".join(lines))
+    titles = titles or {}
     out: list[Block] = []
     section, label = "", ""
     used: set[int] = set()
@@ -200,9 +254,23 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
             while end < len(lines) and lines[end].strip() and not lines[end].startswith("#"):
                 end += 1
             used.update(range(first, end))
-            out.append(Block("table", first + 1, section, lines[first:end], label))
+            out.append(
+                Block("table", first + 1, section, lines[first:end], titles.get(first, label))
+            )
             label = section
             continue
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            nested = _nested_tables(tokens, i, lines)
+            if nested:  # the list's other lines stay a list; each table is a table
+                raw = list(raw)
+                for start, stop in nested:
+                    raw[start - first : stop - first] = [""] * (stop - start)
+                out.append(Block("list", first + 1, section, raw))
+                out.extend(
+                    Block("table", start + 1, section, lines[start:stop], label)
+                    for start, stop in nested
+                )
+                continue
         quoted = [_QUOTE.sub("", x) for x in raw] if tok.type == "blockquote_open" else []
         if any(is_delimiter(x) for x in quoted):  # a table inside a quote or callout
             # without the Learn directive that wraps it (``[!div class="mx-tableFixed"]``)
