@@ -286,7 +286,9 @@ def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
     """The provider's column of a party table whose provider is not Microsoft by name:
     when ``cols`` (column: party) has the customer's column and not Microsoft's, the one
     other column after the first whose header reads like a party's (``IBM
-    responsibilities``, ``Contoso will``, at most eight words), else None."""
+    responsibilities``, ``Contoso will``, at most eight words), else None. The first
+    column is the provider's only when every other column is a party's (``Stakater
+    Responsibilities | Customer Responsibilities``: no column names the rows)."""
     if "customer" not in cols.values() or "microsoft" in cols.values():
         return None
     found = [
@@ -294,4 +296,6 @@ def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
         for j, h in enumerate(header)
         if j > 0 and j not in cols and len(plain(h).split()) <= 8 and _WILL.search(plain(h))
     ]
+    if not found and len(cols) == len(header) - 1 and 0 not in cols:
+        return 0 if provider_heading(header[0]) else None
     return found[0] if len(found) == 1 else None
