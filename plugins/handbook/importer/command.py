@@ -39,6 +39,7 @@ _IGNORED = {
     "image": ":::image directive (ignored)",
     "directive": "::: directive (ignored)",
     "code": "code block (ignored)",
+    "attributes": "kramdown attribute list (ignored)",
 }
 
 

@@ -38,7 +38,8 @@ class PageError(Exception):
 class Block:
     """A part of a page: ``kind`` is ``table`` (pipe table, ``lines`` its source lines),
     ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``quote``,
-    ``image``, ``directive`` (other ``:::``), ``html``, ``comment``, ``code`` or ``label`` (a
+    ``image``, ``directive`` (other ``:::``), ``html``, ``comment``, ``code``, ``attributes``
+    (a paragraph of kramdown attribute lists only) or ``label`` (a
     short paragraph naming the table below it, ``**Before a change**``); ``line`` is
     1-based; ``section`` the nearest heading above;
     ``label`` the short paragraph or heading just above a table."""
@@ -70,6 +71,8 @@ _DIRECTIVE = re.compile(r"\s*\[!\w+[^\]]*\]\s*$")
 _CONTAINER = re.compile(
     r'^(?:===[+!]?\s*"(?P<tab>[^"]*)"|(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"[^"]*")?)\s*$'
 )
+#: a kramdown attribute list or definition (``{: #anchor}``, ``{:shortdesc: .shortdesc}``)
+_ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
     re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),
@@ -330,6 +333,8 @@ def _html_end(lines: list[str], first: int, end: int) -> int:
 
 def _kind(token_type: str, raw: list[str]) -> str:
     head = raw[0].strip() if raw else ""
+    if token_type == "paragraph_open" and all(_ATTRIBUTES.fullmatch(x.strip()) for x in raw):
+        return "attributes"  # kramdown's {: #anchor} under a heading, {:note: .note} lines
     if token_type in ("bullet_list_open", "ordered_list_open"):
         return "list"
     if token_type == "blockquote_open":
