@@ -102,7 +102,10 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
             "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
             "and the customer, so it is not imported",
         )
-    elif any(w in corner for w in ("role", "responsib", "reponsib")):
+    elif (
+        any(w in corner for w in ("role", "responsib", "reponsib")) and sum(map(bool, header)) <= 2
+    ):
+        # a name and its description; more headed columns is a matrix of marks it cannot read
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
         if promoted:
