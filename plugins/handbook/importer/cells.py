@@ -58,11 +58,14 @@ def plain(text: str) -> str:
     return " ".join(t.lower().split())
 
 
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
 def party_of_cell(text: str) -> str | None:
-    """``Microsoft``/``Customer``/``Both`` (any case, bold, footnote marks) as a party id;
-    a short cell naming Microsoft with a partner and not the customer (``Microsoft and Red
-    Hat``) is Microsoft's."""
-    t = _FOOTNOTE.sub("", plain(text)).strip(" .*")
+    """``Microsoft``/``Customer``/``Both`` (any case, bold, footnote marks, a link's text:
+    ``[Shared](#anchor)``) as a party id; a short cell naming Microsoft with a partner and
+    not the customer (``Microsoft and Red Hat``) is Microsoft's."""
+    t = _FOOTNOTE.sub("", plain(_LINK.sub(r"\1", text))).strip(" .*")
     found = _PARTY_WORDS.get(t)
     words = set(re.findall(r"[a-z']+", t))
     partner = "microsoft" in words and ("and" in words or "&" in t) and len(t.split()) <= 5
@@ -299,3 +302,27 @@ def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
     if not found and len(cols) == len(header) - 1 and 0 not in cols:
         return 0 if provider_heading(header[0]) else None
     return found[0] if len(found) == 1 else None
+
+
+def matrix_provider(values: list[str]) -> dict[str, str]:
+    """The provider named in a matrix's cells when it is not Microsoft (``IBM`` beside
+    ``You`` and ``Shared``): when some cells name the customer and none Microsoft, the one
+    or two names every other cell holds (at most three words, capitalised or a
+    ``{{site.data.keyword.IBM_notm}}`` variable, not a sentence), as ``{plain text: text}``;
+    else empty."""
+    parties = {party_of_cell(v) for v in values}
+    if "microsoft" in parties or "customer" not in parties:
+        return {}
+    others = {
+        _LINK.sub(r"\1", v).strip("*_ ")
+        for v in values
+        if party_of_cell(v) is None and not placeholder(v)
+    }
+    names = [
+        o
+        for o in others
+        if len(o.split()) <= 3 and (o[:1].isupper() or o.startswith("{{")) and o[-1:] != "."
+    ]
+    if not others or len(others) > 2 or len(names) < len(others):
+        return {}
+    return {plain(o): o for o in sorted(names)}

@@ -78,8 +78,15 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
-    if values and sum(C.party_of_cell(c) is not None for c in values) >= 0.6 * len(values):
-        kind, mapped = "responsibility-matrix", _matrix(table, header, ctx, out, rep)
+    named = C.matrix_provider(values)  # "IBM" beside "You" and "Shared"
+    in_matrix = [C.party_of_cell(c) is not None or C.plain(_label_text(c)) in named for c in values]
+    if values and sum(in_matrix) >= 0.6 * len(values):
+        kind = "responsibility-matrix"
+        mapped = _matrix(table, header, ctx, out, rep, named)
+        if named:
+            kind += (
+                f" ({' and '.join(named.values())} {'is' if len(named) == 1 else 'are'} Microsoft)"
+            )
     elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
         kind, mapped = _marks(table, header, ctx, out, rep)
     elif types_header and ("change type" in corner or "type of change" in corner):
@@ -297,7 +304,16 @@ def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[
     return slug(header, 6), 1.0
 
 
-def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport) -> int:
+def _matrix(
+    table: Table,
+    header: list[str],
+    ctx: Context,
+    out: Imported,
+    rep: PageReport,
+    provider: dict[str, str],
+) -> int:
+    """Map a matrix's rows; a cell holding one of ``provider`` (`cells.matrix_provider`)
+    is Microsoft's."""
     scopes: list[str] = []
     for h in header[1:]:
         sid, similar = _scope(h, ctx, out, scopes)
@@ -315,7 +331,10 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
         if not texts or not texts[0]:
             rep.leave(row.line, " | ".join(texts), "matrix row without a responsibility")
             continue
-        parties = [C.party_of_cell(t) for t in texts[1 : len(scopes) + 1]]
+        parties = [
+            C.party_of_cell(t) or ("microsoft" if C.plain(_label_text(t)) in provider else None)
+            for t in texts[1 : len(scopes) + 1]
+        ]
         if len(parties) < len(scopes) or None in parties:
             bad = [t for t, p in zip(texts[1:], parties, strict=False) if p is None]
             why = f"cell {bad[0]!r} names no party" if bad else "row has fewer cells than scopes"
