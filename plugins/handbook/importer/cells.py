@@ -326,3 +326,12 @@ def matrix_provider(values: list[str]) -> dict[str, str]:
     if not others or len(others) > 2 or len(names) < len(others):
         return {}
     return {plain(o): o for o in sorted(names)}
+
+
+_DUTIES = {"responsibilities", "responsibility", "tasks", "duties", "actions", "activities"}
+
+
+def duty_header(text: str) -> bool:
+    """Whether a column header names duties without naming whose (``Responsibilities``,
+    ``Tasks``): the section's heading then says whose they are."""
+    return plain(_LINK.sub(r"\1", text)) in _DUTIES

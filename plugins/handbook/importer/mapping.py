@@ -74,6 +74,15 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     )
     labels = [r[0] for r in body if r]
     corner = C.plain(header[0]) if header else ""  # the top-left cell
+    whose = C.party_header(table.section) if len(header) == 2 else None
+    from_heading = (  # "Area | Responsibilities" under "Microsoft responsibilities ..."
+        not cols
+        and whose in ("microsoft", "customer")
+        and C.duty_header(header[1])
+        and not any(w in corner for w in ("role", "responsib", "reponsib"))
+    )
+    if from_heading:
+        cols = {1: str(whose)}
     types_header = any(attribute(h) is not None for h in header[1:])  # names a type's field
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
@@ -95,6 +104,9 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         kind, mapped = _party_table(table, cols, 0 if 0 not in cols else None, ctx, out, rep)
         if provider is not None:
             kind += f" ({header[provider]} is Microsoft)"
+        if from_heading:
+            owner = "Microsoft" if whose == "microsoft" else "the customer"
+            kind += f" ({header[1]} read as {owner}'s: the heading names the party)"
     elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
         kind = "change-types (types as columns)"
         mapped = types_columns(table, header, ctx, out, rep)
