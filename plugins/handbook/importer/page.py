@@ -97,6 +97,17 @@ def parse_date(raw: str) -> date | None:
     return None
 
 
+def _day_first(raw: str) -> date | None:
+    """``DD/MM/YYYY`` as a date when the first number cannot be a month (over 12)."""
+    m = _DATES[0].match(raw.strip())
+    if m is None or int(m["m"]) <= 12:
+        return None
+    try:
+        return date(int(m["y"]), int(m["d"]), int(m["m"]))
+    except ValueError:
+        return None
+
+
 def fix_mojibake(text: str) -> tuple[str, list[tuple[int, str]]]:
     """``text`` with UTF-8 read as Windows-1252 undone where certain (the run of
     characters re-encodes to valid UTF-8), and a note per correction."""
@@ -144,7 +155,15 @@ def _front_matter(lines: list[str], page: Page) -> int:
         page.notes.append((line, "ms.date missing or empty in the front matter"))
     else:
         page.ms_date = parse_date(str(raw_date))
-        if page.ms_date is None:
+        day_first = _day_first(str(raw_date)) if page.ms_date is None else None
+        if day_first is not None:  # 28/01/2018: no month 28, so the day comes first
+            page.ms_date = day_first
+            text = (
+                f"ms.date {str(raw_date).strip()!r} read as day/month/year "
+                f"({day_first.isoformat()}); Learn writes MM/DD/YYYY"
+            )
+            page.notes.append((line, text))
+        elif page.ms_date is None:
             text = (
                 f"ms.date {str(raw_date).strip()!r} is not a date (Learn writes MM/DD/YYYY; "
                 "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand"
