@@ -97,6 +97,20 @@ def parse_date(raw: str) -> date | None:
     return None
 
 
+#: front matter keys other sites date a page with, read when ``ms.date`` is missing
+_OTHER_DATES = ("lastupdated", "last_updated", "lastmod", "date")
+
+
+def _other_date(meta: dict[str, object]) -> tuple[date | None, str]:
+    """The first of `_OTHER_DATES` in ``meta`` that is a date, and its key."""
+    for key in _OTHER_DATES:
+        value = meta.get(key)
+        found = value if isinstance(value, date) else parse_date(str(value or ""))
+        if found is not None:
+            return found, key
+    return None, ""
+
+
 def _day_first(raw: str) -> date | None:
     """``DD/MM/YYYY`` as a date when the first number cannot be a month (over 12)."""
     m = _DATES[0].match(raw.strip())
@@ -152,7 +166,12 @@ def _front_matter(lines: list[str], page: Page) -> int:
     if isinstance(raw_date, date):
         page.ms_date = raw_date
     elif raw_date is None or not str(raw_date).strip():
-        page.notes.append((line, "ms.date missing or empty in the front matter"))
+        page.ms_date, key = _other_date(meta)
+        text = "ms.date missing or empty in the front matter"
+        if page.ms_date is not None:  # IBM Cloud's lastupdated, a static site's date
+            text += f": the page's date is its {key} ({page.ms_date.isoformat()})"
+            line = next((i + 1 for i, x in enumerate(lines[:end]) if x.startswith(key)), line)
+        page.notes.append((line, text))
     else:
         page.ms_date = parse_date(str(raw_date))
         day_first = _day_first(str(raw_date)) if page.ms_date is None else None
