@@ -83,7 +83,10 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     )
     if from_heading:
         cols = {1: str(whose)}
-    types_header = any(attribute(h) is not None for h in header[1:])  # names a type's field
+    fields = [attribute(h) for h in header[1:]]
+    types_header = any(f is not None for f in fields)  # names a type's field
+    # beyond a description (a "Type | Description" glossary is no change-type table)
+    change_fields = any(f not in (None, "description") for f in fields)
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
@@ -110,7 +113,7 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
         kind = "change-types (types as columns)"
         mapped = types_columns(table, header, ctx, out, rep)
-    elif types_header and ("type" in corner or "change" in corner):
+    elif change_fields and ("type" in corner or "change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif values and sum(_raci(c) for c in values) >= 0.6 * len(values):
         kind = "RACI matrix (not imported)"
