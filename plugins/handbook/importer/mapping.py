@@ -63,6 +63,9 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     kind, mapped = "not recognised", 0
     values = [c for r in body for c in r[1:] if c.strip()]
     cols = {j: p for j, h in enumerate(header) if (p := C.party_header(h))}
+    # two columns of one party are a matrix's scopes ("Microsoft Managed Desktop service",
+    # "Microsoft 365 client software"), not that party's duties
+    cols = {j: p for j, p in cols.items() if list(cols.values()).count(p) == 1}
     provider = C.provider_column(header, cols)
     if provider is not None:  # "IBM responsibilities" beside "Your responsibilities"
         cols[provider] = "microsoft"
