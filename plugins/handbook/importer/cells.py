@@ -58,11 +58,14 @@ def plain(text: str) -> str:
     return " ".join(t.lower().split())
 
 
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
 def party_of_cell(text: str) -> str | None:
-    """``Microsoft``/``Customer``/``Both`` (any case, bold, footnote marks) as a party id;
-    a short cell naming Microsoft with a partner and not the customer (``Microsoft and Red
-    Hat``) is Microsoft's."""
-    t = _FOOTNOTE.sub("", plain(text)).strip(" .*")
+    """``Microsoft``/``Customer``/``Both`` (any case, bold, footnote marks, a link's text:
+    ``[Shared](#anchor)``) as a party id; a short cell naming Microsoft with a partner and
+    not the customer (``Microsoft and Red Hat``) is Microsoft's."""
+    t = _FOOTNOTE.sub("", plain(_LINK.sub(r"\1", text))).strip(" .*")
     found = _PARTY_WORDS.get(t)
     words = set(re.findall(r"[a-z']+", t))
     partner = "microsoft" in words and ("and" in words or "&" in t) and len(t.split()) <= 5
@@ -286,7 +289,9 @@ def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
     """The provider's column of a party table whose provider is not Microsoft by name:
     when ``cols`` (column: party) has the customer's column and not Microsoft's, the one
     other column after the first whose header reads like a party's (``IBM
-    responsibilities``, ``Contoso will``, at most eight words), else None."""
+    responsibilities``, ``Contoso will``, at most eight words), else None. The first
+    column is the provider's only when every other column is a party's (``Stakater
+    Responsibilities | Customer Responsibilities``: no column names the rows)."""
     if "customer" not in cols.values() or "microsoft" in cols.values():
         return None
     found = [
@@ -294,4 +299,39 @@ def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
         for j, h in enumerate(header)
         if j > 0 and j not in cols and len(plain(h).split()) <= 8 and _WILL.search(plain(h))
     ]
+    if not found and len(cols) == len(header) - 1 and 0 not in cols:
+        return 0 if provider_heading(header[0]) else None
     return found[0] if len(found) == 1 else None
+
+
+def matrix_provider(values: list[str]) -> dict[str, str]:
+    """The provider named in a matrix's cells when it is not Microsoft (``IBM`` beside
+    ``You`` and ``Shared``): when some cells name the customer and none Microsoft, the one
+    or two names every other cell holds (at most three words, capitalised or a
+    ``{{site.data.keyword.IBM_notm}}`` variable, not a sentence), as ``{plain text: text}``;
+    else empty."""
+    parties = {party_of_cell(v) for v in values}
+    if "microsoft" in parties or "customer" not in parties:
+        return {}
+    others = {
+        _LINK.sub(r"\1", v).strip("*_ ")
+        for v in values
+        if party_of_cell(v) is None and not placeholder(v)
+    }
+    names = [
+        o
+        for o in others
+        if len(o.split()) <= 3 and (o[:1].isupper() or o.startswith("{{")) and o[-1:] != "."
+    ]
+    if not others or len(others) > 2 or len(names) < len(others):
+        return {}
+    return {plain(o): o for o in sorted(names)}
+
+
+_DUTIES = {"responsibilities", "responsibility", "tasks", "duties", "actions", "activities"}
+
+
+def duty_header(text: str) -> bool:
+    """Whether a column header names duties without naming whose (``Responsibilities``,
+    ``Tasks``): the section's heading then says whose they are."""
+    return plain(_LINK.sub(r"\1", text)) in _DUTIES

@@ -39,6 +39,7 @@ _IGNORED = {
     "image": ":::image directive (ignored)",
     "directive": "::: directive (ignored)",
     "code": "code block (ignored)",
+    "attributes": "kramdown attribute list (ignored)",
 }
 
 
@@ -175,14 +176,23 @@ def import_page(
 
 def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> None:
     """Map each block of ``page`` into ``out``, recording in ``rep`` what it was found to
-    be and every line left out."""
-    for block in page.blocks:
+    be and every line left out. The short line read as a table's label goes to the report
+    when its table is not recognised (a legend such as ``▲ the provider ● you``)."""
+    for above, block in zip([None, *page.blocks], page.blocks, strict=False):
+        start = len(rep.unmapped)
         try:
-            if block.kind == "table":
-                rep.found.append(map_table(pipe_table(block), ctx, out, rep))
-            elif block.kind == "html-table":
-                for table in html_table_list(block):
-                    rep.found.append(map_table(table, ctx, out, rep))
+            if block.kind in ("table", "html-table"):
+                found = (
+                    [map_table(pipe_table(block), ctx, out, rep)]
+                    if block.kind == "table"
+                    else [map_table(t, ctx, out, rep) for t in html_table_list(block)]
+                )
+                rep.found.extend(found)
+                unread = bool(found) and found[0].recognised_as == "not recognised"
+                if unread and above is not None and above.kind == "label":
+                    why = "line above a table not recognised (read as the table's label)"
+                    rep.leave(above.line, " ".join(above.lines), why)
+                    rep.unmapped.insert(start, rep.unmapped.pop())  # before the rows
             elif block.kind == "list":
                 rep.found.append(
                     Found(block.line, "list", "not imported (prose list)", 0, block.section)

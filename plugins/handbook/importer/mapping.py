@@ -63,6 +63,9 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     kind, mapped = "not recognised", 0
     values = [c for r in body for c in r[1:] if c.strip()]
     cols = {j: p for j, h in enumerate(header) if (p := C.party_header(h))}
+    # two columns of one party are a matrix's scopes ("Microsoft Managed Desktop service",
+    # "Microsoft 365 client software"), not that party's duties
+    cols = {j: p for j, p in cols.items() if list(cols.values()).count(p) == 1}
     provider = C.provider_column(header, cols)
     if provider is not None:  # "IBM responsibilities" beside "Your responsibilities"
         cols[provider] = "microsoft"
@@ -74,12 +77,31 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     )
     labels = [r[0] for r in body if r]
     corner = C.plain(header[0]) if header else ""  # the top-left cell
-    types_header = any(attribute(h) is not None for h in header[1:])  # names a type's field
+    whose = C.party_header(table.section) if len(header) == 2 else None
+    from_heading = (  # "Area | Responsibilities" under "Microsoft responsibilities ..."
+        not cols
+        and whose in ("microsoft", "customer")
+        and C.duty_header(header[1])
+        and not any(w in corner for w in ("role", "responsib", "reponsib"))
+    )
+    if from_heading:
+        cols = {1: str(whose)}
+    fields = [attribute(h) for h in header[1:]]
+    types_header = any(f is not None for f in fields)  # names a type's field
+    # beyond a description (a "Type | Description" glossary is no change-type table)
+    change_fields = any(f not in (None, "description") for f in fields)
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
-    if values and sum(C.party_of_cell(c) is not None for c in values) >= 0.6 * len(values):
-        kind, mapped = "responsibility-matrix", _matrix(table, header, ctx, out, rep)
+    named = C.matrix_provider(values)  # "IBM" beside "You" and "Shared"
+    in_matrix = [C.party_of_cell(c) is not None or C.plain(_label_text(c)) in named for c in values]
+    if values and sum(in_matrix) >= 0.6 * len(values):
+        kind = "responsibility-matrix"
+        mapped = _matrix(table, header, ctx, out, rep, named)
+        if named:
+            kind += (
+                f" ({' and '.join(named.values())} {'is' if len(named) == 1 else 'are'} Microsoft)"
+            )
     elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
         kind, mapped = _marks(table, header, ctx, out, rep)
     elif types_header and ("change type" in corner or "type of change" in corner):
@@ -88,10 +110,13 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         kind, mapped = _party_table(table, cols, 0 if 0 not in cols else None, ctx, out, rep)
         if provider is not None:
             kind += f" ({header[provider]} is Microsoft)"
+        if from_heading:
+            owner = "Microsoft" if whose == "microsoft" else "the customer"
+            kind += f" ({header[1]} read as {owner}'s: the heading names the party)"
     elif sum(attribute(x) is not None for x in labels) >= 2 and len(header) >= 2:
         kind = "change-types (types as columns)"
         mapped = types_columns(table, header, ctx, out, rep)
-    elif types_header and ("type" in corner or "change" in corner):
+    elif change_fields and ("type" in corner or "change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif values and sum(_raci(c) for c in values) >= 0.6 * len(values):
         kind = "RACI matrix (not imported)"
@@ -102,7 +127,10 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
             "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
             "and the customer, so it is not imported",
         )
-    elif any(w in corner for w in ("role", "responsib", "reponsib")):
+    elif (
+        any(w in corner for w in ("role", "responsib", "reponsib")) and sum(map(bool, header)) <= 2
+    ):
+        # a name and its description; more headed columns is a matrix of marks it cannot read
         kind, mapped = "roles", _roles(table, ctx, out, rep)
     else:
         if promoted:
@@ -294,7 +322,16 @@ def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[
     return slug(header, 6), 1.0
 
 
-def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport) -> int:
+def _matrix(
+    table: Table,
+    header: list[str],
+    ctx: Context,
+    out: Imported,
+    rep: PageReport,
+    provider: dict[str, str],
+) -> int:
+    """Map a matrix's rows; a cell holding one of ``provider`` (`cells.matrix_provider`)
+    is Microsoft's."""
     scopes: list[str] = []
     for h in header[1:]:
         sid, similar = _scope(h, ctx, out, scopes)
@@ -312,7 +349,10 @@ def _matrix(table: Table, header: list[str], ctx: Context, out: Imported, rep: P
         if not texts or not texts[0]:
             rep.leave(row.line, " | ".join(texts), "matrix row without a responsibility")
             continue
-        parties = [C.party_of_cell(t) for t in texts[1 : len(scopes) + 1]]
+        parties = [
+            C.party_of_cell(t) or ("microsoft" if C.plain(_label_text(t)) in provider else None)
+            for t in texts[1 : len(scopes) + 1]
+        ]
         if len(parties) < len(scopes) or None in parties:
             bad = [t for t, p in zip(texts[1:], parties, strict=False) if p is None]
             why = f"cell {bad[0]!r} names no party" if bad else "row has fewer cells than scopes"

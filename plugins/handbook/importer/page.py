@@ -6,6 +6,11 @@ the notes to report (mojibake corrected, front matter problems) and the `Block`s
 order, each with its 1-based line, the heading of its section and, for tables, the
 label written just above it (``**Before a change**``). Raises `PageError` (with a reason
 for people) when the file cannot be read.
+
+Content indented under an MkDocs content tab (``=== "Logging"``, its title the label of
+the tables in it) or admonition (``!!! note``, ``??? tip "Title"``) is read as if it were
+not indented, and a table inside a list item as a table: both were an indented code block
+or lines of a list before. Line numbers stay those of the file.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ class PageError(Exception):
 class Block:
     """A part of a page: ``kind`` is ``table`` (pipe table, ``lines`` its source lines),
     ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``quote``,
-    ``image``, ``directive`` (other ``:::``), ``html``, ``comment``, ``code`` or ``label`` (a
+    ``image``, ``directive`` (other ``:::``), ``html``, ``comment``, ``code``, ``attributes``
+    (a paragraph of kramdown attribute lists only) or ``label`` (a
     short paragraph naming the table below it, ``**Before a change**``); ``line`` is
     1-based; ``section`` the nearest heading above;
     ``label`` the short paragraph or heading just above a table."""
@@ -60,6 +66,13 @@ class Page:
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
 _QUOTE = re.compile(r"^\s*>\s?")
 _DIRECTIVE = re.compile(r"\s*\[!\w+[^\]]*\]\s*$")
+#: an MkDocs content tab (``=== "Title"``, ``===+``, ``===!``) or admonition (``!!! note``,
+#: ``??? tip "Title"``, ``???+ warning``)
+_CONTAINER = re.compile(
+    r'^(?:===[+!]?\s*"(?P<tab>[^"]*)"|(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"[^"]*")?)\s*$'
+)
+#: a kramdown attribute list or definition (``{: #anchor}``, ``{:shortdesc: .shortdesc}``)
+_ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
     re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),
@@ -82,6 +95,31 @@ def parse_date(raw: str) -> date | None:
             except ValueError:
                 return None
     return None
+
+
+#: front matter keys other sites date a page with, read when ``ms.date`` is missing
+_OTHER_DATES = ("lastupdated", "last_updated", "lastmod", "date")
+
+
+def _other_date(meta: dict[str, object]) -> tuple[date | None, str]:
+    """The first of `_OTHER_DATES` in ``meta`` that is a date, and its key."""
+    for key in _OTHER_DATES:
+        value = meta.get(key)
+        found = value if isinstance(value, date) else parse_date(str(value or ""))
+        if found is not None:
+            return found, key
+    return None, ""
+
+
+def _day_first(raw: str) -> date | None:
+    """``DD/MM/YYYY`` as a date when the first number cannot be a month (over 12)."""
+    m = _DATES[0].match(raw.strip())
+    if m is None or int(m["m"]) <= 12:
+        return None
+    try:
+        return date(int(m["y"]), int(m["d"]), int(m["m"]))
+    except ValueError:
+        return None
 
 
 def fix_mojibake(text: str) -> tuple[str, list[tuple[int, str]]]:
@@ -128,10 +166,23 @@ def _front_matter(lines: list[str], page: Page) -> int:
     if isinstance(raw_date, date):
         page.ms_date = raw_date
     elif raw_date is None or not str(raw_date).strip():
-        page.notes.append((line, "ms.date missing or empty in the front matter"))
+        page.ms_date, key = _other_date(meta)
+        text = "ms.date missing or empty in the front matter"
+        if page.ms_date is not None:  # IBM Cloud's lastupdated, a static site's date
+            text += f": the page's date is its {key} ({page.ms_date.isoformat()})"
+            line = next((i + 1 for i, x in enumerate(lines[:end]) if x.startswith(key)), line)
+        page.notes.append((line, text))
     else:
         page.ms_date = parse_date(str(raw_date))
-        if page.ms_date is None:
+        day_first = _day_first(str(raw_date)) if page.ms_date is None else None
+        if day_first is not None:  # 28/01/2018: no month 28, so the day comes first
+            page.ms_date = day_first
+            text = (
+                f"ms.date {str(raw_date).strip()!r} read as day/month/year "
+                f"({day_first.isoformat()}); Learn writes MM/DD/YYYY"
+            )
+            page.notes.append((line, text))
+        elif page.ms_date is None:
             text = (
                 f"ms.date {str(raw_date).strip()!r} is not a date (Learn writes MM/DD/YYYY; "
                 "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand"
@@ -168,16 +219,60 @@ def read_page(path: Path) -> Page:
     lines = text.split("\n")
     start = _front_matter(lines, page)
     body = [""] * start + lines[start:]
-    page.blocks = _blocks(body, page)
+    page.blocks = _blocks(body, page, _unnest(body))
     if not page.title:
         page.title = next((b.label for b in page.blocks if b.kind == "title"), "")
     page.blocks = [b for b in page.blocks if b.kind != "title"]
     return page
 
 
-def _blocks(lines: list[str], page: Page) -> list[Block]:
+def _unnest(lines: list[str]) -> dict[int, str]:
+    """Take, in place, the indented body of each MkDocs content tab and admonition out of
+    its indentation (four spaces or a tab), and blank the marker line (markup, like a
+    table's caption); nested ones are taken out in turn. Returns the tab's title for each
+    0-based line of a tab's body (the label of a table there)."""
+    titles: dict[int, str] = {}
+    for n, marker in enumerate(lines):
+        m = _CONTAINER.match(marker)
+        if not m:
+            continue
+        body: list[int] = []
+        for k in range(n + 1, len(lines)):
+            if lines[k].startswith(("    ", "\t")):
+                body.append(k)
+            elif lines[k].strip():
+                break
+        if not body:
+            continue
+        lines[n] = ""
+        for k in range(n + 1, body[-1] + 1):
+            raw = lines[k]
+            lines[k] = raw[1:] if raw.startswith("\t") else raw[4:] if raw[:4] == "    " else ""
+            if m["tab"] is not None:
+                titles[k] = m["tab"].strip()
+    return titles
+
+
+def _nested_tables(tokens: Sequence[Token], i: int, lines: list[str]) -> list[tuple[int, int]]:
+    """The ``(first, end)`` 0-based source lines of each table inside the list that opens
+    at ``tokens[i]`` (a table in a list item's body)."""
+    close = tokens[i].type.replace("_open", "_close")
+    found: list[tuple[int, int]] = []
+    for tok in tokens[i + 1 :]:
+        if tok.level == tokens[i].level and tok.type == close:
+            break
+        if tok.type == "table_open" and tok.map is not None:
+            first, end = tok.map
+            while end < len(lines) and lines[end].strip() and "|" in lines[end]:
+                end += 1
+            found.append((first, end))
+    return found
+
+
+def _blocks(lines: list[str], page: Page, titles: dict[int, str] | None = None) -> list[Block]:
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse("\n".join(lines))
+    titles = titles or {}
     out: list[Block] = []
     section, label = "", ""
     used: set[int] = set()
@@ -200,9 +295,23 @@ def _blocks(lines: list[str], page: Page) -> list[Block]:
             while end < len(lines) and lines[end].strip() and not lines[end].startswith("#"):
                 end += 1
             used.update(range(first, end))
-            out.append(Block("table", first + 1, section, lines[first:end], label))
+            out.append(
+                Block("table", first + 1, section, lines[first:end], titles.get(first, label))
+            )
             label = section
             continue
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            nested = _nested_tables(tokens, i, lines)
+            if nested:  # the list's other lines stay a list; each table is a table
+                raw = list(raw)
+                for start, stop in nested:
+                    raw[start - first : stop - first] = [""] * (stop - start)
+                out.append(Block("list", first + 1, section, raw))
+                out.extend(
+                    Block("table", start + 1, section, lines[start:stop], label)
+                    for start, stop in nested
+                )
+                continue
         quoted = [_QUOTE.sub("", x) for x in raw] if tok.type == "blockquote_open" else []
         if any(is_delimiter(x) for x in quoted):  # a table inside a quote or callout
             # without the Learn directive that wraps it (``[!div class="mx-tableFixed"]``)
@@ -262,6 +371,8 @@ def _html_end(lines: list[str], first: int, end: int) -> int:
 
 def _kind(token_type: str, raw: list[str]) -> str:
     head = raw[0].strip() if raw else ""
+    if token_type == "paragraph_open" and all(_ATTRIBUTES.fullmatch(x.strip()) for x in raw):
+        return "attributes"  # kramdown's {: #anchor} under a heading, {:note: .note} lines
     if token_type in ("bullet_list_open", "ordered_list_open"):
         return "list"
     if token_type == "blockquote_open":
