@@ -233,3 +233,31 @@ def test_written_whole_or_not_at_all(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == [blocker]
     assert blocker.read_text() == "a file where the report's folder should be\n"
+
+
+def test_records_of_one_line_keep_their_titles_and_count(tmp_path: Path) -> None:
+    """Minified JSON puts every record on line 1: each record keeps its own title in the
+    by-record table, and each counts among the records with findings."""
+    base = {
+        "initiator": "microsoft",
+        "change_type": "functionality",
+        "requires_admin_action": True,
+        "channels": ["message-center"],
+        "starts_at": "2023-03-06T09:00:00Z",
+    }
+    records = [
+        {**base, "id": "CHG-1", "title": "on time", "notified_at": "2023-03-01T09:00:00Z"},
+        {**base, "id": "CHG-2", "title": "late two", "notified_at": "2023-03-03T09:00:00Z"},
+        {**base, "id": "CHG-3", "title": "late three", "notified_at": "2023-03-04T09:00:00Z"},
+    ]
+    path = tmp_path / "minified.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    page, _ = _report(tmp_path, str(path))
+    counts = {td["data-hb-count"]: int(td.get_text()) for td in page.select("td[data-hb-count]")}
+    assert counts["records-with-findings"] == 2
+    table = page.select_one('table[data-hb-table="records"]')
+    assert table is not None
+    assert [tuple(_cells(r)[:2]) for r in _rows(table)] == [
+        ("CHG-2", "late two"),
+        ("CHG-3", "late three"),
+    ]
