@@ -435,3 +435,16 @@ def test_a_title_case_header_says_how_each_column_is_written(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "E001 the header row names no change-record field" in result.stdout
     assert "column names are exact: 'id' for 'Id', 'initiator' for 'Initiator'" in result.stdout
+
+
+def test_a_file_given_twice_is_checked_once(tmp_path: Path) -> None:
+    """A file named twice (a glob and its own name, or through a link) is one file: its
+    records are not reported as duplicates of themselves (E005)."""
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(good)
+    result = cli("check", "--format", "json", str(good), str(good), str(tmp_path / "link.yaml"))
+    assert result.returncode == 0, result.stdout
+    data = json.loads(result.stdout)
+    assert data["summary"] == {"records": 1, "errors": 0, "warnings": 0, "waived": 0}
+    assert "given more than once" in result.stderr
