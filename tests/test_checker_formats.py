@@ -342,3 +342,24 @@ def test_junit_keeps_every_record_of_a_one_line_file(tmp_path: Path) -> None:
     assert failure is not None and "2023-03-04T09:00:00" in failure.get("message", "")
     assert root.get("failures") == "2" == str(report.summary().errors)
     assert int(root.get("tests", 0)) == len(cases) == len(list(root.iter("testcase")))
+
+
+def test_c1_controls_and_line_separators_are_escaped(tmp_path: Path) -> None:
+    """NEL (U+0085), the other C1 controls (CSI, U+009B) and U+2028/U+2029 end a line for
+    str.splitlines and many log viewers: a record's are escaped like its C0 controls, so
+    each finding stays one line."""
+    record = {
+        "id": "CHG-1\x85two\x9b31m\u2028three\u2029four",
+        "initiator": "microsoft",
+        "change_type": "functionality",
+        "requires_admin_action": True,
+        "notified_at": "2023-03-03T09:00:00Z",
+        "channels": ["message-center"],
+        "starts_at": "2023-03-06T09:00:00Z",
+    }
+    report = check_text(tmp_path, json.dumps([record]), name="c1.json")
+    for name in ("text", "github"):
+        out = _render(report, name)
+        lines = [line for line in out.splitlines() if "MMD001" in line]
+        assert len(lines) == 1, (name, out)
+        assert "CHG-1\\x85two\\x9b31m\\u2028three\\u2029four" in lines[0]

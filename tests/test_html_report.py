@@ -176,14 +176,16 @@ def test_no_control_character_reaches_the_page(tmp_path: Path) -> None:
     escaped as the text output escapes them, the bundle's as JavaScript escapes."""
     path = tmp_path / "bell.yaml"
     path.write_text(
-        HOSTILE.replace("[message-center]", '["bell\\a nul\\0 esc\\e"]'), encoding="utf-8"
+        HOSTILE.replace("[message-center]", '["bell\\a nul\\0 esc\\e nel\\N csi\\x9b"]'),
+        encoding="utf-8",
     )
     out = tmp_path / "report.html"
     result = cli("check", "--format", "html", "-o", str(out), "--today", TODAY, str(path))
     assert result.returncode == 1, result.stderr
     text = out.read_text(encoding="utf-8")
-    assert re.findall("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text) == []
+    assert re.findall("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", text) == []
     assert "bell\\x07 nul\\x00 esc\\x1b" in text
+    assert "nel\\x85 csi\\x9b" in text
 
 
 @pytest.fixture(scope="module")
