@@ -363,3 +363,12 @@ def test_c1_controls_and_line_separators_are_escaped(tmp_path: Path) -> None:
         lines = [line for line in out.splitlines() if "MMD001" in line]
         assert len(lines) == 1, (name, out)
         assert "CHG-1\\x85two\\x9b31m\\u2028three\\u2029four" in lines[0]
+
+
+def test_junit_names_no_line_0(tmp_path: Path) -> None:
+    """A finding with no line (a folder given as a records file) is ``path: message`` in
+    the JUnit failure, as in the text output, not ``path:0: message``."""
+    report = check_paths(handbook(), [tmp_path])
+    failure = ET.fromstring(_render(report, "junit")).find(".//failure")
+    assert failure is not None
+    assert failure.text == f"{tmp_path}: is a folder, not a change-record file"

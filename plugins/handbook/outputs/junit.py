@@ -114,10 +114,10 @@ class JunitSink(Sink):
         cases = cases.sort_values(["record_line", "_order"], kind="stable").reset_index(drop=True)
         failed: dict[tuple[int, str, str], tuple[str, str, str, bool]] = {}
         if len(findings):
+            lines = ints(findings, "line")  # 0: no line (a folder), as the text output
             where = cat(
                 as_text(objects(findings, "file")),
-                ":",
-                ints(findings, "line").astype(str).astype(object),
+                np.where(lines > 0, ":" + lines.astype(str).astype(object), "").astype(object),
                 ": ",
                 as_text(objects(findings, "message")),
             )
