@@ -435,3 +435,44 @@ def test_a_title_case_header_says_how_each_column_is_written(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "E001 the header row names no change-record field" in result.stdout
     assert "column names are exact: 'id' for 'Id', 'initiator' for 'Initiator'" in result.stdout
+
+
+def test_a_file_given_twice_is_checked_once(tmp_path: Path) -> None:
+    """A file named twice (a glob and its own name, or through a link) is one file: its
+    records are not reported as duplicates of themselves (E005)."""
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(good)
+    result = cli("check", "--format", "json", str(good), str(good), str(tmp_path / "link.yaml"))
+    assert result.returncode == 0, result.stdout
+    data = json.loads(result.stdout)
+    assert data["summary"] == {"records": 1, "errors": 0, "warnings": 0, "waived": 0}
+    assert "given more than once" in result.stderr
+
+
+def test_output_may_not_overwrite_an_input_of_the_run(tmp_path: Path) -> None:
+    """``--output`` naming the waivers file, the mapping file or a file of the data folder
+    replaced that input with the report; each is a usage error and the file is kept."""
+    records = tmp_path / "in.yaml"
+    records.write_text(BAD, encoding="utf-8")
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers: []\n", encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    rules = (data / "rules.yaml").read_bytes()
+    mapping = tmp_path / "map.yaml"
+    shutil.copy(DATA / "mappings" / "servicenow.yaml", mapping)
+    csv = tmp_path / "export.csv"
+    csv.write_text("number\nCHG1\n", encoding="utf-8")
+    runs = [
+        ("--waivers", str(waivers), "--output", str(waivers), str(records)),
+        ("--data", str(data), "--output", str(data / "rules.yaml"), str(records)),
+        ("--map", str(mapping), "--output", str(mapping), str(csv)),
+    ]
+    for args in runs:
+        result = cli("check", "--format", "json", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "write the report apart" in result.stderr
+    assert waivers.read_text(encoding="utf-8") == "waivers: []\n"
+    assert (data / "rules.yaml").read_bytes() == rules
+    assert mapping.read_bytes() == (DATA / "mappings" / "servicenow.yaml").read_bytes()

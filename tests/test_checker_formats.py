@@ -27,7 +27,7 @@ from handbook.ci import github_data, github_property, markdown_cell
 from handbook.outputs import FORMATS, render
 from handbook.outputs.base import SARIF_MAX_RESULTS
 
-from .checker_support import JSON_FINDING_KEYS, handbook
+from .checker_support import JSON_FINDING_KEYS, check_text, handbook
 from .conftest import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -315,3 +315,60 @@ def test_a_file_outside_the_repository_root(tmp_path: Path) -> None:
     sarif = json.loads(out["sarif"])["runs"][0]["results"][0]
     uri = sarif["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == records.resolve().as_uri()
+
+
+def test_junit_keeps_every_record_of_a_one_line_file(tmp_path: Path) -> None:
+    """Minified JSON (or flow-style YAML) puts every record on line 1: each record still
+    gets its own test cases and failures, not only the first record of the line."""
+    base = {
+        "initiator": "microsoft",
+        "change_type": "functionality",
+        "requires_admin_action": True,
+        "channels": ["message-center"],
+        "starts_at": "2023-03-06T09:00:00Z",
+    }
+    records = [
+        {**base, "id": "CHG-1", "notified_at": "2023-03-01T09:00:00Z"},
+        {**base, "id": "CHG-2", "notified_at": "2023-03-03T09:00:00Z"},
+        {**base, "id": "CHG-3", "notified_at": "2023-03-04T09:00:00Z"},
+    ]
+    report = check_text(tmp_path, json.dumps(records), name="minified.json")
+    root = ET.fromstring(_render(report, "junit"))
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert {"CHG-1 MMD001", "CHG-2 MMD001", "CHG-3 MMD001"} <= set(cases)
+    failed = sorted(n for n, c in cases.items() if c.find("failure") is not None)
+    assert failed == ["CHG-2 MMD001", "CHG-3 MMD001"]
+    failure = cases["CHG-3 MMD001"].find("failure")
+    assert failure is not None and "2023-03-04T09:00:00" in failure.get("message", "")
+    assert root.get("failures") == "2" == str(report.summary().errors)
+    assert int(root.get("tests", 0)) == len(cases) == len(list(root.iter("testcase")))
+
+
+def test_c1_controls_and_line_separators_are_escaped(tmp_path: Path) -> None:
+    """NEL (U+0085), the other C1 controls (CSI, U+009B) and U+2028/U+2029 end a line for
+    str.splitlines and many log viewers: a record's are escaped like its C0 controls, so
+    each finding stays one line."""
+    record = {
+        "id": "CHG-1\x85two\x9b31m\u2028three\u2029four",
+        "initiator": "microsoft",
+        "change_type": "functionality",
+        "requires_admin_action": True,
+        "notified_at": "2023-03-03T09:00:00Z",
+        "channels": ["message-center"],
+        "starts_at": "2023-03-06T09:00:00Z",
+    }
+    report = check_text(tmp_path, json.dumps([record]), name="c1.json")
+    for name in ("text", "github"):
+        out = _render(report, name)
+        lines = [line for line in out.splitlines() if "MMD001" in line]
+        assert len(lines) == 1, (name, out)
+        assert "CHG-1\\x85two\\x9b31m\\u2028three\\u2029four" in lines[0]
+
+
+def test_junit_names_no_line_0(tmp_path: Path) -> None:
+    """A finding with no line (a folder given as a records file) is ``path: message`` in
+    the JUnit failure, as in the text output, not ``path:0: message``."""
+    report = check_paths(handbook(), [tmp_path])
+    failure = ET.fromstring(_render(report, "junit")).find(".//failure")
+    assert failure is not None
+    assert failure.text == f"{tmp_path}: is a folder, not a change-record file"

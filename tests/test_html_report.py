@@ -176,14 +176,16 @@ def test_no_control_character_reaches_the_page(tmp_path: Path) -> None:
     escaped as the text output escapes them, the bundle's as JavaScript escapes."""
     path = tmp_path / "bell.yaml"
     path.write_text(
-        HOSTILE.replace("[message-center]", '["bell\\a nul\\0 esc\\e"]'), encoding="utf-8"
+        HOSTILE.replace("[message-center]", '["bell\\a nul\\0 esc\\e nel\\N csi\\x9b"]'),
+        encoding="utf-8",
     )
     out = tmp_path / "report.html"
     result = cli("check", "--format", "html", "-o", str(out), "--today", TODAY, str(path))
     assert result.returncode == 1, result.stderr
     text = out.read_text(encoding="utf-8")
-    assert re.findall("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text) == []
+    assert re.findall("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", text) == []
     assert "bell\\x07 nul\\x00 esc\\x1b" in text
+    assert "nel\\x85 csi\\x9b" in text
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +235,31 @@ def test_written_whole_or_not_at_all(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == [blocker]
     assert blocker.read_text() == "a file where the report's folder should be\n"
+
+
+def test_records_of_one_line_keep_their_titles_and_count(tmp_path: Path) -> None:
+    """Minified JSON puts every record on line 1: each record keeps its own title in the
+    by-record table, and each counts among the records with findings."""
+    base = {
+        "initiator": "microsoft",
+        "change_type": "functionality",
+        "requires_admin_action": True,
+        "channels": ["message-center"],
+        "starts_at": "2023-03-06T09:00:00Z",
+    }
+    records = [
+        {**base, "id": "CHG-1", "title": "on time", "notified_at": "2023-03-01T09:00:00Z"},
+        {**base, "id": "CHG-2", "title": "late two", "notified_at": "2023-03-03T09:00:00Z"},
+        {**base, "id": "CHG-3", "title": "late three", "notified_at": "2023-03-04T09:00:00Z"},
+    ]
+    path = tmp_path / "minified.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    page, _ = _report(tmp_path, str(path))
+    counts = {td["data-hb-count"]: int(td.get_text()) for td in page.select("td[data-hb-count]")}
+    assert counts["records-with-findings"] == 2
+    table = page.select_one('table[data-hb-table="records"]')
+    assert table is not None
+    assert [tuple(_cells(r)[:2]) for r in _rows(table)] == [
+        ("CHG-2", "late two"),
+        ("CHG-3", "late three"),
+    ]

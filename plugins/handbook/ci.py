@@ -17,9 +17,11 @@ TOOL_NAME = "handbook"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 #: Control characters of untrusted text (record ids, messages, file names) as escapes, so
-#: a finding stays one line and carries no terminal escape sequence into a CI log.
-CONTROL_ESCAPES = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F] if i != 0x09}
-CONTROL_ESCAPES.update({0x0A: "\\n", 0x0D: "\\r"})
+#: a finding stays one line and carries no terminal escape sequence into a CI log: C0, DEL
+#: and C1 (NEL U+0085 ends a line for str.splitlines, CSI U+009B starts an escape), and
+#: the line and paragraph separators U+2028 and U+2029.
+CONTROL_ESCAPES = {i: f"\\x{i:02x}" for i in [*range(0x20), *range(0x7F, 0xA0)] if i != 0x09}
+CONTROL_ESCAPES.update({0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
 
 #: The control characters but CR and LF (which `github_data` escapes as GitHub wants).
 _LOG_ESCAPES = {k: v for k, v in CONTROL_ESCAPES.items() if k not in (0x0A, 0x0D)}

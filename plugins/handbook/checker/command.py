@@ -35,6 +35,37 @@ _NO_RECORDS = empty_records()
 _fail = functools.partial(error, "handbook check")
 
 
+def _distinct(paths: list[Path]) -> list[Path]:
+    """``paths`` with each file once: a file named again (the same name, or another name
+    of it: a link, ``./``) would report each of its records as a duplicate of itself."""
+    seen: dict[tuple[int, int], Path] = {}
+    kept: list[Path] = []
+    for p in paths:
+        st = p.stat()
+        first = seen.setdefault((st.st_dev, st.st_ino), p)
+        if first is p:
+            kept.append(p)
+        else:
+            print(
+                f"handbook check: {p} is given more than once (as {first}); checked once",
+                file=sys.stderr,
+            )
+    return kept
+
+
+def _input_named(output: Path, data: Path, waivers: str | None, mapping: str | None) -> str:
+    """What input of the run ``output`` would replace ("" for none): the waivers file,
+    the mapping file, or a file of the data folder."""
+    out = os.path.realpath(output)
+    if waivers and out == os.path.realpath(waivers):
+        return "the waivers file"
+    if mapping and out == os.path.realpath(mapping):
+        return "the mapping file"
+    if out.startswith(os.path.join(os.path.realpath(data), "")) and output.exists():
+        return f"a file of the data folder {data}"
+    return ""
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``handbook check``; returns the exit code (0 clean, 1 errors, 2 usage error)."""
     from handbook.checker.mapping import MappingError, load_mapping
@@ -50,8 +81,13 @@ def run(args: argparse.Namespace) -> int:
         for p in missing:
             print(f"handbook check: error: no such file: {p}", file=sys.stderr)
         return 2
+    paths = _distinct(paths)
     if args.output and any(os.path.realpath(args.output) == os.path.realpath(p) for p in paths):
         return _fail(f"--output {args.output} is one of the record files; write the report apart")
+    if args.output:
+        taken = _input_named(Path(args.output), data, args.waivers, args.map)
+        if taken:
+            return _fail(f"--output {args.output} is {taken}; write the report apart")
     if args.edition is not None and args.edition not in {e.id for e in handbook.editions}:
         known = ", ".join(e.id for e in handbook.editions_in_order())
         return _fail(f"unknown edition {args.edition!r}; expected one of: {known}")

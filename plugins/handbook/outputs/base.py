@@ -169,7 +169,7 @@ def spool() -> IO[str]:
     return tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+", encoding="utf-8")
 
 
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def one_line(values: np.ndarray) -> np.ndarray:

@@ -161,25 +161,25 @@ class HtmlSink(Sink):
         self.findings: list[dict[str, Any]] = []  # those kept, once `end` is called
         self.with_findings = 0  # records with findings in the whole run
         self.files: list[str] = []
-        self.titles: dict[tuple[str, int], str] = {}
+        self.titles: dict[tuple[str, int, str | None], str] = {}  # by file, line and id
 
     def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
         if file is not None and file not in self.files:
             self.files.append(file)
-        self.with_findings += len(findings.drop_duplicates(["file", "record_line"]))
+        self.with_findings += len(findings.drop_duplicates(["file", "record_line", "record"]))
         new = rows(self.capped.fitting(findings))
         if new and len(records):
-            wanted = {(f["file"], f["record_line"]) for f in new}
-            for f, line, title in zip(
-                objects(records, "file"), objects(records, "line"), objects(records, "title"),
-                strict=True,
+            wanted = {(f["file"], f["record_line"], f["record"]) for f in new}
+            for f, line, rid, title in zip(
+                objects(records, "file"), objects(records, "line"), objects(records, "id"),
+                objects(records, "title"), strict=True,
             ):  # fmt: skip
-                key = (str(f), int(line or 0))
+                key = (str(f), int(line or 0), None if rid is None else str(rid))
                 if key in wanted and isinstance(title, str):
                     self.titles[key] = title
         for f in new:
             f["path"] = self.paths(str(f["file"]))
-            f["title"] = self.titles.get((f["file"], f["record_line"]))
+            f["title"] = self.titles.get((f["file"], f["record_line"], f["record"]))
             self.capped.add(tier_of(f), f)
 
     def end(self, summary: Summary) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 from typing import IO, Any, ClassVar, TextIO
 
+import numpy as np
 import pandas as pd
 
 from handbook.checker.coded import isin
@@ -77,7 +78,8 @@ class JunitSink(Sink):
             self._cases(file, rec, fnd)
 
     def _cases(self, file: str, records: pd.DataFrame, findings: pd.DataFrame) -> None:
-        # one row per (record line, code): the record's rules in force and codes found
+        # one row per (record line, record id, code): the record's rules in force and the
+        # codes found; the id keeps apart the records of one line (minified JSON)
         dup_lines = set(
             findings.loc[findings["rule"] == "E005", "record_line"].astype(int).tolist()
         )
@@ -105,21 +107,24 @@ class JunitSink(Sink):
             )
         if not rows:
             return
-        cases = pd.concat(rows, ignore_index=True).drop_duplicates(["record_line", "rule"])
+        cases = pd.concat(rows, ignore_index=True)
+        cases["key"] = _record_keys(cases["record"].to_numpy(dtype=object))
+        cases = cases.drop_duplicates(["record_line", "key", "rule"])
         cases["_order"] = [code_order(c) for c in cases["rule"].tolist()]
         cases = cases.sort_values(["record_line", "_order"], kind="stable").reset_index(drop=True)
-        failed: dict[tuple[int, str], tuple[str, str, str, bool]] = {}
+        failed: dict[tuple[int, str, str], tuple[str, str, str, bool]] = {}
         if len(findings):
+            lines = ints(findings, "line")  # 0: no line (a folder), as the text output
             where = cat(
                 as_text(objects(findings, "file")),
-                ":",
-                ints(findings, "line").astype(str).astype(object),
+                np.where(lines > 0, ":" + lines.astype(str).astype(object), "").astype(object),
                 ": ",
                 as_text(objects(findings, "message")),
             )
             keyed = pd.DataFrame(
                 {
                     "record_line": ints(findings, "record_line"),
+                    "key": _record_keys(objects(findings, "record")),
                     "rule": objects(findings, "rule"),
                     "message": objects(findings, "message"),
                     "where": where,
@@ -128,15 +133,15 @@ class JunitSink(Sink):
                     "reason": as_text(objects(findings, "waiver_reason")),
                 }
             )
-            for key, group in keyed.groupby(["record_line", "rule"], sort=False):
-                parts: tuple[Any, ...] = key if isinstance(key, tuple) else (0, "")
-                line, code = int(parts[0]), str(parts[1])
+            for key, group in keyed.groupby(["record_line", "key", "rule"], sort=False):
+                parts: tuple[Any, ...] = key if isinstance(key, tuple) else (0, "", "")
+                line, record_key, code = int(parts[0]), str(parts[1]), str(parts[2])
                 sev = "error" if (group["severity"] == "error").any() else "warning"
                 all_waived = bool(group["waived"].all())
                 message = str(group["message"].iloc[0])
                 if all_waived:
                     message = "waived: " + "; ".join(sorted(set(group["reason"].tolist())))
-                failed[(int(line), str(code))] = (
+                failed[(line, record_key, code)] = (
                     message,
                     "\n".join(group["where"].tolist()),
                     sev,
@@ -144,9 +149,10 @@ class JunitSink(Sink):
                 )
         out = self.suite
         path = xml_escape(self.paths(file))
-        for line, record, code in zip(
+        for line, record, record_key, code in zip(
             cases["record_line"].tolist(),
             cases["record"].tolist(),
+            cases["key"].tolist(),
             cases["rule"].tolist(),
             strict=True,
         ):
@@ -160,7 +166,7 @@ class JunitSink(Sink):
                 f'file="{path}"' + (f' line="{line}"' if line else "")
             )
             self.counts[0] += 1
-            hit = failed.get((int(line), code))
+            hit = failed.get((int(line), record_key, code))
             if hit is None:
                 out.write(head + ' time="0"/>\n')
                 continue
@@ -184,6 +190,11 @@ class JunitSink(Sink):
         _counted_element(self.out, "", "testsuites", "handbook check", self.totals, self.body)
         self.body.close()
         self.suite.close()
+
+
+def _record_keys(ids: np.ndarray) -> np.ndarray:
+    """Record ids as texts to match cases and findings by: "" for a record without one."""
+    return np.array(["" if i is None else str(i) for i in ids.tolist()], dtype=object)
 
 
 def _counted_element(
