@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from handbook.checker.yamlfile import load_yaml_records_text
 
 from .checker_support import cli
@@ -119,3 +121,29 @@ def test_a_data_file_linked_to_a_device_is_a_located_problem(tmp_path: Path) -> 
     result = _bounded("validate", "--data", str(data))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{data / 'glossary.yaml'}: error[unreadable] not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".csv"])
+def test_a_name_too_long_to_look_at_is_an_input_error(tmp_path: Path, suffix: str) -> None:
+    """A path the system cannot even look at (a name over 255 bytes) is an E001 of that
+    file, the other files checked: it was a traceback (``Path.exists`` and ``is_dir``
+    raise for ENAMETOOLONG)."""
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    long = tmp_path / ("a" * 300 + suffix)
+    result = subprocess.run(
+        [sys.executable, "-m", "handbook.cli", "check", "--format", "json", str(good), str(long)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert {(Path(f["file"]).name == long.name, f["rule"]) for f in findings} == {
+        (False, "MMD001"),
+        (True, "E001"),
+    }
+    assert "File name too long" in next(f["message"] for f in findings if f["rule"] == "E001")

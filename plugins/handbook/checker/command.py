@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext, suppress
@@ -35,13 +36,29 @@ _NO_RECORDS = empty_records()
 _fail = functools.partial(error, "handbook check")
 
 
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; True when it cannot be looked at (a folder it is in that
+    cannot be searched): reading it then says why, as a finding."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
+
+
 def _distinct(paths: list[Path]) -> list[Path]:
-    """``paths`` with each file once: a file named again (the same name, or another name
-    of it: a link, ``./``) would report each of its records as a duplicate of itself."""
+    """``paths`` with each regular file once: a file named again (the same name, or
+    another name of it: a link, ``./``) would report each of its records as a duplicate
+    of itself. Anything else (a device, a pipe, a folder) is kept as given."""
     seen: dict[tuple[int, int], Path] = {}
     kept: list[Path] = []
     for p in paths:
-        st = p.stat()
+        try:
+            st = p.stat()
+        except OSError:  # cannot be looked at: reading it says why
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):  # a device, a folder: its own E001
+            kept.append(p)
+            continue
         first = seen.setdefault((st.st_dev, st.st_ino), p)
         if first is p:
             kept.append(p)
@@ -76,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if handbook is None:
         return 2
     paths = [Path(p) for p in args.paths]
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not _exists(p)]
     if missing:
         for p in missing:
             print(f"handbook check: error: no such file: {p}", file=sys.stderr)
