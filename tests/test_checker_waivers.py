@@ -91,6 +91,23 @@ def test_default_waivers_file_and_cli(tmp_path: Path) -> None:
     assert rules == ["E006", "E006", "E006", "MMD006", "MMD007", "W001"]
 
 
+def test_partial_run_leaves_waivers_of_records_not_given_alone(tmp_path: Path) -> None:
+    """A pre-commit hook checks the staged files only (``--partial``): a waiver of the
+    waivers file whose record none of them holds (CHG-9) is no E006 then; the waivers
+    file's other problems still are, and a run over every file still reports CHG-9."""
+    records, path = _files(tmp_path)
+    common = ("check", "--format", "json", "--today", "2024-01-01", "--waivers", str(path))
+
+    def waiver_findings(*extra: str) -> list[tuple[str, int]]:
+        result = cli(*common, *extra, str(records))
+        assert result.returncode == 1, result.stderr
+        findings = json.loads(result.stdout)["findings"]
+        return [(f["record"], f["line"]) for f in findings if f["rule"] == "E006"]
+
+    assert waiver_findings() == [("CHG-2", 8), ("CHG-9", 9), ("CHG-2", 10)]
+    assert waiver_findings("--partial") == [("CHG-2", 8), ("CHG-2", 10)]
+
+
 def test_only_waived_findings_pass(tmp_path: Path) -> None:
     records = tmp_path / "r.yaml"
     records.write_text(SHORT_NOTICE.split("- id: CHG-2")[0], encoding="utf-8")

@@ -153,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
         args.chunk_size or None,
         mapping,
         titles=SINKS[args.format].needs_records,
+        partial=args.partial,
     )
     checker = Checker(handbook, options)
     try:

@@ -73,6 +73,9 @@ class CheckOptions:
         titles: a report lists the records (JUnit): read their titles from CSV and keep
             each batch's `BatchResult.records`. False reads faster and frees a batch as
             soon as its findings are made (its ``records`` are then empty).
+        partial: the run holds only some of the records (a pre-commit hook's staged
+            files): a waiver of the waivers file whose record none of them contains is
+            not an E006 (its record may be in a file not given).
         observe: called once a batch with its `RuleInput`, the rules' `Piece` list and
             the records' ids (``handbook verify --coverage``, `handbook.checker.coverage`);
             None (the default) costs nothing.
@@ -85,6 +88,7 @@ class CheckOptions:
     chunk_size: int | None = None
     mapping: MappingLike | None = None
     titles: bool = True
+    partial: bool = False
     observe: Callable[[RuleInput, list[Piece], list[str | None]], None] | None = None
 
 
@@ -205,7 +209,8 @@ class Checker:
         waivers = self.options.waivers
         if waivers is None:
             return None
-        found = waiver_file_findings(waivers, self.seen_waived, self.help)
+        seen = None if self.options.partial else self.seen_waived
+        found = waiver_file_findings(waivers, seen, self.help)
         if found is None:
             return None
         findings, summary = found

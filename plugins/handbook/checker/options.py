@@ -66,6 +66,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fail-on-warn", action="store_true", help="exit 1 when any warning is found"
     )
     parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="the files given are only some of the change records (a pre-commit hook's "
+        "staged files): a waiver of the waivers file whose record none of them contains is "
+        "not an error (E006)",
+    )
+    parser.add_argument(
         "--chunk-size",
         type=_chunk_size,
         default=DEFAULT_CHUNK_SIZE,

@@ -98,12 +98,14 @@ def apply_waivers(
 
 
 def waiver_file_findings(
-    waivers: WaiverSet, seen: set[str], help_uris: dict[str, str | None]
+    waivers: WaiverSet, seen: set[str] | None, help_uris: dict[str, str | None]
 ) -> tuple[pd.DataFrame, Summary] | None:
     """The waivers file's own problems and its waivers of ids no record used (``seen``:
-    the ids named that records used), as findings; None when there is none."""
+    the ids named that records used; None: not looked for, the run holds only some of the
+    records), as findings; None when there is none."""
     problems: list[WaiverProblem] = list(waivers.problems)
-    problems += waivers.unknown_records(seen)
+    if seen is not None:
+        problems += waivers.unknown_records(seen)
     if not problems:
         return None
     problems.sort(key=lambda p: (p.line, p.column, p.code))
