@@ -22,7 +22,12 @@ if TYPE_CHECKING:
 
 _FORMAT_DESCRIPTIONS = {
     "text": "For people: findings grouped by file, file:line:column, a summary line.",
-    "json": "For scripts: a summary and one object per finding.",
+    "json": (
+        "For scripts: a summary (records, errors, warnings, waived) and one object per"
+        " finding with record, rule, severity, message, file, line, column, field, edition"
+        " and help_uri (null where there is none); a waived finding also has"
+        ' "waived": true and its waiver (reason, approved_by, expires_on).'
+    ),
     "junit": (
         "JUnit XML: one test suite per file, one test case per record and rule; a warning"
         " fails its case only with --fail-on-warn."
