@@ -372,3 +372,20 @@ def test_junit_names_no_line_0(tmp_path: Path) -> None:
     failure = ET.fromstring(_render(report, "junit")).find(".//failure")
     assert failure is not None
     assert failure.text == f"{tmp_path}: is a folder, not a change-record file"
+
+
+def test_junit_attributes_keep_a_tab(tmp_path: Path) -> None:
+    """XML normalises a tab in an attribute value to a space unless it is written as a
+    character reference: a record id with a tab keeps it in its test cases' names."""
+    record = {
+        "id": "CHG\t1",
+        "initiator": "microsoft",
+        "change_type": "functionality",
+        "requires_admin_action": True,
+        "notified_at": "2023-03-05T09:00:00Z",
+        "channels": ["message-center"],
+        "starts_at": "2023-03-06T09:00:00Z",
+    }
+    report = check_text(tmp_path, json.dumps([record]), name="tab.json")
+    names = {c.get("name") for c in ET.fromstring(_render(report, "junit")).iter("testcase")}
+    assert "CHG\t1 MMD001" in names

@@ -189,7 +189,9 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def xml_escape(text: str) -> str:
     """Text for an XML attribute or element (control characters replaced by U+FFFD)."""
-    return escape(_XML_BAD.sub("\ufffd", text), {'"': "&quot;", "\n": "&#10;", "\r": "&#13;"})
+    return escape(
+        _XML_BAD.sub("\ufffd", text), {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+    )
 
 
 class Fingerprints:
