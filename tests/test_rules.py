@@ -423,3 +423,26 @@ def test_a_change_type_taking_any_channel_says_so(tmp_path: Path) -> None:
     assert "(the 2018 change type 'emergency-update' takes any documented channel)" in (
         finding.message
     )
+
+
+def test_an_unknown_channel_is_mmd003_where_channels_are_read_and_the_page_says_so(
+    tmp_path: Path,
+) -> None:
+    """An undocumented channel on a notified change of Microsoft is MMD003 (the sample
+    "announced by carrier pigeon"), not E004 as an unknown action is; a customer's record
+    or a change without ``notified_at`` is not read for channels. The record-format page
+    (generated from FIELD_SPECS) said only "the channels of data/channels.yaml" beside an
+    actions row saying an unknown action is E004 (a tester's finding)."""
+    from handbook.checker.codes import FIELD_SPECS
+
+    text = (
+        "- {id: N-1, initiator: microsoft, change_type: functionality,"
+        " notified_at: 2023-03-01, channels: [fax], starts_at: 2023-03-06}\n"
+        "- {id: U-1, initiator: microsoft, change_type: functionality,"
+        " channels: [fax], starts_at: 2023-03-06}\n"
+        "- {id: C-1, initiator: customer, sop_category: network, channels: [fax],"
+        " support_request_at: 2023-03-01, advised_at: 2023-03-02, starts_at: 2023-03-06}\n"
+    )
+    assert codes(check_text(tmp_path, text)) == {"N-1": ["MMD003"]}
+    [spec] = [s for s in FIELD_SPECS if s.name == "channels"]
+    assert "MMD003" in spec.description and "not an input error (E004)" in spec.description

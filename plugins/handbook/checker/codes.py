@@ -134,7 +134,10 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "channels",
         "list of channel ids (CSV: separated by `;`)",
         "no",
-        "How {customers} were notified (the channels of `data/channels.yaml`).",
+        "How {customers} were notified (the channels of `data/channels.yaml`); read by "
+        "MMD003 on a change of {provider} with `notified_at` only: there a channel that is "
+        "not in the list is an MMD003 finding, not an input error (E004), and on other "
+        "records the channels are not looked at.",
     ),
     FieldSpec("mitigated_at", _TIME, "no", "When the emergency mitigation was applied."),
     FieldSpec("approved_at", _TIME, "no", "When {the_customer} approved."),
