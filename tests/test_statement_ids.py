@@ -166,3 +166,19 @@ def test_a_reworded_statement_keeps_its_anchor(tmp_path: Path) -> None:
     item = doc.find(id="network-advise-and-plan-with-customers-to")
     assert item is not None
     assert "Agree every network change with the customer first." in item.get_text()
+
+
+def test_every_sop_category_grounds_the_support_request_rule() -> None:
+    """MMD006 applies to every change of the customer, so each SOP category of each edition
+    has a statement it enforces. The certificates categories ask for the support request
+    "60 days prior to a certificate expiring", which MMD006's quotes did not match: its
+    page listed no certificates statement, and the certificates pages said their support
+    request was checked by MMD008 alone (a tester's finding)."""
+    from handbook.site.statements import StatementIndex
+
+    hb, _ = load_handbook(DATA)
+    assert hb is not None
+    index = StatementIndex(hb, Paths(hb))
+    enforced = {ref.context for ref in index.enforced_by(hb.rule("MMD006"))}
+    categories = {f"{c.name} ({c.edition})" for c in hb.sop_categories}
+    assert categories == enforced
