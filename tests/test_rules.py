@@ -446,3 +446,18 @@ def test_an_unknown_channel_is_mmd003_where_channels_are_read_and_the_page_says_
     assert codes(check_text(tmp_path, text)) == {"N-1": ["MMD003"]}
     [spec] = [s for s in FIELD_SPECS if s.name == "channels"]
     assert "MMD003" in spec.description and "not an input error (E004)" in spec.description
+
+
+def test_several_wrong_channels_state_the_requirement_once(tmp_path: Path) -> None:
+    """Each wrong channel is named, then MMD003's requirement once: it is the same for
+    every channel, and the message repeated it after each one (a tester's finding)."""
+    text = (
+        "- {id: W-1, initiator: microsoft, change_type: functionality,"
+        " notified_at: 2023-03-01, channels: [cve, fax, email], starts_at: 2023-03-06}\n"
+    )
+    [finding] = check_text(tmp_path, text).findings
+    assert finding.message == (
+        "channel 'cve' is not documented for this change type; channel 'fax' is not a "
+        "documented channel; MMD003 (Notification channel) requires one or more of: "
+        "message-center, email (the channels of the 2022 change type 'functionality')"
+    )

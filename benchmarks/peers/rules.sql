@@ -219,8 +219,8 @@ WITH s AS (SELECT line, id, edition, change_type, channels FROM ok
                  THEN 'notified_at is set but no channel is given; ' || want
                  ELSE array_to_string(list_transform(wrong, lambda c: 'channel ''' || c || ''' '
                       || CASE WHEN list_contains(getvariable('channels_known'), c)
-                         THEN 'is not documented for this change type' ELSE 'is not a documented channel' END
-                      || '; ' || want), '; ') END AS message
+                         THEN 'is not documented for this change type' ELSE 'is not a documented channel' END),
+                      '; ') || '; ' || want END AS message
              FROM m WHERE len(items) = 0 OR len(wrong) > 0)
 SELECT s.line, s.id, 'MMD003', 1, 'channels', bad.message
 FROM s JOIN bad ON s.edition = bad.edition AND s.change_type IS NOT DISTINCT FROM bad.change_type

@@ -309,9 +309,10 @@ def channels(rule: Rule, data: RuleInput, handbook: Handbook) -> list[Piece]:
             )
             if v not in known and "," in v:
                 what += LIST_SEPARATOR_HINT
-            reasons.append(f"channel '{v}' {what}; {expected}")
+            reasons.append(f"channel '{v}' {what}")
             first = first or v
-        return ("; ".join(reasons) if reasons else None), first
+        # the requirement once, after every wrong channel (it is the same for each)
+        return (f"{'; '.join(reasons)}; {expected}" if reasons else None), first
 
     columns = (data.coded["edition"], data.coded["change_type"], data.coded["channels"])
     return per_combo(rule.id, rule.severity, np.flatnonzero(mask), columns, judge, "channels")
