@@ -381,12 +381,20 @@ def test_a_real_date_beyond_the_times_the_checker_reads_says_so(tmp_path: Path) 
     csv += "R1,microsoft,functionality,true,email,9999-12-31,2023-03-10\n"
     csv += "R2,microsoft,functionality,true,email,1677-09-21,2023-03-10\n"
     csv += "R3,microsoft,functionality,true,email,2023-02-30,2023-03-10\n"
+    csv += "R4,microsoft,functionality,true,email,2023-02-28T24:00:00Z,2023-03-10\n"
+    csv += "R5,microsoft,functionality,true,email,2023-02-28T10:00+01:60,2023-03-10\n"
+    csv += "R6,microsoft,functionality,true,email,soon,2023-03-10\n"
     report = check_text(tmp_path, csv, "r.csv")
-    assert codes(report) == {"R1": ["E003"], "R2": ["E003"], "R3": ["E003"]}
-    r1, r2, r3 = report.findings
+    assert codes(report) == {f"R{i}": ["E003"] for i in range(1, 7)}
+    r1, r2, r3, r4, r5, r6 = report.findings
     for f in (r1, r2):
         assert "is outside the times the checker reads (1677-09-22 to 2262-04-10 UTC" in f.message
-    assert "is not a time the checker reads" in r3.message
+    # a time in the right form naming no moment says why, rather than asking for the form
+    # it already has (a tester's finding: "2023-02-30 ... write ... YYYY-MM-DD")
+    assert "'2023-02-30' is written as a time but names none (day is out of range" in r3.message
+    assert "(hour must be in 0..23); write a date and time that exist" in r4.message
+    assert "(the offset's minutes must be in 0..59)" in r5.message
+    assert "is not a time the checker reads" in r6.message
 
 
 def test_a_time_beyond_the_range_by_less_than_a_microsecond_is_out_of_range(

@@ -26,6 +26,7 @@ from handbook.checker.values import (
     LAST_DAY,
     NAIVE,
     OUT_OF_RANGE,
+    impossible_reason,
     parse_bools,
     parse_times,
 )
@@ -201,8 +202,25 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str
             ),
             name,
         )
+        invalid = status == INVALID
+        reasons = np.full(len(status), None, dtype=object)
+        for i in np.flatnonzero(invalid).tolist():
+            reasons[i] = impossible_reason(values[i].as_py())
+        impossible = invalid & np.array([r is not None for r in reasons], dtype=bool)
         add(
-            status == INVALID,
+            impossible,
+            "E003",
+            (
+                f"{name} '",
+                values,
+                "' is written as a time but names none (",
+                reasons,
+                "); write a date and time that exist",
+            ),
+            name,
+        )
+        add(
+            invalid & ~impossible,
             "E003",
             (
                 f"{name} '",

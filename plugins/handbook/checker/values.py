@@ -108,6 +108,25 @@ def parse_times(values: pa.Array | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return times, status
 
 
+def impossible_reason(text: str | None) -> str | None:
+    """Why ``text``, written in the form of a time the checker reads, names no moment
+    (``day is out of range for month`` for 2023-02-30, ``hour must be in 0..23``), or None
+    when it is not of that form or names one."""
+    if text is None or not VALID_TIME.fullmatch(text):
+        return None
+    offset = _OFFSET_PARTS.search(text)
+    if offset and int(offset["minutes"]) > 59:
+        return "the offset's minutes must be in 0..59"
+    fraction = _FRACTION.search(text)
+    if fraction:  # datetime reads six digits at most; the fraction is not the problem
+        text = text[: fraction.start()] + text[fraction.end() :]
+    try:
+        datetime.fromisoformat(text.upper())
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def _beyond_range(text: str) -> bool:
     """Whether ``text`` (a time Arrow refused) is a real time (Python's datetime reads it;
     a date alone is 00:00 UTC) outside nanosecond timestamps, rather than an impossible
