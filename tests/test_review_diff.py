@@ -111,6 +111,25 @@ def test_a_reworded_statement_shows_the_changed_words(repo: Path) -> None:
     assert "Sample verdicts" not in run.stdout
 
 
+def test_a_removed_role_keeps_its_list_items_apart(repo: Path) -> None:
+    # the items of a statement, and a role's statements, were joined by spaces, so list
+    # items ran together ("… either: Deployable package (Appx or MSI), or Installation
+    # instructions and executable file The customer is responsible for: …")
+    roles = repo / "data" / "roles.yaml"
+    text = roles.read_text(encoding="utf-8")
+    start = text.index("- id: apps\n")
+    end = text.find("\n- id: ", start) + 1 or len(text)  # the last role, or the one before another
+    roles.write_text(text[:start] + text[end:], encoding="utf-8")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "either: Deployable package (Appx or MSI), or Installation instructions and "
+        "executable file; The customer is responsible for: App license management: Having "
+        "the right type and quantity of licenses; App assignment: Assigning apps to Azure AD "
+        "user groups; App updates: Monitoring"
+    ) in run.stdout
+
+
 def test_responsibilities_that_move_between_parties(repo: Path) -> None:
     _edit(
         repo / "data" / "responsibility-matrix.csv",

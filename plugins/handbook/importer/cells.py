@@ -252,6 +252,22 @@ def party_named(text: str) -> str | None:
     return "microsoft" if provider else "customer"
 
 
+_SUBJECT = re.compile(
+    r"(microsoft|you|you're|you are|your organi[sz]ation|the customers?|customers?)\s+"
+    r"(will|must|is|are|also|need|needs|should|shall|provide|provides|responsible|required)\b"
+)
+
+
+def subject_party(text: str) -> str | None:
+    """The party a statement opens with as its subject (``Microsoft is responsible for
+    …``, ``**Microsoft** will …``, ``You're responsible for …``, ``The customer is
+    required …``), or None."""
+    m = _SUBJECT.match(plain(text))
+    if m is None:
+        return None
+    return "microsoft" if m.group(1) == "microsoft" else "customer"
+
+
 _PLACEHOLDERS = {"none", "n/a", "na", "not applicable", "-", "--", "—", "–", "nothing"}
 
 

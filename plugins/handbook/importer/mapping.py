@@ -17,7 +17,9 @@
 - ``change-types``: types as columns (row labels such as ``**Advance notice**``) or as
   rows (headers ``Change type | Notification | Customer action``);
 - ``roles``: a first header naming a role or responsibility; the party comes from the
-  section heading (``Microsoft's roles...`` vs ``Your roles...``).
+  section heading (``Microsoft's roles...`` vs ``Your roles...``); a statement of a
+  row whose subject is the other party (``Microsoft will notify you …`` among the
+  customer's) is that party's role of the same name, unless it is the row's only one.
 
 Anything else is ``not recognised`` and each row is left in the report. Items are plain
 dicts in the YAML/CSV shape of ``data/`` plus ``_line`` (the row's page line); ids of
@@ -386,11 +388,15 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         opening = C.plain(description[0]["text"])
         guess = "microsoft" if opening.startswith("microsoft") else "customer"
         who = party or C.party_named(name) or guess
-        duties = {who: description, **_other_party_duties(description, who)}
+        duties = {who: description}
+        for why, found in (
+            ("the duties after a {0} label", _other_party_duties(description, who)),
+            ("the statements whose subject is {0}", _other_party_statements(description, who)),
+        ):
+            for owner, moved in found.items():
+                duties.setdefault(owner, []).extend(moved)
+                rep.note(row.line, f"role '{name}': {why.format(owner)} are the {owner}'s role")
         for owner, statements in duties.items():
-            if owner != who:
-                text = f"role '{name}': the duties after a {owner} label are the {owner}'s role"
-                rep.note(row.line, text)
             out.roles.append(
                 {
                     "id": ctx.known.id("role", owner, name, 6),
@@ -420,6 +426,23 @@ def _other_party_duties(description: list[Item], who: str) -> dict[str, list[Ite
             stmt["text"] = head + "."
         else:
             description.remove(stmt)
+    return out
+
+
+def _other_party_statements(description: list[Item], who: str) -> dict[str, list[Item]]:
+    """The statements of a role's description whose subject is the other party (a
+    customer's ``Change management`` saying ``Microsoft will notify customers …`` over
+    ``You must have your own change management process …``): taken out of
+    ``description`` (in place) for that party's role of the same name. Only when a
+    statement of ``who`` is left, so a one-statement role keeps its text."""
+    moved = [(s, C.subject_party(s["text"])) for s in description]
+    moved = [(s, party) for s, party in moved if party not in (None, who)]
+    if not moved or len(moved) == len(description):
+        return {}
+    out: dict[str, list[Item]] = {}
+    for stmt, party in moved:
+        description.remove(stmt)
+        out.setdefault(str(party), []).append(stmt)
     return out
 
 

@@ -268,7 +268,19 @@ def _party_name(hb: Handbook, party: str) -> str:
 
 
 def _text(s: Statement | None) -> str | None:
-    return None if s is None else " ".join([s.text, *(i.text for i in s.items)])
+    return None if s is None else _joined([s.text, *(_text(i) or "" for i in s.items)])
+
+
+def _joined(parts: list[str]) -> str:
+    """Texts one after the other, each separated by ``; `` from a previous one that ends
+    no sentence or clause (a list item: ``Add users to security groups``), so that a
+    statement's items, or a role's statements, do not run together; one ending in a
+    comma, ``or`` or ``and`` is continued by the next."""
+    out = ""
+    for part in filter(None, parts):
+        joint = out.endswith((".", ":", ";", "!", "?", ",", " or", " and"))
+        out += ("" if not out else " " if joint else "; ") + part
+    return out
 
 
 def _collect(
@@ -378,7 +390,7 @@ def _role_changes(
 
 
 def _texts(statements: list[Statement]) -> str:
-    return " ".join(_text(s) or "" for s in statements)
+    return _joined([_text(s) or "" for s in statements])
 
 
 def _matrix_changes(base: Handbook, head: Handbook, moves: list[Move], items: list[Item]) -> None:
