@@ -365,3 +365,12 @@ def test_dates_durations_and_document_ids_are_read_as_written(
     problems = _load(data_copy)
     assert len(problems) == 1, problems
     assert expected in problems[0].message and problems[0].line is not None
+
+
+def test_a_constraint_no_record_can_satisfy_is_reported_at_its_at_most(data_copy: Path) -> None:
+    # at_least 5 days and at_most 1 day: every record broke MMD001, and validate said valid
+    edit(data_copy / "rules.yaml", "at_least: P5D}", "at_least: P5D, at_most: P1D}")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-value", 17, 63)
+    assert "at_most (1 day (24 hours)) is less than at_least (5 days (120 hours))" in p.message
+    assert p.hint is not None and "at_most" in p.hint

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from operator import attrgetter
 from typing import Any
 
+from handbook.model.durations import duration_text
 from handbook.model.entities import TIME_FIELDS, Erratum, Node, Quote, Rule, Source, Statement
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem
@@ -399,6 +400,21 @@ def _check_rule(
     for node, key, f in fields:
         if f not in TIME_FIELDS:
             problems.append(_ref_problem(node, key, "time field", f, TIME_FIELDS))
+    for con in rule.constraints:
+        if con.at_most is not None and con.at_most < con.at_least:
+            line, column = con.at.of("at_most")
+            problems.append(
+                Problem(
+                    "wrong-value",
+                    f"{con.later} after {con.earlier}: at_most ({duration_text(con.at_most)})"
+                    f" is less than at_least ({duration_text(con.at_least)}), so every record"
+                    f" the rule applies to would break it",
+                    con.at.file,
+                    line or None,
+                    column or None,
+                    hint="make at_most no less than at_least; the two may be equal",
+                )
+            )
     if rule.kind == "timing" and not (rule.requires or rule.constraints):
         problems.append(
             Problem(
