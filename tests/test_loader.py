@@ -374,3 +374,17 @@ def test_a_constraint_no_record_can_satisfy_is_reported_at_its_at_most(data_copy
     assert (p.code, p.line, p.column) == ("wrong-value", 17, 63)
     assert "at_most (1 day (24 hours)) is less than at_least (5 days (120 hours))" in p.message
     assert p.hint is not None and "at_most" in p.hint
+
+
+def test_an_empty_list_item_is_reported_at_its_line(data_copy: Path) -> None:
+    # a '-' left alone (an entry half deleted) was reported without a line
+    edit(data_copy / "channels.yaml", "- id: security-bulletin", "-\n- id: security-bulletin")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-type", 10, 2)
+    assert p.message == "an empty list item (a '-' with nothing after it)"
+    # and in a nested list, where it said "'description' is not a mapping"
+    edit(data_copy / "channels.yaml", "-\n- id: security-bulletin", "- id: security-bulletin")
+    edit(data_copy / "roles.yaml", "  description:\n", "  description:\n    -\n")
+    [p] = _load(data_copy)
+    assert (p.file.endswith("roles.yaml"), p.line, p.column) == (True, 10, 6)
+    assert p.message == "an empty list item (a '-' with nothing after it)"
