@@ -388,3 +388,12 @@ def test_an_empty_list_item_is_reported_at_its_line(data_copy: Path) -> None:
     [p] = _load(data_copy)
     assert (p.file.endswith("roles.yaml"), p.line, p.column) == (True, 10, 6)
     assert p.message == "an empty list item (a '-' with nothing after it)"
+
+
+def test_a_file_that_is_not_a_list_makes_no_reference_into_it_unknown(data_copy: Path) -> None:
+    # one entry written without its '- ': every use of a channel was also reported, with
+    # the hint "none is defined yet: define it first"
+    (data_copy / "channels.yaml").write_text("id: email\nname: Email\n", encoding="utf-8")
+    [p] = _load(data_copy)
+    assert (p.code, p.line) == ("wrong-type", 1)
+    assert p.message == "expected a list of entries ('- ...' lines)"

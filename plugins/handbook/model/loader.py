@@ -182,6 +182,8 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
         raw, display = yaml_raw(name, "add its entries ('- id: ...'), or write [] for none")
         if raw is None:
             return []
+        if not isinstance(raw, list):  # not a list: no entry read (validate_list says so)
+            unvalidated.add(UNREAD)
         items, found = validate_list(model, raw, display)
         problems.extend(found)
         unvalidated.update(_failed_ids(raw, items))
