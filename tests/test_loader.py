@@ -397,3 +397,14 @@ def test_a_file_that_is_not_a_list_makes_no_reference_into_it_unknown(data_copy:
     [p] = _load(data_copy)
     assert (p.code, p.line) == ("wrong-type", 1)
     assert p.message == "expected a list of entries ('- ...' lines)"
+
+
+def test_a_constraint_of_a_time_field_with_itself_is_reported(data_copy: Path) -> None:
+    edit(
+        data_copy / "rules.yaml",
+        "{earlier: notified_at, later: starts_at",
+        "{earlier: starts_at, later: starts_at",
+    )
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-value", 17, 28)
+    assert p.message == "the constraint compares starts_at with itself"

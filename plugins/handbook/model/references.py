@@ -401,7 +401,19 @@ def _check_rule(
         if f not in TIME_FIELDS:
             problems.append(_ref_problem(node, key, "time field", f, TIME_FIELDS))
     for con in rule.constraints:
-        if con.at_most is not None and con.at_most < con.at_least:
+        if con.earlier == con.later:
+            line, column = con.at.of("later")
+            problems.append(
+                Problem(
+                    "wrong-value",
+                    f"the constraint compares {con.later} with itself",
+                    con.at.file,
+                    line or None,
+                    column or None,
+                    hint="name two different time fields in 'earlier' and 'later'",
+                )
+            )
+        elif con.at_most is not None and con.at_most < con.at_least:
             line, column = con.at.of("at_most")
             problems.append(
                 Problem(
