@@ -408,3 +408,13 @@ def test_a_constraint_of_a_time_field_with_itself_is_reported(data_copy: Path) -
     [p] = _load(data_copy)
     assert (p.code, p.line, p.column) == ("wrong-value", 17, 28)
     assert p.message == "the constraint compares starts_at with itself"
+
+
+def test_an_emptied_csv_file_says_which_header_to_write(data_copy: Path) -> None:
+    (data_copy / "change-process.csv").write_text("", encoding="utf-8")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.message) == ("empty-file", 1, "the file is empty")
+    assert p.hint == (
+        "write its header row: id,edition,phase,party,statement,note,errata,doc,section "
+        "(id optional), then one row per entry"
+    )
