@@ -418,3 +418,30 @@ def test_an_emptied_csv_file_says_which_header_to_write(data_copy: Path) -> None
         "write its header row: id,edition,phase,party,statement,note,errata,doc,section "
         "(id optional), then one row per entry"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message", "hint"),
+    [
+        # pydantic's "Input should be a valid string" for a key left without its value
+        (
+            "  title: Advance notice\n",
+            "  title:\n",
+            "'title' has no value",
+            "write its value after 'title: ', or remove the key",
+        ),
+        # "'['timing']' is not allowed for 'kind'": the value is right, the list is not
+        (
+            "  kind: timing\n",
+            "  kind: [timing]\n",
+            "'kind' takes one value, not a list",
+            "expected 'timing', 'channels', 'prohibited-actions' or 'edition-in-force'",
+        ),
+    ],
+)
+def test_a_value_left_out_or_wrapped_in_a_list_is_said_in_words(
+    data_copy: Path, old: str, new: str, message: str, hint: str
+) -> None:
+    edit(data_copy / "rules.yaml", old, new)
+    [p] = _load(data_copy)
+    assert (p.line, p.message, p.hint) == (8 if "title" in old else 9, message, hint)

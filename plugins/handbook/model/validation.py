@@ -78,6 +78,10 @@ def expected_one_of(choices: Iterable[str], given: str | None = None) -> str:
     return text
 
 
+def _shape(value: list[Any] | dict[str, Any]) -> str:
+    return "list" if isinstance(value, list) else "mapping"
+
+
 def _position(
     raw: Any, loc: tuple[int | str, ...], of_key: bool = False
 ) -> tuple[str | None, int | None, int | None]:
@@ -146,7 +150,12 @@ def validation_problems(
             hint = f"did you mean '{guess}'?" if guess else "remove it or check its spelling"
         elif kind in {"literal_error", "enum"}:
             message = f"'{given}' is not allowed for '{field}'"
+            if isinstance(given, list | dict):  # [timing] for timing
+                message = f"'{field}' takes one value, not a {_shape(given)}"
             hint = err["msg"].replace("Input should be", "expected")
+        elif given is None and loc[-1:] == (field,) and kind.endswith("_type"):  # 'title:'
+            message = f"'{field}' has no value"
+            hint = f"write its value after '{field}: ', or remove the key"
         elif kind == "string_pattern_mismatch":
             message = f"'{given}' is not a valid value for '{field}'"
             hint = _PATTERN_HINTS.get(str((err.get("ctx") or {}).get("pattern")), hint)
