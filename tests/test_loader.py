@@ -445,3 +445,20 @@ def test_a_value_left_out_or_wrapped_in_a_list_is_said_in_words(
     edit(data_copy / "rules.yaml", old, new)
     [p] = _load(data_copy)
     assert (p.line, p.message, p.hint) == (8 if "title" in old else 9, message, hint)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "opened"),
+    [
+        ("  name: Printing\n", "  name: [Printing\n", "the flow sequence that starts at line"),
+    ],
+)
+def test_an_unclosed_bracket_or_quote_names_where_it_was_opened(
+    data_copy: Path, old: str, new: str, opened: str
+) -> None:
+    # the parser stops lines after the mistake; the line that opened it was not said
+    text = (data_copy / "roles.yaml").read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    edit(data_copy / "roles.yaml", old, new)
+    [p] = [p for p in _load(data_copy) if p.code == "yaml-syntax"]
+    assert p.line != line and f"(in {opened} {line}, column 9)" in p.message
