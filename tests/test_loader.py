@@ -462,3 +462,15 @@ def test_an_unclosed_bracket_or_quote_names_where_it_was_opened(
     edit(data_copy / "roles.yaml", old, new)
     [p] = [p for p in _load(data_copy) if p.code == "yaml-syntax"]
     assert p.line != line and f"(in {opened} {line}, column 9)" in p.message
+
+
+def test_an_empty_csv_cell_is_said_empty_in_its_column(data_copy: Path) -> None:
+    # it said "invalid 'text': String should have at least 1 character": no column is 'text'
+    edit(
+        data_copy / "change-process.csv",
+        ",before,customer,Read and understand notification email.,",
+        ",before,customer,,",
+    )
+    [p] = _load(data_copy)
+    assert (p.line, p.column, p.message) == (4, 5, "'statement' is empty")
+    assert p.hint == "write its text"

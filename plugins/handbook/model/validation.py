@@ -153,6 +153,10 @@ def validation_problems(
             if isinstance(given, list | dict):  # [timing] for timing
                 message = f"'{field}' takes one value, not a {_shape(given)}"
             hint = err["msg"].replace("Input should be", "expected")
+        elif kind == "string_too_short" and given == "":
+            if str(where or file).lower().endswith(".csv") and names:
+                field = names[0]  # the column (a statement cell is read as its 'text')
+            message, hint = f"'{field}' is empty", "write its text"
         elif given is None and loc[-1:] == (field,) and kind.endswith("_type"):  # 'title:'
             message = f"'{field}' has no value"
             hint = f"write its value after '{field}: ', or remove the key"
