@@ -474,3 +474,15 @@ def test_an_empty_csv_cell_is_said_empty_in_its_column(data_copy: Path) -> None:
     [p] = _load(data_copy)
     assert (p.line, p.column, p.message) == (4, 5, "'statement' is empty")
     assert p.hint == "write its text"
+
+
+def test_an_empty_matrix_cell_is_said_empty(data_copy: Path) -> None:
+    edit(
+        data_copy / "responsibility-matrix.csv",
+        "test-new-features,Test new features for quality assurance,microsoft,",
+        "test-new-features,Test new features for quality assurance,,",
+    )
+    [p] = _load(data_copy)
+    assert (p.line, p.column) == (3, 3)
+    assert p.message == "the cell of column 'mmd-service' is empty"
+    assert p.hint == "write its party: one of both, customer, microsoft"

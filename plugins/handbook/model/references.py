@@ -302,11 +302,15 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
                 problems.append(
                     Problem(
                         "unknown-party",
-                        f"unknown party '{party}' in column '{scope}'",
+                        f"unknown party '{party}' in column '{scope}'"
+                        if party
+                        else f"the cell of column '{scope}' is empty",
                         row.at.file,
                         row.at.line or None,
                         row.at.of(scope)[1] or None,
-                        hint=expected_one_of(cell_ids, party),
+                        hint=expected_one_of(cell_ids, party)
+                        if party
+                        else "write its party: one of " + ", ".join(sorted(cell_ids)),
                     )
                 )
     for duty in hb.process:
