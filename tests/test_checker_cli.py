@@ -270,6 +270,37 @@ def test_verify_reports_a_mismatch(tmp_path: Path) -> None:
     assert cli("verify", "--data", str(tmp_path / "nothing")).returncode == 2
 
 
+def test_verify_fails_on_an_annotated_record_the_file_does_not_hold(tmp_path: Path) -> None:
+    """An expectation of samples.yaml for a record id no record has (a typo, a record
+    removed) was never checked: expecting no finding, it passed. It fails verify and warns
+    in a strict build, naming the id."""
+    from handbook.model.loader import load_handbook
+    from handbook.site.results import compute, sample_warnings
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    samples = data / "samples" / "samples.yaml"
+    text = samples.read_text(encoding="utf-8")
+    samples.write_text(
+        text.replace("    CHG-0101: []\n", "    CHG-0101: []\n    CHG-0110: []\n"),
+        encoding="utf-8",
+    )
+    result = cli("verify", "--data", str(data))
+    assert result.returncode == 1
+    assert (
+        "  CHG-0110: expected no finding; the file has no record CHG-0110 (correct the id in "
+        "samples.yaml or remove it)"
+    ) in result.stdout.splitlines()
+    handbook, problems = load_handbook(data)
+    assert handbook is not None, problems
+    warnings = [str(p) for p in sample_warnings(handbook, compute(handbook))]
+    said = (
+        "samples.yaml:10:5: warning[sample-mismatch] record CHG-0110 of "
+        "'mmd001-advance-notice.yaml': samples.yaml expects no finding; the file has no such record"
+    )
+    assert any(said in w for w in warnings), warnings
+
+
 def test_verify_says_why_a_sample_file_cannot_be_read(tmp_path: Path) -> None:
     """A broken sample file fails with its E001's message under it (it said only
     "got E001"), and so does a strict build's ``sample-mismatch`` warning (it named only

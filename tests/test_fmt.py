@@ -143,6 +143,8 @@ def test_errors_name_the_file(copy: Path) -> None:
     run = _fmt(copy, "data/channels.yaml")
     assert run.returncode == 1
     assert run.stderr.startswith("data/channels.yaml:2:1: not valid YAML")
+    # as handbook validate says it: where the [ was opened, a line before
+    assert "(in the flow sequence that starts at line 1, column 7)" in run.stderr
     assert "Traceback" not in run.stderr
     missing = _fmt(copy, "data/nope.yaml")
     assert missing.returncode == 2 and "data/nope.yaml: not found" in missing.stderr

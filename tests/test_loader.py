@@ -365,3 +365,124 @@ def test_dates_durations_and_document_ids_are_read_as_written(
     problems = _load(data_copy)
     assert len(problems) == 1, problems
     assert expected in problems[0].message and problems[0].line is not None
+
+
+def test_a_constraint_no_record_can_satisfy_is_reported_at_its_at_most(data_copy: Path) -> None:
+    # at_least 5 days and at_most 1 day: every record broke MMD001, and validate said valid
+    edit(data_copy / "rules.yaml", "at_least: P5D}", "at_least: P5D, at_most: P1D}")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-value", 17, 63)
+    assert "at_most (1 day (24 hours)) is less than at_least (5 days (120 hours))" in p.message
+    assert p.hint is not None and "at_most" in p.hint
+
+
+def test_an_empty_list_item_is_reported_at_its_line(data_copy: Path) -> None:
+    # a '-' left alone (an entry half deleted) was reported without a line
+    edit(data_copy / "channels.yaml", "- id: security-bulletin", "-\n- id: security-bulletin")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-type", 10, 2)
+    assert p.message == "an empty list item (a '-' with nothing after it)"
+    # and in a nested list, where it said "'description' is not a mapping"
+    edit(data_copy / "channels.yaml", "-\n- id: security-bulletin", "- id: security-bulletin")
+    edit(data_copy / "roles.yaml", "  description:\n", "  description:\n    -\n")
+    [p] = _load(data_copy)
+    assert (p.file.endswith("roles.yaml"), p.line, p.column) == (True, 10, 6)
+    assert p.message == "an empty list item (a '-' with nothing after it)"
+
+
+def test_a_file_that_is_not_a_list_makes_no_reference_into_it_unknown(data_copy: Path) -> None:
+    # one entry written without its '- ': every use of a channel was also reported, with
+    # the hint "none is defined yet: define it first"
+    (data_copy / "channels.yaml").write_text("id: email\nname: Email\n", encoding="utf-8")
+    [p] = _load(data_copy)
+    assert (p.code, p.line) == ("wrong-type", 1)
+    assert p.message == "expected a list of entries ('- ...' lines)"
+
+
+def test_a_constraint_of_a_time_field_with_itself_is_reported(data_copy: Path) -> None:
+    edit(
+        data_copy / "rules.yaml",
+        "{earlier: notified_at, later: starts_at",
+        "{earlier: starts_at, later: starts_at",
+    )
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-value", 17, 28)
+    assert p.message == "the constraint compares starts_at with itself"
+
+
+def test_an_emptied_csv_file_says_which_header_to_write(data_copy: Path) -> None:
+    (data_copy / "change-process.csv").write_text("", encoding="utf-8")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.message) == ("empty-file", 1, "the file is empty")
+    assert p.hint == (
+        "write its header row: id,edition,phase,party,statement,note,errata,doc,section "
+        "(id optional), then one row per entry"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message", "hint"),
+    [
+        # pydantic's "Input should be a valid string" for a key left without its value
+        (
+            "  title: Advance notice\n",
+            "  title:\n",
+            "'title' has no value",
+            "write its value after 'title: ', or remove the key",
+        ),
+        # "'['timing']' is not allowed for 'kind'": the value is right, the list is not
+        (
+            "  kind: timing\n",
+            "  kind: [timing]\n",
+            "'kind' takes one value, not a list",
+            "expected 'timing', 'channels', 'prohibited-actions' or 'edition-in-force'",
+        ),
+    ],
+)
+def test_a_value_left_out_or_wrapped_in_a_list_is_said_in_words(
+    data_copy: Path, old: str, new: str, message: str, hint: str
+) -> None:
+    edit(data_copy / "rules.yaml", old, new)
+    [p] = _load(data_copy)
+    assert (p.line, p.message, p.hint) == (8 if "title" in old else 9, message, hint)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "opened"),
+    [
+        ("  name: Printing\n", "  name: [Printing\n", "the flow sequence that starts at line"),
+    ],
+)
+def test_an_unclosed_bracket_or_quote_names_where_it_was_opened(
+    data_copy: Path, old: str, new: str, opened: str
+) -> None:
+    # the parser stops lines after the mistake; the line that opened it was not said
+    text = (data_copy / "roles.yaml").read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    edit(data_copy / "roles.yaml", old, new)
+    [p] = [p for p in _load(data_copy) if p.code == "yaml-syntax"]
+    assert p.line != line and f"(in {opened} {line}, column 9)" in p.message
+
+
+def test_an_empty_csv_cell_is_said_empty_in_its_column(data_copy: Path) -> None:
+    # it said "invalid 'text': String should have at least 1 character": no column is 'text'
+    edit(
+        data_copy / "change-process.csv",
+        ",before,customer,Read and understand notification email.,",
+        ",before,customer,,",
+    )
+    [p] = _load(data_copy)
+    assert (p.line, p.column, p.message) == (4, 5, "'statement' is empty")
+    assert p.hint == "write its text"
+
+
+def test_an_empty_matrix_cell_is_said_empty(data_copy: Path) -> None:
+    edit(
+        data_copy / "responsibility-matrix.csv",
+        "test-new-features,Test new features for quality assurance,microsoft,",
+        "test-new-features,Test new features for quality assurance,,",
+    )
+    [p] = _load(data_copy)
+    assert (p.line, p.column) == (3, 3)
+    assert p.message == "the cell of column 'mmd-service' is empty"
+    assert p.hint == "write its party: one of both, customer, microsoft"

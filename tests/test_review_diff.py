@@ -260,3 +260,23 @@ def test_an_added_rule_shows_every_parameter(repo: Path) -> None:
     (added,) = [r for r in json.loads(run.stdout)["rules"] if r["id"] == "MMD011"]
     params = {p["what"]: (p["old"], p["new"]) for p in added["parameters"]}
     assert params["notified_at before starts_at"] == (None, "at least 5 days (120 hours)")
+
+
+def test_an_id_renamed_under_the_same_name_is_one_rename(repo: Path) -> None:
+    """A matrix row whose id changed (its text did not) was an added and a removed row,
+    unrelated in the list; the reviewer sees one rename that names both ids."""
+    _edit(repo / "data" / "responsibility-matrix.csv", "test-new-features,", "test-features,")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "- Renamed matrix row `test-features`: “Test new features for quality assurance” "
+        "(id was `test-new-features`)"
+    ) in run.stdout.splitlines()
+    assert "1 item added, removed or renamed" in run.stdout
+    run = _diff(repo, "HEAD", "--format", "json")
+    (item,) = json.loads(run.stdout)["items"]
+    assert (item["status"], item["id"], item["old_id"]) == (
+        "renamed",
+        "test-features",
+        "test-new-features",
+    )

@@ -189,3 +189,24 @@ def test_the_site_publishes_the_schemas(built_site: Path) -> None:
     for path in committed:
         published = built_site / "schemas" / path.name
         assert published.read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("written", ["5D", "5 days", "PT-5H", "P5H", "PT5D", "P", "PT"])
+def test_the_schema_underlines_a_duration_that_is_not_iso_8601(written: str) -> None:
+    # editors do not check the 'duration' format: the pattern is what underlines '5D'
+    rules = _plain(yaml.safe_load((DATA / "rules.yaml").read_text(encoding="utf-8")))
+    rules[0]["constraints"][0]["at_least"] = written
+    assert list(_validator("rules").iter_errors(rules)), written
+    for good in ("P5D", "PT48H", "P1DT12H", "P2W", "PT0S", "-P1D", "PT1.5H"):
+        rules[0]["constraints"][0]["at_least"] = good
+        assert list(_validator("rules").iter_errors(rules)) == [], good
+
+
+@pytest.mark.parametrize("written", ["P5H", "PT5D", "P1DT", "P1D2H"])
+def test_the_model_refuses_what_the_schema_refuses(written: str) -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from handbook.model.durations import IsoDuration
+
+    with pytest.raises(ValidationError, match="is not an ISO 8601 duration such as P5D"):
+        TypeAdapter(IsoDuration).validate_python(written)

@@ -267,3 +267,15 @@ def test_sarif_uri_is_a_uri_reference(tmp_path: Path) -> None:
     log = json.loads(to_sarif([Problem("yaml-syntax", "bad", str(file), 1)], tmp_path, "1"))
     location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "data/my%20roles%232.yaml"
+
+
+def test_a_broken_samples_yaml_does_not_make_every_sample_file_unlisted(tmp_path: Path) -> None:
+    """A record id written twice in samples.yaml was one duplicate-key error and eighteen
+    unlisted-sample errors, one per sample file, each saying to add it to samples.yaml."""
+    shutil.copytree(DATA, tmp_path / "data")
+    samples = tmp_path / "data" / "samples" / "samples.yaml"
+    _edit(samples, "    CHG-0102: [MMD001]\n", "    CHG-0102: [MMD001]\n    CHG-0102: []\n")
+    run = _validate(tmp_path, "--format", "json")
+    assert run.returncode == 1
+    found = [(p["code"], p["file"]) for p in json.loads(run.stdout)]
+    assert found == [("duplicate-key", "data/samples/samples.yaml")]

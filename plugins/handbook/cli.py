@@ -47,7 +47,10 @@ def _validate(args: argparse.Namespace) -> int:
     if partial is not None:
         # of invalid data only the sample files: a rule that failed would look missing,
         # and its samples uncovered
-        samples = sample_problems(partial) if valid else unlisted_samples(partial)
+        # (and none while samples.yaml has an error: its entries that failed list no file)
+        index = (data / "samples" / "samples.yaml").resolve()
+        broken = any(Path(p.file).resolve() == index for p in problems if p.severity == "error")
+        samples = sample_problems(partial) if valid else [] if broken else unlisted_samples(partial)
         extra = [*samples, *missing_statement_ids(partial)]
         problems = sort_problems([*problems, *extra])
     failed = handbook is None or any(p.severity == "error" for p in problems)

@@ -26,7 +26,8 @@ class SampleVerdict:
 
     ``line`` is the record's 1-based line in ``data/samples/<file>`` (``None`` for a
     file-level entry ``(file)`` without findings); ``messages`` are ``"CODE: message"``;
-    ``listed`` is False for a record the annotation does not list (a mismatch).
+    ``listed`` is False for a record the annotation does not list, ``present`` for one it
+    lists that the file does not hold (no record of that id, no finding for it): mismatches.
     """
 
     file: str
@@ -41,13 +42,14 @@ class SampleVerdict:
     actual: list[str]
     messages: list[str] = field(default_factory=list)
     listed: bool = True
+    present: bool = True
     snippet: str = ""
     """The record as written in its file (YAML lines, or the CSV header and row)."""
 
     @property
     def passed(self) -> bool:
         """True when the codes found are the codes expected (order aside)."""
-        return self.listed and sorted(self.expected) == self.actual
+        return self.listed and self.present and sorted(self.expected) == self.actual
 
 
 @dataclass
@@ -105,6 +107,7 @@ def evaluate_sample(
                 edition=ref.edition if ref else None,
                 expected=list(expected or []),
                 listed=expected is not None,
+                present=ref is not None or bool(hits) or key == FILE_KEY,
                 actual=sorted(rule for rule, _, _ in hits),
                 messages=[f"{rule}: {message}" for rule, message, _ in hits],
                 snippet=snippets.get(ref.line, "") if ref and ref.line else snippets.get(0, ""),

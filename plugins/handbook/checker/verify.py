@@ -84,7 +84,11 @@ def _print_verdicts(data: Path, results: list[SampleResult]) -> int:
             if v.passed:
                 continue
             want = "not listed" if not v.listed else ", ".join(v.expected) or "no finding"
-            print(f"  {v.record}: expected {want}; got {', '.join(v.actual) or 'no finding'}")
+            got = f"got {', '.join(v.actual) or 'no finding'}"
+            if not v.present:
+                got = f"the file has no record {v.record}"
+                got += " (correct the id in samples.yaml or remove it)"
+            print(f"  {v.record}: expected {want}; {got}")
             for message in v.messages:  # "CODE: message": why, e.g. an E001's cause
                 print(f"    {message}")
     failed = sum(1 for r in results if not r.passed)

@@ -41,6 +41,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import MarkedYAMLError
 
+from handbook.model.problems import yaml_syntax_message
 from handbook.model.schemas import KINDS, kind_of, model_of
 from handbook.model.statement_ids import alternatives, assign_csv_ids, assign_yaml_ids
 
@@ -181,7 +182,7 @@ def canonical_yaml(
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise FormatError(f"{where}: not valid YAML: {exc.problem}") from None
+        raise FormatError(f"{where}: {yaml_syntax_message(exc)}") from None
     if data is None:  # empty, or comments only: nothing to reorder
         lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
         return "\n".join(lines).strip("\n") + "\n" if text.strip() else ""

@@ -12,10 +12,16 @@ import re
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_DURATION = re.compile(r"-?P[0-9.YMWDTHS]+")
+#: Years, months, weeks, days, then T and hours, minutes, seconds, each optional but not
+#: all (``P5D``, ``PT48H``, ``P1DT12H``); the schemas carry it as ``pattern``, as editors
+#: do not check the ``duration`` format.
+_N = r"\d+(?:\.\d+)?"
+_ISO_DURATION = re.compile(
+    rf"-?P(?=\d|T\d)(?:{_N}Y)?(?:{_N}M)?(?:{_N}W)?(?:{_N}D)?(?:T(?=\d)(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?"
+)
 
 
 def _written(pattern: re.Pattern[str], what: str) -> Any:
@@ -31,7 +37,11 @@ def _written(pattern: re.Pattern[str], what: str) -> Any:
 IsoDate = Annotated[date, _written(_ISO_DATE, "a date written YYYY-MM-DD")]
 #: A duration written in ISO 8601 (``P5D`` = 5 days, ``PT48H`` = 48 hours).
 IsoDuration = Annotated[
-    timedelta, _written(_ISO_DURATION, "an ISO 8601 duration such as P5D (5 days) or PT48H")
+    timedelta,
+    _written(_ISO_DURATION, "an ISO 8601 duration such as P5D (5 days) or PT48H"),
+    WithJsonSchema(
+        {"type": "string", "format": "duration", "pattern": f"^{_ISO_DURATION.pattern}$"}
+    ),
 ]
 
 

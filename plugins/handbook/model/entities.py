@@ -486,9 +486,14 @@ class SampleFile(Node):
     description: str | None = None
     expect: dict[str, list[str]]
 
-    @field_validator("expect", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _drop_at(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: v for k, v in value.items() if k != "at"}
-        return value
+    def _expect_at(cls, value: Any) -> Any:
+        """``expect`` without its ``at``; each record id's place in ``at.keys``: ``expect.<id>``."""
+        expect = value.get("expect") if isinstance(value, dict) else None
+        if not isinstance(expect, dict) or "at" not in expect:
+            return value
+        at, place = value.get("at") or {}, expect["at"].get("keys", {})
+        keys = {**at.get("keys", {}), **{f"expect.{k}": p for k, p in place.items()}}
+        plain = {k: v for k, v in expect.items() if k != "at"}
+        return {**value, "expect": plain, "at": {**at, "keys": keys}}

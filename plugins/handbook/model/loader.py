@@ -63,6 +63,11 @@ def _csv_rows(
     text, problems = read_text(path, display)
     if text is None:
         return [], problems
+    header = ",".join([*optional, *required])
+    header += f" ({', '.join(optional)} optional)" if optional else ""
+    if not text.strip():  # emptied by mistake, as an empty YAML file is
+        hint = f"write its header row: {header}, then one row per entry"
+        return [], [*problems, Problem("empty-file", "the file is empty", display, 1, hint=hint)]
     table, problems = parse_csv_text(text, display)
     if table is None:
         return [], problems
@@ -74,18 +79,8 @@ def _csv_rows(
             parts.append("missing column(s): " + ", ".join(missing))
         if unknown:
             parts.append("unknown column(s): " + ", ".join(unknown))
-        return [], [
-            *problems,
-            Problem(
-                "csv-header",
-                "; ".join(parts),
-                display,
-                1,
-                hint="the header must be: "
-                + ",".join([*optional, *required])
-                + (f" ({', '.join(optional)} optional)" if optional else ""),
-            ),
-        ]
+        hint = f"the header must be: {header}"
+        return [], [*problems, Problem("csv-header", "; ".join(parts), display, 1, hint=hint)]
     raws = []
     for line, cells in table.rows:
         row = {
@@ -182,6 +177,8 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
         raw, display = yaml_raw(name, "add its entries ('- id: ...'), or write [] for none")
         if raw is None:
             return []
+        if not isinstance(raw, list):  # not a list: no entry read (validate_list says so)
+            unvalidated.add(UNREAD)
         items, found = validate_list(model, raw, display)
         problems.extend(found)
         unvalidated.update(_failed_ids(raw, items))

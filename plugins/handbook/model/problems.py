@@ -8,9 +8,10 @@ right (`hint`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -66,3 +67,16 @@ def format_problems(problems: Iterable[Problem]) -> str:
     errors = sum(1 for p in items if p.severity == "error")
     lines.append(f"{errors} error(s), {len(items) - errors} warning(s) in data")
     return "\n".join(lines)
+
+
+def yaml_syntax_message(exc: Any) -> str:
+    """``not valid YAML: ...`` for a PyYAML ``MarkedYAMLError``; when the parser stopped on
+    a later line than the one that opened what it was reading (an unclosed ``[``, ``{`` or
+    quote), also where that was opened."""
+    message = f"not valid YAML: {exc.problem or exc.context}"
+    mark, opened = exc.problem_mark, exc.context_mark
+    if exc.problem and exc.context and opened and mark and opened.line != mark.line:
+        what = re.sub(r"^while (?:parsing|scanning) an? ", "", exc.context)
+        message += f" (in the {what} that starts at line {opened.line + 1}, column "
+        message += f"{opened.column + 1})"
+    return message

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from operator import attrgetter
 from typing import Any
 
+from handbook.model.durations import duration_text
 from handbook.model.entities import TIME_FIELDS, Erratum, Node, Quote, Rule, Source, Statement
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem
@@ -301,11 +302,15 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
                 problems.append(
                     Problem(
                         "unknown-party",
-                        f"unknown party '{party}' in column '{scope}'",
+                        f"unknown party '{party}' in column '{scope}'"
+                        if party
+                        else f"the cell of column '{scope}' is empty",
                         row.at.file,
                         row.at.line or None,
                         row.at.of(scope)[1] or None,
-                        hint=expected_one_of(cell_ids, party),
+                        hint=expected_one_of(cell_ids, party)
+                        if party
+                        else "write its party: one of " + ", ".join(sorted(cell_ids)),
                     )
                 )
     for duty in hb.process:
@@ -399,6 +404,33 @@ def _check_rule(
     for node, key, f in fields:
         if f not in TIME_FIELDS:
             problems.append(_ref_problem(node, key, "time field", f, TIME_FIELDS))
+    for con in rule.constraints:
+        if con.earlier == con.later:
+            line, column = con.at.of("later")
+            problems.append(
+                Problem(
+                    "wrong-value",
+                    f"the constraint compares {con.later} with itself",
+                    con.at.file,
+                    line or None,
+                    column or None,
+                    hint="name two different time fields in 'earlier' and 'later'",
+                )
+            )
+        elif con.at_most is not None and con.at_most < con.at_least:
+            line, column = con.at.of("at_most")
+            problems.append(
+                Problem(
+                    "wrong-value",
+                    f"{con.later} after {con.earlier}: at_most ({duration_text(con.at_most)})"
+                    f" is less than at_least ({duration_text(con.at_least)}), so every record"
+                    f" the rule applies to would break it",
+                    con.at.file,
+                    line or None,
+                    column or None,
+                    hint="make at_most no less than at_least; the two may be equal",
+                )
+            )
     if rule.kind == "timing" and not (rule.requires or rule.constraints):
         problems.append(
             Problem(

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from handbook.model.problems import Problem
+from handbook.model.problems import Problem, yaml_syntax_message
 
 #: What to check in a CSV row whose quoting is broken.
 QUOTE_HINT = (
@@ -300,7 +300,7 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
         problems.append(
             Problem(
                 "yaml-syntax",
-                f"not valid YAML: {exc.problem or exc.context}",
+                yaml_syntax_message(exc),
                 file,
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Hashable, Iterable
+from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
@@ -77,6 +78,10 @@ def expected_one_of(choices: Iterable[str], given: str | None = None) -> str:
     return text
 
 
+def _shape(value: list[Any] | dict[str, Any]) -> str:
+    return "list" if isinstance(value, list) else "mapping"
+
+
 def _position(
     raw: Any, loc: tuple[int | str, ...], of_key: bool = False
 ) -> tuple[str | None, int | None, int | None]:
@@ -100,6 +105,9 @@ def _position(
             else:
                 continue
         elif isinstance(obj, list) and isinstance(key, int) and 0 <= key < len(obj):
+            positions = getattr(obj, "positions", None)  # a YAML list: each item's place
+            if positions and key < len(positions):
+                line, column = positions[key]
             obj = obj[key]
         else:
             continue
@@ -142,10 +150,22 @@ def validation_problems(
             hint = f"did you mean '{guess}'?" if guess else "remove it or check its spelling"
         elif kind in {"literal_error", "enum"}:
             message = f"'{given}' is not allowed for '{field}'"
+            if isinstance(given, list | dict):  # [timing] for timing
+                message = f"'{field}' takes one value, not a {_shape(given)}"
             hint = err["msg"].replace("Input should be", "expected")
+        elif kind == "string_too_short" and given == "":
+            if str(where or file).lower().endswith(".csv") and names:
+                field = names[0]  # the column (a statement cell is read as its 'text')
+            message, hint = f"'{field}' is empty", "write its text"
+        elif given is None and loc[-1:] == (field,) and kind.endswith("_type"):  # 'title:'
+            message = f"'{field}' has no value"
+            hint = f"write its value after '{field}: ', or remove the key"
         elif kind == "string_pattern_mismatch":
             message = f"'{given}' is not a valid value for '{field}'"
             hint = _PATTERN_HINTS.get(str((err.get("ctx") or {}).get("pattern")), hint)
+        elif kind in {"dict_type", "model_type", "model_attributes_type"} and given is None:
+            message = "an empty list item (a '-' with nothing after it)"
+            hint = "write the entry after the '- ', or delete the line"
         elif kind in {"dict_type", "model_type", "model_attributes_type"}:
             message = f"'{field}' is not a mapping" if field else "expected a mapping here"
         else:
@@ -184,8 +204,14 @@ def validate_list(model: type[T], raw: Any, file: str) -> tuple[list[T], list[Pr
         ]
     out: list[T] = []
     problems: list[Problem] = []
-    for item in raw:
+    positions = getattr(raw, "positions", None) or []
+    for i, item in enumerate(raw):
         value, found = validate(model, item, file)
+        if i < len(positions):  # an item with no place of its own (a lone '-'): the item's
+            found = [
+                p if p.line else replace(p, line=positions[i][0], column=positions[i][1])
+                for p in found
+            ]
         problems += found
         if value is not None:
             out.append(value)

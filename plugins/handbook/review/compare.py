@@ -24,7 +24,7 @@ plain texts, so it serialises to JSON as is):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from handbook.model.diff import (
@@ -68,7 +68,8 @@ class Move:
 @dataclass(frozen=True)
 class Item:
     """An edition, change type, SOP category, matrix row or rule ``added``, ``removed`` or
-    ``renamed``; ``kind`` says which, ``name`` is its name (new name when renamed)."""
+    ``renamed``; ``kind`` says which, ``name`` is its name (new name when renamed);
+    ``old_id`` the id it had when the id changed and the name did not (`_id_renames`)."""
 
     kind: str
     id: str
@@ -76,6 +77,22 @@ class Item:
     name: str
     old_name: str | None = None
     edition: str | None = None
+    old_id: str | None = None
+
+
+def _id_renames(items: list[Item]) -> list[Item]:
+    """An item removed and one added of the same kind, edition and name as one ``renamed``
+    item with ``old_id``, in the added one's place."""
+    out = list(items)
+    for gone in [i for i in items if i.status == "removed"]:
+        same = (gone.kind, gone.edition, gone.name)
+        new = next(
+            (i for i in out if i.status == "added" and (i.kind, i.edition, i.name) == same), None
+        )
+        if new is not None:
+            out[out.index(new)] = replace(new, status="renamed", old_id=gone.id)
+            out.remove(gone)
+    return out
 
 
 @dataclass(frozen=True)
@@ -467,7 +484,7 @@ def compare(
         moves=tuple(moves),
         rules=tuple(rules),
         change_types=tuple(_type_parameter_changes(base, head)),
-        items=tuple([*items, *rule_items]),
+        items=tuple(_id_renames([*items, *rule_items])),
         verdicts=tuple(_verdict_changes(base, head)),
         editions=tuple(_dated_changes(base, head)),
     )

@@ -93,6 +93,7 @@ def to_markdown(diff: DataDiff) -> str:
         for i in diff.items:
             edition = f" ({i.edition})" if i.edition else ""
             was = f" (was “{i.old_name}”)" if i.old_name else ""
+            was += f" (id was `{i.old_id}`)" if i.old_id else ""
             out.append(f"- {i.status.capitalize()} {i.kind} `{i.id}`{edition}: “{i.name}”{was}")
         out.append("")
     if diff.verdicts:

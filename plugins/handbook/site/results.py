@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.handbook")
 
 #: Changes when the layout of the cached JSON changes (older files are then ignored).
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: The cache file, relative to the project's folder (the one holding ``mkdocs.yml``).
 CACHE_FILE = Path(".cache") / "handbook" / "results.json"
 
@@ -216,8 +216,25 @@ def sample_warnings(handbook: Handbook, results: SiteResults) -> list[Problem]:
     from handbook.model.problems import Problem
 
     found = sample_problems(handbook)
+    annotations = {s.file: s for s in handbook.samples}
     for v in results.verdicts:
         if v.passed:
+            continue
+        sample = annotations.get(v.file)
+        if not v.present and sample is not None:
+            expected = ", ".join(sorted(v.expected)) or "no finding"
+            line, column = sample.at.of(f"expect.{v.record}")
+            found.append(
+                Problem(
+                    "sample-mismatch",
+                    f"record {v.record} of '{v.file}': samples.yaml expects {expected}; the "
+                    "file has no such record",
+                    sample.at.file,
+                    line or None,
+                    column or None,
+                    hint="correct the record id in samples.yaml, or remove it",
+                )
+            )
             continue
         # the findings' "CODE: message", so an E001 names its cause
         actual = "; ".join(v.messages) or "none"
