@@ -203,10 +203,12 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str
             name,
         )
         invalid = status == INVALID
-        reasons = np.full(len(status), None, dtype=object)
-        for i in np.flatnonzero(invalid).tolist():
+        rows = np.flatnonzero(invalid)  # why each names no moment: on these rows only
+        reasons = np.full(len(status) if rows.size else 0, None, dtype=object)
+        impossible = np.zeros(len(status), dtype=bool)
+        for i in rows.tolist():
             reasons[i] = impossible_reason(values[i].as_py())
-        impossible = invalid & np.array([r is not None for r in reasons], dtype=bool)
+            impossible[i] = reasons[i] is not None
         add(
             impossible,
             "E003",
