@@ -29,6 +29,18 @@ JSON_FINDING_KEYS = {
 }
 
 
+#: A Microsoft change that requires administrator action, notified through the Message
+#: Center, starting 2023-03-06T09:00Z: a record's fields but its id and notified_at (5 days'
+#: notice is notified_at 2023-03-01T09:00:00Z or earlier).
+MICROSOFT_CHANGE = {
+    "initiator": "microsoft",
+    "change_type": "functionality",
+    "requires_admin_action": True,
+    "channels": ["message-center"],
+    "starts_at": "2023-03-06T09:00:00Z",
+}
+
+
 @functools.cache
 def handbook(data: Path = DATA) -> Handbook:
     """The handbook loaded from ``data`` (cached); fails the test when the data is invalid."""

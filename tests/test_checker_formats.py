@@ -27,7 +27,7 @@ from handbook.ci import github_data, github_property, markdown_cell
 from handbook.outputs import FORMATS, render
 from handbook.outputs.base import SARIF_MAX_RESULTS
 
-from .checker_support import JSON_FINDING_KEYS, check_text, handbook
+from .checker_support import JSON_FINDING_KEYS, MICROSOFT_CHANGE, check_text, handbook
 from .conftest import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -320,13 +320,7 @@ def test_a_file_outside_the_repository_root(tmp_path: Path) -> None:
 def test_junit_keeps_every_record_of_a_one_line_file(tmp_path: Path) -> None:
     """Minified JSON (or flow-style YAML) puts every record on line 1: each record still
     gets its own test cases and failures, not only the first record of the line."""
-    base = {
-        "initiator": "microsoft",
-        "change_type": "functionality",
-        "requires_admin_action": True,
-        "channels": ["message-center"],
-        "starts_at": "2023-03-06T09:00:00Z",
-    }
+    base = MICROSOFT_CHANGE
     records = [
         {**base, "id": "CHG-1", "notified_at": "2023-03-01T09:00:00Z"},
         {**base, "id": "CHG-2", "notified_at": "2023-03-03T09:00:00Z"},

@@ -17,7 +17,7 @@ from handbook.checker.check import check_paths
 from handbook.checker.findings import Report
 from handbook.outputs import render
 
-from .checker_support import cli, handbook
+from .checker_support import MICROSOFT_CHANGE, cli, handbook
 from .conftest import DATA, ROOT
 
 INPUTS = [
@@ -240,13 +240,7 @@ def test_written_whole_or_not_at_all(tmp_path: Path) -> None:
 def test_records_of_one_line_keep_their_titles_and_count(tmp_path: Path) -> None:
     """Minified JSON puts every record on line 1: each record keeps its own title in the
     by-record table, and each counts among the records with findings."""
-    base = {
-        "initiator": "microsoft",
-        "change_type": "functionality",
-        "requires_admin_action": True,
-        "channels": ["message-center"],
-        "starts_at": "2023-03-06T09:00:00Z",
-    }
+    base = MICROSOFT_CHANGE
     records = [
         {**base, "id": "CHG-1", "title": "on time", "notified_at": "2023-03-01T09:00:00Z"},
         {**base, "id": "CHG-2", "title": "late two", "notified_at": "2023-03-03T09:00:00Z"},
