@@ -115,8 +115,9 @@ def _pseudo(part: str, depth: int, bullet: bool) -> Line:
 _TEXT_NEWLINE = re.compile(r"[ \t]+\\n[ \t]+")
 
 
-#: a kramdown inline attribute list after a link or word (IBM Cloud's ``[API](…){: external}``)
-_ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
+#: a kramdown attribute list (IAL): after a link or word (IBM Cloud's ``[API](…){: external}``),
+#: on a line of its own under a table (``{: caption="…"}``) or a heading (``{: #anchor}``)
+ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
 
 
 def cell_lines(markup: str) -> list[Line]:
@@ -124,7 +125,7 @@ def cell_lines(markup: str) -> list[Line]:
     ``<li>`` end a line, and so does ``\n`` written as text between spaces;
     ``<ul>``/``<ol>`` nest; comments and kramdown attribute lists (``{: external}``) are
     dropped."""
-    markup = _TEXT_NEWLINE.sub("<br>", _ATTRIBUTES.sub("", markup))
+    markup = _TEXT_NEWLINE.sub("<br>", ATTRIBUTES.sub("", markup))
     walker = _Lines()
     if "<" not in markup and "&" not in markup:  # plain text: no need to parse it
         walker.buf.append(markup)

@@ -27,7 +27,7 @@ from markdown_it.token import Token
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from handbook.importer.html import cell_text
+from handbook.importer.html import ATTRIBUTES, cell_text
 
 
 class PageError(Exception):
@@ -71,8 +71,6 @@ _DIRECTIVE = re.compile(r"\s*\[!\w+[^\]]*\]\s*$")
 _CONTAINER = re.compile(
     r'^(?:===[+!]?\s*"(?P<tab>[^"]*)"|(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"[^"]*")?)\s*$'
 )
-#: a kramdown attribute list or definition (``{: #anchor}``, ``{:shortdesc: .shortdesc}``)
-_ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
     re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),
@@ -371,7 +369,7 @@ def _html_end(lines: list[str], first: int, end: int) -> int:
 
 def _kind(token_type: str, raw: list[str]) -> str:
     head = raw[0].strip() if raw else ""
-    if token_type == "paragraph_open" and all(_ATTRIBUTES.fullmatch(x.strip()) for x in raw):
+    if token_type == "paragraph_open" and all(ATTRIBUTES.fullmatch(x.strip()) for x in raw):
         return "attributes"  # kramdown's {: #anchor} under a heading, {:note: .note} lines
     if token_type in ("bullet_list_open", "ordered_list_open"):
         return "list"

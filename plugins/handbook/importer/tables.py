@@ -48,10 +48,6 @@ def split_row(line: str) -> list[str]:
     return [c.replace("\\|", "|").strip() for c in re.split(r"(?<!\\)\|", text)]
 
 
-#: a kramdown attribute list on a line of its own, under a table (Jekyll-built docs)
-_ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
-
-
 def pipe_table(block: Block) -> Table:
     """``block`` (kind ``table``) as a `Table` (see module doc)."""
     lines = block.lines
@@ -65,7 +61,7 @@ def pipe_table(block: Block) -> Table:
         table.line = block.line + lines.index(header_lines[0])
     for n in range(body_start, len(lines)):
         raw = lines[n]
-        if not raw.strip() or _ATTRIBUTES.fullmatch(raw.strip()):
+        if not raw.strip() or html.ATTRIBUTES.fullmatch(raw.strip()):
             continue  # a kramdown attribute list ({: caption="..."}) styles the table
         if table.rows and _continues(table.rows[-1], raw):
             last = table.rows[-1]
