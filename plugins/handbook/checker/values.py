@@ -114,33 +114,34 @@ def impossible_reason(text: str | None) -> str | None:
     when it is not of that form or names one."""
     if text is None or not VALID_TIME.fullmatch(text):
         return None
-    offset = _OFFSET_PARTS.search(text)
-    if offset and int(offset["minutes"]) > 59:
-        return "the offset's minutes must be in 0..59"
-    fraction = _FRACTION.search(text)
-    if fraction:  # datetime reads six digits at most; the fraction is not the problem
-        text = text[: fraction.start()] + text[fraction.end() :]
     try:
-        datetime.fromisoformat(text.upper())
+        _read_moment(text.upper())
     except ValueError as error:
         return str(error)
     return None
+
+
+def _read_moment(text: str) -> tuple[datetime, int]:
+    """``text`` read by Python's datetime, and its fraction of a second in nanoseconds,
+    read apart (datetime keeps six digits at most). Raises ValueError with the reason when
+    it names no moment, an offset's minutes past 59 included (datetime reads +01:60 as two
+    hours)."""
+    offset = _OFFSET_PARTS.search(text)
+    if offset and int(offset["minutes"]) > 59:
+        raise ValueError("the offset's minutes must be in 0..59")
+    fraction = _FRACTION.search(text)
+    if fraction is None:
+        return datetime.fromisoformat(text), 0
+    rest = text[: fraction.start()] + text[fraction.end() :]
+    return datetime.fromisoformat(rest), int(fraction[1].ljust(9, "0"))
 
 
 def _beyond_range(text: str) -> bool:
     """Whether ``text`` (a time Arrow refused) is a real time (Python's datetime reads it;
     a date alone is 00:00 UTC) outside nanosecond timestamps, rather than an impossible
     one."""
-    offset = _OFFSET_PARTS.search(text)
-    if offset and int(offset["minutes"]) > 59:  # datetime reads +01:60 as two hours
-        return False
-    # datetime keeps microseconds only: the fraction is counted apart, to the nanosecond
-    fraction = _FRACTION.search(text)
-    ns = int(fraction[1].ljust(9, "0")) if fraction else 0
-    if fraction:
-        text = text[: fraction.start()] + text[fraction.end() :]
     try:
-        moment = datetime.fromisoformat(text)
+        moment, ns = _read_moment(text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         seconds = (moment - _EPOCH) // timedelta(seconds=1)
