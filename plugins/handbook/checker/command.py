@@ -70,10 +70,14 @@ def _distinct(paths: list[Path]) -> list[Path]:
     return kept
 
 
-def _input_named(output: Path, data: Path, waivers: str | None, mapping: str | None) -> str:
-    """What input of the run ``output`` would replace ("" for none): the waivers file,
-    the mapping file, or a file of the data folder."""
+def _input_named(
+    output: Path, paths: list[Path], data: Path, waivers: str | None, mapping: str | None
+) -> str:
+    """What input of the run ``output`` would replace ("" for none): one of the record
+    files ``paths``, the waivers file, the mapping file, or a file of the data folder."""
     out = os.path.realpath(output)
+    if any(out == os.path.realpath(p) for p in paths):
+        return "one of the record files"
     if waivers and out == os.path.realpath(waivers):
         return "the waivers file"
     if mapping and out == os.path.realpath(mapping):
@@ -99,10 +103,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"handbook check: error: no such file: {p}", file=sys.stderr)
         return 2
     paths = _distinct(paths)
-    if args.output and any(os.path.realpath(args.output) == os.path.realpath(p) for p in paths):
-        return _fail(f"--output {args.output} is one of the record files; write the report apart")
     if args.output:
-        taken = _input_named(Path(args.output), data, args.waivers, args.map)
+        taken = _input_named(Path(args.output), paths, data, args.waivers, args.map)
         if taken:
             return _fail(f"--output {args.output} is {taken}; write the report apart")
     if args.edition is not None and args.edition not in {e.id for e in handbook.editions}:
