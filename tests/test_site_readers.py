@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from bs4 import BeautifulSoup
 
-from handbook.model.diff import compare_editions, word_diff
+from handbook.model.diff import WordOp, compare_editions, full_text, word_diff
 from handbook.model.loader import load_handbook
 from handbook.plugin import data_edit_url
 from handbook.site.generate import generate_site
@@ -95,6 +95,40 @@ def test_diff_is_computed_from_data() -> None:
         ("insert", "assign"),
         ("equal", "the membership"),
     ]
+
+
+def test_edition_diff_keeps_a_statements_list_items(tmp_path: Path) -> None:
+    """A statement with list items that the newer edition drops shows its items, apart
+    (``; ``), and a rewording's removed items stay apart too: the page showed the text
+    without its items (removed) or ran the items together (reworded)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    sops = data / "sop-categories.yaml"
+    text = sops.read_text(encoding="utf-8")
+    newer = (
+        "    - id: certificates-update-all-certificates-that-are-required\n"
+        "      text: Update all certificates that are required to configure certificate"
+        " profiles, VPN profiles, and Wi-Fi profiles.\n"
+    )
+    assert newer in text
+    sops.write_text(text.replace(newer, ""), encoding="utf-8")
+    hb, problems = load_handbook(data)
+    assert hb is not None, problems
+    page = BeautifulSoup(generate_site(hb).page("editions/2018-to-2022.md").markdown, "html.parser")
+    removed = [li.get_text(" ", strip=True) for li in page.select("li.hb-change--removed")]
+    assert (
+        "Removed: Update all certificates that are required to configure: Certificate profiles;"
+        " VPN profiles; Wi-Fi profiles"
+    ) in removed
+    groups = next(c for c in hb.sop_categories_of("2018") if c.id == "device-groups")
+    listed = next(s for s in groups.customer if s.items)
+    ops = word_diff(full_text(listed), "Only use the groups to assign corporate certificates")
+    assert ("delete", "Wi-Fi profile configuration") not in [(o.op, o.text) for o in ops]
+    assert ops[-1] == WordOp(
+        "delete",
+        "for services such as VPN, Windows Hello for Business or email encryption;"
+        " Corporate Wi-Fi profile configuration",
+    )
 
 
 def test_glossary_page_and_tooltips(built_site: Path) -> None:

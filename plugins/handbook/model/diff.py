@@ -42,6 +42,12 @@ class StatementChange:
     new: Statement | None
     words: tuple[WordOp, ...] = ()
 
+    @property
+    def text(self) -> str:
+        """The statement's whole text (new, else old), list items included (`full_text`)."""
+        shown = self.new or self.old
+        return "" if shown is None else full_text(shown)
+
 
 @dataclass(frozen=True)
 class GroupChange:
@@ -154,7 +160,7 @@ def pair_statements(old: Sequence[Statement], new: Sequence[Statement]) -> list[
             if _norm(_words(o.text)) == _norm(_words(n.text)) and _items(o) == _items(n):
                 out.append(StatementChange("unchanged", o, n))
             else:
-                out.append(StatementChange("reworded", o, n, word_diff(_full(o), _full(n))))
+                out.append(StatementChange("reworded", o, n, word_diff(full_text(o), full_text(n))))
         else:
             out.append(StatementChange("added", None, n))
     out += [StatementChange("removed", o, None) for i, o in enumerate(old) if i not in used_old]
@@ -165,8 +171,23 @@ def _items(s: Statement) -> list[list[str]]:
     return [_norm(_words(i.text)) for i in s.items]
 
 
-def _full(s: Statement) -> str:
-    return " ".join([s.text, *(_full(i) for i in s.items)])
+def full_text(s: Statement) -> str:
+    """A statement's text and its list items, nested ones included, as one text
+    (`joined_text`): ``Update all certificates that are required to configure:
+    Certificate profiles; VPN profiles; Wi-Fi profiles``."""
+    return joined_text([s.text, *(full_text(i) for i in s.items)])
+
+
+def joined_text(parts: Sequence[str]) -> str:
+    """Texts one after the other, each separated by ``; `` from a previous one that ends
+    no sentence or clause (a list item: ``Add users to security groups``), so that a
+    statement's items, or a role's statements, do not run together; one ending in a
+    period, colon, semicolon, comma, ``or`` or ``and`` is continued by the next after a space."""
+    out = ""
+    for part in filter(None, parts):
+        joint = out.endswith((".", ":", ";", "!", "?", ",", " or", " and"))
+        out += ("" if not out else " " if joint else "; ") + part
+    return out
 
 
 def compare_editions(handbook: Handbook, old: str, new: str) -> EditionDiff:

@@ -32,6 +32,8 @@ from handbook.model.diff import (
     GroupChange,
     WordOp,
     compare_handbooks,
+    full_text,
+    joined_text,
     pair_statements,
     similarity,
     word_diff,
@@ -285,19 +287,7 @@ def _party_name(hb: Handbook, party: str) -> str:
 
 
 def _text(s: Statement | None) -> str | None:
-    return None if s is None else _joined([s.text, *(_text(i) or "" for i in s.items)])
-
-
-def _joined(parts: list[str]) -> str:
-    """Texts one after the other, each separated by ``; `` from a previous one that ends
-    no sentence or clause (a list item: ``Add users to security groups``), so that a
-    statement's items, or a role's statements, do not run together; one ending in a
-    comma, ``or`` or ``and`` is continued by the next."""
-    out = ""
-    for part in filter(None, parts):
-        joint = out.endswith((".", ":", ";", "!", "?", ",", " or", " and"))
-        out += ("" if not out else " " if joint else "; ") + part
-    return out
+    return None if s is None else full_text(s)
 
 
 def _collect(
@@ -407,7 +397,7 @@ def _role_changes(
 
 
 def _texts(statements: list[Statement]) -> str:
-    return _joined([_text(s) or "" for s in statements])
+    return joined_text([full_text(s) for s in statements])
 
 
 def _matrix_changes(base: Handbook, head: Handbook, moves: list[Move], items: list[Item]) -> None:
