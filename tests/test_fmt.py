@@ -146,6 +146,10 @@ def test_errors_name_the_file(copy: Path) -> None:
     # as handbook validate says it: where the [ was opened, a line before
     assert "(in the flow sequence that starts at line 1, column 7)" in run.stderr
     assert "Traceback" not in run.stderr
+    broken.write_text('- id: "email\n  name: Email\n- id: "web"\n  name: Web\n', encoding="utf-8")
+    quote = _fmt(copy, "data/channels.yaml")
+    assert quote.returncode == 1 and quote.stderr.startswith("data/channels.yaml:3:")
+    assert "the quoted text that starts at line 1, column 7 runs on to line 3" in quote.stderr
     missing = _fmt(copy, "data/nope.yaml")
     assert missing.returncode == 2 and "data/nope.yaml: not found" in missing.stderr
     unknown = _fmt(copy, "--nope")

@@ -451,6 +451,7 @@ def test_a_value_left_out_or_wrapped_in_a_list_is_said_in_words(
     ("old", "new", "opened"),
     [
         ("  name: Printing\n", "  name: [Printing\n", "the flow sequence that starts at line"),
+        ("  name: Printing\n", "  name: 'Printing\n", "the quoted scalar that starts at line"),
     ],
 )
 def test_an_unclosed_bracket_or_quote_names_where_it_was_opened(
@@ -462,6 +463,21 @@ def test_an_unclosed_bracket_or_quote_names_where_it_was_opened(
     edit(data_copy / "roles.yaml", old, new)
     [p] = [p for p in _load(data_copy) if p.code == "yaml-syntax"]
     assert p.line != line and f"(in {opened} {line}, column 9)" in p.message
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_closing_quote_left_out_names_where_the_quote_starts(data_copy: Path, quote: str) -> None:
+    # the quote runs on to the next one, lines down, where the parser stops ("expected
+    # <block end>, but found '<scalar>'"): the line with the missing quote was not said
+    text = (data_copy / "roles.yaml").read_text(encoding="utf-8")
+    line = text[: text.index("  name: Printing\n")].count("\n") + 1
+    edit(data_copy / "roles.yaml", "  name: Printing\n", '  name: "Printing\n')
+    [p] = [p for p in _load(data_copy) if p.code == "yaml-syntax"]
+    assert p.line is not None and p.line > line
+    assert p.message.endswith(
+        f"; the quoted text that starts at line {line}, column 9 runs on to line {p.line}:"
+        ' is its closing " missing?'
+    )
 
 
 def test_an_empty_csv_cell_is_said_empty_in_its_column(data_copy: Path) -> None:

@@ -182,7 +182,7 @@ def canonical_yaml(
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise FormatError(f"{where}: {yaml_syntax_message(exc)}") from None
+        raise FormatError(f"{where}: {yaml_syntax_message(exc, text)}") from None
     if data is None:  # empty, or comments only: nothing to reorder
         lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
         return "\n".join(lines).strip("\n") + "\n" if text.strip() else ""

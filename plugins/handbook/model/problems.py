@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import yaml
+
 Severity = Literal["error", "warning"]
 
 
@@ -69,14 +71,42 @@ def format_problems(problems: Iterable[Problem]) -> str:
     return "\n".join(lines)
 
 
-def yaml_syntax_message(exc: Any) -> str:
+def yaml_syntax_message(exc: Any, text: str | None = None) -> str:
     """``not valid YAML: ...`` for a PyYAML ``MarkedYAMLError``; when the parser stopped on
     a later line than the one that opened what it was reading (an unclosed ``[``, ``{`` or
-    quote), also where that was opened."""
+    quote), also where that was opened. Given the file's ``text``, a quoted text over
+    several lines just before the error (a closing quote left out, so the quote ran on to
+    the next one) is named too."""
     message = f"not valid YAML: {exc.problem or exc.context}"
     mark, opened = exc.problem_mark, exc.context_mark
     if exc.problem and exc.context and opened and mark and opened.line != mark.line:
         what = re.sub(r"^while (?:parsing|scanning) an? ", "", exc.context)
         message += f" (in the {what} that starts at line {opened.line + 1}, column "
         message += f"{opened.column + 1})"
+    if text is not None and mark is not None:
+        message += _quote_run_on(text, mark.index, mark.line)
     return message
+
+
+def _quote_run_on(text: str, index: int, line: int) -> str:
+    """``; the quoted text that starts at line L, column C runs on to line M: ...`` when a
+    quoted scalar over several lines ends on ``line`` (0-based) before character ``index``
+    of ``text``, where the parser stopped, else ``""``."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= index:
+                break
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
+                continue
+            if token.start_mark.line < token.end_mark.line == line:
+                found = token
+    except yaml.YAMLError:
+        pass  # the scanner stops at or after the parser: the tokens before it count
+    if found is None:
+        return ""
+    start = found.start_mark
+    return (
+        f"; the quoted text that starts at line {start.line + 1}, column {start.column + 1} "
+        f"runs on to line {line + 1}: is its closing {found.style} missing?"
+    )

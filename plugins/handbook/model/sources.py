@@ -300,7 +300,7 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
         problems.append(
             Problem(
                 "yaml-syntax",
-                yaml_syntax_message(exc),
+                yaml_syntax_message(exc, text),
                 file,
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
