@@ -279,3 +279,17 @@ def test_a_broken_samples_yaml_does_not_make_every_sample_file_unlisted(tmp_path
     assert run.returncode == 1
     found = [(p["code"], p["file"]) for p in json.loads(run.stdout)]
     assert found == [("duplicate-key", "data/samples/samples.yaml")]
+
+
+def test_a_value_listed_twice_is_a_warning_at_its_list(tmp_path: Path) -> None:
+    # an edition, change type or action written twice in one list was accepted silently
+    shutil.copytree(DATA, tmp_path / "data")
+    rules = tmp_path / "data" / "rules.yaml"
+    line = _edit(rules, 'editions: ["2018", "2022"]', 'editions: ["2018", "2022", "2018"]')
+    run = _validate(tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == (
+        f"data/rules.yaml:{line}:3: warning[listed-twice] '2018' is listed twice in 'editions'"
+        " (list it once, or write the value that was meant)"
+    )
+    assert _validate(tmp_path, "--format", "json").returncode == 0

@@ -34,7 +34,7 @@ def _validate(args: argparse.Namespace) -> int:
     from handbook.ci import repo_root
     from handbook.model import problem_formats as formats
     from handbook.model.coverage import sample_problems, unlisted_samples
-    from handbook.model.references import missing_statement_ids
+    from handbook.model.references import missing_statement_ids, repeated_list_items
 
     data = Path(args.data)
     if not data.is_dir():
@@ -51,7 +51,7 @@ def _validate(args: argparse.Namespace) -> int:
         index = (data / "samples" / "samples.yaml").resolve()
         broken = any(Path(p.file).resolve() == index for p in problems if p.severity == "error")
         samples = sample_problems(partial) if valid else [] if broken else unlisted_samples(partial)
-        extra = [*samples, *missing_statement_ids(partial)]
+        extra = [*samples, *missing_statement_ids(partial), *repeated_list_items(partial)]
         problems = sort_problems([*problems, *extra])
     failed = handbook is None or any(p.severity == "error" for p in problems)
     if args.format == "text":

@@ -121,6 +121,34 @@ def missing_statement_ids(hb: Handbook) -> list[Problem]:
     return problems
 
 
+def repeated_list_items(hb: Handbook) -> list[Problem]:
+    """``listed-twice`` warnings (reported by ``handbook validate``): a value written twice
+    in one list of any object (``editions: ["2018", "2018"]``, a ``prohibits`` or
+    ``channels`` id), at the list's key. Harmless to the checker and the site, but most
+    often a slip for another value."""
+    roots = [getattr(hb, f.name) for f in dataclasses.fields(hb) if f.name != "root"]
+    problems: list[Problem] = []
+    for node in iter_nodes(roots):
+        for name in type(node).model_fields:
+            values = getattr(node, name)
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                continue
+            for value in sorted({v for v in values if values.count(v) > 1}, key=values.index):
+                line, column = node.at.of(name)
+                problems.append(
+                    Problem(
+                        "listed-twice",
+                        f"'{value}' is listed twice in '{name}'",
+                        node.at.file,
+                        line or None,
+                        column or None,
+                        hint="list it once, or write the value that was meant",
+                        severity="warning",
+                    )
+                )
+    return problems
+
+
 def _party_problem(node: Node, party: str, party_ids: Iterable[str]) -> Problem:
     """``unknown-party`` at ``node``'s ``party`` key, with the parties to choose from."""
     line, column = node.at.of("party")
