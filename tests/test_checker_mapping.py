@@ -229,6 +229,21 @@ def test_unmapped_flag_value_names_its_column_as_written(tmp_path: Path) -> None
     assert (finding.line, finding.column) == (2, 37)
 
 
+def test_unmapped_flag_value_hint_does_not_guess_its_meaning(tmp_path: Path) -> None:
+    """The hint's example mapped every unmapped value to false: 'Y' and 'Ja' were told
+    'e.g. values: {Y: false}', and a writer who copied it turned the rule they mean to turn
+    on off, silently (MMD001 never checked). The hint now gives both readings (found by an
+    independent tester with a ServiceNow export)."""
+    mapping = _local_export(
+        tmp_path, "A,2023-11-29 10:00,2023-11-01 10:00,Y\nB,2023-11-29 10:00,2023-11-01 10:00,Ja\n"
+    )
+    report = check_paths(handbook(), [tmp_path / "e.csv"], mapping=load_mapping(mapping))
+    got = {f.record: f.message for f in report.findings}
+    assert "(values: {Y: true} or {Y: false}, whichever it means)" in got["A"]
+    assert "(values: {Ja: true} or {Ja: false}, whichever it means)" in got["B"]
+    assert "e.g." not in got["A"]
+
+
 def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path) -> None:
     """A strftime directive pandas does not know gave a traceback and exit 1; a misspelt
     key of a field was worded by the validation library, without its line."""

@@ -227,7 +227,8 @@ class Mapping(BaseModel):
                     "E003",
                     f"{name} (column {column}) is '{value}', which the mapping does not turn "
                     f"into true or false; add it to the mapping's values for {name} "
-                    f"(e.g. values: {{{value}: false}}) or give the field a default",
+                    f"(values: {{{value}: true}} or {{{value}: false}}, whichever it means) "
+                    "or give the field a default",
                 )
             )
         return mapped.where(~bad, np.nan)
