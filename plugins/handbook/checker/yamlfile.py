@@ -216,6 +216,24 @@ def _yaml_items(
     return items, places, bad
 
 
+def _json_lines(text: str, problem: Problem) -> str | None:
+    """The E001 message for JSON Lines (a JSON object on each line, as jq -c and many
+    exports write), which is not read: the parser stops where the second value starts and
+    says only "expected '<document start>', but found '{'", with a hint about indentation.
+    None for any other problem."""
+    if "expected '<document start>'" not in problem.message or problem.line is None:
+        return None
+    lines = text.lstrip("\ufeff").splitlines()
+    here = lines[problem.line - 1].lstrip() if problem.line <= len(lines) else ""
+    if not (text.lstrip("\ufeff \t\r\n").startswith("{") and here.startswith("{")):
+        return None
+    return (
+        "not valid JSON: a second JSON value starts on this line, after a whole one: JSON "
+        "Lines (one record a line) is not read; write the records as one JSON array "
+        "([{...}, {...}]) or a YAML list"
+    )
+
+
 def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> Iterator[Batch]:
     raw, issue = read_bytes(path, file)
     if raw is None:
@@ -247,7 +265,7 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         p = fatal[0]
         line = min(p.line, last) if p.line else None
         column = p.column if p.line is not None and p.line <= last else None
-        message = p.message + (f"; {p.hint}" if p.hint else "")
+        message = _json_lines(text, p) or p.message + (f"; {p.hint}" if p.hint else "")
         if path.suffix.lower() == ".json":
             message = message.replace("not valid YAML", "not valid JSON", 1)
         yield file_level([Issue("E001", message, file, line, column=column)])
