@@ -244,6 +244,24 @@ def test_unmapped_flag_value_hint_does_not_guess_its_meaning(tmp_path: Path) -> 
     assert "e.g." not in got["A"]
 
 
+def test_an_export_saved_with_semicolons_or_tabs_says_so(tmp_path: Path) -> None:
+    """A ServiceNow export saved by a spreadsheet with ';' (or tabs) was told that its header
+    'names none of the columns the mapping reads; expected columns such as: number, ...',
+    the very names it holds; without --map the same header is told to be saved
+    comma-separated, and now it is under --map too (found by an independent tester)."""
+    header = EXPORT.read_text(encoding="utf-8").splitlines()[0].replace('"', "")
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        export = tmp_path / f"{name}.csv"
+        export.write_text(header.replace(",", sep) + "\n", encoding="utf-8")
+        report = check_paths(handbook(), [export], mapping=load_mapping(MAPPING))
+        (finding,) = report.findings
+        assert finding.rule == "E001"
+        assert finding.message.startswith("the header names none of the columns the mapping")
+        assert finding.message.endswith(
+            f"; the header looks separated by {name}: save the file as comma-separated CSV"
+        )
+
+
 def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path) -> None:
     """A strftime directive pandas does not know gave a traceback and exit 1; a misspelt
     key of a field was worded by the validation library, without its line."""
