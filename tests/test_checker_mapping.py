@@ -262,6 +262,30 @@ def test_an_export_saved_with_semicolons_or_tabs_says_so(tmp_path: Path) -> None
         )
 
 
+def test_a_time_in_the_date_format_naming_no_day_says_so(tmp_path: Path) -> None:
+    """'2023-02-29 10:00' (no leap day in 2023) and '2023-04-31 10:00' are in the mapping's
+    date format but name no time; they were told they 'do not match the mapping's date
+    format %Y-%m-%d %H:%M', which they do, so the writer looked for the wrong mistake (found
+    by an independent tester with a German export's 29.02.2023)."""
+    mapping = _local_export(
+        tmp_path,
+        "LEAP,2023-03-10 10:00,2023-02-29 10:00,No\n"
+        "APRIL,2023-04-31 10:00,2023-04-01 10:00,No\n"
+        "FORMAT,2023/11/29,2023-11-01 10:00,No\n",
+    )
+    report = check_paths(handbook(), [tmp_path / "e.csv"], mapping=load_mapping(mapping))
+    got = {f.record: f.message for f in report.findings}
+    assert got["LEAP"] == (
+        "notified_at (column Told) '2023-02-29 10:00' is in the mapping's date format "
+        "%Y-%m-%d %H:%M but names no time (day is out of range for month); write a date and "
+        "time that exist"
+    )
+    assert "'2023-04-31 10:00' is in the mapping's date format" in got["APRIL"]
+    assert got["FORMAT"].endswith(
+        "'2023/11/29' does not match the mapping's date format %Y-%m-%d %H:%M"
+    )
+
+
 def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path) -> None:
     """A strftime directive pandas does not know gave a traceback and exit 1; a misspelt
     key of a field was worded by the validation library, without its line."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -64,6 +65,18 @@ def _with_offset(text: str) -> bool:
     """Whether ``text`` is a date-time with its UTC offset, which the checker reads itself
     whatever the mapping's date format (the advice of a local time the clocks repeat)."""
     return len(text) > 10 and VALID_TIME.fullmatch(text) is not None
+
+
+def _no_such_day(text: str, fmt: str) -> str | None:
+    """Why ``text``, written in the strftime format ``fmt``, names no time (``day is out of
+    range for month`` for 29.02.2023 in ``%d.%m.%Y``), or None when it does not match
+    ``fmt`` (or matches and names one)."""
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError as error:
+        reason = str(error)
+        return None if reason.startswith(("time data", "unconverted data")) else reason
+    return None
 
 
 def _zone(zone: str | None) -> str | None:
@@ -293,13 +306,16 @@ class Mapping(BaseModel):
                 if _with_offset(text):  # read by the checker itself
                     out.at[row] = text
                     continue
+                reason = _no_such_day(text, fmt)
                 issues.append(
                     (
                         int(row),
                         name,
                         "E003",
-                        f"{where} '{values.at[row]}' does not match the mapping's date "
-                        f"format {fmt}",
+                        f"{where} '{text}' does not match the mapping's date format {fmt}"
+                        if reason is None
+                        else f"{where} '{text}' is in the mapping's date format {fmt} but "
+                        f"names no time ({reason}); write a date and time that exist",
                     )
                 )
         if getattr(parsed.dt, "tz", None) is None:
