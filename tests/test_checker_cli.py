@@ -403,6 +403,31 @@ def test_json_lines_are_told_to_be_one_array(tmp_path: Path) -> None:
     assert "JSON Lines, one JSON record a line (write one JSON array of them" in record
 
 
+def test_a_records_key_left_empty_is_an_input_error(tmp_path: Path) -> None:
+    """'records:' with no value (a templated export whose loop wrote nothing) was read as no
+    records: '0 records checked', exit 0, where an empty file is E001 because it is more
+    often a failed export than a day without changes (found by an independent tester).
+    'records: []' stays a valid export of no changes."""
+    empty = tmp_path / "export.yaml"
+    empty.write_text("exported_at: 2023-06-01\nrecords:\n", encoding="utf-8")
+    none = tmp_path / "none.json"
+    none.write_text('{"records": null}', encoding="utf-8")
+    result = cli("check", str(empty), str(none))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        f"{empty}:2:1: E001 'records' has no value; expected a list of change records under "
+        "it (records: [] for none: a key left empty is more often a failed export than a day "
+        "without changes)",
+        f"{none}:1:2: E001 'records' has no value; expected a list of change records under "
+        "it (records: [] for none: a key left empty is more often a failed export than a day "
+        "without changes)",
+    ]
+    empty.write_text("records: []\n", encoding="utf-8")
+    assert cli("check", str(empty)).returncode == 0
+    record = generate_site(handbook()).page("checker/record-format.md").markdown
+    assert "or a <code>records:</code> key left empty, is an input error (E001)" in record
+
+
 def test_json_escapes_of_a_character_past_u_ffff_are_read(tmp_path: Path) -> None:
     """Python's and PHP's JSON writers escape an emoji as a surrogate pair, which libyaml
     refuses; the record is read with its title whole, and a lone half is located."""

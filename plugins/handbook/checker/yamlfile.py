@@ -92,6 +92,10 @@ def _at(line: int | None, column: int | None) -> tuple[int, int]:
 
 
 _END_OF_LINE = 1 << 62
+_NO_RECORDS = (
+    "'records' has no value; expected a list of change records under it (records: [] for "
+    "none: a key left empty is more often a failed export than a day without changes)"
+)
 
 
 def _yaml_record(
@@ -197,7 +201,11 @@ def _yaml_items(
                 )
                 continue
             found = doc["records"]
-            if found is None:
+            if found is None:  # 'records:' and nothing, as an empty file: E001
+                at = doc.get("at")
+                place = at["keys"].get("records") if isinstance(at, dict) else None
+                line, column = place if place else (_line_of(doc, 1), None)
+                bad.append(Issue("E001", _NO_RECORDS, file, line, column=column))
                 continue
         if not isinstance(found, list):
             yaml_name = file.lower().endswith((".yaml", ".yml", ".json"))
