@@ -9,6 +9,7 @@ import pytest
 
 from handbook.checker.check import check_paths
 from handbook.checker.mapping import MappingError, load_mapping
+from handbook.site.generate import generate_site
 
 from .checker_support import cli, handbook
 from .conftest import DATA, ROOT
@@ -284,6 +285,37 @@ def test_a_time_in_the_date_format_naming_no_day_says_so(tmp_path: Path) -> None
     assert got["FORMAT"].endswith(
         "'2023/11/29' does not match the mapping's date format %Y-%m-%d %H:%M"
     )
+
+
+def test_a_date_alone_is_local_midnight_whatever_the_date_format(tmp_path: Path) -> None:
+    """With the default date format (ISO8601) a date alone was 00:00 UTC while a date-time
+    without offset was read in the mapping's time zone, and a date_format of %Y-%m-%d read
+    the same date as local midnight: a CAB date of the change's own day (advised_at) read
+    as 01:00 or 02:00 in Amsterdam, after a change starting at 00:30, a false MMD007 (found
+    by an independent tester). A date alone is now its midnight in the mapping's zone."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "name: iso\ntimezone: Europe/Amsterdam\nfields:\n  id: Ref\n"
+        "  initiator: {value: customer}\n  sop_category: {value: policies}\n"
+        "  support_request_at: Opened\n  advised_at: Advised\n  starts_at: Start\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "Ref,Opened,Advised,Start\n"
+        "SAMEDAY,2023-04-01T09:00:00,2023-04-11,2023-04-11T00:30:00\n"
+        "EVE,2023-04-01,2023-04-11,2023-04-10T23:30:00\n"
+        "UTC,2023-04-01,2023-04-11,2023-04-10T22:00:00Z\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+    assert [(f.record, f.rule) for f in report.findings] == [("EVE", "MMD007")]
+    assert "advised_at (2023-04-10T22:00:00+00:00) is 30 minutes after starts_at" in (
+        report.findings[0].message
+    )
+    # and the servicenow page says so
+    page = generate_site(handbook()).page("checker/servicenow.md").markdown
+    assert "and a date alone is its midnight there (with any <code>date_format</code>" in page
 
 
 def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path) -> None:

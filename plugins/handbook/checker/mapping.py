@@ -7,7 +7,7 @@ date formats and values, so it can be checked unchanged. A mapping file:
 
     name: ServiceNow change_request (CSV export)
     date_format: "%Y-%m-%d %H:%M:%S"   # strftime format of the export's times, or ISO8601
-    timezone: Europe/Amsterdam          # IANA zone of naive times (the exporting user's)
+    timezone: Europe/Amsterdam          # IANA zone of naive times and dates (the exporter's)
     list_separator: ","                 # between items of a list cell
     fields:
       id: number                        # a field read from a column as it is
@@ -65,6 +65,10 @@ def _with_offset(text: str) -> bool:
     """Whether ``text`` is a date-time with its UTC offset, which the checker reads itself
     whatever the mapping's date format (the advice of a local time the clocks repeat)."""
     return len(text) > 10 and VALID_TIME.fullmatch(text) is not None
+
+
+#: A date-time without an offset, or a date alone: read in the mapping's time zone.
+_NAIVE_OR_DATE = rf"(?:{NAIVE_TIME.pattern})|\d{{4}}-\d{{2}}-\d{{2}}"
 
 
 def _no_such_day(text: str, fmt: str) -> str | None:
@@ -290,8 +294,9 @@ class Mapping(BaseModel):
             return cells
         where = f"{name} (column {spec.column})"
         if fmt.upper() == "ISO8601":
-            # times with an offset are read by the checker itself; naive ones are local
-            naive = present & cells.astype(str).str.fullmatch(NAIVE_TIME.pattern)
+            # times with an offset are read by the checker itself; naive ones are local, a
+            # date alone too (its local midnight, as a date_format of %Y-%m-%d reads it)
+            naive = present & cells.astype(str).str.fullmatch(_NAIVE_OR_DATE)
             if not naive.any():
                 return cells
             values = cells[naive].astype(str)
