@@ -315,7 +315,45 @@ def test_a_date_alone_is_local_midnight_whatever_the_date_format(tmp_path: Path)
     )
     # and the servicenow page says so
     page = generate_site(handbook()).page("checker/servicenow.md").markdown
-    assert "and a date alone is its midnight there (with any <code>date_format</code>" in page
+    assert "and a date alone is the start of that day there (its midnight, or" in page
+
+
+@pytest.mark.parametrize("date_format", ["ISO8601", "%Y-%m-%dT%H:%M:%S"])
+def test_a_date_whose_midnight_is_skipped_or_repeated_is_its_first_instant(
+    tmp_path: Path, date_format: str
+) -> None:
+    """Chile moves its clocks forward at midnight (2023-09-03 starts at 01:00) and Cuba
+    back at 01:00 (2023-11-05 00:00 to 00:59 happen twice): a date alone in such a zone was
+    an E003 'does not exist ... give it with its UTC offset', advice a date cannot follow
+    (found by an independent tester). It is now the day's first instant; a time of day the
+    clocks skip or repeat is still E003."""
+    for zone, day, advised, first in (
+        ("America/Santiago", "2023-09-03", "01:30:00", "04:00"),
+        ("America/Havana", "2023-11-05", "01:30:00", "04:00"),
+    ):
+        mapping = tmp_path / "m.yaml"
+        strftime = date_format != "ISO8601"  # then Start is read by a date format alone
+        advised_spec = (
+            f"{{column: Advised, date_format: '{date_format}'}}" if strftime else "Advised"
+        )
+        start_spec = "{column: Start, date_format: '%Y-%m-%d'}" if strftime else "Start"
+        mapping.write_text(
+            f"name: x\ntimezone: {zone}\nfields:\n  id: Ref\n  initiator: {{value: customer}}\n"
+            "  sop_category: {value: policies}\n  support_request_at: Opened\n"
+            f"  advised_at: {advised_spec}\n  starts_at: {start_spec}\n",
+            encoding="utf-8",
+        )
+        export = tmp_path / "e.csv"
+        export.write_text(
+            f"Ref,Opened,Advised,Start\nD,2023-01-01,{day}T{advised},{day}\n"
+            f"T,2023-01-01,{day}T00:30:00,2023-12-01\n",
+            encoding="utf-8",
+        )
+        report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+        got = {f.record: (f.rule, f.message) for f in report.findings}
+        assert got["D"][0] == "MMD007", got
+        assert f"after starts_at ({day}T{first}:00+00:00)" in got["D"][1]
+        assert got["T"][0] == "E003"  # a time of day in the gap or the repeat says so
 
 
 def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path) -> None:

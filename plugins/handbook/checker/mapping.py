@@ -67,6 +67,8 @@ def _with_offset(text: str) -> bool:
     return len(text) > 10 and VALID_TIME.fullmatch(text) is not None
 
 
+#: strftime directives of a time of day: a date format without them reads dates alone.
+_CLOCK = ("%H", "%I", "%M", "%S", "%X", "%c", "%T", "%R", "%r")
 #: A date-time without an offset, or a date alone: read in the mapping's time zone.
 _NAIVE_OR_DATE = rf"(?:{NAIVE_TIME.pattern})|\d{{4}}-\d{{2}}-\d{{2}}"
 
@@ -301,10 +303,12 @@ class Mapping(BaseModel):
                 return cells
             values = cells[naive].astype(str)
             parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
+            dated = values.str.len() == 10
             out = cells.copy()
         else:
             values = cells[present].astype(str)
             parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+            dated = pd.Series(not any(d in fmt for d in _CLOCK), index=values.index)
             out = pd.Series(np.nan, index=cells.index, dtype=object)
             for row in parsed.index[parsed.isna()].tolist():
                 text = str(values.at[row])
@@ -327,6 +331,13 @@ class Mapping(BaseModel):
             local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
             shifted = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
             twice = set(parsed.index[parsed.notna() & shifted.isna()].tolist())
+            day = parsed.notna() & local.isna() & dated
+            if day.any():  # a date alone whose midnight is skipped or repeated: its first instant
+                first = np.ones(int(day.sum()), dtype=bool)  # a repeated hour: the earlier
+                local = local.where(
+                    ~day,
+                    parsed[day].dt.tz_localize(zone, ambiguous=first, nonexistent="shift_forward"),
+                )
             for row in parsed.index[parsed.notna() & local.isna()].tolist():
                 what = (
                     "happens twice in time zone {zone} (the clocks went back); "
