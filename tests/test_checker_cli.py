@@ -6,7 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from .checker_support import JSON_FINDING_KEYS, cli
+from handbook.site.generate import generate_site
+
+from .checker_support import JSON_FINDING_KEYS, cli, handbook
 from .conftest import DATA
 
 SAMPLES = DATA / "samples"
@@ -374,6 +376,56 @@ def test_broken_json_says_json_with_its_column(tmp_path: Path) -> None:
     result = cli("check", str(path))
     assert result.returncode == 1
     assert result.stdout.startswith(f"{path}:2:27: E001 not valid JSON: ")
+
+
+def test_json_lines_are_told_to_be_one_array(tmp_path: Path) -> None:
+    """JSON Lines (one object a line, as jq -c writes) is not read; the E001 said "expected
+    '<document start>', but found '{'; check indentation, quotes and the ': ' after each
+    key", a hint for YAML that does not say what to do (found by an independent tester)."""
+    record = '{"id": "L%d", "initiator": "microsoft", "change_type": "functionality", '
+    record += '"starts_at": "2023-03-06"}\n'
+    for name in ("r.jsonl", "r.json", "r.yaml"):
+        path = tmp_path / name
+        path.write_text("\ufeff" + record % 1 + record % 2, encoding="utf-8")
+        result = cli("check", str(path))
+        assert result.returncode == 1
+        assert result.stdout.startswith(
+            f"{path}:2:1: E001 not valid JSON: a second JSON value starts on this line, after "
+            "a whole one: JSON Lines (one record a line) is not read; write the records as "
+            "one JSON array ([{...}, {...}]) or a YAML list\n"
+        ), result.stdout
+    # other syntax errors keep their message and hint
+    path = tmp_path / "m.yaml"
+    path.write_text("- a: 1\n{b: 2}\n", encoding="utf-8")
+    assert "check indentation" in cli("check", str(path)).stdout
+    # and the record format page says so among the files that cannot be read
+    record = generate_site(handbook()).page("checker/record-format.md").markdown
+    assert "JSON Lines, one JSON record a line (write one JSON array of them" in record
+
+
+def test_a_records_key_left_empty_is_an_input_error(tmp_path: Path) -> None:
+    """'records:' with no value (a templated export whose loop wrote nothing) was read as no
+    records: '0 records checked', exit 0, where an empty file is E001 because it is more
+    often a failed export than a day without changes (found by an independent tester).
+    'records: []' stays a valid export of no changes."""
+    empty = tmp_path / "export.yaml"
+    empty.write_text("exported_at: 2023-06-01\nrecords:\n", encoding="utf-8")
+    none = tmp_path / "none.json"
+    none.write_text('{"records": null}', encoding="utf-8")
+    result = cli("check", str(empty), str(none))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        f"{empty}:2:1: E001 'records' has no value; expected a list of change records under "
+        "it (records: [] for none: a key left empty is more often a failed export than a day "
+        "without changes)",
+        f"{none}:1:2: E001 'records' has no value; expected a list of change records under "
+        "it (records: [] for none: a key left empty is more often a failed export than a day "
+        "without changes)",
+    ]
+    empty.write_text("records: []\n", encoding="utf-8")
+    assert cli("check", str(empty)).returncode == 0
+    record = generate_site(handbook()).page("checker/record-format.md").markdown
+    assert "or a <code>records:</code> key left empty, is an input error (E001)" in record
 
 
 def test_json_escapes_of_a_character_past_u_ffff_are_read(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from handbook.checker.check import check_paths
 from handbook.checker.mapping import MappingError, load_mapping
+from handbook.site.generate import generate_site
 
 from .checker_support import cli, handbook
 from .conftest import DATA, ROOT
@@ -227,6 +228,132 @@ def test_unmapped_flag_value_names_its_column_as_written(tmp_path: Path) -> None
         "into true or false; add it to the mapping's values"
     )
     assert (finding.line, finding.column) == (2, 37)
+
+
+def test_unmapped_flag_value_hint_does_not_guess_its_meaning(tmp_path: Path) -> None:
+    """The hint's example mapped every unmapped value to false: 'Y' and 'Ja' were told
+    'e.g. values: {Y: false}', and a writer who copied it turned the rule they mean to turn
+    on off, silently (MMD001 never checked). The hint now gives both readings (found by an
+    independent tester with a ServiceNow export)."""
+    mapping = _local_export(
+        tmp_path, "A,2023-11-29 10:00,2023-11-01 10:00,Y\nB,2023-11-29 10:00,2023-11-01 10:00,Ja\n"
+    )
+    report = check_paths(handbook(), [tmp_path / "e.csv"], mapping=load_mapping(mapping))
+    got = {f.record: f.message for f in report.findings}
+    assert "(values: {Y: true} or {Y: false}, whichever it means)" in got["A"]
+    assert "(values: {Ja: true} or {Ja: false}, whichever it means)" in got["B"]
+    assert "e.g." not in got["A"]
+
+
+def test_an_export_saved_with_semicolons_or_tabs_says_so(tmp_path: Path) -> None:
+    """A ServiceNow export saved by a spreadsheet with ';' (or tabs) was told that its header
+    'names none of the columns the mapping reads; expected columns such as: number, ...',
+    the very names it holds; without --map the same header is told to be saved
+    comma-separated, and now it is under --map too (found by an independent tester)."""
+    header = EXPORT.read_text(encoding="utf-8").splitlines()[0].replace('"', "")
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        export = tmp_path / f"{name}.csv"
+        export.write_text(header.replace(",", sep) + "\n", encoding="utf-8")
+        report = check_paths(handbook(), [export], mapping=load_mapping(MAPPING))
+        (finding,) = report.findings
+        assert finding.rule == "E001"
+        assert finding.message.startswith("the header names none of the columns the mapping")
+        assert finding.message.endswith(
+            f"; the header looks separated by {name}: save the file as comma-separated CSV"
+        )
+
+
+def test_a_time_in_the_date_format_naming_no_day_says_so(tmp_path: Path) -> None:
+    """'2023-02-29 10:00' (no leap day in 2023) and '2023-04-31 10:00' are in the mapping's
+    date format but name no time; they were told they 'do not match the mapping's date
+    format %Y-%m-%d %H:%M', which they do, so the writer looked for the wrong mistake (found
+    by an independent tester with a German export's 29.02.2023)."""
+    mapping = _local_export(
+        tmp_path,
+        "LEAP,2023-03-10 10:00,2023-02-29 10:00,No\n"
+        "APRIL,2023-04-31 10:00,2023-04-01 10:00,No\n"
+        "FORMAT,2023/11/29,2023-11-01 10:00,No\n",
+    )
+    report = check_paths(handbook(), [tmp_path / "e.csv"], mapping=load_mapping(mapping))
+    got = {f.record: f.message for f in report.findings}
+    assert got["LEAP"] == (
+        "notified_at (column Told) '2023-02-29 10:00' is in the mapping's date format "
+        "%Y-%m-%d %H:%M but names no time (day is out of range for month); write a date and "
+        "time that exist"
+    )
+    assert "'2023-04-31 10:00' is in the mapping's date format" in got["APRIL"]
+    assert got["FORMAT"].endswith(
+        "'2023/11/29' does not match the mapping's date format %Y-%m-%d %H:%M"
+    )
+
+
+def test_a_date_alone_is_local_midnight_whatever_the_date_format(tmp_path: Path) -> None:
+    """With the default date format (ISO8601) a date alone was 00:00 UTC while a date-time
+    without offset was read in the mapping's time zone, and a date_format of %Y-%m-%d read
+    the same date as local midnight: a CAB date of the change's own day (advised_at) read
+    as 01:00 or 02:00 in Amsterdam, after a change starting at 00:30, a false MMD007 (found
+    by an independent tester). A date alone is now its midnight in the mapping's zone."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "name: iso\ntimezone: Europe/Amsterdam\nfields:\n  id: Ref\n"
+        "  initiator: {value: customer}\n  sop_category: {value: policies}\n"
+        "  support_request_at: Opened\n  advised_at: Advised\n  starts_at: Start\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "Ref,Opened,Advised,Start\n"
+        "SAMEDAY,2023-04-01T09:00:00,2023-04-11,2023-04-11T00:30:00\n"
+        "EVE,2023-04-01,2023-04-11,2023-04-10T23:30:00\n"
+        "UTC,2023-04-01,2023-04-11,2023-04-10T22:00:00Z\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+    assert [(f.record, f.rule) for f in report.findings] == [("EVE", "MMD007")]
+    assert "advised_at (2023-04-10T22:00:00+00:00) is 30 minutes after starts_at" in (
+        report.findings[0].message
+    )
+    # and the servicenow page says so
+    page = generate_site(handbook()).page("checker/servicenow.md").markdown
+    assert "and a date alone is the start of that day there (its midnight, or" in page
+
+
+@pytest.mark.parametrize("date_format", ["ISO8601", "%Y-%m-%dT%H:%M:%S"])
+def test_a_date_whose_midnight_is_skipped_or_repeated_is_its_first_instant(
+    tmp_path: Path, date_format: str
+) -> None:
+    """Chile moves its clocks forward at midnight (2023-09-03 starts at 01:00) and Cuba
+    back at 01:00 (2023-11-05 00:00 to 00:59 happen twice): a date alone in such a zone was
+    an E003 'does not exist ... give it with its UTC offset', advice a date cannot follow
+    (found by an independent tester). It is now the day's first instant; a time of day the
+    clocks skip or repeat is still E003."""
+    for zone, day, advised, first in (
+        ("America/Santiago", "2023-09-03", "01:30:00", "04:00"),
+        ("America/Havana", "2023-11-05", "01:30:00", "04:00"),
+    ):
+        mapping = tmp_path / "m.yaml"
+        strftime = date_format != "ISO8601"  # then Start is read by a date format alone
+        advised_spec = (
+            f"{{column: Advised, date_format: '{date_format}'}}" if strftime else "Advised"
+        )
+        start_spec = "{column: Start, date_format: '%Y-%m-%d'}" if strftime else "Start"
+        mapping.write_text(
+            f"name: x\ntimezone: {zone}\nfields:\n  id: Ref\n  initiator: {{value: customer}}\n"
+            "  sop_category: {value: policies}\n  support_request_at: Opened\n"
+            f"  advised_at: {advised_spec}\n  starts_at: {start_spec}\n",
+            encoding="utf-8",
+        )
+        export = tmp_path / "e.csv"
+        export.write_text(
+            f"Ref,Opened,Advised,Start\nD,2023-01-01,{day}T{advised},{day}\n"
+            f"T,2023-01-01,{day}T00:30:00,2023-12-01\n",
+            encoding="utf-8",
+        )
+        report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+        got = {f.record: (f.rule, f.message) for f in report.findings}
+        assert got["D"][0] == "MMD007", got
+        assert f"after starts_at ({day}T{first}:00+00:00)" in got["D"][1]
+        assert got["T"][0] == "E003"  # a time of day in the gap or the repeat says so
 
 
 def test_a_bad_date_format_or_key_is_one_line_each_with_its_place(tmp_path: Path) -> None:

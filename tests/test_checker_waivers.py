@@ -215,3 +215,23 @@ def test_a_waivers_bad_date_is_located_at_its_key(tmp_path: Path) -> None:
     [e006] = [f for f in report.findings if f.rule == "E006"]
     assert (e006.line, e006.column) == (6, 5)
     assert "expires_on '31/12/2099' is not a date" in e006.message
+
+
+def test_a_waivers_impossible_date_says_why(tmp_path: Path) -> None:
+    """An expires_on in the form YYYY-MM-DD that names no day (2024-02-30, 2025-02-29) was
+    told 'is not a date; write YYYY-MM-DD', asking for the form it already has (found by an
+    independent tester); it now says why, as E003 does for such a time."""
+    records, path = _files(tmp_path)
+    path.write_text(
+        "- {record: CHG-1, rule: MMD001, reason: x, approved_by: y, expires_on: 2024-02-30}\n"
+        "- {record: CHG-1, rule: MMD001, reason: x, approved_by: y, expires_on: 2025-02-29}\n",
+        encoding="utf-8",
+    )
+    waivers = load_waivers(path, handbook(), date(2024, 1, 1))
+    report = check_paths(handbook(), [records], waivers=waivers)
+    messages = [f.message for f in report.findings if f.rule == "E006"]
+    assert messages == [
+        f"expires_on '{day}' is written as a date but names none (day is out of range for "
+        "month); write a date that exists"
+        for day in ("2024-02-30", "2025-02-29")
+    ]

@@ -397,6 +397,24 @@ def test_a_real_date_beyond_the_times_the_checker_reads_says_so(tmp_path: Path) 
     assert "is not a time the checker reads" in r6.message
 
 
+def test_an_offset_of_24_hours_or_more_says_so_in_words(tmp_path: Path) -> None:
+    """An offset past 23 hours (+25:00, -2400) names no moment; the reason was Python's own,
+    the repr of a timedelta ('offset must be a timedelta strictly between
+    -timedelta(hours=24) and timedelta(hours=24), not datetime.timedelta(days=1, ...)'), in a
+    message for a change-record writer (found by an independent tester)."""
+    csv = "id,initiator,change_type,starts_at\n"
+    csv += "Z1,microsoft,functionality,2023-05-01T10:00:00+25:00\n"
+    csv += "Z2,microsoft,functionality,2023-05-01T10:00:00-2400\n"
+    csv += "Z3,microsoft,functionality,2023-05-01T10:00:00+23:59\n"
+    report = check_text(tmp_path, csv, "z.csv")
+    assert codes(report) == {"Z1": ["E003"], "Z2": ["E003"]}
+    for f in report.findings:
+        assert "is written as a time but names none (the offset's hours must be in 0..23);" in (
+            f.message
+        ), f.message
+        assert "timedelta" not in f.message
+
+
 def test_a_time_beyond_the_range_by_less_than_a_microsecond_is_out_of_range(
     tmp_path: Path,
 ) -> None:

@@ -244,21 +244,21 @@ class _Reader:
                 f"the header names the column '{twice[0]}' twice, so which one to read is "
                 "unclear; keep one of them"
             )
+        joined = ",".join(header)  # an export under --map is as often saved with ';'
+        sep = next((n for c, n in ((";", "semicolons"), ("\t", "tabs")) if c in joined), None)
+        hint = (
+            f"; the header looks separated by {sep}: save the file as comma-separated CSV"
+            if sep and len(header) == 1
+            else ""
+        )
         if self.mapping is not None:
             wanted = self.mapping.columns()
             if not any(c in header for c in wanted):
                 return (
                     "the header names none of the columns the mapping reads; expected "
-                    "columns such as: " + ", ".join(wanted)
+                    "columns such as: " + ", ".join(wanted) + hint
                 )
         elif not any(f in header for f in FIELDS):
-            joined = ",".join(header)
-            sep = next((n for c, n in ((";", "semicolons"), ("\t", "tabs")) if c in joined), None)
-            hint = (
-                f"; the header looks separated by {sep}: save the file as comma-separated CSV"
-                if sep and len(header) == 1
-                else ""
-            )
             meant = [(c, m) for c in header if (m := misspelt(c)) is not None]
             if meant and not hint:  # Title Case or spaced names: say how each is written
                 hint = "; column names are exact: " + ", ".join(

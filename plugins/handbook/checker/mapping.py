@@ -7,7 +7,7 @@ date formats and values, so it can be checked unchanged. A mapping file:
 
     name: ServiceNow change_request (CSV export)
     date_format: "%Y-%m-%d %H:%M:%S"   # strftime format of the export's times, or ISO8601
-    timezone: Europe/Amsterdam          # IANA zone of naive times (the exporting user's)
+    timezone: Europe/Amsterdam          # IANA zone of naive times and dates (the exporter's)
     list_separator: ","                 # between items of a list cell
     fields:
       id: number                        # a field read from a column as it is
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -64,6 +65,24 @@ def _with_offset(text: str) -> bool:
     """Whether ``text`` is a date-time with its UTC offset, which the checker reads itself
     whatever the mapping's date format (the advice of a local time the clocks repeat)."""
     return len(text) > 10 and VALID_TIME.fullmatch(text) is not None
+
+
+#: strftime directives of a time of day: a date format without them reads dates alone.
+_CLOCK = ("%H", "%I", "%M", "%S", "%X", "%c", "%T", "%R", "%r")
+#: A date-time without an offset, or a date alone: read in the mapping's time zone.
+_NAIVE_OR_DATE = rf"(?:{NAIVE_TIME.pattern})|\d{{4}}-\d{{2}}-\d{{2}}"
+
+
+def _no_such_day(text: str, fmt: str) -> str | None:
+    """Why ``text``, written in the strftime format ``fmt``, names no time (``day is out of
+    range for month`` for 29.02.2023 in ``%d.%m.%Y``), or None when it does not match
+    ``fmt`` (or matches and names one)."""
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError as error:
+        reason = str(error)
+        return None if reason.startswith(("time data", "unconverted data")) else reason
+    return None
 
 
 def _zone(zone: str | None) -> str | None:
@@ -227,7 +246,8 @@ class Mapping(BaseModel):
                     "E003",
                     f"{name} (column {column}) is '{value}', which the mapping does not turn "
                     f"into true or false; add it to the mapping's values for {name} "
-                    f"(e.g. values: {{{value}: false}}) or give the field a default",
+                    f"(values: {{{value}: true}} or {{{value}: false}}, whichever it means) "
+                    "or give the field a default",
                 )
             )
         return mapped.where(~bad, np.nan)
@@ -276,35 +296,48 @@ class Mapping(BaseModel):
             return cells
         where = f"{name} (column {spec.column})"
         if fmt.upper() == "ISO8601":
-            # times with an offset are read by the checker itself; naive ones are local
-            naive = present & cells.astype(str).str.fullmatch(NAIVE_TIME.pattern)
+            # times with an offset are read by the checker itself; naive ones are local, a
+            # date alone too (its local midnight, as a date_format of %Y-%m-%d reads it)
+            naive = present & cells.astype(str).str.fullmatch(_NAIVE_OR_DATE)
             if not naive.any():
                 return cells
             values = cells[naive].astype(str)
             parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
+            dated = values.str.len() == 10
             out = cells.copy()
         else:
             values = cells[present].astype(str)
             parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+            dated = pd.Series(not any(d in fmt for d in _CLOCK), index=values.index)
             out = pd.Series(np.nan, index=cells.index, dtype=object)
             for row in parsed.index[parsed.isna()].tolist():
                 text = str(values.at[row])
                 if _with_offset(text):  # read by the checker itself
                     out.at[row] = text
                     continue
+                reason = _no_such_day(text, fmt)
                 issues.append(
                     (
                         int(row),
                         name,
                         "E003",
-                        f"{where} '{values.at[row]}' does not match the mapping's date "
-                        f"format {fmt}",
+                        f"{where} '{text}' does not match the mapping's date format {fmt}"
+                        if reason is None
+                        else f"{where} '{text}' is in the mapping's date format {fmt} but "
+                        f"names no time ({reason}); write a date and time that exist",
                     )
                 )
         if getattr(parsed.dt, "tz", None) is None:
             local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
             shifted = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
             twice = set(parsed.index[parsed.notna() & shifted.isna()].tolist())
+            day = parsed.notna() & local.isna() & dated
+            if day.any():  # a date alone whose midnight is skipped or repeated: its first instant
+                first = np.ones(int(day.sum()), dtype=bool)  # a repeated hour: the earlier
+                local = local.where(
+                    ~day,
+                    parsed[day].dt.tz_localize(zone, ambiguous=first, nonexistent="shift_forward"),
+                )
             for row in parsed.index[parsed.notna() & local.isna()].tolist():
                 what = (
                     "happens twice in time zone {zone} (the clocks went back); "

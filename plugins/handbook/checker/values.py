@@ -33,7 +33,7 @@ VALID_TIME = re.compile(rf"{_DATE}(?:{_CLOCK}{_OFFSET})?")
 NAIVE_TIME = re.compile(rf"{_DATE}{_CLOCK}")
 
 ABSENT, OK, NAIVE, INVALID, OUT_OF_RANGE = 0, 1, 2, 3, 4
-_OFFSET_PARTS = re.compile(r"[+-]\d{2}:?(?P<minutes>\d{2})$")
+_OFFSET_PARTS = re.compile(r"[+-](?P<hours>\d{2}):?(?P<minutes>\d{2})$")
 _FRACTION = re.compile(r"\.(\d{1,9})")
 #: The first and last whole days of nanosecond timestamps (UTC).
 FIRST_DAY, LAST_DAY = date(1677, 9, 22), date(2262, 4, 10)
@@ -125,10 +125,12 @@ def _read_moment(text: str) -> tuple[datetime, int]:
     """``text`` read by Python's datetime, and its fraction of a second in nanoseconds,
     read apart (datetime keeps six digits at most). Raises ValueError with the reason when
     it names no moment, an offset's minutes past 59 included (datetime reads +01:60 as two
-    hours)."""
+    hours) and its hours past 23 (where datetime's reason is the repr of a timedelta)."""
     offset = _OFFSET_PARTS.search(text)
     if offset and int(offset["minutes"]) > 59:
         raise ValueError("the offset's minutes must be in 0..59")
+    if offset and int(offset["hours"]) > 23:
+        raise ValueError("the offset's hours must be in 0..23")
     fraction = _FRACTION.search(text)
     if fraction is None:
         return datetime.fromisoformat(text), 0

@@ -127,12 +127,17 @@ def validate(
             f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}",
             "rule",
         )
-    try:
-        if not _DATE.fullmatch(expires):
-            raise ValueError
-        until = date.fromisoformat(expires)
-    except ValueError:
+    if not _DATE.fullmatch(expires):
         return None, f"expires_on '{expires}' is not a date; write YYYY-MM-DD", "expires_on"
+    try:
+        until = date.fromisoformat(expires)
+    except ValueError as error:  # written as a date, but none: 2024-02-30
+        return (
+            None,
+            f"expires_on '{expires}' is written as a date but names none ({error}); write a "
+            "date that exists",
+            "expires_on",
+        )
     return Waiver(rid, rule, reason, approved_by, until, file, line, column), None, None
 
 

@@ -92,6 +92,10 @@ def _at(line: int | None, column: int | None) -> tuple[int, int]:
 
 
 _END_OF_LINE = 1 << 62
+_NO_RECORDS = (
+    "'records' has no value; expected a list of change records under it (records: [] for "
+    "none: a key left empty is more often a failed export than a day without changes)"
+)
 
 
 def _yaml_record(
@@ -197,7 +201,11 @@ def _yaml_items(
                 )
                 continue
             found = doc["records"]
-            if found is None:
+            if found is None:  # 'records:' and nothing, as an empty file: E001
+                at = doc.get("at")
+                place = at["keys"].get("records") if isinstance(at, dict) else None
+                line, column = place if place else (_line_of(doc, 1), None)
+                bad.append(Issue("E001", _NO_RECORDS, file, line, column=column))
                 continue
         if not isinstance(found, list):
             yaml_name = file.lower().endswith((".yaml", ".yml", ".json"))
@@ -214,6 +222,24 @@ def _yaml_items(
         items.extend(found)
         places.extend(found.positions if isinstance(found, LocatedList) else [None] * len(found))
     return items, places, bad
+
+
+def _json_lines(text: str, problem: Problem) -> str | None:
+    """The E001 message for JSON Lines (a JSON object on each line, as jq -c and many
+    exports write), which is not read: the parser stops where the second value starts and
+    says only "expected '<document start>', but found '{'", with a hint about indentation.
+    None for any other problem."""
+    if "expected '<document start>'" not in problem.message or problem.line is None:
+        return None
+    lines = text.lstrip("\ufeff").splitlines()
+    here = lines[problem.line - 1].lstrip() if problem.line <= len(lines) else ""
+    if not (text.lstrip("\ufeff \t\r\n").startswith("{") and here.startswith("{")):
+        return None
+    return (
+        "not valid JSON: a second JSON value starts on this line, after a whole one: JSON "
+        "Lines (one record a line) is not read; write the records as one JSON array "
+        "([{...}, {...}]) or a YAML list"
+    )
 
 
 def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> Iterator[Batch]:
@@ -247,7 +273,7 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         p = fatal[0]
         line = min(p.line, last) if p.line else None
         column = p.column if p.line is not None and p.line <= last else None
-        message = p.message + (f"; {p.hint}" if p.hint else "")
+        message = _json_lines(text, p) or p.message + (f"; {p.hint}" if p.hint else "")
         if path.suffix.lower() == ".json":
             message = message.replace("not valid YAML", "not valid JSON", 1)
         yield file_level([Issue("E001", message, file, line, column=column)])
