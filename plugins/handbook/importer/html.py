@@ -116,8 +116,9 @@ _TEXT_NEWLINE = re.compile(r"[ \t]+\\n[ \t]+")
 
 
 #: a kramdown attribute list (IAL): after a link or word (IBM Cloud's ``[API](…){: external}``),
-#: on a line of its own under a table (``{: caption="…"}``) or a heading (``{: #anchor}``)
-ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
+#: on a line of its own under a table (``{: caption="…"}``) or a heading (``{: #anchor}``);
+#: a quoted value may hold braces (IBM Cloud's ``{: summary="… {{site.data.keyword.IBM_notm}} …"}``)
+ATTRIBUTES = re.compile(r"""\{:(?:[^{}"']|"[^"]*"|'[^']*')*\}""")
 
 
 def cell_lines(markup: str) -> list[Line]:
