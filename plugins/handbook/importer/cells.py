@@ -31,6 +31,9 @@ _PARTY_WORDS = {
     "customer and microsoft": "both",
     "microsoft and the customer": "both",
     "microsoft & customer": "both",
+    # the customer, or the partner acting for it (Azure Virtual Desktop's security page)
+    "customer or partner": "customer",
+    "customer/partner": "customer",
 }
 _FOOTNOTE = re.compile(r"(\s*(\[\^?\d+\]|\^\d+|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d+\)|\d+))+$")
 _WILL = re.compile(

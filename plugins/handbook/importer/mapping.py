@@ -34,7 +34,14 @@ from handbook.importer import cells as C
 from handbook.importer.change_types import attribute, types_columns, types_rows
 from handbook.importer.html import Line, cell_lines, cell_text
 from handbook.importer.items import Context, Imported, Item, flat, name_of, source_of
-from handbook.importer.marks import is_marks, mark_columns, mark_rows
+from handbook.importer.marks import (
+    Group,
+    is_marks,
+    is_named,
+    mark_columns,
+    mark_rows,
+    named_rows,
+)
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
 from handbook.importer.tables import Row, Table
@@ -95,6 +102,10 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
+    if is_named(header, values):  # "Component | Responsibility", a party per row
+        groups = named_rows(table, rep)
+        kind, mapped = _marks(table, groups, "", ctx, out, f"party named by {header[1]}")
+        return Found(table.line, table.kind, kind, mapped, table.section)
     named = C.matrix_provider(values)  # "IBM" beside "You" and "Shared"
     in_matrix = [C.party_of_cell(c) is not None or C.plain(_label_text(c)) in named for c in values]
     if values and sum(in_matrix) >= 0.6 * len(values):
@@ -105,7 +116,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
                 f" ({' and '.join(named.values())} {'is' if len(named) == 1 else 'are'} Microsoft)"
             )
     elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
-        kind, mapped = _marks(table, header, ctx, out, rep)
+        ticks, ticked_provider = mark_columns(header)
+        kind, mapped = _marks(table, mark_rows(table, ticks, rep), ticked_provider, ctx, out)
     elif types_header and ("change type" in corner or "type of change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
@@ -252,14 +264,20 @@ def _party_table(
 
 
 def _marks(
-    table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
+    table: Table,
+    groups: list[Group],
+    provider: str,
+    ctx: Context,
+    out: Imported,
+    how: str = "party marks",
 ) -> tuple[str, int]:
-    """A marks table (`marks`) as SOP categories: one per group, named by it, and one
-    named by the section for rows outside any group; a second table of the same section
-    and page adds to the category of that name."""
-    cols, provider = mark_columns(header)
+    """The ``groups`` of a marks table (`marks.mark_rows`, `marks.named_rows`) as SOP
+    categories: one per group, named by it, and one named by the section for rows outside
+    any group; a second table of the same section and page adds to the category of that
+    name. The kind returned names ``how`` the table was read and the ``provider``'s name
+    read as Microsoft, if any."""
     mapped = 0
-    for group, line, parts in mark_rows(table, cols, rep):
+    for group, line, parts in groups:
         name = name_of(group) or name_of(table.section) or name_of(table.label) or "Tasks"
         cid = ctx.known.id("sop", ctx.edition, name, 4)
         key = (cid, ctx.edition, ctx.doc)
@@ -271,9 +289,7 @@ def _marks(
             item["source"] = source_of(ctx, table, line)
             out.sop.append(item)
         mapped += _add_statements(item, parts)
-    return "sop-categories (party marks" + (
-        f"; {provider} is Microsoft)" if provider else ")"
-    ), mapped
+    return f"sop-categories ({how}" + (f"; {provider} is Microsoft)" if provider else ")"), mapped
 
 
 def _add_statements(item: Item, parts: dict[str, list[Item]]) -> int:

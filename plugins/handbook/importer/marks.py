@@ -21,6 +21,10 @@ cell only (``**Service updates**``) starts a group of that name (`mapping` files
 group as an SOP category, and the rows above any group as one named by the section). A
 row with no yes mark, or a yes mark only under a column naming no party, is left in the
 report with its line.
+
+`named_rows` reads a two-column table whose second column names the party of each row
+(`is_named`; Azure Virtual Desktop's security page, 2024: ``Component | Responsibility``
+with ``Customer or partner`` or ``Microsoft`` per row) the same way, one group.
 """
 
 from __future__ import annotations
@@ -103,6 +107,14 @@ def _heading_like(cell: str) -> bool:
     return bold or (len(text.split()) <= 6 and "[" not in text and not text.endswith("."))
 
 
+def _task(cell: str) -> list[Statement]:
+    """A task cell as one statement (none when empty): its first line, the lines after it
+    its items."""
+    lines = C.statements(cell_lines(cell))
+    items = [*lines[0].get("items", []), *lines[1:]] if lines else []
+    return [{**lines[0], "items": items} if items else lines[0]] if lines else []
+
+
 def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group]:
     """Each group's party statements from the rows of a marks table (see module doc): a
     row whose only text is its first cell (``**Service updates**`` over blank cells) opens
@@ -116,9 +128,7 @@ def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group
         if texts and texts[0] and not any(texts[1:]) and _heading_like(row.cells[0]):
             groups.append((texts[0].strip("*_ ").strip(), row.line, {}))
             continue
-        lines = C.statements(cell_lines(row.cells[0])) if row.cells else []
-        items = [*lines[0].get("items", []), *lines[1:]] if lines else []
-        task = [{**lines[0], "items": items} if items else lines[0]] if lines else []
+        task = _task(row.cells[0]) if row.cells else []
         why = (
             "task row without a task"
             if not task
@@ -136,3 +146,39 @@ def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group
             note = {"note": _SHARED} if len(parties) > 1 else {}
             groups[-1][2].setdefault(party, []).extend({**s, **note} for s in task)
     return [g for g in groups if g[2]]
+
+
+#: a second header that asks only who does a row's task (``Component | Responsibility``)
+_WHO = {"responsibility", "responsible", "responsible party", "owner", "owned by", "managed by"}
+_NAMED_SHARED = "Stated for both parties (its row names both: Both or Shared)."
+
+
+def is_named(header: list[str], values: list[str]) -> bool:
+    """Whether a table (header texts ``header``, non-first cell texts ``values``) names
+    the party of each row: two columns, the second headed by a word asking who
+    (``Responsibility``, ``Owner``), at least 60% of ``values`` naming a party
+    (`cells.party_of_cell`)."""
+    if len(header) != 2 or C.plain(header[1]) not in _WHO or not values:
+        return False
+    return sum(C.party_of_cell(v) is not None for v in values) >= 0.6 * len(values)
+
+
+def named_rows(table: Table, rep: PageReport) -> list[Group]:
+    """The party statements of a table that names each row's party (`is_named`), as one
+    group named ``""``: each row's task is a statement of the party its second cell
+    names (both, with a note, for ``Both``/``Shared``). A row whose cell names no party
+    is left in ``rep``."""
+    parts: dict[str, list[Statement]] = {}
+    for row in table.rows:
+        texts = [cell_text(c) for c in row.cells]
+        party = C.party_of_cell(texts[1]) if len(texts) > 1 else None
+        task = _task(row.cells[0]) if row.cells else []
+        if party is None or not task:
+            why = "task row without a task" if not task else f"cell {texts[-1]!r} names no party"
+            rep.leave(row.line, " | ".join(texts), why)
+            continue
+        both = party == "both"
+        for who in ("microsoft", "customer") if both else (party,):
+            note = {"note": _NAMED_SHARED} if both else {}
+            parts.setdefault(who, []).extend({**x, **note} for x in task)
+    return [("", table.rows[0].line, parts)] if parts else []
