@@ -46,6 +46,7 @@ from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
 from handbook.importer.tables import Row, Table
 from handbook.model.diff import similarity
+from handbook.model.loader import matrix_columns
 from handbook.model.statement_ids import slug
 
 _SHARED = "Stated for both parties (a Both or shared column or label)."
@@ -324,7 +325,9 @@ def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[
     earlier page of the run) by name, else the most similar one not ``taken`` by another
     column when at least `SIMILAR_SCOPE` similar (a renamed column: ``3rd party and
     custom software`` for ``non-Microsoft and custom software``), else a new one. Returns
-    ``(id, similarity)``: 1.0 for a name match or a new scope."""
+    ``(id, similarity)``: 1.0 for a name match or a new scope. A new scope's id is its
+    header's slug, with ``-scope`` after one that is a column the matrix file has anyway
+    (``Responsibility``: ``responsibility-scope``)."""
     key = C.plain(header)
     names = [(sid, name) for (kind, _, name), sid in ctx.known.ids.items() if kind == "scope"]
     names += [(sid, C.plain(name)) for sid, name in out.scopes.items()]
@@ -337,7 +340,9 @@ def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[
     )
     if best[0] >= SIMILAR_SCOPE:
         return best[1], best[0]
-    return slug(header, 6), 1.0
+    new = slug(header, 6)
+    # a scope's id is a column of responsibility-matrix.csv beside its own columns
+    return (f"{new}-scope" if new in matrix_columns([]) else new), 1.0
 
 
 def _matrix(
