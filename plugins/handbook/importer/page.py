@@ -8,9 +8,9 @@ label written just above it (``**Before a change**``). Raises `PageError` (with 
 for people) when the file cannot be read.
 
 Content indented under an MkDocs content tab (``=== "Logging"``, its title the label of
-the tables in it) or admonition (``!!! note``, ``??? tip "Title"``) is read as if it were
-not indented, and a table inside a list item as a table: both were an indented code block
-or lines of a list before. Line numbers stay those of the file.
+the tables in it) or admonition (``!!! note``, ``??? tip "Title"``, ``??? info inline
+end``) is read as if it were not indented, and a table inside a list item as a table:
+both were an indented code block or lines of a list before. Line numbers stay those of the file.
 """
 
 from __future__ import annotations
@@ -67,9 +67,10 @@ _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: 
 _QUOTE = re.compile(r"^\s*>\s?")
 _DIRECTIVE = re.compile(r"\s*\[!\w+[^\]]*\]\s*$")
 #: an MkDocs content tab (``=== "Title"``, ``===+``, ``===!``) or admonition (``!!! note``,
-#: ``??? tip "Title"``, ``???+ warning``)
+#: ``??? tip "Title"``, ``???+ warning``; classes after the type: ``??? info inline end
+#: "Page Info"``, as the FedRAMP site writes it)
 _CONTAINER = re.compile(
-    r'^(?:===[+!]?\s*"(?P<tab>[^"]*)"|(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"[^"]*")?)\s*$'
+    r'^(?:===[+!]?\s*"(?P<tab>[^"]*)"|(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*(?:\s+"[^"]*")?)\s*$'
 )
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
