@@ -353,8 +353,17 @@ def is_sentence(text: str) -> bool:
 
 def _html_end(lines: list[str], first: int, end: int) -> int:
     """Where an HTML table that starts at ``first`` ends: after the line where every
-    ``<table`` is closed, or, when one never is (closed by a second ``<table>``), at the
-    first blank line after markdown-it's block that is not followed by more HTML."""
+    ``<table`` is closed, also across blank lines and Markdown between its tags (SAP's
+    help pages write each cell's text apart, between blank lines); or, when one never is
+    (closed by a second ``<table>``), at the first blank line after markdown-it's block
+    that is not followed by more HTML."""
+    depth, opened = 0, False
+    for n in range(first, len(lines)):
+        low = lines[n].lower()
+        opened = opened or "<table" in low
+        depth += low.count("<table") - low.count("</table")
+        if opened and depth <= 0:
+            return max(n + 1, end)
     depth = 0
     for n in range(first, len(lines)):
         low = lines[n].lower()
