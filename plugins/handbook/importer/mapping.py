@@ -37,9 +37,9 @@ from handbook.importer.items import Context, Imported, Item, flat, name_of, sour
 from handbook.importer.marks import (
     Group,
     is_marks,
-    is_named,
     mark_columns,
     mark_rows,
+    named_parties,
     named_rows,
 )
 from handbook.importer.page import is_sentence
@@ -103,9 +103,11 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
-    if is_named(header, values):  # "Component | Responsibility", a party per row
-        groups = named_rows(table, rep)
-        kind, mapped = _marks(table, groups, "", ctx, out, f"party named by {header[1]}")
+    who = named_parties(table, header)  # "Component | Responsibility", a party per row
+    if who is not None:
+        how = f"party named by {header[-1]}"
+        names = " and ".join(who.values())
+        kind, mapped = _marks(table, named_rows(table, who, rep), names, ctx, out, how)
         return Found(table.line, table.kind, kind, mapped, table.section)
     named = C.matrix_provider(values)  # "IBM" beside "You" and "Shared"
     in_matrix = [C.party_of_cell(c) is not None or C.plain(_label_text(c)) in named for c in values]
