@@ -156,8 +156,8 @@ def _front_matter(lines: list[str], page: Page) -> int:
         page.notes.append((1, "front matter is not valid YAML: read line by line"))
         for raw in lines[1:end]:
             key, sep, value = raw.partition(":")
-            if sep and not raw.startswith((" ", "-")):
-                meta[key.strip()] = value.strip()
+            if sep and not raw.startswith((" ", "-")):  # a quoted value without its quotes
+                meta[key.strip()] = re.sub(r'^(["\'])(.*)\1$', r"\2", value.strip())
     page.title = str(meta.get("title") or "").strip()
     page.author = str(meta.get("author") or "").strip()
     raw_date = meta.get("ms.date")
