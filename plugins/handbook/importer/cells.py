@@ -304,6 +304,21 @@ def provider_heading(text: str) -> bool:
     )
 
 
+def provider_named_heading(text: str) -> bool:
+    """Whether a heading names a provider other than Microsoft by name as the one whose
+    duties follow (a `provider_heading` whose first word is a ``{{site.data.keyword…}}``
+    variable, an acronym or a possessive: ``{{site.data.keyword.cloud_notm}}'s resiliency
+    … responsibilities``, ``IBM responsibilities``, ``Contoso's roles``), and not the
+    customer (``Customer's roles``); ``Shared responsibilities`` names nobody."""
+    first = text.strip().split()[0] if text.strip() else ""
+    name = (
+        first.startswith("{{")
+        or first.endswith(("'s", "’s"))
+        or (len(first) >= 2 and first.isupper() and first.isalpha())
+    )
+    return name and provider_heading(text) and party_named(text) is None
+
+
 def provider_column(header: list[str], cols: dict[int, str]) -> int | None:
     """The provider's column of a party table whose provider is not Microsoft by name:
     when ``cols`` (column: party) has the customer's column and not Microsoft's, the one

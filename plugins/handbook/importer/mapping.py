@@ -401,6 +401,9 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
     # the section's one party (``Your roles``); none when it names both (``Microsoft and
     # the customer``): then each row's name says whose role it is
     party = C.party_named(table.section) or ""
+    if not party and C.provider_named_heading(table.section):  # "IBM responsibilities"
+        party = "microsoft"
+        rep.note(table.line, f"roles under '{table.section}' read as the provider's (Microsoft)")
     mapped = 0
     for row in table.rows:
         name = _row_name(row, 0, rep) if row.cells else ""
