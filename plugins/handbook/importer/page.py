@@ -66,6 +66,10 @@ class Page:
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
 _QUOTE = re.compile(r"^\s*>\s?")
 _DIRECTIVE = re.compile(r"\s*\[!\w+[^\]]*\]\s*$")
+#: an attribute list ending a heading (Python-Markdown's ``## Backups { #backups }``, a
+#: templated site's ``# Platform {id="platform_{{ context }}"}``): the heading's anchor,
+#: not its text; ``{{site.data.keyword.…}}`` variables are text
+_HEADING_ATTRIBUTES = re.compile(r"""\s*\{\s*(?:[#.:]|[\w-]+=)(?:[^{}"']|"[^"]*"|'[^']*')*\}\s*$""")
 #: an MkDocs content tab (``=== "Title"``, ``===+``, ``===!``) or admonition (``!!! note``,
 #: ``??? tip "Title"``, ``???+ warning``; classes after the type: ``??? info inline end
 #: "Page Info"``, as the FedRAMP site writes it)
@@ -283,7 +287,7 @@ def _blocks(lines: list[str], page: Page, titles: dict[int, str] | None = None) 
             continue
         raw = lines[first:end]
         if tok.type == "heading_open":
-            text = cell_text(_inline(tokens, i))
+            text = cell_text(_HEADING_ATTRIBUTES.sub("", _inline(tokens, i)))
             if tok.tag == "h1" and not page.title:
                 out.append(Block("title", first + 1, text, raw, text))
             section, label = text, text
