@@ -31,6 +31,9 @@ _PARTY_WORDS = {
     "customer and microsoft": "both",
     "microsoft and the customer": "both",
     "microsoft & customer": "both",
+    # the customer, or the partner acting for it (Azure Virtual Desktop's security page)
+    "customer or partner": "customer",
+    "customer/partner": "customer",
 }
 _FOOTNOTE = re.compile(r"(\s*(\[\^?\d+\]|\^\d+|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d+\)|\d+))+$")
 _WILL = re.compile(
@@ -299,6 +302,21 @@ def provider_heading(text: str) -> bool:
         and bool(re.fullmatch(r"responsibilit\w*|roles?|tasks|duties", words[-1]))
         and not set(words) <= generic  # "Roles and responsibilities" names nobody
     )
+
+
+def provider_named_heading(text: str) -> bool:
+    """Whether a heading names a provider other than Microsoft by name as the one whose
+    duties follow (a `provider_heading` whose first word is a ``{{site.data.keyword…}}``
+    variable, an acronym or a possessive: ``{{site.data.keyword.cloud_notm}}'s resiliency
+    … responsibilities``, ``IBM responsibilities``, ``Contoso's roles``), and not the
+    customer (``Customer's roles``); ``Shared responsibilities`` names nobody."""
+    first = text.strip().split()[0] if text.strip() else ""
+    name = (
+        first.startswith("{{")
+        or first.endswith(("'s", "’s"))
+        or (len(first) >= 2 and first.isupper() and first.isalpha())
+    )
+    return name and provider_heading(text) and party_named(text) is None
 
 
 def provider_column(header: list[str], cols: dict[int, str]) -> int | None:

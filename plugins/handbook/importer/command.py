@@ -197,7 +197,8 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
                 rep.found.append(
                     Found(block.line, "list", "not imported (prose list)", 0, block.section)
                 )
-                party = C.party_header(block.section) or C.provider_heading(block.section)
+                section = block.section  # "Your responsibilities", "IBM responsibilities"
+                party = C.party_header(section) or C.provider_named_heading(section)
                 why = (
                     f"list under a heading naming a party ({block.section!r}): only tables "
                     "are imported; put the duties in a table with a column per party"

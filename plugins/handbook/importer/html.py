@@ -110,14 +110,16 @@ def _pseudo(part: str, depth: int, bullet: bool) -> Line:
     return Line(" ".join(stripped.split()), depth, bullet)
 
 
-#: ``\n`` written as text between spaces in a cell: a line break in some docs dialects
-#: (IBM Cloud's ``| * Provide updates. \n * Clean up. |``)
-_TEXT_NEWLINE = re.compile(r"[ \t]+\\n[ \t]+")
+#: ``\n`` written as text between spaces in a cell, or right after a sentence's end and
+#: before a space: a line break in some docs dialects (IBM Cloud's ``| * Provide updates.
+#: \n * Clean up. |`` and ``for your instances.\n This includes …``)
+_TEXT_NEWLINE = re.compile(r"(?:[ \t]+|(?<=[.:;!?]))\\n[ \t]+")
 
 
 #: a kramdown attribute list (IAL): after a link or word (IBM Cloud's ``[API](…){: external}``),
-#: on a line of its own under a table (``{: caption="…"}``) or a heading (``{: #anchor}``)
-ATTRIBUTES = re.compile(r"\{:[^{}]*\}")
+#: on a line of its own under a table (``{: caption="…"}``) or a heading (``{: #anchor}``);
+#: a quoted value may hold braces (IBM Cloud's ``{: summary="… {{site.data.keyword.IBM_notm}} …"}``)
+ATTRIBUTES = re.compile(r"""\{:(?:[^{}"']|"[^"]*"|'[^']*')*\}""")
 
 
 def cell_lines(markup: str) -> list[Line]:

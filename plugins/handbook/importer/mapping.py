@@ -34,11 +34,19 @@ from handbook.importer import cells as C
 from handbook.importer.change_types import attribute, types_columns, types_rows
 from handbook.importer.html import Line, cell_lines, cell_text
 from handbook.importer.items import Context, Imported, Item, flat, name_of, source_of
-from handbook.importer.marks import is_marks, mark_columns, mark_rows
+from handbook.importer.marks import (
+    Group,
+    is_marks,
+    mark_columns,
+    mark_rows,
+    named_parties,
+    named_rows,
+)
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
 from handbook.importer.tables import Row, Table
 from handbook.model.diff import similarity
+from handbook.model.loader import matrix_columns
 from handbook.model.statement_ids import slug
 
 _SHARED = "Stated for both parties (a Both or shared column or label)."
@@ -95,6 +103,12 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
+    who = named_parties(table, header)  # "Component | Responsibility", a party per row
+    if who is not None:
+        how = f"party named by {header[-1]}"
+        names = " and ".join(who.values())
+        kind, mapped = _marks(table, named_rows(table, who, rep), names, ctx, out, how)
+        return Found(table.line, table.kind, kind, mapped, table.section)
     named = C.matrix_provider(values)  # "IBM" beside "You" and "Shared"
     in_matrix = [C.party_of_cell(c) is not None or C.plain(_label_text(c)) in named for c in values]
     if values and sum(in_matrix) >= 0.6 * len(values):
@@ -105,7 +119,8 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
                 f" ({' and '.join(named.values())} {'is' if len(named) == 1 else 'are'} Microsoft)"
             )
     elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
-        kind, mapped = _marks(table, header, ctx, out, rep)
+        ticks, ticked_provider = mark_columns(header)
+        kind, mapped = _marks(table, mark_rows(table, ticks, rep), ticked_provider, ctx, out)
     elif types_header and ("change type" in corner or "type of change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
@@ -252,14 +267,20 @@ def _party_table(
 
 
 def _marks(
-    table: Table, header: list[str], ctx: Context, out: Imported, rep: PageReport
+    table: Table,
+    groups: list[Group],
+    provider: str,
+    ctx: Context,
+    out: Imported,
+    how: str = "party marks",
 ) -> tuple[str, int]:
-    """A marks table (`marks`) as SOP categories: one per group, named by it, and one
-    named by the section for rows outside any group; a second table of the same section
-    and page adds to the category of that name."""
-    cols, provider = mark_columns(header)
+    """The ``groups`` of a marks table (`marks.mark_rows`, `marks.named_rows`) as SOP
+    categories: one per group, named by it, and one named by the section for rows outside
+    any group; a second table of the same section and page adds to the category of that
+    name. The kind returned names ``how`` the table was read and the ``provider``'s name
+    read as Microsoft, if any."""
     mapped = 0
-    for group, line, parts in mark_rows(table, cols, rep):
+    for group, line, parts in groups:
         name = name_of(group) or name_of(table.section) or name_of(table.label) or "Tasks"
         cid = ctx.known.id("sop", ctx.edition, name, 4)
         key = (cid, ctx.edition, ctx.doc)
@@ -271,9 +292,7 @@ def _marks(
             item["source"] = source_of(ctx, table, line)
             out.sop.append(item)
         mapped += _add_statements(item, parts)
-    return "sop-categories (party marks" + (
-        f"; {provider} is Microsoft)" if provider else ")"
-    ), mapped
+    return f"sop-categories ({how}" + (f"; {provider} is Microsoft)" if provider else ")"), mapped
 
 
 def _add_statements(item: Item, parts: dict[str, list[Item]]) -> int:
@@ -308,7 +327,9 @@ def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[
     earlier page of the run) by name, else the most similar one not ``taken`` by another
     column when at least `SIMILAR_SCOPE` similar (a renamed column: ``3rd party and
     custom software`` for ``non-Microsoft and custom software``), else a new one. Returns
-    ``(id, similarity)``: 1.0 for a name match or a new scope."""
+    ``(id, similarity)``: 1.0 for a name match or a new scope. A new scope's id is its
+    header's slug, with ``-scope`` after one that is a column the matrix file has anyway
+    (``Responsibility``: ``responsibility-scope``)."""
     key = C.plain(header)
     names = [(sid, name) for (kind, _, name), sid in ctx.known.ids.items() if kind == "scope"]
     names += [(sid, C.plain(name)) for sid, name in out.scopes.items()]
@@ -321,7 +342,9 @@ def _scope(header: str, ctx: Context, out: Imported, taken: list[str]) -> tuple[
     )
     if best[0] >= SIMILAR_SCOPE:
         return best[1], best[0]
-    return slug(header, 6), 1.0
+    new = slug(header, 6)
+    # a scope's id is a column of responsibility-matrix.csv beside its own columns
+    return (f"{new}-scope" if new in matrix_columns([]) else new), 1.0
 
 
 def _matrix(
@@ -378,6 +401,9 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
     # the section's one party (``Your roles``); none when it names both (``Microsoft and
     # the customer``): then each row's name says whose role it is
     party = C.party_named(table.section) or ""
+    if not party and C.provider_named_heading(table.section):  # "IBM responsibilities"
+        party = "microsoft"
+        rep.note(table.line, f"roles under '{table.section}' read as the provider's (Microsoft)")
     mapped = 0
     for row in table.rows:
         name = _row_name(row, 0, rep) if row.cells else ""

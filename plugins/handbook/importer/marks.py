@@ -21,6 +21,12 @@ cell only (``**Service updates**``) starts a group of that name (`mapping` files
 group as an SOP category, and the rows above any group as one named by the section). A
 row with no yes mark, or a yes mark only under a column naming no party, is left in the
 report with its line.
+
+`named_rows` reads a table whose last column names the party of each row the same way
+(`named_parties`; Azure Virtual Desktop's security page, 2024: ``Component |
+Responsibility`` with ``Customer or partner`` or ``Microsoft`` per row; SAP's operating
+models: ``Process | Task | Responsibility`` with ``SAP``, ``Customer`` or both listed, the
+process naming the row's group).
 """
 
 from __future__ import annotations
@@ -103,6 +109,18 @@ def _heading_like(cell: str) -> bool:
     return bold or (len(text.split()) <= 6 and "[" not in text and not text.endswith("."))
 
 
+def _task(cell: str) -> list[Statement]:
+    """A task cell as one statement (none when empty): its first line, the lines after it
+    its items; a cell that is a list from its first line (``- Deliver patches.`` over
+    ``- Inform the customers.``) is a statement per item."""
+    found = cell_lines(cell)
+    lines = C.statements(found)
+    if found and found[0].bullet:
+        return lines
+    items = [*lines[0].get("items", []), *lines[1:]] if lines else []
+    return [{**lines[0], "items": items} if items else lines[0]] if lines else []
+
+
 def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group]:
     """Each group's party statements from the rows of a marks table (see module doc): a
     row whose only text is its first cell (``**Service updates**`` over blank cells) opens
@@ -116,9 +134,7 @@ def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group
         if texts and texts[0] and not any(texts[1:]) and _heading_like(row.cells[0]):
             groups.append((texts[0].strip("*_ ").strip(), row.line, {}))
             continue
-        lines = C.statements(cell_lines(row.cells[0])) if row.cells else []
-        items = [*lines[0].get("items", []), *lines[1:]] if lines else []
-        task = [{**lines[0], "items": items} if items else lines[0]] if lines else []
+        task = _task(row.cells[0]) if row.cells else []
         why = (
             "task row without a task"
             if not task
@@ -136,3 +152,65 @@ def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group
             note = {"note": _SHARED} if len(parties) > 1 else {}
             groups[-1][2].setdefault(party, []).extend({**s, **note} for s in task)
     return [g for g in groups if g[2]]
+
+
+#: a last header that asks only who does a row's task (``Component | Responsibility``)
+_WHO = {"responsibility", "responsible", "responsible party", "owner", "owned by", "managed by"}
+_NAMED_SHARED = "Stated for both parties (its row names both)."
+
+
+def _who(cell: str, provider: dict[str, str]) -> set[str]:
+    """The parties a cell names, line by line (``Customer``; ``SAP`` when ``provider``
+    names it, as Microsoft; ``Both``; ``- SAP`` over ``- Customer``); empty when a line
+    names no party."""
+    parties: set[str] = set()
+    for line in cell_lines(cell):
+        party = C.party_of_cell(line.text) or (
+            "microsoft" if C.plain(line.text) in provider else None
+        )
+        if party is None:
+            return set()
+        parties |= {"microsoft", "customer"} if party == "both" else {party}
+    return parties
+
+
+def named_parties(table: Table, header: list[str]) -> dict[str, str] | None:
+    """Whether ``table`` (header texts ``header``) names the party of each row in its last
+    column: two or three columns, the last headed by a word asking who (``Responsibility``,
+    ``Owner``), at least 60% of its cells naming a party. Returns the provider's names
+    found in those cells (`cells.matrix_provider`: ``SAP`` beside ``Customer``, in more
+    than one row), empty when the provider is Microsoft; None when the table is not of
+    this shape."""
+    if len(header) not in (2, 3) or C.plain(header[-1]) not in _WHO:
+        return None
+    cells = [r.cells[len(header) - 1] for r in table.rows if len(r.cells) >= len(header)]
+    lines = [x.text for c in cells for x in cell_lines(c)]
+    # a provider's name stands in more than one row; a word once ("Nobody") names no one
+    said = [C.plain(x) for x in lines]
+    provider = {k: v for k, v in C.matrix_provider(lines).items() if said.count(k) > 1}
+    named = [c for c in cells if _who(c, provider)]
+    return provider if cells and len(named) >= 0.6 * len(cells) else None
+
+
+def named_rows(table: Table, provider: dict[str, str], rep: PageReport) -> list[Group]:
+    """The party statements of a table that names each row's party in its last column
+    (`named_parties`): each row's task (the cell before the last) is a statement of the
+    parties that cell names (both, with a note, for ``Both`` or a list of both). With
+    three columns the first names the row's group (SOP category), else every row is in
+    one group named ``""``. A row whose cell names no party is left in ``rep``."""
+    groups: dict[str, Group] = {}
+    for row in table.rows:
+        texts = [cell_text(c) for c in row.cells]
+        width = len(table.header)
+        parties = _who(row.cells[width - 1], provider) if len(row.cells) >= width else set()
+        task = _task(row.cells[width - 2]) if len(row.cells) >= width - 1 else []
+        if not parties or not task:
+            why = "task row without a task" if not task else f"cell {texts[-1]!r} names no party"
+            rep.leave(row.line, " | ".join(texts), why)
+            continue
+        name = texts[0] if width == 3 else ""
+        parts = groups.setdefault(name, (name, row.line, {}))[2]
+        for who in sorted(parties):
+            note = {"note": _NAMED_SHARED} if len(parties) > 1 else {}
+            parts.setdefault(who, []).extend({**x, **note} for x in task)
+    return list(groups.values())

@@ -8,9 +8,9 @@ label written just above it (``**Before a change**``). Raises `PageError` (with 
 for people) when the file cannot be read.
 
 Content indented under an MkDocs content tab (``=== "Logging"``, its title the label of
-the tables in it) or admonition (``!!! note``, ``??? tip "Title"``) is read as if it were
-not indented, and a table inside a list item as a table: both were an indented code block
-or lines of a list before. Line numbers stay those of the file.
+the tables in it) or admonition (``!!! note``, ``??? tip "Title"``, ``??? info inline
+end``) is read as if it were not indented, and a table inside a list item as a table:
+both were an indented code block or lines of a list before. Line numbers stay those of the file.
 """
 
 from __future__ import annotations
@@ -66,10 +66,15 @@ class Page:
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
 _QUOTE = re.compile(r"^\s*>\s?")
 _DIRECTIVE = re.compile(r"\s*\[!\w+[^\]]*\]\s*$")
+#: an attribute list ending a heading (Python-Markdown's ``## Backups { #backups }``, a
+#: templated site's ``# Platform {id="platform_{{ context }}"}``): the heading's anchor,
+#: not its text; ``{{site.data.keyword.…}}`` variables are text
+_HEADING_ATTRIBUTES = re.compile(r"""\s*\{\s*(?:[#.:]|[\w-]+=)(?:[^{}"']|"[^"]*"|'[^']*')*\}\s*$""")
 #: an MkDocs content tab (``=== "Title"``, ``===+``, ``===!``) or admonition (``!!! note``,
-#: ``??? tip "Title"``, ``???+ warning``)
+#: ``??? tip "Title"``, ``???+ warning``; classes after the type: ``??? info inline end
+#: "Page Info"``, as the FedRAMP site writes it)
 _CONTAINER = re.compile(
-    r'^(?:===[+!]?\s*"(?P<tab>[^"]*)"|(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"[^"]*")?)\s*$'
+    r'^(?:===[+!]?\s*"(?P<tab>[^"]*)"|(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*(?:\s+"[^"]*")?)\s*$'
 )
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
@@ -155,8 +160,8 @@ def _front_matter(lines: list[str], page: Page) -> int:
         page.notes.append((1, "front matter is not valid YAML: read line by line"))
         for raw in lines[1:end]:
             key, sep, value = raw.partition(":")
-            if sep and not raw.startswith((" ", "-")):
-                meta[key.strip()] = value.strip()
+            if sep and not raw.startswith((" ", "-")):  # a quoted value without its quotes
+                meta[key.strip()] = re.sub(r'^(["\'])(.*)\1$', r"\2", value.strip())
     page.title = str(meta.get("title") or "").strip()
     page.author = str(meta.get("author") or "").strip()
     raw_date = meta.get("ms.date")
@@ -282,7 +287,7 @@ def _blocks(lines: list[str], page: Page, titles: dict[int, str] | None = None) 
             continue
         raw = lines[first:end]
         if tok.type == "heading_open":
-            text = cell_text(_inline(tokens, i))
+            text = cell_text(_HEADING_ATTRIBUTES.sub("", _inline(tokens, i)))
             if tok.tag == "h1" and not page.title:
                 out.append(Block("title", first + 1, text, raw, text))
             section, label = text, text
@@ -352,8 +357,17 @@ def is_sentence(text: str) -> bool:
 
 def _html_end(lines: list[str], first: int, end: int) -> int:
     """Where an HTML table that starts at ``first`` ends: after the line where every
-    ``<table`` is closed, or, when one never is (closed by a second ``<table>``), at the
-    first blank line after markdown-it's block that is not followed by more HTML."""
+    ``<table`` is closed, also across blank lines and Markdown between its tags (SAP's
+    help pages write each cell's text apart, between blank lines); or, when one never is
+    (closed by a second ``<table>``), at the first blank line after markdown-it's block
+    that is not followed by more HTML."""
+    depth, opened = 0, False
+    for n in range(first, len(lines)):
+        low = lines[n].lower()
+        opened = opened or "<table" in low
+        depth += low.count("<table") - low.count("</table")
+        if opened and depth <= 0:
+            return max(n + 1, end)
     depth = 0
     for n in range(first, len(lines)):
         low = lines[n].lower()

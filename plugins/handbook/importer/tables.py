@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from markdown_it import MarkdownIt
+
 from handbook.importer import html
 from handbook.importer.page import Block, is_delimiter
 
@@ -92,7 +94,10 @@ def html_table_list(block: Block) -> list[Table]:
     # the 0-based line of each ``<tr`` opening, in order (for row provenance only)
     starts = iter([n for n, raw in enumerate(block.lines) for _ in range(raw.lower().count("<tr"))])
     out: list[Table] = []
-    for found in html.html_tables("\n".join(block.lines)):
+    markup = "\n".join(block.lines)
+    if any(not x.strip() for x in block.lines):  # Markdown between the tags: as a browser
+        markup = MarkdownIt("commonmark").render(markup)  # shows it (paragraphs, lists)
+    for found in html.html_tables(markup):
         if not found:  # e.g. the empty table a second <table> opens when it closes the first
             continue
         lines = [block.line + next(starts, 0) for _ in found]
