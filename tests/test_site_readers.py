@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from handbook.model.diff import WordOp, compare_editions, full_text, word_diff
 from handbook.model.loader import load_handbook
 from handbook.plugin import data_edit_url
+from handbook.review.render import words_markdown
 from handbook.site.generate import generate_site
 
 from .conftest import DATA
@@ -95,6 +96,20 @@ def test_diff_is_computed_from_data() -> None:
         ("insert", "assign"),
         ("equal", "the membership"),
     ]
+
+
+def test_a_word_diff_compares_words_not_their_markdown() -> None:
+    # "**five**" was one word, so handbook import --compare showed "~~5~~ ****five****"
+    # and the site's diff page the asterisks
+    ops = word_diff("Notify customers 5 days", "Notify customers **five** [days](#d) in `advance`")
+    assert [(o.op, o.text) for o in ops] == [
+        ("equal", "Notify customers"),
+        ("delete", "5"),
+        ("insert", "five"),
+        ("equal", "days"),
+        ("insert", "in advance"),
+    ]
+    assert words_markdown(ops) == "Notify customers ~~5~~ **five** days **in advance**"
 
 
 def test_edition_diff_keeps_a_statements_list_items(tmp_path: Path) -> None:

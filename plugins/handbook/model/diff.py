@@ -11,10 +11,11 @@ went. Statements are paired by stable id first, then by similarity (difflib rati
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from markdown_it import MarkdownIt
 
 from handbook.model.entities import ChangeType, Rule, SopCategory, Statement
 from handbook.model.handbook import Handbook
@@ -96,8 +97,22 @@ class EditionDiff:
     rules_kept: tuple[Rule, ...]
 
 
+#: Inline Markdown as statements write it (links, emphasis, code), read for its words.
+_INLINE = MarkdownIt("zero").enable(["link", "emphasis", "backticks", "escape", "entity"])
+
+
+def plain_text(text: str) -> str:
+    """``text`` without its inline Markdown: a link as its label, emphasised and code words
+    as words (``Notify **five** [days](x)`` is ``Notify five days``)."""
+    tokens = _INLINE.parseInline(text)[0].children or []
+    return "".join(
+        t.content if t.type in ("text", "code_inline") else " " if t.type.endswith("break") else ""
+        for t in tokens
+    )
+
+
 def _words(text: str) -> list[str]:
-    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).split()
+    return plain_text(text).split()
 
 
 def _norm(words: Sequence[str]) -> list[str]:
@@ -110,7 +125,8 @@ def similarity(a: str, b: str) -> float:
 
 
 def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
-    """Word-level diff of two texts (links shown by their text)."""
+    """Word-level diff of two texts' words (`plain_text`: links shown by their label,
+    emphasis and code marks left out)."""
     a, b = _words(old), _words(new)
     ops: list[WordOp] = []
     matcher = difflib.SequenceMatcher(a=_norm(a), b=_norm(b), autojunk=False)
