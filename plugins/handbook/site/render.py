@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from handbook.model.diff import plain_text
 from handbook.model.durations import duration_text
 from handbook.model.entities import ChangeType, Node, Statement
 from handbook.model.handbook import Handbook
@@ -32,7 +33,7 @@ from handbook.site.links import LinkGraph, SeedLinks
 from handbook.site.paths import Paths, page_url, relative_url
 from handbook.site.queries import Queries
 from handbook.site.registry import ENTITY_KINDS, Origin, Page, Registry, SiteOptions
-from handbook.site.text import InlineRenderer, heading_text, unlink
+from handbook.site.text import InlineRenderer, heading_text
 
 if TYPE_CHECKING:
     from handbook.site.results import SiteResults
@@ -77,7 +78,7 @@ def environment(custom_dir: str | None = None) -> Environment:
     )
     env.filters["heading"] = heading_text
     env.filters["duration"] = duration_text
-    env.filters["plain"] = unlink
+    env.filters["plain"] = plain_text
     return env
 
 

@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from handbook.model.diff import plain_text
 from handbook.model.entities import Rule, Statement
 from handbook.model.handbook import Handbook
 from handbook.site.paths import Paths
-from handbook.site.text import unlink
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ class StatementRef:
 
 
 def _plain(text: str) -> str:
-    """Lower-case words of a text without Markdown links or a final full stop."""
-    text = unlink(text).replace("’", "'")
+    """Lower-case words of a text without its Markdown (`plain_text`) or a final full stop."""
+    text = plain_text(text).replace("’", "'")
     return " ".join(text.lower().split()).rstrip(".")
 
 

@@ -51,11 +51,6 @@ class LinkContext:
 _PUNCT = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~^=:&\"'$%@;/?,]")
 
 
-def unlink(text: str) -> str:
-    """``text`` with its Markdown links replaced by their label."""
-    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-
-
 def heading_text(text: str) -> Markup:
     """Escape ``text`` for a Markdown heading: punctuation becomes numeric entities.
 
