@@ -1,13 +1,17 @@
 """The assembled print pages are kept between builds (`handbook.site.print_cache`): the
-same site from the cache, a damaged cache file costs an assembly, a data change a new key."""
+same site from the cache, a damaged cache file costs an assembly, a data change or a change
+to the code that assembles a new key."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 from handbook.site.print_cache import CACHE_DIR
 
-from .conftest import copy_project, edit, mkdocs_build
+from .conftest import BIN, ROOT, copy_project, edit, mkdocs_build
 
 
 def _build(project: Path, site: Path) -> str:
@@ -41,3 +45,22 @@ def test_a_data_change_assembles_again(tmp_path: Path) -> None:
         "Advise and plan with customers to minimise risk to business users.",
     )
     assert "to minimise risk to business users" in _build(project, tmp_path / "b")
+
+
+def test_a_change_to_the_assembly_code_assembles_again(tmp_path: Path) -> None:
+    """A build with an edited copy of the package (first on PYTHONPATH) whose print_page.py
+    names the printed pages' sections ``q-…`` is not served the pages the original code
+    assembled and cached, although the pages and data are the same."""
+    project = copy_project(tmp_path / "project")
+    assert 'id="p-rules-mmd001"' in _build(project, tmp_path / "a")
+    package = tmp_path / "pkg" / "handbook"
+    shutil.copytree(
+        ROOT / "plugins" / "handbook", package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    edit(package / "site" / "print_page.py", 'return "p-" + (', 'return "q-" + (')
+    env = {**os.environ, "PYTHONPATH": str(package.parent), "PYTHONDONTWRITEBYTECODE": "1"}
+    args = [str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", str(tmp_path / "b")]
+    result = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    printed = (tmp_path / "b" / "print" / "index.html").read_text(encoding="utf-8")
+    assert 'id="q-rules-mmd001"' in printed and 'id="p-rules-mmd001"' not in printed

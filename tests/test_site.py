@@ -204,6 +204,35 @@ def test_2018_pages_and_editorial_notes(built_site: Path) -> None:
     assert "2024-07-31" in home and 'class="admonition warning"' in home
 
 
+def test_a_2018_description_holds_its_sub_items(built_site: Path) -> None:
+    """The 2018 table has no "Type of change" column (the 2022 table's row): the risks an
+    emergency update mitigates are the items of its description ("…required to mitigate:"),
+    not a column of "None stated." for the other types."""
+
+    def columns(page: BeautifulSoup) -> list[str]:
+        return [th.get_text(" ", strip=True) for th in page.select("table.hb-change-types th")]
+
+    old = soup(built_site, "editions/2018/change-management/change-types/index.md")
+    assert "Description" in columns(old) and "Type of change" not in columns(old)
+    assert "Type of change" in columns(soup(built_site, "change-management/change-types/index.md"))
+    row = old.find("tr", id="emergency-update")
+    assert row is not None
+    description = row.find_all("td")[0]
+    assert " ".join(description.get_text().split()).startswith("Emergency updates: service,")
+    assert [li.get_text(" ", strip=True) for li in description.select("li")] == [
+        "Critical security risk",
+        "Potential data loss",
+        "Access to telemetry data for managing Microsoft Managed Desktop devices",
+    ]
+    page = soup(built_site, "editions/2018/change-management/change-types/emergency-update.md")
+    fields = {
+        th.get_text(strip=True): th.find_next_sibling("td")
+        for th in page.select("table.hb-fields th[scope=row]")
+    }
+    assert "Type of change" not in fields
+    assert fields["Description"].find("li", id="emergency-update-potential-data-loss")
+
+
 def test_every_page_is_in_the_nav(built_site: Path) -> None:
     handbook, _ = load_handbook(DATA)
     assert handbook is not None

@@ -150,6 +150,20 @@ def test_the_print_page_prints_every_table_row_without_controls(built_site: Path
             assert len(printed.select("tbody tr")) == len(table.select("tbody tr")) > 0
 
 
+def test_the_print_pages_tables_are_reachable_from_the_keyboard(built_site: Path) -> None:
+    """A table scrolls sideways on a narrow screen: one the keyboard cannot enter (no link
+    or control inside; the print page has no sort buttons) takes the focus itself."""
+    focusable = "a[href], button, input, select, textarea, [tabindex]"
+    for url in ("print/", "print/2018/", "print/2022/"):
+        tables = _article(built_site / url / "index.html").select("table.hb-table")
+        assert len(tables) > 10, url
+        for table in tables:
+            if table.get("tabindex") is None:
+                assert table.select_one(focusable) is not None, (url, str(table)[:200])
+            else:
+                assert table["tabindex"] == "0" and table.select_one(focusable) is None
+
+
 def test_the_print_page_is_not_in_the_nav_nor_the_search(built_site: Path) -> None:
     home = (built_site / "index.html").read_text("utf-8")
     nav = BeautifulSoup(home, "html.parser").select(".md-nav a[href]")

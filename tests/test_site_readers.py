@@ -9,6 +9,8 @@ import json
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -49,6 +51,51 @@ def test_party_pages_gather_duties_with_sources(built_site: Path) -> None:
     assert not microsoft.select("article input[type=checkbox]")
     assert "Implement, securely store, and manage the credentials" in microsoft.get_text(" ")
     assert "Not reset the password" not in microsoft.get_text(" ")
+
+
+def _seed_links(links: list[Any], page: str) -> list[tuple[str, str]]:
+    """(text, absolute URL on ``http://site/``) of the seed links among a statement's
+    ``links``: not the errata, rule, source or permalink links the site adds."""
+    added = ("hb-errata", "hb-enforced", "hb-from")
+    return [
+        (a.get_text(" ", strip=True), urljoin(f"http://site/{page}", str(a["href"])))
+        for a in links
+        if not a.find_parent(class_=added)
+        and "hb-permalink" not in (a.get("class") or [])
+        and not str(a["href"]).startswith("#")
+    ]
+
+
+def _page(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path / "index.html").read_text("utf-8"), "html.parser")
+
+
+def test_a_statements_links_lead_where_its_own_page_sends_them(built_site: Path) -> None:
+    """A statement shown away from its page (the party pages, a rule's list of the
+    statements it enforces) resolves its seed links against its seed page, as its own page
+    does: "change types" of the 2018 change process is the handbook's 2018 change-types
+    page, and ``../operate/assign-deployment-group.md`` of the SOP page is Learn's operate/
+    page (both were resolved from the Learn base URL's root: ``managed-desktop/#change-types``,
+    ``managed-desktop/../operate/…``)."""
+    checked = 0
+    for page in ("who-does-what/customer/", "who-does-what/microsoft/", "rules/mmd009/"):
+        for item in _page(built_site, page).select("ul.hb-duties > li, ul.hb-enforces > li"):
+            anchors = item.select("a[href]")
+            enforces = "hb-enforces" in (item.parent.get("class") or [])
+            # the statement's page: the item's first link in a rule's list, its source link
+            # on a party page
+            source = anchors[0] if enforces else item.select_one(".hb-from a[href]")
+            links = _seed_links(anchors[1:] if enforces else anchors, page)
+            if source is None or not links:
+                continue
+            target = urlsplit(urljoin(f"http://site/{page}", str(source["href"])))
+            path = target.path.lstrip("/")
+            own = _page(built_site, path).find(id=target.fragment)
+            assert own is not None, (page, source)
+            assert links == _seed_links(own.select("a[href]"), path), (page, item.get_text())
+            assert not [u for _, u in links if "/../" in u or "/./" in u], links
+            checked += 1
+    assert checked >= 4
 
 
 def test_statements_and_rules_link_both_ways(built_site: Path) -> None:

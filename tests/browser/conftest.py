@@ -146,10 +146,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     yield from build_served_site(tmp_path_factory.mktemp("browser"))
 
 
-def new_page(browser: Any, guard: OfflineGuard, *, dark: bool = False) -> Any:
-    """A page in a fresh context (no cache, no storage) whose requests ``guard`` checks."""
+#: The viewport widths the site is checked at: a desktop's and a phone's.
+DESKTOP, PHONE = 1280, 375
+
+
+def new_page(browser: Any, guard: OfflineGuard, *, dark: bool = False, width: int = DESKTOP) -> Any:
+    """A page in a fresh context (no cache, no storage) whose requests ``guard`` checks,
+    ``width`` CSS pixels wide."""
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900},
+        viewport={"width": width, "height": 900},
         color_scheme="dark" if dark else "light",
         service_workers="block",
     )

@@ -14,7 +14,10 @@ stylesheet and script fix). A violation of the theme's that cannot be fixed here
 listed in `UPSTREAM` with the reason; one is excused only when the element it reports
 matches an entry there.
 Every page is checked in the light palette; in the dark palette (where colours differ) the
-home page and one page per kind of interactive table.
+home page and one page per kind of interactive table. At a phone's width (375 px, where wide
+tables scroll sideways and must be reachable from the keyboard: axe's
+scrollable-region-focusable) the same sample and the print pages, whose tables are never
+enhanced, in both palettes.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
 from .conftest import (
+    DESKTOP,
+    PHONE,
     OfflineGuard,
     SiteServer,
     loaded_table_assets,
@@ -97,14 +102,21 @@ def dark_sample(root: Path, paths: list[str]) -> list[str]:
     return out
 
 
-def survey(browser: Any, site: SiteServer, *, dark: bool) -> Survey:
+def phone_sample(root: Path, paths: list[str]) -> list[str]:
+    """`dark_sample` and the print pages."""
+    return dark_sample(root, paths) + [p for p in paths if p.startswith("print/")]
+
+
+def survey(browser: Any, site: SiteServer, *, dark: bool, width: int = DESKTOP) -> Survey:
     import json
 
     paths = site_pages(site.root)
-    if dark:
+    if width != DESKTOP:
+        paths = phone_sample(site.root, paths)
+    elif dark:
         paths = dark_sample(site.root, paths)
     guard = OfflineGuard()
-    page = new_page(browser, guard, dark=dark)
+    page = new_page(browser, guard, dark=dark, width=width)
     page.context.add_init_script(AXE_SCRIPT)
     upstream = json.dumps([u.__dict__ for u in UPSTREAM])
     visits = []
@@ -136,6 +148,16 @@ def dark(browser: Any, site: SiteServer) -> Survey:
     return survey(browser, site, dark=True)
 
 
+@pytest.fixture(scope="module")
+def phone_light(browser: Any, site: SiteServer) -> Survey:
+    return survey(browser, site, dark=False, width=PHONE)
+
+
+@pytest.fixture(scope="module")
+def phone_dark(browser: Any, site: SiteServer) -> Survey:
+    return survey(browser, site, dark=True, width=PHONE)
+
+
 def test_every_page_loads_offline(light: Survey) -> None:
     assert len(light.visits) > 40
     light.guard.check()  # no request to another host, no JavaScript error
@@ -147,11 +169,13 @@ def test_every_page_loads_offline(light: Survey) -> None:
     assert sum(v.has_table for v in light.visits) > 10
 
 
-@pytest.mark.parametrize("palette", ["light", "dark"])
+@pytest.mark.parametrize("palette", ["light", "dark", "phone_light", "phone_dark"])
 def test_no_serious_violation_from_our_markup(palette: str, request: pytest.FixtureRequest) -> None:
     result: Survey = request.getfixturevalue(palette)
     result.guard.check()
     assert len(result.visits) > (40 if palette == "light" else 5)
+    if palette.startswith("phone"):
+        assert {"print/", "print/2018/", "print/2022/"} <= {v.path for v in result.visits}
     ours = {
         v.path: [f"{x['rule']} ({x['impact']}) {x['target']}: {x['summary']}" for x in found]
         for v in result.visits

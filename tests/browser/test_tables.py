@@ -277,6 +277,25 @@ def test_print_shows_whole_tables(page: Any, site: SiteServer) -> None:
     )
 
 
+CUT_TABLES = """() => [...document.querySelectorAll("table.hb-table")]
+    .filter(t => getComputedStyle(t).display !== "table" || t.scrollWidth > t.clientWidth + 1
+                 || t.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .map(t => `${t.className} in #${(t.closest("[id]") || {}).id}: `
+              + `${getComputedStyle(t).display}, ${t.scrollWidth} > ${t.clientWidth} px`)"""
+
+
+@pytest.mark.parametrize("path", ["print/", "change-management/change-types/"])
+def test_printed_tables_are_not_cut_at_the_edge(page: Any, site: SiteServer, path: str) -> None:
+    """On paper a table is a table, not a scroll box (display: block, overflow-x: auto)
+    that cuts off its last columns: the eight columns of the change types fit an A4 page
+    (about 700 CSS px between the margins)."""
+    page.set_viewport_size({"width": 700, "height": 900})
+    open_page(page, site.url + path)
+    page.emulate_media(media="print")
+    assert page.locator("table.hb-table").count() > 0
+    assert page.evaluate(CUT_TABLES) == []
+
+
 def test_party_labels_have_text_and_a_legend(page: Any, site: SiteServer) -> None:
     open_page(page, site.url + MATRIX)
     legend = page.locator(".hb-legend")

@@ -25,7 +25,11 @@ Two halves:
 
 The print page never loads the interactive tables' script (its registry entry records no
 table, and its copies of the tables are marked ``data-hb-print-table`` instead of
-``data-hb-table``), so every table prints in full, every row, with no controls.
+``data-hb-table``), so every table prints in full, every row, with no controls. On a
+narrow screen a wide table scrolls sideways (``table.hb-table`` is a scroll box); one
+without a link or control inside gets ``tabindex="0"`` so the keyboard can reach and
+scroll it (WCAG 2.1.1; axe's scrollable-region-focusable): the sort buttons the script adds
+elsewhere are not there to take the focus.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ _ID_LISTS = ("for", "headers", "aria-labelledby", "aria-describedby", "aria-cont
 #: Attributes whose value is ``#id``.
 _ID_REFS = ("href", "xlink:href", "usemap")
 _URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
+#: What the keyboard reaches inside a table on its own.
+_FOCUSABLE = ".//a[@href] | .//button | .//input | .//select | .//textarea | .//*[@tabindex]"
 
 
 def make_print_pages(site: SiteRenderer) -> None:
@@ -248,6 +254,13 @@ class _Document:
                     attrib[name] = urls(value)
             if el.tag == "style" and el.text and "url(#" in el.text:
                 el.text = urls(el.text)
+            elif (
+                el.tag == "table"
+                and "hb-table" in el.get("class", "").split()
+                and "tabindex" not in attrib
+                and not el.xpath(_FOCUSABLE)
+            ):
+                attrib["tabindex"] = "0"
 
 
 @dataclass(frozen=True)

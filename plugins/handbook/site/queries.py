@@ -226,7 +226,9 @@ class Queries:
 
     def change_type_columns(self, types: list[ChangeType]) -> list[tuple[str, str]]:
         """The (field, label) columns that at least one of ``types`` fills; the lead time's
-        label names the rules that check it (``Lead time checked (MMD001)``)."""
+        label names the rules that check it (``Lead time checked (MMD001)``). A type with a
+        description (2018) shows its ``includes`` under it (`description_items`), so they
+        fill no "Type of change" column (the 2022 table's row)."""
         cols = []
         for key, label in _CHANGE_TYPE_COLUMNS:
             if key == "lead_time":
@@ -235,9 +237,19 @@ class Queries:
                 if ids:
                     cols.append((key, f"{label} ({', '.join(ids)})"))
                 continue
-            if any(getattr(t, key) not in (None, [], "") for t in types):
+            if key == "includes":
+                filled = any(t.includes and not self.description_items(t) for t in types)
+            else:
+                filled = any(getattr(t, key) not in (None, [], "") for t in types)
+            if filled:
                 cols.append((key, label))
         return cols
+
+    @staticmethod
+    def description_items(ct: ChangeType) -> bool:
+        """Whether ``ct``'s ``includes`` are the sub-items of its description (2018: the
+        seed's first cell, "…required to mitigate:" and its list)."""
+        return bool(ct.description and ct.includes)
 
     def lead_time(self, ct: ChangeType) -> str | None:
         """The advance notice the timing rules require of notifications for this type."""

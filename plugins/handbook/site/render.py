@@ -171,6 +171,9 @@ class PageContext:
         if value is None:
             return Markup("")
         macros = self.site.macros
+        if key == "description" and self.gen.description_items(ct):
+            items = macros.statements(self, ct.includes, doc, anchors)
+            return self.inline(str(value), doc) + Markup(items)
         if isinstance(value, Statement):
             return Markup(macros.statement(self, value, doc))
         if isinstance(value, list):

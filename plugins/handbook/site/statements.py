@@ -28,6 +28,8 @@ class StatementRef:
         party: the party whose duty it is.
         context: a label such as ``Service accounts (2022)``.
         rules: the rules that enforce it (they quote it, or it prohibits actions).
+        doc: the seed document it comes from, whose place resolves the relative links of
+            its text wherever it is shown (``../operate/x.md``, ``#change-types``).
     """
 
     statement: Statement
@@ -38,6 +40,7 @@ class StatementRef:
     party: str
     context: str
     rules: tuple[Rule, ...]
+    doc: str
 
 
 def _plain(text: str) -> str:
@@ -68,32 +71,50 @@ class StatementIndex:
             for party in ("microsoft", "customer"):
                 for st in getattr(cat, party):
                     context = f"{cat.name} ({cat.edition})"
-                    refs.append(self._ref(st, paths.sop(cat), "sop", cat.edition, party, context))
+                    page = paths.sop(cat)
+                    refs.append(
+                        self._ref(st, page, "sop", cat.edition, party, context, cat.source.doc)
+                    )
         for d in hb.process:
             context = f"{d.phase.capitalize()} a change ({d.edition})"
             page = paths.change_process(d.edition)
-            refs.append(self._ref(d.statement, page, "process", d.edition, d.party, context))
+            refs.append(
+                self._ref(d.statement, page, "process", d.edition, d.party, context, d.source.doc)
+            )
         for ct in hb.change_types:
             for st in ct.customer_action:
                 context = f"{ct.name} ({ct.edition})"
                 page = paths.change_type(ct)
-                refs.append(self._ref(st, page, "change-type", ct.edition, "customer", context))
+                refs.append(
+                    self._ref(
+                        st, page, "change-type", ct.edition, "customer", context, ct.source.doc
+                    )
+                )
         for role in hb.roles:
             edition = hb.document(role.source.doc).edition
             for st in role.description:
                 page = Paths.roles_of(role.party)
                 context = f"{role.name} ({edition})"
-                refs.append(self._ref(st, page, "role", edition, role.party, context))
+                refs.append(
+                    self._ref(st, page, "role", edition, role.party, context, role.source.doc)
+                )
         return refs
 
     def _ref(
-        self, st: Statement, page: str, area: str, edition: str | None, party: str, context: str
+        self,
+        st: Statement,
+        page: str,
+        area: str,
+        edition: str | None,
+        party: str,
+        context: str,
+        doc: str,
     ) -> StatementRef:
         # the stable id when the data gives one; else a digest of line and text
         digest = hashlib.sha1(f"{st.at.line}:{st.text}".encode()).hexdigest()[:8]
         anchor = st.id or f"s-{digest}"
         rules = tuple(self._enforcing(st, edition)) if edition else ()
-        return StatementRef(st, page, anchor, area, edition, party, context, rules)
+        return StatementRef(st, page, anchor, area, edition, party, context, rules, doc)
 
     def _enforcing(self, st: Statement, edition: str) -> list[Rule]:
         """Rules in force in ``edition`` that quote this statement or enforce what it
