@@ -47,20 +47,27 @@ def test_a_data_change_assembles_again(tmp_path: Path) -> None:
     assert "to minimise risk to business users" in _build(project, tmp_path / "b")
 
 
-def test_a_change_to_the_assembly_code_assembles_again(tmp_path: Path) -> None:
+def test_a_change_to_the_code_is_not_served_what_the_old_code_made(tmp_path: Path) -> None:
     """A build with an edited copy of the package (first on PYTHONPATH) whose print_page.py
-    names the printed pages' sections ``q-…`` is not served the pages the original code
-    assembled and cached, although the pages and data are the same."""
+    names the printed pages' sections ``q-…`` and whose checker words MMD001 otherwise is
+    not served the print pages or the samples' verdicts the original code made and cached,
+    although the pages and data are the same (both caches were keyed on the package's
+    version, which a development install keeps)."""
     project = copy_project(tmp_path / "project")
     assert 'id="p-rules-mmd001"' in _build(project, tmp_path / "a")
+    examples = tmp_path / "{}" / "checker" / "examples" / "index.html"
+    assert ") is only " in Path(str(examples).format("a")).read_text(encoding="utf-8")
     package = tmp_path / "pkg" / "handbook"
     shutil.copytree(
         ROOT / "plugins" / "handbook", package, ignore=shutil.ignore_patterns("__pycache__")
     )
     edit(package / "site" / "print_page.py", 'return "p-" + (', 'return "q-" + (')
+    edit(package / "checker" / "rules.py", '") is only "', '") is merely "')
     env = {**os.environ, "PYTHONPATH": str(package.parent), "PYTHONDONTWRITEBYTECODE": "1"}
     args = [str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", str(tmp_path / "b")]
     result = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     printed = (tmp_path / "b" / "print" / "index.html").read_text(encoding="utf-8")
     assert 'id="q-rules-mmd001"' in printed and 'id="p-rules-mmd001"' not in printed
+    verdicts = Path(str(examples).format("b")).read_text(encoding="utf-8")
+    assert ") is merely " in verdicts and ") is only " not in verdicts

@@ -4,8 +4,9 @@ Why: building them imports compliance-trestle, measured ~0.9 s of wall time once
 process (its pydantic models), then ~0.04 s a build for both editions; the warm site build
 is ~1.7 s against ~1.3 s for plain MkDocs (``benchmarks/site_build.py``), so the import
 alone would add half again. `OscalCache` keeps `OscalDownloads` keyed on `oscal_key`:
-what the export reads of the data, the Learn base URL, the handbook's and
-compliance-trestle's versions, and whether trestle can be imported at all:
+what the export reads of the data, the Learn base URL, the code
+(`handbook.cache_files.code_key`), compliance-trestle's version, and whether trestle can
+be imported at all:
 
 * in memory, for the life of the process (``mkdocs serve`` rebuilds);
 * on disk, as JSON in ``<project>/.cache/handbook/oscal.json`` (beside the checker's
@@ -25,8 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from handbook import package_version
-from handbook.cache_files import read_cache, write_cache
+from handbook.cache_files import code_key, read_cache, write_cache
 from handbook.model.handbook import Handbook
 from handbook.site.downloads import OscalDownloads, oscal_downloads
 from handbook.site.results import json_data
@@ -67,8 +67,8 @@ def trestle_version() -> str:
 def oscal_key(handbook: Handbook, learn_base_url: str) -> str:
     """SHA-256 (hex) of what `oscal_downloads` depends on (see the module docstring)."""
     model = {name: json_data(getattr(handbook, name)) for name in READS}
-    head = f"{CACHE_FORMAT}\0{package_version()}\0{trestle_version()}\0{learn_base_url}\0"
-    digest = hashlib.sha256(head.encode())
+    head = f"{CACHE_FORMAT}\0{trestle_version()}\0{learn_base_url}\0"
+    digest = hashlib.sha256(code_key() + head.encode())
     digest.update(json.dumps(model, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
 

@@ -7,26 +7,20 @@ build of this handbook (best of 5 of ``time.process_time`` around the three call
 resolved without ``urljoin``), which alone would put a rebuild of unchanged pages near
 issue 9's budget of 1.25 times a plain MkDocs build. The result depends only on its
 inputs, so it is kept under a SHA-256 of all of them (the print page's own HTML, every
-printed page's URL, title, kind and HTML, the nav's order, the site's name and URL, the
-package's version, the code that assembles, `CODE`, and lxml's place and modification
-time: an edit to the assembly is never served the pages the old code assembled): in memory
+printed page's URL, title, kind and HTML, the nav's order, the site's name and URL, and
+the code, `handbook.cache_files.code_key`, so that an edit to the assembly or a new lxml is
+never served the pages the old code assembled): in memory
 for ``mkdocs serve`` and in ``<project>/.cache/handbook/print/<key>.html`` (git-ignored)
 for the next build. A missing, unreadable or unwritable cache costs an assembly, never a build.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
 from pathlib import Path
 
-import lxml
-
-from handbook import package_version
-from handbook.cache_files import hash_files
+from handbook.cache_files import code_key
 from handbook.files import write_text_atomic
-from handbook.site import paths, print_page
 from handbook.site.print_page import PrintSource, assemble
 
 #: The cache folder, relative to the project (the folder of ``mkdocs.yml``).
@@ -34,25 +28,11 @@ CACHE_DIR = Path(".cache") / "handbook" / "print"
 #: At most this many assembled pages are kept in memory (three per site today).
 _MEMORY_LIMIT = 16
 _memory: dict[str, str] = {}
-#: The modules whose code `assemble` runs (the print page's and the URL helpers').
-CODE = (Path(print_page.__file__), Path(paths.__file__))
-
-
-@functools.cache
-def code_digest() -> bytes:
-    """SHA-256 of `CODE`'s files and of lxml's place and modification time (a reinstall
-    changes them), once a process: code does not change under a running build."""
-    digest = hashlib.sha256()
-    hash_files(digest, [(path.name, path) for path in CODE])
-    origin = lxml.__file__ or ""
-    stamp = os.stat(origin).st_mtime_ns if os.path.exists(origin) else 0
-    digest.update(f"lxml\0{origin}\0{stamp}\0".encode())
-    return digest.digest()
 
 
 def _key(source: PrintSource) -> str:
-    digest = hashlib.sha256(code_digest())
-    head = (package_version(), source.print_html, source.print_url, source.title, source.site_url)
+    digest = hashlib.sha256(code_key())
+    head = (source.print_html, source.print_url, source.title, source.site_url)
     for part in head:
         digest.update(part.encode("utf-8") + b"\0")
     for src in source.order:

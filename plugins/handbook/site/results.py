@@ -7,7 +7,8 @@ imports the checker, pandas and NumPy (about a second), so `ResultsCache` keeps 
 between builds, keyed on `data_key`: what the checker reads (`checker_view`: the data
 without the parts only pages show, such as the matrix, roles and the statements that
 prohibit nothing; the sample files; ``mkdocs.yml``, whose ``site_url`` the formats
-print), the data folder's name as the checker prints it, and the package's version. So
+print), the data folder's name as the checker prints it, and the code
+(`handbook.cache_files.code_key`: an edit to the checker is never served old verdicts). So
 editing a page's text under ``mkdocs serve`` does not recompute them: measured, the
 plugin's part of a rebuild after a statement edit takes ~0.09 s of CPU instead of ~0.19 s
 (and a first recomputation in a process also imports pandas, ~0.3 s).
@@ -33,8 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from handbook import package_version
-from handbook.cache_files import hash_files, read_cache, write_cache
+from handbook.cache_files import code_key, hash_files, read_cache, write_cache
 
 if TYPE_CHECKING:
     from handbook.checker.samples import SampleVerdict
@@ -128,14 +128,15 @@ def data_key(handbook: Handbook) -> str:
     """SHA-256 (hex) of what `compute` depends on: `checker_view` as JSON, the path and
     bytes of every file of the data folder's ``samples/`` (sorted by path) and of the
     ``mkdocs.yml`` beside the data folder (the checker prints its ``site_url``), the data
-    folder's name as given (it appears in the formats' text), `package_version` and today's
-    UTC date (waivers on sample records expire against it)."""
-    digest = hashlib.sha256()
+    folder's name as given (it appears in the formats' text), the code (`code_key`: the
+    checker's and its libraries') and today's UTC date (waivers on sample records expire
+    against it)."""
+    digest = hashlib.sha256(code_key())
     root = handbook.root
     view = checker_view(handbook)
     model = {f.name: json_data(getattr(view, f.name)) for f in fields(view)}
     today = datetime.now(UTC).date().isoformat()
-    digest.update(f"{CACHE_FORMAT}\0{package_version()}\0{root.as_posix()}\0{today}\0".encode())
+    digest.update(f"{CACHE_FORMAT}\0{root.as_posix()}\0{today}\0".encode())
     digest.update(json.dumps(model, sort_keys=True, ensure_ascii=False).encode())
     files = sorted(p for p in (root / "samples").rglob("*") if p.is_file())
     named = [(p.relative_to(root).as_posix(), p) for p in files]

@@ -24,17 +24,14 @@ bring pages the data does not make.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import logging
-import os
-import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handbook.cache_files import hash_files, read_cache, write_cache
+from handbook.cache_files import code_key, hash_files, read_cache, tree_files, write_cache
 from handbook.site.registry import Origin, Page, Registry, Site, SiteOptions
 
 if TYPE_CHECKING:
@@ -46,28 +43,6 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 CACHE_FORMAT = 1
 #: The cache folder, relative to the project's folder (the one holding ``mkdocs.yml``).
 CACHE_DIR = Path(".cache") / "handbook"
-#: The libraries whose code the pages go through (templates, escaping, inline Markdown,
-#: the model, the samples' verdicts, the OSCAL files). A reinstall changes their files'
-#: times, and so the key, without the ~5 ms a version lookup costs in ``importlib.metadata``.
-LIBRARIES = (
-    "jinja2",
-    "markupsafe",
-    "markdown_it",
-    "pydantic",
-    "pydantic_core",
-    "yaml",
-    "pandas",
-    "pyarrow",
-    "trestle",
-)
-
-
-def _files(folder: Path, pattern: str = "*") -> list[tuple[str, Path]]:
-    """(path relative to ``folder``, path) of the files under it, sorted, bytecode aside."""
-    if not folder.is_dir():
-        return []
-    found = [p for p in folder.rglob(pattern) if "__pycache__" not in p.parts and p.is_file()]
-    return sorted((p.relative_to(folder).as_posix(), p) for p in found)
 
 
 def cache_file(project_dir: Path, data_dir: Path, options: SiteOptions) -> Path:
@@ -82,29 +57,19 @@ def site_key(data_dir: Path, options: SiteOptions, project_dir: Path | None) -> 
     """SHA-256 (hex) of everything `generate_site` depends on.
 
     Hashed: every file of ``data_dir`` (path and bytes) and the folder's path as given
-    (problems and edit links carry it); every file of the handbook package (code,
-    templates, assets) and the ``*.j2`` files of ``options.custom_dir``; ``options``;
-    ``project_dir/mkdocs.yml`` (the checker's pages print its ``site_url``); the place and
-    modification time of each of `LIBRARIES`; today's UTC date (waivers on sample records
-    expire against it). About 8 ms for this handbook (mostly the package's 0.9 MB).
+    (problems and edit links carry it); the code (`code_key`: the handbook package and
+    its libraries) and the ``*.j2`` files of ``options.custom_dir``; ``options``;
+    ``project_dir/mkdocs.yml`` (the checker's pages print its ``site_url``); today's UTC
+    date (waivers on sample records expire against it). About 8 ms for this handbook
+    (mostly the package's 0.9 MB, hashed once a process).
     """
-    import handbook
-
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(code_key())
     today = datetime.now(UTC).date().isoformat()
-    head = f"{CACHE_FORMAT}\0{sys.version}\0{data_dir.as_posix()}\0{today}\0{options!r}\0"
-    digest.update(head.encode())
-    for library in LIBRARIES:
-        spec = importlib.util.find_spec(library)
-        origin = spec.origin if spec is not None else None
-        stamp = os.stat(origin).st_mtime_ns if origin and os.path.exists(origin) else 0
-        digest.update(f"{library}\0{origin}\0{stamp}\0".encode())
-    package = Path(handbook.__file__).parent
+    digest.update(f"{CACHE_FORMAT}\0{data_dir.as_posix()}\0{today}\0{options!r}\0".encode())
     custom = Path(options.custom_dir) if options.custom_dir else None
     groups = [
-        ("data", _files(data_dir)),
-        ("package", _files(package)),
-        ("custom_dir", _files(custom, "*.j2") if custom is not None else []),
+        ("data", tree_files(data_dir)),
+        ("custom_dir", tree_files(custom, "*.j2") if custom is not None else []),
         ("config", [("mkdocs.yml", project_dir / "mkdocs.yml")] if project_dir else []),
     ]
     hash_files(
