@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import empty_records
 from handbook.checker.waivers import WaiverFileError, load_waivers
+from handbook.ci import repo_root
 from handbook.files import AtomicOutput, cannot_write, error
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
@@ -185,7 +186,7 @@ def _write_report(
     Raises:
         OSError: the report cannot be written (``filename`` names the file when known).
     """
-    from handbook.outputs import RenderOptions, find_repo_root, make_sink
+    from handbook.outputs import SINKS, RenderOptions
 
     with ExitStack() as stack:
         out: TextIO = stack.enter_context(AtomicOutput(args.output)) if args.output else sys.stdout
@@ -195,7 +196,8 @@ def _write_report(
             and out.isatty()
             and not os.environ.get("NO_COLOR")
         )
-        root = Path(args.repo_root) if args.repo_root else find_repo_root(Path.cwd())
+        cwd = Path.cwd()
+        root = Path(args.repo_root) if args.repo_root else repo_root(cwd) or cwd.resolve()
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
         render = RenderOptions(
             handbook=handbook,
@@ -205,7 +207,7 @@ def _write_report(
             step_summary=Path(summary_file) if summary_file else None,
             fail_on_warn=args.fail_on_warn,
         )
-        sink = make_sink(args.format, out, render)
+        sink = SINKS[args.format](out, render)
         progress = _progress(paths)
         with progress as bar:
             for result in checker.run(paths):

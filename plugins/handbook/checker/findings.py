@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import pandas as pd
 
-# The codes (INPUT_ERRORS, CHECKER_CODES...) live in `handbook.checker.codes`, which has no pandas.
+# The codes (CHECKER_CODES...) live in `handbook.checker.codes`, which has no pandas.
 from handbook.checker.codes import Severity
 
 if TYPE_CHECKING:

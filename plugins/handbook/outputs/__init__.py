@@ -17,12 +17,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TextIO
+from typing import Any
 
 import pandas as pd
 
 from handbook.checker.findings import Report
-from handbook.outputs.base import RenderOptions, Sink, find_repo_root
+from handbook.outputs.base import RenderOptions, Sink
 from handbook.outputs.github import GithubSink
 from handbook.outputs.gitlab import GitlabSink
 from handbook.outputs.html import HtmlSink
@@ -41,11 +41,6 @@ SINKS: dict[str, type[Sink]] = {
     "gitlab": GitlabSink,
     "html": HtmlSink,
 }
-
-
-def make_sink(name: str, out: TextIO, options: RenderOptions) -> Sink:
-    """The sink of format ``name`` writing to ``out`` (`KeyError` for an unknown name)."""
-    return SINKS[name](out, options)
 
 
 def _by_file(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -73,7 +68,7 @@ def render(report: Report, format_name: str, **options: Any) -> str:
     options.setdefault("handbook", report.handbook)
     options.setdefault("site_url", report.site_url)
     out = io.StringIO()
-    sink = make_sink(format_name, out, RenderOptions(**options))
+    sink = SINKS[format_name](out, RenderOptions(**options))
     findings = _by_file(report.findings_frame)
     records = _by_file(report.records_frame) if sink.needs_records else {}
     empty_findings = report.findings_frame.iloc[:0]
@@ -96,7 +91,5 @@ __all__ = [
     "SINKS",
     "RenderOptions",
     "Sink",
-    "find_repo_root",
-    "make_sink",
     "render",
 ]

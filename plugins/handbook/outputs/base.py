@@ -11,8 +11,10 @@ repository-relative paths CI tools want, escape XML and describe a code.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -22,16 +24,10 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from handbook.checker.codes import CHECKER_CODES, INPUT_ERRORS
+from handbook.checker.codes import CHECKER_CODES
 from handbook.checker.findings import FINDING_COLUMNS, Summary
-from handbook.ci import CONTROL_ESCAPES, fingerprint, relative_path, repo_root
+from handbook.ci import CONTROL_ESCAPES, fingerprint, relative_path
 from handbook.model.handbook import Handbook
-
-
-def find_repo_root(start: Path) -> Path:
-    """The nearest folder from ``start`` upwards holding ``.git``; else ``start``."""
-    return repo_root(start) or start.resolve()
-
 
 #: Results GitHub code scanning accepts in one SARIF run.
 SARIF_MAX_RESULTS = 25_000
@@ -141,26 +137,14 @@ def labelled(finding: dict[str, Any]) -> str:
 # --- paths, escaping, fingerprints ---------------------------------------------------------
 
 
-class PathMap:
-    """Input paths as the repository-relative, ``/``-separated paths CI tools want: a
-    path outside ``root`` stays as given (with ``uris``, a ``file://`` URI when absolute,
-    as SARIF and the HTML report want; GitHub and GitLab annotations take paths); no
-    ``root`` keeps every path as given."""
-
-    def __init__(self, root: Path | None, uris: bool = True) -> None:
-        self.root = root.resolve() if root is not None else None
-        self.uris = uris
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, file: str) -> str:
-        hit = self.cache.get(file)
-        if hit is None:
-            hit = self._relative(file)
-            self.cache[file] = hit
-        return hit
-
-    def _relative(self, file: str) -> str:
-        return relative_path(file, self.root, uri=self.uris and self.root is not None)
+def path_map(root: Path | None, uris: bool = True) -> Callable[[str], str]:
+    """Input paths as the repository-relative, ``/``-separated paths CI tools want
+    (`handbook.ci.relative_path`, each file worked out once): a path outside ``root``
+    stays as given (with ``uris``, a ``file://`` URI when absolute, as SARIF and the HTML
+    report want; GitHub and GitLab annotations take paths); no ``root`` keeps every path
+    as given."""
+    base = root.resolve() if root is not None else None
+    return functools.cache(lambda file: relative_path(file, base, uri=uris and base is not None))
 
 
 def spool() -> IO[str]:
@@ -232,9 +216,9 @@ def describe_code(handbook: Handbook | None, code: str) -> tuple[str, str, str, 
 
 
 def all_codes(handbook: Handbook | None) -> list[str]:
-    """Every code a run can report: the handbook's rules, the input errors, the rest."""
+    """Every code a run can report: the handbook's rules, then `CHECKER_CODES`."""
     rules = [r.id for r in handbook.rules] if handbook is not None else []
-    return [*rules, *INPUT_ERRORS, *(c for c in CHECKER_CODES if c not in INPUT_ERRORS)]
+    return [*rules, *CHECKER_CODES]
 
 
 def summary_line(summary: Summary) -> str:

@@ -18,10 +18,10 @@ import pandas as pd
 from handbook.checker.findings import Summary
 from handbook.ci import github_data, github_property, markdown_cell
 from handbook.outputs.base import (
-    PathMap,
     RenderOptions,
     Sink,
     labelled,
+    path_map,
     rows,
     summary_line,
 )
@@ -37,7 +37,7 @@ class GithubSink(Sink):
 
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
-        self.paths = PathMap(options.repo_root, uris=False)
+        self.paths = path_map(options.repo_root, uris=False)
         self.summary: TextIO | None = None
         self.table: Capped[str] = Capped(0)
         if options.step_summary is not None:

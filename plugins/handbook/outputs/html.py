@@ -41,12 +41,12 @@ from handbook import package_version
 from handbook.checker.findings import Summary, help_uri
 from handbook.ci import CONTROL_ESCAPES
 from handbook.outputs.base import (
-    PathMap,
     RenderOptions,
     Sink,
     all_codes,
     describe_code,
     objects,
+    path_map,
     rows,
     summary_line,
 )
@@ -156,7 +156,7 @@ class HtmlSink(Sink):
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
         self.assets = inline_assets()  # fail before the run, not after it
-        self.paths = PathMap(options.repo_root)
+        self.paths = path_map(options.repo_root)
         self.capped: Capped[dict[str, Any]] = Capped(options.max_results)
         self.findings: list[dict[str, Any]] = []  # those kept, once `end` is called
         self.with_findings = 0  # records with findings in the whole run

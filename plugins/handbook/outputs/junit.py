@@ -24,11 +24,11 @@ from handbook.checker.codes import code_order
 from handbook.checker.findings import Summary
 from handbook.checker.rules import as_text, cat
 from handbook.outputs.base import (
-    PathMap,
     RenderOptions,
     Sink,
     ints,
     objects,
+    path_map,
     spool,
     xml_escape,
 )
@@ -49,7 +49,7 @@ class JunitSink(Sink):
         hb = options.handbook
         self.rules = [(r.id, r.editions) for r in hb.rules] if hb is not None else []
         self.fail_on_warn = options.fail_on_warn
-        self.paths = PathMap(options.repo_root, uris=False)
+        self.paths = path_map(options.repo_root, uris=False)
 
     def _flush(self) -> None:
         if self.file is None:

@@ -30,12 +30,12 @@ from handbook.checker.findings import Summary, help_uri
 from handbook.ci import SARIF_SCHEMA, TOOL_NAME, uri_reference
 from handbook.outputs.base import (
     Fingerprints,
-    PathMap,
     RenderOptions,
     Sink,
     all_codes,
     describe_code,
     labelled,
+    path_map,
     rows,
 )
 from handbook.outputs.capped import Capped, tier_of
@@ -49,7 +49,7 @@ class SarifSink(Sink):
 
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
-        self.paths = PathMap(options.repo_root)
+        self.paths = path_map(options.repo_root)
         self.codes = all_codes(options.handbook)
         self.index = {c: i for i, c in enumerate(self.codes)}
         self.results: Capped[str] = Capped(options.max_results)
