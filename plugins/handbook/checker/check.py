@@ -8,15 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import Report, empty_findings, empty_records
-from handbook.checker.records import MappingLike
 from handbook.checker.waivers import WaiverSet
 from handbook.model.handbook import Handbook
 from handbook.project import site_url as project_site_url
+
+if TYPE_CHECKING:
+    from handbook.checker.mapping import Mapping
 
 
 def _concat(frames: list[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
@@ -37,7 +40,7 @@ def check_paths(
     waivers: WaiverSet | None = None,
     today: date | None = None,
     site_url: str | object | None = ...,
-    mapping: MappingLike | None = None,
+    mapping: Mapping | None = None,
     chunk_size: int | None = None,
 ) -> Report:
     """Check the change records in ``paths`` (YAML, JSON or CSV files) against the rules.

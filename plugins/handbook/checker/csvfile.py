@@ -23,7 +23,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,6 @@ from handbook.checker.records import (
     FIELDS,
     Batch,
     Issue,
-    MappingLike,
     columns_of,
     decode_text,
     empty_batch,
@@ -44,6 +43,9 @@ from handbook.checker.records import (
     unreadable,
 )
 from handbook.model.sources import QUOTE_HINT
+
+if TYPE_CHECKING:
+    from handbook.checker.mapping import Mapping
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
@@ -120,7 +122,7 @@ class _Reader:
         file: str,
         fileno: int,
         chunk_size: int | None,
-        mapping: MappingLike | None,
+        mapping: Mapping | None,
         titles: bool,
     ) -> None:
         self.file = file
@@ -473,7 +475,7 @@ def csv_batches(
     file: str,
     fileno: int,
     chunk_size: int | None,
-    mapping: MappingLike | None,
+    mapping: Mapping | None,
     titles: bool = True,
 ) -> Iterator[Batch]:
     """The batches of one CSV file (see the module doc); never raises on bad input."""

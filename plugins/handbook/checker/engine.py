@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ from handbook.checker.findings import (
     help_uri,
 )
 from handbook.checker.reading import iter_batches
-from handbook.checker.records import Batch, MappingLike
+from handbook.checker.records import Batch
 from handbook.checker.rules import Piece, RuleInput, evaluate
 from handbook.checker.validate import (
     Columns,
@@ -57,6 +57,9 @@ from handbook.checker.waived import (
 )
 from handbook.checker.waivers import WaiverSet
 from handbook.model.handbook import Handbook
+
+if TYPE_CHECKING:
+    from handbook.checker.mapping import Mapping
 
 
 @dataclass
@@ -86,7 +89,7 @@ class CheckOptions:
     today: date | None = None
     site_url: str | None = None
     chunk_size: int | None = None
-    mapping: MappingLike | None = None
+    mapping: Mapping | None = None
     titles: bool = True
     partial: bool = False
     observe: Callable[[RuleInput, list[Piece], list[str | None]], None] | None = None

@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from handbook.checker.csvfile import csv_batches
-from handbook.checker.records import CSV_SUFFIXES, Batch, Issue, MappingLike, empty_batch
+from handbook.checker.records import CSV_SUFFIXES, Batch, Issue, empty_batch
 from handbook.checker.yamlfile import yaml_batches
+
+if TYPE_CHECKING:
+    from handbook.checker.mapping import Mapping
 
 
 @dataclass
@@ -34,7 +38,7 @@ def iter_batches(
     paths: Sequence[Path],
     *,
     chunk_size: int | None = None,
-    mapping: MappingLike | None = None,
+    mapping: Mapping | None = None,
     titles: bool = True,
 ) -> Iterator[Batch]:
     """Read every records file, one `Batch` per file or per ``chunk_size`` records.

@@ -130,25 +130,6 @@ class Locator(Protocol):
         ...
 
 
-class MappingLike(Protocol):
-    """What `handbook.checker.reading.iter_batches` needs of an ITSM mapping (see
-    `handbook.checker.mapping.Mapping`)."""
-
-    def apply(
-        self, raw: pd.DataFrame, header: Sequence[str]
-    ) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]], dict[str, str]]:
-        """(record fields frame, issues (row, field, code, message), field -> column)."""
-        ...
-
-    def columns(self) -> list[str]:
-        """Export columns the mapping reads."""
-        ...
-
-    def absent(self, header: Sequence[str]) -> list[str]:
-        """W002 messages for the columns the mapping reads that ``header`` lacks."""
-        ...
-
-
 @dataclass
 class Batch:
     """Records of one file, or of one chunk of a file.
