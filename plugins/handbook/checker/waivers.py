@@ -165,21 +165,19 @@ class WaiverSet:
     def unknown_records(self, seen: Iterable[str]) -> list[WaiverProblem]:
         """E006 for every waiver whose record no file of the run contained."""
         found = set(seen)
+        message = (
+            "the waiver names record '{}', which no file of this run contains; remove the "
+            "waiver or check the record's id"
+        )
         return [
-            WaiverProblem(
-                "E006",
-                f"the waiver names record '{rid}', which no file of this run contains; "
-                "remove the waiver or check the record's id",
-                rid,
-                w.rule,
-                w.file,
-                w.line,
-                w.column,
-            )
+            WaiverProblem("E006", message.format(rid), rid, w.rule, w.file, w.line, w.column)
             for rid, waivers in self.wanted.items()
             if rid not in found
             for w in waivers
         ]
+
+
+_NOT_A_MAPPING = "a waiver must be a mapping of record, rule, reason, approved_by and expires_on"
 
 
 def load_waivers(
@@ -216,37 +214,22 @@ def load_waivers(
     out = WaiverSet(file)
     expired: list[tuple[Waiver, int, int]] = []
     for item in items:
-        at = item.get("at", {}) if isinstance(item, dict) else {}
+        given = item if isinstance(item, dict) else {}
+        at = given.get("at", {})
         line = int(at.get("line", getattr(item, "line", 1)) or 1)
         column = int(at.get("column", getattr(item, "column", 1)) or 1)
-        if not isinstance(item, dict):
-            out.problems.append(
-                WaiverProblem(
-                    "E006",
-                    "a waiver must be a mapping of record, rule, reason, approved_by and "
-                    "expires_on",
-                    None,
-                    None,
-                    file,
-                    line,
-                    column,
-                )
-            )
-            continue
-        waiver, problem, key = validate(item, handbook, file, line, column)
+        waiver, problem, key = (
+            validate(item, handbook, file, line, column)
+            if isinstance(item, dict)
+            else (None, _NOT_A_MAPPING, None)
+        )
         if waiver is None:
             # at the key the problem is about (expires_on's value), else at the waiver
             kline, kcolumn = at.get("keys", {}).get(key, (line, column))
+            record, rule = _text(given.get("record")), _text(given.get("rule"))
+            message = problem or "invalid waiver"
             out.problems.append(
-                WaiverProblem(
-                    "E006",
-                    problem or "invalid waiver",
-                    _text(item.get("record")),
-                    _text(item.get("rule")),
-                    file,
-                    int(kline),
-                    int(kcolumn),
-                )
+                WaiverProblem("E006", message, record, rule, file, int(kline), int(kcolumn))
             )
             continue
         out.wanted.setdefault(waiver.record, []).append(waiver)
@@ -254,12 +237,11 @@ def load_waivers(
             expired.append((waiver, line, column))
         else:
             out.active.setdefault((waiver.record, waiver.rule), waiver)
-    for waiver, line, column in expired:  # W001, unless a valid waiver renews it
-        if (waiver.record, waiver.rule) not in out.active:
+    for w, line, column in expired:  # W001, unless a valid waiver renews it
+        if (w.record, w.rule) not in out.active:
+            message = expired_message(w)
             out.problems.append(
-                WaiverProblem(
-                    "W001", expired_message(waiver), waiver.record, waiver.rule, file, line, column
-                )
+                WaiverProblem("W001", message, w.record, w.rule, file, line, column)
             )
     out.problems.sort(key=lambda p: (p.line, p.column))
     return out
