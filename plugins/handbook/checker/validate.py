@@ -159,91 +159,66 @@ def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str
     the name of the party ``microsoft``, for messages); parses ``cols.flags`` and
     ``cols.times``."""
     text, present, add = cols.text, cols.present, errors.add
+
+    def missing(name: str, mask: np.ndarray | bool, why: str) -> None:
+        absent = mask & ~present[name] & errors.untyped(name)
+        add(absent, "E002", (f"{name} is missing; {why}",), name)
+
+    def invalid(name: str, mask: np.ndarray, *parts: Any) -> None:  # "<name> '<value>' ..."
+        add(mask, "E003", (f"{name} '", text[name], *parts), name)
+
     for name in ("id", "initiator", "starts_at"):
         extra = f" ({' or '.join(parties)})" if name == "initiator" else ""
-        add(
-            ~present[name] & errors.untyped(name),
-            "E002",
-            (f"{name} is missing; every change record needs {name}{extra}",),
-            name,
-        )
-    add(
-        present["initiator"] & ~cols.coded["initiator"].isin(parties),
-        "E003",
-        ("initiator '", text["initiator"], f"' is unknown; expected one of: {', '.join(parties)}"),
-        "initiator",
-    )
+        missing(name, True, f"every change record needs {name}{extra}")
+    unknown = present["initiator"] & ~cols.coded["initiator"].isin(parties)
+    invalid("initiator", unknown, f"' is unknown; expected one of: {', '.join(parties)}")
     for name, who, what in (
         ("change_type", provider, "change type"),
         ("sop_category", "the customer", "SOP category"),
     ):
-        add(
-            cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & ~present[name] & errors.untyped(name),
-            "E002",
-            (f"{name} is missing; a change initiated by {who} needs its {what}",),
-            name,
-        )
+        initiated = cols.coded["initiator"].eq(CLASSIFIED_BY[name])
+        missing(name, initiated, f"a change initiated by {who} needs its {what}")
     for name in BOOL_FIELDS:
         values = coded(text[name])
-        cols.flags[name], invalid = parse_bools(values.codes, values.uniques)
-        add(invalid, "E003", (f"{name} is '", text[name], "'; write true or false"), name)
+        cols.flags[name], wrong = parse_bools(values.codes, values.uniques)
+        add(wrong, "E003", (f"{name} is '", text[name], "'; write true or false"), name)
     for name in TIME_FIELDS:
         cols.times[name], status = parse_times(text[name])
         values = text[name]
-        add(
-            status == NAIVE,
-            "E003",
-            (
-                f"{name} '",
-                values,
-                "' has no UTC offset; write it with Z or +hh:mm (e.g. ",
-                values,
-                "Z), or a date alone for 00:00 UTC",
-            ),
+        invalid(
             name,
+            status == NAIVE,
+            "' has no UTC offset; write it with Z or +hh:mm (e.g. ",
+            values,
+            "Z), or a date alone for 00:00 UTC",
         )
-        invalid = status == INVALID
-        rows = np.flatnonzero(invalid)  # why each names no moment: on these rows only
+        unread = status == INVALID
+        rows = np.flatnonzero(unread)  # why each names no moment: on these rows only
         reasons = np.full(len(status) if rows.size else 0, None, dtype=object)
         impossible = np.zeros(len(status), dtype=bool)
         for i in rows.tolist():
             reasons[i] = impossible_reason(values[i].as_py())
             impossible[i] = reasons[i] is not None
-        add(
+        invalid(
+            name,
             impossible,
-            "E003",
-            (
-                f"{name} '",
-                values,
-                "' is written as a time but names none (",
-                reasons,
-                "); write a date and time that exist",
-            ),
-            name,
+            "' is written as a time but names none (",
+            reasons,
+            "); write a date and time that exist",
         )
-        add(
-            invalid & ~impossible,
-            "E003",
-            (
-                f"{name} '",
-                values,
-                "' is not a time the checker reads; write an ISO 8601 date in the extended "
-                "form (YYYY-MM-DD, 00:00 UTC) or a date-time with offset "
-                "(YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
-            ),
+        invalid(
             name,
+            unread & ~impossible,
+            "' is not a time the checker reads; write an ISO 8601 date in the extended "
+            "form (YYYY-MM-DD, 00:00 UTC) or a date-time with offset "
+            "(YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
         )
-        add(
+        invalid(
+            name,
             status == OUT_OF_RANGE,
-            "E003",
-            (
-                f"{name} '",
-                values,
-                f"' is outside the times the checker reads ({FIRST_DAY} to {LAST_DAY} UTC, "
-                "nanosecond timestamps); write a time within them, or leave the field empty "
-                "when the record has no such time",
-            ),
-            name,
+            f"' is outside the times the checker reads ({FIRST_DAY} to {LAST_DAY} UTC, "
+            "nanosecond timestamps); write a time within them, or leave the field empty "
+            "when the record has no such time",
         )
 
 
