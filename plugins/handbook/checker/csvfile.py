@@ -443,7 +443,7 @@ class _Reader:
             for c in self.header:
                 if c not in frame.columns:
                     frame[c] = np.full(n, None, dtype=object)
-            mapped, issues, col_of = self.mapping.apply(frame, self.header)
+            mapped, issues, col_of = self.mapping.apply(frame)
             columns = columns_of(mapped, n)
             field_col = {f: self.header.index(c) for f, c in col_of.items() if c in self.header}
         else:

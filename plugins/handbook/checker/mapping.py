@@ -170,7 +170,7 @@ class Mapping(BaseModel):
         return out
 
     def apply(
-        self, raw: pd.DataFrame, header: Sequence[str]
+        self, raw: pd.DataFrame
     ) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]], dict[str, str]]:
         """Map an export's rows (``raw``: export columns, NA for empty cells) to records.
 
