@@ -53,14 +53,8 @@ def check_paths(
     (`handbook.project.site_url`), for ``help_uri``.
     """
     url = project_site_url(handbook.root) if site_url is ... else site_url
-    options = CheckOptions(
-        edition=edition,
-        waivers=waivers,
-        today=today,
-        site_url=url if isinstance(url, str) else None,
-        chunk_size=chunk_size,
-        mapping=mapping,
-    )
+    url = url if isinstance(url, str) else None
+    options = CheckOptions(edition, waivers, today, url, chunk_size, mapping)
     checker = Checker(handbook, options)
     findings: list[pd.DataFrame] = []
     records: list[pd.DataFrame] = []
@@ -71,9 +65,5 @@ def check_paths(
     if waivers is not None and waivers.file not in files:
         files.append(waivers.file)
     return Report(
-        _concat(findings, empty_findings),
-        _concat(records, empty_records),
-        handbook,
-        options.site_url,
-        files,
+        _concat(findings, empty_findings), _concat(records, empty_records), handbook, url, files
     )

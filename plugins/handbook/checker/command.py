@@ -148,15 +148,9 @@ def run(args: argparse.Namespace) -> int:
             f"--site-url {args.site_url!r} is not an http(s) URL; give the site's address,"
             " e.g. https://example.github.io/handbook/ (rules' help links start with it)"
         )
+    titles, chunk = SINKS[args.format].needs_records, args.chunk_size or None
     options = CheckOptions(
-        args.edition,
-        waivers,
-        today,
-        url,
-        args.chunk_size or None,
-        mapping,
-        titles=SINKS[args.format].needs_records,
-        partial=args.partial,
+        args.edition, waivers, today, url, chunk, mapping, titles=titles, partial=args.partial
     )
     checker = Checker(handbook, options)
     try:
@@ -199,13 +193,9 @@ def _write_report(
         cwd = Path.cwd()
         root = Path(args.repo_root) if args.repo_root else repo_root(cwd) or cwd.resolve()
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        step_summary = Path(summary_file) if summary_file else None
         render = RenderOptions(
-            handbook=handbook,
-            site_url=site_url,
-            color=color,
-            repo_root=root,
-            step_summary=Path(summary_file) if summary_file else None,
-            fail_on_warn=args.fail_on_warn,
+            handbook, site_url, color, root, step_summary, fail_on_warn=args.fail_on_warn
         )
         sink = SINKS[args.format](out, render)
         progress = _progress(paths)
