@@ -1,33 +1,20 @@
-"""Writing files and folders whole or not at all (standard library only, but for reading a
-project's ``mkdocs.yml`` with `handbook.project`).
+"""Writing files and folders whole or not at all: a reader (a person, CI, a second run)
+sees the old file or the new one, never a part. Every command that writes goes through here.
 
-Every command that writes a file goes through this module, so a reader (a person, CI, a
-second run) sees the old file or the new one, never a part:
+- `write_bytes_atomic` / `write_text_atomic` and `AtomicOutput` (a report written bit by
+  bit, ``--output FILE``): the bytes go to a temporary file beside the target, are fsynced,
+  and `os.replace` puts it in place. A rewritten file keeps its permission bits; a new one
+  gets ``0o666`` less the umask. A symlink is written through; missing folders are made.
+- `replace_folder`: an empty sibling folder to fill, swapped in for the target when the
+  block ends (old one renamed aside, new one in, old one removed).
 
-- `write_text_atomic(path, text)` / `write_bytes_atomic(path, data)`: the bytes go to a
-  temporary file in the target's folder, are flushed and fsynced, and `os.replace` puts the
-  file in place. A rewritten file keeps its mode (permission bits; not its owner); a new one
-  gets ``0o666`` less the umask, as `open` would give it. A symlink is written through (the
-  file it points to is replaced, the link stays). Missing folders on the way are created.
-- `AtomicOutput(path)`: the same for a report written bit by bit (``--output FILE``): a
-  text stream whose file appears only when the ``with`` block ends without an exception.
-- `replace_folder(path)`: a context manager yielding an empty sibling folder to fill; when
-  the block ends without an exception the folder is swapped in (the old one renamed aside,
-  the new one renamed in, the old one removed), so files whose data was deleted disappear.
-
-On an exception, `KeyboardInterrupt` included, the temporary file or folder is removed
-and the target is left as it was. A run stopped where Python cannot act (SIGKILL, SIGTERM
-with its default action, a power cut) leaves its temporary beside the target, named
-``.<name>.handbook-tmp-<pid>-<8 hex digits>`` (``handbook-old-`` for a folder renamed aside
-during a swap); `remove_leftovers(folder)`, which every write above calls on its target's
-folder first, removes those whose process is gone, and puts back an old folder whose swap
-was stopped before the new one was in place. Liveness is asked of this machine's process
-table (`os.kill` with signal 0), so on a folder shared between machines a leftover is
-judged as if its process ran here; on Windows other processes' leftovers are kept.
-
-A target that is a device or a pipe (``/dev/stdout``, ``/dev/null``, a FIFO) cannot be
-replaced; it is written directly. Errors are `OSError` with ``filename`` set to the path
-the caller gave; the temporary is already removed when one is raised.
+On an exception (`KeyboardInterrupt` included) the temporary is removed and the target is
+left as it was. A run killed where Python cannot act (SIGKILL, a power cut) leaves
+``.<name>.handbook-tmp-<pid>-<8 hex digits>`` (``handbook-old-`` for a folder renamed aside);
+`remove_leftovers`, called on the target's folder before every write, removes those whose
+process is gone on this machine (`os.kill` with signal 0; on Windows others' are kept) and
+puts back an old folder whose swap stopped half-way. A device or pipe (``/dev/stdout``, a
+FIFO) is written directly. Errors are `OSError` with ``filename`` the path the caller gave.
 """
 
 from __future__ import annotations
@@ -74,16 +61,8 @@ def _alive(pid: int) -> bool:
 
 
 def remove_leftovers(folder: Path | str) -> list[Path]:
-    """Clean up after runs killed while writing in ``folder``.
-
-    A temporary (file or folder) of a process that is gone is removed; a folder renamed
-    aside by a swap that was stopped before the new folder was in place is renamed back.
-    Temporaries of running processes are kept. Errors (a leftover another run removes
-    at the same time, one we may not delete) are ignored: the leftover stays.
-
-    Returns:
-        The leftovers removed or put back, as paths inside ``folder``.
-    """
+    """Clean up after runs killed while writing in ``folder`` (see the module doc); a
+    leftover that cannot be removed stays. Returns the leftovers removed or put back."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -209,16 +188,12 @@ def _commit(tmp: Path, target: Path, given: Path, durable: bool = True) -> None:
 
 
 def write_bytes_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` whole or not at all (see the module's docstring).
-
-    ``durable=False`` skips the two fsyncs: readers still see the old file or the new one,
-    never a part, but a power cut may lose the write. For files a later run regenerates
-    (the pre-build folder of `handbook.build.prebuild`, where the fsyncs took 1.0 s of 1.6 s
-    on a fresh folder of 104 files).
+    """Write ``data`` to ``path`` whole or not at all. ``durable=False`` skips the fsyncs (a
+    power cut may lose the write), for files a later run regenerates (`handbook.build.prebuild`).
 
     Raises:
-        OSError: a folder cannot be created or written, the disk is full, or ``path`` is a
-            folder; ``filename`` is ``path``. The previous file is then unchanged.
+        OSError: a folder cannot be made or written, the disk is full, ``path`` is a folder;
+            ``filename`` is ``path`` and the previous file is unchanged.
     """
     given = Path(path)
     if _is_special(given):
@@ -254,17 +229,8 @@ _WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
 
 
 class AtomicOutput:
-    """A text file (UTF-8, ``\\n`` line ends on every system) that appears whole when its
-    ``with`` block ends without an exception.
-
-    ``with AtomicOutput("out.json") as out: out.write(...)``: ``out`` is a text stream on a
-    temporary file beside ``out.json`` (see the module's docstring); ``out.json`` is
-    replaced by it only when the block ends normally. On an exception (an interrupt
-    included) the temporary is removed and ``out.json`` keeps its bytes, or stays absent.
-    Two runs writing the same file at once end with one whole file, the last one to finish.
-
-    Args:
-        path: the file to write; a device or pipe (``/dev/stdout``) is written directly.
+    """``with AtomicOutput("out.json") as out:`` a text stream (UTF-8, ``\\n`` line ends)
+    on a temporary file that replaces ``out.json`` when the block ends without an exception.
 
     Raises:
         OSError: on entering (a folder cannot be created or written, ``path`` is a folder)
@@ -389,19 +355,15 @@ def _refuse(target: Path, given: Path) -> None:
 
 @contextmanager
 def replace_folder(path: Path | str) -> Iterator[Path]:
-    """Fill a new folder and swap it in for ``path`` when the block ends normally.
-
-    ``with replace_folder("pages") as folder:`` yields an empty folder beside ``pages``
-    (``.pages.handbook-tmp-<pid>-<hex>``) to write into. When the block ends without an
-    exception, its files are fsynced, it gets the old folder's mode, and it replaces
-    ``pages``: whatever the old folder held is gone, so files whose data was deleted do
-    not linger. On an exception, or an interrupt at any point, the old folder is left
-    whole (or absent, if it was) and the temporary one is removed. Two runs replacing the
-    same folder at once: the last to swap wins, the other may fail with `OSError`.
+    """``with replace_folder("pages") as folder:`` an empty folder beside ``pages`` to fill;
+    when the block ends without an exception its files are fsynced, it gets the old folder's
+    mode and replaces ``pages`` (files whose data was deleted do not linger). Otherwise the
+    old folder is left whole, or absent. Of two runs at once the last to swap wins.
 
     Raises:
-        OSError: ``path`` is a file (`NotADirectoryError`), contains the working directory
-            or the home directory (``EINVAL``), or cannot be written; ``filename`` is ``path``.
+        OSError: ``path`` is a file (`NotADirectoryError`), contains the working or home
+            directory or holds sources (``EINVAL``, `_refuse`), or cannot be written;
+            ``filename`` is ``path``.
     """
     given = Path(path)
     target = _real(given)
