@@ -1,20 +1,12 @@
 """Reading CSV change-record files with Arrow into `handbook.checker.records.Batch` values.
 
-The file is cut into chunks of whole records (`_Chunks`: ``--chunk-size`` rows at a time;
-a newline inside quotes does not end a row), and each chunk is parsed by
-``pyarrow.csv.read_csv`` with every column read as text (`_parse`). Arrow does not say on
-which line a row starts, so the rows' byte offsets and physical lines are found with
-NumPy over the chunk (a newline ends a row when an even number of quotes precedes it); a
-cell's column is computed only for the rows that have findings (`CsvLocator`).
-
-Chunks Arrow cannot read the way the record format wants go through the standard
-library's ``csv`` reader instead (`_careful`): a row with the wrong number of cells (an
-E001 for that row; the others are read), malformed quoting (``"a"b``, a quote never
-closed: E001, and the file is not read further), lone carriage returns as line ends. A
-byte that is not UTF-8, or a NUL byte, is an E001 on its line and the file is not read
-further either; the rows before it are checked, whatever ``--chunk-size`` (`_cut`).
-A UTF-8 byte-order mark and CRLF line endings are accepted; cells are stripped and an
-empty cell is an absent field.
+The file is cut into chunks of whole rows (`_Chunks`, ``--chunk-size`` at a time), each
+parsed by ``pyarrow.csv.read_csv`` as text (`_parse`); rows' offsets and lines are found
+with NumPy (`handbook.checker.csvrows`). A chunk Arrow cannot read as the format wants
+goes through the standard library's reader (`_careful`): a row of the wrong width (E001
+for that row), malformed quoting or a byte that is not UTF-8 or NUL (E001, and the file
+is not read further; the rows before it are checked, `_cut`). A byte-order mark and CRLF
+are accepted; cells are stripped and an empty cell is an absent field.
 """
 
 from __future__ import annotations

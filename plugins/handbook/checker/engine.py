@@ -1,18 +1,11 @@
-"""``handbook check``: check change records against the rules of ``data/``.
-
-`Checker` reads the files of a run batch by batch (`handbook.checker.reading.iter_batches`: a
-file, or ``--chunk-size`` records of it), validates the values column-wise (input errors
-E002 to E004, `handbook.checker.validate`), picks the edition in force for each record
-from its ``starts_at`` (`handbook.checker.editions`; or one edition for all with
-``--edition``), finds duplicate ids across batches and files (E005,
-`handbook.checker.duplicates`), evaluates every rule of ``data/rules.yaml`` over all valid
-records of the batch at once (`handbook.checker.rules`), applies waivers
-(`handbook.checker.waived`) and yields each batch's findings as a `pandas.DataFrame`
-(`handbook.checker.findings.FINDING_COLUMNS`, `handbook.checker.assemble`), so output can
-be streamed and memory stays flat.
-
-`handbook.checker.check.check_paths` is the pure function the site uses (the whole run as
-a `Report`); `handbook.checker.command` is the command.
+"""``handbook check``: `Checker` reads a run batch by batch (a file, or ``--chunk-size``
+records: `handbook.checker.reading.iter_batches`), validates the values column-wise (E002
+to E004, `handbook.checker.validate`), picks each record's edition
+(`handbook.checker.editions`), finds duplicate ids (E005, `handbook.checker.duplicates`),
+evaluates every rule over the batch at once (`handbook.checker.rules`), applies waivers
+(`handbook.checker.waived`) and yields each batch's findings as a frame
+(`handbook.checker.findings.FINDING_COLUMNS`), so memory stays flat. The whole run as a
+`Report`: `handbook.checker.check.check_paths`.
 """
 
 from __future__ import annotations
@@ -73,15 +66,12 @@ class CheckOptions:
         site_url: base URL of the site for ``help_uri`` (``{site_url}rules/mmd001/``).
         chunk_size: records per batch (None: one batch per file).
         mapping: an ITSM mapping for CSV exports (`handbook.checker.mapping.Mapping`).
-        titles: a report lists the records (JUnit): read their titles from CSV and keep
-            each batch's `BatchResult.records`. False reads faster and frees a batch as
-            soon as its findings are made (its ``records`` are then empty).
-        partial: the run holds only some of the records (a pre-commit hook's staged
-            files): a waiver of the waivers file whose record none of them contains is
-            not an E006 (its record may be in a file not given).
+        titles: keep each batch's `BatchResult.records`, CSV titles read (a report that
+            lists records); False reads faster and leaves ``records`` empty.
+        partial: the run holds only some records (``--partial``): a file waiver whose
+            record none holds is no E006.
         observe: called once a batch with its `RuleInput`, the rules' `Piece` list and
-            the records' ids (``handbook verify --coverage``, `handbook.checker.coverage`);
-            None (the default) costs nothing.
+            the records' ids (`handbook.checker.coverage`).
     """
 
     edition: str | None = None

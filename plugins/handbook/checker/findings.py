@@ -1,15 +1,7 @@
-"""What the checker reports: findings on change records, and the report of a run.
-
-A `Finding` is one broken rule (``MMD001`` ...), one input error (``E001`` ...) or one
-waiver problem (``E006``, ``W001``) on one change record (or on a whole file, for
-``E001``). A `Report` holds every finding and every record of a run, in run order
-(file by file, line by line).
-
-Findings stay columnar from rule evaluation to the renderers: `pandas.DataFrame` batches
-with the columns `FINDING_COLUMNS` (one row per finding) and records with
-`RECORD_COLUMNS`, so that a million records never become a million Python objects.
-`Finding` and `RecordRef` are views of one row, for the library API only
-(`Report.findings`, `Report.waived`, `Report.records`).
+"""What the checker reports: findings (a broken rule, an input error or a waiver problem
+on a record or a file) and the `Report` of a run. They stay columnar up to the renderers
+(frames of `FINDING_COLUMNS` and `RECORD_COLUMNS`), so a million records never become a
+million objects; `Finding` and `RecordRef` are views of a row for the library API.
 """
 
 from __future__ import annotations

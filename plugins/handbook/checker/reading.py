@@ -41,14 +41,10 @@ def iter_batches(
     mapping: Mapping | None = None,
     titles: bool = True,
 ) -> Iterator[Batch]:
-    """Read every records file, one `Batch` per file or per ``chunk_size`` records.
-
-    The format comes from the extension: ``.csv`` is CSV (through ``mapping`` when given:
-    an ITSM export, see `handbook.checker.mapping`), anything else (``.yaml``, ``.yml``,
-    ``.json``) YAML. A file that cannot be read or parsed gives a batch with one E001
-    issue and no rows; the other files are still read. Never raises on bad input.
-    ``chunk_size`` bounds the rows of a batch, so memory stays flat on large CSV files;
-    ``titles=False`` skips reading CSV titles (only reports of records need them).
+    """Read every records file, one `Batch` per file or per ``chunk_size`` records: ``.csv``
+    as CSV (through ``mapping``, an ITSM export: `handbook.checker.mapping`), anything else
+    as YAML; ``titles=False`` skips CSV titles. A file that cannot be read gives a batch
+    with one E001 issue and no rows. Never raises on bad input.
     """
     for fileno, path in enumerate(paths):
         file = str(path)

@@ -1,24 +1,9 @@
-"""Reading change-record files (YAML, JSON, CSV) into batches of Arrow columns, with
-positions.
-
-`handbook.checker.codes.FIELD_SPECS` is the single description of the record format
-(the site's "record format" table is generated from it). This module holds what a batch
-is; `handbook.checker.reading.iter_batches` reads the files of a run and yields one
-`Batch` per file, or per ``chunk_size`` records of a file
-(``--chunk-size``): one Arrow string array per record field (`FIELDS`; lists joined with
-``;``, booleans as ``true``/``false``, null when absent) and the line where each record
-starts (for CSV the row's physical line). Each batch has a `Locator` that gives the line
-and column of any field of any row, computed only for the rows that have findings: the
-YAML node of the value, or the CSV cell (physical line, character column, quoted cells
-may span lines).
-
-CSV is read by Arrow (`handbook.checker.csvfile`). YAML files are read whole (a list of
-records or a mapping with ``records:`` per document; several documents may follow each
-other with ``---``).
-
-Problems that stop a file or an item from becoming a row (E001) and type problems seen
-while reading (E003) are returned as `Issue` values; value checks (dates, booleans,
-references) are done column-wise by `handbook.checker.validate`.
+"""What the readers of change-record files make (`handbook.checker.reading`): a `Batch` of
+Arrow string columns, one per field of the record format (`FIELDS`, from
+`handbook.checker.codes.FIELD_SPECS`), with a `Locator` that finds the line and column of
+a field only for the rows that have findings, and `Issue` values for what stops a file or
+an item from becoming a row (E001) or a value's type seen while reading (E003); values are
+checked column-wise by `handbook.checker.validate`.
 """
 
 from __future__ import annotations
@@ -70,12 +55,8 @@ def misspelt_message(name: str, field: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """A problem found while reading.
-
-    ``row`` is the record's row in its batch (None when the problem concerns no row,
-    e.g. a broken file or an item that is not a mapping); ``record`` its id when known;
-    ``field`` the field concerned.
-    """
+    """A problem found while reading; ``row`` is the record's row in its batch (None: no
+    row, e.g. a broken file), ``record`` its id when known."""
 
     code: str
     message: str
@@ -89,11 +70,8 @@ class Issue:
 
 @dataclass(frozen=True, slots=True)
 class RecordWaiver:
-    """A waiver written on a record (its ``waivers:`` field), not yet validated.
-
-    ``row`` is the record's row in its batch; the other values are as written (None when
-    absent; ``expires_on`` as text); ``line``/``column`` where the waiver is written.
-    """
+    """A waiver written on a record (its ``waivers:`` field), values as written (None when
+    absent), not yet validated; ``row`` is the record's row in its batch."""
 
     row: int
     rule: Any

@@ -1,10 +1,8 @@
 """The samples of ``data/samples/``: each record's expected codes against the checker's.
 
-One evaluation serves ``handbook verify`` (`handbook.checker.verify`) and the site's
-sample tables and rule examples, so the two always agree. Codes are compared as sorted
-lists *with repetitions*: a record with two invalid times has ``[E003, E003]``, and its
-annotation in ``data/samples/samples.yaml`` must say so. Waived findings do not count;
-findings not tied to a record (E001, a file that cannot be read) are under ``"(file)"``.
+One evaluation serves ``handbook verify`` and the site, so the two agree. Codes are
+compared as sorted lists *with repetitions* (two invalid times: ``[E003, E003]``); waived
+findings do not count; findings of no record are under ``"(file)"``.
 """
 
 from __future__ import annotations

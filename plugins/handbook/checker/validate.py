@@ -1,10 +1,9 @@
 """Input errors of a batch of records, column by column.
 
-E002 (a required field is missing), E003 (a value of the wrong form: an unknown
-initiator, a boolean that is not true/false, a time without offset or not a time) and
-E004 (a change type or SOP category unknown in the edition in force, an action outside
-the vocabulary). Each check is a mask over the batch's columns; messages are built for the
-failing rows only. The results are `handbook.checker.rules.Piece` values.
+E002 (a required field missing), E003 (a value of the wrong form) and E004 (a change
+type or SOP category unknown in the edition in force, an action outside the vocabulary):
+each a mask over the columns, messages built for the failing rows only, as
+`handbook.checker.rules.Piece` values.
 """
 
 from __future__ import annotations

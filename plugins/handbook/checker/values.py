@@ -1,17 +1,12 @@
 """Record values column-wise: parsing times and booleans; times' arithmetic and words.
 
-Times are ISO 8601 with an offset (``Z`` or ``±hh:mm``; ``±hhmm`` is accepted too), a
-date alone meaning 00:00 UTC; a date-time without an offset is invalid. `parse_times`
-reads a whole column at once with Arrow: the shape is checked with one regular expression
-(`VALID_TIME`, RE2 through ``pyarrow.compute``), then Arrow's ISO 8601 cast converts the
-values to ``timestamp[ns, UTC]``, so fractions of seconds keep all nine digits. An
-impossible date (February 30th, 24:00, an offset of 24 hours) is invalid; a real time
-outside nanosecond timestamps (1677-09-21 00:12:43 to 2262-04-11 23:47:16 UTC; whole
-days `FIRST_DAY` to `LAST_DAY`) is `OUT_OF_RANGE`.
-
-Two times of that range can lie further apart (585 years) than int64 nanoseconds hold
-(292 years): `gap` saturates their difference rather than letting it wrap around, and
-`iso` writes a time moved past the range exactly; `durations` words a difference.
+Times are ISO 8601 with an offset (``Z``, ``±hh:mm`` or ``±hhmm``), a date alone meaning
+00:00 UTC. `parse_times` checks a column's shape with one regular expression (`VALID_TIME`)
+and converts it with Arrow's ISO 8601 cast to ``timestamp[ns, UTC]`` (nine digits of
+fraction); an impossible date is `INVALID`, a real time outside nanosecond timestamps
+(whole days `FIRST_DAY` to `LAST_DAY`) `OUT_OF_RANGE`. Two such times can lie further
+apart than int64 nanoseconds hold: `gap` saturates their difference and `iso` writes a
+time moved past the range exactly.
 """
 
 from __future__ import annotations
