@@ -1,15 +1,9 @@
 """Rendering checker results: ``handbook check --format text|json|junit|sarif|github|gitlab|html``.
 
-Each format is a *sink* (`handbook.outputs.base.Sink`), one module each: `text`, `json`,
-`junit`, `sarif`, `github`, `gitlab`, `html` (their docstrings give the exact output). A sink
-receives the run batch by batch as frames (`handbook.checker.findings.FINDING_COLUMNS`,
-`RECORD_COLUMNS`) and writes as it goes: ``handbook check`` feeds it each batch the
-checker yields. `render` feeds it a whole `Report`'s frames, e.g. for the site's
-samples, and gives the same text. `FORMATS` maps each format name to a function
-``(report, **options) -> str``.
-
-To add a format: a module with a `Sink` subclass, and a line in `SINKS` (and in
-`handbook.checker.codes.FORMAT_NAMES`, the order the site shows them in).
+Each format is a *sink* (`handbook.outputs.base.Sink`) in a module of its own, whose
+docstring gives the exact output; ``handbook check`` feeds it each batch as it comes, and
+`render` a whole `Report` (the same text). A new format: a `Sink` subclass and a line in
+`SINKS` and in `handbook.checker.codes.FORMAT_NAMES`.
 """
 
 from __future__ import annotations
@@ -54,14 +48,10 @@ def _by_file(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def render(report: Report, format_name: str, **options: Any) -> str:
-    """Render a `Report` in one of `SINKS` and return the text: what ``handbook check
-    --format`` writes for the same run.
-
-    The report's frames go to the sink as they are (already in run order), file by file:
-    the report's files first (a file that gave nothing still gets its JUnit suite), then
-    any other file its rows name. ``options`` are `RenderOptions` fields; ``handbook``
-    and ``site_url`` default to the report's. The GitHub step summary is written only
-    when ``step_summary`` is given. Raises `KeyError` for an unknown format.
+    """The text ``handbook check --format`` writes for the run of ``report``, fed to the sink
+    file by file (the report's files first, so one that gave nothing still gets its JUnit
+    suite). ``options`` are `RenderOptions` fields (``handbook`` and ``site_url`` default to
+    the report's). Raises `KeyError` for an unknown format.
     """
     if format_name not in SINKS:
         raise KeyError(f"unknown format {format_name!r}; expected one of: {', '.join(SINKS)}")

@@ -1,12 +1,5 @@
-"""What every output format shares: the `Sink` interface, `RenderOptions` and helpers.
-
-A sink receives a run batch by batch: a findings frame (`FINDING_COLUMNS` of
-`handbook.checker.findings`, in run order: file, record line, line, column, code) and,
-when the format lists records (`Sink.needs_records`), the batch's records frame
-(`RECORD_COLUMNS`). It writes as it goes and `Sink.end` completes the document, so a run
-of millions of records is streamed, not held. The helpers turn frame columns into
-object arrays of plain values (``None`` for absent), map input paths to the
-repository-relative paths CI tools want, escape XML and describe a code.
+"""What every output format shares: the `Sink` interface, `RenderOptions`, and helpers for
+frame columns as plain values, repository-relative paths, escaping and codes.
 """
 
 from __future__ import annotations
@@ -61,11 +54,9 @@ class RenderOptions:
 
 
 class Sink:
-    """Receives a run batch by batch; `end` completes the document.
-
-    ``notes`` collects remarks for the user (e.g. SARIF truncation), printed on stderr;
-    ``needs_records`` says whether `write` reads the records frame (else it may be empty).
-    """
+    """Receives a run batch by batch (findings in run order), writing as it goes; `end`
+    completes the document. ``notes`` are printed on stderr; ``needs_records``: `write`
+    reads the records frame (else it may be empty)."""
 
     needs_records: ClassVar[bool] = False
 

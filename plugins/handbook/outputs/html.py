@@ -1,28 +1,14 @@
 """``--format html``: a self-contained report of a run, for a change manager's browser.
 
-One HTML file (``handbook check --format html --output report.html``) that makes no
-request off the page: the DataTables bundle of the installed ``itables`` package
-(``itables/html/dt_bundle.js``, ``.css``) and the site's table glue
-(``handbook/site/assets/tables.js``, ``tables.css``) are read when the report is made and
-inlined, never copied into the repository. The page (``outputs/templates/report.html.j2``,
-Jinja2 with autoescaping: record ids, messages and waivers come from pull requests) has:
-
-- a summary: records checked, errors, warnings, waived (the run's counts), findings
-  listed, records with findings and the files checked;
-- every finding in one table (record, code, severity, status ``open``/``waived``,
-  message, file, line, column) with facets on code, severity, status and file;
-- findings by rule, in rule order then the checker's codes: each code's title,
-  statement, the quoted source sentences of a rule (``data/rules.yaml``: quote, seed
-  document and section) and its findings;
-- findings by record: each record with findings (file, line, title) and its messages.
-
-Every table is ``<table class="hb-table" data-hb-table=NAME>``, the markup the site's
-glue turns into a sortable table with a text filter and facets; without JavaScript the
-tables are complete. At most ``RenderOptions.max_results`` findings (25,000) are listed:
-the open errors first, then the warnings, then the waived ones (`handbook.outputs.capped`;
-the summary counts them all, and says so). The findings listed are held in memory until
-`HtmlSink.end` writes the page; ``handbook check --output`` writes the file whole or not
-at all (`handbook.files.AtomicOutput`), as for every format.
+One HTML file that makes no request off the page: the DataTables bundle of the installed
+``itables`` package and the site's table glue (``handbook/site/assets/tables.js``, ``.css``)
+are inlined. The page (``outputs/templates/report.html.j2``, Jinja2, autoescaped: ids and
+messages come from pull requests) has a summary (the run's counts, findings listed,
+records with findings, files); every finding in one table with facets on code, severity,
+status and file; findings by rule (title, statement, a rule's quoted sources) and by
+record. Tables are ``<table class="hb-table" data-hb-table=NAME>``, made sortable by the
+site's glue and complete without JavaScript. At most ``RenderOptions.max_results``
+findings are listed, errors first (`handbook.outputs.capped`), held until `HtmlSink.end`.
 """
 
 from __future__ import annotations
@@ -87,10 +73,9 @@ def _script(text: str) -> Markup:
 
 
 def inline_assets() -> InlineAssets:
-    """Read the bundle and the glue where the site finds them
-    (`handbook.site.interactive`) and make them inlinable: the bundle's final
-    ``export{... X as default ...}`` becomes ``window.__hbDataTable = X;`` and the
-    glue's import of the bundle reads that global.
+    """The bundle and the glue where the site finds them (`handbook.site.interactive`),
+    inlinable: the bundle's final ``export{... X as default ...}`` becomes
+    ``window.__hbDataTable = X;``, which the glue reads instead of importing the bundle.
 
     Raises:
         ReportAssetError: itables is not installed, or its bundle or our glue has
