@@ -17,14 +17,7 @@ import pandas as pd
 
 from handbook.checker.findings import Summary
 from handbook.ci import github_data, github_property, markdown_cell
-from handbook.outputs.base import (
-    RenderOptions,
-    Sink,
-    labelled,
-    path_map,
-    rows,
-    summary_line,
-)
+from handbook.outputs.base import RenderOptions, Sink, labelled, path_map, rows, summary_line
 from handbook.outputs.capped import Capped, tier_of
 
 #: The most bytes of findings rows in the step summary: GitHub refuses a summary over 1 MiB

@@ -19,15 +19,7 @@ import pandas as pd
 
 from handbook.checker.findings import Summary
 from handbook.checker.rules import cat
-from handbook.outputs.base import (
-    RenderOptions,
-    Sink,
-    ints,
-    json_ints,
-    json_strings,
-    objects,
-    spool,
-)
+from handbook.outputs.base import RenderOptions, Sink, ints, json_ints, json_strings, objects, spool
 
 
 class JsonSink(Sink):

@@ -23,15 +23,7 @@ from handbook.checker.coded import isin
 from handbook.checker.codes import code_order
 from handbook.checker.findings import Summary
 from handbook.checker.rules import as_text, cat
-from handbook.outputs.base import (
-    RenderOptions,
-    Sink,
-    ints,
-    objects,
-    path_map,
-    spool,
-    xml_escape,
-)
+from handbook.outputs.base import RenderOptions, Sink, ints, objects, path_map, spool, xml_escape
 
 
 class JunitSink(Sink):
