@@ -106,6 +106,12 @@ class _Chunks:
         return chunk, ends[ends < len(chunk)]
 
 
+_WAIVERS_COLUMN = (
+    "a 'waivers' column is not read from CSV; write waivers in a waivers file (--waivers) or "
+    "in YAML records"
+)
+
+
 class _Reader:
     """One CSV file: its header, then `Batch` values of its records."""
 
@@ -161,24 +167,14 @@ class _Reader:
         if problem is not None:
             yield self._issue(problem, header_line)
             return
-        issues: list[Issue] = []
         if self.mapping is not None:  # an export read through a mapping has its own columns
-            issues += [
-                Issue("W002", m, self.file, header_line) for m in self.mapping.absent(self.names)
-            ]
+            absent = self.mapping.absent(self.names)
+            issues = [Issue("W002", m, self.file, header_line) for m in absent]
         else:
             self.field_col = {f: self.header.index(f) for f in FIELDS if f in self.header}
-            issues += self._misspelt(text, header_line)
+            issues = self._misspelt(text, header_line)
             if "waivers" in self.header:
-                issues.append(
-                    Issue(
-                        "E001",
-                        "a 'waivers' column is not read from CSV; write waivers in a waivers "
-                        "file (--waivers) or in YAML records",
-                        self.file,
-                        header_line,
-                    )
-                )
+                issues.append(Issue("E001", _WAIVERS_COLUMN, self.file, header_line))
         produced = False
         while True:
             chunk, ends = chunks.take(self.chunk_size)
@@ -477,12 +473,7 @@ def csv_batches(
         yield reader._issue(why, None)
         return
     try:
-        f = path.open("rb")
-    except OSError as exc:
-        yield reader._issue(f"cannot read the file: {exc.strerror}", None)
-        return
-    with f:
-        try:
+        with path.open("rb") as f:
             yield from reader.batches(_Chunks(f))
-        except OSError as exc:
-            yield reader._issue(f"cannot read the file: {exc.strerror}", None)
+    except OSError as exc:  # on opening it, or half-way
+        yield reader._issue(f"cannot read the file: {exc.strerror}", None)
