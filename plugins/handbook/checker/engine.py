@@ -34,7 +34,6 @@ from handbook.checker.reading import iter_batches
 from handbook.checker.records import Batch
 from handbook.checker.rules import Piece, RuleInput, evaluate
 from handbook.checker.validate import (
-    Columns,
     Errors,
     check_forms,
     check_references,
@@ -175,10 +174,10 @@ class Checker:
             bad_rows[p.rows] = True
         for issue in read_issues:
             bad_rows[issue.row] = True
-        data = RuleInput(n, cols.times, cols.flags, edition, ~bad_rows, before_first, cols.coded)
-        rule_pieces = evaluate(self.hb, data)
+        cols.edition, cols.eligible, cols.before_first = edition, ~bad_rows, before_first
+        rule_pieces = evaluate(self.hb, cols)
         if self.options.observe is not None:  # once a batch, for verify --coverage only
-            self.options.observe(data, rule_pieces, ids.to_pylist())
+            self.options.observe(cols, rule_pieces, ids.to_pylist())
         extra, active = record_waiver_problems(batch, ids, self.hb, self.today)
         note_waived_records(ids, self.options.waivers, self.seen_waived)
         table = findings_columns(batch, pieces, rule_pieces, extra, ids, edition, self.help)
@@ -188,14 +187,13 @@ class Checker:
             out, rows = table
             apply_waivers(out, rows, active, self.options.waivers, self.rule_ids)
             findings = sorted_findings(out)
-        ok = ~bad_rows
         return BatchResult(
             batch.file,
             findings,
             Summary.of(findings, n + len(batch.skipped)),
             batch.nbytes,
             # records hold the batch's texts: kept only when a report lists records
-            (lambda: self._records(batch, cols, edition, ok)) if self.options.titles else None,
+            (lambda: self._records(batch, cols)) if self.options.titles else None,
         )
 
     def _waiver_file_findings(self) -> BatchResult | None:
@@ -211,9 +209,7 @@ class Checker:
 
     # --- records -------------------------------------------------------------------------
 
-    def _records(
-        self, batch: Batch, cols: Columns, edition: np.ndarray, ok: np.ndarray
-    ) -> pd.DataFrame:
+    def _records(self, batch: Batch, cols: RuleInput) -> pd.DataFrame:
         data: dict[str, Any] = {
             c: cols.text[c].to_numpy(zero_copy_only=False).astype(object)
             for c in ("id", "title", "initiator", "change_type", "sop_category")
@@ -221,8 +217,8 @@ class Checker:
         data |= {
             "file": np.full(len(batch), batch.file, dtype=object),
             "line": batch.lines.astype(np.int64),
-            "edition": edition,
-            "evaluated": ok,
+            "edition": cols.edition,
+            "evaluated": cols.eligible,
         }
         frame = pd.DataFrame(data, columns=list(RECORD_COLUMNS))
         if batch.skipped:

@@ -9,7 +9,6 @@ each a mask over the columns, messages built for the failing rows only, as
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, fold, split_list
 from handbook.checker.records import BOOL_FIELDS, CLASSIFIED_BY, FIELDS, Batch
-from handbook.checker.rules import Piece, cat, per_combo
+from handbook.checker.rules import Piece, RuleInput, cat, per_combo
 from handbook.checker.values import (
     FIRST_DAY,
     INVALID,
@@ -47,27 +46,6 @@ def texts(values: pa.Array, rows: np.ndarray) -> np.ndarray:
     """The texts of ``rows`` of a column, as an object array (None where absent)."""
     result: np.ndarray = values.take(pa.array(rows)).to_numpy(zero_copy_only=False)
     return result.astype(object)
-
-
-@dataclass
-class Columns:
-    """A batch's fields as arrays (index = row of the batch).
-
-    Attributes:
-        n: rows.
-        text: field -> Arrow string array (null when absent).
-        present: field -> bool array.
-        coded: `CODED_FIELDS` -> `Coded`.
-        flags: boolean field -> bool array (absent or invalid = false).
-        times: time field -> ``datetime64[ns]`` UTC array (NaT when absent or invalid).
-    """
-
-    n: int
-    text: dict[str, pa.Array]
-    present: dict[str, np.ndarray]
-    coded: dict[str, Coded] = field(default_factory=dict)
-    flags: dict[str, np.ndarray] = field(default_factory=dict)
-    times: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class Errors:
@@ -103,11 +81,11 @@ class Errors:
         self.pieces.append(Piece(rows, code, "error", msgs, name))
 
 
-def read_columns(batch: Batch) -> Columns:
+def read_columns(batch: Batch) -> RuleInput:
     """The batch's columns, presence and codes (booleans and times not yet parsed)."""
     text = {f: batch.columns[f] for f in FIELDS}
     present = {f: text[f].is_valid().to_numpy(zero_copy_only=False) for f in FIELDS}
-    cols = Columns(len(batch), text, present)
+    cols = RuleInput(len(batch), text, present)
     cols.coded = {name: coded(text[name]) for name in CODED_FIELDS}
     return cols
 
@@ -134,7 +112,7 @@ def spellings(hb: Handbook, parties: list[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def read_ids(cols: Columns, known: dict[str, dict[str, str]]) -> None:
+def read_ids(cols: RuleInput, known: dict[str, dict[str, str]]) -> None:
     """Read the coded fields' values written as another spelling of an id or a name
     (`spellings`: ``Microsoft``, ``Message Center``, ``Feature updates``) as that id, item
     by item in lists; other values stay as written (and are reported by `check_forms` or
@@ -153,7 +131,7 @@ def read_ids(cols: Columns, known: dict[str, dict[str, str]]) -> None:
             column.uniques = [u if u is None else one(u) for u in column.uniques]
 
 
-def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str) -> None:
+def check_forms(cols: RuleInput, parties: list[str], errors: Errors, provider: str) -> None:
     """E002 for missing required fields, E003 for values of the wrong form (``provider``:
     the name of the party ``microsoft``, for messages); parses ``cols.flags`` and
     ``cols.times``."""
@@ -239,7 +217,7 @@ def _other_edition(
 
 
 def check_references(
-    cols: Columns,
+    cols: RuleInput,
     hb: Handbook,
     chosen: list[Edition],
     index: np.ndarray,
