@@ -48,6 +48,8 @@ from handbook.model.sources import load_yaml_text, not_a_file
 from handbook.model.validation import validation_problems
 
 Scalar = str | bool | int | float
+#: Problems with rows: (row, field, code, message).
+Issues = list[tuple[int, str, str, str]]
 
 
 class MappingError(Exception):
@@ -169,9 +171,7 @@ class Mapping(BaseModel):
             )
         return out
 
-    def apply(
-        self, raw: pd.DataFrame
-    ) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]], dict[str, str]]:
+    def apply(self, raw: pd.DataFrame) -> tuple[pd.DataFrame, Issues, dict[str, str]]:
         """Map an export's rows (``raw``: export columns, NA for empty cells) to records.
 
         Returns ``(frame, issues, columns)``: the records frame (`FIELDS`, text values or
@@ -180,7 +180,7 @@ class Mapping(BaseModel):
         """
         n = len(raw)
         frame = pd.DataFrame(index=pd.RangeIndex(n))
-        issues: list[tuple[int, str, str, str]] = []
+        issues: Issues = []
         columns: dict[str, str] = {}
         for name in FIELDS:
             spec = self.fields.get(name)
@@ -205,13 +205,7 @@ class Mapping(BaseModel):
                 frame[name] = self._flags(raw[columns[name]], frame[name], name, issues)
         return frame, issues, columns
 
-    def _flags(
-        self,
-        cells: pd.Series,
-        mapped: pd.Series,
-        name: str,
-        issues: list[tuple[int, str, str, str]],
-    ) -> pd.Series:
+    def _flags(self, cells: pd.Series, mapped: pd.Series, name: str, issues: Issues) -> pd.Series:
         """A boolean field's mapped values; a cell that did not become true or false (any
         case) is an E003 naming the export's column and value, and is left empty."""
         cells = cells.reset_index(drop=True)
@@ -220,16 +214,12 @@ class Mapping(BaseModel):
         column = self.fields[name].column
         for row in np.flatnonzero(bad.to_numpy()).tolist():
             value = cells.iat[row]
-            issues.append(
-                (
-                    row,
-                    name,
-                    "E003",
-                    f"{name} (column {column}) is '{value}', which the mapping does not turn "
-                    f"into true or false; add it to the mapping's values for {name} "
-                    f"(e.g. values: {{{value}: false}}) or give the field a default",
-                )
+            message = (
+                f"{name} (column {column}) is '{value}', which the mapping does not turn into "
+                f"true or false; add it to the mapping's values for {name} (e.g. values: "
+                f"{{{value}: false}}) or give the field a default"
             )
+            issues.append((row, name, "E003", message))
         return mapped.where(~bad, np.nan)
 
     @staticmethod
@@ -262,13 +252,7 @@ class Mapping(BaseModel):
         out = cells.map(uniques).astype(object)
         return out.where(out.notna() & (out != ""), np.nan)
 
-    def _times(
-        self,
-        cells: pd.Series,
-        spec: FieldMap,
-        name: str,
-        issues: list[tuple[int, str, str, str]],
-    ) -> pd.Series:
+    def _times(self, cells: pd.Series, spec: FieldMap, name: str, issues: Issues) -> pd.Series:
         fmt = spec.date_format or self.date_format
         zone = spec.timezone or self.timezone
         present = cells.notna()
@@ -292,30 +276,21 @@ class Mapping(BaseModel):
                 if _with_offset(text):  # read by the checker itself
                     out.at[row] = text
                     continue
-                issues.append(
-                    (
-                        int(row),
-                        name,
-                        "E003",
-                        f"{where} '{values.at[row]}' does not match the mapping's date "
-                        f"format {fmt}",
-                    )
-                )
+                message = f"{where} '{text}' does not match the mapping's date format {fmt}"
+                issues.append((int(row), name, "E003", message))
         if getattr(parsed.dt, "tz", None) is None:
             local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
             shifted = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
             twice = set(parsed.index[parsed.notna() & shifted.isna()].tolist())
             for row in parsed.index[parsed.notna() & local.isna()].tolist():
                 what = (
-                    "happens twice in time zone {zone} (the clocks went back); "
-                    "say which with a UTC offset"
+                    f"happens twice in time zone {zone} (the clocks went back); say which with "
+                    "a UTC offset"
                     if row in twice
-                    else "does not exist in time zone {zone} (the clocks went forward); check it, "
-                    "or give it with its UTC offset"
+                    else f"does not exist in time zone {zone} (the clocks went forward); check "
+                    "it, or give it with its UTC offset"
                 )
-                issues.append(
-                    (int(row), name, "E003", f"{where} '{values.at[row]}' {what.format(zone=zone)}")
-                )
+                issues.append((int(row), name, "E003", f"{where} '{values.at[row]}' {what}"))
                 out.at[row] = np.nan
             parsed = local
         utc = parsed.dt.tz_convert("UTC")
