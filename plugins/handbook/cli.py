@@ -258,8 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=verify.run)
 
     p = sub.add_parser(
-        "schemas",
-        help="write the JSON Schemas of the YAML data files and data/datapackage.json",
+        "schemas", help="write the JSON Schemas of the YAML data files and data/datapackage.json"
     )
     p.add_argument("--out", default="schemas", metavar="DIR", help="folder (default: schemas)")
     p.add_argument("--data", default="data", help="data folder (default: data)")

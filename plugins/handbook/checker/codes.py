@@ -19,10 +19,7 @@ Severity = Literal["error", "warning"]
 #: code -> (severity, meaning). The input errors, the waiver codes (see
 #: `handbook.checker.waivers`), then W002, how a record is written (it is still checked).
 CHECKER_CODES: dict[str, tuple[Severity, str]] = {
-    "E001": (
-        "error",
-        "file unreadable or not valid YAML/CSV (or a record that is not a mapping)",
-    ),
+    "E001": ("error", "file unreadable or not valid YAML/CSV (or a record that is not a mapping)"),
     "E002": ("error", "a required field is missing"),
     "E003": ("error", "an invalid value"),
     "E004": ("error", "an unknown reference"),

@@ -116,12 +116,7 @@ class _Reader:
     """One CSV file: its header, then `Batch` values of its records."""
 
     def __init__(
-        self,
-        file: str,
-        fileno: int,
-        chunk_size: int | None,
-        mapping: Mapping | None,
-        titles: bool,
+        self, file: str, fileno: int, chunk_size: int | None, mapping: Mapping | None, titles: bool
     ) -> None:
         self.file = file
         self.fileno = fileno

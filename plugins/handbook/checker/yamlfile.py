@@ -95,9 +95,7 @@ _END_OF_LINE = 1 << 62
 
 
 def _yaml_record(
-    item: dict[str, Any],
-    issues: list[tuple[str, str, str]],
-    positions: dict[Any, tuple[int, int]],
+    item: dict[str, Any], issues: list[tuple[str, str, str]], positions: dict[Any, tuple[int, int]]
 ) -> dict[str, str | None]:
     """Canonical text values of one YAML record; type problems go to ``issues``, value
     positions to ``positions``."""

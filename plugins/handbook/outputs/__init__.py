@@ -76,10 +76,4 @@ FORMATS: dict[str, Callable[..., str]] = {
     name: partial(render, format_name=name) for name in SINKS if name != "html"
 }
 
-__all__ = [
-    "FORMATS",
-    "SINKS",
-    "RenderOptions",
-    "Sink",
-    "render",
-]
+__all__ = ["FORMATS", "SINKS", "RenderOptions", "Sink", "render"]

@@ -112,12 +112,7 @@ class SarifSink(Sink):
                 "level": "warning" if f["severity"] == "warning" else "error",
                 "message": {"text": labelled(f)},
                 "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri},
-                            "region": region,
-                        }
-                    }
+                    {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
                 ],
                 "partialFingerprints": {"handbookFinding/v1": key},
             }
