@@ -219,10 +219,11 @@ class HtmlSink(Sink):
         hb = self.options.handbook
         title, statement, _help, level = describe_code(hb, code)
         rule = next((r for r in hb.rules if r.id == code), None) if hb is not None else None
-        sources = []
-        for q in rule.sources if rule is not None else []:
-            doc = next((d for d in hb.documents if d.id == q.doc), None) if hb else None
-            sources.append({"quote": q.quote, "doc": q.doc, "section": q.section, "document": doc})
+        documents = {d.id: d for d in hb.documents} if hb is not None else {}
+        sources = [
+            {"quote": q.quote, "doc": q.doc, "section": q.section, "document": documents.get(q.doc)}
+            for q in (rule.sources if rule is not None else [])
+        ]
         return {
             "code": code,
             "title": title,

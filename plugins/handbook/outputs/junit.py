@@ -55,13 +55,9 @@ class JunitSink(Sink):
         self.file = None
 
     def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
-        files: list[str] = [file] if file is not None else []
-        for frame in (records, findings):
-            if len(frame):
-                files += [
-                    f for f in pd.unique(frame["file"].to_numpy(dtype=object)) if f not in files
-                ]
-        for file in files:
+        given = [file] if file is not None else []
+        names = [*given, *pd.unique(records["file"]), *pd.unique(findings["file"])]
+        for file in dict.fromkeys(names):
             rec = records[records["file"] == file] if len(records) else records
             fnd = findings[findings["file"] == file] if len(findings) else findings
             if file != self.file:
