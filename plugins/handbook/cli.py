@@ -5,10 +5,11 @@ for every command (`EXIT_CODES`, printed by ``--help``)."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from handbook import pdf
@@ -210,16 +211,10 @@ EXIT_CODES = """exit codes (every command):
        they were); 141 standard output closed by its reader (| head)"""
 
 
-def _check(args: argparse.Namespace) -> int:
-    from handbook.checker import command  # pandas: only for the commands that check records
-
-    return command.run(args)
-
-
-def _import(args: argparse.Namespace) -> int:
-    from handbook.importer import command  # BeautifulSoup and html5lib: only for this command
-
-    return command.run(args)
+def _run_of(module: str) -> Callable[[argparse.Namespace], int]:
+    """The ``run`` of ``module``, imported when its command runs: the checker's pandas and the
+    importer's BeautifulSoup load for those commands only."""
+    return lambda args: int(importlib.import_module(module).run(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -249,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check change records (YAML/CSV) against the rules")
     check_options.add_arguments(p)
-    p.set_defaults(func=_check)
+    p.set_defaults(func=_run_of("handbook.checker.command"))
 
     p = sub.add_parser(
         "verify", help="check the samples of data/samples/ against their annotations"
@@ -315,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_pages)
     p = sub.add_parser("import", help="import Microsoft Learn-style pages into data files")
     import_options.add_arguments(p)
-    p.set_defaults(func=_import)
+    p.set_defaults(func=_run_of("handbook.importer.command"))
 
     p = sub.add_parser("export", help="export the responsibility model (OSCAL)")
     kinds = p.add_subparsers(dest="export_format", required=True, metavar="FORMAT")
