@@ -43,15 +43,9 @@ def check_paths(
     mapping: Mapping | None = None,
     chunk_size: int | None = None,
 ) -> Report:
-    """Check the change records in ``paths`` (YAML, JSON or CSV files) against the rules.
-
-    Pure: prints nothing. Returns the run's `Report` (see there): a finding per input
-    error (E001 to E005), per broken rule (``data/rules.yaml``) and per waiver problem
-    (E006, W001), waived ones flagged, and a row per record read, in run order. Times are
-    compared in UTC; records with an input error are not evaluated against the rules.
-    ``site_url`` defaults to the ``site_url`` of the project's ``mkdocs.yml``
-    (`handbook.project.site_url`), for ``help_uri``.
-    """
+    """The `Report` of checking the change records in ``paths`` (YAML, JSON or CSV) against
+    the rules; prints nothing. ``site_url`` (for ``help_uri``) defaults to the project's
+    (`handbook.project.site_url`)."""
     url = project_site_url(handbook.root) if site_url is ... else site_url
     url = url if isinstance(url, str) else None
     options = CheckOptions(edition, waivers, today, url, chunk_size, mapping)

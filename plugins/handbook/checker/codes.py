@@ -1,8 +1,5 @@
-"""The checker's vocabulary, without its machinery: codes and the record format.
-
-This module imports neither pandas nor NumPy, so the site generator can show the checker's
-codes and the record format without loading the checker (`handbook.checker.findings` and
-`handbook.checker.records` re-export these names).
+"""The checker's codes and the record format, without pandas or NumPy, so the site can show
+them without loading the checker.
 """
 
 from __future__ import annotations
@@ -46,15 +43,8 @@ def severity_of(code: str) -> Severity:
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One field of a change record.
-
-    Attributes:
-        name: the field's name, as written in YAML keys and CSV headers.
-        type: what its value is, in words (``time: ISO 8601 with offset``).
-        required: when the field is required (``always``, ``when the initiator is
-            microsoft``, ...) or ``no``.
-        description: what it means.
-    """
+    """One field of a change record: its ``name`` (YAML key, CSV header), its ``type`` and
+    when it is ``required`` (``always``, ``no``, ...) in words, and its ``description``."""
 
     name: str
     type: str

@@ -1,9 +1,6 @@
-"""``handbook check`` as a command: options, progress, output, exit codes.
-
-Exit 0 when no finding counts as an error, 1 when one does (or a warning, with
-``--fail-on-warn``), 2 on a usage error (a missing path, invalid data, an unknown edition,
-an unreadable waivers or mapping file). The run itself is `handbook.checker.engine.Checker`;
-findings are written batch by batch by a sink of `handbook.outputs`.
+"""``handbook check`` as a command: exit 0 when no finding counts as an error, 1 when one
+does (or a warning, with ``--fail-on-warn``), 2 on a usage error (a missing path, invalid
+data, an unknown edition, an unreadable waivers or mapping file).
 """
 
 from __future__ import annotations
@@ -174,8 +171,8 @@ def _write_report(
     paths: Sequence[Path],
     site_url: str | None,
 ) -> None:
-    """Check ``paths`` and write the report to ``--output`` (whole or not at all:
-    `handbook.files.AtomicOutput`) or standard output.
+    """Check ``paths`` and write the report to ``--output`` (`handbook.files.AtomicOutput`)
+    or standard output.
 
     Raises:
         OSError: the report cannot be written (``filename`` names the file when known).

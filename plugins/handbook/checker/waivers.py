@@ -1,19 +1,12 @@
 """Waivers: accepted exceptions to a rule for one change record.
 
-A waiver is ``{record, rule, reason, approved_by, expires_on}``: the finding of rule
-``rule`` (an ``MMD`` rule of ``data/rules.yaml``) on the record with id ``record`` is
-reported as *waived* (counted apart, never failing the run) until ``expires_on`` (a UTC
-date, inclusive). Waivers are read from a YAML file (``--waivers FILE``; by default
-``data/waivers.yaml`` when it exists), a list of waivers or a mapping with
-``waivers:``, or from a record's own ``waivers:`` field (without ``record``).
-
-Problems are findings, as for records:
-
-* ``E006`` (error): a waiver naming an unknown rule, or (file waivers) a record that no
-  file of the run contains, or lacking its reason, approver or expiry date;
-* ``W001`` (warning): an expired waiver, unless a valid waiver of the same record and
-  rule (a renewal) stands beside it; it no longer waives its finding, which is then
-  reported as usual.
+A waiver ``{record, rule, reason, approved_by, expires_on}`` reports the finding of an
+``MMD`` rule on that record as *waived* (counted apart, never failing the run) until
+``expires_on`` (a UTC date, inclusive). Waivers come from a YAML file (``--waivers``;
+default ``data/waivers.yaml`` when it exists: a list, or a mapping with ``waivers:``) or
+from a record's own ``waivers:`` (without ``record``). Problems are findings: ``E006``
+(an unknown rule or, for file waivers, a record no file of the run contains; a missing
+reason, approver or expiry) and ``W001`` (expired, unless a renewal stands beside it).
 """
 
 from __future__ import annotations
@@ -89,12 +82,9 @@ def validate(
     column: int,
     record: str | None = None,
 ) -> tuple[Waiver | None, str | None, str | None]:
-    """Check one waiver's values; returns ``(waiver, None, None)`` or ``(None, problem,
-    key)``, ``key`` the waiver's key the problem is about (None: the waiver as a whole).
-
-    ``record`` is the id of the record a record-level waiver sits on (then the waiver's
-    own ``record`` key, when given, must name it).
-    """
+    """Check one waiver's values: ``(waiver, None, None)`` or ``(None, problem, key)``
+    (``key``: what the problem is about, None for the whole waiver). ``record``: the id of
+    the record a waiver sits on, which its own ``record`` key must then name."""
     text = {k: _text(values.get(k)) for k in _KEYS}
     if record is not None:
         rid = text["record"]
@@ -147,15 +137,9 @@ def expired_message(w: Waiver) -> str:
 
 @dataclass
 class WaiverSet:
-    """The waivers of a waivers file, validated against the handbook.
-
-    Attributes:
-        file: the waivers file as given.
-        active: (record id, rule) -> waiver, for waivers that hold today.
-        problems: E006/W001 problems found when loading (unknown rules, missing keys,
-            expired waivers).
-        wanted: record ids the valid waivers name (checked against the run's records).
-    """
+    """The waivers of a waivers file, validated: ``active`` (record id, rule) -> a waiver
+    that holds today; ``problems`` found when loading; ``wanted`` record id -> its valid
+    waivers (checked against the run's records)."""
 
     file: str
     active: dict[tuple[str, str], Waiver] = field(default_factory=dict)

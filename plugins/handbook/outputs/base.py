@@ -31,16 +31,14 @@ class RenderOptions:
     """Options of the renderers.
 
     Attributes:
-        handbook: the handbook (its rules describe SARIF rules and JUnit test cases).
+        handbook: its rules describe SARIF rules and JUnit test cases.
         site_url: base URL of the site (SARIF ``informationUri``).
         color: ANSI colour in text output.
-        repo_root: paths in SARIF, GitHub and GitLab output are relative to it (None:
-            as given).
+        repo_root: CI paths are relative to it (None: as given).
         step_summary: the GitHub step summary file to append a Markdown table to.
         tool_version: version reported in SARIF (default: the package's).
-        max_results: SARIF results cap (GitHub accepts 25,000).
-        fail_on_warn: warnings fail the run (``--fail-on-warn``): JUnit reports them as
-            failures; else as passing test cases with the warning in ``system-out``.
+        max_results: SARIF and HTML cap (GitHub accepts 25,000 results).
+        fail_on_warn: JUnit reports warnings as failures, not in ``system-out``.
     """
 
     handbook: Handbook | None = None

@@ -1,20 +1,13 @@
 """``--format sarif``: SARIF 2.1.0 for GitHub code scanning.
 
-One run: the tool's rules (every code, `handbook.outputs.base.all_codes`) with their
-site pages (``helpUri``); results with ``ruleId``, ``ruleIndex``, ``level``, the file
-relative to the repository root, ``startLine``/``startColumn`` and
-``partialFingerprints`` stable across runs; at most ``max_results`` results (GitHub
-accepts 25,000): the open errors first, then the open warnings, then the waived findings
-(`handbook.outputs.capped`), in run order, with a tool notification and a note on stderr
-when truncated.
-
-A waived finding stays a result (code scanning shows it as suppressed rather than losing
-it) with one ``suppressions`` entry (SARIF 2.1.0 §3.35): ``{"kind": "external", "status":
-"accepted", "justification": "<reason> (approved by <approver>; expires <date>)",
-"properties": {"approver": <text>, "expires": "YYYY-MM-DD"}}`` (the waiver's
-``reason``, ``approved_by`` and ``expires_on``, from ``--waivers`` or the record's
-``waivers:``). An expired waiver waives nothing: its finding is a plain result and the
-waiver itself a ``W001`` warning.
+One run: the tool's rules (every code, `handbook.outputs.base.all_codes`, with ``helpUri``);
+results with ``ruleId``, ``ruleIndex``, ``level``, the repository-relative file,
+``startLine``/``startColumn`` and stable ``partialFingerprints``; at most ``max_results``
+(GitHub accepts 25,000), errors first (`handbook.outputs.capped`), with a notification
+when truncated. A waived finding stays a result with one ``suppressions`` entry (SARIF
+2.1.0 §3.35): ``{"kind": "external", "status": "accepted", "justification": "<reason>
+(approved by <approver>; expires <date>)", "properties": {"approver": <text>, "expires":
+"YYYY-MM-DD"}}``.
 """
 
 from __future__ import annotations
