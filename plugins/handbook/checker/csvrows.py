@@ -44,13 +44,10 @@ def row_ends(data: bytes) -> np.ndarray:
 
 
 class CsvLocator:
-    """Positions in a chunk of CSV: a field's cell starts after as many commas outside
-    quotes as cells before it in its row; its line is the row's plus the newlines before
-    it in the row (a quoted cell may span lines). Computed only for the rows asked for.
-
-    ``starts`` are the byte offsets of the rows in ``chunk``, ``lines`` their physical
-    lines in the file; ``field_col`` maps a record field to its column in the header.
-    """
+    """Positions in a chunk of CSV, for the rows asked for only: a cell starts after as many
+    commas outside quotes as cells before it, on its row's line plus the newlines before it.
+    ``starts``: the rows' byte offsets in ``chunk``; ``lines``: their physical lines;
+    ``field_col``: record field -> header column."""
 
     def __init__(
         self,

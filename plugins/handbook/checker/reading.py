@@ -1,7 +1,5 @@
-"""Reading the change-record files of a run: `iter_batches` picks the reader by the file's
-extension (CSV: `handbook.checker.csvfile`, YAML and JSON: `handbook.checker.yamlfile`)
-and yields `handbook.checker.records.Batch` values; `read_records` gathers them in one
-table for small runs and tests."""
+"""Reading the change-record files of a run (`handbook.checker.csvfile`,
+`handbook.checker.yamlfile`) as `handbook.checker.records.Batch` values."""
 
 from __future__ import annotations
 
@@ -55,11 +53,7 @@ def iter_batches(
 
 
 def read_records(paths: Sequence[Path]) -> RecordTable:
-    """Read every records file into one table (see `RecordTable`).
-
-    A convenience over `iter_batches` for small runs and tests: the frame gains
-    ``_file`` and ``_fileno``; issue rows are renumbered into the combined frame.
-    """
+    """Every records file in one `RecordTable` (`iter_batches` for small runs and tests)."""
     parts: list[pd.DataFrame] = []
     issues: list[Issue] = []
     skipped: list[tuple[str, int | None]] = []

@@ -178,11 +178,9 @@ def _python_iso(ns: int) -> str:
 
 
 def iso(times: np.ndarray, shift: np.timedelta64 | None = None) -> np.ndarray:
-    """``datetime64`` UTC values (each moved by ``shift`` when given) as ISO 8601 with
-    offset: ``2022-12-10T00:00:00+00:00``, with the fraction of a second when there is one
-    (``09:00:00.5+00:00``), so a time that fails by less than a second does not read as
-    one that passes. A time moved beyond nanosecond timestamps (60 days before
-    1677-10-01) is written exactly too, not wrapped around."""
+    """``datetime64`` UTC values (each moved by ``shift``) as ISO 8601 with offset:
+    ``2022-12-10T00:00:00+00:00``, a fraction of a second kept (``09:00:00.5+00:00``); a
+    time moved beyond nanosecond timestamps is written exactly, not wrapped around."""
     ns = times.astype("datetime64[ns]").view(np.int64)
     nat = np.isnat(times)
     beyond = np.zeros(len(ns), dtype=bool)
@@ -204,12 +202,10 @@ def iso(times: np.ndarray, shift: np.timedelta64 | None = None) -> np.ndarray:
 
 
 def gap(early: np.ndarray, late: np.ndarray, exact: bool = False) -> np.ndarray:
-    """``late - early`` of two ``datetime64`` arrays, as ``timedelta64[ns]`` (NaT where
-    either is NaT) saturated at ±(2**63 - 1) ns, about 292 years, where two times lie
-    further apart than int64 nanoseconds hold (a plain difference wraps around silently),
-    so comparisons with a rule's durations stay right. With ``exact``: nanosecond counts
-    instead, int64, or Python ints in an object array when a difference is beyond int64
-    (for messages; no NaT allowed)."""
+    """``late - early`` of two ``datetime64`` arrays as ``timedelta64[ns]`` (NaT where either
+    is NaT), saturated at ±(2**63 - 1) ns (about 292 years) instead of wrapping around. With
+    ``exact``: nanosecond counts, int64, or Python ints in an object array beyond int64 (for
+    messages; no NaT allowed)."""
     a = late.astype("datetime64[ns]").view(np.int64)
     b = early.astype("datetime64[ns]").view(np.int64)
     d = a - b
@@ -223,12 +219,8 @@ def gap(early: np.ndarray, late: np.ndarray, exact: bool = False) -> np.ndarray:
 
 
 def fmt_duration(delta: timedelta | pd.Timedelta) -> str:
-    """A duration in words: ``5 days``, ``3 days 4 hours``, ``48 hours``, ``30 minutes``.
-
-    Durations under 3 days are given in hours (``48 hours``); the sign is dropped; a
-    fraction of a second is kept (``4 days 23 hours 59 minutes 59.999999999 seconds``), so
-    a notice that falls short by less than a second does not read as whole seconds.
-    """
+    """A duration in words, without sign: ``5 days``, ``3 days 4 hours``, ``48 hours`` (under
+    3 days in hours), ``30 minutes``, fractions of a second kept (``59.999999999 seconds``)."""
     return str(durations(np.array([pd.Timedelta(delta).value], dtype="timedelta64[ns]"))[0])
 
 
