@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -190,18 +191,15 @@ class _Reader:
     def _misspelt(self, text: str, line: int) -> list[Issue]:
         """W002 for each header column that looks like a misspelt field (column numbers
         when the header has no quotes)."""
-        starts = [1]
-        if '"' not in text:
-            for cell in text.rstrip("\r\n").split(",")[:-1]:
-                starts.append(starts[-1] + len(cell) + 1)
+        quoted = '"' in text
+        widths = [] if quoted else [len(c) + 1 for c in text.rstrip("\r\n").split(",")[:-1]]
+        starts = list(itertools.accumulate(widths, initial=1))
         issues = []
         for j, name in enumerate(self.names):
-            field = misspelt(name) if name else None
-            if field is not None:
-                column = starts[j] if j < len(starts) and '"' not in text else None
-                issues.append(
-                    Issue("W002", misspelt_message(name, field), self.file, line, column=column)
-                )
+            if (field := misspelt(name) if name else None) is not None:
+                column = starts[j] if j < len(starts) and not quoted else None
+                message = misspelt_message(name, field)
+                issues.append(Issue("W002", message, self.file, line, column=column))
         return issues
 
     def _read(self) -> set[str]:
