@@ -139,15 +139,6 @@ class Batch:
     def __len__(self) -> int:
         return len(self.lines)
 
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The batch as a frame: `FIELDS` (object; None when absent) and ``_line``."""
-        data: dict[str, Any] = {
-            f: self.columns[f].to_numpy(zero_copy_only=False).astype(object) for f in FIELDS
-        }
-        data["_line"] = self.lines.astype(np.int64)
-        return pd.DataFrame(data, columns=[*FIELDS, "_line"])
-
 
 def columns_of(frame: pd.DataFrame, n: int) -> dict[str, pa.Array]:
     """`Batch.columns` from a frame of texts (None/NaN when absent; missing fields are
