@@ -113,8 +113,7 @@ def _mode_of(target: Path, given: Path) -> int | None:
 
 
 def _make_parent(target: Path, given: Path) -> None:
-    """Create ``target``'s folder and the folders above it when missing (as ``pytest
-    --junitxml`` does), so ``--output reports/check.json`` works in a fresh clone.
+    """Create ``target``'s missing folders (``--output reports/check.json`` in a fresh clone).
 
     Raises:
         NotADirectoryError: ``given``'s folder is a file (``filename`` is that folder).

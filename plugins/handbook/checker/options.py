@@ -1,6 +1,5 @@
 """The options of ``handbook check``, apart from `handbook.checker.command` so that building
-the CLI's parser does not import pandas (about 0.3 s at every start of ``handbook``, whatever
-the command; ``python -X importtime -m handbook.cli --help``)."""
+the CLI's parser does not import pandas (0.3 s at every start of ``handbook``)."""
 
 from __future__ import annotations
 

@@ -178,10 +178,8 @@ def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
 
 
 def unreadable(path: Path) -> str | None:
-    """Why ``path`` is no change-record file to read (an E001 message): a folder, or a
-    device or socket (`handbook.model.sources.not_a_file`; a pipe, ``<(command)``, ends,
-    /dev/zero does not), or a path that cannot be looked at (a name too long). None
-    otherwise."""
+    """Why ``path`` is no change-record file to read (an E001 message: a folder, a device
+    or socket but not a pipe, `handbook.model.sources.not_a_file`, or a name too long)."""
     try:
         if path.is_dir():
             return "is a folder, not a change-record file"

@@ -1,8 +1,7 @@
 """Reading YAML (and JSON) change-record files into `handbook.checker.records.Batch` values.
 
-A file is read whole (`handbook.model.sources.load_yaml_text`, which records the line and
-column of every key and value): a list of records or a mapping with ``records:`` per
-document; several documents may follow each other with ``---``.
+A file is read whole (`handbook.model.sources.load_yaml_text`, with the line and column of
+every key and value): a list of records or a mapping with ``records:`` per document.
 """
 
 from __future__ import annotations

@@ -127,11 +127,9 @@ def labelled(finding: dict[str, Any]) -> str:
 
 
 def path_map(root: Path | None, uris: bool = True) -> Callable[[str], str]:
-    """Input paths as the repository-relative, ``/``-separated paths CI tools want
-    (`handbook.ci.relative_path`, each file worked out once): a path outside ``root``
-    stays as given (with ``uris``, a ``file://`` URI when absolute, as SARIF and the HTML
-    report want; GitHub and GitLab annotations take paths); no ``root`` keeps every path
-    as given."""
+    """Input path -> the repository-relative, ``/``-separated path CI tools want, each worked
+    out once (`handbook.ci.relative_path`; with ``uris``, an absolute path outside ``root``
+    is a ``file://`` URI, as SARIF and the HTML report want)."""
     base = root.resolve() if root is not None else None
     return functools.cache(lambda file: relative_path(file, base, uri=uris and base is not None))
 
@@ -168,10 +166,9 @@ def xml_escape(text: str) -> str:
 
 
 class Fingerprints:
-    """Stable fingerprints of findings (SARIF ``partialFingerprints``, GitLab
-    ``fingerprint``): 32 hex digits of a SHA-256 of path, rule, record and field; the
-    n-th repeat of the same key within a run hashes in its occurrence number, so every
-    fingerprint is unique and the same input gives the same fingerprints run after run."""
+    """Stable, unique fingerprints of findings (SARIF ``partialFingerprints``, GitLab
+    ``fingerprint``): `handbook.ci.fingerprint` of path, rule, record and field, and of the
+    occurrence number for the n-th repeat of one key in a run."""
 
     def __init__(self) -> None:
         self.seen: dict[str, int] = {}
