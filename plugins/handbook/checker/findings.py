@@ -71,23 +71,19 @@ class Finding:
     """One thing wrong with a change record, or with a whole file.
 
     Attributes:
-        record: the record's ``id`` (None for file-level problems or a record without id).
-        rule: ``MMD001``..``MMD010`` (a rule of ``data/rules.yaml``), ``E001``..``E006``
-            or ``W001``.
+        record: the record's ``id`` (None for a file or a record without id).
+        rule: a rule of ``data/rules.yaml`` (``MMD001``) or a checker code (``E001``, ``W001``).
         severity: ``error`` (exit code 1) or ``warning``.
         message: what is wrong and what would be right, with the numbers.
         file: the records file, as given on the command line.
-        line: 1-based line of the offending field where the file gives one (the YAML node
-            of ``notified_at``, the CSV cell's physical line), else the record's first line;
-            None when unknown.
-        edition: the edition in force for the record (``"2018"``, ``"2022"``) or None.
+        line: 1-based line of the offending value (else of the record), or None.
+        edition: the edition in force for the record (``"2022"``) or None.
         column: 1-based column (characters) of the offending value, or None.
         field: the offending record field (``notified_at``), or None.
         help_uri: the rule's page on the site, or None.
         record_line: the 1-based line where the record starts, or None.
-        waived: True when a waiver covers the finding (it then never fails a run).
-        waiver_reason, waiver_approved_by, waiver_expires_on: the waiver (UTC date
-            ``YYYY-MM-DD``) when ``waived``.
+        waived: a waiver covers the finding (it never fails a run); ``waiver_reason``,
+            ``waiver_approved_by`` and ``waiver_expires_on`` (UTC ``YYYY-MM-DD``) are its.
     """
 
     record: str | None
@@ -181,8 +177,7 @@ class Report:
         site_url: the site's URL for ``help_uri`` links, or None.
         files: the run's files in order (as given), then any waivers file.
 
-    `findings`, `waived` and `records` are the same rows as Python objects, for the
-    library API (built on first use, then kept: do not change the frames afterwards).
+    `findings`, `waived` and `records` are the same rows as objects, built on first use.
     """
 
     findings_frame: pd.DataFrame = field(default_factory=empty_findings)

@@ -1,11 +1,8 @@
 """The rule kinds of the checker, evaluated column-wise over a batch of records.
 
-Each rule of ``data/rules.yaml`` is an instance of one kind implemented here; every
-parameter (durations, which records a rule applies to, editions, channel lists,
-prohibited actions, in-force dates) is read from the `Handbook`, never written in code.
-Each kind compiles to array operations over all records of a batch at once (masks,
-time differences, look-ups per distinct combination of values); messages are built by
-vectorised string concatenation on the failing rows only:
+Each rule of ``data/rules.yaml`` is an instance of one kind implemented here, its every
+parameter read from the `Handbook`; each kind is array operations over a whole batch,
+messages built on the failing rows only:
 
 ``timing``
     ``requires`` time fields must be present; each constraint ``{earlier, later,
