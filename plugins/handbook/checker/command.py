@@ -227,12 +227,9 @@ PROGRESS_BYTES = 8 << 20
 
 
 def _progress(paths: Sequence[Path]) -> Any:
-    if not sys.stderr.isatty():
-        return nullcontext(lambda n: None)
+    """A progress bar on a terminal for an input of `PROGRESS_BYTES` or more, else nothing."""
     total = 0
-    for p in paths:
+    for p in paths if sys.stderr.isatty() else []:
         with suppress(OSError):
             total += p.stat().st_size if p.is_file() else 0
-    if total < PROGRESS_BYTES:
-        return nullcontext(lambda n: None)
-    return _rich_progress(total)
+    return _rich_progress(total) if total >= PROGRESS_BYTES else nullcontext(lambda n: None)

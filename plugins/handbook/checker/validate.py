@@ -232,8 +232,6 @@ def check_references(
         ("sop_category", "SOP category", hb.sop_categories_of),
     ):
         given = cols.present[name] & cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & (index >= 0)
-        if not given.any():
-            continue
         for k, e in enumerate(chosen):
             ids = [x.id for x in listing(e.id)]
             sel = given & (index == k)
@@ -242,16 +240,10 @@ def check_references(
             coded = cols.coded[name]
             # a value of another edition says so, and names its successor (codes -1: "")
             hints = [_other_edition(hb, listing, e, str(v), what) for v in coded.uniques]
+            expected = f"' is not a {what} of the {e.id} edition; expected one of: {', '.join(ids)}"
+            hint = np.array([*hints, ""], dtype=object)[coded.codes]
             errors.add(
-                sel & ~coded.isin(ids),
-                "E004",
-                (
-                    f"{name} '",
-                    cols.text[name],
-                    f"' is not a {what} of the {e.id} edition; expected one of: {', '.join(ids)}",
-                    np.array([*hints, ""], dtype=object)[coded.codes],
-                ),
-                name,
+                sel & ~coded.isin(ids), "E004", (f"{name} '", cols.text[name], expected, hint), name
             )
     vocab = set(vocabulary)
 
