@@ -162,19 +162,13 @@ def empty_batch(file: str, fileno: int, issues: list[Issue], nbytes: int = 0) ->
 
 
 def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, Issue(
-            "E001",
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8",
-            file,
-            line,
-        )
+        at = exc.start
+        message = f"not UTF-8 text (byte 0x{raw[at]:02x} at offset {at}); save the file as UTF-8"
+        return None, Issue("E001", message, file, raw[:at].count(b"\n") + 1)
 
 
 def unreadable(path: Path) -> str | None:

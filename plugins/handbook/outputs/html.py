@@ -178,8 +178,7 @@ class HtmlSink(Sink):
         by_code: dict[str, list[dict[str, Any]]] = {}
         for f in self.findings:
             by_code.setdefault(str(f["rule"]), []).append(f)
-        codes = [c for c in all_codes(hb) if c in by_code]
-        codes += [c for c in by_code if c not in codes]
+        codes = dict.fromkeys([*(c for c in all_codes(hb) if c in by_code), *by_code])
         sections = [self._code_section(c, by_code[c]) for c in codes]
         by_record: dict[tuple[str, int, str | None], list[dict[str, Any]]] = {}
         for f in self.findings:
