@@ -56,10 +56,8 @@ RECORD_COLUMNS: tuple[str, ...] = (
 
 
 def help_uri(site_url: str | None, code: str) -> str | None:
-    """The page of a rule or code on the site: ``{site_url}rules/{code lowercase}/``.
-
-    ``site_url`` is the ``site_url`` of ``mkdocs.yml`` (ending with ``/``); None gives None.
-    """
+    """The page of a rule or code on the site, ``{site_url}rules/{code lowercase}/`` (None
+    without a ``site_url``)."""
     if not site_url:
         return None
     base = site_url if site_url.endswith("/") else site_url + "/"

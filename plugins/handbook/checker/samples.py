@@ -20,13 +20,9 @@ FILE_KEY = "(file)"
 
 @dataclass
 class SampleVerdict:
-    """One sample record: its expected and actual codes and whether they agree.
-
-    ``line`` is the record's 1-based line in ``data/samples/<file>`` (``None`` for a
-    file-level entry ``(file)`` without findings); ``messages`` are ``"CODE: message"``;
-    ``listed`` is False for a record the annotation does not list, ``present`` for one it
-    lists that the file does not hold (no record of that id, no finding for it): mismatches.
-    """
+    """One sample record's expected and actual codes. ``line``: 1-based, in its file (None
+    for ``(file)`` without findings); ``messages``: ``"CODE: message"``; mismatches are a
+    record the annotation does not list (``listed`` False) or one the file lacks (``present``)."""
 
     file: str
     record: str

@@ -146,11 +146,8 @@ def _beyond_range(text: str) -> bool:
 
 
 def parse_bools(codes: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Parse a column of ``true``/``false`` texts (any case) given as int codes into its
-    distinct texts (-1 when absent): each distinct text is judged once.
-
-    Returns ``(value, invalid)`` boolean arrays; absent values are false and valid.
-    """
+    """``(value, invalid)`` boolean arrays of a column of ``true``/``false`` texts (any
+    case) given as codes into its distinct texts (-1: absent, false and valid)."""
     truth = np.array([str(u).lower() == "true" for u in uniques] + [False], dtype=bool)
     bad = np.array([str(u).lower() not in ("true", "false") for u in uniques] + [False], dtype=bool)
     return truth[codes], bad[codes]
