@@ -87,6 +87,15 @@ def remove_leftovers(folder: Path | str) -> list[Path]:
     return done
 
 
+@contextmanager
+def _named(given: Path) -> Iterator[None]:
+    """An `OSError` of the block raised again with ``filename`` the path the caller gave."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(given)) from None
+
+
 def _is_special(path: Path) -> bool:
     """Whether ``path`` exists and is neither a regular file nor a folder (device, pipe)."""
     try:
@@ -120,13 +129,12 @@ def _make_parent(target: Path, given: Path) -> None:
         OSError: a folder cannot be created (``filename`` is ``given``).
     """
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        with _named(given):
+            target.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
         raise NotADirectoryError(
             errno.ENOTDIR, "is a file, not a folder", str(given.parent)
         ) from None
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(given)) from None
 
 
 def _create_temp(target: Path, given: Path) -> tuple[Path, int]:
@@ -139,11 +147,10 @@ def _create_temp(target: Path, given: Path) -> tuple[Path, int]:
     while True:
         tmp = _sibling(target, "tmp")
         try:
-            fd = os.open(tmp, flags, 0o666)
+            with _named(given):
+                fd = os.open(tmp, flags, 0o666)
         except FileExistsError:  # pragma: no cover - 32 random bits met another run's
             continue
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(given)) from None
         break
     _ACTIVE.add(tmp.name)
     if mode is not None:
@@ -178,10 +185,8 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _commit(tmp: Path, target: Path, given: Path, durable: bool = True) -> None:
-    try:
+    with _named(given):
         os.replace(tmp, target)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(given)) from None
     if durable:
         _fsync_folder(target.parent)
 
@@ -196,22 +201,17 @@ def write_bytes_atomic(path: Path | str, data: bytes, *, durable: bool = True) -
     """
     given = Path(path)
     if _is_special(given):
-        try:
+        with _named(given):  # /dev/full: name the path, as for a file
             given.write_bytes(data)
-        except OSError as exc:  # /dev/full: name the path, as for a file
-            raise OSError(exc.errno, exc.strerror, str(given)) from None
         return
     target = _real(given)
     tmp, fd = _create_temp(target, given)
     try:
-        try:
-            with open(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                if durable:
-                    os.fsync(f.fileno())
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(given)) from None
+        with _named(given), open(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            if durable:
+                os.fsync(f.fileno())
         _commit(tmp, target, given, durable)
     finally:
         _discard(tmp)
@@ -275,12 +275,10 @@ class AtomicOutput:
             return
         try:
             if exc_type is None:
-                try:
+                with _named(self.path):
                     stream.flush()
                     os.fsync(stream.fileno())
                     stream.close()
-                except OSError as error:
-                    raise OSError(error.errno, error.strerror, str(self.path)) from None
                 _commit(tmp, self._target, self.path)
         finally:
             with suppress(OSError):
@@ -376,10 +374,8 @@ def replace_folder(path: Path | str) -> Iterator[Path]:
     _ACTIVE.update((tmp.name, aside.name))
     moved = False
     try:
-        try:
+        with _named(given):  # the folder asked for, not the temporary one
             os.mkdir(tmp)
-        except OSError as exc:  # named by the folder asked for, not by the temporary one
-            raise OSError(exc.errno, exc.strerror, str(given)) from None
         yield tmp
         _fsync_tree(tmp)
         with suppress(FileNotFoundError):
