@@ -3,8 +3,7 @@
 ``{"summary": {"records", "errors", "warnings", "waived"}, "findings": [{"record",
 "rule", "severity", "message", "file", "line", "column", "field", "edition",
 "help_uri"[, "waived", "waiver": {"reason", "approved_by", "expires_on"}]}]}``, one
-finding a line; the summary always has every count (0 included). The
-findings are spooled (`handbook.outputs.base.spool`) so the summary can come first.
+finding a line; the summary always has every count (0 included).
 """
 
 from __future__ import annotations

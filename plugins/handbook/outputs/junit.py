@@ -8,7 +8,6 @@ root, as in the SARIF, GitHub and GitLab output), ``line``; a ``failure``
 broken one, ``skipped`` when every finding of the case is waived. A case with warnings
 only passes, its findings in ``system-out``, unless ``--fail-on-warn`` makes warnings
 fail the run (`RenderOptions.fail_on_warn`): then it is a failure of ``type`` warning.
-Suites and the whole document carry their counts first, so their bodies are spooled.
 """
 
 from __future__ import annotations
