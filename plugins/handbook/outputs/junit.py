@@ -128,21 +128,12 @@ class JunitSink(Sink):
                 message = str(group["message"].iloc[0])
                 if all_waived:
                     message = "waived: " + "; ".join(sorted(set(group["reason"].tolist())))
-                failed[(line, record_key, code)] = (
-                    message,
-                    "\n".join(group["where"].tolist()),
-                    sev,
-                    all_waived,
-                )
+                body = "\n".join(group["where"].tolist())
+                failed[(line, record_key, code)] = (message, body, sev, all_waived)
         out = self.suite
         path = xml_escape(self.paths(file))
-        for line, record, record_key, code in zip(
-            cases["record_line"].tolist(),
-            cases["record"].tolist(),
-            cases["key"].tolist(),
-            cases["rule"].tolist(),
-            strict=True,
-        ):
+        columns = [cases[c].tolist() for c in ("record_line", "record", "key", "rule")]
+        for line, record, record_key, code in zip(*columns, strict=True):
             if isinstance(record, str) and line not in dup_lines:
                 name = f"{record} {code}"
             else:
