@@ -58,10 +58,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
 def help_uri(site_url: str | None, code: str) -> str | None:
     """The page of a rule or code on the site, ``{site_url}rules/{code lowercase}/`` (None
     without a ``site_url``)."""
-    if not site_url:
-        return None
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    return f"{base}rules/{code.lower()}/"
+    return f"{site_url.removesuffix('/')}/rules/{code.lower()}/" if site_url else None
 
 
 @dataclass(frozen=True, slots=True)

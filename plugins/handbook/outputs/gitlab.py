@@ -36,9 +36,7 @@ class GitlabSink(Sink):
         items = []
         for f in rows(findings):
             path = self.paths(str(f["file"]))
-            record = f["record"]
-            field = f["field"] or ""
-            key = self.fingerprints.key(path, str(f["rule"]), record or "", field)
+            key = self.fingerprints.key(path, str(f["rule"]), f["record"] or "", f["field"] or "")
             description = labelled(f)
             severity = self.SEVERITY.get(str(f["severity"]), "major")
             if f["waived"]:
