@@ -97,26 +97,15 @@ def validate(
         text["record"] = record
     missing = [k for k, v in text.items() if v is None]
     if missing:
-        needs = (
-            "rule, reason, approved_by"
-            if record is not None
-            else "record, rule, reason, approved_by"
-        )
-        return (
-            None,
-            f"the waiver lacks {', '.join(missing)}; a waiver needs {needs} and expires_on "
-            "(YYYY-MM-DD)",
-            None,
-        )
+        needs = ", ".join(k for k in _KEYS[:-1] if record is None or k != "record")
+        lacks = f"the waiver lacks {', '.join(missing)}; a waiver needs {needs} and expires_on"
+        return None, lacks + " (YYYY-MM-DD)", None
     rid, rule, reason, approved_by, expires = (str(text[k]) for k in _KEYS)
     known = [r.id for r in handbook.rules]
     rule = {k.upper(): k for k in known}.get(rule.upper(), rule)  # mmd001 is MMD001
     if rule not in known:
-        return (
-            None,
-            f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}",
-            "rule",
-        )
+        unknown = f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}"
+        return None, unknown, "rule"
     try:
         if not _DATE.fullmatch(expires):
             raise ValueError
