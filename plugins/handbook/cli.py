@@ -46,9 +46,8 @@ def _validate(args: argparse.Namespace) -> int:
     valid = partial is not None and not any(p.severity == "error" for p in problems)
     handbook = partial if valid else None
     if partial is not None:
-        # of invalid data only the sample files: a rule that failed would look missing,
-        # and its samples uncovered
-        # (and none while samples.yaml has an error: its entries that failed list no file)
+        # of invalid data only the sample files: a rule that failed would look missing, and its
+        # samples uncovered (none while samples.yaml has an error: its failed entries list none)
         index = (data / "samples" / "samples.yaml").resolve()
         broken = any(Path(p.file).resolve() == index for p in problems if p.severity == "error")
         samples = sample_problems(partial) if valid else [] if broken else unlisted_samples(partial)

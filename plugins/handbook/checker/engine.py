@@ -198,14 +198,9 @@ class Checker:
 
     def _waiver_file_findings(self) -> BatchResult | None:
         waivers = self.options.waivers
-        if waivers is None:
-            return None
         seen = None if self.options.partial else self.seen_waived
-        found = waiver_file_findings(waivers, seen, self.help)
-        if found is None:
-            return None
-        findings, summary = found
-        return BatchResult(waivers.file, findings, summary, 0, empty_records)
+        found = waiver_file_findings(waivers, seen, self.help) if waivers else None
+        return BatchResult(waivers.file, *found, 0, empty_records) if waivers and found else None
 
     # --- records -------------------------------------------------------------------------
 
