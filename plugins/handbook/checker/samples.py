@@ -73,7 +73,7 @@ def evaluate_sample(
     path = handbook.root / "samples" / sample.file
     report = check_paths(handbook, [path], today=today, waivers=None, site_url=None)
     # a record may name its initiator by id or by name, in any case: read as the checker does
-    party_ids = spellings(handbook, [p.id for p in handbook.parties])
+    initiators = spellings(handbook, [p.id for p in handbook.parties])["initiator"]
     refs = {r.id: r for r in report.records if r.id is not None}
     found: dict[str, list[tuple[str, str, int | None]]] = {}
     for f in report.findings:
@@ -93,9 +93,7 @@ def evaluate_sample(
                 record=key,
                 title=ref.title if ref else None,
                 line=line,
-                initiator=party_ids["initiator"].get(fold(ref.initiator))
-                if ref and ref.initiator
-                else None,
+                initiator=initiators.get(fold(ref.initiator)) if ref and ref.initiator else None,
                 change_type=ref.change_type if ref else None,
                 sop_category=ref.sop_category if ref else None,
                 edition=ref.edition if ref else None,
