@@ -6,8 +6,12 @@ import functools
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from handbook.checker.check import check_paths
 from handbook.checker.findings import Report
+from handbook.checker.reading import iter_batches
+from handbook.checker.records import FIELDS, Issue
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_handbook
 
@@ -68,3 +72,14 @@ def cli(*args: str, cwd: Path = ROOT, **kw: object):  # type: ignore[no-untyped-
     """Run the real ``handbook`` command line (``python -m handbook.cli``); ``kw`` as
     `tests.conftest.run` takes them (``timeout``, ``preexec_fn``)."""
     return run([sys.executable, "-m", "handbook.cli", *args], cwd=cwd, **kw)
+
+
+def read_frame(paths: list[Path]) -> tuple[pd.DataFrame, list[Issue]]:
+    """The records ``iter_batches`` reads from ``paths`` as one frame (`FIELDS` as texts,
+    None when absent, and ``_line``), and the issues of every batch."""
+    batches = list(iter_batches(paths))
+    frames = [
+        pd.DataFrame({**{f: b.columns[f].to_pylist() for f in FIELDS}, "_line": b.lines})
+        for b in batches
+    ]
+    return pd.concat(frames, ignore_index=True), [i for b in batches for i in b.issues]

@@ -7,10 +7,9 @@ from pathlib import Path
 from handbook.checker.check import check_paths
 from handbook.checker.codes import FIELD_SPECS
 from handbook.checker.findings import Finding
-from handbook.checker.reading import read_records
 from handbook.checker.records import FIELDS
 
-from .checker_support import check_text, handbook
+from .checker_support import check_text, handbook, read_frame
 
 
 def where(findings: list[Finding]) -> list[tuple[str | None, str, int | None, int | None]]:
@@ -133,7 +132,7 @@ def test_csv_padded_values_are_stripped(tmp_path: Path) -> None:
 def test_record_start_lines_stay_record_starts(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     path.write_text("- id: A\n  initiator: microsoft\n- id: B\n", encoding="utf-8")
-    frame = read_records([path]).frame
+    frame, _ = read_frame([path])
     assert frame["_line"].tolist() == [1, 3]
     report = check_paths(handbook(), [path])
     assert [(r.id, r.line) for r in report.records] == [("A", 1), ("B", 3)]

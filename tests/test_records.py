@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handbook.checker.reading import read_records
-
-from .checker_support import check_text, codes
+from .checker_support import check_text, codes, read_frame
 
 
 def test_yaml_list_and_records_mapping(tmp_path: Path) -> None:
@@ -19,13 +17,12 @@ def test_yaml_list_and_records_mapping(tmp_path: Path) -> None:
         '{"records": [{"id": "C", "emergency": true, "channels": ["email", "cve"]}]}',
         encoding="utf-8",
     )
-    table = read_records([a, b])
-    frame = table.frame
+    frame, issues = read_frame([a, b])
     assert frame["id"].tolist() == ["A", "B", "C"]
     assert frame["_line"].tolist() == [1, 2, 1]
     assert frame["emergency"].tolist()[2] == "true"
     assert frame["channels"].tolist()[2] == "email;cve"
-    assert table.issues == []
+    assert issues == []
 
 
 def test_wrong_types_are_e003(tmp_path: Path) -> None:

@@ -1,10 +1,7 @@
-"""What the CI formats of ``handbook validate`` (data problems) and ``handbook check``
-(findings) share: paths relative to the repository root, GitHub's escaping, literal
-Markdown cells, stable fingerprints and the SARIF tool's name and schema.
-
-Every text passed here may come from a pull request (a record id, a value quoted in a
-message, a file name), so each function makes it inert where it goes: one line without
-terminal escape sequences in a log, no link, image or HTML in a step summary.
+"""What the CI formats of ``handbook validate`` and ``handbook check`` share: repository-
+relative paths, GitHub's escaping, literal Markdown cells, fingerprints, the SARIF tool.
+Every text here may come from a pull request, so each function makes it inert where it
+goes: one line without terminal escapes in a log, no link, image or HTML in a summary.
 """
 
 from __future__ import annotations

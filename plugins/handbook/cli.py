@@ -5,10 +5,11 @@ for every command (`EXIT_CODES`, printed by ``--help``)."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from handbook import pdf
@@ -45,9 +46,8 @@ def _validate(args: argparse.Namespace) -> int:
     valid = partial is not None and not any(p.severity == "error" for p in problems)
     handbook = partial if valid else None
     if partial is not None:
-        # of invalid data only the sample files: a rule that failed would look missing,
-        # and its samples uncovered
-        # (and none while samples.yaml has an error: its entries that failed list no file)
+        # of invalid data only the sample files: a rule that failed would look missing, and its
+        # samples uncovered (none while samples.yaml has an error: its failed entries list none)
         index = (data / "samples" / "samples.yaml").resolve()
         broken = any(Path(p.file).resolve() == index for p in problems if p.severity == "error")
         samples = sample_problems(partial) if valid else [] if broken else unlisted_samples(partial)
@@ -210,16 +210,10 @@ EXIT_CODES = """exit codes (every command):
        they were); 141 standard output closed by its reader (| head)"""
 
 
-def _check(args: argparse.Namespace) -> int:
-    from handbook.checker import command  # pandas: only for the commands that check records
-
-    return command.run(args)
-
-
-def _import(args: argparse.Namespace) -> int:
-    from handbook.importer import command  # BeautifulSoup and html5lib: only for this command
-
-    return command.run(args)
+def _run_of(module: str) -> Callable[[argparse.Namespace], int]:
+    """The ``run`` of ``module``, imported when its command runs: the checker's pandas and the
+    importer's BeautifulSoup load for those commands only."""
+    return lambda args: int(importlib.import_module(module).run(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -249,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check change records (YAML/CSV) against the rules")
     check_options.add_arguments(p)
-    p.set_defaults(func=_check)
+    p.set_defaults(func=_run_of("handbook.checker.command"))
 
     p = sub.add_parser(
         "verify", help="check the samples of data/samples/ against their annotations"
@@ -258,8 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=verify.run)
 
     p = sub.add_parser(
-        "schemas",
-        help="write the JSON Schemas of the YAML data files and data/datapackage.json",
+        "schemas", help="write the JSON Schemas of the YAML data files and data/datapackage.json"
     )
     p.add_argument("--out", default="schemas", metavar="DIR", help="folder (default: schemas)")
     p.add_argument("--data", default="data", help="data folder (default: data)")
@@ -316,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_pages)
     p = sub.add_parser("import", help="import Microsoft Learn-style pages into data files")
     import_options.add_arguments(p)
-    p.set_defaults(func=_import)
+    p.set_defaults(func=_run_of("handbook.importer.command"))
 
     p = sub.add_parser("export", help="export the responsibility model (OSCAL)")
     kinds = p.add_subparsers(dest="export_format", required=True, metavar="FORMAT")

@@ -1,33 +1,20 @@
-"""Writing files and folders whole or not at all (standard library only, but for reading a
-project's ``mkdocs.yml`` with `handbook.project`).
+"""Writing files and folders whole or not at all: a reader (a person, CI, a second run)
+sees the old file or the new one, never a part. Every command that writes goes through here.
 
-Every command that writes a file goes through this module, so a reader (a person, CI, a
-second run) sees the old file or the new one, never a part:
+- `write_bytes_atomic` / `write_text_atomic` and `AtomicOutput` (a report written bit by
+  bit, ``--output FILE``): the bytes go to a temporary file beside the target, are fsynced,
+  and `os.replace` puts it in place. A rewritten file keeps its permission bits; a new one
+  gets ``0o666`` less the umask. A symlink is written through; missing folders are made.
+- `replace_folder`: an empty sibling folder to fill, swapped in for the target when the
+  block ends (old one renamed aside, new one in, old one removed).
 
-- `write_text_atomic(path, text)` / `write_bytes_atomic(path, data)`: the bytes go to a
-  temporary file in the target's folder, are flushed and fsynced, and `os.replace` puts the
-  file in place. A rewritten file keeps its mode (permission bits; not its owner); a new one
-  gets ``0o666`` less the umask, as `open` would give it. A symlink is written through (the
-  file it points to is replaced, the link stays). Missing folders on the way are created.
-- `AtomicOutput(path)`: the same for a report written bit by bit (``--output FILE``): a
-  text stream whose file appears only when the ``with`` block ends without an exception.
-- `replace_folder(path)`: a context manager yielding an empty sibling folder to fill; when
-  the block ends without an exception the folder is swapped in (the old one renamed aside,
-  the new one renamed in, the old one removed), so files whose data was deleted disappear.
-
-On an exception, `KeyboardInterrupt` included, the temporary file or folder is removed
-and the target is left as it was. A run stopped where Python cannot act (SIGKILL, SIGTERM
-with its default action, a power cut) leaves its temporary beside the target, named
-``.<name>.handbook-tmp-<pid>-<8 hex digits>`` (``handbook-old-`` for a folder renamed aside
-during a swap); `remove_leftovers(folder)`, which every write above calls on its target's
-folder first, removes those whose process is gone, and puts back an old folder whose swap
-was stopped before the new one was in place. Liveness is asked of this machine's process
-table (`os.kill` with signal 0), so on a folder shared between machines a leftover is
-judged as if its process ran here; on Windows other processes' leftovers are kept.
-
-A target that is a device or a pipe (``/dev/stdout``, ``/dev/null``, a FIFO) cannot be
-replaced; it is written directly. Errors are `OSError` with ``filename`` set to the path
-the caller gave; the temporary is already removed when one is raised.
+On an exception (`KeyboardInterrupt` included) the temporary is removed and the target is
+left as it was. A run killed where Python cannot act (SIGKILL, a power cut) leaves
+``.<name>.handbook-tmp-<pid>-<8 hex digits>`` (``handbook-old-`` for a folder renamed aside);
+`remove_leftovers`, called on the target's folder before every write, removes those whose
+process is gone on this machine (`os.kill` with signal 0; on Windows others' are kept) and
+puts back an old folder whose swap stopped half-way. A device or pipe (``/dev/stdout``, a
+FIFO) is written directly. Errors are `OSError` with ``filename`` the path the caller gave.
 """
 
 from __future__ import annotations
@@ -74,16 +61,8 @@ def _alive(pid: int) -> bool:
 
 
 def remove_leftovers(folder: Path | str) -> list[Path]:
-    """Clean up after runs killed while writing in ``folder``.
-
-    A temporary (file or folder) of a process that is gone is removed; a folder renamed
-    aside by a swap that was stopped before the new folder was in place is renamed back.
-    Temporaries of running processes are kept. Errors (a leftover another run removes
-    at the same time, one we may not delete) are ignored: the leftover stays.
-
-    Returns:
-        The leftovers removed or put back, as paths inside ``folder``.
-    """
+    """Clean up after runs killed while writing in ``folder`` (see the module doc); a
+    leftover that cannot be removed stays. Returns the leftovers removed or put back."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -106,6 +85,15 @@ def remove_leftovers(folder: Path | str) -> list[Path]:
             continue
         done.append(path)
     return done
+
+
+@contextmanager
+def _named(given: Path) -> Iterator[None]:
+    """An `OSError` of the block raised again with ``filename`` the path the caller gave."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(given)) from None
 
 
 def _is_special(path: Path) -> bool:
@@ -134,21 +122,19 @@ def _mode_of(target: Path, given: Path) -> int | None:
 
 
 def _make_parent(target: Path, given: Path) -> None:
-    """Create ``target``'s folder and the folders above it when missing (as ``pytest
-    --junitxml`` does), so ``--output reports/check.json`` works in a fresh clone.
+    """Create ``target``'s missing folders (``--output reports/check.json`` in a fresh clone).
 
     Raises:
         NotADirectoryError: ``given``'s folder is a file (``filename`` is that folder).
         OSError: a folder cannot be created (``filename`` is ``given``).
     """
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        with _named(given):
+            target.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
         raise NotADirectoryError(
             errno.ENOTDIR, "is a file, not a folder", str(given.parent)
         ) from None
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(given)) from None
 
 
 def _create_temp(target: Path, given: Path) -> tuple[Path, int]:
@@ -161,11 +147,10 @@ def _create_temp(target: Path, given: Path) -> tuple[Path, int]:
     while True:
         tmp = _sibling(target, "tmp")
         try:
-            fd = os.open(tmp, flags, 0o666)
+            with _named(given):
+                fd = os.open(tmp, flags, 0o666)
         except FileExistsError:  # pragma: no cover - 32 random bits met another run's
             continue
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(given)) from None
         break
     _ACTIVE.add(tmp.name)
     if mode is not None:
@@ -200,44 +185,33 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _commit(tmp: Path, target: Path, given: Path, durable: bool = True) -> None:
-    try:
+    with _named(given):
         os.replace(tmp, target)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(given)) from None
     if durable:
         _fsync_folder(target.parent)
 
 
 def write_bytes_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` whole or not at all (see the module's docstring).
-
-    ``durable=False`` skips the two fsyncs: readers still see the old file or the new one,
-    never a part, but a power cut may lose the write. For files a later run regenerates
-    (the pre-build folder of `handbook.build.prebuild`, where the fsyncs took 1.0 s of 1.6 s
-    on a fresh folder of 104 files).
+    """Write ``data`` to ``path`` whole or not at all. ``durable=False`` skips the fsyncs (a
+    power cut may lose the write), for files a later run regenerates (`handbook.build.prebuild`).
 
     Raises:
-        OSError: a folder cannot be created or written, the disk is full, or ``path`` is a
-            folder; ``filename`` is ``path``. The previous file is then unchanged.
+        OSError: a folder cannot be made or written, the disk is full, ``path`` is a folder;
+            ``filename`` is ``path`` and the previous file is unchanged.
     """
     given = Path(path)
     if _is_special(given):
-        try:
+        with _named(given):  # /dev/full: name the path, as for a file
             given.write_bytes(data)
-        except OSError as exc:  # /dev/full: name the path, as for a file
-            raise OSError(exc.errno, exc.strerror, str(given)) from None
         return
     target = _real(given)
     tmp, fd = _create_temp(target, given)
     try:
-        try:
-            with open(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                if durable:
-                    os.fsync(f.fileno())
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(given)) from None
+        with _named(given), open(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            if durable:
+                os.fsync(f.fileno())
         _commit(tmp, target, given, durable)
     finally:
         _discard(tmp)
@@ -254,17 +228,8 @@ _WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
 
 
 class AtomicOutput:
-    """A text file (UTF-8, ``\\n`` line ends on every system) that appears whole when its
-    ``with`` block ends without an exception.
-
-    ``with AtomicOutput("out.json") as out: out.write(...)``: ``out`` is a text stream on a
-    temporary file beside ``out.json`` (see the module's docstring); ``out.json`` is
-    replaced by it only when the block ends normally. On an exception (an interrupt
-    included) the temporary is removed and ``out.json`` keeps its bytes, or stays absent.
-    Two runs writing the same file at once end with one whole file, the last one to finish.
-
-    Args:
-        path: the file to write; a device or pipe (``/dev/stdout``) is written directly.
+    """``with AtomicOutput("out.json") as out:`` a text stream (UTF-8, ``\\n`` line ends)
+    on a temporary file that replaces ``out.json`` when the block ends without an exception.
 
     Raises:
         OSError: on entering (a folder cannot be created or written, ``path`` is a folder)
@@ -310,12 +275,10 @@ class AtomicOutput:
             return
         try:
             if exc_type is None:
-                try:
+                with _named(self.path):
                     stream.flush()
                     os.fsync(stream.fileno())
                     stream.close()
-                except OSError as error:
-                    raise OSError(error.errno, error.strerror, str(self.path)) from None
                 _commit(tmp, self._target, self.path)
         finally:
             with suppress(OSError):
@@ -389,19 +352,15 @@ def _refuse(target: Path, given: Path) -> None:
 
 @contextmanager
 def replace_folder(path: Path | str) -> Iterator[Path]:
-    """Fill a new folder and swap it in for ``path`` when the block ends normally.
-
-    ``with replace_folder("pages") as folder:`` yields an empty folder beside ``pages``
-    (``.pages.handbook-tmp-<pid>-<hex>``) to write into. When the block ends without an
-    exception, its files are fsynced, it gets the old folder's mode, and it replaces
-    ``pages``: whatever the old folder held is gone, so files whose data was deleted do
-    not linger. On an exception, or an interrupt at any point, the old folder is left
-    whole (or absent, if it was) and the temporary one is removed. Two runs replacing the
-    same folder at once: the last to swap wins, the other may fail with `OSError`.
+    """``with replace_folder("pages") as folder:`` an empty folder beside ``pages`` to fill;
+    when the block ends without an exception its files are fsynced, it gets the old folder's
+    mode and replaces ``pages`` (files whose data was deleted do not linger). Otherwise the
+    old folder is left whole, or absent. Of two runs at once the last to swap wins.
 
     Raises:
-        OSError: ``path`` is a file (`NotADirectoryError`), contains the working directory
-            or the home directory (``EINVAL``), or cannot be written; ``filename`` is ``path``.
+        OSError: ``path`` is a file (`NotADirectoryError`), contains the working or home
+            directory or holds sources (``EINVAL``, `_refuse`), or cannot be written;
+            ``filename`` is ``path``.
     """
     given = Path(path)
     target = _real(given)
@@ -415,10 +374,8 @@ def replace_folder(path: Path | str) -> Iterator[Path]:
     _ACTIVE.update((tmp.name, aside.name))
     moved = False
     try:
-        try:
+        with _named(given):  # the folder asked for, not the temporary one
             os.mkdir(tmp)
-        except OSError as exc:  # named by the folder asked for, not by the temporary one
-            raise OSError(exc.errno, exc.strerror, str(given)) from None
         yield tmp
         _fsync_tree(tmp)
         with suppress(FileNotFoundError):

@@ -1,7 +1,5 @@
-"""A batch's findings as columns: pieces located (line and column of each finding's
-field, asked of the batch's `handbook.checker.records.Locator` for those rows only),
-joined with the read issues, and sorted in the one code order
-(`handbook.checker.codes.CODE_ORDER`)."""
+"""A batch's findings as columns: pieces located (`handbook.checker.records.Locator`, for
+those rows only), joined with the read issues, sorted (`handbook.checker.codes.CODE_ORDER`)."""
 
 from __future__ import annotations
 
@@ -56,10 +54,8 @@ def findings_columns(
     """A batch's findings as columns (`FINDING_COLUMNS`, unsorted, not yet waived) and
     each one's row in the batch (-1 for none); None when there is none.
 
-    ``pieces`` are input errors (located one by one), ``rule_pieces`` rule findings (one
-    per record and rule, messages joined), ``extra`` findings already located (rows as
-    `PART_TYPES`: the batch's read issues come first). Columns are NumPy arrays: a
-    batch of a few records costs a few hundred microseconds, not one frame per column."""
+    ``pieces`` are input errors, ``rule_pieces`` rule findings (one per record and rule,
+    messages joined), ``extra`` findings already located (rows as `PART_TYPES`)."""
     located = (locate(batch, pieces, merge=False), locate(batch, rule_pieces, merge=True))
     parts = [part for part in located if part is not None]
     read = [

@@ -8,15 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import Report, empty_findings, empty_records
-from handbook.checker.records import MappingLike
 from handbook.checker.waivers import WaiverSet
 from handbook.model.handbook import Handbook
 from handbook.project import site_url as project_site_url
+
+if TYPE_CHECKING:
+    from handbook.checker.mapping import Mapping
 
 
 def _concat(frames: list[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
@@ -37,27 +40,15 @@ def check_paths(
     waivers: WaiverSet | None = None,
     today: date | None = None,
     site_url: str | object | None = ...,
-    mapping: MappingLike | None = None,
+    mapping: Mapping | None = None,
     chunk_size: int | None = None,
 ) -> Report:
-    """Check the change records in ``paths`` (YAML, JSON or CSV files) against the rules.
-
-    Pure: prints nothing. Returns the run's `Report` (see there): a finding per input
-    error (E001 to E005), per broken rule (``data/rules.yaml``) and per waiver problem
-    (E006, W001), waived ones flagged, and a row per record read, in run order. Times are
-    compared in UTC; records with an input error are not evaluated against the rules.
-    ``site_url`` defaults to the ``site_url`` of the project's ``mkdocs.yml``
-    (`handbook.project.site_url`), for ``help_uri``.
-    """
+    """The `Report` of checking the change records in ``paths`` (YAML, JSON or CSV) against
+    the rules; prints nothing. ``site_url`` (for ``help_uri``) defaults to the project's
+    (`handbook.project.site_url`)."""
     url = project_site_url(handbook.root) if site_url is ... else site_url
-    options = CheckOptions(
-        edition=edition,
-        waivers=waivers,
-        today=today,
-        site_url=url if isinstance(url, str) else None,
-        chunk_size=chunk_size,
-        mapping=mapping,
-    )
+    url = url if isinstance(url, str) else None
+    options = CheckOptions(edition, waivers, today, url, chunk_size, mapping)
     checker = Checker(handbook, options)
     findings: list[pd.DataFrame] = []
     records: list[pd.DataFrame] = []
@@ -68,9 +59,5 @@ def check_paths(
     if waivers is not None and waivers.file not in files:
         files.append(waivers.file)
     return Report(
-        _concat(findings, empty_findings),
-        _concat(records, empty_records),
-        handbook,
-        options.site_url,
-        files,
+        _concat(findings, empty_findings), _concat(records, empty_records), handbook, url, files
     )

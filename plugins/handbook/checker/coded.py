@@ -63,11 +63,10 @@ def combos(*columns: Coded) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     for c in columns:
         key = key * (len(c.uniques) + 1) + (c.codes + 1)
     _distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    uniques = []
-    for idx in first.tolist():
-        uniques.append(
-            tuple(c.uniques[c.codes[idx]] if c.codes[idx] >= 0 else None for c in columns)
-        )
+    uniques = [
+        tuple(c.uniques[c.codes[i]] if c.codes[i] >= 0 else None for c in columns)
+        for i in first.tolist()
+    ]
     return inverse.reshape(-1).astype(np.int64), uniques
 
 
@@ -83,6 +82,4 @@ LIST_SEPARATOR_HINT = " (a list is written [a, b] in YAML and JSON, and a; b in 
 
 def split_list(value: str | None) -> list[str]:
     """Items of a ``;``-separated list value (empty items dropped)."""
-    if not value:
-        return []
-    return [v.strip() for v in value.split(";") if v.strip()]
+    return [v.strip() for v in (value or "").split(";") if v.strip()]

@@ -1,8 +1,5 @@
-"""The checker's vocabulary, without its machinery: codes and the record format.
-
-This module imports neither pandas nor NumPy, so the site generator can show the checker's
-codes and the record format without loading the checker (`handbook.checker.findings` and
-`handbook.checker.records` re-export these names).
+"""The checker's codes and the record format, without pandas or NumPy, so the site can show
+them without loading the checker.
 """
 
 from __future__ import annotations
@@ -15,40 +12,27 @@ if TYPE_CHECKING:
 
 Severity = Literal["error", "warning"]
 
-#: Input-error codes and what they mean (the rule codes ``MMD...`` live in data/rules.yaml).
-INPUT_ERRORS: dict[str, str] = {
-    "E001": "file unreadable or not valid YAML/CSV (or a record that is not a mapping)",
-    "E002": "a required field is missing",
-    "E003": "an invalid value",
-    "E004": "an unknown reference",
-    "E005": "a duplicate id",
-}
-
-#: Waiver codes: problems with a waiver itself (see `handbook.checker.waivers`).
-WAIVER_CODES: dict[str, tuple[Severity, str]] = {
+#: Every code the checker itself defines (rule codes ``MMD...`` are data/rules.yaml's):
+#: code -> (severity, meaning). The input errors, the waiver codes (see
+#: `handbook.checker.waivers`), then W002, how a record is written (it is still checked).
+CHECKER_CODES: dict[str, tuple[Severity, str]] = {
+    "E001": ("error", "file unreadable or not valid YAML/CSV (or a record that is not a mapping)"),
+    "E002": ("error", "a required field is missing"),
+    "E003": ("error", "an invalid value"),
+    "E004": ("error", "an unknown reference"),
+    "E005": ("error", "a duplicate id"),
     "E006": (
         "error",
         "an invalid waiver: it names an unknown rule or record, or lacks its reason, "
         "approver or expiry date",
     ),
     "W001": ("warning", "an expired waiver: it no longer waives its finding"),
-}
-
-#: Warnings about how a record is written; the record is still checked.
-READ_WARNINGS: dict[str, tuple[Severity, str]] = {
     "W002": (
         "warning",
         "a misspelt field name: a key or column that looks like a record field "
         "(requires_admin_actoin, Starts_At), or a column a --map mapping reads that the "
         "export lacks, is ignored, so the rules that read the field do not see it",
     ),
-}
-
-#: Every code the checker itself defines (not data): code -> (severity, meaning).
-CHECKER_CODES: dict[str, tuple[Severity, str]] = {
-    **{code: ("error", text) for code, text in INPUT_ERRORS.items()},
-    **WAIVER_CODES,
-    **READ_WARNINGS,
 }
 
 
@@ -59,15 +43,8 @@ def severity_of(code: str) -> Severity:
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One field of a change record.
-
-    Attributes:
-        name: the field's name, as written in YAML keys and CSV headers.
-        type: what its value is, in words (``time: ISO 8601 with offset``).
-        required: when the field is required (``always``, ``when the initiator is
-            microsoft``, ...) or ``no``.
-        description: what it means.
-    """
+    """One field of a change record: its ``name`` (YAML key, CSV header), its ``type`` and
+    when it is ``required`` (``always``, ``no``, ...) in words, and its ``description``."""
 
     name: str
     type: str

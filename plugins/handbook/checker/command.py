@@ -1,9 +1,6 @@
-"""``handbook check`` as a command: options, progress, output, exit codes.
-
-Exit 0 when no finding counts as an error, 1 when one does (or a warning, with
-``--fail-on-warn``), 2 on a usage error (a missing path, invalid data, an unknown edition,
-an unreadable waivers or mapping file). The run itself is `handbook.checker.engine.Checker`;
-findings are written batch by batch by a sink of `handbook.outputs`.
+"""``handbook check`` as a command: exit 0 when no finding counts as an error, 1 when one
+does (or a warning, with ``--fail-on-warn``), 2 on a usage error (a missing path, invalid
+data, an unknown edition, an unreadable waivers or mapping file).
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ from urllib.parse import urlsplit
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import empty_records
 from handbook.checker.waivers import WaiverFileError, load_waivers
+from handbook.ci import repo_root
 from handbook.files import AtomicOutput, cannot_write, error
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
@@ -147,15 +145,9 @@ def run(args: argparse.Namespace) -> int:
             f"--site-url {args.site_url!r} is not an http(s) URL; give the site's address,"
             " e.g. https://example.github.io/handbook/ (rules' help links start with it)"
         )
+    titles, chunk = SINKS[args.format].needs_records, args.chunk_size or None
     options = CheckOptions(
-        args.edition,
-        waivers,
-        today,
-        url,
-        args.chunk_size or None,
-        mapping,
-        titles=SINKS[args.format].needs_records,
-        partial=args.partial,
+        args.edition, waivers, today, url, chunk, mapping, titles=titles, partial=args.partial
     )
     checker = Checker(handbook, options)
     try:
@@ -179,13 +171,13 @@ def _write_report(
     paths: Sequence[Path],
     site_url: str | None,
 ) -> None:
-    """Check ``paths`` and write the report to ``--output`` (whole or not at all:
-    `handbook.files.AtomicOutput`) or standard output.
+    """Check ``paths`` and write the report to ``--output`` (`handbook.files.AtomicOutput`)
+    or standard output.
 
     Raises:
         OSError: the report cannot be written (``filename`` names the file when known).
     """
-    from handbook.outputs import RenderOptions, find_repo_root, make_sink
+    from handbook.outputs import SINKS, RenderOptions
 
     with ExitStack() as stack:
         out: TextIO = stack.enter_context(AtomicOutput(args.output)) if args.output else sys.stdout
@@ -195,17 +187,14 @@ def _write_report(
             and out.isatty()
             and not os.environ.get("NO_COLOR")
         )
-        root = Path(args.repo_root) if args.repo_root else find_repo_root(Path.cwd())
+        cwd = Path.cwd()
+        root = Path(args.repo_root) if args.repo_root else repo_root(cwd) or cwd.resolve()
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        step_summary = Path(summary_file) if summary_file else None
         render = RenderOptions(
-            handbook=handbook,
-            site_url=site_url,
-            color=color,
-            repo_root=root,
-            step_summary=Path(summary_file) if summary_file else None,
-            fail_on_warn=args.fail_on_warn,
+            handbook, site_url, color, root, step_summary, fail_on_warn=args.fail_on_warn
         )
-        sink = make_sink(args.format, out, render)
+        sink = SINKS[args.format](out, render)
         progress = _progress(paths)
         with progress as bar:
             for result in checker.run(paths):
@@ -238,12 +227,9 @@ PROGRESS_BYTES = 8 << 20
 
 
 def _progress(paths: Sequence[Path]) -> Any:
-    if not sys.stderr.isatty():
-        return nullcontext(lambda n: None)
+    """A progress bar on a terminal for an input of `PROGRESS_BYTES` or more, else nothing."""
     total = 0
-    for p in paths:
+    for p in paths if sys.stderr.isatty() else []:
         with suppress(OSError):
             total += p.stat().st_size if p.is_file() else 0
-    if total < PROGRESS_BYTES:
-        return nullcontext(lambda n: None)
-    return _rich_progress(total)
+    return _rich_progress(total) if total >= PROGRESS_BYTES else nullcontext(lambda n: None)

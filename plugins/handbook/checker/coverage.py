@@ -23,10 +23,9 @@ branches
     ``starts_at``); before the first edition; in force; after the end of life; exactly
     on the first edition's first day; exactly on the end-of-life day (UTC dates).
 
-Branches are computed after the fact, per sample file, from what the checker evaluated:
-the engine hands each batch's `RuleInput` (the records as arrays) and the rules' pieces
-to `CheckOptions.observe`, which `handbook check` leaves unset, so checking is not slowed.
-The total is the share of items covered (codes: two items each), in percent.
+Branches are worked out per sample file from each batch's `RuleInput` and the rules'
+pieces (`CheckOptions.observe`, unset in ``handbook check``). The total is the share of
+items covered, in percent.
 """
 
 from __future__ import annotations

@@ -1,29 +1,22 @@
 """Reading CSV change-record files with Arrow into `handbook.checker.records.Batch` values.
 
-The file is cut into chunks of whole records (`_Chunks`: ``--chunk-size`` rows at a time;
-a newline inside quotes does not end a row), and each chunk is parsed by
-``pyarrow.csv.read_csv`` with every column read as text (`_parse`). Arrow does not say on
-which line a row starts, so the rows' byte offsets and physical lines are found with
-NumPy over the chunk (a newline ends a row when an even number of quotes precedes it); a
-cell's column is computed only for the rows that have findings (`CsvLocator`).
-
-Chunks Arrow cannot read the way the record format wants go through the standard
-library's ``csv`` reader instead (`_careful`): a row with the wrong number of cells (an
-E001 for that row; the others are read), malformed quoting (``"a"b``, a quote never
-closed: E001, and the file is not read further), lone carriage returns as line ends. A
-byte that is not UTF-8, or a NUL byte, is an E001 on its line and the file is not read
-further either; the rows before it are checked, whatever ``--chunk-size`` (`_cut`).
-A UTF-8 byte-order mark and CRLF line endings are accepted; cells are stripped and an
-empty cell is an absent field.
+The file is cut into chunks of whole rows (`_Chunks`, ``--chunk-size`` at a time), each
+parsed by ``pyarrow.csv.read_csv`` as text (`_parse`); rows' offsets and lines are found
+with NumPy (`handbook.checker.csvrows`). A chunk Arrow cannot read as the format wants
+goes through the standard library's reader (`_careful`): a row of the wrong width (E001
+for that row), malformed quoting or a byte that is not UTF-8 or NUL (E001, and the file
+is not read further; the rows before it are checked, `_cut`). A byte-order mark and CRLF
+are accepted; cells are stripped and an empty cell is an absent field.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -35,7 +28,6 @@ from handbook.checker.records import (
     FIELDS,
     Batch,
     Issue,
-    MappingLike,
     columns_of,
     decode_text,
     empty_batch,
@@ -44,6 +36,9 @@ from handbook.checker.records import (
     unreadable,
 )
 from handbook.model.sources import QUOTE_HINT
+
+if TYPE_CHECKING:
+    from handbook.checker.mapping import Mapping
 
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
@@ -112,16 +107,17 @@ class _Chunks:
         return chunk, ends[ends < len(chunk)]
 
 
+_WAIVERS_COLUMN = (
+    "a 'waivers' column is not read from CSV; write waivers in a waivers file (--waivers) or "
+    "in YAML records"
+)
+
+
 class _Reader:
     """One CSV file: its header, then `Batch` values of its records."""
 
     def __init__(
-        self,
-        file: str,
-        fileno: int,
-        chunk_size: int | None,
-        mapping: MappingLike | None,
-        titles: bool,
+        self, file: str, fileno: int, chunk_size: int | None, mapping: Mapping | None, titles: bool
     ) -> None:
         self.file = file
         self.fileno = fileno
@@ -167,24 +163,14 @@ class _Reader:
         if problem is not None:
             yield self._issue(problem, header_line)
             return
-        issues: list[Issue] = []
         if self.mapping is not None:  # an export read through a mapping has its own columns
-            issues += [
-                Issue("W002", m, self.file, header_line) for m in self.mapping.absent(self.names)
-            ]
+            absent = self.mapping.absent(self.names)
+            issues = [Issue("W002", m, self.file, header_line) for m in absent]
         else:
             self.field_col = {f: self.header.index(f) for f in FIELDS if f in self.header}
-            issues += self._misspelt(text, header_line)
+            issues = self._misspelt(text, header_line)
             if "waivers" in self.header:
-                issues.append(
-                    Issue(
-                        "E001",
-                        "a 'waivers' column is not read from CSV; write waivers in a waivers "
-                        "file (--waivers) or in YAML records",
-                        self.file,
-                        header_line,
-                    )
-                )
+                issues.append(Issue("E001", _WAIVERS_COLUMN, self.file, header_line))
         produced = False
         while True:
             chunk, ends = chunks.take(self.chunk_size)
@@ -205,18 +191,15 @@ class _Reader:
     def _misspelt(self, text: str, line: int) -> list[Issue]:
         """W002 for each header column that looks like a misspelt field (column numbers
         when the header has no quotes)."""
-        starts = [1]
-        if '"' not in text:
-            for cell in text.rstrip("\r\n").split(",")[:-1]:
-                starts.append(starts[-1] + len(cell) + 1)
+        quoted = '"' in text
+        widths = [] if quoted else [len(c) + 1 for c in text.rstrip("\r\n").split(",")[:-1]]
+        starts = list(itertools.accumulate(widths, initial=1))
         issues = []
         for j, name in enumerate(self.names):
-            field = misspelt(name) if name else None
-            if field is not None:
-                column = starts[j] if j < len(starts) and '"' not in text else None
-                issues.append(
-                    Issue("W002", misspelt_message(name, field), self.file, line, column=column)
-                )
+            if (field := misspelt(name) if name else None) is not None:
+                column = starts[j] if j < len(starts) and not quoted else None
+                message = misspelt_message(name, field)
+                issues.append(Issue("W002", message, self.file, line, column=column))
         return issues
 
     def _read(self) -> set[str]:
@@ -441,7 +424,7 @@ class _Reader:
             for c in self.header:
                 if c not in frame.columns:
                     frame[c] = np.full(n, None, dtype=object)
-            mapped, issues, col_of = self.mapping.apply(frame, self.header)
+            mapped, issues, col_of = self.mapping.apply(frame)
             columns = columns_of(mapped, n)
             field_col = {f: self.header.index(c) for f, c in col_of.items() if c in self.header}
         else:
@@ -473,7 +456,7 @@ def csv_batches(
     file: str,
     fileno: int,
     chunk_size: int | None,
-    mapping: MappingLike | None,
+    mapping: Mapping | None,
     titles: bool = True,
 ) -> Iterator[Batch]:
     """The batches of one CSV file (see the module doc); never raises on bad input."""
@@ -483,12 +466,7 @@ def csv_batches(
         yield reader._issue(why, None)
         return
     try:
-        f = path.open("rb")
-    except OSError as exc:
-        yield reader._issue(f"cannot read the file: {exc.strerror}", None)
-        return
-    with f:
-        try:
+        with path.open("rb") as f:
             yield from reader.batches(_Chunks(f))
-        except OSError as exc:
-            yield reader._issue(f"cannot read the file: {exc.strerror}", None)
+    except OSError as exc:  # on opening it, or half-way
+        yield reader._issue(f"cannot read the file: {exc.strerror}", None)

@@ -44,13 +44,10 @@ def row_ends(data: bytes) -> np.ndarray:
 
 
 class CsvLocator:
-    """Positions in a chunk of CSV: a field's cell starts after as many commas outside
-    quotes as cells before it in its row; its line is the row's plus the newlines before
-    it in the row (a quoted cell may span lines). Computed only for the rows asked for.
-
-    ``starts`` are the byte offsets of the rows in ``chunk``, ``lines`` their physical
-    lines in the file; ``field_col`` maps a record field to its column in the header.
-    """
+    """Positions in a chunk of CSV, for the rows asked for only: a cell starts after as many
+    commas outside quotes as cells before it, on its row's line plus the newlines before it.
+    ``starts``: the rows' byte offsets in ``chunk``; ``lines``: their physical lines;
+    ``field_col``: record field -> header column."""
 
     def __init__(
         self,
@@ -69,11 +66,9 @@ class CsvLocator:
         self._quoted = b'"' in chunk
 
     def _cells(self, rows: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(start, newlines)`` of cell ``j`` of each of ``rows``: its byte offset, and the
-        newlines between its row's start and it (inside quotes). The rows' texts are taken
-        from the chunk as an Arrow array (no copy of the chunk) and the ``j`` cells before
-        each one matched by one regular expression per distinct ``j`` (RE2 through
-        ``pyarrow.compute``): a cell is quoted (``""`` inside) or has no comma or quote."""
+        """``(start, newlines)`` of cell ``j`` of each of ``rows``: its byte offset and the
+        newlines before it in its row, the ``j`` cells before it matched by one RE2
+        expression per distinct ``j`` on the rows' texts (taken from the chunk, no copy)."""
         if self._texts is None:
             big = len(self.chunk) >= 1 << 31  # int32 offsets when they fit (faster take)
             offsets = np.append(self.starts, len(self.chunk)).astype(np.int64 if big else np.int32)
@@ -162,11 +157,9 @@ def _cell(text: str, pos: int) -> str:
 
 
 def strict_quotes(chunk: bytes) -> bool:
-    """True when every quote of the chunk opens or closes a quoted cell (RFC 4180), so
-    quotes counted even mean "outside a cell": an opening quote (even count before it)
-    starts a cell, a closing one ends it; ``""`` inside a cell closes and reopens. A
-    quote anywhere else is a literal character to the standard library's reader (or an
-    error after a closing quote), which then reads the chunk."""
+    """True when every quote of the chunk opens or closes a quoted cell (RFC 4180; ``""``
+    closes and reopens), so an even count of quotes before a byte means "outside a cell";
+    otherwise the standard library's reader reads the chunk."""
     raw = np.frombuffer(chunk, dtype=np.uint8)
     quotes = np.flatnonzero(raw == _QUOTE)
     if len(quotes) % 2:
@@ -182,10 +175,8 @@ def strict_quotes(chunk: bytes) -> bool:
 
 
 def clean_cells(values: pa.ChunkedArray | pa.Array, ascii: bool = False) -> pa.Array:
-    """A column of cells: stripped of Unicode white space, empty as null. An ``ascii``
-    column is stripped of the ASCII characters that are white space to Unicode
-    (`_ASCII_SPACE`), the same result five times as fast. (Stripping every column costs
-    less than scanning the chunk's bytes for a space that touches a cell's edge.)"""
+    """A column of cells: stripped of Unicode white space, empty as null (an ``ascii``
+    column of `_ASCII_SPACE` only: the same result five times as fast)."""
     arr = strings(values)
     arr = pc.utf8_trim(arr, _ASCII_SPACE) if ascii else pc.utf8_trim_whitespace(arr)
     empty = pc.equal(arr, "")

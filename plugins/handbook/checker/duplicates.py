@@ -1,12 +1,9 @@
 """Duplicate ids (E005) across the batches and files of a run, compared exactly.
 
-Ids are kept as their UTF-8 bytes in NumPy fixed-width byte strings (``S`` arrays,
-compared byte by byte: no hashing, so two different ids are never taken for the same),
-in sorted runs that are merged as they grow (up to `MAX_RUN` ids each), with the file and
-line of the first record that used each. Memory: the longest id's bytes plus 8 per
-distinct id (a million ids of 11 characters: about 19 MB). Ids longer than `SHORT` bytes,
-or holding a NUL character (which ``S`` arrays would drop at the end), are kept apart in
-a dict, exactly too.
+Ids are kept as UTF-8 bytes in fixed-width ``S`` arrays (compared byte by byte, no hash)
+in sorted runs merged as they grow (up to `MAX_RUN` ids), with the file and line of their
+first use: the longest id's bytes plus 8 per distinct id (a million ids of 11 characters:
+about 19 MB). Ids over `SHORT` bytes or holding a NUL go in a dict.
 """
 
 from __future__ import annotations

@@ -11,19 +11,17 @@ from handbook.model.entities import Edition
 def editions_in_force(
     starts: np.ndarray, editions: list[Edition], one: Edition | None = None
 ) -> tuple[list[Edition], np.ndarray, np.ndarray]:
-    """Which edition each record is checked against.
+    """Which edition each record is checked against: an edition is in force from its
+    ``in_force_from`` UTC date through its ``in_force_until`` date, the last one from its
+    start on; ``one`` (``--edition``) for every record whatever its date.
 
     Args:
         starts: ``datetime64`` UTC array of ``starts_at`` (NaT when absent or invalid).
         editions: every edition, oldest first.
-        one: check every record against this edition (``--edition``), whatever its date.
 
     Returns:
         ``(chosen, index, before_first)``: the editions used; int64 ``index`` into them per
-        record (-1: none, i.e. no valid ``starts_at`` or a start before the first
-        edition); bool ``before_first``, a valid start before the first edition. An
-        edition is in force from its ``in_force_from`` UTC date to the end of its
-        ``in_force_until`` date; after the last edition's start, the last one is.
+        record (-1: none); bool ``before_first``, a valid start before the first edition.
     """
     n = len(starts)
     index = np.full(n, -1, dtype=np.int64)

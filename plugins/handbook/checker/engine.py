@@ -1,18 +1,11 @@
-"""``handbook check``: check change records against the rules of ``data/``.
-
-`Checker` reads the files of a run batch by batch (`handbook.checker.reading.iter_batches`: a
-file, or ``--chunk-size`` records of it), validates the values column-wise (input errors
-E002 to E004, `handbook.checker.validate`), picks the edition in force for each record
-from its ``starts_at`` (`handbook.checker.editions`; or one edition for all with
-``--edition``), finds duplicate ids across batches and files (E005,
-`handbook.checker.duplicates`), evaluates every rule of ``data/rules.yaml`` over all valid
-records of the batch at once (`handbook.checker.rules`), applies waivers
-(`handbook.checker.waived`) and yields each batch's findings as a `pandas.DataFrame`
-(`handbook.checker.findings.FINDING_COLUMNS`, `handbook.checker.assemble`), so output can
-be streamed and memory stays flat.
-
-`handbook.checker.check.check_paths` is the pure function the site uses (the whole run as
-a `Report`); `handbook.checker.command` is the command.
+"""``handbook check``: `Checker` reads a run batch by batch (a file, or ``--chunk-size``
+records: `handbook.checker.reading.iter_batches`), validates the values column-wise (E002
+to E004, `handbook.checker.validate`), picks each record's edition
+(`handbook.checker.editions`), finds duplicate ids (E005, `handbook.checker.duplicates`),
+evaluates every rule over the batch at once (`handbook.checker.rules`), applies waivers
+(`handbook.checker.waived`) and yields each batch's findings as a frame
+(`handbook.checker.findings.FINDING_COLUMNS`), so memory stays flat. The whole run as a
+`Report`: `handbook.checker.check.check_paths`.
 """
 
 from __future__ import annotations
@@ -21,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,10 +31,9 @@ from handbook.checker.findings import (
     help_uri,
 )
 from handbook.checker.reading import iter_batches
-from handbook.checker.records import Batch, MappingLike
+from handbook.checker.records import Batch
 from handbook.checker.rules import Piece, RuleInput, evaluate
 from handbook.checker.validate import (
-    Columns,
     Errors,
     check_forms,
     check_references,
@@ -58,6 +50,9 @@ from handbook.checker.waived import (
 from handbook.checker.waivers import WaiverSet
 from handbook.model.handbook import Handbook
 
+if TYPE_CHECKING:
+    from handbook.checker.mapping import Mapping
+
 
 @dataclass
 class CheckOptions:
@@ -70,15 +65,12 @@ class CheckOptions:
         site_url: base URL of the site for ``help_uri`` (``{site_url}rules/mmd001/``).
         chunk_size: records per batch (None: one batch per file).
         mapping: an ITSM mapping for CSV exports (`handbook.checker.mapping.Mapping`).
-        titles: a report lists the records (JUnit): read their titles from CSV and keep
-            each batch's `BatchResult.records`. False reads faster and frees a batch as
-            soon as its findings are made (its ``records`` are then empty).
-        partial: the run holds only some of the records (a pre-commit hook's staged
-            files): a waiver of the waivers file whose record none of them contains is
-            not an E006 (its record may be in a file not given).
+        titles: keep each batch's `BatchResult.records`, CSV titles read (a report that
+            lists records); False reads faster and leaves ``records`` empty.
+        partial: the run holds only some records (``--partial``): a file waiver whose
+            record none holds is no E006.
         observe: called once a batch with its `RuleInput`, the rules' `Piece` list and
-            the records' ids (``handbook verify --coverage``, `handbook.checker.coverage`);
-            None (the default) costs nothing.
+            the records' ids (`handbook.checker.coverage`).
     """
 
     edition: str | None = None
@@ -86,7 +78,7 @@ class CheckOptions:
     today: date | None = None
     site_url: str | None = None
     chunk_size: int | None = None
-    mapping: MappingLike | None = None
+    mapping: Mapping | None = None
     titles: bool = True
     partial: bool = False
     observe: Callable[[RuleInput, list[Piece], list[str | None]], None] | None = None
@@ -182,10 +174,10 @@ class Checker:
             bad_rows[p.rows] = True
         for issue in read_issues:
             bad_rows[issue.row] = True
-        data = RuleInput(n, cols.times, cols.flags, edition, ~bad_rows, before_first, cols.coded)
-        rule_pieces = evaluate(self.hb, data)
+        cols.edition, cols.eligible, cols.before_first = edition, ~bad_rows, before_first
+        rule_pieces = evaluate(self.hb, cols)
         if self.options.observe is not None:  # once a batch, for verify --coverage only
-            self.options.observe(data, rule_pieces, ids.to_pylist())
+            self.options.observe(cols, rule_pieces, ids.to_pylist())
         extra, active = record_waiver_problems(batch, ids, self.hb, self.today)
         note_waived_records(ids, self.options.waivers, self.seen_waived)
         table = findings_columns(batch, pieces, rule_pieces, extra, ids, edition, self.help)
@@ -195,32 +187,24 @@ class Checker:
             out, rows = table
             apply_waivers(out, rows, active, self.options.waivers, self.rule_ids)
             findings = sorted_findings(out)
-        ok = ~bad_rows
         return BatchResult(
             batch.file,
             findings,
             Summary.of(findings, n + len(batch.skipped)),
             batch.nbytes,
             # records hold the batch's texts: kept only when a report lists records
-            (lambda: self._records(batch, cols, edition, ok)) if self.options.titles else None,
+            (lambda: self._records(batch, cols)) if self.options.titles else None,
         )
 
     def _waiver_file_findings(self) -> BatchResult | None:
         waivers = self.options.waivers
-        if waivers is None:
-            return None
         seen = None if self.options.partial else self.seen_waived
-        found = waiver_file_findings(waivers, seen, self.help)
-        if found is None:
-            return None
-        findings, summary = found
-        return BatchResult(waivers.file, findings, summary, 0, empty_records)
+        found = waiver_file_findings(waivers, seen, self.help) if waivers else None
+        return BatchResult(waivers.file, *found, 0, empty_records) if waivers and found else None
 
     # --- records -------------------------------------------------------------------------
 
-    def _records(
-        self, batch: Batch, cols: Columns, edition: np.ndarray, ok: np.ndarray
-    ) -> pd.DataFrame:
+    def _records(self, batch: Batch, cols: RuleInput) -> pd.DataFrame:
         data: dict[str, Any] = {
             c: cols.text[c].to_numpy(zero_copy_only=False).astype(object)
             for c in ("id", "title", "initiator", "change_type", "sop_category")
@@ -228,8 +212,8 @@ class Checker:
         data |= {
             "file": np.full(len(batch), batch.file, dtype=object),
             "line": batch.lines.astype(np.int64),
-            "edition": edition,
-            "evaluated": ok,
+            "edition": cols.edition,
+            "evaluated": cols.eligible,
         }
         frame = pd.DataFrame(data, columns=list(RECORD_COLUMNS))
         if batch.skipped:

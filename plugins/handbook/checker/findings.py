@@ -1,15 +1,7 @@
-"""What the checker reports: findings on change records, and the report of a run.
-
-A `Finding` is one broken rule (``MMD001`` ...), one input error (``E001`` ...) or one
-waiver problem (``E006``, ``W001``) on one change record (or on a whole file, for
-``E001``). A `Report` holds every finding and every record of a run, in run order
-(file by file, line by line).
-
-Findings stay columnar from rule evaluation to the renderers: `pandas.DataFrame` batches
-with the columns `FINDING_COLUMNS` (one row per finding) and records with
-`RECORD_COLUMNS`, so that a million records never become a million Python objects.
-`Finding` and `RecordRef` are views of one row, for the library API only
-(`Report.findings`, `Report.waived`, `Report.records`).
+"""What the checker reports: findings (a broken rule, an input error or a waiver problem
+on a record or a file) and the `Report` of a run. They stay columnar up to the renderers
+(frames of `FINDING_COLUMNS` and `RECORD_COLUMNS`), so a million records never become a
+million objects; `Finding` and `RecordRef` are views of a row for the library API.
 """
 
 from __future__ import annotations
@@ -22,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import pandas as pd
 
-# The codes (INPUT_ERRORS, CHECKER_CODES...) live in `handbook.checker.codes`, which has no pandas.
+# The codes (CHECKER_CODES...) live in `handbook.checker.codes`, which has no pandas.
 from handbook.checker.codes import Severity
 
 if TYPE_CHECKING:
@@ -64,14 +56,9 @@ RECORD_COLUMNS: tuple[str, ...] = (
 
 
 def help_uri(site_url: str | None, code: str) -> str | None:
-    """The page of a rule or code on the site: ``{site_url}rules/{code lowercase}/``.
-
-    ``site_url`` is the ``site_url`` of ``mkdocs.yml`` (ending with ``/``); None gives None.
-    """
-    if not site_url:
-        return None
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    return f"{base}rules/{code.lower()}/"
+    """The page of a rule or code on the site, ``{site_url}rules/{code lowercase}/`` (None
+    without a ``site_url``)."""
+    return f"{site_url.removesuffix('/')}/rules/{code.lower()}/" if site_url else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,23 +66,19 @@ class Finding:
     """One thing wrong with a change record, or with a whole file.
 
     Attributes:
-        record: the record's ``id`` (None for file-level problems or a record without id).
-        rule: ``MMD001``..``MMD010`` (a rule of ``data/rules.yaml``), ``E001``..``E006``
-            or ``W001``.
+        record: the record's ``id`` (None for a file or a record without id).
+        rule: a rule of ``data/rules.yaml`` (``MMD001``) or a checker code (``E001``, ``W001``).
         severity: ``error`` (exit code 1) or ``warning``.
         message: what is wrong and what would be right, with the numbers.
         file: the records file, as given on the command line.
-        line: 1-based line of the offending field where the file gives one (the YAML node
-            of ``notified_at``, the CSV cell's physical line), else the record's first line;
-            None when unknown.
-        edition: the edition in force for the record (``"2018"``, ``"2022"``) or None.
+        line: 1-based line of the offending value (else of the record), or None.
+        edition: the edition in force for the record (``"2022"``) or None.
         column: 1-based column (characters) of the offending value, or None.
         field: the offending record field (``notified_at``), or None.
         help_uri: the rule's page on the site, or None.
         record_line: the 1-based line where the record starts, or None.
-        waived: True when a waiver covers the finding (it then never fails a run).
-        waiver_reason, waiver_approved_by, waiver_expires_on: the waiver (UTC date
-            ``YYYY-MM-DD``) when ``waived``.
+        waived: a waiver covers the finding (it never fails a run); ``waiver_reason``,
+            ``waiver_approved_by`` and ``waiver_expires_on`` (UTC ``YYYY-MM-DD``) are its.
     """
 
     record: str | None
@@ -189,8 +172,7 @@ class Report:
         site_url: the site's URL for ``help_uri`` links, or None.
         files: the run's files in order (as given), then any waivers file.
 
-    `findings`, `waived` and `records` are the same rows as Python objects, for the
-    library API (built on first use, then kept: do not change the frames afterwards).
+    `findings`, `waived` and `records` are the same rows as objects, built on first use.
     """
 
     findings_frame: pd.DataFrame = field(default_factory=empty_findings)

@@ -49,6 +49,8 @@ from handbook.model.sources import load_yaml_text, not_a_file
 from handbook.model.validation import validation_problems
 
 Scalar = str | bool | int | float
+#: Problems with rows: (row, field, code, message).
+Issues = list[tuple[int, str, str, str]]
 
 
 class MappingError(Exception):
@@ -188,9 +190,7 @@ class Mapping(BaseModel):
             )
         return out
 
-    def apply(
-        self, raw: pd.DataFrame, header: Sequence[str]
-    ) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]], dict[str, str]]:
+    def apply(self, raw: pd.DataFrame) -> tuple[pd.DataFrame, Issues, dict[str, str]]:
         """Map an export's rows (``raw``: export columns, NA for empty cells) to records.
 
         Returns ``(frame, issues, columns)``: the records frame (`FIELDS`, text values or
@@ -199,7 +199,7 @@ class Mapping(BaseModel):
         """
         n = len(raw)
         frame = pd.DataFrame(index=pd.RangeIndex(n))
-        issues: list[tuple[int, str, str, str]] = []
+        issues: Issues = []
         columns: dict[str, str] = {}
         for name in FIELDS:
             spec = self.fields.get(name)
@@ -224,13 +224,7 @@ class Mapping(BaseModel):
                 frame[name] = self._flags(raw[columns[name]], frame[name], name, issues)
         return frame, issues, columns
 
-    def _flags(
-        self,
-        cells: pd.Series,
-        mapped: pd.Series,
-        name: str,
-        issues: list[tuple[int, str, str, str]],
-    ) -> pd.Series:
+    def _flags(self, cells: pd.Series, mapped: pd.Series, name: str, issues: Issues) -> pd.Series:
         """A boolean field's mapped values; a cell that did not become true or false (any
         case) is an E003 naming the export's column and value, and is left empty."""
         cells = cells.reset_index(drop=True)
@@ -239,17 +233,13 @@ class Mapping(BaseModel):
         column = self.fields[name].column
         for row in np.flatnonzero(bad.to_numpy()).tolist():
             value = cells.iat[row]
-            issues.append(
-                (
-                    row,
-                    name,
-                    "E003",
-                    f"{name} (column {column}) is '{value}', which the mapping does not turn "
-                    f"into true or false; add it to the mapping's values for {name} "
-                    f"(values: {{{value}: true}} or {{{value}: false}}, whichever it means) "
-                    "or give the field a default",
-                )
+            message = (
+                f"{name} (column {column}) is '{value}', which the mapping does not turn into "
+                f"true or false; add it to the mapping's values for {name} (values: "
+                f"{{{value}: true}} or {{{value}: false}}, whichever it means) or give the "
+                "field a default"
             )
+            issues.append((row, name, "E003", message))
         return mapped.where(~bad, np.nan)
 
     @staticmethod
@@ -282,13 +272,7 @@ class Mapping(BaseModel):
         out = cells.map(uniques).astype(object)
         return out.where(out.notna() & (out != ""), np.nan)
 
-    def _times(
-        self,
-        cells: pd.Series,
-        spec: FieldMap,
-        name: str,
-        issues: list[tuple[int, str, str, str]],
-    ) -> pd.Series:
+    def _times(self, cells: pd.Series, spec: FieldMap, name: str, issues: Issues) -> pd.Series:
         fmt = spec.date_format or self.date_format
         zone = spec.timezone or self.timezone
         present = cells.notna()
@@ -316,17 +300,13 @@ class Mapping(BaseModel):
                     out.at[row] = text
                     continue
                 reason = _no_such_day(text, fmt)
-                issues.append(
-                    (
-                        int(row),
-                        name,
-                        "E003",
-                        f"{where} '{text}' does not match the mapping's date format {fmt}"
-                        if reason is None
-                        else f"{where} '{text}' is in the mapping's date format {fmt} but "
-                        f"names no time ({reason}); write a date and time that exist",
-                    )
+                message = (
+                    f"{where} '{text}' does not match the mapping's date format {fmt}"
+                    if reason is None
+                    else f"{where} '{text}' is in the mapping's date format {fmt} but names no "
+                    f"time ({reason}); write a date and time that exist"
                 )
+                issues.append((int(row), name, "E003", message))
         if getattr(parsed.dt, "tz", None) is None:
             local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
             shifted = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
@@ -340,15 +320,13 @@ class Mapping(BaseModel):
                 )
             for row in parsed.index[parsed.notna() & local.isna()].tolist():
                 what = (
-                    "happens twice in time zone {zone} (the clocks went back); "
-                    "say which with a UTC offset"
+                    f"happens twice in time zone {zone} (the clocks went back); say which with "
+                    "a UTC offset"
                     if row in twice
-                    else "does not exist in time zone {zone} (the clocks went forward); check it, "
-                    "or give it with its UTC offset"
+                    else f"does not exist in time zone {zone} (the clocks went forward); check "
+                    "it, or give it with its UTC offset"
                 )
-                issues.append(
-                    (int(row), name, "E003", f"{where} '{values.at[row]}' {what.format(zone=zone)}")
-                )
+                issues.append((int(row), name, "E003", f"{where} '{values.at[row]}' {what}"))
                 out.at[row] = np.nan
             parsed = local
         utc = parsed.dt.tz_convert("UTC")

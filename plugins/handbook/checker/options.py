@@ -1,6 +1,5 @@
 """The options of ``handbook check``, apart from `handbook.checker.command` so that building
-the CLI's parser does not import pandas (about 0.3 s at every start of ``handbook``, whatever
-the command; ``python -X importtime -m handbook.cli --help``)."""
+the CLI's parser does not import pandas (0.3 s at every start of ``handbook``)."""
 
 from __future__ import annotations
 
@@ -39,16 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``handbook check`` (see ``handbook check --help``)."""
     parser.add_argument("--data", default="data", help="data folder (default: data)")
     parser.add_argument(
-        "--format",
-        choices=REPORT_FORMATS,
-        default="text",
-        help="output format (default: text)",
+        "--format", choices=REPORT_FORMATS, default="text", help="output format (default: text)"
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     parser.add_argument(
-        "--waivers",
-        metavar="FILE",
-        help="waivers file (default: DATA/waivers.yaml when it exists)",
+        "--waivers", metavar="FILE", help="waivers file (default: DATA/waivers.yaml when it exists)"
     )
     parser.add_argument(
         "--map",

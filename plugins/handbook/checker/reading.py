@@ -1,50 +1,31 @@
-"""Reading the change-record files of a run: `iter_batches` picks the reader by the file's
-extension (CSV: `handbook.checker.csvfile`, YAML and JSON: `handbook.checker.yamlfile`)
-and yields `handbook.checker.records.Batch` values; `read_records` gathers them in one
-table for small runs and tests."""
+"""Reading the change-record files of a run (`handbook.checker.csvfile`,
+`handbook.checker.yamlfile`) as `handbook.checker.records.Batch` values."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from handbook.checker.csvfile import csv_batches
-from handbook.checker.records import CSV_SUFFIXES, Batch, Issue, MappingLike, empty_batch
+from handbook.checker.records import CSV_SUFFIXES, Batch
 from handbook.checker.yamlfile import yaml_batches
 
-
-@dataclass
-class RecordTable:
-    """All records of a run in one frame (see `read_records`).
-
-    ``frame`` has the `FIELDS` columns, ``_file``, ``_line`` and ``_fileno``; ``issues``
-    have ``row`` numbers into it; ``skipped`` holds ``(file, line)`` of items reported
-    (E001) instead of becoming rows.
-    """
-
-    frame: pd.DataFrame
-    issues: list[Issue] = field(default_factory=list)
-    skipped: list[tuple[str, int | None]] = field(default_factory=list)
+if TYPE_CHECKING:
+    from handbook.checker.mapping import Mapping
 
 
 def iter_batches(
     paths: Sequence[Path],
     *,
     chunk_size: int | None = None,
-    mapping: MappingLike | None = None,
+    mapping: Mapping | None = None,
     titles: bool = True,
 ) -> Iterator[Batch]:
-    """Read every records file, one `Batch` per file or per ``chunk_size`` records.
-
-    The format comes from the extension: ``.csv`` is CSV (through ``mapping`` when given:
-    an ITSM export, see `handbook.checker.mapping`), anything else (``.yaml``, ``.yml``,
-    ``.json``) YAML. A file that cannot be read or parsed gives a batch with one E001
-    issue and no rows; the other files are still read. Never raises on bad input.
-    ``chunk_size`` bounds the rows of a batch, so memory stays flat on large CSV files;
-    ``titles=False`` skips reading CSV titles (only reports of records need them).
+    """Read every records file, one `Batch` per file or per ``chunk_size`` records: ``.csv``
+    as CSV (through ``mapping``, an ITSM export: `handbook.checker.mapping`), anything else
+    as YAML; ``titles=False`` skips CSV titles. A file that cannot be read gives a batch
+    with one E001 issue and no rows. Never raises on bad input.
     """
     for fileno, path in enumerate(paths):
         file = str(path)
@@ -52,31 +33,3 @@ def iter_batches(
             yield from csv_batches(path, file, fileno, chunk_size, mapping, titles)
         else:
             yield from yaml_batches(path, file, fileno, chunk_size)
-
-
-def read_records(paths: Sequence[Path]) -> RecordTable:
-    """Read every records file into one table (see `RecordTable`).
-
-    A convenience over `iter_batches` for small runs and tests: the frame gains
-    ``_file`` and ``_fileno``; issue rows are renumbered into the combined frame.
-    """
-    parts: list[pd.DataFrame] = []
-    issues: list[Issue] = []
-    skipped: list[tuple[str, int | None]] = []
-    offset = 0
-    for batch in iter_batches(paths):
-        frame = batch.frame.copy()
-        frame["_file"] = batch.file
-        frame["_fileno"] = batch.fileno
-        issues += [i if i.row is None else replace(i, row=i.row + offset) for i in batch.issues]
-        skipped.extend((batch.file, line) for line in batch.skipped)
-        offset += len(frame)
-        if len(frame):
-            parts.append(frame)
-    if parts:
-        frame = pd.concat(parts, ignore_index=True)
-    else:
-        frame = empty_batch("", 0, []).frame
-        frame["_file"] = pd.Series([], dtype=object)
-        frame["_fileno"] = pd.Series([], dtype="int64")
-    return RecordTable(frame, issues, skipped)

@@ -1,24 +1,9 @@
-"""Reading change-record files (YAML, JSON, CSV) into batches of Arrow columns, with
-positions.
-
-`handbook.checker.codes.FIELD_SPECS` is the single description of the record format
-(the site's "record format" table is generated from it). This module holds what a batch
-is; `handbook.checker.reading.iter_batches` reads the files of a run and yields one
-`Batch` per file, or per ``chunk_size`` records of a file
-(``--chunk-size``): one Arrow string array per record field (`FIELDS`; lists joined with
-``;``, booleans as ``true``/``false``, null when absent) and the line where each record
-starts (for CSV the row's physical line). Each batch has a `Locator` that gives the line
-and column of any field of any row, computed only for the rows that have findings: the
-YAML node of the value, or the CSV cell (physical line, character column, quoted cells
-may span lines).
-
-CSV is read by Arrow (`handbook.checker.csvfile`). YAML files are read whole (a list of
-records or a mapping with ``records:`` per document; several documents may follow each
-other with ``---``).
-
-Problems that stop a file or an item from becoming a row (E001) and type problems seen
-while reading (E003) are returned as `Issue` values; value checks (dates, booleans,
-references) are done column-wise by `handbook.checker.validate`.
+"""What the readers of change-record files make (`handbook.checker.reading`): a `Batch` of
+Arrow string columns, one per field of the record format (`FIELDS`, from
+`handbook.checker.codes.FIELD_SPECS`), with a `Locator` that finds the line and column of
+a field only for the rows that have findings, and `Issue` values for what stops a file or
+an item from becoming a row (E001) or a value's type seen while reading (E003); values are
+checked column-wise by `handbook.checker.validate`.
 """
 
 from __future__ import annotations
@@ -70,12 +55,8 @@ def misspelt_message(name: str, field: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """A problem found while reading.
-
-    ``row`` is the record's row in its batch (None when the problem concerns no row,
-    e.g. a broken file or an item that is not a mapping); ``record`` its id when known;
-    ``field`` the field concerned.
-    """
+    """A problem found while reading; ``row`` is the record's row in its batch (None: no
+    row, e.g. a broken file), ``record`` its id when known."""
 
     code: str
     message: str
@@ -89,11 +70,8 @@ class Issue:
 
 @dataclass(frozen=True, slots=True)
 class RecordWaiver:
-    """A waiver written on a record (its ``waivers:`` field), not yet validated.
-
-    ``row`` is the record's row in its batch; the other values are as written (None when
-    absent; ``expires_on`` as text); ``line``/``column`` where the waiver is written.
-    """
+    """A waiver written on a record (its ``waivers:`` field), values as written (None when
+    absent), not yet validated; ``row`` is the record's row in its batch."""
 
     row: int
     rule: Any
@@ -130,25 +108,6 @@ class Locator(Protocol):
         ...
 
 
-class MappingLike(Protocol):
-    """What `handbook.checker.reading.iter_batches` needs of an ITSM mapping (see
-    `handbook.checker.mapping.Mapping`)."""
-
-    def apply(
-        self, raw: pd.DataFrame, header: Sequence[str]
-    ) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]], dict[str, str]]:
-        """(record fields frame, issues (row, field, code, message), field -> column)."""
-        ...
-
-    def columns(self) -> list[str]:
-        """Export columns the mapping reads."""
-        ...
-
-    def absent(self, header: Sequence[str]) -> list[str]:
-        """W002 messages for the columns the mapping reads that ``header`` lacks."""
-        ...
-
-
 @dataclass
 class Batch:
     """Records of one file, or of one chunk of a file.
@@ -180,15 +139,6 @@ class Batch:
     def __len__(self) -> int:
         return len(self.lines)
 
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The batch as a frame: `FIELDS` (object; None when absent) and ``_line``."""
-        data: dict[str, Any] = {
-            f: self.columns[f].to_numpy(zero_copy_only=False).astype(object) for f in FIELDS
-        }
-        data["_line"] = self.lines.astype(np.int64)
-        return pd.DataFrame(data, columns=[*FIELDS, "_line"])
-
 
 def columns_of(frame: pd.DataFrame, n: int) -> dict[str, pa.Array]:
     """`Batch.columns` from a frame of texts (None/NaN when absent; missing fields are
@@ -212,26 +162,18 @@ def empty_batch(file: str, fileno: int, issues: list[Issue], nbytes: int = 0) ->
 
 
 def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, Issue(
-            "E001",
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8",
-            file,
-            line,
-        )
+        at = exc.start
+        message = f"not UTF-8 text (byte 0x{raw[at]:02x} at offset {at}); save the file as UTF-8"
+        return None, Issue("E001", message, file, raw[:at].count(b"\n") + 1)
 
 
 def unreadable(path: Path) -> str | None:
-    """Why ``path`` is no change-record file to read (an E001 message): a folder, or a
-    device or socket (`handbook.model.sources.not_a_file`; a pipe, ``<(command)``, ends,
-    /dev/zero does not), or a path that cannot be looked at (a name too long). None
-    otherwise."""
+    """Why ``path`` is no change-record file to read (an E001 message: a folder, a device
+    or socket but not a pipe, `handbook.model.sources.not_a_file`, or a name too long)."""
     try:
         if path.is_dir():
             return "is a folder, not a change-record file"

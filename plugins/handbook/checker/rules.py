@@ -1,11 +1,8 @@
 """The rule kinds of the checker, evaluated column-wise over a batch of records.
 
-Each rule of ``data/rules.yaml`` is an instance of one kind implemented here; every
-parameter (durations, which records a rule applies to, editions, channel lists,
-prohibited actions, in-force dates) is read from the `Handbook`, never written in code.
-Each kind compiles to array operations over all records of a batch at once (masks,
-time differences, look-ups per distinct combination of values); messages are built by
-vectorised string concatenation on the failing rows only:
+Each rule of ``data/rules.yaml`` is an instance of one kind implemented here, its every
+parameter read from the `Handbook`; each kind is array operations over a whole batch,
+messages built on the failing rows only:
 
 ``timing``
     ``requires`` time fields must be present; each constraint ``{earlier, later,
@@ -37,12 +34,13 @@ an ``sop_category`` list customer-initiated records only: a customer record's
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, combos, split_list
 from handbook.checker.records import CLASSIFIED_BY
@@ -53,27 +51,32 @@ from handbook.model.handbook import Handbook
 
 @dataclass
 class RuleInput:
-    """A batch of records as arrays (index = row of the batch).
+    """A batch of records as arrays (index = row of the batch): read
+    (`handbook.checker.validate.read_columns`), parsed and judged (`handbook.checker.engine`).
 
     Attributes:
         n: number of rows.
-        times: time field -> ``datetime64[ns]`` UTC array (NaT when absent or invalid).
-        flags: boolean field -> bool array (absent = false).
-        edition: object array: the edition in force (``"2018"``...) or None.
-        eligible: rows to evaluate (no input error).
-        before_first: rows whose valid ``starts_at`` is before the first edition.
+        text: field -> Arrow string array (null when absent).
+        present: field -> bool array.
         coded: low-cardinality fields (``initiator``, ``change_type``, ``sop_category``,
             ``channels``, ``actions``, ``edition``) as `Coded` integer codes, so masks
             and groupings are integer operations.
+        flags: boolean field -> bool array (absent or invalid = false).
+        times: time field -> ``datetime64[ns]`` UTC array (NaT when absent or invalid).
+        edition: object array: the edition in force (``"2018"``...) or None.
+        eligible: rows to evaluate (no input error).
+        before_first: rows whose valid ``starts_at`` is before the first edition.
     """
 
     n: int
-    times: dict[str, np.ndarray]
-    flags: dict[str, np.ndarray]
-    edition: np.ndarray
-    eligible: np.ndarray
-    before_first: np.ndarray
-    coded: dict[str, Coded]
+    text: dict[str, pa.Array]
+    present: dict[str, np.ndarray]
+    coded: dict[str, Coded] = field(default_factory=dict)
+    flags: dict[str, np.ndarray] = field(default_factory=dict)
+    times: dict[str, np.ndarray] = field(default_factory=dict)
+    edition: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    eligible: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    before_first: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 @dataclass

@@ -1,10 +1,8 @@
 """The samples of ``data/samples/``: each record's expected codes against the checker's.
 
-One evaluation serves ``handbook verify`` (`handbook.checker.verify`) and the site's
-sample tables and rule examples, so the two always agree. Codes are compared as sorted
-lists *with repetitions*: a record with two invalid times has ``[E003, E003]``, and its
-annotation in ``data/samples/samples.yaml`` must say so. Waived findings do not count;
-findings not tied to a record (E001, a file that cannot be read) are under ``"(file)"``.
+One evaluation serves ``handbook verify`` and the site, so the two agree. Codes are
+compared as sorted lists *with repetitions* (two invalid times: ``[E003, E003]``); waived
+findings do not count; findings of no record are under ``"(file)"``.
 """
 
 from __future__ import annotations
@@ -22,13 +20,9 @@ FILE_KEY = "(file)"
 
 @dataclass
 class SampleVerdict:
-    """One sample record: its expected and actual codes and whether they agree.
-
-    ``line`` is the record's 1-based line in ``data/samples/<file>`` (``None`` for a
-    file-level entry ``(file)`` without findings); ``messages`` are ``"CODE: message"``;
-    ``listed`` is False for a record the annotation does not list, ``present`` for one it
-    lists that the file does not hold (no record of that id, no finding for it): mismatches.
-    """
+    """One sample record's expected and actual codes. ``line``: 1-based, in its file (None
+    for ``(file)`` without findings); ``messages``: ``"CODE: message"``; mismatches are a
+    record the annotation does not list (``listed`` False) or one the file lacks (``present``)."""
 
     file: str
     record: str
@@ -79,7 +73,7 @@ def evaluate_sample(
     path = handbook.root / "samples" / sample.file
     report = check_paths(handbook, [path], today=today, waivers=None, site_url=None)
     # a record may name its initiator by id or by name, in any case: read as the checker does
-    party_ids = spellings(handbook, [p.id for p in handbook.parties])
+    initiators = spellings(handbook, [p.id for p in handbook.parties])["initiator"]
     refs = {r.id: r for r in report.records if r.id is not None}
     found: dict[str, list[tuple[str, str, int | None]]] = {}
     for f in report.findings:
@@ -99,9 +93,7 @@ def evaluate_sample(
                 record=key,
                 title=ref.title if ref else None,
                 line=line,
-                initiator=party_ids["initiator"].get(fold(ref.initiator))
-                if ref and ref.initiator
-                else None,
+                initiator=initiators.get(fold(ref.initiator)) if ref and ref.initiator else None,
                 change_type=ref.change_type if ref else None,
                 sop_category=ref.sop_category if ref else None,
                 edition=ref.edition if ref else None,

@@ -1,16 +1,14 @@
 """Input errors of a batch of records, column by column.
 
-E002 (a required field is missing), E003 (a value of the wrong form: an unknown
-initiator, a boolean that is not true/false, a time without offset or not a time) and
-E004 (a change type or SOP category unknown in the edition in force, an action outside
-the vocabulary). Each check is a mask over the batch's columns; messages are built for the
-failing rows only. The results are `handbook.checker.rules.Piece` values.
+E002 (a required field missing), E003 (a value of the wrong form) and E004 (a change
+type or SOP category unknown in the edition in force, an action outside the vocabulary):
+each a mask over the columns, messages built for the failing rows only, as
+`handbook.checker.rules.Piece` values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,7 +17,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, fold, split_list
 from handbook.checker.records import BOOL_FIELDS, CLASSIFIED_BY, FIELDS, Batch
-from handbook.checker.rules import Piece, cat, per_combo
+from handbook.checker.rules import Piece, RuleInput, cat, per_combo
 from handbook.checker.values import (
     FIRST_DAY,
     INVALID,
@@ -48,27 +46,6 @@ def texts(values: pa.Array, rows: np.ndarray) -> np.ndarray:
     """The texts of ``rows`` of a column, as an object array (None where absent)."""
     result: np.ndarray = values.take(pa.array(rows)).to_numpy(zero_copy_only=False)
     return result.astype(object)
-
-
-@dataclass
-class Columns:
-    """A batch's fields as arrays (index = row of the batch).
-
-    Attributes:
-        n: rows.
-        text: field -> Arrow string array (null when absent).
-        present: field -> bool array.
-        coded: `CODED_FIELDS` -> `Coded`.
-        flags: boolean field -> bool array (absent or invalid = false).
-        times: time field -> ``datetime64[ns]`` UTC array (NaT when absent or invalid).
-    """
-
-    n: int
-    text: dict[str, pa.Array]
-    present: dict[str, np.ndarray]
-    coded: dict[str, Coded] = field(default_factory=dict)
-    flags: dict[str, np.ndarray] = field(default_factory=dict)
-    times: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class Errors:
@@ -104,11 +81,11 @@ class Errors:
         self.pieces.append(Piece(rows, code, "error", msgs, name))
 
 
-def read_columns(batch: Batch) -> Columns:
+def read_columns(batch: Batch) -> RuleInput:
     """The batch's columns, presence and codes (booleans and times not yet parsed)."""
     text = {f: batch.columns[f] for f in FIELDS}
     present = {f: text[f].is_valid().to_numpy(zero_copy_only=False) for f in FIELDS}
-    cols = Columns(len(batch), text, present)
+    cols = RuleInput(len(batch), text, present)
     cols.coded = {name: coded(text[name]) for name in CODED_FIELDS}
     return cols
 
@@ -135,7 +112,7 @@ def spellings(hb: Handbook, parties: list[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def read_ids(cols: Columns, known: dict[str, dict[str, str]]) -> None:
+def read_ids(cols: RuleInput, known: dict[str, dict[str, str]]) -> None:
     """Read the coded fields' values written as another spelling of an id or a name
     (`spellings`: ``Microsoft``, ``Message Center``, ``Feature updates``) as that id, item
     by item in lists; other values stay as written (and are reported by `check_forms` or
@@ -154,96 +131,71 @@ def read_ids(cols: Columns, known: dict[str, dict[str, str]]) -> None:
             column.uniques = [u if u is None else one(u) for u in column.uniques]
 
 
-def check_forms(cols: Columns, parties: list[str], errors: Errors, provider: str) -> None:
+def check_forms(cols: RuleInput, parties: list[str], errors: Errors, provider: str) -> None:
     """E002 for missing required fields, E003 for values of the wrong form (``provider``:
     the name of the party ``microsoft``, for messages); parses ``cols.flags`` and
     ``cols.times``."""
     text, present, add = cols.text, cols.present, errors.add
+
+    def missing(name: str, mask: np.ndarray | bool, why: str) -> None:
+        absent = mask & ~present[name] & errors.untyped(name)
+        add(absent, "E002", (f"{name} is missing; {why}",), name)
+
+    def invalid(name: str, mask: np.ndarray, *parts: Any) -> None:  # "<name> '<value>' ..."
+        add(mask, "E003", (f"{name} '", text[name], *parts), name)
+
     for name in ("id", "initiator", "starts_at"):
         extra = f" ({' or '.join(parties)})" if name == "initiator" else ""
-        add(
-            ~present[name] & errors.untyped(name),
-            "E002",
-            (f"{name} is missing; every change record needs {name}{extra}",),
-            name,
-        )
-    add(
-        present["initiator"] & ~cols.coded["initiator"].isin(parties),
-        "E003",
-        ("initiator '", text["initiator"], f"' is unknown; expected one of: {', '.join(parties)}"),
-        "initiator",
-    )
+        missing(name, True, f"every change record needs {name}{extra}")
+    unknown = present["initiator"] & ~cols.coded["initiator"].isin(parties)
+    invalid("initiator", unknown, f"' is unknown; expected one of: {', '.join(parties)}")
     for name, who, what in (
         ("change_type", provider, "change type"),
         ("sop_category", "the customer", "SOP category"),
     ):
-        add(
-            cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & ~present[name] & errors.untyped(name),
-            "E002",
-            (f"{name} is missing; a change initiated by {who} needs its {what}",),
-            name,
-        )
+        initiated = cols.coded["initiator"].eq(CLASSIFIED_BY[name])
+        missing(name, initiated, f"a change initiated by {who} needs its {what}")
     for name in BOOL_FIELDS:
         values = coded(text[name])
-        cols.flags[name], invalid = parse_bools(values.codes, values.uniques)
-        add(invalid, "E003", (f"{name} is '", text[name], "'; write true or false"), name)
+        cols.flags[name], wrong = parse_bools(values.codes, values.uniques)
+        add(wrong, "E003", (f"{name} is '", text[name], "'; write true or false"), name)
     for name in TIME_FIELDS:
         cols.times[name], status = parse_times(text[name])
         values = text[name]
-        add(
-            status == NAIVE,
-            "E003",
-            (
-                f"{name} '",
-                values,
-                "' has no UTC offset; write it with Z or +hh:mm (e.g. ",
-                values,
-                "Z), or a date alone for 00:00 UTC",
-            ),
+        invalid(
             name,
+            status == NAIVE,
+            "' has no UTC offset; write it with Z or +hh:mm (e.g. ",
+            values,
+            "Z), or a date alone for 00:00 UTC",
         )
-        invalid = status == INVALID
-        rows = np.flatnonzero(invalid)  # why each names no moment: on these rows only
+        unread = status == INVALID
+        rows = np.flatnonzero(unread)  # why each names no moment: on these rows only
         reasons = np.full(len(status) if rows.size else 0, None, dtype=object)
         impossible = np.zeros(len(status), dtype=bool)
         for i in rows.tolist():
             reasons[i] = impossible_reason(values[i].as_py())
             impossible[i] = reasons[i] is not None
-        add(
+        invalid(
+            name,
             impossible,
-            "E003",
-            (
-                f"{name} '",
-                values,
-                "' is written as a time but names none (",
-                reasons,
-                "); write a date and time that exist",
-            ),
-            name,
+            "' is written as a time but names none (",
+            reasons,
+            "); write a date and time that exist",
         )
-        add(
-            invalid & ~impossible,
-            "E003",
-            (
-                f"{name} '",
-                values,
-                "' is not a time the checker reads; write an ISO 8601 date in the extended "
-                "form (YYYY-MM-DD, 00:00 UTC) or a date-time with offset "
-                "(YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
-            ),
+        invalid(
             name,
+            unread & ~impossible,
+            "' is not a time the checker reads; write an ISO 8601 date in the extended "
+            "form (YYYY-MM-DD, 00:00 UTC) or a date-time with offset "
+            "(YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",
         )
-        add(
+        invalid(
+            name,
             status == OUT_OF_RANGE,
-            "E003",
-            (
-                f"{name} '",
-                values,
-                f"' is outside the times the checker reads ({FIRST_DAY} to {LAST_DAY} UTC, "
-                "nanosecond timestamps); write a time within them, or leave the field empty "
-                "when the record has no such time",
-            ),
-            name,
+            f"' is outside the times the checker reads ({FIRST_DAY} to {LAST_DAY} UTC, "
+            "nanosecond timestamps); write a time within them, or leave the field empty "
+            "when the record has no such time",
         )
 
 
@@ -265,7 +217,7 @@ def _other_edition(
 
 
 def check_references(
-    cols: Columns,
+    cols: RuleInput,
     hb: Handbook,
     chosen: list[Edition],
     index: np.ndarray,
@@ -280,8 +232,6 @@ def check_references(
         ("sop_category", "SOP category", hb.sop_categories_of),
     ):
         given = cols.present[name] & cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & (index >= 0)
-        if not given.any():
-            continue
         for k, e in enumerate(chosen):
             ids = [x.id for x in listing(e.id)]
             sel = given & (index == k)
@@ -290,16 +240,10 @@ def check_references(
             coded = cols.coded[name]
             # a value of another edition says so, and names its successor (codes -1: "")
             hints = [_other_edition(hb, listing, e, str(v), what) for v in coded.uniques]
+            expected = f"' is not a {what} of the {e.id} edition; expected one of: {', '.join(ids)}"
+            hint = np.array([*hints, ""], dtype=object)[coded.codes]
             errors.add(
-                sel & ~coded.isin(ids),
-                "E004",
-                (
-                    f"{name} '",
-                    cols.text[name],
-                    f"' is not a {what} of the {e.id} edition; expected one of: {', '.join(ids)}",
-                    np.array([*hints, ""], dtype=object)[coded.codes],
-                ),
-                name,
+                sel & ~coded.isin(ids), "E004", (f"{name} '", cols.text[name], expected, hint), name
             )
     vocab = set(vocabulary)
 

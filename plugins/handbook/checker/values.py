@@ -1,17 +1,12 @@
 """Record values column-wise: parsing times and booleans; times' arithmetic and words.
 
-Times are ISO 8601 with an offset (``Z`` or ``±hh:mm``; ``±hhmm`` is accepted too), a
-date alone meaning 00:00 UTC; a date-time without an offset is invalid. `parse_times`
-reads a whole column at once with Arrow: the shape is checked with one regular expression
-(`VALID_TIME`, RE2 through ``pyarrow.compute``), then Arrow's ISO 8601 cast converts the
-values to ``timestamp[ns, UTC]``, so fractions of seconds keep all nine digits. An
-impossible date (February 30th, 24:00, an offset of 24 hours) is invalid; a real time
-outside nanosecond timestamps (1677-09-21 00:12:43 to 2262-04-11 23:47:16 UTC; whole
-days `FIRST_DAY` to `LAST_DAY`) is `OUT_OF_RANGE`.
-
-Two times of that range can lie further apart (585 years) than int64 nanoseconds hold
-(292 years): `gap` saturates their difference rather than letting it wrap around, and
-`iso` writes a time moved past the range exactly; `durations` words a difference.
+Times are ISO 8601 with an offset (``Z``, ``±hh:mm`` or ``±hhmm``), a date alone meaning
+00:00 UTC. `parse_times` checks a column's shape with one regular expression (`VALID_TIME`)
+and converts it with Arrow's ISO 8601 cast to ``timestamp[ns, UTC]`` (nine digits of
+fraction); an impossible date is `INVALID`, a real time outside nanosecond timestamps
+(whole days `FIRST_DAY` to `LAST_DAY`) `OUT_OF_RANGE`. Two such times can lie further
+apart than int64 nanoseconds hold: `gap` saturates their difference and `iso` writes a
+time moved past the range exactly.
 """
 
 from __future__ import annotations
@@ -153,11 +148,8 @@ def _beyond_range(text: str) -> bool:
 
 
 def parse_bools(codes: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Parse a column of ``true``/``false`` texts (any case) given as int codes into its
-    distinct texts (-1 when absent): each distinct text is judged once.
-
-    Returns ``(value, invalid)`` boolean arrays; absent values are false and valid.
-    """
+    """``(value, invalid)`` boolean arrays of a column of ``true``/``false`` texts (any
+    case) given as codes into its distinct texts (-1: absent, false and valid)."""
     truth = np.array([str(u).lower() == "true" for u in uniques] + [False], dtype=bool)
     bad = np.array([str(u).lower() not in ("true", "false") for u in uniques] + [False], dtype=bool)
     return truth[codes], bad[codes]
@@ -185,11 +177,9 @@ def _python_iso(ns: int) -> str:
 
 
 def iso(times: np.ndarray, shift: np.timedelta64 | None = None) -> np.ndarray:
-    """``datetime64`` UTC values (each moved by ``shift`` when given) as ISO 8601 with
-    offset: ``2022-12-10T00:00:00+00:00``, with the fraction of a second when there is one
-    (``09:00:00.5+00:00``), so a time that fails by less than a second does not read as
-    one that passes. A time moved beyond nanosecond timestamps (60 days before
-    1677-10-01) is written exactly too, not wrapped around."""
+    """``datetime64`` UTC values (each moved by ``shift``) as ISO 8601 with offset:
+    ``2022-12-10T00:00:00+00:00``, a fraction of a second kept (``09:00:00.5+00:00``); a
+    time moved beyond nanosecond timestamps is written exactly, not wrapped around."""
     ns = times.astype("datetime64[ns]").view(np.int64)
     nat = np.isnat(times)
     beyond = np.zeros(len(ns), dtype=bool)
@@ -211,12 +201,10 @@ def iso(times: np.ndarray, shift: np.timedelta64 | None = None) -> np.ndarray:
 
 
 def gap(early: np.ndarray, late: np.ndarray, exact: bool = False) -> np.ndarray:
-    """``late - early`` of two ``datetime64`` arrays, as ``timedelta64[ns]`` (NaT where
-    either is NaT) saturated at ±(2**63 - 1) ns, about 292 years, where two times lie
-    further apart than int64 nanoseconds hold (a plain difference wraps around silently),
-    so comparisons with a rule's durations stay right. With ``exact``: nanosecond counts
-    instead, int64, or Python ints in an object array when a difference is beyond int64
-    (for messages; no NaT allowed)."""
+    """``late - early`` of two ``datetime64`` arrays as ``timedelta64[ns]`` (NaT where either
+    is NaT), saturated at ±(2**63 - 1) ns (about 292 years) instead of wrapping around. With
+    ``exact``: nanosecond counts, int64, or Python ints in an object array beyond int64 (for
+    messages; no NaT allowed)."""
     a = late.astype("datetime64[ns]").view(np.int64)
     b = early.astype("datetime64[ns]").view(np.int64)
     d = a - b
@@ -230,12 +218,8 @@ def gap(early: np.ndarray, late: np.ndarray, exact: bool = False) -> np.ndarray:
 
 
 def fmt_duration(delta: timedelta | pd.Timedelta) -> str:
-    """A duration in words: ``5 days``, ``3 days 4 hours``, ``48 hours``, ``30 minutes``.
-
-    Durations under 3 days are given in hours (``48 hours``); the sign is dropped; a
-    fraction of a second is kept (``4 days 23 hours 59 minutes 59.999999999 seconds``), so
-    a notice that falls short by less than a second does not read as whole seconds.
-    """
+    """A duration in words, without sign: ``5 days``, ``3 days 4 hours``, ``48 hours`` (under
+    3 days in hours), ``30 minutes``, fractions of a second kept (``59.999999999 seconds``)."""
     return str(durations(np.array([pd.Timedelta(delta).value], dtype="timedelta64[ns]"))[0])
 
 

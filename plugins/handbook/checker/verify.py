@@ -1,16 +1,11 @@
 """``handbook verify``: the samples of ``data/samples/`` against their annotations.
 
-Like conftest's ``verify``: every sample file listed in ``data/samples/samples.yaml`` is
-checked on its own and the codes found for each record (waived findings excluded;
-file-level findings under ``(file)``) are compared with the codes the annotation
-expects. One ``PASS``/``FAIL`` line per sample, the differences under a failing one,
-then a count; exit 1 on any mismatch, 2 when ``data/`` is invalid.
-
-``--coverage`` adds what the samples exercise (`handbook.checker.coverage`): each code's
-passing and failing samples, each rule kind's branches and a total in percent, as text
-or, with ``--format json``, one JSON object ``{"samples": {"matched", "total"},
-"coverage": {...}}`` on stdout. ``--min-coverage N`` (a percentage, implies
-``--coverage``) exits 1 when the total is under N, saying by how much.
+Each sample file of ``data/samples/samples.yaml`` is checked on its own and each record's
+codes compared with its annotation (`handbook.checker.samples`): a ``PASS``/``FAIL`` line
+per sample, the differences under a failing one, then a count; exit 1 on a mismatch, 2
+when ``data/`` is invalid. ``--coverage`` adds what the samples exercise
+(`handbook.checker.coverage`), as text or (``--format json``) ``{"samples": {"matched",
+"total"}, "coverage": {...}}``; ``--min-coverage N`` exits 1 under N percent.
 """
 
 from __future__ import annotations

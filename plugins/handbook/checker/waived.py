@@ -125,8 +125,6 @@ def waiver_file_findings(
         }
         for p in problems
     ]
-    findings = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
-    for c in ("line", "column", "record_line"):
-        findings[c] = findings[c].astype("int64")
-    findings["waived"] = findings["waived"].astype(bool)
+    types = {"line": "int64", "column": "int64", "record_line": "int64", "waived": "bool"}
+    findings = pd.DataFrame(rows, columns=list(FINDING_COLUMNS)).astype(types)
     return findings, Summary.of(findings, 0)

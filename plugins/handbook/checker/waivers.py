@@ -1,19 +1,12 @@
 """Waivers: accepted exceptions to a rule for one change record.
 
-A waiver is ``{record, rule, reason, approved_by, expires_on}``: the finding of rule
-``rule`` (an ``MMD`` rule of ``data/rules.yaml``) on the record with id ``record`` is
-reported as *waived* (counted apart, never failing the run) until ``expires_on`` (a UTC
-date, inclusive). Waivers are read from a YAML file (``--waivers FILE``; by default
-``data/waivers.yaml`` when it exists), a list of waivers or a mapping with
-``waivers:``, or from a record's own ``waivers:`` field (without ``record``).
-
-Problems are findings, as for records:
-
-* ``E006`` (error): a waiver naming an unknown rule, or (file waivers) a record that no
-  file of the run contains, or lacking its reason, approver or expiry date;
-* ``W001`` (warning): an expired waiver, unless a valid waiver of the same record and
-  rule (a renewal) stands beside it; it no longer waives its finding, which is then
-  reported as usual.
+A waiver ``{record, rule, reason, approved_by, expires_on}`` reports the finding of an
+``MMD`` rule on that record as *waived* (counted apart, never failing the run) until
+``expires_on`` (a UTC date, inclusive). Waivers come from a YAML file (``--waivers``;
+default ``data/waivers.yaml`` when it exists: a list, or a mapping with ``waivers:``) or
+from a record's own ``waivers:`` (without ``record``). Problems are findings: ``E006``
+(an unknown rule or, for file waivers, a record no file of the run contains; a missing
+reason, approver or expiry) and ``W001`` (expired, unless a renewal stands beside it).
 """
 
 from __future__ import annotations
@@ -89,12 +82,9 @@ def validate(
     column: int,
     record: str | None = None,
 ) -> tuple[Waiver | None, str | None, str | None]:
-    """Check one waiver's values; returns ``(waiver, None, None)`` or ``(None, problem,
-    key)``, ``key`` the waiver's key the problem is about (None: the waiver as a whole).
-
-    ``record`` is the id of the record a record-level waiver sits on (then the waiver's
-    own ``record`` key, when given, must name it).
-    """
+    """Check one waiver's values: ``(waiver, None, None)`` or ``(None, problem, key)``
+    (``key``: what the problem is about, None for the whole waiver). ``record``: the id of
+    the record a waiver sits on, which its own ``record`` key must then name."""
     text = {k: _text(values.get(k)) for k in _KEYS}
     if record is not None:
         rid = text["record"]
@@ -107,26 +97,15 @@ def validate(
         text["record"] = record
     missing = [k for k, v in text.items() if v is None]
     if missing:
-        needs = (
-            "rule, reason, approved_by"
-            if record is not None
-            else "record, rule, reason, approved_by"
-        )
-        return (
-            None,
-            f"the waiver lacks {', '.join(missing)}; a waiver needs {needs} and expires_on "
-            "(YYYY-MM-DD)",
-            None,
-        )
+        needs = ", ".join(k for k in _KEYS[:-1] if record is None or k != "record")
+        lacks = f"the waiver lacks {', '.join(missing)}; a waiver needs {needs} and expires_on"
+        return None, lacks + " (YYYY-MM-DD)", None
     rid, rule, reason, approved_by, expires = (str(text[k]) for k in _KEYS)
     known = [r.id for r in handbook.rules]
     rule = {k.upper(): k for k in known}.get(rule.upper(), rule)  # mmd001 is MMD001
     if rule not in known:
-        return (
-            None,
-            f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}",
-            "rule",
-        )
+        unknown = f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}"
+        return None, unknown, "rule"
     if not _DATE.fullmatch(expires):
         return None, f"expires_on '{expires}' is not a date; write YYYY-MM-DD", "expires_on"
     try:
@@ -152,15 +131,9 @@ def expired_message(w: Waiver) -> str:
 
 @dataclass
 class WaiverSet:
-    """The waivers of a waivers file, validated against the handbook.
-
-    Attributes:
-        file: the waivers file as given.
-        active: (record id, rule) -> waiver, for waivers that hold today.
-        problems: E006/W001 problems found when loading (unknown rules, missing keys,
-            expired waivers).
-        wanted: record ids the valid waivers name (checked against the run's records).
-    """
+    """The waivers of a waivers file, validated: ``active`` (record id, rule) -> a waiver
+    that holds today; ``problems`` found when loading; ``wanted`` record id -> its valid
+    waivers (checked against the run's records)."""
 
     file: str
     active: dict[tuple[str, str], Waiver] = field(default_factory=dict)
@@ -170,21 +143,19 @@ class WaiverSet:
     def unknown_records(self, seen: Iterable[str]) -> list[WaiverProblem]:
         """E006 for every waiver whose record no file of the run contained."""
         found = set(seen)
+        message = (
+            "the waiver names record '{}', which no file of this run contains; remove the "
+            "waiver or check the record's id"
+        )
         return [
-            WaiverProblem(
-                "E006",
-                f"the waiver names record '{rid}', which no file of this run contains; "
-                "remove the waiver or check the record's id",
-                rid,
-                w.rule,
-                w.file,
-                w.line,
-                w.column,
-            )
+            WaiverProblem("E006", message.format(rid), rid, w.rule, w.file, w.line, w.column)
             for rid, waivers in self.wanted.items()
             if rid not in found
             for w in waivers
         ]
+
+
+_NOT_A_MAPPING = "a waiver must be a mapping of record, rule, reason, approved_by and expires_on"
 
 
 def load_waivers(
@@ -221,37 +192,22 @@ def load_waivers(
     out = WaiverSet(file)
     expired: list[tuple[Waiver, int, int]] = []
     for item in items:
-        at = item.get("at", {}) if isinstance(item, dict) else {}
+        given = item if isinstance(item, dict) else {}
+        at = given.get("at", {})
         line = int(at.get("line", getattr(item, "line", 1)) or 1)
         column = int(at.get("column", getattr(item, "column", 1)) or 1)
-        if not isinstance(item, dict):
-            out.problems.append(
-                WaiverProblem(
-                    "E006",
-                    "a waiver must be a mapping of record, rule, reason, approved_by and "
-                    "expires_on",
-                    None,
-                    None,
-                    file,
-                    line,
-                    column,
-                )
-            )
-            continue
-        waiver, problem, key = validate(item, handbook, file, line, column)
+        waiver, problem, key = (
+            validate(item, handbook, file, line, column)
+            if isinstance(item, dict)
+            else (None, _NOT_A_MAPPING, None)
+        )
         if waiver is None:
             # at the key the problem is about (expires_on's value), else at the waiver
             kline, kcolumn = at.get("keys", {}).get(key, (line, column))
+            record, rule = _text(given.get("record")), _text(given.get("rule"))
+            message = problem or "invalid waiver"
             out.problems.append(
-                WaiverProblem(
-                    "E006",
-                    problem or "invalid waiver",
-                    _text(item.get("record")),
-                    _text(item.get("rule")),
-                    file,
-                    int(kline),
-                    int(kcolumn),
-                )
+                WaiverProblem("E006", message, record, rule, file, int(kline), int(kcolumn))
             )
             continue
         out.wanted.setdefault(waiver.record, []).append(waiver)
@@ -259,12 +215,11 @@ def load_waivers(
             expired.append((waiver, line, column))
         else:
             out.active.setdefault((waiver.record, waiver.rule), waiver)
-    for waiver, line, column in expired:  # W001, unless a valid waiver renews it
-        if (waiver.record, waiver.rule) not in out.active:
+    for w, line, column in expired:  # W001, unless a valid waiver renews it
+        if (w.record, w.rule) not in out.active:
+            message = expired_message(w)
             out.problems.append(
-                WaiverProblem(
-                    "W001", expired_message(waiver), waiver.record, waiver.rule, file, line, column
-                )
+                WaiverProblem("W001", message, w.record, w.rule, file, line, column)
             )
     out.problems.sort(key=lambda p: (p.line, p.column))
     return out

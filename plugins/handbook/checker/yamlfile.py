@@ -1,8 +1,7 @@
 """Reading YAML (and JSON) change-record files into `handbook.checker.records.Batch` values.
 
-A file is read whole (`handbook.model.sources.load_yaml_text`, which records the line and
-column of every key and value): a list of records or a mapping with ``records:`` per
-document; several documents may follow each other with ``---``.
+A file is read whole (`handbook.model.sources.load_yaml_text`, with the line and column of
+every key and value): a list of records or a mapping with ``records:`` per document.
 """
 
 from __future__ import annotations
@@ -99,10 +98,7 @@ _NO_RECORDS = (
 
 
 def _yaml_record(
-    item: dict[str, Any],
-    issues: list[tuple[str, str, str]],
-    positions: dict[Any, tuple[int, int]],
-    start: tuple[int, int],
+    item: dict[str, Any], issues: list[tuple[str, str, str]], positions: dict[Any, tuple[int, int]]
 ) -> dict[str, str | None]:
     """Canonical text values of one YAML record; type problems go to ``issues``, value
     positions to ``positions``."""
@@ -191,14 +187,8 @@ def _yaml_items(
         found: Any = doc
         if isinstance(doc, dict):
             if "records" not in doc:
-                bad.append(
-                    Issue(
-                        "E001",
-                        "expected a list of change records or a mapping with 'records:'",
-                        file,
-                        _line_of(doc, 1),
-                    )
-                )
+                expected = "expected a list of change records or a mapping with 'records:'"
+                bad.append(Issue("E001", expected, file, _line_of(doc, 1)))
                 continue
             found = doc["records"]
             if found is None:  # 'records:' and nothing, as an empty file: E001
@@ -210,14 +200,8 @@ def _yaml_items(
         if not isinstance(found, list):
             yaml_name = file.lower().endswith((".yaml", ".yml", ".json"))
             hint = "" if yaml_name else "; a file is read as CSV only when it is named *.csv"
-            bad.append(
-                Issue(
-                    "E001",
-                    f"expected a list of change records, found {_describe(found)}{hint}",
-                    file,
-                    _line_of(found, 1),
-                )
-            )
+            expected = f"expected a list of change records, found {_describe(found)}{hint}"
+            bad.append(Issue("E001", expected, file, _line_of(found, 1)))
             continue
         items.extend(found)
         places.extend(found.positions if isinstance(found, LocatedList) else [None] * len(found))
@@ -335,16 +319,10 @@ def _yaml_batch(
         line = _line_of(item, last_line)
         if not isinstance(item, dict):
             place = places[position] if position < len(places) else None
-            issues.append(
-                Issue(
-                    "E001",
-                    "a change record must be a mapping of 'field: value' "
-                    f"lines, found {_describe(item)}",
-                    file,
-                    place[0] if place else line,
-                    column=place[1] if place else getattr(item, "column", None),
-                )
-            )
+            where, column = place or (line, getattr(item, "column", None))
+            what = _describe(item)
+            message = f"a change record must be a mapping of 'field: value' lines, found {what}"
+            issues.append(Issue("E001", message, file, where, column=column))
             skipped.append(line)
             continue
         last_line = line
@@ -352,7 +330,7 @@ def _yaml_batch(
         start = (int(at.get("line", line or 1)), int(at.get("column", 1)))
         found: list[tuple[str, str, str]] = []
         positions: dict[Any, tuple[int, int]] = {}
-        row: dict[str, Any] = _yaml_record(item, found, positions, start)
+        row: dict[str, Any] = _yaml_record(item, found, positions)
         row["_line"] = start[0]
         index = len(rows)
         for name, code, msg in found:
@@ -362,17 +340,10 @@ def _yaml_batch(
         for key in item:
             field = misspelt(str(key)) if key != "at" else None
             if field is not None:
-                line_col = tuple(keys.get(key, start))
+                (kline, kcolumn), name = keys.get(key, start), str(key)
+                message = misspelt_message(name, field)
                 issues.append(
-                    Issue(
-                        "W002",
-                        misspelt_message(str(key), field),
-                        file,
-                        int(line_col[0]),
-                        row=index,
-                        field=str(key),
-                        column=int(line_col[1]),
-                    )
+                    Issue("W002", message, file, int(kline), index, None, name, int(kcolumn))
                 )
         for p in problems.get(position, []):
             message = p.message + (f"; {p.hint}" if p.hint else "")

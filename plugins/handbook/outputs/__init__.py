@@ -1,15 +1,9 @@
 """Rendering checker results: ``handbook check --format text|json|junit|sarif|github|gitlab|html``.
 
-Each format is a *sink* (`handbook.outputs.base.Sink`), one module each: `text`, `json`,
-`junit`, `sarif`, `github`, `gitlab`, `html` (their docstrings give the exact output). A sink
-receives the run batch by batch as frames (`handbook.checker.findings.FINDING_COLUMNS`,
-`RECORD_COLUMNS`) and writes as it goes: ``handbook check`` feeds it each batch the
-checker yields. `render` feeds it a whole `Report`'s frames, e.g. for the site's
-samples, and gives the same text. `FORMATS` maps each format name to a function
-``(report, **options) -> str``.
-
-To add a format: a module with a `Sink` subclass, and a line in `SINKS` (and in
-`handbook.checker.codes.FORMAT_NAMES`, the order the site shows them in).
+Each format is a *sink* (`handbook.outputs.base.Sink`) in a module of its own, whose
+docstring gives the exact output; ``handbook check`` feeds it each batch as it comes, and
+`render` a whole `Report` (the same text). A new format: a `Sink` subclass and a line in
+`SINKS` and in `handbook.checker.codes.FORMAT_NAMES`.
 """
 
 from __future__ import annotations
@@ -17,12 +11,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TextIO
+from typing import Any
 
 import pandas as pd
 
 from handbook.checker.findings import Report
-from handbook.outputs.base import RenderOptions, Sink, find_repo_root
+from handbook.outputs.base import RenderOptions, Sink
 from handbook.outputs.github import GithubSink
 from handbook.outputs.gitlab import GitlabSink
 from handbook.outputs.html import HtmlSink
@@ -43,11 +37,6 @@ SINKS: dict[str, type[Sink]] = {
 }
 
 
-def make_sink(name: str, out: TextIO, options: RenderOptions) -> Sink:
-    """The sink of format ``name`` writing to ``out`` (`KeyError` for an unknown name)."""
-    return SINKS[name](out, options)
-
-
 def _by_file(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The rows of each file, files in order of appearance, rows in their order."""
     if not len(frame):
@@ -59,21 +48,17 @@ def _by_file(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def render(report: Report, format_name: str, **options: Any) -> str:
-    """Render a `Report` in one of `SINKS` and return the text: what ``handbook check
-    --format`` writes for the same run.
-
-    The report's frames go to the sink as they are (already in run order), file by file:
-    the report's files first (a file that gave nothing still gets its JUnit suite), then
-    any other file its rows name. ``options`` are `RenderOptions` fields; ``handbook``
-    and ``site_url`` default to the report's. The GitHub step summary is written only
-    when ``step_summary`` is given. Raises `KeyError` for an unknown format.
+    """The text ``handbook check --format`` writes for the run of ``report``, fed to the sink
+    file by file (the report's files first, so one that gave nothing still gets its JUnit
+    suite). ``options`` are `RenderOptions` fields (``handbook`` and ``site_url`` default to
+    the report's). Raises `KeyError` for an unknown format.
     """
     if format_name not in SINKS:
         raise KeyError(f"unknown format {format_name!r}; expected one of: {', '.join(SINKS)}")
     options.setdefault("handbook", report.handbook)
     options.setdefault("site_url", report.site_url)
     out = io.StringIO()
-    sink = make_sink(format_name, out, RenderOptions(**options))
+    sink = SINKS[format_name](out, RenderOptions(**options))
     findings = _by_file(report.findings_frame)
     records = _by_file(report.records_frame) if sink.needs_records else {}
     empty_findings = report.findings_frame.iloc[:0]
@@ -91,12 +76,4 @@ FORMATS: dict[str, Callable[..., str]] = {
     name: partial(render, format_name=name) for name in SINKS if name != "html"
 }
 
-__all__ = [
-    "FORMATS",
-    "SINKS",
-    "RenderOptions",
-    "Sink",
-    "find_repo_root",
-    "make_sink",
-    "render",
-]
+__all__ = ["FORMATS", "SINKS", "RenderOptions", "Sink", "render"]

@@ -1,18 +1,13 @@
-"""What every output format shares: the `Sink` interface, `RenderOptions` and helpers.
-
-A sink receives a run batch by batch: a findings frame (`FINDING_COLUMNS` of
-`handbook.checker.findings`, in run order: file, record line, line, column, code) and,
-when the format lists records (`Sink.needs_records`), the batch's records frame
-(`RECORD_COLUMNS`). It writes as it goes and `Sink.end` completes the document, so a run
-of millions of records is streamed, not held. The helpers turn frame columns into
-object arrays of plain values (``None`` for absent), map input paths to the
-repository-relative paths CI tools want, escape XML and describe a code.
+"""What every output format shares: the `Sink` interface, `RenderOptions`, and helpers for
+frame columns as plain values, repository-relative paths, escaping and codes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -22,16 +17,10 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from handbook.checker.codes import CHECKER_CODES, INPUT_ERRORS
+from handbook.checker.codes import CHECKER_CODES
 from handbook.checker.findings import FINDING_COLUMNS, Summary
-from handbook.ci import CONTROL_ESCAPES, fingerprint, relative_path, repo_root
+from handbook.ci import CONTROL_ESCAPES, fingerprint, relative_path
 from handbook.model.handbook import Handbook
-
-
-def find_repo_root(start: Path) -> Path:
-    """The nearest folder from ``start`` upwards holding ``.git``; else ``start``."""
-    return repo_root(start) or start.resolve()
-
 
 #: Results GitHub code scanning accepts in one SARIF run.
 SARIF_MAX_RESULTS = 25_000
@@ -42,16 +31,14 @@ class RenderOptions:
     """Options of the renderers.
 
     Attributes:
-        handbook: the handbook (its rules describe SARIF rules and JUnit test cases).
+        handbook: its rules describe SARIF rules and JUnit test cases.
         site_url: base URL of the site (SARIF ``informationUri``).
         color: ANSI colour in text output.
-        repo_root: paths in SARIF, GitHub and GitLab output are relative to it (None:
-            as given).
+        repo_root: CI paths are relative to it (None: as given).
         step_summary: the GitHub step summary file to append a Markdown table to.
         tool_version: version reported in SARIF (default: the package's).
-        max_results: SARIF results cap (GitHub accepts 25,000).
-        fail_on_warn: warnings fail the run (``--fail-on-warn``): JUnit reports them as
-            failures; else as passing test cases with the warning in ``system-out``.
+        max_results: SARIF and HTML cap (GitHub accepts 25,000 results).
+        fail_on_warn: JUnit reports warnings as failures, not in ``system-out``.
     """
 
     handbook: Handbook | None = None
@@ -65,11 +52,9 @@ class RenderOptions:
 
 
 class Sink:
-    """Receives a run batch by batch; `end` completes the document.
-
-    ``notes`` collects remarks for the user (e.g. SARIF truncation), printed on stderr;
-    ``needs_records`` says whether `write` reads the records frame (else it may be empty).
-    """
+    """Receives a run batch by batch (findings in run order), writing as it goes; `end`
+    completes the document. ``notes`` are printed on stderr; ``needs_records``: `write`
+    reads the records frame (else it may be empty)."""
 
     needs_records: ClassVar[bool] = False
 
@@ -141,26 +126,12 @@ def labelled(finding: dict[str, Any]) -> str:
 # --- paths, escaping, fingerprints ---------------------------------------------------------
 
 
-class PathMap:
-    """Input paths as the repository-relative, ``/``-separated paths CI tools want: a
-    path outside ``root`` stays as given (with ``uris``, a ``file://`` URI when absolute,
-    as SARIF and the HTML report want; GitHub and GitLab annotations take paths); no
-    ``root`` keeps every path as given."""
-
-    def __init__(self, root: Path | None, uris: bool = True) -> None:
-        self.root = root.resolve() if root is not None else None
-        self.uris = uris
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, file: str) -> str:
-        hit = self.cache.get(file)
-        if hit is None:
-            hit = self._relative(file)
-            self.cache[file] = hit
-        return hit
-
-    def _relative(self, file: str) -> str:
-        return relative_path(file, self.root, uri=self.uris and self.root is not None)
+def path_map(root: Path | None, uris: bool = True) -> Callable[[str], str]:
+    """Input path -> the repository-relative, ``/``-separated path CI tools want, each worked
+    out once (`handbook.ci.relative_path`; with ``uris``, an absolute path outside ``root``
+    is a ``file://`` URI, as SARIF and the HTML report want)."""
+    base = root.resolve() if root is not None else None
+    return functools.cache(lambda file: relative_path(file, base, uri=uris and base is not None))
 
 
 def spool() -> IO[str]:
@@ -195,10 +166,9 @@ def xml_escape(text: str) -> str:
 
 
 class Fingerprints:
-    """Stable fingerprints of findings (SARIF ``partialFingerprints``, GitLab
-    ``fingerprint``): 32 hex digits of a SHA-256 of path, rule, record and field; the
-    n-th repeat of the same key within a run hashes in its occurrence number, so every
-    fingerprint is unique and the same input gives the same fingerprints run after run."""
+    """Stable, unique fingerprints of findings (SARIF ``partialFingerprints``, GitLab
+    ``fingerprint``): `handbook.ci.fingerprint` of path, rule, record and field, and of the
+    occurrence number for the n-th repeat of one key in a run."""
 
     def __init__(self) -> None:
         self.seen: dict[str, int] = {}
@@ -232,9 +202,9 @@ def describe_code(handbook: Handbook | None, code: str) -> tuple[str, str, str, 
 
 
 def all_codes(handbook: Handbook | None) -> list[str]:
-    """Every code a run can report: the handbook's rules, the input errors, the rest."""
+    """Every code a run can report: the handbook's rules, then `CHECKER_CODES`."""
     rules = [r.id for r in handbook.rules] if handbook is not None else []
-    return [*rules, *INPUT_ERRORS, *(c for c in CHECKER_CODES if c not in INPUT_ERRORS)]
+    return [*rules, *CHECKER_CODES]
 
 
 def summary_line(summary: Summary) -> str:

@@ -1,10 +1,9 @@
 """What a document with a cap keeps of a run: errors first, then warnings, then waived.
 
-SARIF (25,000 results for GitHub code scanning), the HTML report (25,000 findings) and
-the GitHub step summary (GitHub's 1 MiB) cannot hold every finding of a large run. Cut
-in run order, a run whose warnings come first would show no error at all; `Capped`
-instead spends the budget on the open errors, then the open warnings, then the waived
-findings, each in run order, and gives back what it kept in run order.
+SARIF (25,000 results), the HTML report (25,000 findings) and the GitHub step summary
+(1 MiB) cannot hold every finding of a large run; cut in run order, early warnings could
+crowd out every error. `Capped` spends the budget on open errors, then open warnings, then
+waived findings, and gives back what it kept in run order.
 """
 
 from __future__ import annotations
@@ -31,11 +30,8 @@ def tier_of(finding: Mapping[str, Any]) -> int:
 
 
 class Capped(Generic[T]):
-    """Items of a run under a budget (a count, or bytes: each item's ``cost``).
-
-    Each tier holds at most ``budget`` of cost (more could never be kept), so memory is
-    bounded by three budgets whatever the run's size.
-    """
+    """Items of a run under a budget (a count, or bytes: each item's ``cost``); each tier
+    holds at most ``budget``, so memory is bounded whatever the run's size."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -53,9 +49,8 @@ class Capped(Generic[T]):
             self._tiers[tier].append((self._seq, cost, item))
 
     def fitting(self, findings: pd.DataFrame) -> pd.DataFrame:
-        """The rows of a findings batch that may still be kept when each costs 1 (the
-        others are counted in `total` and dropped), so a run of millions of findings
-        never turns more than the budget of each tier into items."""
+        """The rows of a findings batch that may still be kept when each costs 1; the others
+        are counted in `total` and dropped before they become items."""
         waived = findings["waived"].to_numpy(dtype=bool)
         warning = findings["severity"].to_numpy(dtype=object) == "warning"
         tiers = np.where(waived, 2, np.where(warning, 1, 0))

@@ -17,14 +17,7 @@ import pandas as pd
 
 from handbook.checker.findings import Summary
 from handbook.ci import github_data, github_property, markdown_cell
-from handbook.outputs.base import (
-    PathMap,
-    RenderOptions,
-    Sink,
-    labelled,
-    rows,
-    summary_line,
-)
+from handbook.outputs.base import RenderOptions, Sink, labelled, path_map, rows, summary_line
 from handbook.outputs.capped import Capped, tier_of
 
 #: The most bytes of findings rows in the step summary: GitHub refuses a summary over 1 MiB
@@ -37,7 +30,7 @@ class GithubSink(Sink):
 
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
-        self.paths = PathMap(options.repo_root, uris=False)
+        self.paths = path_map(options.repo_root, uris=False)
         self.summary: TextIO | None = None
         self.table: Capped[str] = Capped(0)
         if options.step_summary is not None:

@@ -15,7 +15,7 @@ from typing import ClassVar, TextIO
 import pandas as pd
 
 from handbook.checker.findings import Summary
-from handbook.outputs.base import Fingerprints, PathMap, RenderOptions, Sink, labelled, rows
+from handbook.outputs.base import Fingerprints, RenderOptions, Sink, labelled, path_map, rows
 
 
 class GitlabSink(Sink):
@@ -25,7 +25,7 @@ class GitlabSink(Sink):
 
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
-        self.paths = PathMap(options.repo_root, uris=False)
+        self.paths = path_map(options.repo_root, uris=False)
         self.count = 0
         self.fingerprints = Fingerprints()
         self.out.write("[")
@@ -36,9 +36,7 @@ class GitlabSink(Sink):
         items = []
         for f in rows(findings):
             path = self.paths(str(f["file"]))
-            record = f["record"]
-            field = f["field"] or ""
-            key = self.fingerprints.key(path, str(f["rule"]), record or "", field)
+            key = self.fingerprints.key(path, str(f["rule"]), f["record"] or "", f["field"] or "")
             description = labelled(f)
             severity = self.SEVERITY.get(str(f["severity"]), "major")
             if f["waived"]:

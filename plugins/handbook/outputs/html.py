@@ -1,28 +1,14 @@
 """``--format html``: a self-contained report of a run, for a change manager's browser.
 
-One HTML file (``handbook check --format html --output report.html``) that makes no
-request off the page: the DataTables bundle of the installed ``itables`` package
-(``itables/html/dt_bundle.js``, ``.css``) and the site's table glue
-(``handbook/site/assets/tables.js``, ``tables.css``) are read when the report is made and
-inlined, never copied into the repository. The page (``outputs/templates/report.html.j2``,
-Jinja2 with autoescaping: record ids, messages and waivers come from pull requests) has:
-
-- a summary: records checked, errors, warnings, waived (the run's counts), findings
-  listed, records with findings and the files checked;
-- every finding in one table (record, code, severity, status ``open``/``waived``,
-  message, file, line, column) with facets on code, severity, status and file;
-- findings by rule, in rule order then the checker's codes: each code's title,
-  statement, the quoted source sentences of a rule (``data/rules.yaml``: quote, seed
-  document and section) and its findings;
-- findings by record: each record with findings (file, line, title) and its messages.
-
-Every table is ``<table class="hb-table" data-hb-table=NAME>``, the markup the site's
-glue turns into a sortable table with a text filter and facets; without JavaScript the
-tables are complete. At most ``RenderOptions.max_results`` findings (25,000) are listed:
-the open errors first, then the warnings, then the waived ones (`handbook.outputs.capped`;
-the summary counts them all, and says so). The findings listed are held in memory until
-`HtmlSink.end` writes the page; ``handbook check --output`` writes the file whole or not
-at all (`handbook.files.AtomicOutput`), as for every format.
+One HTML file that makes no request off the page: the DataTables bundle of the installed
+``itables`` package and the site's table glue (``handbook/site/assets/tables.js``, ``.css``)
+are inlined. The page (``outputs/templates/report.html.j2``, Jinja2, autoescaped: ids and
+messages come from pull requests) has a summary (the run's counts, findings listed,
+records with findings, files); every finding in one table with facets on code, severity,
+status and file; findings by rule (title, statement, a rule's quoted sources) and by
+record. Tables are ``<table class="hb-table" data-hb-table=NAME>``, made sortable by the
+site's glue and complete without JavaScript. At most ``RenderOptions.max_results``
+findings are listed, errors first (`handbook.outputs.capped`), held until `HtmlSink.end`.
 """
 
 from __future__ import annotations
@@ -41,12 +27,12 @@ from handbook import package_version
 from handbook.checker.findings import Summary, help_uri
 from handbook.ci import CONTROL_ESCAPES
 from handbook.outputs.base import (
-    PathMap,
     RenderOptions,
     Sink,
     all_codes,
     describe_code,
     objects,
+    path_map,
     rows,
     summary_line,
 )
@@ -87,10 +73,9 @@ def _script(text: str) -> Markup:
 
 
 def inline_assets() -> InlineAssets:
-    """Read the bundle and the glue where the site finds them
-    (`handbook.site.interactive`) and make them inlinable: the bundle's final
-    ``export{... X as default ...}`` becomes ``window.__hbDataTable = X;`` and the
-    glue's import of the bundle reads that global.
+    """The bundle and the glue where the site finds them (`handbook.site.interactive`),
+    inlinable: the bundle's final ``export{... X as default ...}`` becomes
+    ``window.__hbDataTable = X;``, which the glue reads instead of importing the bundle.
 
     Raises:
         ReportAssetError: itables is not installed, or its bundle or our glue has
@@ -156,7 +141,7 @@ class HtmlSink(Sink):
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
         self.assets = inline_assets()  # fail before the run, not after it
-        self.paths = PathMap(options.repo_root)
+        self.paths = path_map(options.repo_root)
         self.capped: Capped[dict[str, Any]] = Capped(options.max_results)
         self.findings: list[dict[str, Any]] = []  # those kept, once `end` is called
         self.with_findings = 0  # records with findings in the whole run
@@ -193,8 +178,7 @@ class HtmlSink(Sink):
         by_code: dict[str, list[dict[str, Any]]] = {}
         for f in self.findings:
             by_code.setdefault(str(f["rule"]), []).append(f)
-        codes = [c for c in all_codes(hb) if c in by_code]
-        codes += [c for c in by_code if c not in codes]
+        codes = dict.fromkeys([*(c for c in all_codes(hb) if c in by_code), *by_code])
         sections = [self._code_section(c, by_code[c]) for c in codes]
         by_record: dict[tuple[str, int, str | None], list[dict[str, Any]]] = {}
         for f in self.findings:
@@ -234,10 +218,11 @@ class HtmlSink(Sink):
         hb = self.options.handbook
         title, statement, _help, level = describe_code(hb, code)
         rule = next((r for r in hb.rules if r.id == code), None) if hb is not None else None
-        sources = []
-        for q in rule.sources if rule is not None else []:
-            doc = next((d for d in hb.documents if d.id == q.doc), None) if hb else None
-            sources.append({"quote": q.quote, "doc": q.doc, "section": q.section, "document": doc})
+        documents = {d.id: d for d in hb.documents} if hb is not None else {}
+        sources = [
+            {"quote": q.quote, "doc": q.doc, "section": q.section, "document": documents.get(q.doc)}
+            for q in (rule.sources if rule is not None else [])
+        ]
         return {
             "code": code,
             "title": title,

@@ -3,8 +3,7 @@
 ``{"summary": {"records", "errors", "warnings", "waived"}, "findings": [{"record",
 "rule", "severity", "message", "file", "line", "column", "field", "edition",
 "help_uri"[, "waived", "waiver": {"reason", "approved_by", "expires_on"}]}]}``, one
-finding a line; the summary always has every count (0 included). The
-findings are spooled (`handbook.outputs.base.spool`) so the summary can come first.
+finding a line; the summary always has every count (0 included).
 """
 
 from __future__ import annotations
@@ -19,15 +18,7 @@ import pandas as pd
 
 from handbook.checker.findings import Summary
 from handbook.checker.rules import cat
-from handbook.outputs.base import (
-    RenderOptions,
-    Sink,
-    ints,
-    json_ints,
-    json_strings,
-    objects,
-    spool,
-)
+from handbook.outputs.base import RenderOptions, Sink, ints, json_ints, json_strings, objects, spool
 
 
 class JsonSink(Sink):

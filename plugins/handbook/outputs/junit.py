@@ -8,7 +8,6 @@ root, as in the SARIF, GitHub and GitLab output), ``line``; a ``failure``
 broken one, ``skipped`` when every finding of the case is waived. A case with warnings
 only passes, its findings in ``system-out``, unless ``--fail-on-warn`` makes warnings
 fail the run (`RenderOptions.fail_on_warn`): then it is a failure of ``type`` warning.
-Suites and the whole document carry their counts first, so their bodies are spooled.
 """
 
 from __future__ import annotations
@@ -23,15 +22,7 @@ from handbook.checker.coded import isin
 from handbook.checker.codes import code_order
 from handbook.checker.findings import Summary
 from handbook.checker.rules import as_text, cat
-from handbook.outputs.base import (
-    PathMap,
-    RenderOptions,
-    Sink,
-    ints,
-    objects,
-    spool,
-    xml_escape,
-)
+from handbook.outputs.base import RenderOptions, Sink, ints, objects, path_map, spool, xml_escape
 
 
 class JunitSink(Sink):
@@ -49,7 +40,7 @@ class JunitSink(Sink):
         hb = options.handbook
         self.rules = [(r.id, r.editions) for r in hb.rules] if hb is not None else []
         self.fail_on_warn = options.fail_on_warn
-        self.paths = PathMap(options.repo_root, uris=False)
+        self.paths = path_map(options.repo_root, uris=False)
 
     def _flush(self) -> None:
         if self.file is None:
@@ -63,13 +54,9 @@ class JunitSink(Sink):
         self.file = None
 
     def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
-        files: list[str] = [file] if file is not None else []
-        for frame in (records, findings):
-            if len(frame):
-                files += [
-                    f for f in pd.unique(frame["file"].to_numpy(dtype=object)) if f not in files
-                ]
-        for file in files:
+        given = [file] if file is not None else []
+        names = [*given, *pd.unique(records["file"]), *pd.unique(findings["file"])]
+        for file in dict.fromkeys(names):
             rec = records[records["file"] == file] if len(records) else records
             fnd = findings[findings["file"] == file] if len(findings) else findings
             if file != self.file:
@@ -141,21 +128,12 @@ class JunitSink(Sink):
                 message = str(group["message"].iloc[0])
                 if all_waived:
                     message = "waived: " + "; ".join(sorted(set(group["reason"].tolist())))
-                failed[(line, record_key, code)] = (
-                    message,
-                    "\n".join(group["where"].tolist()),
-                    sev,
-                    all_waived,
-                )
+                body = "\n".join(group["where"].tolist())
+                failed[(line, record_key, code)] = (message, body, sev, all_waived)
         out = self.suite
         path = xml_escape(self.paths(file))
-        for line, record, record_key, code in zip(
-            cases["record_line"].tolist(),
-            cases["record"].tolist(),
-            cases["key"].tolist(),
-            cases["rule"].tolist(),
-            strict=True,
-        ):
+        columns = [cases[c].tolist() for c in ("record_line", "record", "key", "rule")]
+        for line, record, record_key, code in zip(*columns, strict=True):
             if isinstance(record, str) and line not in dup_lines:
                 name = f"{record} {code}"
             else:

@@ -1,20 +1,13 @@
 """``--format sarif``: SARIF 2.1.0 for GitHub code scanning.
 
-One run: the tool's rules (every code, `handbook.outputs.base.all_codes`) with their
-site pages (``helpUri``); results with ``ruleId``, ``ruleIndex``, ``level``, the file
-relative to the repository root, ``startLine``/``startColumn`` and
-``partialFingerprints`` stable across runs; at most ``max_results`` results (GitHub
-accepts 25,000): the open errors first, then the open warnings, then the waived findings
-(`handbook.outputs.capped`), in run order, with a tool notification and a note on stderr
-when truncated.
-
-A waived finding stays a result (code scanning shows it as suppressed rather than losing
-it) with one ``suppressions`` entry (SARIF 2.1.0 §3.35): ``{"kind": "external", "status":
-"accepted", "justification": "<reason> (approved by <approver>; expires <date>)",
-"properties": {"approver": <text>, "expires": "YYYY-MM-DD"}}`` (the waiver's
-``reason``, ``approved_by`` and ``expires_on``, from ``--waivers`` or the record's
-``waivers:``). An expired waiver waives nothing: its finding is a plain result and the
-waiver itself a ``W001`` warning.
+One run: the tool's rules (every code, `handbook.outputs.base.all_codes`, with ``helpUri``);
+results with ``ruleId``, ``ruleIndex``, ``level``, the repository-relative file,
+``startLine``/``startColumn`` and stable ``partialFingerprints``; at most ``max_results``
+(GitHub accepts 25,000), errors first (`handbook.outputs.capped`), with a notification
+when truncated. A waived finding stays a result with one ``suppressions`` entry (SARIF
+2.1.0 §3.35): ``{"kind": "external", "status": "accepted", "justification": "<reason>
+(approved by <approver>; expires <date>)", "properties": {"approver": <text>, "expires":
+"YYYY-MM-DD"}}``.
 """
 
 from __future__ import annotations
@@ -30,12 +23,12 @@ from handbook.checker.findings import Summary, help_uri
 from handbook.ci import SARIF_SCHEMA, TOOL_NAME, uri_reference
 from handbook.outputs.base import (
     Fingerprints,
-    PathMap,
     RenderOptions,
     Sink,
     all_codes,
     describe_code,
     labelled,
+    path_map,
     rows,
 )
 from handbook.outputs.capped import Capped, tier_of
@@ -49,7 +42,7 @@ class SarifSink(Sink):
 
     def __init__(self, out: TextIO, options: RenderOptions) -> None:
         super().__init__(out, options)
-        self.paths = PathMap(options.repo_root)
+        self.paths = path_map(options.repo_root)
         self.codes = all_codes(options.handbook)
         self.index = {c: i for i, c in enumerate(self.codes)}
         self.results: Capped[str] = Capped(options.max_results)
@@ -112,12 +105,7 @@ class SarifSink(Sink):
                 "level": "warning" if f["severity"] == "warning" else "error",
                 "message": {"text": labelled(f)},
                 "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri},
-                            "region": region,
-                        }
-                    }
+                    {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
                 ],
                 "partialFingerprints": {"handbookFinding/v1": key},
             }
