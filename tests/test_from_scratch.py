@@ -12,6 +12,7 @@ data files hold only what those pages say.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from bs4 import BeautifulSoup
 from .conftest import BIN, mkdocs_build, run
 
 FIXTURE = Path(__file__).parent / "from_scratch"
+
+#: What no page of another service's site may say: MMD's names, years, seed ids and site.
+MMD_WORDS = re.compile(
+    r"Managed Desktop|\bMMD|\b2018\b|\b00[0-4]\b|learn\.microsoft\.com/en-us/microsoft-365"
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +58,17 @@ def test_the_data_is_valid_and_its_samples_match() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_no_page_speaks_of_mmd(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 40
+    found = {
+        f"{p.relative_to(site)}: {m.group(0)}"
+        for p in pages
+        for m in MMD_WORDS.finditer(page_text(p))
+    }
+    assert not found, sorted(found)
+
+
 def test_the_oldest_edition_has_its_sops_and_no_change_management(site: Path) -> None:
     edition = site / "editions" / "2021"
     assert (edition / "sops" / "prepare" / "index.html").is_file()
@@ -59,3 +76,10 @@ def test_the_oldest_edition_has_its_sops_and_no_change_management(site: Path) ->
     nav = BeautifulSoup((edition / "index.html").read_text("utf-8"), "html.parser")
     links = {a.get("href", "") for a in nav.select("nav a")}
     assert not any("2021/change-management" in href for href in links), links
+
+
+def test_the_record_format_names_the_channels_rule_of_the_data(site: Path) -> None:
+    """The channels field's description named MMD003, a rule this service does not have."""
+    text = page_text(site / "checker" / "record-format" / "index.html")
+    assert "read by WAP002 on a change of Windows Autopatch" in text
+    assert "is a WAP002 finding, not an input error" in text
