@@ -83,3 +83,9 @@ def test_the_record_format_names_the_channels_rule_of_the_data(site: Path) -> No
     text = page_text(site / "checker" / "record-format" / "index.html")
     assert "read by WAP002 on a change of Windows Autopatch" in text
     assert "is a WAP002 finding, not an input error" in text
+
+
+def test_the_errata_page_of_a_service_without_reviewer_notes(site: Path) -> None:
+    """It said "Reviewer notes left in the drafts …" (MMD's 2018 drafts) of every service."""
+    text = page_text(site / "errata" / "index.html")
+    assert "drafts" not in text and "Reviewer notes" not in text
