@@ -89,3 +89,19 @@ def test_the_errata_page_of_a_service_without_reviewer_notes(site: Path) -> None
     """It said "Reviewer notes left in the drafts …" (MMD's 2018 drafts) of every service."""
     text = page_text(site / "errata" / "index.html")
     assert "drafts" not in text and "Reviewer notes" not in text
+
+
+def test_a_new_data_folder_is_told_what_each_missing_file_holds(tmp_path: Path) -> None:
+    """A first ``handbook validate`` on an empty folder said only "file not found"."""
+    data = tmp_path / "data"
+    data.mkdir()
+    result = run([str(BIN / "handbook"), "validate", "--data", str(data)])
+    assert result.returncode == 1, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    lines = [line for line in output.splitlines() if "missing-file" in line]
+    assert len(lines) == 15, output
+    assert all("(create it" in line for line in lines), lines
+    [matrix] = [line for line in lines if "responsibility-matrix.csv" in line]
+    assert matrix.endswith("header row (alone for no entries): id,responsibility,doc,section)")
+    [rules] = [line for line in lines if "rules.yaml" in line]
+    assert rules.endswith("(create it: add its entries ('- id: ...'), or write [] for none)")
