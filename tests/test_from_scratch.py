@@ -105,3 +105,19 @@ def test_a_new_data_folder_is_told_what_each_missing_file_holds(tmp_path: Path) 
     assert matrix.endswith("header row (alone for no entries): id,responsibility,doc,section)")
     [rules] = [line for line in lines if "rules.yaml" in line]
     assert rules.endswith("(create it: add its entries ('- id: ...'), or write [] for none)")
+
+
+def test_a_statement_links_alike_on_every_page_that_shows_it(site: Path) -> None:
+    """A duty's relative seed link, shown on a party's page or a rule's "Statements this
+    rule enforces", was resolved without its document's path ("…/windows-autopatch/../
+    prepare/…", on MMD's site "…/managed-desktop/../operate/assign-deployment-group");
+    it now resolves as on the duty's own page."""
+    want = (
+        "https://learn.microsoft.com/en-us/windows/deployment/windows-autopatch/"
+        "prepare/windows-autopatch-prerequisites"
+    )
+    for page in ("editions/2023/sops/prepare", "who-does-what/customer", "rules/wap004"):
+        soup = BeautifulSoup((site / page / "index.html").read_text("utf-8"), "html.parser")
+        hrefs = [a["href"] for a in soup.select("article a[href]")]
+        assert want in hrefs, page
+        assert not [h for h in hrefs if "/../" in h and h.startswith("http")], page

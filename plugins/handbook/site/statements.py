@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from handbook.model.entities import Rule, Statement
+from handbook.model.entities import ChangeType, ProcessDuty, Role, Rule, SopCategory, Statement
 from handbook.model.handbook import Handbook
 from handbook.site.paths import Paths
 from handbook.site.text import unlink
@@ -28,6 +28,8 @@ class StatementRef:
         party: the party whose duty it is.
         context: a label such as ``Service accounts (2022)``.
         rules: the rules that enforce it (they quote it, or it prohibits actions).
+        doc: id of its source document, whose ``learn_path`` resolves the statement's
+            relative links on every page that shows it.
     """
 
     statement: Statement
@@ -38,6 +40,7 @@ class StatementRef:
     party: str
     context: str
     rules: tuple[Rule, ...]
+    doc: str | None = None
 
 
 def _plain(text: str) -> str:
@@ -68,32 +71,42 @@ class StatementIndex:
             for party in ("microsoft", "customer"):
                 for st in getattr(cat, party):
                     context = f"{cat.name} ({cat.edition})"
-                    refs.append(self._ref(st, paths.sop(cat), "sop", cat.edition, party, context))
+                    page = paths.sop(cat)
+                    refs.append(self._ref(st, page, "sop", cat.edition, party, context, cat))
         for d in hb.process:
             context = f"{d.phase.capitalize()} a change ({d.edition})"
             page = paths.change_process(d.edition)
-            refs.append(self._ref(d.statement, page, "process", d.edition, d.party, context))
+            refs.append(self._ref(d.statement, page, "process", d.edition, d.party, context, d))
         for ct in hb.change_types:
             for st in ct.customer_action:
                 context = f"{ct.name} ({ct.edition})"
                 page = paths.change_type(ct)
-                refs.append(self._ref(st, page, "change-type", ct.edition, "customer", context))
+                args = (st, page, "change-type", ct.edition, "customer", context, ct)
+                refs.append(self._ref(*args))
         for role in hb.roles:
             edition = hb.document(role.source.doc).edition
             for st in role.description:
                 page = Paths.roles_of(role.party)
                 context = f"{role.name} ({edition})"
-                refs.append(self._ref(st, page, "role", edition, role.party, context))
+                refs.append(self._ref(st, page, "role", edition, role.party, context, role))
         return refs
 
     def _ref(
-        self, st: Statement, page: str, area: str, edition: str | None, party: str, context: str
+        self,
+        st: Statement,
+        page: str,
+        area: str,
+        edition: str | None,
+        party: str,
+        context: str,
+        origin: SopCategory | ProcessDuty | ChangeType | Role,
     ) -> StatementRef:
         # the stable id when the data gives one; else a digest of line and text
         digest = hashlib.sha1(f"{st.at.line}:{st.text}".encode()).hexdigest()[:8]
         anchor = st.id or f"s-{digest}"
         rules = tuple(self._enforcing(st, edition)) if edition else ()
-        return StatementRef(st, page, anchor, area, edition, party, context, rules)
+        doc = origin.source.doc
+        return StatementRef(st, page, anchor, area, edition, party, context, rules, doc)
 
     def _enforcing(self, st: Statement, edition: str) -> list[Rule]:
         """Rules in force in ``edition`` that quote this statement or enforce what it
