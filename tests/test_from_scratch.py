@@ -121,3 +121,22 @@ def test_a_statement_links_alike_on_every_page_that_shows_it(site: Path) -> None
         hrefs = [a["href"] for a in soup.select("article a[href]")]
         assert want in hrefs, page
         assert not [h for h in hrefs if "/../" in h and h.startswith("http")], page
+
+
+def test_a_change_type_in_an_edition_without_change_types(tmp_path: Path) -> None:
+    """E004 said "expected one of: " with nothing after it for the 2021 edition, which has
+    SOP categories only."""
+    records = tmp_path / "changes.csv"
+    records.write_text(
+        "id,initiator,change_type,notified_at,channels,starts_at\n"
+        "C-1,Windows Autopatch,Windows quality update,2022-01-01,Messages blade,2022-01-09\n",
+        encoding="utf-8",
+    )
+    args = ["check", "--data", str(FIXTURE / "data"), str(records)]
+    result = run([str(BIN / "handbook"), *args])
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "E004 [C-1] change_type 'Windows quality update' is not a change type of the 2021 "
+        "edition; that edition has none ('quality-update' is a 2023, 2024 change type"
+    ) in result.stdout
+    assert "expected one of:  " not in result.stdout

@@ -296,7 +296,8 @@ def check_references(
                 (
                     f"{name} '",
                     cols.text[name],
-                    f"' is not a {what} of the {e.id} edition; expected one of: {', '.join(ids)}",
+                    f"' is not a {what} of the {e.id} edition; "
+                    + (f"expected one of: {', '.join(ids)}" if ids else "that edition has none"),
                     np.array([*hints, ""], dtype=object)[coded.codes],
                 ),
                 name,
