@@ -140,3 +140,17 @@ def test_a_change_type_in_an_edition_without_change_types(tmp_path: Path) -> Non
         "edition; that edition has none ('quality-update' is a 2023, 2024 change type"
     ) in result.stdout
     assert "expected one of:  " not in result.stdout
+
+
+def test_the_overview_shows_only_the_sections_the_service_has(site: Path) -> None:
+    """overview.yaml keeps MMD's keys; a service whose overview page has only an
+    introduction wrote the others empty, and the page showed five headings over "None
+    stated." and two tables of headers alone."""
+    soup = BeautifulSoup((site / "overview" / "index.html").read_text("utf-8"), "html.parser")
+    article = soup.select_one("article")
+    assert article is not None
+    headings = [h.get_text(" ", strip=True).rstrip("¶ ") for h in article.select("h2")]
+    assert headings == [], headings
+    assert "None stated" not in article.get_text(" ")
+    assert not article.select("table")
+    assert "automates updating Windows" in article.get_text(" ")
