@@ -154,3 +154,12 @@ def test_the_overview_shows_only_the_sections_the_service_has(site: Path) -> Non
     assert "None stated" not in article.get_text(" ")
     assert not article.select("table")
     assert "automates updating Windows" in article.get_text(" ")
+
+
+def test_the_sop_statements_table_counts_the_editions(site: Path) -> None:
+    """The SOP page's table of every statement was headed "Every statement, both
+    editions" whatever the number of editions (three here)."""
+    text = page_text(site / "sops" / "index.html")
+    assert "both editions" not in text
+    assert "Every statement, every edition" in text
+    assert "every SOP category in every edition: filter by party" in text
