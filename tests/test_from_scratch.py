@@ -163,3 +163,38 @@ def test_the_sop_statements_table_counts_the_editions(site: Path) -> None:
     assert "both editions" not in text
     assert "Every statement, every edition" in text
     assert "every SOP category in every edition: filter by party" in text
+
+
+PAGE = """\
+---
+title: Roles and responsibilities
+ms.date: 06/27/2023
+---
+
+# Roles and responsibilities
+
+## Prepare
+
+| Task | Your responsibility | Windows Autopatch |
+| ----- | :-----: | :-----: |
+| Review the prerequisites | :heavy_check_mark: | :x: |
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "doc", "edition"),
+    [("roles-responsibilities.md", "101", "2023"), ("roles.md", "101", "2023")],
+)
+def test_import_finds_the_version_of_a_page_by_its_file_name(
+    tmp_path: Path, name: str, doc: str, edition: str
+) -> None:
+    """Two versions of one page share a title (documents 100 and 101). A page named as
+    document 101's file was taken for document 100, the first with the title, and filed
+    under the 2021 edition; the file name now wins, and a title alone picks the newest."""
+    page = tmp_path / name
+    page.write_text(PAGE, encoding="utf-8")
+    out = tmp_path / "imported"
+    args = ["import", str(page), "--data", str(FIXTURE / "data"), "--out", str(out)]
+    result = run([str(BIN / "handbook"), *args])
+    assert result.returncode in (0, 1), result.stderr
+    assert f"(doc {doc}, 2023-06-27, edition {edition})" in result.stdout, result.stdout
