@@ -198,3 +198,18 @@ def test_import_finds_the_version_of_a_page_by_its_file_name(
     result = run([str(BIN / "handbook"), *args])
     assert result.returncode in (0, 1), result.stderr
     assert f"(doc {doc}, 2023-06-27, edition {edition})" in result.stdout, result.stdout
+
+
+def test_a_project_without_learn_base_url_is_told_to_set_it(tmp_path: Path) -> None:
+    """Without ``learn_base_url`` the data's relative links (``../prepare/….md``) silently
+    became links into MMD's Learn pages; the strict build now stops and says what to set."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r" *learn_base_url: .*\n", "", text), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 1, result.stderr
+    assert "handbook: no learn_base_url in the handbook plugin's options" in result.stderr
+    assert "set learn_base_url to the base URL of the service's published pages" in (result.stderr)
+    assert "Traceback" not in result.stderr
