@@ -61,7 +61,8 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     """Folder of the handbook's data, relative to ``mkdocs.yml``."""
     learn_base_url = c.Optional(c.Type(str))
     """Base URL of the Microsoft Learn pages that seed links point to (default:
-    `handbook.site.registry.DEFAULT_LEARN_BASE_URL`)."""
+    `handbook.site.registry.DEFAULT_LEARN_BASE_URL`, with a warning, so a strict build of
+    another service's data fails until it is set)."""
 
 
 def data_edit_url(
@@ -108,6 +109,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if not data_dir.is_dir():
             raise PluginError(f"handbook: data folder not found: {data_dir}")
         base = self.config.learn_base_url or DEFAULT_LEARN_BASE_URL
+        if not self.config.learn_base_url:  # another service's links would go to MMD's pages
+            log.warning(
+                "handbook: no learn_base_url in the handbook plugin's options of mkdocs.yml, "
+                "so the data's relative links resolve against %s (Microsoft Managed Desktop's "
+                "pages); set learn_base_url to the base URL of the service's published pages",
+                DEFAULT_LEARN_BASE_URL,
+            )
         custom_dir = config.theme.custom_dir
         options = SiteOptions(
             learn_base_url=base if base.endswith("/") else base + "/",

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from handbook.model.handbook import Handbook
 
 Severity = Literal["error", "warning"]
@@ -112,8 +114,8 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "list of channel ids (CSV: separated by `;`)",
         "no",
         "How {customers} were notified (the channels of `data/channels.yaml`); read by "
-        "MMD003 on a change of {provider} with `notified_at` only: there a channel that is "
-        "not in the list is an MMD003 finding, not an input error (E004), and on other "
+        "{channel_rule} on a change of {provider} with `notified_at` only: there a channel "
+        "that is not in the list is {a_channel_finding}, not an input error (E004), and on other "
         "records the channels are not looked at.",
     ),
     FieldSpec("mitigated_at", _TIME, "no", "When the emergency mitigation was applied."),
@@ -149,18 +151,29 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
 )
 
 
+#: Letters whose English name starts with a vowel sound ("an F…", "a W…").
+_VOWEL_LETTERS = frozenset("AEFHILMNORSX")
+
+
 def field_specs(
     provider: str,
     service: str,
     customer: str = "customer",
     change_type: str = "functionality",
     sop_category: str = "certificates",
+    channel_rules: Sequence[str] = ("MMD003",),
 ) -> tuple[FieldSpec, ...]:
     """`FIELD_SPECS` with ``provider`` (the provider party's name, ``Microsoft``),
     ``service`` (the service's abbreviation, ``MMD``), ``customer`` (the other party's
-    name in lower case, ``customer``: "the customer", "customers") and an example
-    change type and SOP category id in their descriptions."""
+    name in lower case, ``customer``: "the customer", "customers"), an example
+    change type and SOP category id and the ids of the rules of kind ``channels``
+    (``channel_rules``, ``MMD003``) in their descriptions."""
+    rules = " or ".join(channel_rules)
+    # "an MMD003 finding", "a WAP002 finding": the article of the id's first letter's name
+    article = "an" if rules[:1] in _VOWEL_LETTERS else "a"
     words = {
+        "channel_rule": rules or "a `channels` rule",
+        "a_channel_finding": f"{article} {rules} finding" if rules else "a `channels` finding",
         "provider": provider,
         "service": service,
         "the_customer": f"the {customer}",
@@ -182,6 +195,7 @@ def handbook_field_specs(handbook: Handbook) -> tuple[FieldSpec, ...]:
         handbook.party("customer").name.lower(),
         next((c.id for c in handbook.change_types if c.edition == newest), "…"),
         next((c.id for c in handbook.sop_categories if c.edition == newest), "…"),
+        [r.id for r in handbook.rules if r.kind == "channels"],
     )
 
 

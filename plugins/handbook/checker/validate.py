@@ -240,7 +240,8 @@ def check_references(
             coded = cols.coded[name]
             # a value of another edition says so, and names its successor (codes -1: "")
             hints = [_other_edition(hb, listing, e, str(v), what) for v in coded.uniques]
-            expected = f"' is not a {what} of the {e.id} edition; expected one of: {', '.join(ids)}"
+            listed = f"expected one of: {', '.join(ids)}" if ids else "that edition has none"
+            expected = f"' is not a {what} of the {e.id} edition; {listed}"
             hint = np.array([*hints, ""], dtype=object)[coded.codes]
             errors.add(
                 sel & ~coded.isin(ids), "E004", (f"{name} '", cols.text[name], expected, hint), name

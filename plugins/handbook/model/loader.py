@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,10 +62,11 @@ def _csv_rows(
     optional: Sequence[str] = (),
 ) -> tuple[list[T], list[Problem]]:
     text, problems = read_text(path, display)
-    if text is None:
-        return [], problems
     header = ",".join([*optional, *required])
     header += f" ({', '.join(optional)} optional)" if optional else ""
+    if text is None:
+        hint = f"create it with its header row (alone for no entries): {header}"
+        return [], _missing_hint(problems, hint)
     if not text.strip():  # emptied by mistake, as an empty YAML file is
         hint = f"write its header row: {header}, then one row per entry"
         return [], [*problems, Problem("empty-file", "the file is empty", display, 1, hint=hint)]
@@ -96,6 +98,12 @@ def _csv_rows(
         raws.append(build(row, at))
     out, found = validate_list(model, raws, display)
     return out, problems + found
+
+
+def _missing_hint(problems: list[Problem], hint: str) -> list[Problem]:
+    """``problems`` with ``hint`` (what to create) on a ``missing-file`` problem, so a new
+    project's first ``handbook validate`` says what each file it lacks must hold."""
+    return [replace(p, hint=hint) if p.code == "missing-file" else p for p in problems]
 
 
 def _source(row: dict[str, LocatedStr]) -> dict[str, Any]:
@@ -166,7 +174,7 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
     def yaml_raw(name: str, hint: str) -> tuple[Any, str]:
         p, display = path(name)
         raw, found = load_yaml_file(p, display)
-        problems.extend(found)
+        problems.extend(_missing_hint(found, f"create it: {hint}"))
         if raw is None and not found:  # no document at all: emptied by mistake
             problems.append(Problem("empty-file", "the file is empty", display, 1, hint=hint))
         if raw is None:  # a file not read: references into an empty vocabulary are unknown
