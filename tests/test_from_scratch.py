@@ -213,3 +213,16 @@ def test_a_project_without_learn_base_url_is_told_to_set_it(tmp_path: Path) -> N
     assert "handbook: no learn_base_url in the handbook plugin's options" in result.stderr
     assert "set learn_base_url to the base URL of the service's published pages" in (result.stderr)
     assert "Traceback" not in result.stderr
+    # the commands that run without MkDocs say it too (they went to MMD's pages silently)
+    warning = "warning: no learn_base_url in the handbook plugin's options of mkdocs.yml"
+    data = str(project / "data")
+    pages = run([str(BIN / "handbook"), "pages", "--data", data, "--out", str(tmp_path / "p")])
+    assert pages.returncode == 0 and f"handbook pages: {warning}" in pages.stderr, pages.stderr
+    oscal = [str(BIN / "handbook"), "export", "oscal", "--data", data, "--out"]
+    exported = run([*oscal, str(tmp_path / "o")])
+    assert exported.returncode == 0 and f"handbook export oscal: {warning}" in exported.stderr
+    given = run([*oscal, str(tmp_path / "g"), "--learn-base-url", "https://example.org/docs/"])
+    assert given.returncode == 0 and warning not in given.stderr
+    build = [str(BIN / "handbook"), "build", "--engine", "zensical", "--out", str(tmp_path / "z")]
+    built = run([*build, "--site-dir", str(tmp_path / "zs")], cwd=project)
+    assert f"handbook build: {warning}" in built.stderr, built.stderr

@@ -28,7 +28,6 @@ from handbook.model.loader import load_for_command, load_partial, no_data_folder
 from handbook.model.problems import format_problems, sort_problems
 from handbook.oscal import command as oscal_export
 from handbook.review import command as review
-from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -90,9 +89,9 @@ def _pages(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if Path(os.path.realpath(data)).is_relative_to(os.path.realpath(out)):
         return error("handbook pages", f"--out {out} contains the data folder {data}")
-    from handbook.project import learn_base_url
+    from handbook.project import learn_base_url_or_default
 
-    base = args.learn_base_url or learn_base_url(data) or DEFAULT_LEARN_BASE_URL
+    base = learn_base_url_or_default("handbook pages", args.learn_base_url, data)
     options = SiteOptions(learn_base_url=base)
     # the plugin's caches (the generated pages, the samples' verdicts, the OSCAL files) when
     # the data folder is a project's, beside its mkdocs.yml; none for a data folder elsewhere

@@ -102,7 +102,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from handbook.site.interactive import BundleNotFoundError, theme_dir
         from handbook.site.published import EXTRA_CSS, site_assets
-        from handbook.site.registry import DEFAULT_LEARN_BASE_URL, SiteOptions, docs_prose_pages
+        from handbook.site.registry import (
+            DEFAULT_LEARN_BASE_URL,
+            NO_LEARN_BASE_URL,
+            SiteOptions,
+            docs_prose_pages,
+        )
 
         self._root = Path(config.config_file_path or ".").resolve().parent
         data_dir = (self._root / self.config.data_dir).resolve()
@@ -110,12 +115,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"handbook: data folder not found: {data_dir}")
         base = self.config.learn_base_url or DEFAULT_LEARN_BASE_URL
         if not self.config.learn_base_url:  # another service's links would go to MMD's pages
-            log.warning(
-                "handbook: no learn_base_url in the handbook plugin's options of mkdocs.yml, "
-                "so the data's relative links resolve against %s (Microsoft Managed Desktop's "
-                "pages); set learn_base_url to the base URL of the service's published pages",
-                DEFAULT_LEARN_BASE_URL,
-            )
+            log.warning("handbook: %s", NO_LEARN_BASE_URL)
         custom_dir = config.theme.custom_dir
         options = SiteOptions(
             learn_base_url=base if base.endswith("/") else base + "/",

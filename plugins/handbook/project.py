@@ -5,6 +5,7 @@ so a project's links are the same on the site and in its reports."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +46,16 @@ def learn_base_url(data: Path) -> str | None:
         if isinstance(entry, dict) and isinstance(entry.get("handbook"), dict):
             return _folder_url(entry["handbook"].get("learn_base_url"))
     return None
+
+
+def learn_base_url_or_default(command: str, given: str | None, data: Path) -> str:
+    """``given`` (``--learn-base-url``), else the project's `learn_base_url`, else the
+    default (Microsoft Managed Desktop's Learn pages) with a warning on standard error
+    that names ``command``: another service's links would silently go to MMD's pages."""
+    from handbook.site.registry import DEFAULT_LEARN_BASE_URL, NO_LEARN_BASE_URL
+
+    base = given or learn_base_url(data)
+    if base:
+        return base
+    print(f"{command}: warning: {NO_LEARN_BASE_URL}", file=sys.stderr)
+    return DEFAULT_LEARN_BASE_URL

@@ -10,13 +10,14 @@ Markdown with.
 from __future__ import annotations
 
 import copy
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from handbook.site.registry import DEFAULT_LEARN_BASE_URL
+from handbook.site.registry import DEFAULT_LEARN_BASE_URL, NO_LEARN_BASE_URL
 
 #: The plugin's name in ``mkdocs.yml``'s ``plugins`` list (its entry point).
 PLUGIN = "handbook"
@@ -93,7 +94,10 @@ def read_project(config_file: Path) -> Project:
         raise ProjectError(f"{config_file}:1:1: expected a mapping of settings (site_name: …)")
     root = config_file.resolve().parent
     options = _plugin_options(config.get("plugins"))
-    base = str(options.get("learn_base_url") or DEFAULT_LEARN_BASE_URL)
+    base = str(options.get("learn_base_url") or "")
+    if not base:  # as the plugin warns: another service's links would go to MMD's pages
+        print(f"handbook build: warning: {NO_LEARN_BASE_URL}", file=sys.stderr)
+        base = DEFAULT_LEARN_BASE_URL
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     return Project(

@@ -18,7 +18,7 @@ from pathlib import Path
 from handbook.files import cannot_write, error, replace_folder
 from handbook.model.handbook import Handbook
 from handbook.model.loader import load_for_command
-from handbook.project import learn_base_url
+from handbook.project import learn_base_url_or_default
 from handbook.site.registry import DEFAULT_LEARN_BASE_URL
 
 INSTALL_HINT = (
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
             f"(known: {', '.join(known)})",
         )
     try:
-        base = args.learn_base_url or learn_base_url(data) or DEFAULT_LEARN_BASE_URL
+        base = learn_base_url_or_default(name, args.learn_base_url, data)
         files = oscal_files(handbook, args.edition, args.format, base)
     except (OscalUnavailable, EmptyEdition) as exc:
         return error(name, str(exc))

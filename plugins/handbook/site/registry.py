@@ -100,6 +100,12 @@ class Registry:
 
 
 DEFAULT_LEARN_BASE_URL = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
+#: Said (a warning) when a project gives no ``learn_base_url`` and the default is used.
+NO_LEARN_BASE_URL = (
+    "no learn_base_url in the handbook plugin's options of mkdocs.yml, so the data's relative "
+    f"links resolve against {DEFAULT_LEARN_BASE_URL} (Microsoft Managed Desktop's pages); "
+    "set learn_base_url to the base URL of the service's published pages"
+)
 
 #: Hand-written pages under docs/ that the nav includes when they exist (src_uri, title).
 PROSE_PAGES: tuple[tuple[str, str], ...] = (
