@@ -107,6 +107,16 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert cli("check", str(tmp_path / "missing.yaml")).returncode == 2
     assert cli("check", "--bogus", str(SAMPLES / "e002-missing-fields.yaml")).returncode == 2
     assert cli("check").returncode == 2
+    sample = str(SAMPLES / "e002-missing-fields.yaml")
+    # a day that does not exist was told it is "not a date (YYYY-MM-DD)", the form it has
+    impossible = cli("check", "--today", "2025-02-30", sample)
+    assert impossible.returncode == 2
+    assert "--today: '2025-02-30' names no day (day is out of range for month)" in (
+        impossible.stderr
+    )
+    assert (
+        "not a date (YYYY-MM-DD): '2025-2-3'" in cli("check", "--today", "2025-2-3", sample).stderr
+    )
     assert (
         cli(
             "check", "--data", str(tmp_path / "nodata"), str(SAMPLES / "e002-missing-fields.yaml")

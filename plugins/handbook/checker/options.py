@@ -4,6 +4,7 @@ the CLI's parser does not import pandas (0.3 s at every start of ``handbook``)."
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import date
 
 from handbook.checker.codes import FORMAT_NAMES
@@ -28,10 +29,12 @@ def _chunk_size(text: str) -> int:
 
 
 def _date(text: str) -> date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
     try:
         return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    except ValueError as error:  # written as a date, but none: 2025-02-30
+        raise argparse.ArgumentTypeError(f"{text!r} names no day ({error})") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
