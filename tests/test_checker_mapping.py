@@ -155,6 +155,29 @@ def _local_export(tmp_path: Path, rows: str) -> Path:
     return mapping
 
 
+def test_input_errors_under_a_mapping_name_the_exports_column(tmp_path: Path) -> None:
+    # the mapping's own E003s named the column; E002 and E004 named the record field alone,
+    # which the export does not have
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "name: cols\nfields:\n  id: Ref\n  initiator: {value: customer}\n"
+        "  starts_at: Start\n  sop_category: Category\n  support_request_at: Ticket\n"
+        "  advised_at: Advised\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "e.csv"
+    export.write_text(
+        "Ref,Start,Category,Ticket,Advised\n"
+        "A,,policies,2023-01-01T09:00Z,2023-01-01T10:00Z\n"
+        "B,2023-02-01T09:00Z,Workplace,2023-01-01T09:00Z,2023-01-01T10:00Z\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+    got = {(f.record, f.rule): f.message for f in report.findings}
+    assert got[("A", "E002")].startswith("starts_at (column Start) is missing;")
+    assert got[("B", "E004")].startswith("sop_category (column Category) 'Workplace' is not")
+
+
 def test_local_times_in_a_clock_change_say_so(tmp_path: Path) -> None:
     """A local time the clocks skip or repeat matches the date format: the E003 says what
     is wrong with it, not that the format does not match."""

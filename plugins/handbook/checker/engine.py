@@ -164,6 +164,8 @@ class Checker:
         )
         edition, cols.coded["edition"] = edition_column(chosen, index)
         check_references(cols, self.hb, chosen, index, self.vocabulary, errors)
+        if self.options.mapping is not None:
+            self.options.mapping.name_columns(errors.pieces)
         ids = cols.text["id"]
         dup = duplicate_ids(
             self.seen, ids, cols.present["id"], batch.lines, batch.fileno, batch.file, self.files
