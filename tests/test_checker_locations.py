@@ -198,6 +198,8 @@ def test_a_csv_row_that_stops_the_reading_gives_the_same_report_at_any_chunk_siz
             got = [(f.record, f.rule, f.line) for f in report.findings]
             assert got == [("R1", "E004", 2), (None, "E001", 5)], (said, size)
             assert said in report.findings[1].message
+            # the bad byte's column (after "R3,Caf" or "R3,a"): it had none
+            assert report.findings[1].column == (7 if b"\xe9" in bad else 5), (said, size)
             assert [r.id for r in report.records] == ["R1", "R2"], (said, size)
 
 

@@ -301,9 +301,12 @@ class _Reader:
 
     def _cut(self, chunk: bytes, ends: np.ndarray, first_line: int, at: int, message: str) -> Batch:
         """The rows before the one holding byte ``at``, past which the file cannot be read,
-        and the E001 ``message`` on that byte's line: the rows before it are checked
+        and the E001 ``message`` at that byte's line and column: the rows before it are checked
         whatever --chunk-size put in this chunk."""
-        issue = Issue("E001", message, self.file, first_line + chunk.count(b"\n", 0, at))
+        start = chunk.rfind(b"\n", 0, at) + 1  # the byte's column, in characters
+        column = len(chunk[start:at].decode("utf-8", "replace")) + 1
+        line = first_line + chunk.count(b"\n", 0, at)
+        issue = Issue("E001", message, self.file, line, column=column)
         before = ends[ends < at]
         if not len(before):
             return empty_batch(self.file, self.fileno, [issue])
