@@ -471,7 +471,12 @@ def test_an_unknown_channel_is_mmd003_where_channels_are_read_and_the_page_says_
     )
     assert codes(check_text(tmp_path, text)) == {"N-1": ["MMD003"]}
     [spec] = [s for s in FIELD_SPECS if s.name == "channels"]
-    assert "MMD003" in spec.description and "not an input error (E004)" in spec.description
+    assert "{channel_rule}" in spec.description  # the data's channels rule, on the page
+    assert "not an input error (E004)" in spec.description
+    from handbook.site.generate import generate_site
+
+    page = generate_site(handbook()).page("checker/record-format.md").markdown
+    assert "read by MMD003" in page
 
 
 def test_several_wrong_channels_state_the_requirement_once(tmp_path: Path) -> None:
