@@ -125,6 +125,8 @@ class Checker:
         self.help = {c: help_uri(self.options.site_url, c) for c in codes}
         self.vocabulary = [a.id for a in handbook.actions]
         self.spellings = spellings(handbook, self.parties)
+        mapping = self.options.mapping
+        self.labels = mapping.labels() if mapping is not None else {}
 
     def run(self, paths: Sequence[Path]) -> Iterator[BatchResult]:
         """Check ``paths``; yields each batch's result, then one for waiver problems."""
@@ -157,15 +159,13 @@ class Checker:
         typed: dict[str, np.ndarray] = {}
         for issue in read_issues:
             typed.setdefault(issue.field or "", np.zeros(n, dtype=bool))[issue.row] = True
-        errors = Errors(n, typed)
+        errors = Errors(n, typed, self.labels)
         check_forms(cols, self.parties, errors, self.provider or "the provider")
         chosen, index, before_first = editions_in_force(
             cols.times["starts_at"], self.editions, self.one
         )
         edition, cols.coded["edition"] = edition_column(chosen, index)
         check_references(cols, self.hb, chosen, index, self.vocabulary, errors)
-        if self.options.mapping is not None:
-            self.options.mapping.name_columns(errors.pieces)
         ids = cols.text["id"]
         dup = duplicate_ids(
             self.seen, ids, cols.present["id"], batch.lines, batch.fileno, batch.file, self.files

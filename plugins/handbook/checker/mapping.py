@@ -35,7 +35,7 @@ import difflib
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -47,9 +47,6 @@ from handbook.checker.values import NAIVE_TIME, VALID_TIME
 from handbook.model.entities import TIME_FIELDS
 from handbook.model.sources import load_yaml_text, not_a_file
 from handbook.model.validation import validation_problems
-
-if TYPE_CHECKING:
-    from handbook.checker.rules import Piece
 
 Scalar = str | bool | int | float
 #: Problems with rows: (row, field, code, message).
@@ -177,23 +174,11 @@ class Mapping(BaseModel):
         """Export columns the mapping reads, in field order."""
         return [f.column for f in self.fields.values() if f.column is not None]
 
-    def name_columns(self, pieces: Sequence[Piece]) -> None:
-        """Put the export's column after the field in the input errors of ``pieces`` that
-        start with it (``change_type (column category) 'Workplace' is not a change type…``,
-        ``starts_at (column start_date) is missing``), as the mapping's own E003s say it: a
-        reader of the export knows its columns, not the record's fields."""
-        for piece in pieces:
-            spec = self.fields.get(piece.field or "")
-            if spec is None or spec.column is None or piece.rule not in ("E002", "E003", "E004"):
-                continue
-            lead, named = f"{piece.field} ", f"{piece.field} (column {spec.column}) "
-            piece.messages = np.array(
-                [
-                    named + m[len(lead) :] if m.startswith(lead) and not m.startswith(named) else m
-                    for m in piece.messages.tolist()
-                ],
-                dtype=object,
-            )
+    def labels(self) -> dict[str, str]:
+        """How input errors name each field read from a column: the field, then the
+        export's column (``starts_at (column start_date)``), as the mapping's own E003s say
+        it: a reader of the export knows its columns, not the record's fields."""
+        return {n: f"{n} (column {f.column})" for n, f in self.fields.items() if f.column}
 
     def absent(self, header: Sequence[str]) -> list[str]:
         """A W002 message for each field read from a column ``header`` lacks (a misspelt

@@ -52,10 +52,18 @@ class Errors:
     """Input errors found so far (`pieces`); fields with a type problem found while
     reading (``typed``: field -> rows) are not reported missing again."""
 
-    def __init__(self, n: int, typed: dict[str, np.ndarray]) -> None:
+    def __init__(
+        self, n: int, typed: dict[str, np.ndarray], labels: dict[str, str] | None = None
+    ) -> None:
         self.n = n
         self.typed = typed
+        self.labels = labels or {}
         self.pieces: list[Piece] = []
+
+    def label(self, name: str) -> str:
+        """How a message names field ``name``: as ``labels`` says (a field read from an
+        export's column: ``starts_at (column start_date)``, `Mapping.labels`), else itself."""
+        return self.labels.get(name, name)
 
     def untyped(self, name: str) -> np.ndarray:
         """Rows whose ``name`` had no type problem while reading."""
@@ -139,10 +147,10 @@ def check_forms(cols: RuleInput, parties: list[str], errors: Errors, provider: s
 
     def missing(name: str, mask: np.ndarray | bool, why: str) -> None:
         absent = mask & ~present[name] & errors.untyped(name)
-        add(absent, "E002", (f"{name} is missing; {why}",), name)
+        add(absent, "E002", (f"{errors.label(name)} is missing; {why}",), name)
 
     def invalid(name: str, mask: np.ndarray, *parts: Any) -> None:  # "<name> '<value>' ..."
-        add(mask, "E003", (f"{name} '", text[name], *parts), name)
+        add(mask, "E003", (f"{errors.label(name)} '", text[name], *parts), name)
 
     for name in ("id", "initiator", "starts_at"):
         extra = f" ({' or '.join(parties)})" if name == "initiator" else ""
@@ -158,7 +166,12 @@ def check_forms(cols: RuleInput, parties: list[str], errors: Errors, provider: s
     for name in BOOL_FIELDS:
         values = coded(text[name])
         cols.flags[name], wrong = parse_bools(values.codes, values.uniques)
-        add(wrong, "E003", (f"{name} is '", text[name], "'; write true or false"), name)
+        add(
+            wrong,
+            "E003",
+            (f"{errors.label(name)} is '", text[name], "'; write true or false"),
+            name,
+        )
     for name in TIME_FIELDS:
         cols.times[name], status = parse_times(text[name])
         values = text[name]
@@ -244,7 +257,10 @@ def check_references(
             expected = f"' is not a {what} of the {e.id} edition; {listed}"
             hint = np.array([*hints, ""], dtype=object)[coded.codes]
             errors.add(
-                sel & ~coded.isin(ids), "E004", (f"{name} '", cols.text[name], expected, hint), name
+                sel & ~coded.isin(ids),
+                "E004",
+                (f"{errors.label(name)} '", cols.text[name], expected, hint),
+                name,
             )
     vocab = set(vocabulary)
 
