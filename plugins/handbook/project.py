@@ -48,13 +48,14 @@ def learn_base_url(data: Path) -> str | None:
     return None
 
 
-def learn_base_url_or_default(command: str, given: str | None, data: Path) -> str:
-    """``given`` (``--learn-base-url``), else the project's `learn_base_url`, else the
-    default (Microsoft Managed Desktop's Learn pages) with a warning on standard error
-    that names ``command``: another service's links would silently go to MMD's pages."""
+def learn_base_url_or_default(command: str, given: str | None, data: Path | None) -> str:
+    """``given`` (``--learn-base-url``, or the plugin's option as read), else the
+    `learn_base_url` of the project of ``data`` (when given), else the default (Microsoft
+    Managed Desktop's Learn pages) with a warning on standard error that names
+    ``command``: another service's links would silently go to MMD's pages."""
     from handbook.site.registry import DEFAULT_LEARN_BASE_URL, NO_LEARN_BASE_URL
 
-    base = given or learn_base_url(data)
+    base = given or (learn_base_url(data) if data is not None else None)
     if base:
         return base
     print(f"{command}: warning: {NO_LEARN_BASE_URL}", file=sys.stderr)

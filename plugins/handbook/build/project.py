@@ -10,14 +10,13 @@ Markdown with.
 from __future__ import annotations
 
 import copy
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from handbook.site.registry import DEFAULT_LEARN_BASE_URL, NO_LEARN_BASE_URL
+from handbook.project import learn_base_url_or_default
 
 #: The plugin's name in ``mkdocs.yml``'s ``plugins`` list (its entry point).
 PLUGIN = "handbook"
@@ -94,10 +93,8 @@ def read_project(config_file: Path) -> Project:
         raise ProjectError(f"{config_file}:1:1: expected a mapping of settings (site_name: …)")
     root = config_file.resolve().parent
     options = _plugin_options(config.get("plugins"))
-    base = str(options.get("learn_base_url") or "")
-    if not base:  # as the plugin warns: another service's links would go to MMD's pages
-        print(f"handbook build: warning: {NO_LEARN_BASE_URL}", file=sys.stderr)
-        base = DEFAULT_LEARN_BASE_URL
+    given = options.get("learn_base_url")
+    base = learn_base_url_or_default("handbook build", str(given) if given else None, None)
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     return Project(

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from handbook.cache_files import code_key, hash_files, read_cache, write_cache
+from handbook.cache_files import code_key, hash_files, read_cache, tree_files, write_cache
 
 if TYPE_CHECKING:
     from handbook.checker.samples import SampleVerdict
@@ -138,8 +138,7 @@ def data_key(handbook: Handbook) -> str:
     today = datetime.now(UTC).date().isoformat()
     digest.update(f"{CACHE_FORMAT}\0{root.as_posix()}\0{today}\0".encode())
     digest.update(json.dumps(model, sort_keys=True, ensure_ascii=False).encode())
-    files = sorted(p for p in (root / "samples").rglob("*") if p.is_file())
-    named = [(p.relative_to(root).as_posix(), p) for p in files]
+    named = [(f"samples/{label}", p) for label, p in tree_files(root / "samples")]
     hash_files(digest, [*named, ("../mkdocs.yml", root.resolve().parent / "mkdocs.yml")])
     return digest.hexdigest()
 
