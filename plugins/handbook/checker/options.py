@@ -28,13 +28,25 @@ def _chunk_size(text: str) -> int:
     return value
 
 
-def _date(text: str) -> date:
+def read_day(text: str) -> tuple[date | None, str | None]:
+    """A day written ``YYYY-MM-DD`` (``--today``, a waiver's ``expires_on``): ``(day,
+    None)``; ``(None, None)`` when ``text`` is not in that form; ``(None, reason)`` when it
+    is but names no day (``2025-02-30``: ``day is out of range for month``)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+        return None, None
     try:
-        return date.fromisoformat(text)
-    except ValueError as error:  # written as a date, but none: 2025-02-30
-        raise argparse.ArgumentTypeError(f"{text!r} names no day ({error})") from None
+        return date.fromisoformat(text), None
+    except ValueError as error:
+        return None, str(error)
+
+
+def _date(text: str) -> date:
+    day, reason = read_day(text)
+    if day is not None:
+        return day
+    if reason is None:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+    raise argparse.ArgumentTypeError(f"{text!r} names no day ({reason})")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

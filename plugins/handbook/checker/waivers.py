@@ -11,19 +11,17 @@ reason, approver or expiry) and ``W001`` (expired, unless a renewal stands besid
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from handbook.checker.options import read_day
 from handbook.checker.records import decode_text
 from handbook.checker.yamlfile import load_yaml_records_text
 from handbook.model.handbook import Handbook
 from handbook.model.sources import not_a_file
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class WaiverFileError(Exception):
@@ -106,14 +104,13 @@ def validate(
     if rule not in known:
         unknown = f"the waiver names an unknown rule '{rule}'; expected one of: {', '.join(known)}"
         return None, unknown, "rule"
-    if not _DATE.fullmatch(expires):
+    until, why = read_day(expires)
+    if until is None and why is None:
         return None, f"expires_on '{expires}' is not a date; write YYYY-MM-DD", "expires_on"
-    try:
-        until = date.fromisoformat(expires)
-    except ValueError as error:  # written as a date, but none: 2024-02-30
+    if until is None:  # written as a date, but none: 2024-02-30
         return (
             None,
-            f"expires_on '{expires}' is written as a date but names none ({error}); write a "
+            f"expires_on '{expires}' is written as a date but names none ({why}); write a "
             "date that exists",
             "expires_on",
         )
