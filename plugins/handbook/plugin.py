@@ -31,9 +31,11 @@ Options (``mkdocs.yml``)::
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +56,31 @@ if TYPE_CHECKING:
     from handbook.site.registry import Site, SiteOptions
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+
+
+@contextmanager
+def _collector_paused(*, freeze_after: bool) -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the site is generated; with
+    ``freeze_after``, then move every object alive into the permanent generation
+    (`gc.freeze`) for the rest of the build. Reference counting still frees everything.
+
+    Measured reason (``benchmarks/site_build.py``; README "Where a no-cache build goes"):
+    a build with no cache imports pydantic, pandas, pyarrow and compliance-trestle and
+    compiles the page templates, objects that live until the process ends, and the
+    collector then rescans them at every full pass for the rest of the build: 0.17 s of a
+    2.8 s build (the same build with the collector off throughout: 2.65 s). Paused and
+    frozen here: 2.81 s -> 2.52 s, best of 3 (with the cache warm, 1.51 s -> 1.50 s).
+    Not frozen under ``mkdocs serve``: a long-lived process, whose earlier builds' cycles
+    a freeze would keep for good."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        if freeze_after:
+            gc.freeze()
 
 
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
@@ -124,7 +151,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             custom_dir=str(Path(custom_dir).resolve()) if custom_dir else None,
         )
         start = time.perf_counter()
-        site = self._generate(config, data_dir, options)
+        with _collector_paused(freeze_after=not self._serving):
+            site = self._generate(config, data_dir, options)
         if site is not None:  # else the data has errors (serve): _site is the last good one
             self._problems = None
             self._site = site
