@@ -61,6 +61,10 @@ class StatementIndex:
     def __init__(self, handbook: Handbook, paths: Paths) -> None:
         self.hb = handbook
         self.paths = paths
+        # each rule's quotes as `_plain` words, read once (not once per statement)
+        self._quotes = {
+            id(r): [q for s in r.sources if (q := _plain(s.quote))] for r in handbook.rules
+        }
         self.refs = self._index()
         self._by_statement = {id(ref.statement): ref for ref in self.refs}
 
@@ -122,10 +126,7 @@ class StatementIndex:
         text = _plain(st.text)
         out = []
         for rule in self.hb.rules_of(edition):
-            quoted = any(
-                (q := _plain(src.quote)) and q in text and rule.kind != "channels"
-                for src in rule.sources
-            )
+            quoted = rule.kind != "channels" and any(q in text for q in self._quotes[id(rule)])
             if quoted or (st.prohibits and rule.kind == "prohibited-actions"):
                 out.append(rule)
         return out
