@@ -406,7 +406,7 @@ def test_json_lines_are_told_to_be_one_array(tmp_path: Path) -> None:
         ), result.stdout
     # other syntax errors keep their message and hint
     path = tmp_path / "m.yaml"
-    path.write_text("- a: 1\n{b: 2}\n", encoding="utf-8")
+    path.write_text("- a: 1\n  b: [2\n", encoding="utf-8")
     assert "check indentation" in cli("check", str(path)).stdout
     # and the record format page says so among the files that cannot be read
     record = generate_site(handbook()).page("checker/record-format.md").markdown

@@ -480,6 +480,44 @@ def test_a_closing_quote_left_out_names_where_the_quote_starts(data_copy: Path, 
     )
 
 
+@pytest.mark.parametrize(
+    ("new", "at", "hint"),
+    [
+        (
+            "  name: Printing: queues\n",
+            (0, 17),
+            "quote a value that holds ': ', as in name: \"Updates: monthly\"; indent a key as "
+            "far as the other keys of its mapping",
+        ),
+        ("\tname: Printing\n", (0, 1), "indent with spaces: YAML does not allow a tab there"),
+        # one space deeper: read as more of the value above, which then holds ': '
+        (
+            "   name: Printing\n",
+            (0, 8),
+            "quote a value that holds ': ', as in name: \"Updates: monthly\"; indent a key as "
+            "far as the other keys of its mapping",
+        ),
+        (
+            '  name: "Printing"\n   note: x\n',
+            (1, 4),
+            "indent this line as far as the keys it belongs with",
+        ),
+        # PyYAML stops on the next line; the key without ':' is this one
+        ("  name Printing\n", (0, 3), "write ': ' after a key, as in name: value"),
+    ],
+)
+def test_common_yaml_mistakes_say_what_would_be_right(
+    data_copy: Path, new: str, at: tuple[int, int], hint: str
+) -> None:
+    # each had the one hint "check indentation, quotes and the ': ' after each key", and a
+    # key without ':' was reported a line late, on the line after it
+    text = (data_copy / "roles.yaml").read_text(encoding="utf-8")
+    line = text[: text.index("  name: Printing\n")].count("\n") + 1
+    edit(data_copy / "roles.yaml", "  name: Printing\n", new)
+    [p] = [p for p in _load(data_copy) if p.code == "yaml-syntax"]
+    assert ((p.line or 0) - line, p.column, p.hint) == (*at, hint)
+
+
 def test_an_empty_csv_cell_is_said_empty_in_its_column(data_copy: Path) -> None:
     # it said "invalid 'text': String should have at least 1 character": no column is 'text'
     edit(

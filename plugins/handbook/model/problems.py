@@ -71,6 +71,43 @@ def format_problems(problems: Iterable[Problem]) -> str:
     return "\n".join(lines)
 
 
+#: What would be right, by the words of PyYAML's commonest problems (`yaml_syntax_hint`).
+_YAML_HINTS = (
+    (
+        "mapping values are not allowed here",
+        "quote a value that holds ': ', as in name: \"Updates: monthly\"; indent a key as far "
+        "as the other keys of its mapping",
+    ),
+    ("found character '\\t'", "indent with spaces: YAML does not allow a tab there"),
+    ("but found '<block mapping start>'", "indent this line as far as the keys it belongs with"),
+    (
+        "expected <block end>, but found '-'",
+        "a list item stands where a key was expected: indent the '- ' items as far as each other, "
+        "under the key they belong to",
+    ),
+    ("could not find expected ':'", "write ': ' after a key, as in name: value"),
+    ("found unexpected end of stream", "close the quoted text with the quote it opens with"),
+)
+#: The hint of any other YAML syntax problem.
+YAML_HINT = "check indentation, quotes and the ': ' after each key"
+
+
+def yaml_syntax_hint(exc: Any) -> str:
+    """What would be right for a PyYAML ``MarkedYAMLError``: a precise hint for its
+    commonest problems (a ``:`` in an unquoted value, a tab, a line indented off its
+    mapping, a key without ``:``, an unclosed quote), else `YAML_HINT`."""
+    problem = str(exc.problem or "")
+    return next((hint for words, hint in _YAML_HINTS if words in problem), YAML_HINT)
+
+
+def yaml_syntax_mark(exc: Any) -> Any:
+    """Where a PyYAML ``MarkedYAMLError`` is: where the parser stopped, except for a key
+    without ``:``, which PyYAML notices on a later line: there, where the key starts."""
+    if "could not find expected ':'" in str(exc.problem) and exc.context_mark is not None:
+        return exc.context_mark
+    return exc.problem_mark or exc.context_mark
+
+
 def yaml_syntax_message(exc: Any, text: str | None = None) -> str:
     """``not valid YAML: ...`` for a PyYAML ``MarkedYAMLError``; when the parser stopped on
     a later line than the one that opened what it was reading (an unclosed ``[``, ``{`` or
@@ -78,7 +115,7 @@ def yaml_syntax_message(exc: Any, text: str | None = None) -> str:
     several lines just before the error (a closing quote left out, so the quote ran on to
     the next one) is named too."""
     message = f"not valid YAML: {exc.problem or exc.context}"
-    mark, opened = exc.problem_mark, exc.context_mark
+    mark, opened = yaml_syntax_mark(exc), exc.context_mark
     if exc.problem and exc.context and opened and mark and opened.line != mark.line:
         what = re.sub(r"^while (?:parsing|scanning) an? ", "", exc.context)
         message += f" (in the {what} that starts at line {opened.line + 1}, column "

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from handbook.model.problems import Problem, yaml_syntax_message
+from handbook.model.problems import Problem, yaml_syntax_hint, yaml_syntax_mark, yaml_syntax_message
 
 #: What to check in a CSV row whose quoting is broken.
 QUOTE_HINT = (
@@ -296,7 +296,7 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
             slow, slow_problems = _load(text, file, budget, fast=False)
             if slow_problems or "Unicode character escape" in str(exc.problem):
                 return slow, slow_problems  # libyaml refuses escaped surrogate pairs
-        mark = exc.problem_mark or exc.context_mark
+        mark = yaml_syntax_mark(exc)
         problems.append(
             Problem(
                 "yaml-syntax",
@@ -304,7 +304,7 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
                 file,
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
-                hint="check indentation, quotes and the ': ' after each key",
+                hint=yaml_syntax_hint(exc),
             )
         )
         return [], problems
