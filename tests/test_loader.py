@@ -181,6 +181,22 @@ def test_csv_row_with_wrong_number_of_cells(data_copy: Path) -> None:
     [p] = problems
     assert p.code == "csv-row-width" and p.line == 8
     assert "9 cell(s)" in p.message and p.hint is not None
+    # the cell beyond the header, by number (the column of a CSV problem) and text
+    assert (p.column, p.message.split(": ", 1)[1]) == (
+        9,
+        "cell 9 ('Balance of responsibility') has no column",
+    )
+
+
+def test_csv_row_short_of_cells_names_the_column_without_one(data_copy: Path) -> None:
+    # it said the counts only, with no column: which cell is missing was left to count
+    path = data_copy / "responsibility-matrix.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].rsplit(",", 1)[0] + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("csv-row-width", 3, 8)
+    assert p.message == "row has 7 cell(s), the header has 8: no cell for section"
 
 
 def test_all_problems_are_reported_together(data_copy: Path) -> None:

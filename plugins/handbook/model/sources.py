@@ -463,15 +463,17 @@ def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]
                 header = [c.strip() for c in cells]
                 continue
             if len(cells) != len(header):
+                n = min(len(cells), len(header))  # the first cell or column without its pair
+                extra = f"cell {n + 1} ({cells[n][:40]!r}) has no column" if n < len(cells) else ""
+                what = extra or f"no cell for {header[n]}"
                 problems.append(
                     Problem(
                         "csv-row-width",
-                        f"row has {len(cells)} cell(s), the header has {len(header)}",
+                        f"row has {len(cells)} cell(s), the header has {len(header)}: {what}",
                         file,
                         start,
-                        hint="columns are: "
-                        + ", ".join(header)
-                        + "; quote cells that contain commas",
+                        n + 1,
+                        hint=f"columns are: {', '.join(header)}; quote cells that contain commas",
                     )
                 )
                 continue
