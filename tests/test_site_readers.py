@@ -239,6 +239,23 @@ def test_a_rule_on_a_change_type_is_shown_for_microsofts_changes_only(built_site
     assert not any("customer_action_at" in w or w.startswith("MMD005") for w in after)
 
 
+def test_the_matrix_page_cites_its_introduction_where_the_seed_has_it(built_site: Path) -> None:
+    """The balance-of-responsibility page opens with seed 002's introduction ("In the
+    service offering, the balance of responsibility ... shifts ..."), which is in the
+    section "Change management", above the "Balance of responsibility" table; its one
+    source line named the table's section for both."""
+    page = soup(built_site, "change-management/balance-of-responsibility.md")
+    intro = next(
+        p for p in page.select("article p") if p.get_text().startswith("In the service offering")
+    )
+    cited = intro.find_next("p", class_="hb-source")
+    assert cited is not None and "section “Change management”" in cited.get_text(" ")
+    table = page.select_one("table.hb-matrix")
+    assert table is not None
+    below = table.find_next("p", class_="hb-source")
+    assert below is not None and "section “Balance of responsibility”" in below.get_text(" ")
+
+
 def test_backlinks(built_site: Path) -> None:
     page = soup(built_site, "rules/mmd001.md")
     heading = next(h for h in page.select("article h2") if "Referenced by" in h.get_text())
