@@ -212,6 +212,50 @@ def test_tags(built_site: Path) -> None:
     assert "Customer" in sop.select_one(".md-tags").get_text(" ")
 
 
+def test_a_rule_on_a_change_type_is_shown_for_microsofts_changes_only(built_site: Path) -> None:
+    """MMD005 names no initiator but applies to the change type ``feature-update``, which the
+    checker reads on Microsoft's records only (never on a customer's): its rule page says
+    "initiated by Microsoft", and so do the rules table, the rule's tags, the rules download
+    and the 2018 timeline, which drew it in the customer's lane too ("A change initiated by
+    the customer: … The customer completed the action at most 2 days after Microsoft
+    notified customers") and gave it the initiator Both."""
+    rule = soup(built_site, "rules/mmd005.md")
+    assert "Changes initiated by Microsoft" in rule.get_text(" ")
+    assert "Microsoft" in rule.select_one(".md-tags").get_text(" ")
+    index = soup(built_site, "rules/index.md").select_one("tr#mmd005")
+    assert index is not None
+    assert index.find_all("td")[2].get_text(" ", strip=True) == "Microsoft"
+    rows = csv.DictReader(io.StringIO((built_site / "downloads/rules.csv").read_text("utf-8")))
+    assert {r["id"]: r["initiator"] for r in rows}["MMD005"] == "microsoft"
+    page = soup(built_site, "editions/2018/change-management/change-process.md")
+    desc = page.select_one("figure.hb-picture--timeline desc")
+    assert desc is not None
+    microsoft, customer = desc.get_text(" ").split("A change initiated by the customer:")
+    assert "MMD005" in microsoft
+    assert "MMD005" not in customer and "MMD008" in customer
+    lane = page.select("figure.hb-picture--timeline text")
+    words = [t.get_text() for t in lane]
+    after = words[words.index("A change initiated by the customer") :]
+    assert not any("customer_action_at" in w or w.startswith("MMD005") for w in after)
+
+
+def test_the_matrix_page_cites_its_introduction_where_the_seed_has_it(built_site: Path) -> None:
+    """The balance-of-responsibility page opens with seed 002's introduction ("In the
+    service offering, the balance of responsibility ... shifts ..."), which is in the
+    section "Change management", above the "Balance of responsibility" table; its one
+    source line named the table's section for both."""
+    page = soup(built_site, "change-management/balance-of-responsibility.md")
+    intro = next(
+        p for p in page.select("article p") if p.get_text().startswith("In the service offering")
+    )
+    cited = intro.find_next("p", class_="hb-source")
+    assert cited is not None and "section “Change management”" in cited.get_text(" ")
+    table = page.select_one("table.hb-matrix")
+    assert table is not None
+    below = table.find_next("p", class_="hb-source")
+    assert below is not None and "section “Balance of responsibility”" in below.get_text(" ")
+
+
 def test_backlinks(built_site: Path) -> None:
     page = soup(built_site, "rules/mmd001.md")
     heading = next(h for h in page.select("article h2") if "Referenced by" in h.get_text())

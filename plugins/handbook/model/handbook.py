@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from handbook.model.entities import (
     Action,
+    Applicability,
     ChangeType,
     Channel,
     Document,
@@ -38,6 +39,17 @@ def party_words(party: Party) -> str:
     if party.name[:1].isupper() and party.id == "microsoft":
         return party.name
     return "the " + party.name.lower()
+
+
+def rule_initiator(scope: Applicability) -> str | None:
+    """The party whose change records a rule's ``applies_to`` can match: its ``initiator``,
+    else the provider (``microsoft``) for a ``change_type`` list and the customer for an
+    ``sop_category`` list, as the checker reads them (`handbook.checker.rules`: a change
+    type is read on the provider's records only, a SOP category on the customer's only);
+    None when the rule can apply to a change of either."""
+    if scope.initiator:
+        return scope.initiator
+    return "microsoft" if scope.change_type else "customer" if scope.sop_category else None
 
 
 def _only(matches: Iterator[T], key: object) -> T:

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 
 from handbook.model.entities import Source, Statement
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import Handbook, rule_initiator
 
 #: The tables, in the order the site lists them, and their titles (the "Downloads and
 #: exports" page).
@@ -136,7 +136,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
             "title": r.title,
             "severity": r.severity,
             "editions": ";".join(r.editions),
-            "initiator": r.applies_to.initiator or "",
+            "initiator": rule_initiator(r.applies_to) or "",
             "statement": r.statement,
             "sources": ";".join(f"{q.doc} {q.section}" for q in r.sources),
         }

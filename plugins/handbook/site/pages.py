@@ -12,7 +12,7 @@ from typing import Any
 
 from handbook.model.diff import REWORD_THRESHOLD
 from handbook.model.entities import Edition, Node
-from handbook.model.handbook import party_words
+from handbook.model.handbook import party_words, rule_initiator
 from handbook.site.checker_docs import checker_codes, sentence
 from handbook.site.downloads import TABLE_TITLES, OscalDownloads
 from handbook.site.paths import Paths
@@ -79,7 +79,7 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads) -> None:
         tags=["Rules"],
     )
     for rule in hb.rules:
-        initiator = rule.applies_to.initiator
+        initiator = rule_initiator(rule.applies_to)
         tags = ["Rules"]
         if initiator in party_names:
             tags.append(party_names[initiator])

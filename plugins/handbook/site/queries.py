@@ -25,7 +25,7 @@ from handbook.model.entities import (
     SopCategory,
     Statement,
 )
-from handbook.model.handbook import Handbook, party_words
+from handbook.model.handbook import Handbook, party_words, rule_initiator
 from handbook.site.paths import Paths
 from handbook.site.pictures import Pictures
 from handbook.site.statements import StatementIndex, StatementRef
@@ -291,11 +291,7 @@ class Queries:
         """The records a rule applies to, in words."""
         scope = rule.applies_to
         parts = ["changes"]
-        # a change type is read on the provider's records only, a SOP category on the
-        # customer's only (the record format), so either names its initiator
-        initiator = scope.initiator or (
-            "microsoft" if scope.change_type else "customer" if scope.sop_category else None
-        )
+        initiator = rule_initiator(scope)
         if initiator:
             parts.append(f"initiated by {party_words(self.hb.party(initiator))}")
         if scope.change_type:
@@ -308,6 +304,11 @@ class Queries:
         text = " ".join(parts) if len(parts) > 1 else "every change record"
         editions = f"the {listed(rule.editions)} edition{'s' if len(rule.editions) > 1 else ''}"
         return f"{text[0].upper()}{text[1:]}, in {editions}."
+
+    def initiator(self, rule: Rule) -> str:
+        """The party id of the changes ``rule`` applies to (`rule_initiator`); ``both``
+        for a rule that applies to either party's."""
+        return rule_initiator(rule.applies_to) or "both"
 
     def rules_for_change_type(self, ct: ChangeType) -> list[Rule]:
         """Rules in force in the type's edition that can apply to a change of this type."""

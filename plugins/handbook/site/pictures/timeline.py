@@ -2,7 +2,9 @@
 rules in force, one lane for a change Microsoft makes and one for a customer's change.
 
 A lane holds the rules of kind ``timing`` in force in the edition whose ``applies_to``
-names that initiator or none (MMD004 is in both). Its fields are placed in columns by
+can match that initiator's records (`handbook.model.handbook.rule_initiator`: a
+``change_type`` list is Microsoft's, so MMD005 is in Microsoft's lane only; MMD004, which
+names none, is in both). Its fields are placed in columns by
 order alone, each as late as its constraints allow (the change's start last): the
 picture shows which time comes before which, not to scale; each constraint's row says
 its duration in words (`handbook.model.durations.duration_text`) and links to its rule's
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from handbook.model.entities import Constraint, Edition, Rule
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import Handbook, rule_initiator
 from handbook.site.paths import Paths
 from handbook.site.pictures.draw import (
     FONT,
@@ -40,7 +42,9 @@ def lane_rules(handbook: Handbook, edition: Edition, initiator: str) -> list[Rul
     return [
         r
         for r in handbook.rules_of(edition.id)
-        if r.kind == "timing" and r.constraints and r.applies_to.initiator in (None, initiator)
+        if r.kind == "timing"
+        and r.constraints
+        and rule_initiator(r.applies_to) in (None, initiator)
     ]
 
 
