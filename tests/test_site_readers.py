@@ -134,6 +134,9 @@ def test_diff_is_computed_from_data() -> None:
     types = {(tuple(t.id for t in c.old), tuple(t.id for t in c.new)): c.status for c in diff.types}
     assert types[(("feature-update",), ("functionality",))] == "renamed"
     assert types[(("emergency-update",), ())] == "removed"
+    # the same id under a new name was "kept": the page said "Security kept" for "Security
+    # updates" (2018), where a SOP category under a new name is "renamed"
+    assert types[(("security-update",), ("security-update",))] == "renamed"
     assert [r.id for r in diff.rules_added] == ["MMD007"]
     assert [r.id for r in diff.rules_removed] == ["MMD005"]
     ops = word_diff("Implement and manage the membership", "Implement and assign the membership")

@@ -75,7 +75,7 @@ class CategoryChange:
 
 @dataclass(frozen=True)
 class TypeChange:
-    """A change type's fate: ``kept`` (same id), ``renamed``, ``merged`` (several old types
+    """A change type's fate: ``kept`` (same name), ``renamed``, ``merged`` (several old types
     succeeded by one), ``split`` (one old type succeeded by several), ``added``, ``removed``."""
 
     status: Literal["kept", "renamed", "merged", "split", "added", "removed"]
@@ -285,7 +285,8 @@ def _type_changes(old: list[ChangeType], new: list[ChangeType]) -> list[TypeChan
             if olds[0].id not in seen_old:
                 out.append(TypeChange("split", (olds[0],), tuple(successors[olds[0].id])))
         else:
-            status: Literal["kept", "renamed"] = "kept" if olds[0].id == t.id else "renamed"
+            # by name, as a SOP category's: a reader sees "Security updates became Security"
+            status: Literal["kept", "renamed"] = "kept" if olds[0].name == t.name else "renamed"
             out.append(TypeChange(status, (olds[0],), (t,)))
         seen_old.update(p.id for p in olds)
     out += [TypeChange("removed", (t,), ()) for t in old if not successors[t.id]]
