@@ -343,3 +343,20 @@ def test_edit_url_follows_edit_uri(tmp_path: Path, edit_uri: str, expected: str 
     )
     url = data_edit_url(config, tmp_path, Path("data/rules.yaml"), 7)  # type: ignore[arg-type]
     assert url == expected
+
+
+def test_a_rule_enforcing_a_duty_of_the_change_process_lists_its_page(built_site: Path) -> None:
+    # MMD001 quotes the process's duty "Notify customers 5 days in advance ..." (seeds 000
+    # and 002, "Change process overview"); its page listed the change types only, as the
+    # change process was listed only for a rule naming no initiator (found by a reader test)
+    page = soup(built_site, "rules/mmd001.md")
+    heading = next(h for h in page.select("h2") if h.get_text(strip=True).startswith("Pages"))
+    items = heading.find_next("ul")
+    assert items is not None
+    labels = [a.get_text() for a in items.select("a")]
+    assert "Change process (2018)" in labels and "Change process (2022)" in labels
+    # and not on a rule whose quotes are elsewhere (MMD008: the certificates' SOP)
+    page = soup(built_site, "rules/mmd008.md")
+    heading = next(h for h in page.select("h2") if h.get_text(strip=True).startswith("Pages"))
+    items = heading.find_next("ul")
+    assert items is not None and "Change process" not in items.get_text()

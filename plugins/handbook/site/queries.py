@@ -341,7 +341,9 @@ class Queries:
         return out
 
     def pages_for_rule(self, rule: Rule) -> list[tuple[str, str]]:
-        """(src_uri, title) of the pages a rule applies to."""
+        """(src_uri, title) of the pages a rule applies to: the change types' and SOP
+        categories' it can apply to, and the change process's when it applies to either
+        party's changes or enforces one of its duties (`StatementIndex.enforced_by`)."""
         if rule.kind == "edition-in-force":
             return [(Paths.editions, "Editions")]
         out: list[tuple[str, str]] = []
@@ -353,7 +355,11 @@ class Queries:
             for cat in self.hb.sop_categories_of(edition_id):
                 if rule in self.rules_for_sop(cat):
                     out.append((self.paths.sop(cat), cat.name + label))
-            if rule.applies_to.initiator is None:
+            # a rule for either party's changes, or one enforcing a duty of the process
+            enforced = self.statements.enforced_by(rule)
+            if rule.applies_to.initiator is None or any(
+                ref.area == "process" and ref.edition == edition_id for ref in enforced
+            ):
                 out.append((self.paths.change_process(edition_id), "Change process" + label))
         return out
 
