@@ -276,6 +276,10 @@ def test_downloads(built_site: Path) -> None:
     assert len(rows) == 7 and rows[0]["responsibility"] == "Provide new functionality"
     data = json.loads((built_site / "downloads/sop-statements.json").read_text(encoding="utf-8"))
     assert {"edition", "category", "party", "statement"} <= set(data[0])
+    # the roles are one edition's (2018: seed 003) like every other table's rows; their
+    # download said none (found by a reader test)
+    roles = csv.DictReader(io.StringIO((built_site / "downloads/roles.csv").read_text("utf-8")))
+    assert {row["edition"] for row in roles} == {"2018"}
 
 
 def test_edit_link_points_to_data_file_and_line(built_site: Path) -> None:

@@ -60,7 +60,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
     name, description, includes, channels, notification, advance_notice,
     requires_global_admin_action, action_type, testing, examples, customer_action``
     (lists ``;``-separated); sop-statements: ``id, edition, category, category_name,
-    party, statement, prohibits``; roles: ``party, role, description, statement_ids``
+    party, statement, prohibits``; roles: ``edition, party, role, description, statement_ids``
     (``;``-separated); every table so far ends with ``doc, section``, the seed document
     and section it comes from; rules: ``id, title, severity, editions, initiator,
     statement, sources`` (``doc section``, ``;``-separated). ``id`` is the statement's
@@ -122,6 +122,7 @@ def table_rows(handbook: Handbook) -> dict[str, list[Row]]:
     ]
     tables["roles"] = [
         {
+            "edition": hb.document(r.source.doc).edition,
             "party": r.party,
             "role": r.name,
             "description": " ".join(_flat(s) for s in r.description),
