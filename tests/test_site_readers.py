@@ -364,3 +364,13 @@ def test_a_rule_enforcing_a_duty_of_the_change_process_lists_its_page(built_site
     heading = next(h for h in page.select("h2") if h.get_text(strip=True).startswith("Pages"))
     items = heading.find_next("ul")
     assert items is not None and "Change process" not in items.get_text()
+
+
+def test_the_newest_editions_pages_say_the_service_has_ended(built_site: Path) -> None:
+    # a reader landing on a 2022 page from a search read its duties as in force today: the
+    # banner was only on older editions' pages (found by a reader test); seed 004 gives the
+    # end of life, data/editions.yaml holds it
+    banner = soup(built_site, "sops/certificates.md").select_one("div.admonition.info")
+    assert banner is not None
+    text = " ".join(banner.get_text(" ").split())
+    assert "in force from 2022-12-06 through 2024-07-31, when the service ended" in text
