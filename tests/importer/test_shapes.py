@@ -104,6 +104,32 @@ def test_html_comments_callouts_and_images_are_never_imported(tmp_path: Path) ->
     assert any("mojibake" in n["text"] for n in report["pages"][0]["notes"])
 
 
+def test_an_image_or_an_include_in_a_cell_is_no_statement(tmp_path: Path) -> None:
+    # The shape of a Learn change-process table (change-management.md, 12/06/2022) with
+    # an icon above a cell's list and a DocFX include after it: markup, never a duty.
+    page = tmp_path / "icons.md"
+    page.write_text(
+        "---\ntitle: Icons\nms.date: 12/06/2022\n---\n\n# Icons\n\n"
+        "| Scenario | Microsoft's role | Customer's role |\n| --- | --- | --- |\n"
+        "| Before a change | ![Before](media/before.png) <ul><li>Set expectations.</li></ul>"
+        " | <ul><li>Acknowledge and approve.</li></ul> [!INCLUDE [ack](../includes/ack.md)] |\n"
+        '| During a change | :::image type="icon" source="media/during.png"::: | '
+        "Take any action required. |\n",
+        encoding="utf-8",
+    )
+    out, none = tmp_path / "out", tmp_path / "none"
+    result = run(
+        [str(BIN / "handbook"), "import", str(page), "--out", str(out), "--data", str(none)]
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = (out / "change-process.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [r.split(",")[4] for r in rows] == [
+        "Set expectations.",
+        "Acknowledge and approve.",
+        "Take any action required.",
+    ]
+
+
 def test_a_page_that_cannot_be_read_is_a_report_entry_and_the_others_are_imported(
     tmp_path: Path,
 ) -> None:
