@@ -129,6 +129,18 @@ def _context(
     )
 
 
+def _undated(ctx: Context, edition: str | None) -> str:
+    """The end of the note on an ``ms.date`` that is not a date: the edition the page is
+    filed under all the same, and who gave it."""
+    if edition:
+        return f": the page is filed under edition {ctx.edition!r}, given by --edition"
+    if ctx.committed:
+        return (
+            f": the page is filed under edition {ctx.edition!r}, its document's ({ctx.committed})"
+        )
+    return f": the page's edition is {ctx.edition!r}, to set by hand (--edition)"
+
+
 def _in_force(e: Edition, day: date) -> bool:
     """Whether ``day`` falls within edition ``e``'s in-force dates (both inclusive)."""
     return e.in_force_from <= day and (e.in_force_until is None or day <= e.in_force_until)
@@ -164,7 +176,11 @@ def import_page(
         ctx = _context(page, hb, edition, known, taken)
         rep.doc, rep.title, rep.ms_date = ctx.doc, page.title, ctx.ms_date
         rep.edition = ctx.edition
-        rep.notes = [{"line": line, "text": text} for line, text in page.notes]
+        notes = list(page.notes)
+        if page.date_note is not None:
+            line, text = notes[page.date_note]
+            notes[page.date_note] = (line, text + _undated(ctx, edition))
+        rep.notes = [{"line": line, "text": text} for line, text in notes]
         outside = _outside_edition(hb, ctx.edition, page.ms_date)
         if outside:
             rep.note(1, outside)

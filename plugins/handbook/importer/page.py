@@ -61,6 +61,9 @@ class Page:
     author: str = ""
     blocks: list[Block] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
+    #: index in ``notes`` of the note on an ``ms.date`` that is not a date (None without
+    #: one): the edition the page is then filed under is known only once its document is
+    date_note: int | None = None
 
 
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
@@ -188,8 +191,9 @@ def _front_matter(lines: list[str], page: Page) -> int:
         elif page.ms_date is None:
             text = (
                 f"ms.date {str(raw_date).strip()!r} is not a date (Learn writes MM/DD/YYYY; "
-                "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand"
+                "YYYY-MM-DD is read too)"
             )
+            page.date_note = len(page.notes)
             page.notes.append((line, text))
     return end + 1
 
