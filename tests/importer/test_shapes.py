@@ -130,6 +130,37 @@ def test_an_image_or_an_include_in_a_cell_is_no_statement(tmp_path: Path) -> Non
     ]
 
 
+def test_an_include_an_anchor_or_a_picture_on_its_own_is_ignored_markup(
+    tmp_path: Path,
+) -> None:
+    # Learn pages open with an include (the end-of-life notice) and put anchors and
+    # pictures between paragraphs: they were reported as prose left out (exit 1).
+    page = tmp_path / "markup.md"
+    page.write_text(
+        "---\ntitle: Markup\nms.date: 12/06/2022\n---\n\n# Markup\n\n"
+        "[!INCLUDE [mmd-eol](../includes/mmd-eol-notice.md)]\n\n"
+        '<a name="before"></a>\n\n**Before a change**\n\n![Change flow](media/flow.png)\n\n'
+        "Microsoft will: | Customers will:\n--- | ---\nSet expectations. | Acknowledge.\n",
+        encoding="utf-8",
+    )
+    report, out, none = tmp_path / "report.json", tmp_path / "out", tmp_path / "none"
+    args = ["import", str(page), "--out", str(out), "--data", str(none), "--format", "json"]
+    result = run([str(BIN / "handbook"), *args, "--report", str(report)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = json.loads(report.read_text(encoding="utf-8"))["pages"][0]["found"]
+    assert [(f["line"], f["recognised_as"]) for f in found] == [
+        (8, "picture, include or anchor (ignored)"),
+        (10, "picture, include or anchor (ignored)"),
+        (14, "picture, include or anchor (ignored)"),
+        (16, "change-process"),
+    ]
+    rows = (out / "change-process.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [r.split(",")[2:5] for r in rows] == [
+        ["before", "microsoft", "Set expectations."],
+        ["before", "customer", "Acknowledge."],
+    ]
+
+
 def test_a_page_that_cannot_be_read_is_a_report_entry_and_the_others_are_imported(
     tmp_path: Path,
 ) -> None:

@@ -37,6 +37,7 @@ _IGNORED = {
     "comment": "HTML comment (ignored)",
     "callout": "callout (ignored)",
     "image": ":::image directive (ignored)",
+    "markup": "picture, include or anchor (ignored)",
     "directive": "::: directive (ignored)",
     "code": "code block (ignored)",
     "attributes": "kramdown attribute list (ignored)",
