@@ -161,6 +161,28 @@ def test_an_include_an_anchor_or_a_picture_on_its_own_is_ignored_markup(
     ]
 
 
+def test_a_list_under_a_line_naming_a_party_says_how_to_import_it(tmp_path: Path) -> None:
+    # Office 365's change management page (2017): each phase a heading, each party's
+    # duties a list under "Microsoft's role" / "Customer's role". The list was "prose".
+    page = tmp_path / "roles.md"
+    page.write_text(
+        "---\ntitle: Roles\nms.date: 12/14/2017\n---\n\n# Roles\n\n#### Before a change\n\n"
+        "Microsoft's role\n\n- Set expectations for service changes.\n\n"
+        "Customer's role\n\n- Review and update internal change management processes.\n",
+        encoding="utf-8",
+    )
+    report, out, none = tmp_path / "report.json", tmp_path / "out", tmp_path / "none"
+    args = ["import", str(page), "--out", str(out), "--data", str(none), "--format", "json"]
+    run([str(BIN / "handbook"), *args, "--report", str(report)])
+    left = json.loads(report.read_text(encoding="utf-8"))["pages"][0]["unmapped"]
+    reasons = {u["line"]: u["reason"] for u in left}
+    for line, label in ((12, "Microsoft's role"), (16, "Customer's role")):
+        assert reasons[line] == (
+            f"list under a line naming a party ({label!r}): only tables are imported; "
+            "put the duties in a table with a column per party"
+        )
+
+
 def test_a_page_that_cannot_be_read_is_a_report_entry_and_the_others_are_imported(
     tmp_path: Path,
 ) -> None:

@@ -219,11 +219,19 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
                     Found(block.line, "list", "not imported (prose list)", 0, block.section)
                 )
                 section = block.section  # "Your responsibilities", "IBM responsibilities"
-                party = C.party_header(section) or C.provider_named_heading(section)
+                # or the short line just above it: "Microsoft's role", "Customers will:"
+                shown = above is not None and above.kind in ("paragraph", "label")
+                label = " ".join(above.lines).strip() if above is not None and shown else ""
+                if C.party_header(section) or C.provider_named_heading(section):
+                    where = f"a heading naming a party ({block.section!r})"
+                elif label and C.party_label(label):
+                    where = f"a line naming a party ({label!r})"
+                else:
+                    where = ""
                 why = (
-                    f"list under a heading naming a party ({block.section!r}): only tables "
-                    "are imported; put the duties in a table with a column per party"
-                    if party
+                    f"list under {where}: only tables are imported; put the duties in a table "
+                    "with a column per party"
+                    if where
                     else "list outside a table (prose)"
                 )
                 for n, raw in enumerate(block.lines):
