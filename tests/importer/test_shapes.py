@@ -104,6 +104,85 @@ def test_html_comments_callouts_and_images_are_never_imported(tmp_path: Path) ->
     assert any("mojibake" in n["text"] for n in report["pages"][0]["notes"])
 
 
+def test_an_image_or_an_include_in_a_cell_is_no_statement(tmp_path: Path) -> None:
+    # The shape of a Learn change-process table (change-management.md, 12/06/2022) with
+    # an icon above a cell's list and a DocFX include after it: markup, never a duty.
+    page = tmp_path / "icons.md"
+    page.write_text(
+        "---\ntitle: Icons\nms.date: 12/06/2022\n---\n\n# Icons\n\n"
+        "| Scenario | Microsoft's role | Customer's role |\n| --- | --- | --- |\n"
+        "| Before a change | ![Before](media/before.png) <ul><li>Set expectations.</li></ul>"
+        " | <ul><li>Acknowledge and approve.</li></ul> [!INCLUDE [ack](../includes/ack.md)] |\n"
+        '| During a change | :::image type="icon" source="media/during.png"::: | '
+        "Take any action required. |\n",
+        encoding="utf-8",
+    )
+    out, none = tmp_path / "out", tmp_path / "none"
+    result = run(
+        [str(BIN / "handbook"), "import", str(page), "--out", str(out), "--data", str(none)]
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = (out / "change-process.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [r.split(",")[4] for r in rows] == [
+        "Set expectations.",
+        "Acknowledge and approve.",
+        "Take any action required.",
+    ]
+
+
+def test_an_include_an_anchor_or_a_picture_on_its_own_is_ignored_markup(
+    tmp_path: Path,
+) -> None:
+    # Learn pages open with an include (the end-of-life notice) and put anchors and
+    # pictures between paragraphs: they were reported as prose left out (exit 1).
+    page = tmp_path / "markup.md"
+    page.write_text(
+        "---\ntitle: Markup\nms.date: 12/06/2022\n---\n\n# Markup\n\n"
+        "[!INCLUDE [mmd-eol](../includes/mmd-eol-notice.md)]\n\n"
+        '<a name="before"></a>\n\n**Before a change**\n\n![Change flow](media/flow.png)\n\n'
+        "Microsoft will: | Customers will:\n--- | ---\nSet expectations. | Acknowledge.\n",
+        encoding="utf-8",
+    )
+    report, out, none = tmp_path / "report.json", tmp_path / "out", tmp_path / "none"
+    args = ["import", str(page), "--out", str(out), "--data", str(none), "--format", "json"]
+    result = run([str(BIN / "handbook"), *args, "--report", str(report)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = json.loads(report.read_text(encoding="utf-8"))["pages"][0]["found"]
+    assert [(f["line"], f["recognised_as"]) for f in found] == [
+        (8, "picture, include or anchor (ignored)"),
+        (10, "picture, include or anchor (ignored)"),
+        (14, "picture, include or anchor (ignored)"),
+        (16, "change-process"),
+    ]
+    rows = (out / "change-process.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [r.split(",")[2:5] for r in rows] == [
+        ["before", "microsoft", "Set expectations."],
+        ["before", "customer", "Acknowledge."],
+    ]
+
+
+def test_a_list_under_a_line_naming_a_party_says_how_to_import_it(tmp_path: Path) -> None:
+    # Office 365's change management page (2017): each phase a heading, each party's
+    # duties a list under "Microsoft's role" / "Customer's role". The list was "prose".
+    page = tmp_path / "roles.md"
+    page.write_text(
+        "---\ntitle: Roles\nms.date: 12/14/2017\n---\n\n# Roles\n\n#### Before a change\n\n"
+        "Microsoft's role\n\n- Set expectations for service changes.\n\n"
+        "Customer's role\n\n- Review and update internal change management processes.\n",
+        encoding="utf-8",
+    )
+    report, out, none = tmp_path / "report.json", tmp_path / "out", tmp_path / "none"
+    args = ["import", str(page), "--out", str(out), "--data", str(none), "--format", "json"]
+    run([str(BIN / "handbook"), *args, "--report", str(report)])
+    left = json.loads(report.read_text(encoding="utf-8"))["pages"][0]["unmapped"]
+    reasons = {u["line"]: u["reason"] for u in left}
+    for line, label in ((12, "Microsoft's role"), (16, "Customer's role")):
+        assert reasons[line] == (
+            f"list under a line naming a party ({label!r}): only tables are imported; "
+            "put the duties in a table with a column per party"
+        )
+
+
 def test_a_page_that_cannot_be_read_is_a_report_entry_and_the_others_are_imported(
     tmp_path: Path,
 ) -> None:

@@ -137,3 +137,26 @@ def test_a_version_dated_outside_its_document_s_edition_says_so(tmp_path: Path) 
     report = _import([page], tmp_path / "out")
     notes = [n["text"] for n in report["pages"][0]["notes"]]
     assert any(n.startswith("ms.date 2023-07-13 is outside edition 2018") for n in notes)
+
+
+def test_a_version_whose_ms_date_is_not_a_date_names_the_edition_it_is_filed_under(
+    tmp_path: Path,
+) -> None:
+    """The note said "the page's edition is 'undated', to set by hand" while the page was
+    filed under its document's edition (2022 for a Change management page)."""
+    page = tmp_path / "change-management.md"
+    page.write_text(_seed("002").replace("ms.date: 12/06/2022", "ms.date: 13/32/2022"))
+    report = _import([page], tmp_path / "out")
+    assert report["pages"][0]["edition"] == "2022"
+    notes = [n["text"] for n in report["pages"][0]["notes"] if "is not a date" in n["text"]]
+    assert notes == [
+        "ms.date '13/32/2022' is not a date (Learn writes MM/DD/YYYY; YYYY-MM-DD is read "
+        "too): the page is filed under edition '2022', its document's (002)"
+    ]
+    alone = tmp_path / "alone.md"
+    alone.write_text("---\ntitle: Alone\nms.date: 13/32/2022\n---\n\n# Alone\n")
+    report = _import([alone], tmp_path / "out2")
+    assert [n["text"] for n in report["pages"][0]["notes"]] == [
+        "ms.date '13/32/2022' is not a date (Learn writes MM/DD/YYYY; YYYY-MM-DD is read "
+        "too): the page's edition is 'undated', to set by hand (--edition)"
+    ]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from handbook.importer.html import Line
 
 Statement = dict[str, Any]
@@ -51,6 +53,10 @@ _NOT_PRODUCT = {"and", "&", "customer", "customers", "you", "your", "partner", "
 _GLYPH = re.compile("^[\u2022\u25aa\u25ab\u25e6\u2023\u25cf\u25a0\u2043\u2219\u00b7]\ufe0f?\\s*")
 _PHASE = re.compile(r"^(?P<word>before|during|after|prior to|pre|post)(?:$|[\s-])")
 _CHANGE = re.compile(r"\b(chang\w*|releases?|updates?|deployments?|rollouts?|implementation)\b")
+#: Learn's own markup for a picture or a shared snippet (DocFX syntax, not Markdown's):
+#: ``:::image type="icon" source="x.png":::`` and ``[!INCLUDE [name](../includes/x.md)]``.
+_LEARN_MARKUP = re.compile(r":::image\b.*?:::|\[!include\s*\[[^\]]*\]\([^)]*\)\]", re.I)
+_MD = MarkdownIt("commonmark")
 
 
 def plain(text: str) -> str:
@@ -147,6 +153,20 @@ def clean(text: str) -> str:
     return _GLYPH.sub("", " ".join(text.split()))
 
 
+def markup_only(text: str) -> bool:
+    """Whether a cell's line holds nothing to read but pictures or includes: Markdown
+    images (as markdown-it reads them), Learn's ``:::image`` and ``[!INCLUDE]``."""
+    rest = _LEARN_MARKUP.sub(" ", text)
+    if not rest.strip():
+        return True
+    children = _MD.parseInline(rest)[0].children or []
+    return all(
+        t.type in ("image", "softbreak", "hardbreak")
+        or (t.type == "text" and not t.content.strip())
+        for t in children
+    )
+
+
 def cross_reference(text: str) -> bool:
     """Whether ``text`` only points elsewhere: one sentence opening with ``For more
     information``, ``To learn more``, ``Learn more``, ``For details`` or ``See also``, or
@@ -163,7 +183,7 @@ def statements(lines: list[Line], dropped: list[str] | None = None) -> list[Stat
     last: tuple[Statement, int] | None = None
     for line in lines:
         text = clean(line.text)
-        if not text:
+        if not text or markup_only(text):  # an icon or an include: no statement
             continue
         level = line.depth if line.bullet else 0
         item: Statement = {"text": text}

@@ -37,6 +37,7 @@ _IGNORED = {
     "comment": "HTML comment (ignored)",
     "callout": "callout (ignored)",
     "image": ":::image directive (ignored)",
+    "markup": "picture, include or anchor (ignored)",
     "directive": "::: directive (ignored)",
     "code": "code block (ignored)",
     "attributes": "kramdown attribute list (ignored)",
@@ -129,6 +130,18 @@ def _context(
     )
 
 
+def _undated(ctx: Context, edition: str | None) -> str:
+    """The end of the note on an ``ms.date`` that is not a date: the edition the page is
+    filed under all the same, and who gave it."""
+    if edition:
+        return f": the page is filed under edition {ctx.edition!r}, given by --edition"
+    if ctx.committed:
+        return (
+            f": the page is filed under edition {ctx.edition!r}, its document's ({ctx.committed})"
+        )
+    return f": the page's edition is {ctx.edition!r}, to set by hand (--edition)"
+
+
 def _in_force(e: Edition, day: date) -> bool:
     """Whether ``day`` falls within edition ``e``'s in-force dates (both inclusive)."""
     return e.in_force_from <= day and (e.in_force_until is None or day <= e.in_force_until)
@@ -164,7 +177,11 @@ def import_page(
         ctx = _context(page, hb, edition, known, taken)
         rep.doc, rep.title, rep.ms_date = ctx.doc, page.title, ctx.ms_date
         rep.edition = ctx.edition
-        rep.notes = [{"line": line, "text": text} for line, text in page.notes]
+        notes = list(page.notes)
+        if page.date_note is not None:
+            line, text = notes[page.date_note]
+            notes[page.date_note] = (line, text + _undated(ctx, edition))
+        rep.notes = [{"line": line, "text": text} for line, text in notes]
         outside = _outside_edition(hb, ctx.edition, page.ms_date)
         if outside:
             rep.note(1, outside)
@@ -202,11 +219,19 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
                     Found(block.line, "list", "not imported (prose list)", 0, block.section)
                 )
                 section = block.section  # "Your responsibilities", "IBM responsibilities"
-                party = C.party_header(section) or C.provider_named_heading(section)
+                # or the short line just above it: "Microsoft's role", "Customers will:"
+                shown = above is not None and above.kind in ("paragraph", "label")
+                label = " ".join(above.lines).strip() if above is not None and shown else ""
+                if C.party_header(section) or C.provider_named_heading(section):
+                    where = f"a heading naming a party ({block.section!r})"
+                elif label and C.party_label(label):
+                    where = f"a line naming a party ({label!r})"
+                else:
+                    where = ""
                 why = (
-                    f"list under a heading naming a party ({block.section!r}): only tables "
-                    "are imported; put the duties in a table with a column per party"
-                    if party
+                    f"list under {where}: only tables are imported; put the duties in a table "
+                    "with a column per party"
+                    if where
                     else "list outside a table (prose)"
                 )
                 for n, raw in enumerate(block.lines):

@@ -27,6 +27,7 @@ from markdown_it.token import Token
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from handbook.importer.cells import markup_only
 from handbook.importer.html import ATTRIBUTES, cell_text
 
 
@@ -38,7 +39,8 @@ class PageError(Exception):
 class Block:
     """A part of a page: ``kind`` is ``table`` (pipe table, ``lines`` its source lines),
     ``html-table`` (``lines`` the HTML), ``list``, ``paragraph``, ``callout``, ``quote``,
-    ``image``, ``directive`` (other ``:::``), ``html``, ``comment``, ``code``, ``attributes``
+    ``image``, ``directive`` (other ``:::``), ``markup`` (a paragraph of pictures, includes
+    or anchors only), ``html``, ``comment``, ``code``, ``attributes``
     (a paragraph of kramdown attribute lists only) or ``label`` (a
     short paragraph naming the table below it, ``**Before a change**``); ``line`` is
     1-based; ``section`` the nearest heading above;
@@ -61,6 +63,9 @@ class Page:
     author: str = ""
     blocks: list[Block] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
+    #: index in ``notes`` of the note on an ``ms.date`` that is not a date (None without
+    #: one): the edition the page is then filed under is known only once its document is
+    date_note: int | None = None
 
 
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
@@ -188,8 +193,9 @@ def _front_matter(lines: list[str], page: Page) -> int:
         elif page.ms_date is None:
             text = (
                 f"ms.date {str(raw_date).strip()!r} is not a date (Learn writes MM/DD/YYYY; "
-                "YYYY-MM-DD is read too): the page's edition is 'undated', to set by hand"
+                "YYYY-MM-DD is read too)"
             )
+            page.date_note = len(page.notes)
             page.notes.append((line, text))
     return end + 1
 
@@ -339,10 +345,13 @@ def _blocks(lines: list[str], page: Page, titles: dict[int, str] | None = None) 
         text = ""
         if kind == "paragraph":
             text = cell_text(_inline(tokens, i))
-            if len(text) <= 80:
+            if markup_only(text):  # [!INCLUDE [x](x.md)], <a name="x"></a>, ![x](x.png)
+                kind = "markup"  # and no label: the one above names the table below
+            elif len(text) <= 80:
                 label = text
         out.append(Block(kind, first + 1, section, raw, text))
-    for a, b in pairwise(out):  # a short paragraph naming the table below
+    shown = [b for b in out if b.kind != "markup"]  # a picture between: still the table's
+    for a, b in pairwise(shown):  # a short paragraph naming the table below
         if a.kind == "paragraph" and b.kind in ("table", "html-table") and a.label == b.label:
             a.kind = "paragraph" if is_sentence(a.label) else "label"
     return out
