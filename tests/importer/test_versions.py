@@ -160,3 +160,17 @@ def test_a_version_whose_ms_date_is_not_a_date_names_the_edition_it_is_filed_und
         "ms.date '13/32/2022' is not a date (Learn writes MM/DD/YYYY; YYYY-MM-DD is read "
         "too): the page's edition is 'undated', to set by hand (--edition)"
     ]
+
+
+def test_a_version_retitled_in_its_front_matter_is_known_by_its_heading(tmp_path: Path) -> None:
+    """Learn's 2020 overview is titled "Is Microsoft Managed Desktop right for you?" in its
+    front matter over the heading "What is Microsoft Managed Desktop?" (document 004's
+    title): it became a new document (100), and --compare stopped with exit 2."""
+    page = tmp_path / "index.md"
+    page.write_text(
+        "---\ntitle: Is Microsoft Managed Desktop right for you?\nms.date: 03/10/2023\n---\n\n"
+        "# What is Microsoft Managed Desktop?\n\nMicrosoft Managed Desktop is a service.\n",
+        encoding="utf-8",
+    )
+    report = _import([page], tmp_path / "out")
+    assert (report["pages"][0]["doc"], report["pages"][0]["edition"]) == ("004", "2022")

@@ -76,20 +76,23 @@ SIMILAR_TITLE = 0.85
 
 def _document_of(page: Page, hb: Handbook) -> Document | None:
     """The committed document ``page`` is a version of: the same file name, else the same
-    title (any case; the newest by ``ms_date`` when several versions of a page share it),
-    else the most similar title at least `SIMILAR_TITLE` alike."""
-    title = C.plain(page.title)
+    title as the page's front matter or, failing that, its first heading (any case; the
+    newest by ``ms_date`` when several versions of a page share it), else the most similar
+    title at least `SIMILAR_TITLE` alike (Learn retitled pages in their front matter and
+    kept the heading: "Is Microsoft Managed Desktop right for you?" over "What is Microsoft
+    Managed Desktop?")."""
     for d in hb.documents:
         if d.file == page.path.name:
             return d
-    if not title:
-        return None
-    same = [d for d in hb.documents if C.plain(d.title) == title]
-    if same:
-        return max(same, key=lambda d: d.ms_date)
-    best = max(hb.documents, key=lambda d: similarity(C.plain(d.title), title), default=None)
-    if best is not None and similarity(C.plain(best.title), title) >= SIMILAR_TITLE:
-        return best
+    titles = [t for t in dict.fromkeys([C.plain(page.title), C.plain(page.heading)]) if t]
+    for title in titles:
+        same = [d for d in hb.documents if C.plain(d.title) == title]
+        if same:
+            return max(same, key=lambda d: d.ms_date)
+    for title in titles:
+        best = max(hb.documents, key=lambda d: similarity(C.plain(d.title), title), default=None)
+        if best is not None and similarity(C.plain(best.title), title) >= SIMILAR_TITLE:
+            return best
     return None
 
 

@@ -59,6 +59,9 @@ class Page:
 
     path: Path
     title: str = ""
+    #: the first level-1 heading's text ("" without one): a page may title itself in its
+    #: front matter otherwise than in its heading
+    heading: str = ""
     ms_date: date | None = None
     author: str = ""
     blocks: list[Block] = field(default_factory=list)
@@ -294,8 +297,10 @@ def _blocks(lines: list[str], page: Page, titles: dict[int, str] | None = None) 
         raw = lines[first:end]
         if tok.type == "heading_open":
             text = cell_text(_HEADING_ATTRIBUTES.sub("", _inline(tokens, i)))
-            if tok.tag == "h1" and not page.title:
-                out.append(Block("title", first + 1, text, raw, text))
+            if tok.tag == "h1" and not page.heading:
+                page.heading = text
+                if not page.title:
+                    out.append(Block("title", first + 1, text, raw, text))
             section, label = text, text
             continue
         if tok.type == "table_open" or (
