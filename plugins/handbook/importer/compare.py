@@ -58,7 +58,7 @@ def compare_pages(imported: Imported, data: Path) -> str:
         versions.setdefault(c.committed, []).append(Path(c.file).name)
     if "" in versions:
         raise CompareError(
-            "not a version of a committed document (by file name or title), so there is "
+            "not a version of a committed document (by file name, title or first heading), so there is "
             f"nothing to compare it with: {', '.join(versions[''])}; import it with --out"
         )
     for doc, files in versions.items():
