@@ -263,3 +263,16 @@ def test_every_document_of_a_waivers_file_is_read(tmp_path: Path) -> None:
     path.write_text("- {record: CHG-1}\n---\nwaivers: 3\n", encoding="utf-8")
     with pytest.raises(WaiverFileError, match="expected a list of waivers"):
         load_waivers(path, handbook(), date(2024, 1, 1))
+
+
+def test_a_waivers_file_that_is_not_yaml_names_line_and_column(tmp_path: Path) -> None:
+    """A waivers file that is not valid YAML is a usage error naming its line and column
+    and what to check, as E001 does for a records file (it named the line only)."""
+    records, _ = _files(tmp_path)
+    path = tmp_path / "w.yaml"
+    path.write_text("- record: CHG-1\n\trule: MMD001\n", encoding="utf-8")
+    result = cli("check", "--waivers", str(path), str(records))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{path}:2:1: not valid YAML: found character '\\t'" in result.stderr
+    assert "check indentation, quotes and the ': ' after each key" in result.stderr
