@@ -35,7 +35,7 @@ from handbook.checker.records import (
     misspelt_message,
     unreadable,
 )
-from handbook.model.sources import QUOTE_HINT
+from handbook.model.csvtext import QUOTE_HINT
 
 if TYPE_CHECKING:
     from handbook.checker.mapping import Mapping
