@@ -150,3 +150,22 @@ def test_the_csv_reader_is_given_memory_arrow_owns() -> None:
     assert buf.to_pybytes() == bytes(text) and buf.parent is None
     text[0] = ord("X")  # the Python bytes change; Arrow's copy does not
     assert buf.to_pybytes().startswith(b"id,")
+
+
+def test_a_twice_defined_anchor_is_told_in_order(tmp_path: Path) -> None:
+    """A YAML anchor defined twice is E001 (PyYAML refuses it). The message read
+    "second occurrence (in the found duplicate anchor 'a'; first occurrence that starts at
+    line 1, column 3)", PyYAML's two halves glued as if the first were a "while parsing"
+    context (found by an independent tester); it now says what was found, where first,
+    and that the second is here."""
+    text = (
+        "- &a {id: A, initiator: microsoft, change_type: functionality, starts_at: 2023-01-01}\n"
+        "- &a {id: B, initiator: microsoft, change_type: functionality, starts_at: 2023-01-01}\n"
+    )
+    [finding] = check_text(tmp_path, text).findings
+    assert (finding.rule, finding.line, finding.column) == ("E001", 2, 3)
+    assert finding.message.startswith(
+        "not valid YAML: found duplicate anchor 'a'; first occurrence at line 1, column 3, "
+        "second occurrence here; define each anchor (&name) once, before every alias "
+        "(*name) of it"
+    )
