@@ -1,9 +1,11 @@
 """Reading YAML and CSV files while keeping where every value came from.
 
-YAML is read with PyYAML's composer (libyaml's, ``yaml.CParser``, when PyYAML has it and the
-text cannot nest deep enough to exhaust the C stack; the pure-Python one otherwise, which
-reports deep nesting as a problem), so each mapping carries its position and each scalar
-is a `LocatedStr` (a `str` with ``line`` and ``column``). Only ``null``, ``true`` and
+YAML is read with PyYAML's composer (libyaml's, ``yaml.CParser``, when PyYAML has it, the
+text cannot nest deep enough to exhaust the C stack and holds no alias; the pure-Python
+one otherwise, which reports deep nesting as a problem and keeps each alias's place), so
+each mapping carries its position and each scalar is a `LocatedStr` (a `str` with
+``line`` and ``column``); a value read through an alias (``*base``) is placed at the
+alias, in the record that uses it, not at its anchor. Only ``null``, ``true`` and
 ``false`` are resolved; every other scalar stays a string, so ``002`` stays ``"002"`` and
 ``2022-12-06`` stays a date string for the typed model to parse (YAML 1.1's octal,
 sexagesimal and ``yes``/``no`` surprises cannot happen). Mappings get an ``at`` key
@@ -79,6 +81,17 @@ _Resolver.add_implicit_resolver(
 )
 
 
+class _AliasNode(yaml.Node):
+    """An alias (``*name``) as the pure-Python composer met it: the node it names
+    (``target``) at the alias's own place, so what is read through it is placed there."""
+
+    id = "alias"
+
+    def __init__(self, target: yaml.Node, mark: Any) -> None:
+        super().__init__(target.tag, target.value, mark, mark)
+        self.target = target
+
+
 class _Loader(
     yaml.reader.Reader,
     yaml.scanner.Scanner,
@@ -92,6 +105,14 @@ class _Loader(
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
         _Resolver.__init__(self)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """The composer's node; an alias as an `_AliasNode` (libyaml's composer gives the
+        node it names, placed at its anchor)."""
+        alias = self.check_event(yaml.AliasEvent)
+        mark = self.peek_event().start_mark if alias else None  # type: ignore[no-untyped-call]
+        node = super().compose_node(parent, index)
+        return _AliasNode(node, mark) if mark is not None and node is not None else node
 
 
 #: Deepest nesting libyaml's recursive composer is given (it overflowed the C stack past
@@ -123,6 +144,10 @@ def depth_bound(text: str) -> int:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: An alias token may be here (``- *base``, ``: *x``, ``[*a``, ``<<: *base``): such a text
+#: is composed by the pure-Python composer, which keeps each alias's place (`_AliasNode`).
+_ALIAS = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|[:?,\[{-][ \t]*)\*[^\s,\[\]{}]", re.M)
 
 
 class _TooBig(Exception):
@@ -166,6 +191,11 @@ class _Converter:
     #: the pure-Python scanner reads ``"\\uD83D\\uDE80"`` (JSON's escape of a character
     #: past U+FFFF, as Python's and PHP's JSON writers write it) as two surrogates
     surrogates: bool = False
+    #: the place of the alias being read: what it names is placed there, in its record
+    alias_at: tuple[int, int] | None = None
+
+    def _where(self, node: yaml.Node) -> tuple[int, int]:
+        return self.alias_at or _place(node)
 
     def _scalar(self, node: yaml.ScalarNode) -> str:
         """The scalar's text, a UTF-16 surrogate pair joined into its character."""
@@ -185,14 +215,20 @@ class _Converter:
 
     def _problem(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
         """A problem at ``node``'s line and column."""
-        line, column = _place(node)
+        line, column = self._where(node)
         self.problems.append(Problem(code, message, self.file, line, column, hint=hint))
 
     def convert(self, node: yaml.Node) -> Any:
+        if isinstance(node, _AliasNode):
+            outer, self.alias_at = self.alias_at, self.alias_at or _place(node)
+            try:
+                return self.convert(node.target)
+            finally:
+                self.alias_at = outer
         self.budget -= 1
         if self.budget < 0:
             raise _TooBig(node)
-        line, column = _place(node)
+        line, column = self._where(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null":
                 return None
@@ -201,18 +237,19 @@ class _Converter:
             return LocatedStr(self._scalar(node), line, column, self.file)
         if isinstance(node, yaml.SequenceNode):
             items = LocatedList(self.convert(child) for child in node.value)
-            items.positions = [_place(c) for c in node.value]
+            items.positions = [self._where(c) for c in node.value]
             return items
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             keys: dict[str, tuple[int, int]] = {}
             merged: list[yaml.Node] = []
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                named = key_node.target if isinstance(key_node, _AliasNode) else key_node
+                if not isinstance(named, yaml.ScalarNode):
                     self._problem("wrong-type", "a mapping key must be a plain name", key_node)
                     continue
                 key = str(self.convert(key_node))
-                if key == "<<" and key_node.tag.endswith(":merge"):  # YAML merge key
+                if key == "<<" and named.tag.endswith(":merge"):  # YAML merge key
                     merged.append(value_node)
                     continue
                 if key == "at":
@@ -231,13 +268,14 @@ class _Converter:
                         "keep one of them",
                     )
                     continue
-                keys[key] = _place(key_node)
+                keys[key] = self._where(key_node)
                 value = self.convert(value_node)
                 if isinstance(value, str) and not isinstance(value, LocatedStr):
                     value = LocatedStr(value, keys[key][0], 1, self.file)
                 out[key] = value
             for source in merged:  # ``<<: *base``: its keys, where the mapping lacks them
-                parts = source.value if isinstance(source, yaml.SequenceNode) else [source]
+                base = source.target if isinstance(source, _AliasNode) else source
+                parts = base.value if isinstance(base, yaml.SequenceNode) else [source]
                 for part in parts:
                     value = self.convert(part)
                     if not isinstance(value, dict):
@@ -267,7 +305,7 @@ def load_yaml_text(
         ``yaml-too-deep`` (at the deepest value, or where the reader gave up), each with
         its line and column. On any of the last three no document is returned.
     """
-    fast = HAVE_LIBYAML and depth_bound(text) <= C_MAX_DEPTH
+    fast = HAVE_LIBYAML and depth_bound(text) <= C_MAX_DEPTH and not _ALIAS.search(text)
     return _load(text, file, budget, fast)
 
 
