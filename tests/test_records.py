@@ -169,3 +169,19 @@ def test_a_twice_defined_anchor_is_told_in_order(tmp_path: Path) -> None:
         "second occurrence here; define each anchor (&name) once, before every alias "
         "(*name) of it"
     )
+
+
+def test_a_long_csv_cell_is_read(tmp_path: Path) -> None:
+    """A cell over 128 KiB (a pasted implementation plan) stopped the reading with "not
+    valid CSV: field larger than field limit (131072); check the quotes of this row" when
+    the row went to the standard library's reader: a row longer than Arrow's block, or any
+    row in a chunk holding a row of the wrong width (found by an independent tester). A
+    record file's CSV has no such limit, as YAML has none: the cell is read."""
+    header = "id,title,initiator,change_type,starts_at\n"
+    long_row = "L-1,{},microsoft,functionality,2023-01-01\n"
+    after = "L-2,short,microsoft,bogus,2023-01-01\n"
+    for before, size in (("", 3_000_000), ("L-0,a,b\n", 200_000)):
+        text = header + before + long_row.format("x" * size) + after
+        report = check_text(tmp_path, text, name="long.csv")
+        assert codes(report) == ({"L-0": ["E001"]} if before else {}) | {"L-2": ["E004"]}
+        assert len(report.records) == (3 if before else 2)
