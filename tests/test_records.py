@@ -185,3 +185,29 @@ def test_a_long_csv_cell_is_read(tmp_path: Path) -> None:
         report = check_text(tmp_path, text, name="long.csv")
         assert codes(report) == ({"L-0": ["E001"]} if before else {}) | {"L-2": ["E004"]}
         assert len(report.records) == (3 if before else 2)
+
+
+def test_a_mapping_without_records_says_what_it_found(tmp_path: Path) -> None:
+    """A document that is a mapping without ``records:`` was told only "expected a list of
+    change records or a mapping with 'records:'", on its first line: ``Records:`` (a
+    capital) and an API's ``{"data": [...]}`` alike (found by an independent tester). The
+    E001 now names the keys found, at the first of them, and the key meant when one is
+    close to ``records``, or that a record stands alone outside a list."""
+    text = "# export\nRecords:\n  - id: A\n    initiator: microsoft\n"
+    [finding] = check_text(tmp_path, text).findings
+    assert (finding.rule, finding.line, finding.column) == ("E001", 2, 1)
+    assert finding.message == (
+        "expected a list of change records or a mapping with 'records:', found a mapping "
+        "of 'Records'; did you mean 'records'?"
+    )
+    [finding] = check_text(tmp_path, '{"count": 1, "data": [{"id": "A"}]}', "x.json").findings
+    assert (finding.line, finding.column) == (1, 2)
+    assert finding.message == (
+        "expected a list of change records or a mapping with 'records:', found a mapping "
+        "of 'count', 'data'"
+    )
+    [finding] = check_text(tmp_path, "id: A\ninitiator: microsoft\n").findings
+    assert finding.message.endswith(
+        "found a mapping of 'id', 'initiator'; a record is an item of a list, even alone: "
+        "'- id: ...' ([{...}] in JSON)"
+    )
