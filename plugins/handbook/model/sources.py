@@ -312,10 +312,11 @@ def load_yaml_text(
 def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], list[Problem]]:
     """`load_yaml_text` with libyaml's composer (``fast``) or the pure-Python one."""
     problems: list[Problem] = []
-    loader = _CLoader(text) if fast else _Loader(text)
+    loader: Any = None
     docs: list[Any] = []
     node: yaml.Node | None = None
     try:
+        loader = _CLoader(text) if fast else _Loader(text)  # the latter reads it all here
         converter = _Converter(file, problems, budget=budget, surrogates=not fast)
         while loader.check_node():
             node = None  # a RecursionError before the next line is the composer's
@@ -341,6 +342,9 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
                 else "check indentation, quotes and the ': ' after each key",
             )
         )
+        return [], problems
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        problems.append(_reader_problem(exc, text, file, in_bytes=fast))
         return [], problems
     except yaml.YAMLError as exc:
         problems.append(Problem("yaml-syntax", f"not valid YAML: {exc}", file))
@@ -372,8 +376,29 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
         )
         return [], problems
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return docs, problems
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str, in_bytes: bool) -> Problem:
+    """The problem of a character YAML does not allow, at its line and column (libyaml
+    counts its ``position`` in UTF-8 bytes, the pure-Python reader in characters)."""
+    at = exc.position
+    if in_bytes:
+        at = len(text.encode("utf-8")[:at].decode("utf-8", "ignore"))
+    line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    code = exc.character
+    what = "a control character" if code < 0x20 or 0x7F <= code < 0xA0 else "not text"
+    escape = f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return Problem(
+        "yaml-syntax",
+        f"not valid YAML: the character U+{code:04X} is not allowed in YAML ({what})",
+        file,
+        line,
+        column,
+        hint=f'remove it, or write it as an escape in a double-quoted text ("{escape}")',
+    )
 
 
 def not_a_file(path: Path, pipes: bool = False) -> str | None:
