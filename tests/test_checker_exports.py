@@ -129,3 +129,23 @@ def test_the_github_step_summary_stays_under_githubs_limit(
     assert "of 6,000 findings, the errors first" in text
     assert "a step summary holds 1 MiB at most" in text
     assert text.rstrip().endswith("**6000 records checked: 6000 errors, 0 warnings, 0 waived**")
+
+
+def test_a_step_summary_that_cannot_be_written_is_a_warning_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``$GITHUB_STEP_SUMMARY`` naming a file that cannot be appended to: the annotations
+    are written and the run's exit code is the findings'; the warning names the file, as
+    ``handbook validate`` and ``handbook diff`` word it (it said "cannot append to
+    GITHUB_STEP_SUMMARY: No such file or directory", naming no file and no warning)."""
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + "\n" + ROW.format(id="M-1", start="2023-03-02T09:00:00Z") + "\n")
+    summary = tmp_path / "no-such-folder" / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = cli("check", "--format", "github", str(path))
+    assert result.returncode == 1
+    assert result.stdout.count("::error ") == 1
+    assert result.stderr == (
+        f"handbook check: warning: cannot append to GITHUB_STEP_SUMMARY {summary}: "
+        "No such file or directory\n"
+    )

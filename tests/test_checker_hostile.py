@@ -147,3 +147,30 @@ def test_a_name_too_long_to_look_at_is_an_input_error(tmp_path: Path, suffix: st
         (True, "E001"),
     }
     assert "File name too long" in next(f["message"] for f in findings if f["rule"] == "E001")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- id: CHG-1\n  title: a\x00b" + " " * 3000 + "\n",  # a line long enough to nest deep
+        "- id: CHG-1\n  title: a\x00b\n  notes: *x\n",  # an alias: the careful reader too
+        "- id: CHG-1\n  title: a\x00b\n",
+    ],
+)
+def test_a_control_character_in_yaml_is_a_located_e001(tmp_path: Path, text: str) -> None:
+    """A NUL in a YAML file is E001 at its line and column, whichever of PyYAML's readers
+    reads the file. The pure-Python one (a line long enough to nest too deeply for libyaml,
+    or an alias) raised its ReaderError before anything caught it: a traceback (found by an
+    independent tester); libyaml's gave 'position 16' of '<unicode string>' and no line."""
+    path = tmp_path / "nul.yaml"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "good.yaml").write_text(GOOD, encoding="utf-8")
+    result = cli("check", "--format", "json", str(path), str(tmp_path / "good.yaml"))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["file"] == str(path)]
+    assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("E001", 2, 11)]
+    assert findings[0]["message"] == (
+        "not valid YAML: the character U+0000 is not allowed in YAML (a control character); "
+        'remove it, or write it as an escape in a double-quoted text ("\\x00")'
+    )

@@ -9,7 +9,7 @@ from handbook.checker.codes import FIELD_SPECS
 from handbook.checker.findings import Finding
 from handbook.checker.records import FIELDS
 
-from .checker_support import check_text, handbook, read_frame
+from .checker_support import check_text, cli, handbook, read_frame
 
 
 def where(findings: list[Finding]) -> list[tuple[str | None, str, int | None, int | None]]:
@@ -218,3 +218,44 @@ def test_a_csv_stops_at_its_first_unreadable_row_at_any_chunk_size(tmp_path: Pat
         got = [(f.record, f.rule, f.line) for f in report.findings]
         assert got == [("R1", "E004", 2), (None, "E001", 3)], size
         assert report.findings[1].message.startswith("not valid CSV: "), size
+
+
+def test_a_value_reached_through_an_alias_is_placed_at_the_alias(tmp_path: Path) -> None:
+    """A record written as an alias (``- *base``), an id given by an alias (``id: *x``)
+    and fields merged in (``<<: *base``) were placed where their anchor defined them: both
+    duplicates of CHG-1 were reported at CHG-1's own id (2:7), the merged record's MMD001
+    inside the record it merged from (found by an independent tester). Each is now placed
+    at its alias, inside the record it is about, whatever the YAML reader."""
+    text = """\
+- &base
+  id: &x CHG-1
+  initiator: microsoft
+  change_type: functionality
+  requires_admin_action: true
+  notified_at: 2023-03-01T09:00:00Z
+  channels: [email]
+  starts_at: 2023-03-06T09:00:00Z
+- *base
+- id: *x
+  initiator: microsoft
+  change_type: functionality
+  starts_at: 2023-03-06T09:00:00Z
+- <<: *base
+  id: CHG-2
+  starts_at: 2023-03-05T09:00:00Z
+"""
+    found = where(check_text(tmp_path, text).findings)
+    assert found == [
+        ("CHG-1", "E005", 9, 3),
+        ("CHG-1", "E005", 10, 7),
+        ("CHG-2", "MMD001", 14, 7),
+    ]
+    cli_text = (tmp_path / "records.yaml").read_text(encoding="utf-8")
+    assert cli_text == text
+    result = cli("check", "--format", "github", str(tmp_path / "records.yaml"))
+    lines = [line.split("::")[1] for line in result.stdout.splitlines()]
+    assert [line.split(",")[1:3] for line in lines] == [
+        ["line=9", "col=3"],
+        ["line=10", "col=7"],
+        ["line=14", "col=7"],
+    ]

@@ -235,3 +235,44 @@ def test_a_waivers_impossible_date_says_why(tmp_path: Path) -> None:
         "month); write a date that exists"
         for day in ("2024-02-30", "2025-02-29")
     ]
+
+
+def test_every_document_of_a_waivers_file_is_read(tmp_path: Path) -> None:
+    """A waivers file of several ``---`` documents (as a records file may be) was read up
+    to its first document: the waivers after it were dropped without a word, so their
+    findings failed the run and their unknown rules went unreported (found by an
+    independent tester). Every document is read, each a list or a mapping with
+    ``waivers:``."""
+    records, path = _files(tmp_path)
+    path.write_text(
+        "- {record: CHG-1, rule: MMD001, reason: r, approved_by: a, expires_on: 2099-01-01}\n"
+        "---\n"
+        "---\n"
+        "waivers:\n"
+        "  - {record: CHG-2, rule: MMD006, reason: r, approved_by: a, expires_on: 2099-01-01}\n"
+        "  - {record: CHG-2, rule: MMD404, reason: r, approved_by: a, expires_on: 2099-01-01}\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "--format", "json", "--waivers", str(path), str(records))
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    waived = sorted((f["record"], f["rule"]) for f in report["findings"] if f.get("waived"))
+    assert waived == [("CHG-1", "MMD001"), ("CHG-2", "MMD006")]
+    failing = [(f["rule"], f["line"]) for f in report["findings"] if not f.get("waived")]
+    assert ("E006", 6) in failing  # the unknown rule of the second document
+    path.write_text("- {record: CHG-1}\n---\nwaivers: 3\n", encoding="utf-8")
+    with pytest.raises(WaiverFileError, match="expected a list of waivers"):
+        load_waivers(path, handbook(), date(2024, 1, 1))
+
+
+def test_a_waivers_file_that_is_not_yaml_names_line_and_column(tmp_path: Path) -> None:
+    """A waivers file that is not valid YAML is a usage error naming its line and column
+    and what to check, as E001 does for a records file (it named the line only)."""
+    records, _ = _files(tmp_path)
+    path = tmp_path / "w.yaml"
+    path.write_text("- record: CHG-1\n\trule: MMD001\n", encoding="utf-8")
+    result = cli("check", "--waivers", str(path), str(records))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{path}:2:1: not valid YAML: found character '\\t'" in result.stderr
+    assert "; indent with spaces: YAML does not allow a tab there" in result.stderr

@@ -150,3 +150,64 @@ def test_the_csv_reader_is_given_memory_arrow_owns() -> None:
     assert buf.to_pybytes() == bytes(text) and buf.parent is None
     text[0] = ord("X")  # the Python bytes change; Arrow's copy does not
     assert buf.to_pybytes().startswith(b"id,")
+
+
+def test_a_twice_defined_anchor_is_told_in_order(tmp_path: Path) -> None:
+    """A YAML anchor defined twice is E001 (PyYAML refuses it). The message read
+    "second occurrence (in the found duplicate anchor 'a'; first occurrence that starts at
+    line 1, column 3)", PyYAML's two halves glued as if the first were a "while parsing"
+    context (found by an independent tester); it now says what was found, where first,
+    and that the second is here."""
+    text = (
+        "- &a {id: A, initiator: microsoft, change_type: functionality, starts_at: 2023-01-01}\n"
+        "- &a {id: B, initiator: microsoft, change_type: functionality, starts_at: 2023-01-01}\n"
+    )
+    [finding] = check_text(tmp_path, text).findings
+    assert (finding.rule, finding.line, finding.column) == ("E001", 2, 3)
+    assert finding.message.startswith(
+        "not valid YAML: found duplicate anchor 'a'; first occurrence at line 1, column 3, "
+        "second occurrence here; define each anchor (&name) once, before every alias "
+        "(*name) of it"
+    )
+
+
+def test_a_long_csv_cell_is_read(tmp_path: Path) -> None:
+    """A cell over 128 KiB (a pasted implementation plan) stopped the reading with "not
+    valid CSV: field larger than field limit (131072); check the quotes of this row" when
+    the row went to the standard library's reader: a row longer than Arrow's block, or any
+    row in a chunk holding a row of the wrong width (found by an independent tester). A
+    record file's CSV has no such limit, as YAML has none: the cell is read."""
+    header = "id,title,initiator,change_type,starts_at\n"
+    long_row = "L-1,{},microsoft,functionality,2023-01-01\n"
+    after = "L-2,short,microsoft,bogus,2023-01-01\n"
+    for before, size in (("", 3_000_000), ("L-0,a,b\n", 200_000)):
+        text = header + before + long_row.format("x" * size) + after
+        report = check_text(tmp_path, text, name="long.csv")
+        assert codes(report) == ({"L-0": ["E001"]} if before else {}) | {"L-2": ["E004"]}
+        assert len(report.records) == (3 if before else 2)
+
+
+def test_a_mapping_without_records_says_what_it_found(tmp_path: Path) -> None:
+    """A document that is a mapping without ``records:`` was told only "expected a list of
+    change records or a mapping with 'records:'", on its first line: ``Records:`` (a
+    capital) and an API's ``{"data": [...]}`` alike (found by an independent tester). The
+    E001 now names the keys found, at the first of them, and the key meant when one is
+    close to ``records``, or that a record stands alone outside a list."""
+    text = "# export\nRecords:\n  - id: A\n    initiator: microsoft\n"
+    [finding] = check_text(tmp_path, text).findings
+    assert (finding.rule, finding.line, finding.column) == ("E001", 2, 1)
+    assert finding.message == (
+        "expected a list of change records or a mapping with 'records:', found a mapping "
+        "of 'Records'; did you mean 'records'?"
+    )
+    [finding] = check_text(tmp_path, '{"count": 1, "data": [{"id": "A"}]}', "x.json").findings
+    assert (finding.line, finding.column) == (1, 2)
+    assert finding.message == (
+        "expected a list of change records or a mapping with 'records:', found a mapping "
+        "of 'count', 'data'"
+    )
+    [finding] = check_text(tmp_path, "id: A\ninitiator: microsoft\n").findings
+    assert finding.message.endswith(
+        "found a mapping of 'id', 'initiator'; a record is an item of a list, even alone: "
+        "'- id: ...' ([{...}] in JSON)"
+    )

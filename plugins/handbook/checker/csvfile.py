@@ -35,7 +35,7 @@ from handbook.checker.records import (
     misspelt_message,
     unreadable,
 )
-from handbook.model.sources import QUOTE_HINT
+from handbook.model.csvtext import QUOTE_HINT
 
 if TYPE_CHECKING:
     from handbook.checker.mapping import Mapping
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 #: Bytes read from a file at a time.
 BLOCK_BYTES = 1 << 24
 _NL, _CR = 10, 13
+# a cell may be as long as its file, as in YAML: the standard library's reader refused one
+# over 128 KiB ("field larger than field limit") as if its quoting were broken
+csv.field_size_limit(max(csv.field_size_limit(), (1 << 31) - 1))
 
 
 def _arrow_copy(raw: np.ndarray) -> pa.Buffer:

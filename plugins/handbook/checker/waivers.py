@@ -177,15 +177,17 @@ def load_waivers(
     docs, problems = load_yaml_records_text(text, file)
     if problems:
         p = problems[0]
-        where = f"{file}:{p.line}" if p.line else file
-        raise WaiverFileError(f"{where}: {p.message}")
-    doc = next((d for d in docs if d is not None), None)
-    items: Any = doc.get("waivers") if isinstance(doc, dict) else [] if doc is None else doc
-    if not isinstance(items, list):
-        raise WaiverFileError(
-            f"{file}: expected a list of waivers (or a mapping with 'waivers:') of "
-            "{record, rule, reason, approved_by, expires_on}"
-        )
+        where = file + "".join(f":{n}" for n in (p.line, p.column) if n and p.line)
+        raise WaiverFileError(f"{where}: {p.message}" + (f"; {p.hint}" if p.hint else ""))
+    items: list[Any] = []
+    for doc in docs:  # every ``---`` document, as in a records file
+        found: Any = doc.get("waivers") if isinstance(doc, dict) else [] if doc is None else doc
+        if not isinstance(found, list):
+            raise WaiverFileError(
+                f"{file}: expected a list of waivers (or a mapping with 'waivers:') of "
+                "{record, rule, reason, approved_by, expires_on}"
+            )
+        items.extend(found)
     out = WaiverSet(file)
     expired: list[tuple[Waiver, int, int]] = []
     for item in items:

@@ -7,6 +7,7 @@ every key and value): a list of records or a mapping with ``records:`` per docum
 from __future__ import annotations
 
 import bisect
+import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -187,8 +188,7 @@ def _yaml_items(
         found: Any = doc
         if isinstance(doc, dict):
             if "records" not in doc:
-                expected = "expected a list of change records or a mapping with 'records:'"
-                bad.append(Issue("E001", expected, file, _line_of(doc, 1)))
+                bad.append(_no_records_key(doc, file))
                 continue
             found = doc["records"]
             if found is None:  # 'records:' and nothing, as an empty file: E001
@@ -206,6 +206,23 @@ def _yaml_items(
         items.extend(found)
         places.extend(found.positions if isinstance(found, LocatedList) else [None] * len(found))
     return items, places, bad
+
+
+def _no_records_key(doc: dict[str, Any], file: str) -> Issue:
+    """E001 for a mapping without ``records:``, at its first key: the keys it has, and
+    the one meant when it is close to ``records`` (``Records``, ``record``)."""
+    keys = [k for k in doc if k != "at"]
+    where: dict[str, tuple[int, int]] = doc.get("at", {}).get("keys", {})
+    line, column = where.get(keys[0] if keys else "", (_line_of(doc, 1), None))
+    message = "expected a list of change records or a mapping with 'records:'"
+    if keys:
+        message += ", found a mapping of " + ", ".join(f"'{k}'" for k in keys[:5])
+        message += ", ..." if len(keys) > 5 else ""
+    if any(difflib.get_close_matches(fold(k), ["records"], cutoff=0.8) for k in keys):
+        message += "; did you mean 'records'?"
+    elif "id" in keys or len(set(keys) & set(FIELDS)) > 1:  # one record, not in a list
+        message += "; a record is an item of a list, even alone: '- id: ...' ([{...}] in JSON)"
+    return Issue("E001", message, file, line, column=column)
 
 
 def _json_lines(text: str, problem: Problem) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from handbook.model.csvtext import parse_csv_text
 from handbook.model.entities import (
     Action,
     ChangeType,
@@ -36,7 +37,7 @@ from handbook.model.entities import (
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem, format_problems, sort_problems
 from handbook.model.references import UNREAD, check_references
-from handbook.model.sources import LocatedStr, load_yaml_file, parse_csv_text, read_text
+from handbook.model.sources import LocatedStr, load_yaml_file, read_text
 from handbook.model.validation import validate, validate_list
 
 T = TypeVar("T")

@@ -116,6 +116,11 @@ def yaml_syntax_message(exc: Any, text: str | None = None) -> str:
     the next one) is named too."""
     message = f"not valid YAML: {exc.problem or exc.context}"
     mark, opened = yaml_syntax_mark(exc), exc.context_mark
+    if exc.problem and exc.context and opened and not exc.context.startswith("while "):
+        # the composer's "found duplicate anchor 'a'; first occurrence" (there), "second
+        # occurrence" (here): not a "while parsing ..." context
+        where = f"line {opened.line + 1}, column {opened.column + 1}"
+        return f"not valid YAML: {exc.context} at {where}, {exc.problem} here"
     if exc.problem and exc.context and opened and mark and opened.line != mark.line:
         what = re.sub(r"^while (?:parsing|scanning) an? ", "", exc.context)
         message += f" (in the {what} that starts at line {opened.line + 1}, column "

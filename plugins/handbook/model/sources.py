@@ -1,24 +1,23 @@
 """Reading YAML and CSV files while keeping where every value came from.
 
-YAML is read with PyYAML's composer (libyaml's, ``yaml.CParser``, when PyYAML has it and the
-text cannot nest deep enough to exhaust the C stack; the pure-Python one otherwise, which
-reports deep nesting as a problem), so each mapping carries its position and each scalar
-is a `LocatedStr` (a `str` with ``line`` and ``column``). Only ``null``, ``true`` and
+YAML is read with PyYAML's composer (libyaml's, ``yaml.CParser``, when PyYAML has it, the
+text cannot nest deep enough to exhaust the C stack and holds no alias; the pure-Python
+one otherwise, which reports deep nesting as a problem and keeps each alias's place), so
+each mapping carries its position and each scalar is a `LocatedStr` (a `str` with
+``line`` and ``column``); a value read through an alias (``*base``) is placed at the
+alias, in the record that uses it, not at its anchor. Only ``null``, ``true`` and
 ``false`` are resolved; every other scalar stays a string, so ``002`` stays ``"002"`` and
 ``2022-12-06`` stays a date string for the typed model to parse (YAML 1.1's octal,
 sexagesimal and ``yes``/``no`` surprises cannot happen). Mappings get an ``at`` key
 (``{"file", "line", "column"}``) injected, which the typed model reads as the object's
 origin.
 
-CSV is read with the standard library's reader so each row knows its physical line
-(quoted cells may span lines); a UTF-8 byte-order mark and CRLF line endings are accepted.
+CSV is read by `handbook.model.csvtext`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import re
 import stat
 from dataclasses import dataclass
@@ -29,15 +28,12 @@ import yaml
 
 from handbook.model.problems import Problem, yaml_syntax_hint, yaml_syntax_mark, yaml_syntax_message
 
-#: What to check in a CSV row whose quoting is broken.
-QUOTE_HINT = (
-    'check the quotes of this row: a quoted cell ends with " before the next comma, and '
-    'a quote inside it is written ""'
-)
-
 #: Largest data file read (`read_text`): the biggest of MMD's is 18 KB, and a glossary
 #: definition of 50 MB, copied into every page's tooltips, took 14 GB to build.
 MAX_DATA_BYTES = 4 << 20
+
+#: What to check when the composer refuses an anchor or alias.
+_ANCHOR_HINT = "define each anchor (&name) once, before every alias (*name) of it"
 
 #: Upper bound on the nodes one YAML file may expand to (guards against alias bombs).
 MAX_NODES = 2_000_000
@@ -85,6 +81,17 @@ _Resolver.add_implicit_resolver(
 )
 
 
+class _AliasNode(yaml.Node):
+    """An alias (``*name``) as the pure-Python composer met it: the node it names
+    (``target``) at the alias's own place, so what is read through it is placed there."""
+
+    id = "alias"
+
+    def __init__(self, target: yaml.Node, mark: Any) -> None:
+        super().__init__(target.tag, target.value, mark, mark)
+        self.target = target
+
+
 class _Loader(
     yaml.reader.Reader,
     yaml.scanner.Scanner,
@@ -98,6 +105,14 @@ class _Loader(
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
         _Resolver.__init__(self)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """The composer's node; an alias as an `_AliasNode` (libyaml's composer gives the
+        node it names, placed at its anchor)."""
+        alias = self.check_event(yaml.AliasEvent)
+        mark = self.peek_event().start_mark if alias else None  # type: ignore[no-untyped-call]
+        node = super().compose_node(parent, index)
+        return _AliasNode(node, mark) if mark is not None and node is not None else node
 
 
 #: Deepest nesting libyaml's recursive composer is given (it overflowed the C stack past
@@ -129,6 +144,10 @@ def depth_bound(text: str) -> int:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: An alias token may be here (``- *base``, ``: *x``, ``[*a``, ``<<: *base``): such a text
+#: is composed by the pure-Python composer, which keeps each alias's place (`_AliasNode`).
+_ALIAS = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|[:?,\[{-][ \t]*)\*[^\s,\[\]{}]", re.M)
 
 
 class _TooBig(Exception):
@@ -172,6 +191,11 @@ class _Converter:
     #: the pure-Python scanner reads ``"\\uD83D\\uDE80"`` (JSON's escape of a character
     #: past U+FFFF, as Python's and PHP's JSON writers write it) as two surrogates
     surrogates: bool = False
+    #: the place of the alias being read: what it names is placed there, in its record
+    alias_at: tuple[int, int] | None = None
+
+    def _where(self, node: yaml.Node) -> tuple[int, int]:
+        return self.alias_at or _place(node)
 
     def _scalar(self, node: yaml.ScalarNode) -> str:
         """The scalar's text, a UTF-16 surrogate pair joined into its character."""
@@ -191,14 +215,20 @@ class _Converter:
 
     def _problem(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
         """A problem at ``node``'s line and column."""
-        line, column = _place(node)
+        line, column = self._where(node)
         self.problems.append(Problem(code, message, self.file, line, column, hint=hint))
 
     def convert(self, node: yaml.Node) -> Any:
+        if isinstance(node, _AliasNode):
+            outer, self.alias_at = self.alias_at, self.alias_at or _place(node)
+            try:
+                return self.convert(node.target)
+            finally:
+                self.alias_at = outer
         self.budget -= 1
         if self.budget < 0:
             raise _TooBig(node)
-        line, column = _place(node)
+        line, column = self._where(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null":
                 return None
@@ -207,18 +237,19 @@ class _Converter:
             return LocatedStr(self._scalar(node), line, column, self.file)
         if isinstance(node, yaml.SequenceNode):
             items = LocatedList(self.convert(child) for child in node.value)
-            items.positions = [_place(c) for c in node.value]
+            items.positions = [self._where(c) for c in node.value]
             return items
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             keys: dict[str, tuple[int, int]] = {}
             merged: list[yaml.Node] = []
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                named = key_node.target if isinstance(key_node, _AliasNode) else key_node
+                if not isinstance(named, yaml.ScalarNode):
                     self._problem("wrong-type", "a mapping key must be a plain name", key_node)
                     continue
                 key = str(self.convert(key_node))
-                if key == "<<" and key_node.tag.endswith(":merge"):  # YAML merge key
+                if key == "<<" and named.tag.endswith(":merge"):  # YAML merge key
                     merged.append(value_node)
                     continue
                 if key == "at":
@@ -237,13 +268,14 @@ class _Converter:
                         "keep one of them",
                     )
                     continue
-                keys[key] = _place(key_node)
+                keys[key] = self._where(key_node)
                 value = self.convert(value_node)
                 if isinstance(value, str) and not isinstance(value, LocatedStr):
                     value = LocatedStr(value, keys[key][0], 1, self.file)
                 out[key] = value
             for source in merged:  # ``<<: *base``: its keys, where the mapping lacks them
-                parts = source.value if isinstance(source, yaml.SequenceNode) else [source]
+                base = source.target if isinstance(source, _AliasNode) else source
+                parts = base.value if isinstance(base, yaml.SequenceNode) else [source]
                 for part in parts:
                     value = self.convert(part)
                     if not isinstance(value, dict):
@@ -273,17 +305,18 @@ def load_yaml_text(
         ``yaml-too-deep`` (at the deepest value, or where the reader gave up), each with
         its line and column. On any of the last three no document is returned.
     """
-    fast = HAVE_LIBYAML and depth_bound(text) <= C_MAX_DEPTH
+    fast = HAVE_LIBYAML and depth_bound(text) <= C_MAX_DEPTH and not _ALIAS.search(text)
     return _load(text, file, budget, fast)
 
 
 def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], list[Problem]]:
     """`load_yaml_text` with libyaml's composer (``fast``) or the pure-Python one."""
     problems: list[Problem] = []
-    loader = _CLoader(text) if fast else _Loader(text)
+    loader: Any = None
     docs: list[Any] = []
     node: yaml.Node | None = None
     try:
+        loader = _CLoader(text) if fast else _Loader(text)  # the latter reads it all here
         converter = _Converter(file, problems, budget=budget, surrogates=not fast)
         while loader.check_node():
             node = None  # a RecursionError before the next line is the composer's
@@ -304,9 +337,14 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
                 file,
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
-                hint=yaml_syntax_hint(exc),
+                hint=_ANCHOR_HINT
+                if isinstance(exc, yaml.composer.ComposerError)
+                else yaml_syntax_hint(exc),
             )
         )
+        return [], problems
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        problems.append(_reader_problem(exc, text, file, in_bytes=fast))
         return [], problems
     except yaml.YAMLError as exc:
         problems.append(Problem("yaml-syntax", f"not valid YAML: {exc}", file))
@@ -338,8 +376,29 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
         )
         return [], problems
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return docs, problems
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str, in_bytes: bool) -> Problem:
+    """The problem of a character YAML does not allow, at its line and column (libyaml
+    counts its ``position`` in UTF-8 bytes, the pure-Python reader in characters)."""
+    at = exc.position
+    if in_bytes:
+        at = len(text.encode("utf-8")[:at].decode("utf-8", "ignore"))
+    line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    code = exc.character
+    what = "a control character" if code < 0x20 or 0x7F <= code < 0xA0 else "not text"
+    escape = f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return Problem(
+        "yaml-syntax",
+        f"not valid YAML: the character U+{code:04X} is not allowed in YAML ({what})",
+        file,
+        line,
+        column,
+        hint=f'remove it, or write it as an escape in a double-quoted text ("{escape}")',
+    )
 
 
 def not_a_file(path: Path, pipes: bool = False) -> str | None:
@@ -426,75 +485,3 @@ def load_yaml_file(path: Path, display: str) -> tuple[Any, list[Problem]]:
             Problem("yaml-syntax", "expected one YAML document, found several", display, 1)
         ]
     return (docs[0] if docs else None), []
-
-
-@dataclass(frozen=True)
-class CsvTable:
-    """A CSV file's header and rows, each row with its physical start line.
-
-    Attributes:
-        header: column names as written (whitespace stripped).
-        rows: ``(line, cells)`` pairs; ``line`` is the 1-based physical line on which the
-            row starts.
-    """
-
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
-
-
-def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]]:
-    """Parse CSV text, reporting rows whose cell count differs from the header's.
-
-    A row with the wrong number of cells is reported (code ``csv-row-width``) and left out.
-    Blank lines are skipped.
-    """
-    problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for cells in reader:
-            start = line
-            line = reader.line_num + 1
-            if len(cells) <= 1 and not "".join(cells).strip():  # a blank line
-                continue
-            if header is None:
-                header = [c.strip() for c in cells]
-                continue
-            if len(cells) != len(header):
-                n = min(len(cells), len(header))  # the first cell or column without its pair
-                extra = f"cell {n + 1} ({cells[n][:40]!r}) has no column" if n < len(cells) else ""
-                what = extra or f"no cell for {header[n]}"
-                problems.append(
-                    Problem(
-                        "csv-row-width",
-                        f"row has {len(cells)} cell(s), the header has {len(header)}: {what}",
-                        file,
-                        start,
-                        n + 1,
-                        hint=f"columns are: {', '.join(header)}; quote cells that contain commas",
-                    )
-                )
-                continue
-            rows.append((start, cells))
-    except csv.Error as exc:
-        # the row in error starts on `line`; a quote left open there runs on to later lines
-        at = reader.line_num or None
-        message = f"not valid CSV: {exc}"
-        if at is not None and at > line:
-            message += f" (on line {at}, in the row that starts here)"
-        problems.append(
-            Problem(
-                "csv-syntax",
-                message,
-                file,
-                min(line, at) if at else None,
-                hint=QUOTE_HINT,
-            )
-        )
-        return None, problems
-    if header is None:
-        problems.append(Problem("csv-syntax", "the file has no header row", file, 1))
-        return None, problems
-    return CsvTable(header, rows), problems

@@ -39,7 +39,10 @@ class GithubSink(Sink):
                 room = SUMMARY_BYTES - self.summary.tell()  # what earlier steps wrote counts
                 self.table = Capped(max(room, 0))
             except OSError as exc:
-                self.notes.append(f"cannot append to GITHUB_STEP_SUMMARY: {exc.strerror}")
+                self.notes.append(
+                    f"warning: cannot append to GITHUB_STEP_SUMMARY {options.step_summary}: "
+                    f"{exc.strerror}"
+                )
 
     def write(self, records: pd.DataFrame, findings: pd.DataFrame, file: str | None = None) -> None:
         if not len(findings):
