@@ -569,3 +569,24 @@ def test_output_may_not_overwrite_an_input_of_the_run(tmp_path: Path) -> None:
     assert waivers.read_text(encoding="utf-8") == "waivers: []\n"
     assert (data / "rules.yaml").read_bytes() == rules
     assert mapping.read_bytes() == (DATA / "mappings" / "servicenow.yaml").read_bytes()
+
+
+def test_a_field_written_with_its_words_reordered_is_a_w002(tmp_path: Path) -> None:
+    """'requires_approval: true' (for approval_required) was ignored without a word, so
+    MMD004 did not apply and the run passed; only names 80% alike got a W002 (found by an
+    independent tester). Same words in another order or form now name the field."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "- {id: S, initiator: microsoft, change_type: functionality, starts_at: 2023-03-06,\n"
+        "   requires_approval: true, admin_action_required: false, is_emergency: false}\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "--format", "json", str(path))
+    messages = [f["message"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "W002"]
+    assert messages == [
+        "'requires_approval' is not a record field and is ignored; did you mean "
+        "'approval_required'?",
+        "'admin_action_required' is not a record field and is ignored; did you mean "
+        "'requires_admin_action'?",
+        "'is_emergency' is not a record field and is ignored; did you mean 'emergency'?",
+    ]

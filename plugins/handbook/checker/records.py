@@ -33,17 +33,34 @@ assert set(TIME_FIELDS) <= set(FIELDS)
 CSV_SUFFIXES = (".csv",)
 
 
+#: Words a field's name may carry or leave out and still be the field (``is_emergency``,
+#: ``emergency_change``, ``record_id``), by their first five letters (`_words`).
+_FILLERS = frozenset({"is", "chang", "recor"})
+
+
+def _words(name: str) -> frozenset[str]:
+    """The words of a ``_``-joined name by their first five letters, fillers left out
+    (``requires_approval`` and ``approval_required`` are ``{requi, appro}``)."""
+    words = {w[:5] for w in name.split("_") if w}
+    return frozenset(words - _FILLERS or words)
+
+
 def misspelt(name: str) -> str | None:
     """The record field that ``name`` (a YAML key or CSV column that is not a field) looks
     like a misspelling of, or None: the same name in another case or with ``-`` or spaces
-    for ``_``, else the closest field at least 80% alike (`difflib.get_close_matches`).
-    A field the checker reads is never misspelt (None)."""
+    for ``_``, else the field of the same words in another order or form
+    (``requires_approval``, ``admin_action_required``, ``emergency_change``), else the
+    closest field at least 80% alike (`difflib.get_close_matches`). A field the checker
+    reads is never misspelt (None)."""
     known = (*FIELDS, "waivers")
     if name in known:
         return None
     plain = "_".join(name.strip().lower().replace("-", " ").split())
     if plain in known:
         return plain
+    same = [f for f in known if _words(f) == _words(plain)]
+    if same:
+        return same[0]
     close = difflib.get_close_matches(plain, known, n=1, cutoff=0.8)
     return close[0] if close else None
 

@@ -58,8 +58,8 @@ def compare_pages(imported: Imported, data: Path) -> str:
         versions.setdefault(c.committed, []).append(Path(c.file).name)
     if "" in versions:
         raise CompareError(
-            "not a version of a committed document (by file name, title or first heading), so there is "
-            f"nothing to compare it with: {', '.join(versions[''])}; import it with --out"
+            "not a version of a committed document (by file name, title or first heading), so "
+            f"there is nothing to compare it with: {', '.join(versions[''])}; import it with --out"
         )
     for doc, files in versions.items():
         if len(files) > 1:
