@@ -118,6 +118,15 @@ def test_mmd001_samples_at_their_times(site: Site) -> None:
     assert "CHG-0103 (2018): finding MMD001. No time recorded" in desc
 
 
+def test_a_sample_a_second_off_is_said_in_seconds(site: Site) -> None:
+    # CHG-0402 approved one second after its start read "0.000277778 hours after" (found
+    # by an independent tester)
+    svg = svg_of(figure_text(site.page("rules/mmd004.md").markdown, "rule"), "rule")
+    desc = svg.find("desc").get_text()  # type: ignore[union-attr]
+    assert "CHG-0402 (2022): finding MMD004. The customer approved 1 second after." in desc
+    assert "0.000277778" not in str(svg)
+
+
 @pytest.mark.parametrize(
     ("name", "src_uri", "slug"),
     [

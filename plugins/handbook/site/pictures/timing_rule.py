@@ -138,12 +138,18 @@ def _verdict(rule: Rule, v: SampleVerdict) -> str:
 
 def _offset_words(hours: float) -> str:
     """A record's time from its reference time: ``120 hours (5 days) before``, ``49 hours
-    after`` (hours first: a record's measure, where the rule's bounds read ``5 days (120
-    hours)``)."""
+    after``, ``1 second after`` (under an hour, minutes or seconds; hours first: a record's
+    measure, where the rule's bounds read ``5 days (120 hours)``)."""
     if hours == 0:
         return "at the same time"
     size = abs(hours)
     text = f"{size:g} hours" if size != 1 else "1 hour"
+    if size < 1:  # minutes or seconds, not "0.000277778 hours"
+        seconds = round(size * 3600)
+        n, unit = (
+            (seconds // 60, "minute") if seconds and seconds % 60 == 0 else (seconds, "second")
+        )
+        text = f"{n} {unit}{'' if n == 1 else 's'}" if seconds else "less than a second"
     if size % 24 == 0:
         days = int(size // 24)
         text += f" ({days} day{'' if days == 1 else 's'})"
