@@ -590,3 +590,11 @@ def test_a_field_written_with_its_words_reordered_is_a_w002(tmp_path: Path) -> N
         "'requires_admin_action'?",
         "'is_emergency' is not a record field and is ignored; did you mean 'emergency'?",
     ]
+
+
+def test_an_empty_output_file_name_is_a_usage_error() -> None:
+    """'-o ""' (an unset variable in a CI script) wrote the report to standard output and
+    exited as if it had been written to a file (found by an independent tester)."""
+    result = cli("check", "-o", "", str(DATA / "samples" / "mmd001-advance-notice.yaml"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "argument --output/-o: needs a file name" in result.stderr

@@ -40,6 +40,14 @@ def read_day(text: str) -> tuple[date | None, str | None]:
         return None, str(error)
 
 
+def _file_name(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "needs a file name (leave --output out to write to standard output)"
+        )
+    return text
+
+
 def _date(text: str) -> date:
     day, reason = read_day(text)
     if day is not None:
@@ -55,7 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=REPORT_FORMATS, default="text", help="output format (default: text)"
     )
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--output", "-o", type=_file_name, metavar="FILE", help="write the report to FILE"
+    )
     parser.add_argument(
         "--waivers", metavar="FILE", help="waivers file (default: DATA/waivers.yaml when it exists)"
     )
