@@ -598,3 +598,12 @@ def test_an_empty_output_file_name_is_a_usage_error() -> None:
     result = cli("check", "-o", "", str(DATA / "samples" / "mmd001-advance-notice.yaml"))
     assert result.returncode == 2 and result.stdout == ""
     assert "argument --output/-o: needs a file name" in result.stderr
+
+
+def test_a_repo_root_that_is_no_folder_is_a_usage_error(tmp_path: Path) -> None:
+    """'--repo-root /nonexistent' was accepted without a word, and SARIF, GitHub and GitLab
+    paths were made relative to it (found by an independent tester)."""
+    sample = str(DATA / "samples" / "mmd001-advance-notice.yaml")
+    result = cli("check", "--repo-root", str(tmp_path / "nowhere"), sample)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "argument --repo-root: " in result.stderr and "does not exist" in result.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import date
+from pathlib import Path
 
 from handbook.checker.codes import FORMAT_NAMES
 
@@ -45,6 +46,13 @@ def _file_name(text: str) -> str:
         raise argparse.ArgumentTypeError(
             "needs a file name (leave --output out to write to standard output)"
         )
+    return text
+
+
+def _folder(text: str) -> str:
+    if not Path(text).is_dir():
+        why = "does not exist" if not Path(text).exists() else "is not a folder"
+        raise argparse.ArgumentTypeError(f"{text!r} {why}; give the repository's root folder")
     return text
 
 
@@ -107,6 +115,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--repo-root",
+        type=_folder,
         metavar="DIR",
         help="repository root that SARIF, GitHub and GitLab paths are relative to "
         "(default: the enclosing git work tree, else the current folder)",
