@@ -607,3 +607,13 @@ def test_a_repo_root_that_is_no_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = cli("check", "--repo-root", str(tmp_path / "nowhere"), sample)
     assert result.returncode == 2 and result.stdout == ""
     assert "argument --repo-root: " in result.stderr and "does not exist" in result.stderr
+
+
+def test_a_site_url_with_a_space_gives_valid_sarif_uris() -> None:
+    """'--site-url "https://x.org/a b/"' put a raw space into SARIF's helpUri and
+    informationUri, which are URIs (found by an independent tester)."""
+    sample = str(DATA / "samples" / "mmd001-advance-notice.yaml")
+    result = cli("check", "--format", "sarif", "--site-url", "https://x.org/a b/", sample)
+    driver = json.loads(result.stdout)["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://x.org/a%20b/"
+    assert driver["rules"][0]["helpUri"] == "https://x.org/a%20b/rules/mmd001/"

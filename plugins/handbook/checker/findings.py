@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -55,10 +56,21 @@ RECORD_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: What a URI may hold as written (RFC 3986's reserved and unreserved characters, and ``%``).
+_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%~"
+
+
+def as_uri(url: str) -> str:
+    """``url`` as a valid URI: a space or other character a URI cannot hold is
+    percent-encoded (``a b`` -> ``a%20b``, ``é`` -> ``%C3%A9``); what is encoded already
+    is kept."""
+    return quote(url, safe=_URI_CHARACTERS)
+
+
 def help_uri(site_url: str | None, code: str) -> str | None:
     """The page of a rule or code on the site, ``{site_url}rules/{code lowercase}/`` (None
-    without a ``site_url``)."""
-    return f"{site_url.removesuffix('/')}/rules/{code.lower()}/" if site_url else None
+    without a ``site_url``), a valid URI (`as_uri`)."""
+    return as_uri(f"{site_url.removesuffix('/')}/rules/{code.lower()}/") if site_url else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from handbook import package_version
-from handbook.checker.findings import Summary, help_uri
+from handbook.checker.findings import Summary, as_uri, help_uri
 from handbook.ci import SARIF_SCHEMA, TOOL_NAME, uri_reference
 from handbook.outputs.base import (
     Fingerprints,
@@ -71,7 +71,7 @@ class SarifSink(Sink):
             "version": options.tool_version or package_version(),
         }
         if options.site_url:
-            driver["informationUri"] = options.site_url
+            driver["informationUri"] = as_uri(options.site_url)
         rules = []
         for code in self.codes:
             title, statement, help_text, level = describe_code(options.handbook, code)
