@@ -177,8 +177,7 @@ def load_waivers(
     docs, problems = load_yaml_records_text(text, file)
     if problems:
         p = problems[0]
-        where = file + "".join(f":{n}" for n in (p.line, p.column) if n and p.line)
-        raise WaiverFileError(f"{where}: {p.message}" + (f"; {p.hint}" if p.hint else ""))
+        raise WaiverFileError(f"{p.location()}: {p.sentence()}")
     items: list[Any] = []
     for doc in docs:  # every ``---`` document, as in a records file
         found: Any = doc.get("waivers") if isinstance(doc, dict) else [] if doc is None else doc

@@ -274,7 +274,7 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         p = fatal[0]
         line = min(p.line, last) if p.line else None
         column = p.column if p.line is not None and p.line <= last else None
-        message = _json_lines(text, p) or p.message + (f"; {p.hint}" if p.hint else "")
+        message = _json_lines(text, p) or p.sentence()
         if path.suffix.lower() == ".json":
             message = message.replace("not valid YAML", "not valid JSON", 1)
         yield file_level([Issue("E001", message, file, line, column=column)])
@@ -363,8 +363,7 @@ def _yaml_batch(
                     Issue("W002", message, file, int(kline), index, None, name, int(kcolumn))
                 )
         for p in problems.get(position, []):
-            message = p.message + (f"; {p.hint}" if p.hint else "")
-            issues.append(Issue("E001", message, file, p.line, row=index, column=p.column))
+            issues.append(Issue("E001", p.sentence(), file, p.line, row=index, column=p.column))
         _record_waivers(item, index, start, waivers)
         rows.append(row)
         lines.append(start[0])

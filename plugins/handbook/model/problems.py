@@ -50,6 +50,11 @@ class Problem:
                 out += f":{self.column}"
         return out
 
+    def sentence(self) -> str:
+        """The message and, after ``; ``, the hint: as a checker finding (E001) or a usage
+        error names the problem."""
+        return self.message + (f"; {self.hint}" if self.hint else "")
+
     def __str__(self) -> str:
         text = f"{self.location()}: {self.severity}[{self.code}] {self.message}"
         if self.hint:
@@ -90,12 +95,17 @@ _YAML_HINTS = (
 )
 #: The hint of any other YAML syntax problem.
 YAML_HINT = "check indentation, quotes and the ': ' after each key"
+#: The hint when the composer refuses an anchor or alias (defined twice, or not defined).
+ANCHOR_HINT = "define each anchor (&name) once, before every alias (*name) of it"
 
 
 def yaml_syntax_hint(exc: Any) -> str:
-    """What would be right for a PyYAML ``MarkedYAMLError``: a precise hint for its
-    commonest problems (a ``:`` in an unquoted value, a tab, a line indented off its
-    mapping, a key without ``:``, an unclosed quote), else `YAML_HINT`."""
+    """What would be right for a PyYAML ``MarkedYAMLError``: `ANCHOR_HINT` for the
+    composer's (an anchor or alias), a precise hint for the parser's commonest problems (a
+    ``:`` in an unquoted value, a tab, a line indented off its mapping, a key without
+    ``:``, an unclosed quote), else `YAML_HINT`."""
+    if isinstance(exc, yaml.composer.ComposerError):
+        return ANCHOR_HINT
     problem = str(exc.problem or "")
     return next((hint for words, hint in _YAML_HINTS if words in problem), YAML_HINT)
 

@@ -32,9 +32,6 @@ from handbook.model.problems import Problem, yaml_syntax_hint, yaml_syntax_mark,
 #: definition of 50 MB, copied into every page's tooltips, took 14 GB to build.
 MAX_DATA_BYTES = 4 << 20
 
-#: What to check when the composer refuses an anchor or alias.
-_ANCHOR_HINT = "define each anchor (&name) once, before every alias (*name) of it"
-
 #: Upper bound on the nodes one YAML file may expand to (guards against alias bombs).
 MAX_NODES = 2_000_000
 
@@ -337,9 +334,7 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
                 file,
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
-                hint=_ANCHOR_HINT
-                if isinstance(exc, yaml.composer.ComposerError)
-                else yaml_syntax_hint(exc),
+                hint=yaml_syntax_hint(exc),
             )
         )
         return [], problems
