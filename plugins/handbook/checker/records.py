@@ -101,14 +101,6 @@ class RecordWaiver:
     problem: str | None = None
 
 
-#: The party whose changes each classification field classifies: a change type is the
-#: type of a change the provider (party ``microsoft``) makes, an SOP category that of a
-#: customer's change (seed 002, "Change types"; seed 001, "Standard operating
-#: procedures"). E002 asks for each, E004 looks each up and a rule's ``applies_to``
-#: matches each on those records only.
-CLASSIFIED_BY: dict[str, str] = {"change_type": "microsoft", "sop_category": "customer"}
-
-
 #: The keys of a waiver as written (`RecordWaiver`'s values, `handbook.checker.waivers.validate`).
 WAIVER_KEYS = ("rule", "reason", "approved_by", "expires_on", "record")
 

@@ -43,10 +43,9 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, combos, split_list
-from handbook.checker.records import CLASSIFIED_BY
 from handbook.checker.values import durations, fmt_duration, gap, iso, ns_delta
 from handbook.model.entities import Rule, Statement
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import CLASSIFIED_BY, Handbook
 
 
 @dataclass

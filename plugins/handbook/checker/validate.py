@@ -16,7 +16,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from handbook.checker.coded import LIST_SEPARATOR_HINT, Coded, fold, split_list
-from handbook.checker.records import BOOL_FIELDS, CLASSIFIED_BY, FIELDS, Batch
+from handbook.checker.records import BOOL_FIELDS, FIELDS, Batch
 from handbook.checker.rules import Piece, RuleInput, cat, per_combo
 from handbook.checker.values import (
     FIRST_DAY,
@@ -29,7 +29,7 @@ from handbook.checker.values import (
     parse_times,
 )
 from handbook.model.entities import TIME_FIELDS, Edition
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import CLASSIFIED_BY, Handbook
 
 #: Fields read as codes into their distinct values (few distinct values each).
 CODED_FIELDS = ("initiator", "change_type", "sop_category", "channels", "actions")

@@ -41,15 +41,22 @@ def party_words(party: Party) -> str:
     return "the " + party.name.lower()
 
 
+#: The party whose changes each classification field classifies: a change type is the
+#: type of a change the provider (party ``microsoft``) makes, an SOP category that of a
+#: customer's change (seed 002, "Change types"; seed 001, "Standard operating
+#: procedures"). The checker's E002 asks for each, E004 looks each up and a rule's
+#: ``applies_to`` matches each on those records only (`rule_initiator`).
+CLASSIFIED_BY: dict[str, str] = {"change_type": "microsoft", "sop_category": "customer"}
+
+
 def rule_initiator(scope: Applicability) -> str | None:
     """The party whose change records a rule's ``applies_to`` can match: its ``initiator``,
-    else the provider (``microsoft``) for a ``change_type`` list and the customer for an
-    ``sop_category`` list, as the checker reads them (`handbook.checker.rules`: a change
-    type is read on the provider's records only, a SOP category on the customer's only);
-    None when the rule can apply to a change of either."""
+    else the party a ``change_type`` or ``sop_category`` list classifies the changes of
+    (`CLASSIFIED_BY`: the checker reads each on that party's records only); None when the
+    rule can apply to a change of either."""
     if scope.initiator:
         return scope.initiator
-    return "microsoft" if scope.change_type else "customer" if scope.sop_category else None
+    return next((party for name, party in CLASSIFIED_BY.items() if getattr(scope, name)), None)
 
 
 def _only(matches: Iterator[T], key: object) -> T:

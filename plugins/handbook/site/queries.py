@@ -347,6 +347,10 @@ class Queries:
         if rule.kind == "edition-in-force":
             return [(Paths.editions, "Editions")]
         out: list[tuple[str, str]] = []
+        # the change process: for a rule on either party's changes, or one enforcing its duty
+        process = {
+            ref.edition for ref in self.statements.enforced_by(rule) if ref.area == "process"
+        }
         for edition_id in rule.editions:
             label = f" ({edition_id})"
             for ct in self.hb.change_types_of(edition_id):
@@ -355,11 +359,7 @@ class Queries:
             for cat in self.hb.sop_categories_of(edition_id):
                 if rule in self.rules_for_sop(cat):
                     out.append((self.paths.sop(cat), cat.name + label))
-            # a rule for either party's changes, or one enforcing a duty of the process
-            enforced = self.statements.enforced_by(rule)
-            if rule.applies_to.initiator is None or any(
-                ref.area == "process" and ref.edition == edition_id for ref in enforced
-            ):
+            if rule.applies_to.initiator is None or edition_id in process:
                 out.append((self.paths.change_process(edition_id), "Change process" + label))
         return out
 
