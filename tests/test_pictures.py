@@ -306,3 +306,17 @@ def test_picture_ids_are_unique_across_the_site(site: Site) -> None:
         r'<(?:title|desc|pattern) id="([^"]+)"', "".join(p.markdown for p in site.pages)
     )
     assert len(ids) > 20 and len(ids) == len(set(ids))
+
+
+def test_bounds_under_a_day_read_in_the_right_unit(data_copy: Path) -> None:
+    # A bound of one hour read "1 hours" and half an hour "0.5 hours", on the rule's picture
+    # and everywhere else duration_text writes a bound (site, handbook diff, validate).
+    edit(data_copy / "rules.yaml", "at_most: PT48H", "at_most: PT1H")
+    site = generate_site(load(data_copy))
+    page = site.page("rules/mmd005.md").markdown
+    assert "at most 1 hour after" in figure_text(page, "rule")
+    assert "1 hours" not in page
+    assert duration_text(timedelta(minutes=30)) == "30 minutes"
+    assert duration_text(timedelta(hours=1.5)) == "1.5 hours"
+    assert duration_text(timedelta(seconds=1)) == "1 second"
+    assert duration_text(timedelta(hours=49)) == "49 hours"

@@ -45,13 +45,26 @@ IsoDuration = Annotated[
 ]
 
 
+def hours_text(hours: float) -> str:
+    """``48 hours``, ``1 hour``, ``1.5 hours``; under an hour ``30 minutes``, ``1 second``
+    (never ``0.000277778 hours``); ``less than a second``. ``hours`` is a size (>= 0)."""
+    if hours >= 1:
+        return "1 hour" if hours == 1 else f"{hours:g} hours"
+    seconds = round(hours * 3600)
+    if not seconds:
+        return "less than a second"
+    n, unit = (seconds // 60, "minute") if seconds % 60 == 0 else (seconds, "second")
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
 def duration_text(value: timedelta) -> str:
-    """``5 days (120 hours)``, ``1 day (24 hours)``, ``48 hours``, ``0``; exact, in days and
-    hours (whole days also in hours, so two bounds compare at a glance)."""
+    """``5 days (120 hours)``, ``1 day (24 hours)``, ``48 hours``, ``1 hour``, ``30 minutes``,
+    ``0``; exact, in days and hours (whole days also in hours, so two bounds compare at a
+    glance; under an hour in minutes or seconds, `hours_text`)."""
     hours = value.total_seconds() / 3600
     if hours == 0:
         return "0"
-    if value.days and value.seconds == 0:
+    if value.days and value.seconds == 0 and not value.microseconds:
         unit = "day" if value.days == 1 else "days"
         return f"{value.days} {unit} ({hours:g} hours)"
-    return f"{hours:g} hours"
+    return ("-" if hours < 0 else "") + hours_text(abs(hours))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from handbook.model.durations import hours_text
+
 #: Tick steps for offsets, in hours: 1 hour up to 1 year.
 _STEPS_HOURS = (1, 2, 3, 6, 12, 24, 48, 72, 120, 168, 240, 336, 720, 1440, 2160, 4320, 8760)
 
@@ -31,7 +33,7 @@ class Scale:
 
 def offset_text(hours: float) -> str:
     """A tick label of an offset in hours: ``0``, ``+48 hours``, ``−5 days`` (whole days
-    as days)."""
+    as days; `hours_text` otherwise: ``+1 hour``, ``+30 minutes``)."""
     if hours == 0:
         return "0"
     sign = "+" if hours > 0 else "\u2212"
@@ -39,7 +41,7 @@ def offset_text(hours: float) -> str:
     if size % 24 == 0:
         days = int(size // 24)
         return f"{sign}{days} day" + ("" if days == 1 else "s")
-    return f"{sign}{size:g} hours"
+    return sign + hours_text(size)
 
 
 def offset_ticks(lo: float, hi: float, most: int = 7) -> list[float]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from handbook.model.durations import hours_text
 from handbook.model.entities import Constraint, Rule
 from handbook.site.pictures.draw import (
     FONT,
@@ -143,13 +144,7 @@ def _offset_words(hours: float) -> str:
     if hours == 0:
         return "at the same time"
     size = abs(hours)
-    text = f"{size:g} hours" if size != 1 else "1 hour"
-    if size < 1:  # minutes or seconds, not "0.000277778 hours"
-        seconds = round(size * 3600)
-        n, unit = (
-            (seconds // 60, "minute") if seconds and seconds % 60 == 0 else (seconds, "second")
-        )
-        text = f"{n} {unit}{'' if n == 1 else 's'}" if seconds else "less than a second"
+    text = hours_text(size)
     if size % 24 == 0:
         days = int(size // 24)
         text += f" ({days} day{'' if days == 1 else 's'})"
