@@ -25,7 +25,10 @@ from handbook.model.durations import IsoDate, IsoDuration
 #: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; edition: a year
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*[0-9]{3}$"
-DOC_ID_PATTERN, EDITION_ID_PATTERN = r"^\d{3}$", r"^\d{4}$"
+DOC_ID_PATTERN = r"^\d{3}$"
+#: An edition id: letters, digits, '.' and '-', as in a URL (its year, ``2022``, or its
+#: month, ``2024-09``, when a service publishes two in a year).
+EDITION_ID_PATTERN = r"^[0-9A-Za-z](?:[0-9A-Za-z.-]*[0-9A-Za-z])?$"
 Phase = Literal["before", "during", "after"]
 
 

@@ -56,7 +56,9 @@ _CODES = {
 _PATTERN_HINTS = {
     RULE_ID_PATTERN: "write the service's prefix in capitals and three digits, e.g. 'MMD001'",
     DOC_ID_PATTERN: "a document id is three digits, e.g. '005'",
-    EDITION_ID_PATTERN: "an edition id is four digits, its year, e.g. '2026'",
+    EDITION_ID_PATTERN: (
+        "an edition id is letters, digits, '.' and '-' (no spaces), e.g. '2026' or '2026-03'"
+    ),
 }
 
 

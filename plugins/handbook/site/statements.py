@@ -5,7 +5,6 @@ enforce it ("checked by" on statements, "Statements this rule enforces" on rules
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,12 +46,6 @@ def _plain(text: str) -> str:
     """Lower-case words of a text without its Markdown (`plain_text`) or a final full stop."""
     text = plain_text(text).replace("’", "'")
     return " ".join(text.lower().split()).rstrip(".")
-
-
-def _edition_last(label: str) -> tuple[int, str]:
-    """Sort key putting the newest edition's groups first: ``Name (2022)`` before 2018."""
-    match = re.search(r"\((\d{4})\)$", label)
-    return (-int(match.group(1)) if match else 0, "")
 
 
 class StatementIndex:
@@ -147,6 +140,10 @@ class StatementIndex:
         """
         hb = self.hb
         areas: list[tuple[str, list[tuple[str, list[Any]]]]] = []
+        # sort key of an edition's groups: the newest edition's first, no edition last
+        newest: dict[str | None, int] = {
+            e.id: -i for i, e in enumerate(hb.editions_in_order(), start=1)
+        }
         rows: list[Any] = []
         for row in hb.matrix:
             scopes = [
@@ -167,9 +164,11 @@ class StatementIndex:
             ("role", "Roles and responsibilities"),
         ):
             groups: dict[str, list[Any]] = {}
+            edition_of: dict[str, str | None] = {}  # a group's label -> its edition
             for ref in self.refs:
                 if ref.area == area and ref.party == party_id:
                     groups.setdefault(ref.context, []).append(ref)
+                    edition_of[ref.context] = ref.edition
             if area == "change-type" and party_id == "microsoft":
                 for ct in hb.change_types:
                     channels = (
@@ -179,10 +178,10 @@ class StatementIndex:
                     )
                     customers = f"{hb.party('customer').name.lower()}s"
                     note = f"Notify {customers} of these changes through: {channels}"
-                    groups.setdefault(f"{ct.name} ({ct.edition})", []).append(
-                        (note, self.paths.change_type(ct), None)
-                    )
-            if groups:
-                ordered = sorted(groups.items(), key=lambda kv: _edition_last(kv[0]))
+                    label = f"{ct.name} ({ct.edition})"
+                    groups.setdefault(label, []).append((note, self.paths.change_type(ct), None))
+                    edition_of[label] = ct.edition
+            if groups:  # the newest edition's groups first, then in the order found
+                ordered = sorted(groups.items(), key=lambda kv: newest.get(edition_of[kv[0]], 0))
                 areas.append((title, ordered))
         return areas

@@ -43,7 +43,8 @@ def balance_picture(handbook: Handbook) -> Picture | None:
         pic.texts.append(Text(x + 28, y, p.label))
         x += 40 + len(p.label) * 8.5
     y += LINE * 1.6
-    for edition in sorted(by_edition):
+    order = [e.id for e in handbook.editions_in_order()]  # oldest first; no edition last
+    for edition in sorted(by_edition, key=lambda e: order.index(e) if e in order else len(order)):
         rows = by_edition[edition]
         title = f"{edition} edition" if edition else "No edition"
         head = f"{title}: {len(rows)} activities"
