@@ -21,9 +21,11 @@
   row whose subject is the other party (``Microsoft will notify you …`` among the
   customer's) is that party's role of the same name, unless it is the row's only one.
 
-Anything else is ``not recognised`` and each row is left in the report. Items are plain
-dicts in the YAML/CSV shape of ``data/`` plus ``_line`` (the row's page line); ids of
-items the committed data already has (same edition and name) are reused (`Known`).
+A RACI matrix (`marks.raci`) and a RACI legend (``(R) Responsible | …``) are reported,
+their rows not imported. Anything else is ``not recognised`` and each row is left in the
+report. Items are plain dicts in the YAML/CSV shape of ``data/`` plus ``_line`` (the
+row's page line); ids of items the committed data already has (same edition and name)
+are reused (`Known`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from handbook.importer.marks import (
     mark_rows,
     named_parties,
     named_rows,
+    raci,
+    raci_legend,
 )
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
@@ -135,14 +139,22 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         mapped = types_columns(table, header, ctx, out, rep)
     elif change_fields and ("type" in corner or "change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
-    elif values and sum(_raci(c) for c in values) >= 0.6 * len(values):
+    elif values and sum(raci(c) for c in values) >= 0.6 * len(values):
         kind = "RACI matrix (not imported)"
+        why = (  # "Client Role | Cloud Temple Role": the customer and the provider
+            "its letters say who is responsible, accountable, consulted or informed, not "
+            "whose duty a task is, so it is not imported; to import it, tick (✔) the "
+            "column of the party that does each task"
+            if len(header) == 3
+            else "its columns are teams, not the provider and the customer, so it is not imported"
+        )
+        _leave_rows(table, body, rep, f"row of a RACI matrix (R/A/C/I): {why}")
+    elif len(body) >= 2 and sum(raci_legend(r[0]) for r in body if r) >= 0.6 * len(body):
+        # "(R) Responsible | Responsible for performing the process": what the letters
+        # of a RACI matrix mean, no party's roles
+        kind = "RACI legend (not imported)"
         _leave_rows(
-            table,
-            body,
-            rep,
-            "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
-            "and the customer, so it is not imported",
+            table, body, rep, "row of a RACI legend (what a letter means, no duty): not imported"
         )
     elif (
         any(w in corner for w in ("role", "responsib", "reponsib")) and sum(map(bool, header)) <= 2
@@ -169,18 +181,6 @@ def _label_text(text: str) -> str:
     """A matrix label (scope or responsibility) without link targets or a bold wrapper:
     ``**[Change Management](#change-management)**`` is ``Change Management``."""
     return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip("*_ ").strip()
-
-
-_RACI_WORDS = {"responsible", "accountable", "consulted", "informed", "support", "supportive"}
-
-
-def _raci(cell: str) -> bool:
-    """Whether a cell holds RACI (or RASCI) letters or words: ``R``, ``AR``, ``R/A``,
-    ``Consulted``."""
-    words = [w for w in re.split(r"[\s/,&+]+", C.plain(cell)) if w]
-    return bool(words) and all(
-        w in _RACI_WORDS or (len(w) <= 3 and set(w) <= set("racis")) for w in words
-    )
 
 
 def _transposed(table: Table) -> Table:

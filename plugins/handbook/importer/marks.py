@@ -27,9 +27,16 @@ report with its line.
 Responsibility`` with ``Customer or partner`` or ``Microsoft`` per row; SAP's operating
 models: ``Process | Task | Responsibility`` with ``SAP``, ``Customer`` or both listed, the
 process naming the row's group).
+
+`raci` tells a cell of RACI letters or words (``R``, ``RA``, ``Consulted``), and
+`raci_legend` a row's name that explains one (``(R) Responsible``): a RACI matrix and its
+legend say who is responsible, accountable, consulted or informed, not whose duty a task
+is, and are reported, not imported.
 """
 
 from __future__ import annotations
+
+import re
 
 from handbook.importer import cells as C
 from handbook.importer.cells import Statement
@@ -214,3 +221,22 @@ def named_rows(table: Table, provider: dict[str, str], rep: PageReport) -> list[
             note = {"note": _NAMED_SHARED} if len(parties) > 1 else {}
             parts.setdefault(who, []).extend({**x, **note} for x in task)
     return list(groups.values())
+
+
+_RACI_WORDS = {"responsible", "accountable", "consulted", "informed", "support", "supportive"}
+
+
+def raci(cell: str) -> bool:
+    """Whether a cell holds RACI (or RASCI) letters or words: ``R``, ``AR``, ``R/A``,
+    ``Consulted``."""
+    words = [w for w in re.split(r"[\s/,&+]+", C.plain(cell)) if w]
+    return bool(words) and all(
+        w in _RACI_WORDS or (len(w) <= 3 and set(w) <= set("racis")) for w in words
+    )
+
+
+def raci_legend(name: str) -> bool:
+    """Whether a row's name is a RACI letter or word explained: ``(R) Responsible``,
+    ``A - Accountable``, ``C``."""
+    words = re.findall(r"[a-z]+", C.plain(name))
+    return bool(words) and all(w in _RACI_WORDS or w in ("r", "a", "c", "i", "s") for w in words)
