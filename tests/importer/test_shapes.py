@@ -48,6 +48,7 @@ EXIT = {
     "party-named-last-column": 1,  # a row whose Responsibility cell names no party
     "party-named-per-row": 1,  # a row whose Responsibility cell names no party ("Nobody")
     "raci-legend": 1,  # a RACI legend and a RACI matrix: every row reported, none imported
+    "party-glossary": 1,  # what "Microsoft Action" and "Customer Action" mean: no duties
 }
 
 SHAPES = sorted(p.stem for p in PAGES.glob("*.md") if p.stem != "binary")

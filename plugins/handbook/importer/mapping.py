@@ -11,7 +11,8 @@
   in a table of labels, a row without one is the party's its first cell names in passing
   (``What will Microsoft do?``); a row whose first cell (or, without one, the label
   above the table) names a phase before/during/after is change process, any other row
-  an SOP category;
+  an SOP category; parties as rows are read transposed, but for a two-column glossary
+  (``Assignment | Description`` over ``Microsoft Action``), which is reported;
 - ``sop-categories (party marks)``: tasks as rows, parties as columns, cells ticked
   (``:heavy_check_mark:`` / ``:x:``), one category per section (`marks`);
 - ``change-types``: types as columns (row labels such as ``**Advance notice**``) or as
@@ -59,6 +60,8 @@ _HEADER_WORDS = 8
 #: the least similarity (`handbook.model.diff.similarity`, 0 to 1) of a matrix column's
 #: header to a known scope's name for the column to be read as that scope, renamed
 SIMILAR_SCOPE = 0.6
+#: a second column's header that makes a two-column table a glossary of its first
+_GLOSSARY = {"description", "definition", "meaning", "explanation"}
 
 
 def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Found:
@@ -105,6 +108,12 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     # beyond a description (a "Type | Description" glossary is no change-type table)
     change_fields = any(f not in (None, "description") for f in fields)
     if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
+        if len(header) == 2 and C.plain(header[1]) in _GLOSSARY:
+            # "Assignment | Description" over "Microsoft Action", "Customer Action": what
+            # the names mean, no duties (transposed, "Description" became a category)
+            why = f"row of a glossary ({' | '.join(header)}: a name and what it means): no duty"
+            _leave_rows(table, body, rep, why)
+            return Found(table.line, table.kind, "glossary (not imported)", 0, table.section)
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
     who = named_parties(table, header)  # "Component | Responsibility", a party per row
