@@ -425,8 +425,8 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         who = party or C.party_named(name) or guess
         duties = {who: description}
         for why, found in (
-            ("the duties after a {0} label", _other_party_duties(description, who)),
-            ("the statements whose subject is {0}", _other_party_statements(description, who)),
+            ("the duties after a {0} label", C.other_party_duties(description, who)),
+            ("the statements whose subject is {0}", C.other_party_statements(description, who)),
         ):
             for owner, moved in found.items():
                 duties.setdefault(owner, []).extend(moved)
@@ -443,42 +443,6 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
             )
             mapped += len(flat(statements))
     return mapped
-
-
-def _other_party_duties(description: list[Item], who: str) -> dict[str, list[Item]]:
-    """The duties a role's statements give another party: the items of a statement whose
-    last sentence is another party's label (``… and support. However, you must:`` over a
-    list, `cells.duty_label`). They are taken out of ``description`` (in place), and the
-    label sentence with them; a statement left empty goes."""
-    out: dict[str, list[Item]] = {}
-    for stmt in list(description):
-        head, _, last = stmt["text"].rpartition(". ")
-        other = C.duty_label(last or head) if stmt.get("items") else None
-        if other is None or other == who:
-            continue
-        out.setdefault(other, []).extend(stmt.pop("items"))
-        if last and head:
-            stmt["text"] = head + "."
-        else:
-            description.remove(stmt)
-    return out
-
-
-def _other_party_statements(description: list[Item], who: str) -> dict[str, list[Item]]:
-    """The statements of a role's description whose subject is the other party (a
-    customer's ``Change management`` saying ``Microsoft will notify customers …`` over
-    ``You must have your own change management process …``): taken out of
-    ``description`` (in place) for that party's role of the same name. Only when a
-    statement of ``who`` is left, so a one-statement role keeps its text."""
-    moved = [(s, C.subject_party(s["text"])) for s in description]
-    moved = [(s, party) for s, party in moved if party not in (None, who)]
-    if not moved or len(moved) == len(description):
-        return {}
-    out: dict[str, list[Item]] = {}
-    for stmt, party in moved:
-        description.remove(stmt)
-        out.setdefault(str(party), []).append(stmt)
-    return out
 
 
 def _row_name(row: Row, key: int, rep: PageReport) -> str:
