@@ -49,6 +49,7 @@ EXIT = {
     "party-named-per-row": 1,  # a row whose Responsibility cell names no party ("Nobody")
     "raci-legend": 1,  # a RACI legend and a RACI matrix: every row reported, none imported
     "party-glossary": 1,  # what "Microsoft Action" and "Customer Action" mean: no duties
+    "roles-third-party-row": 1,  # the partners' role, of neither party: reported
 }
 
 SHAPES = sorted(p.stem for p in PAGES.glob("*.md") if p.stem != "binary")

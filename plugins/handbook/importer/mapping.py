@@ -20,7 +20,9 @@
 - ``roles``: a first header naming a role or responsibility; the party comes from the
   section heading (``Microsoft's roles...`` vs ``Your roles...``); a statement of a
   row whose subject is the other party (``Microsoft will notify you …`` among the
-  customer's) is that party's role of the same name, unless it is the row's only one.
+  customer's) is that party's role of the same name, unless it is the row's only one;
+  where rows' names say whose role each is, a row naming neither (``Partner ecosystem``)
+  and not opening with a party is a third party's, reported;
 
 A RACI matrix (`marks.raci`) and a RACI legend (``(R) Responsible | …``) are reported,
 their rows not imported. Anything else is ``not recognised`` and each row is left in the
@@ -414,6 +416,9 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         party = "microsoft"
         rep.note(table.line, f"roles under '{table.section}' read as the provider's (Microsoft)")
     mapped = 0
+    # rows whose names say whose role each is ("Microsoft - Azure VMware Solution",
+    # "Customer"): a row naming neither ("Partner ecosystem") is a third party's
+    by_name = not party and any(C.party_named(cell_text(r.cells[0])) for r in table.rows if r.cells)
     for row in table.rows:
         name = _row_name(row, 0, rep) if row.cells else ""
         description = _statements([x for c in row.cells[1:] for x in cell_lines(c)], rep, row.line)
@@ -422,6 +427,15 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
             continue
         opening = C.plain(description[0]["text"])
         guess = "microsoft" if opening.startswith("microsoft") else "customer"
+        if (
+            by_name
+            and not C.party_named(name)
+            and not C.subject_party(opening)
+            and guess != "microsoft"
+        ):
+            why = "role of neither Microsoft nor the customer (the other rows' names say whose)"
+            rep.leave(row.line, " | ".join(row.cells), why)
+            continue
         who = party or C.party_named(name) or guess
         duties = {who: description}
         for why, found in (
