@@ -109,7 +109,12 @@ def parse_date(raw: str) -> date | None:
 
 
 #: front matter keys other sites date a page with, read when ``ms.date`` is missing
-_OTHER_DATES = ("lastupdated", "last_updated", "lastmod", "date")
+#: (IBM Cloud's lastupdated, Hugo's lastmod, Rackspace's last_modified_date, Jekyll's
+#: last_modified_at); the last modification before the date a page was first written
+_OTHER_DATES = (
+    *("lastupdated", "last_updated", "lastmod", "last_modified_date", "last_modified_at"),
+    *("last_modified", "date"),
+)
 
 
 def _other_date(meta: dict[str, object]) -> tuple[date | None, str]:
