@@ -21,8 +21,8 @@
   section heading (``Microsoft's roles...`` vs ``Your roles...``); a statement of a
   row whose subject is the other party (``Microsoft will notify you …`` among the
   customer's) is that party's role of the same name, unless it is the row's only one;
-  where rows' names say whose role each is, a row naming neither (``Partner ecosystem``)
-  and not opening with a party is a third party's, reported;
+  where rows are named by their party (``Customer``), a row naming neither (``Partner
+  ecosystem``) and not opening with a party is a third party's, reported;
 
 A RACI matrix (`marks.raci`) and a RACI legend (``(R) Responsible | …``) are reported,
 their rows not imported. Anything else is ``not recognised`` and each row is left in the
@@ -416,9 +416,10 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         party = "microsoft"
         rep.note(table.line, f"roles under '{table.section}' read as the provider's (Microsoft)")
     mapped = 0
-    # rows whose names say whose role each is ("Microsoft - Azure VMware Solution",
-    # "Customer"): a row naming neither ("Partner ecosystem") is a third party's
-    by_name = not party and any(C.party_named(cell_text(r.cells[0])) for r in table.rows if r.cells)
+    # rows named by their party ("Customer" beside "Microsoft - Azure VMware Solution"): a
+    # row naming neither ("Partner ecosystem") is a third party's, not the customer's
+    names = [C.party_of_cell(cell_text(r.cells[0])) for r in table.rows if r.cells]
+    by_name = not party and bool({"microsoft", "customer"} & set(names))
     for row in table.rows:
         name = _row_name(row, 0, rep) if row.cells else ""
         description = _statements([x for c in row.cells[1:] for x in cell_lines(c)], rep, row.line)
