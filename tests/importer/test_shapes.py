@@ -50,6 +50,7 @@ EXIT = {
     "raci-legend": 1,  # a RACI legend and a RACI matrix: every row reported, none imported
     "party-glossary": 1,  # what "Microsoft Action" and "Customer Action" mean: no duties
     "roles-third-party-row": 1,  # the partners' role, of neither party: reported
+    "raci-customer-column": 1,  # RACI letters under a Customer column: reported, no duties
 }
 
 SHAPES = sorted(p.stem for p in PAGES.glob("*.md") if p.stem != "binary")

@@ -136,6 +136,17 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
         ticks, ticked_provider = mark_columns(header)
         kind, mapped = _marks(table, mark_rows(table, ticks, rep), ticked_provider, ctx, out)
+    elif values and sum(raci(c) for c in values) >= 0.6 * len(values):
+        kind = "RACI matrix (not imported)"
+        # before the party tables: "R, A" under a "Customer" column is no duty
+        why = (  # "Client Role | Cloud Temple Role": the customer and the provider
+            "its letters say who is responsible, accountable, consulted or informed, not "
+            "whose duty a task is, so it is not imported; to import it, tick (✔) the "
+            "column of the party that does each task"
+            if len(header) == 3 or cols
+            else "its columns are teams, not the provider and the customer, so it is not imported"
+        )
+        _leave_rows(table, body, rep, f"row of a RACI matrix (R/A/C/I): {why}")
     elif types_header and ("change type" in corner or "type of change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
@@ -150,16 +161,6 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         mapped = types_columns(table, header, ctx, out, rep)
     elif change_fields and ("type" in corner or "change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
-    elif values and sum(raci(c) for c in values) >= 0.6 * len(values):
-        kind = "RACI matrix (not imported)"
-        why = (  # "Client Role | Cloud Temple Role": the customer and the provider
-            "its letters say who is responsible, accountable, consulted or informed, not "
-            "whose duty a task is, so it is not imported; to import it, tick (✔) the "
-            "column of the party that does each task"
-            if len(header) == 3
-            else "its columns are teams, not the provider and the customer, so it is not imported"
-        )
-        _leave_rows(table, body, rep, f"row of a RACI matrix (R/A/C/I): {why}")
     elif len(body) >= 2 and sum(raci_legend(r[0]) for r in body if r) >= 0.6 * len(body):
         # "(R) Responsible | Responsible for performing the process": what the letters
         # of a RACI matrix mean, no party's roles
