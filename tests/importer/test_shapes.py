@@ -51,6 +51,7 @@ EXIT = {
     "party-glossary": 1,  # what "Microsoft Action" and "Customer Action" mean: no duties
     "roles-third-party-row": 1,  # the partners' role, of neither party: reported
     "raci-customer-column": 1,  # RACI letters under a Customer column: reported, no duties
+    "products-as-rows": 1,  # "Microsoft Edge", "Microsoft Teams" are no parties: rows reported
 }
 
 SHAPES = sorted(p.stem for p in PAGES.glob("*.md") if p.stem != "binary")

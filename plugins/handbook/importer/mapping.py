@@ -109,7 +109,9 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     types_header = any(f is not None for f in fields)  # names a type's field
     # beyond a description (a "Type | Description" glossary is no change-type table)
     change_fields = any(f not in (None, "description") for f in fields)
-    if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
+    # parties as rows: two rows naming different parties ("Microsoft will", "Customer
+    # will"); "Microsoft Edge" and "Microsoft Teams" are two products, not two parties
+    if not cols and not labelled and len({C.party_header(x) for x in labels} - {None}) >= 2:
         if len(header) == 2 and C.plain(header[1]) in _GLOSSARY:
             # "Assignment | Description" over "Microsoft Action", "Customer Action": what
             # the names mean, no duties (transposed, "Description" became a category)
