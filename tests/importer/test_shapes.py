@@ -52,6 +52,7 @@ EXIT = {
     "roles-third-party-row": 1,  # the partners' role, of neither party: reported
     "raci-customer-column": 1,  # RACI letters under a Customer column: reported, no duties
     "products-as-rows": 1,  # "Microsoft Edge", "Microsoft Teams" are no parties: rows reported
+    "party-named-then-comments": 1,  # a row whose Responsibility cell names no party ("Nobody")
 }
 
 SHAPES = sorted(p.stem for p in PAGES.glob("*.md") if p.stem != "binary")

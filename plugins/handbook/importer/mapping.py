@@ -48,6 +48,7 @@ from handbook.importer.marks import (
     named_rows,
     raci,
     raci_legend,
+    who_column,
 )
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
@@ -122,7 +123,7 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         return map_table(table, ctx, out, rep)
     who = named_parties(table, header)  # "Component | Responsibility", a party per row
     if who is not None:
-        how = f"party named by {header[-1]}"
+        how = f"party named by {header[who_column(header) or -1]}"
         names = " and ".join(who.values())
         kind, mapped = _marks(table, named_rows(table, who, rep), names, ctx, out, how)
         return Found(table.line, table.kind, kind, mapped, table.section)
