@@ -174,3 +174,37 @@ def test_a_version_retitled_in_its_front_matter_is_known_by_its_heading(tmp_path
     )
     report = _import([page], tmp_path / "out")
     assert (report["pages"][0]["doc"], report["pages"][0]["edition"]) == ("004", "2022")
+
+
+_OTHER_CHANGE_MANAGEMENT = """\
+---
+title: Change Management
+date: 2014-11-12
+---
+
+All changes performed by the cloud provider comply with the following criteria.
+
+| Change Type | Description | Notification |
+| --- | --- | --- |
+| Non-disruptive | Maintenance with no customer impact. | No notification is required |
+| Disruptive | A noticeable outage. | (96 hours in advance) Customers are notified by email. |
+"""
+
+
+def test_a_page_of_another_service_titled_as_a_document_is_a_new_document(
+    tmp_path: Path,
+) -> None:
+    """CenturyLink Cloud's 'Change Management' page (PublicKB, 2014) shares document 002's
+    title: it was filed as document 002 (edition 2022, its Learn path, exit 0) though it
+    never names Microsoft Managed Desktop. A version of 002 that names it still is 002."""
+    other = tmp_path / "other-change-management.md"
+    other.write_text(_OTHER_CHANGE_MANAGEMENT, encoding="utf-8")
+    mmd = tmp_path / "mmd-change-management.md"
+    mmd.write_text(_seed("002"), encoding="utf-8")
+    report = _import([other, mmd], tmp_path / "out")
+    pages = {Path(p["file"]).name: p for p in report["pages"]}
+    assert pages["other-change-management.md"]["doc"] == "100"
+    assert pages["other-change-management.md"]["edition"] != "2022"
+    notes = [n["text"] for n in pages["other-change-management.md"]["notes"]]
+    assert any("never names Microsoft Managed Desktop" in n for n in notes), notes
+    assert pages["mmd-change-management.md"]["doc"] == "002"

@@ -389,3 +389,39 @@ def duty_header(text: str) -> bool:
     """Whether a column header names duties without naming whose (``Responsibilities``,
     ``Tasks``): the section's heading then says whose they are."""
     return plain(_LINK.sub(r"\1", text)) in _DUTIES
+
+
+def other_party_duties(description: list[Statement], who: str) -> dict[str, list[Statement]]:
+    """The duties a role's statements give another party: the items of a statement whose
+    last sentence is another party's label (``… and support. However, you must:`` over a
+    list, `duty_label`). They are taken out of ``description`` (in place), and the
+    label sentence with them; a statement left empty goes."""
+    out: dict[str, list[Statement]] = {}
+    for stmt in list(description):
+        head, _, last = stmt["text"].rpartition(". ")
+        other = duty_label(last or head) if stmt.get("items") else None
+        if other is None or other == who:
+            continue
+        out.setdefault(other, []).extend(stmt.pop("items"))
+        if last and head:
+            stmt["text"] = head + "."
+        else:
+            description.remove(stmt)
+    return out
+
+
+def other_party_statements(description: list[Statement], who: str) -> dict[str, list[Statement]]:
+    """The statements of a role's description whose subject is the other party (a
+    customer's ``Change management`` saying ``Microsoft will notify customers …`` over
+    ``You must have your own change management process …``): taken out of
+    ``description`` (in place) for that party's role of the same name. Only when a
+    statement of ``who`` is left, so a one-statement role keeps its text."""
+    moved = [(s, subject_party(s["text"])) for s in description]
+    moved = [(s, party) for s, party in moved if party not in (None, who)]
+    if not moved or len(moved) == len(description):
+        return {}
+    out: dict[str, list[Statement]] = {}
+    for stmt, party in moved:
+        description.remove(stmt)
+        out.setdefault(str(party), []).append(stmt)
+    return out

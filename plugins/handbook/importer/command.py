@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import re
 from datetime import date
 from pathlib import Path
 
@@ -80,20 +81,43 @@ def _document_of(page: Page, hb: Handbook) -> Document | None:
     newest by ``ms_date`` when several versions of a page share it), else the most similar
     title at least `SIMILAR_TITLE` alike (Learn retitled pages in their front matter and
     kept the heading: "Is Microsoft Managed Desktop right for you?" over "What is Microsoft
-    Managed Desktop?")."""
+    Managed Desktop?"). A title is no match for a page that never names the committed
+    service (`_names_service`): another provider's "Change Management" is not MMD's; the
+    page's notes say so."""
     for d in hb.documents:
         if d.file == page.path.name:
             return d
     titles = [t for t in dict.fromkeys([C.plain(page.title), C.plain(page.heading)]) if t]
+    found = None
     for title in titles:
         same = [d for d in hb.documents if C.plain(d.title) == title]
         if same:
-            return max(same, key=lambda d: d.ms_date)
-    for title in titles:
+            found = max(same, key=lambda d: d.ms_date)
+            break
+    for title in titles if found is None else []:
         best = max(hb.documents, key=lambda d: similarity(C.plain(d.title), title), default=None)
         if best is not None and similarity(C.plain(best.title), title) >= SIMILAR_TITLE:
-            return best
-    return None
+            found = best
+            break
+    if found is not None and not _names_service(page, hb):
+        note = (
+            f"title {page.title or page.heading!r} is that of document {found.id}, but the "
+            f"page never names {hb.service.name}: imported as a new document (name the "
+            f"file {found.file} to import it as a version of {found.id})"
+        )
+        page.notes.append((1, note))
+        return None
+    return found
+
+
+def _names_service(page: Page, hb: Handbook) -> bool:
+    """Whether ``page`` names the committed service anywhere: every word of its name
+    (``Microsoft 365 Managed Desktop`` names Microsoft Managed Desktop) or its abbreviation."""
+    lines = (x for b in page.blocks for x in [b.section, *b.lines])
+    text = " ".join([page.title, page.heading, *lines])
+    words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    name = set(re.findall(r"[a-z0-9]+", hb.service.name.lower()))
+    return name <= words or hb.service.abbreviation.lower() in words
 
 
 def _context(

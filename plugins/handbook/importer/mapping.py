@@ -11,7 +11,8 @@
   in a table of labels, a row without one is the party's its first cell names in passing
   (``What will Microsoft do?``); a row whose first cell (or, without one, the label
   above the table) names a phase before/during/after is change process, any other row
-  an SOP category;
+  an SOP category; parties as rows are read transposed, but for a two-column glossary
+  (``Assignment | Description`` over ``Microsoft Action``), which is reported;
 - ``sop-categories (party marks)``: tasks as rows, parties as columns, cells ticked
   (``:heavy_check_mark:`` / ``:x:``), one category per section (`marks`);
 - ``change-types``: types as columns (row labels such as ``**Advance notice**``) or as
@@ -19,11 +20,15 @@
 - ``roles``: a first header naming a role or responsibility; the party comes from the
   section heading (``Microsoft's roles...`` vs ``Your roles...``); a statement of a
   row whose subject is the other party (``Microsoft will notify you …`` among the
-  customer's) is that party's role of the same name, unless it is the row's only one.
+  customer's) is that party's role of the same name, unless it is the row's only one;
+  where rows are named by their party (``Customer``), a row naming neither (``Partner
+  ecosystem``) and not opening with a party is a third party's, reported;
 
-Anything else is ``not recognised`` and each row is left in the report. Items are plain
-dicts in the YAML/CSV shape of ``data/`` plus ``_line`` (the row's page line); ids of
-items the committed data already has (same edition and name) are reused (`Known`).
+A RACI matrix (`marks.raci`) and a RACI legend (``(R) Responsible | …``) are reported,
+their rows not imported. Anything else is ``not recognised`` and each row is left in the
+report. Items are plain dicts in the YAML/CSV shape of ``data/`` plus ``_line`` (the
+row's page line); ids of items the committed data already has (same edition and name)
+are reused (`Known`).
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ from handbook.importer.marks import (
     mark_rows,
     named_parties,
     named_rows,
+    raci,
+    raci_legend,
+    who_column,
 )
 from handbook.importer.page import is_sentence
 from handbook.importer.report import Found, PageReport
@@ -55,6 +63,8 @@ _HEADER_WORDS = 8
 #: the least similarity (`handbook.model.diff.similarity`, 0 to 1) of a matrix column's
 #: header to a known scope's name for the column to be read as that scope, renamed
 SIMILAR_SCOPE = 0.6
+#: a second column's header that makes a two-column table a glossary of its first
+_GLOSSARY = {"description", "definition", "meaning", "explanation"}
 
 
 def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Found:
@@ -100,12 +110,20 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     types_header = any(f is not None for f in fields)  # names a type's field
     # beyond a description (a "Type | Description" glossary is no change-type table)
     change_fields = any(f not in (None, "description") for f in fields)
-    if not cols and not labelled and sum(C.party_header(x) is not None for x in labels) >= 2:
+    # parties as rows: two rows naming different parties ("Microsoft will", "Customer
+    # will"); "Microsoft Edge" and "Microsoft Teams" are two products, not two parties
+    if not cols and not labelled and len({C.party_header(x) for x in labels} - {None}) >= 2:
+        if len(header) == 2 and C.plain(header[1]) in _GLOSSARY:
+            # "Assignment | Description" over "Microsoft Action", "Customer Action": what
+            # the names mean, no duties (transposed, "Description" became a category)
+            why = f"row of a glossary ({' | '.join(header)}: a name and what it means): no duty"
+            _leave_rows(table, body, rep, why)
+            return Found(table.line, table.kind, "glossary (not imported)", 0, table.section)
         table = _transposed(table)  # parties as rows, phases or categories as columns
         return map_table(table, ctx, out, rep)
     who = named_parties(table, header)  # "Component | Responsibility", a party per row
     if who is not None:
-        how = f"party named by {header[-1]}"
+        how = f"party named by {header[who_column(header) or -1]}"
         names = " and ".join(who.values())
         kind, mapped = _marks(table, named_rows(table, who, rep), names, ctx, out, how)
         return Found(table.line, table.kind, kind, mapped, table.section)
@@ -121,6 +139,17 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
     elif is_marks(values) and len(mark_columns(header)[0]) >= 2:
         ticks, ticked_provider = mark_columns(header)
         kind, mapped = _marks(table, mark_rows(table, ticks, rep), ticked_provider, ctx, out)
+    elif values and sum(raci(c) for c in values) >= 0.6 * len(values):
+        kind = "RACI matrix (not imported)"
+        # before the party tables: "R, A" under a "Customer" column is no duty
+        why = (  # "Client Role | Cloud Temple Role": the customer and the provider
+            "its letters say who is responsible, accountable, consulted or informed, not "
+            "whose duty a task is, so it is not imported; to import it, tick (✔) the "
+            "column of the party that does each task"
+            if len(header) == 3 or cols
+            else "its columns are teams, not the provider and the customer, so it is not imported"
+        )
+        _leave_rows(table, body, rep, f"row of a RACI matrix (R/A/C/I): {why}")
     elif types_header and ("change type" in corner or "type of change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
     elif cols or labelled:
@@ -135,14 +164,12 @@ def map_table(table: Table, ctx: Context, out: Imported, rep: PageReport) -> Fou
         mapped = types_columns(table, header, ctx, out, rep)
     elif change_fields and ("type" in corner or "change" in corner):
         kind, mapped = "change-types (types as rows)", types_rows(table, header, ctx, out, rep)
-    elif values and sum(_raci(c) for c in values) >= 0.6 * len(values):
-        kind = "RACI matrix (not imported)"
+    elif len(body) >= 2 and sum(raci_legend(r[0]) for r in body if r) >= 0.6 * len(body):
+        # "(R) Responsible | Responsible for performing the process": what the letters
+        # of a RACI matrix mean, no party's roles
+        kind = "RACI legend (not imported)"
         _leave_rows(
-            table,
-            body,
-            rep,
-            "row of a RACI matrix (R/A/C/I): its columns are teams, not the provider "
-            "and the customer, so it is not imported",
+            table, body, rep, "row of a RACI legend (what a letter means, no duty): not imported"
         )
     elif (
         any(w in corner for w in ("role", "responsib", "reponsib")) and sum(map(bool, header)) <= 2
@@ -169,18 +196,6 @@ def _label_text(text: str) -> str:
     """A matrix label (scope or responsibility) without link targets or a bold wrapper:
     ``**[Change Management](#change-management)**`` is ``Change Management``."""
     return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip("*_ ").strip()
-
-
-_RACI_WORDS = {"responsible", "accountable", "consulted", "informed", "support", "supportive"}
-
-
-def _raci(cell: str) -> bool:
-    """Whether a cell holds RACI (or RASCI) letters or words: ``R``, ``AR``, ``R/A``,
-    ``Consulted``."""
-    words = [w for w in re.split(r"[\s/,&+]+", C.plain(cell)) if w]
-    return bool(words) and all(
-        w in _RACI_WORDS or (len(w) <= 3 and set(w) <= set("racis")) for w in words
-    )
 
 
 def _transposed(table: Table) -> Table:
@@ -405,6 +420,10 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
         party = "microsoft"
         rep.note(table.line, f"roles under '{table.section}' read as the provider's (Microsoft)")
     mapped = 0
+    # rows named by their party ("Customer" beside "Microsoft - Azure VMware Solution"): a
+    # row naming neither ("Partner ecosystem") is a third party's, not the customer's
+    names = [C.party_of_cell(cell_text(r.cells[0])) for r in table.rows if r.cells]
+    by_name = not party and bool({"microsoft", "customer"} & set(names))
     for row in table.rows:
         name = _row_name(row, 0, rep) if row.cells else ""
         description = _statements([x for c in row.cells[1:] for x in cell_lines(c)], rep, row.line)
@@ -413,11 +432,20 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
             continue
         opening = C.plain(description[0]["text"])
         guess = "microsoft" if opening.startswith("microsoft") else "customer"
+        if (
+            by_name
+            and not C.party_named(name)
+            and not C.subject_party(opening)
+            and guess != "microsoft"
+        ):
+            why = "role of neither Microsoft nor the customer (the other rows' names say whose)"
+            rep.leave(row.line, " | ".join(row.cells), why)
+            continue
         who = party or C.party_named(name) or guess
         duties = {who: description}
         for why, found in (
-            ("the duties after a {0} label", _other_party_duties(description, who)),
-            ("the statements whose subject is {0}", _other_party_statements(description, who)),
+            ("the duties after a {0} label", C.other_party_duties(description, who)),
+            ("the statements whose subject is {0}", C.other_party_statements(description, who)),
         ):
             for owner, moved in found.items():
                 duties.setdefault(owner, []).extend(moved)
@@ -434,42 +462,6 @@ def _roles(table: Table, ctx: Context, out: Imported, rep: PageReport) -> int:
             )
             mapped += len(flat(statements))
     return mapped
-
-
-def _other_party_duties(description: list[Item], who: str) -> dict[str, list[Item]]:
-    """The duties a role's statements give another party: the items of a statement whose
-    last sentence is another party's label (``… and support. However, you must:`` over a
-    list, `cells.duty_label`). They are taken out of ``description`` (in place), and the
-    label sentence with them; a statement left empty goes."""
-    out: dict[str, list[Item]] = {}
-    for stmt in list(description):
-        head, _, last = stmt["text"].rpartition(". ")
-        other = C.duty_label(last or head) if stmt.get("items") else None
-        if other is None or other == who:
-            continue
-        out.setdefault(other, []).extend(stmt.pop("items"))
-        if last and head:
-            stmt["text"] = head + "."
-        else:
-            description.remove(stmt)
-    return out
-
-
-def _other_party_statements(description: list[Item], who: str) -> dict[str, list[Item]]:
-    """The statements of a role's description whose subject is the other party (a
-    customer's ``Change management`` saying ``Microsoft will notify customers …`` over
-    ``You must have your own change management process …``): taken out of
-    ``description`` (in place) for that party's role of the same name. Only when a
-    statement of ``who`` is left, so a one-statement role keeps its text."""
-    moved = [(s, C.subject_party(s["text"])) for s in description]
-    moved = [(s, party) for s, party in moved if party not in (None, who)]
-    if not moved or len(moved) == len(description):
-        return {}
-    out: dict[str, list[Item]] = {}
-    for stmt, party in moved:
-        description.remove(stmt)
-        out.setdefault(str(party), []).append(stmt)
-    return out
 
 
 def _row_name(row: Row, key: int, rep: PageReport) -> str:

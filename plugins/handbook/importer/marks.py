@@ -26,10 +26,19 @@ report with its line.
 (`named_parties`; Azure Virtual Desktop's security page, 2024: ``Component |
 Responsibility`` with ``Customer or partner`` or ``Microsoft`` per row; SAP's operating
 models: ``Process | Task | Responsibility`` with ``SAP``, ``Customer`` or both listed, the
-process naming the row's group).
+process naming the row's group), or its middle column before remarks (Google Cloud
+VMware Engine: ``Activity | Responsibility | Comments``, ``Google`` or ``Customer`` per
+row, rows such as ``Monitoring and alerting`` over blank cells naming groups).
+
+`raci` tells a cell of RACI letters or words (``R``, ``RA``, ``Consulted``), and
+`raci_legend` a row's name that explains one (``(R) Responsible``): a RACI matrix and its
+legend say who is responsible, accountable, consulted or informed, not whose duty a task
+is, and are reported, not imported.
 """
 
 from __future__ import annotations
+
+import re
 
 from handbook.importer import cells as C
 from handbook.importer.cells import Statement
@@ -156,6 +165,8 @@ def mark_rows(table: Table, cols: dict[int, str], rep: PageReport) -> list[Group
 
 #: a last header that asks only who does a row's task (``Component | Responsibility``)
 _WHO = {"responsibility", "responsible", "responsible party", "owner", "owned by", "managed by"}
+#: a last header of remarks on a row (``Activity | Responsibility | Comments``)
+_REMARKS = {"comments", "comment", "notes", "note", "remarks", "details"}
 _NAMED_SHARED = "Stated for both parties (its row names both)."
 
 
@@ -174,16 +185,26 @@ def _who(cell: str, provider: dict[str, str]) -> set[str]:
     return parties
 
 
+def who_column(header: list[str]) -> int | None:
+    """The column that names each row's party: the last of two or three headed by a word
+    asking who (``Responsibility``, ``Owner``), or the second of three when the third
+    holds remarks (Google Cloud VMware Engine: ``Activity | Responsibility | Comments``)."""
+    if len(header) in (2, 3) and C.plain(header[-1]) in _WHO:
+        return len(header) - 1
+    remarks = len(header) == 3 and C.plain(header[2]) in _REMARKS
+    return 1 if remarks and C.plain(header[1]) in _WHO else None
+
+
 def named_parties(table: Table, header: list[str]) -> dict[str, str] | None:
-    """Whether ``table`` (header texts ``header``) names the party of each row in its last
-    column: two or three columns, the last headed by a word asking who (``Responsibility``,
-    ``Owner``), at least 60% of its cells naming a party. Returns the provider's names
+    """Whether ``table`` (header texts ``header``) names the party of each row in a column
+    (`who_column`), at least 60% of its cells naming a party. Returns the provider's names
     found in those cells (`cells.matrix_provider`: ``SAP`` beside ``Customer``, in more
     than one row), empty when the provider is Microsoft; None when the table is not of
     this shape."""
-    if len(header) not in (2, 3) or C.plain(header[-1]) not in _WHO:
+    col = who_column(header)
+    if col is None:
         return None
-    cells = [r.cells[len(header) - 1] for r in table.rows if len(r.cells) >= len(header)]
+    cells = [r.cells[col] for r in table.rows if len(r.cells) >= len(header)]
     lines = [x.text for c in cells for x in cell_lines(c)]
     # a provider's name stands in more than one row; a word once ("Nobody") names no one
     said = [C.plain(x) for x in lines]
@@ -193,24 +214,52 @@ def named_parties(table: Table, header: list[str]) -> dict[str, str] | None:
 
 
 def named_rows(table: Table, provider: dict[str, str], rep: PageReport) -> list[Group]:
-    """The party statements of a table that names each row's party in its last column
-    (`named_parties`): each row's task (the cell before the last) is a statement of the
-    parties that cell names (both, with a note, for ``Both`` or a list of both). With
-    three columns the first names the row's group (SOP category), else every row is in
-    one group named ``""``. A row whose cell names no party is left in ``rep``."""
+    """The party statements of a table that names each row's party in a column
+    (`named_parties`): each row's task (the cell before that column) is a statement of the
+    parties it names (both, with a note, for ``Both`` or a list of both), the remarks
+    after it the task's items. With a first column before the task it names the row's
+    group (SOP category); else a row whose only text is its task (``Monitoring and
+    alerting``) opens a group, as in `mark_rows`, and rows before any are in one named
+    ``""``. A row whose cell names no party is left in ``rep``."""
+    width, col = len(table.header), who_column([cell_text(h) for h in table.header]) or 0
     groups: dict[str, Group] = {}
+    current = ""
     for row in table.rows:
         texts = [cell_text(c) for c in row.cells]
-        width = len(table.header)
-        parties = _who(row.cells[width - 1], provider) if len(row.cells) >= width else set()
-        task = _task(row.cells[width - 2]) if len(row.cells) >= width - 1 else []
+        if col == 1 and texts and texts[0] and not any(texts[1:]) and _heading_like(row.cells[0]):
+            current = texts[0].strip("*_ ").strip()
+            continue
+        parties = _who(row.cells[col], provider) if len(row.cells) >= width else set()
+        task = _task(row.cells[col - 1]) if len(row.cells) > col - 1 else []
         if not parties or not task:
-            why = "task row without a task" if not task else f"cell {texts[-1]!r} names no party"
+            why = "task row without a task" if not task else f"cell {texts[col]!r} names no party"
             rep.leave(row.line, " | ".join(texts), why)
             continue
-        name = texts[0] if width == 3 else ""
+        remarks = C.statements(cell_lines(row.cells[col + 1])) if col + 1 < width else []
+        if remarks:
+            task = [{**task[0], "items": [*task[0].get("items", []), *remarks]}, *task[1:]]
+        name = texts[0] if col == 2 else current
         parts = groups.setdefault(name, (name, row.line, {}))[2]
         for who in sorted(parties):
             note = {"note": _NAMED_SHARED} if len(parties) > 1 else {}
             parts.setdefault(who, []).extend({**x, **note} for x in task)
     return list(groups.values())
+
+
+_RACI_WORDS = {"responsible", "accountable", "consulted", "informed", "support", "supportive"}
+
+
+def raci(cell: str) -> bool:
+    """Whether a cell holds RACI (or RASCI) letters or words: ``R``, ``AR``, ``R/A``,
+    ``Consulted``."""
+    words = [w for w in re.split(r"[\s/,&+]+", C.plain(cell)) if w]
+    return bool(words) and all(
+        w in _RACI_WORDS or (len(w) <= 3 and set(w) <= set("racis")) for w in words
+    )
+
+
+def raci_legend(name: str) -> bool:
+    """Whether a row's name is a RACI letter or word explained: ``(R) Responsible``,
+    ``A - Accountable``, ``C``."""
+    words = re.findall(r"[a-z]+", C.plain(name))
+    return bool(words) and all(w in _RACI_WORDS or w in ("r", "a", "c", "i", "s") for w in words)

@@ -1,7 +1,8 @@
 """One page read: front matter, mojibake, and its blocks (markdown-it-py).
 
 `read_page(path)` returns a `Page`: the front matter's ``title`` and ``ms.date`` (None when
-missing, empty or not a date; ``MM/DD/YYYY``, ``M/D/YYYY`` and ``YYYY-MM-DD`` are read),
+missing, empty or not a date; ``MM/DD/YYYY``, ``M/D/YYYY``, ``M-D-YYYY`` and ``YYYY-MM-DD``
+are read; YAML between ``---`` lines, or JSON members between ``{{{`` and ``}}}``),
 the notes to report (mojibake corrected, front matter problems) and the `Block`s in page
 order, each with its 1-based line, the heading of its section and, for tables, the
 label written just above it (``**Before a change**``). Raises `PageError` (with a reason
@@ -15,6 +16,7 @@ both were an indented code block or lines of a list before. Line numbers stay th
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -86,7 +88,7 @@ _CONTAINER = re.compile(
 )
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
-    re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),
+    re.compile(r"^(?P<m>\d{1,2})(?P<sep>[/-])(?P<d>\d{1,2})(?P=sep)(?P<y>\d{4})$"),
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
 )
 
@@ -109,7 +111,12 @@ def parse_date(raw: str) -> date | None:
 
 
 #: front matter keys other sites date a page with, read when ``ms.date`` is missing
-_OTHER_DATES = ("lastupdated", "last_updated", "lastmod", "date")
+#: (IBM Cloud's lastupdated, Hugo's lastmod, Rackspace's last_modified_date, Jekyll's
+#: last_modified_at); the last modification before the date a page was first written
+_OTHER_DATES = (
+    *("lastupdated", "last_updated", "lastmod", "last_modified_date", "last_modified_at"),
+    *("last_modified", "date"),
+)
 
 
 def _other_date(meta: dict[str, object]) -> tuple[date | None, str]:
@@ -150,26 +157,50 @@ def fix_mojibake(text: str) -> tuple[str, list[tuple[int, str]]]:
     return _MOJIBAKE.sub(repair, text), notes
 
 
-def _front_matter(lines: list[str], page: Page) -> int:
-    """Read the front matter into ``page``; the number of lines it takes."""
-    if not lines or lines[0].strip() != "---":
-        page.notes.append((1, "no front matter: ms.date unknown"))
-        return 0
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
-        page.notes.append((1, "front matter never closed (no second ---): read as text"))
-        return 0
+#: the lines that open and close a front matter: YAML's, and the JSON members of CenturyLink
+#: Cloud's knowledge base (``{{{``, ``"title": "Change Management", "date": "11-12-2014"``, ``}}}``)
+_FENCES = {"---": ("---", "..."), "{{{": ("}}}",)}
+
+
+def _yaml_meta(body: list[str], page: Page) -> dict[str, object]:
+    """A YAML front matter's keys; one that is not valid YAML is read line by line."""
     meta: dict[str, object] = {}
     try:
-        loaded = YAML(typ="safe", pure=True).load("\n".join(lines[1:end]))
+        loaded = YAML(typ="safe", pure=True).load("\n".join(body))
         if isinstance(loaded, dict):
             meta = {str(k): v for k, v in loaded.items()}
     except YAMLError:
         page.notes.append((1, "front matter is not valid YAML: read line by line"))
-        for raw in lines[1:end]:
+        for raw in body:
             key, sep, value = raw.partition(":")
             if sep and not raw.startswith((" ", "-")):  # a quoted value without its quotes
                 meta[key.strip()] = re.sub(r'^(["\'])(.*)\1$', r"\2", value.strip())
+    return meta
+
+
+def _json_meta(body: list[str], page: Page) -> dict[str, object]:
+    """A JSON front matter's keys: ``body`` holds the members of one object."""
+    try:
+        loaded = json.loads("{" + "\n".join(body) + "}")
+    except ValueError:
+        page.notes.append((1, "front matter is not valid JSON: ms.date unknown"))
+        return {}
+    return {str(k): v for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+def _front_matter(lines: list[str], page: Page) -> int:
+    """Read the front matter into ``page``; the number of lines it takes."""
+    fence = lines[0].strip() if lines else ""
+    if fence not in _FENCES:
+        page.notes.append((1, "no front matter: ms.date unknown"))
+        return 0
+    close = _FENCES[fence]
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in close), None)
+    if end is None:
+        second = "second ---" if fence == "---" else f"{close[0]} line"
+        page.notes.append((1, f"front matter never closed (no {second}): read as text"))
+        return 0
+    meta = _yaml_meta(lines[1:end], page) if fence == "---" else _json_meta(lines[1:end], page)
     page.title = str(meta.get("title") or "").strip()
     page.author = str(meta.get("author") or "").strip()
     raw_date = meta.get("ms.date")
