@@ -22,12 +22,11 @@ from pydantic.json_schema import SkipJsonSchema
 
 from handbook.model.durations import IsoDate, IsoDuration
 
-#: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; edition: a year
+#: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; an edition:
+#: letters, digits, '.', '-' (its year, ``2022``; ``2024-09`` for two editions in a year)
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*[0-9]{3}$"
 DOC_ID_PATTERN = r"^\d{3}$"
-#: An edition id: letters, digits, '.' and '-', as in a URL (its year, ``2022``, or its
-#: month, ``2024-09``, when a service publishes two in a year).
 EDITION_ID_PATTERN = r"^[0-9A-Za-z](?:[0-9A-Za-z.-]*[0-9A-Za-z])?$"
 Phase = Literal["before", "during", "after"]
 
@@ -120,9 +119,8 @@ class Document(Node):
 
 
 class Edition(Node):
-    """An edition of the MMD documentation and the period its rules were in force.
-
-    ``in_force_from``, ``in_force_until``: inclusive UTC dates (``until`` None for the
+    """An edition of the service's documentation and the period its rules were in force:
+    ``in_force_from``, ``in_force_until``, inclusive UTC dates (``until`` None for the
     newest edition); ``documents``: its seed documents' ids."""
 
     id: str = Field(pattern=EDITION_ID_PATTERN)
