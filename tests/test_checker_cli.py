@@ -125,6 +125,31 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     )
 
 
+def test_a_folder_is_its_record_files(tmp_path: Path) -> None:
+    """``handbook check changes/`` checks every change-record file under the folder (sorted;
+    hidden ones, other files and the waivers file left out), as linters take a folder; it
+    was one E001 'is a folder' and nothing checked. A folder with no record file keeps it."""
+    changes = tmp_path / "changes"
+    (changes / "2023" / ".drafts").mkdir(parents=True)
+    (changes / "a.yaml").write_text(BAD, encoding="utf-8")
+    (changes / "2023" / "b.CSV").write_text(
+        "id,initiator,change_type,starts_at\nB-1,msft,functionality,2023-01-01\n",
+        encoding="utf-8",
+    )
+    (changes / "2023" / ".drafts" / "c.yaml").write_text("- [\n", encoding="utf-8")
+    (changes / "README.md").write_text("# changes\n", encoding="utf-8")
+    waivers = changes / "waivers.yaml"
+    waivers.write_text("[]\n", encoding="utf-8")
+    (tmp_path / "none").mkdir()
+    result = cli("check", "--format", "json", "--waivers", str(waivers), str(changes))
+    found = [(Path(f["file"]).name, f["rule"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("b.CSV", "E003"), ("a.yaml", "MMD001")], result.stdout
+    assert result.returncode == 1
+    empty = cli("check", str(tmp_path / "none"))
+    assert empty.returncode == 1
+    assert "is a folder, not a change-record file" in empty.stdout
+
+
 def test_invalid_data_exits_2(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

@@ -68,6 +68,38 @@ def _distinct(paths: list[Path]) -> list[Path]:
     return kept
 
 
+#: The suffixes of the change-record files a folder given to ``handbook check`` holds.
+RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+def _record_files(folder: Path, skipped: set[str]) -> list[Path]:
+    """The change-record files under ``folder`` (`RECORD_SUFFIXES`, any case; hidden files
+    and folders left out; sorted), but for those named in ``skipped`` (real paths)."""
+    return sorted(
+        f
+        for f in folder.rglob("*")
+        if f.suffix.lower() in RECORD_SUFFIXES
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+        and f.is_file()
+        and os.path.realpath(f) not in skipped
+    )
+
+
+def _in_folders(paths: list[Path], skip: Sequence[str | Path | None]) -> list[Path]:
+    """``paths`` with each folder replaced by its change-record files (`_record_files`),
+    leaving out ``skip`` (the waivers and mapping files). A folder that holds none is kept:
+    its E001 says it is no change-record file."""
+    skipped = {os.path.realpath(s) for s in skip if s}
+    expanded: list[Path] = []
+    for p in paths:
+        try:
+            found = _record_files(p, skipped) if p.is_dir() else []
+        except OSError:  # cannot be looked at: reading it says why
+            found = []
+        expanded.extend(found or [p])
+    return expanded
+
+
 def _input_named(
     output: Path, paths: list[Path], data: Path, waivers: str | None, mapping: str | None
 ) -> str:
@@ -100,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         for p in missing:
             print(f"handbook check: error: no such file: {p}", file=sys.stderr)
         return 2
-    paths = _distinct(paths)
+    paths = _distinct(_in_folders(paths, (args.waivers, args.map, data / "waivers.yaml")))
     if args.output:
         taken = _input_named(Path(args.output), paths, data, args.waivers, args.map)
         if taken:

@@ -136,5 +136,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="change-record files: YAML (.yaml, .yml), JSON or CSV",
+        help="change-record files: YAML (.yaml, .yml), JSON or CSV; a folder is every such"
+        " file under it",
     )
