@@ -187,6 +187,20 @@ def test_a_long_csv_cell_is_read(tmp_path: Path) -> None:
         assert len(report.records) == (3 if before else 2)
 
 
+def test_a_key_like_records_beside_records_is_e001(tmp_path: Path) -> None:
+    """``record:`` (or ``Records:``) written beside ``records:`` was ignored without a
+    word, so none of its records was checked. It is an E001 at that key; the records under
+    ``records:`` are checked; another key (``recorded_by``) is no finding."""
+    text = (
+        "records:\n  - {id: A, initiator: microsoft, change_type: functionality,"
+        " starts_at: 2023-01-10}\nrecorded_by: me\nrecord:\n  - id: B\n"
+    )
+    report = check_text(tmp_path, text)
+    assert [(f.rule, f.line, f.column) for f in report.findings] == [("E001", 4, 1)]
+    assert report.findings[0].message.startswith("'record' beside 'records' is not read")
+    assert len(report.records) == 1
+
+
 def test_a_mapping_without_records_says_what_it_found(tmp_path: Path) -> None:
     """A document that is a mapping without ``records:`` was told only "expected a list of
     change records or a mapping with 'records:'", on its first line: ``Records:`` (a

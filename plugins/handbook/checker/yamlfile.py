@@ -190,6 +190,7 @@ def _yaml_items(
             if "records" not in doc:
                 bad.append(_no_records_key(doc, file))
                 continue
+            bad.extend(_beside_records(doc, file))
             found = doc["records"]
             if found is None:  # 'records:' and nothing, as an empty file: E001
                 at = doc.get("at")
@@ -206,6 +207,25 @@ def _yaml_items(
         items.extend(found)
         places.extend(found.positions if isinstance(found, LocatedList) else [None] * len(found))
     return items, places, bad
+
+
+def _beside_records(doc: dict[str, Any], file: str) -> list[Issue]:
+    """E001 for each key beside ``records:`` that looks like it (``record``, ``Records``):
+    its items would not be read, so none of them would be checked, without a word."""
+    where: dict[str, tuple[int, int]] = doc.get("at", {}).get("keys", {})
+    out = []
+    for k in doc:
+        if k in ("records", "at") or not difflib.get_close_matches(
+            fold(k), ["records"], cutoff=0.8
+        ):
+            continue
+        line, column = where.get(k, (_line_of(doc, 1), None))
+        message = (
+            f"'{k}' beside 'records' is not read, so nothing under it is checked; the records"
+            " of a mapping are under 'records:' only: move them there"
+        )
+        out.append(Issue("E001", message, file, line, column=column))
+    return out
 
 
 def _no_records_key(doc: dict[str, Any], file: str) -> Issue:
