@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checker_support import check_text, codes, read_frame
+from .checker_support import check_paths, check_text, codes, handbook, read_frame
 
 
 def test_yaml_list_and_records_mapping(tmp_path: Path) -> None:
@@ -225,3 +225,36 @@ def test_a_mapping_without_records_says_what_it_found(tmp_path: Path) -> None:
         "found a mapping of 'id', 'initiator'; a record is an item of a list, even alone: "
         "'- id: ...' ([{...}] in JSON)"
     )
+
+
+def test_utf16_files_are_named_as_such(tmp_path: Path) -> None:
+    """A UTF-16 file (Excel's "Unicode Text", PowerShell 5's '>') was "not UTF-8 text (byte
+    0xff at offset 0)" with a BOM, and a JSON file without one "the character U+0000 is not
+    allowed in YAML": each is now an E001 that names UTF-16 and how to save it as UTF-8."""
+    text = "id,initiator,change_type,starts_at\r\nU-1,microsoft,functionality,2023-01-01\r\n"
+    files = {
+        "unicode.csv": b"\xff\xfe" + text.replace(",", "\t").encode("utf-16-le"),
+        "be.yaml": "\ufeff- id: A\n".encode("utf-16-be"),
+        "nobom.json": '[{"id": "A"}]'.encode("utf-16-le"),
+    }
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
+    report = check_paths(handbook(), [tmp_path / n for n in files])
+    assert [(f.file, f.rule, f.line) for f in report.findings] == [
+        (str(tmp_path / n), "E001", 1) for n in files
+    ]
+    for f in report.findings:
+        assert f.message.startswith("not UTF-8 text: the file is UTF-16"), f.message
+        assert "save it as UTF-8" in f.message
+
+
+def test_a_file_of_null_is_not_called_empty(tmp_path: Path) -> None:
+    """A file holding only ``null`` (an API's answer of nothing) or ``~`` was "the file is
+    empty"; it now says what it holds, on its line. A file of comments is still empty."""
+    [finding] = check_text(tmp_path, "# export\n--- null\n").findings
+    assert (finding.rule, finding.line) == ("E001", 2)
+    assert finding.message.startswith("the file holds only null (no value), not change records")
+    [finding] = check_text(tmp_path, "null", name="api.json").findings
+    assert finding.message.startswith("the file holds only null")
+    [finding] = check_text(tmp_path, "# nothing today\n---\n").findings
+    assert finding.message.startswith("the file is empty")

@@ -170,8 +170,31 @@ def empty_batch(file: str, fileno: int, issues: list[Issue], nbytes: int = 0) ->
 # --- reading ---------------------------------------------------------------------------------
 
 
+#: The E001 message for UTF-16 text: what Excel saves as "Unicode Text" (tab-separated),
+#: and Windows PowerShell 5's ``Out-File`` and ``>`` write.
+UTF16_MESSAGE = (
+    "not UTF-8 text: the file is UTF-16 (as Excel's \"Unicode Text\" and Windows PowerShell's"
+    " '>' write it); save it as UTF-8 (Excel: \"CSV UTF-8 (Comma delimited)\"; PowerShell:"
+    " Out-File -Encoding utf8)"
+)
+
+
+def _utf16(raw: bytes) -> bool:
+    """Whether ``raw`` looks like UTF-16: a UTF-16 byte-order mark, or text starting with
+    two ASCII characters each followed or preceded by a NUL byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:4]
+    return len(head) == 4 and (
+        (head[1] == head[3] == 0 and head[0] != 0 and head[2] != 0)
+        or (head[0] == head[2] == 0 and head[1] != 0 and head[3] != 0)
+    )
+
+
 def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
     raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if _utf16(raw):
+        return None, Issue("E001", UTF16_MESSAGE, file, 1)
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:

@@ -245,6 +245,21 @@ def _no_records_key(doc: dict[str, Any], file: str) -> Issue:
     return Issue("E001", message, file, line, column=column)
 
 
+def _null(text: str, file: str) -> Issue | None:
+    """E001 for a file whose documents are each ``null`` (``~``, ``null``, a JSON API's
+    answer of nothing), at the first: it was told "the file is empty". None for a file of
+    comments and document markers only (an empty file)."""
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        word = line.split(" #", 1)[0].strip().removeprefix("--- ").strip()
+        if word and not word.startswith("#") and word not in ("---", "..."):
+            message = (
+                f"the file holds only {word} (no value), not change records; expected a list"
+                " of change records ([] for none)"
+            )
+            return Issue("E001", message, file, number)
+    return None
+
+
 def _json_lines(text: str, problem: Problem) -> str | None:
     """The E001 message for JSON Lines (a JSON object on each line, as jq -c and many
     exports write), which is not read: the parser stops where the second value starts and
@@ -300,7 +315,7 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         yield file_level([Issue("E001", message, file, line, column=column)])
         return
     if all(d is None for d in docs):
-        yield file_level([empty])
+        yield file_level([_null(text, file) or empty])
         return
     items, places, bad = _yaml_items(docs, file)
     # a duplicated or reserved key is the problem of the record it is written in: that
