@@ -258,3 +258,30 @@ def test_a_file_of_null_is_not_called_empty(tmp_path: Path) -> None:
     assert finding.message.startswith("the file holds only null")
     [finding] = check_text(tmp_path, "# nothing today\n---\n").findings
     assert finding.message.startswith("the file is empty")
+
+
+def test_a_time_one_step_from_the_form_says_which_part(tmp_path: Path) -> None:
+    """A time one step from the form read (a space before the offset, a comma decimal,
+    ten digits of fraction, an offset of hours alone, the basic form, 'UTC' as a word) got
+    the general E003 that names no part; it now says which part and the time to write.
+    Other unread times keep the general message."""
+    written = {
+        "2023-06-10 09:00:00 +02:00": "a space before the offset; write 2023-06-10 09:00:00+02:00",
+        "2023-06-10T09:00:00,5Z": (
+            "a comma before the fraction of a second; write 2023-06-10T09:00:00.5Z"
+        ),
+        "2023-06-10T09:00:00.1234567890Z": (
+            "more than 9 digits of fraction (nanoseconds); write 2023-06-10T09:00:00.123456789Z"
+        ),
+        "2023-06-10T09:00:00+01": "an offset without its minutes; write 2023-06-10T09:00:00+01:00",
+        "20230610T090000Z": "the ISO 8601 basic form; write 2023-06-10T09:00:00Z",
+        "2023-06-10 09:00 UTC": "UTC written as a word; write 2023-06-10 09:00Z",
+        "06/10/2023": "write an ISO 8601 date in the extended form (YYYY-MM-DD, 00:00 UTC)",
+    }
+    lines = ["id,initiator,change_type,starts_at"]
+    lines += [f'T{i},microsoft,functionality,"{t}"' for i, t in enumerate(written)]
+    report = check_text(tmp_path, "\n".join(lines) + "\n", name="times.csv")
+    assert [f.rule for f in report.findings] == ["E003"] * len(written)
+    for finding, (text, end) in zip(report.findings, written.items(), strict=True):
+        assert finding.message.startswith(f"starts_at '{text}' is not a time the checker reads")
+        assert end in finding.message, finding.message
