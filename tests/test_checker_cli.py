@@ -150,6 +150,22 @@ def test_a_folder_is_its_record_files(tmp_path: Path) -> None:
     assert "is a folder, not a change-record file" in empty.stdout
 
 
+def test_dash_reads_standard_input(tmp_path: Path) -> None:
+    """``... | handbook check -`` reads YAML or JSON records from standard input, named
+    ``-`` in the findings; it was "no such file: -" (exit 2). A CSV text there is an E001
+    that says so; ``-`` given twice is a usage error."""
+    result = cli("check", "-", input=BAD)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("-:5:16: MMD001 [BAD-1] ")
+    assert cli("check", "-", input="[]").returncode == 0
+    csv = cli("check", "-", input="id,initiator\nA,microsoft\n")
+    assert csv.returncode == 1
+    assert "standard input is read as YAML or JSON: give a CSV file by its name" in csv.stdout
+    twice = cli("check", "-", "-", input="[]")
+    assert twice.returncode == 2
+    assert "standard input (-) can be read once" in twice.stderr
+
+
 def test_invalid_data_exits_2(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

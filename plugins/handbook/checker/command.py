@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import empty_records
+from handbook.checker.records import STDIN
 from handbook.checker.waivers import WaiverFileError, load_waivers
 from handbook.ci import repo_root
 from handbook.files import AtomicOutput, cannot_write, error
@@ -127,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
     if handbook is None:
         return 2
     paths = [Path(p) for p in args.paths]
-    missing = [p for p in paths if not _exists(p)]
+    if args.paths.count(STDIN) > 1:
+        return _fail(f"standard input ({STDIN}) can be read once; give {STDIN} once")
+    missing = [p for p in paths if str(p) != STDIN and not _exists(p)]
     if missing:
         for p in missing:
             print(f"handbook check: error: no such file: {p}", file=sys.stderr)

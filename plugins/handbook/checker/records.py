@@ -9,6 +9,7 @@ checked column-wise by `handbook.checker.validate`.
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,7 +215,16 @@ def unreadable(path: Path) -> str | None:
     return not_a_file(path, pipes=True)
 
 
+#: The path that names standard input (read as YAML or JSON).
+STDIN = "-"
+
+
 def read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
+    if file == STDIN:
+        try:
+            return sys.stdin.buffer.read(), None
+        except OSError as exc:
+            return None, Issue("E001", f"cannot read standard input: {exc.strerror}", file, None)
     why = unreadable(path)
     if why is not None:
         return None, Issue("E001", why, file, None)

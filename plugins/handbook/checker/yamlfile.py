@@ -21,6 +21,7 @@ from handbook.checker.records import (
     BOOL_FIELDS,
     FIELDS,
     LIST_FIELDS,
+    STDIN,
     WAIVER_KEYS,
     Batch,
     Issue,
@@ -201,6 +202,8 @@ def _yaml_items(
         if not isinstance(found, list):
             yaml_name = file.lower().endswith((".yaml", ".yml", ".json"))
             hint = "" if yaml_name else "; a file is read as CSV only when it is named *.csv"
+            if file == STDIN:
+                hint = "; standard input is read as YAML or JSON: give a CSV file by its name"
             expected = f"expected a list of change records, found {_describe(found)}{hint}"
             bad.append(Issue("E001", expected, file, _line_of(found, 1)))
             continue
