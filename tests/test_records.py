@@ -285,3 +285,21 @@ def test_a_time_one_step_from_the_form_says_which_part(tmp_path: Path) -> None:
     for finding, (text, end) in zip(report.findings, written.items(), strict=True):
         assert finding.message.startswith(f"starts_at '{text}' is not a time the checker reads")
         assert end in finding.message, finding.message
+
+
+def test_a_waivers_file_given_as_records_says_so(tmp_path: Path) -> None:
+    """A waivers file among the record files (``changes/*.yaml`` matches it) was read as
+    records: three E002 per waiver and a W002 'did you mean approved_at' for approved_by.
+    It is one E001 that says to give it with --waivers; a list with one record is still
+    read as records."""
+    waivers = (
+        "- {record: A, rule: MMD001, reason: r, approved_by: b, expires_on: 2099-12-31}\n"
+        "- {record: B, rule: MMD004, reason: r, approved_by: b, expires_on: 2099-12-31}\n"
+    )
+    [finding] = check_text(tmp_path, waivers).findings
+    assert (finding.rule, finding.line, finding.column) == ("E001", 1, 3)
+    assert finding.message.endswith("not change records; give it with --waivers FILE")
+    [finding] = check_text(tmp_path, "waivers:\n  - {record: A, rule: MMD001}\n").findings
+    assert finding.message.endswith("give it with --waivers FILE")
+    mixed = waivers + "- {id: C, initiator: microsoft, starts_at: 2023-01-01}\n"
+    assert "E002" in codes(check_text(tmp_path, mixed))[None]

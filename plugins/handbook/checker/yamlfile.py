@@ -231,6 +231,21 @@ def _beside_records(doc: dict[str, Any], file: str) -> list[Issue]:
     return out
 
 
+#: The E001 message for a waivers file given as a change-record file.
+_WAIVERS_FILE = (
+    "this is a waivers file (its items name a record and a rule), not change records; give"
+    " it with --waivers FILE"
+)
+
+
+def _waivers_like(items: list[Any]) -> bool:
+    """Whether ``items`` are waivers rather than records: each a mapping with ``record``
+    and ``rule`` and without ``id`` (a waivers file in a glob or folder of records)."""
+    return bool(items) and all(
+        isinstance(i, dict) and {"record", "rule"} <= i.keys() and "id" not in i for i in items
+    )
+
+
 def _no_records_key(doc: dict[str, Any], file: str) -> Issue:
     """E001 for a mapping without ``records:``, at its first key: the keys it has, and
     the one meant when it is close to ``records`` (``Records``, ``record``)."""
@@ -243,6 +258,8 @@ def _no_records_key(doc: dict[str, Any], file: str) -> Issue:
         message += ", ..." if len(keys) > 5 else ""
     if any(difflib.get_close_matches(fold(k), ["records"], cutoff=0.8) for k in keys):
         message += "; did you mean 'records'?"
+    elif "waivers" in keys:
+        message += f"; {_WAIVERS_FILE}"
     elif "id" in keys or len(set(keys) & set(FIELDS)) > 1:  # one record, not in a list
         message += "; a record is an item of a list, even alone: '- id: ...' ([{...}] in JSON)"
     return Issue("E001", message, file, line, column=column)
@@ -321,6 +338,10 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         yield file_level([_null(text, file) or empty])
         return
     items, places, bad = _yaml_items(docs, file)
+    if _waivers_like(items):
+        line, column = _start_of(items[0], places[0])
+        yield file_level([Issue("E001", _WAIVERS_FILE, file, line, column=column or None)])
+        return
     # a duplicated or reserved key is the problem of the record it is written in: that
     # record is not checked, the others are. Found by line and column: a JSON export on
     # one line holds every record on that line.
