@@ -166,6 +166,22 @@ def test_dash_reads_standard_input(tmp_path: Path) -> None:
     assert "standard input (-) can be read once" in twice.stderr
 
 
+def test_a_quoted_pattern_is_its_files(tmp_path: Path) -> None:
+    """A pattern the shell did not expand (quoted in a CI step, or Windows' shells) is the
+    files it matches, ``**`` too, where it was "no such file: changes/*.yaml"; one that
+    matches nothing is a usage error that says so."""
+    (tmp_path / "changes" / "2023").mkdir(parents=True)
+    (tmp_path / "changes" / "2023" / "bad.yaml").write_text(BAD, encoding="utf-8")
+    (tmp_path / "changes" / "good.yaml").write_text(GOOD, encoding="utf-8")
+    result = cli("check", "--data", str(DATA), "changes/**/*.yaml", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("changes/2023/bad.yaml:5:16: MMD001 [BAD-1] ")
+    assert result.stdout.splitlines()[-1].startswith("2 records checked: 1 error")
+    none = cli("check", "--data", str(DATA), "changes/*.csv", cwd=tmp_path)
+    assert none.returncode == 2
+    assert "handbook check: error: no file matches the pattern changes/*.csv" in none.stderr
+
+
 def test_invalid_data_exits_2(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import glob
 import os
 import stat
 import sys
@@ -69,6 +70,25 @@ def _distinct(paths: list[Path]) -> list[Path]:
     return kept
 
 
+def _matched(given: list[str]) -> tuple[list[Path], list[str]]:
+    """The paths ``given``, a pattern that names no file itself (``'changes/*.yaml'``
+    quoted, or from a shell that does not expand it, as Windows') replaced by the files it
+    matches (`glob.glob`, ``**`` too; sorted); and a message for each path that does not
+    exist and each pattern that matches nothing."""
+    paths: list[Path] = []
+    missing: list[str] = []
+    for p in given:
+        if p == STDIN or _exists(Path(p)):
+            paths.append(Path(p))
+        elif not any(c in p for c in "*?["):
+            missing.append(f"no such file: {p}")
+        elif found := sorted(glob.glob(p, recursive=True)):
+            paths.extend(Path(f) for f in found)
+        else:
+            missing.append(f"no file matches the pattern {p}")
+    return paths, missing
+
+
 #: The suffixes of the change-record files a folder given to ``handbook check`` holds.
 RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 
@@ -127,13 +147,12 @@ def run(args: argparse.Namespace) -> int:
     handbook = load_for_command(data, "handbook check")
     if handbook is None:
         return 2
-    paths = [Path(p) for p in args.paths]
     if args.paths.count(STDIN) > 1:
         return _fail(f"standard input ({STDIN}) can be read once; give {STDIN} once")
-    missing = [p for p in paths if str(p) != STDIN and not _exists(p)]
+    paths, missing = _matched(args.paths)
     if missing:
         for p in missing:
-            print(f"handbook check: error: no such file: {p}", file=sys.stderr)
+            print(f"handbook check: error: {p}", file=sys.stderr)
         return 2
     paths = _distinct(_in_folders(paths, (args.waivers, args.map, data / "waivers.yaml")))
     if args.output:

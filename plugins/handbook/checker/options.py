@@ -137,5 +137,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="PATH",
         help="change-record files: YAML (.yaml, .yml), JSON or CSV; a folder is every such"
-        " file under it; - reads YAML or JSON from standard input",
+        " file under it; a quoted pattern ('changes/**/*.yaml') the files it matches; - reads"
+        " YAML or JSON from standard input",
     )
