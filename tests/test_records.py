@@ -303,3 +303,17 @@ def test_a_waivers_file_given_as_records_says_so(tmp_path: Path) -> None:
     assert finding.message.endswith("give it with --waivers FILE")
     mixed = waivers + "- {id: C, initiator: microsoft, starts_at: 2023-01-01}\n"
     assert "E002" in codes(check_text(tmp_path, mixed))[None]
+
+
+def test_a_windows_1252_byte_is_named(tmp_path: Path) -> None:
+    """A CSV saved by Excel as plain "CSV (Comma delimited)" is Windows-1252: its 'é' was
+    "not UTF-8 text (byte 0xe9 on this line); save the file as UTF-8". The message now
+    names the character the byte is in Windows-1252 and, for a CSV, Excel's UTF-8 format."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id,title,initiator\r\nA,Café,customer\r\n".encode("cp1252"))
+    [finding] = check_paths(handbook(), [path]).findings
+    assert (finding.rule, finding.line) == ("E001", 2)
+    assert finding.message == (
+        "not UTF-8 text (byte 0xe9 on this line, 'é' in Windows-1252); save the file as UTF-8"
+        " (in Excel: CSV UTF-8 (Comma delimited))"
+    )

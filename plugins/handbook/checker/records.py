@@ -180,6 +180,18 @@ UTF16_MESSAGE = (
 )
 
 
+def not_utf8(byte: int, where: str, csv: bool = False) -> str:
+    """The E001 message for a ``byte`` that is not UTF-8 ``where`` (``at offset 9``, ``on
+    this line``), with the character it is in Windows-1252 (0xe9: é), which Excel's plain
+    "CSV (Comma delimited)" (``csv``: named) and Windows PowerShell 5 write."""
+    try:
+        char = f", '{bytes([byte]).decode('cp1252')}' in Windows-1252"
+    except UnicodeDecodeError:
+        char = ""
+    excel = " (in Excel: CSV UTF-8 (Comma delimited))" if csv else ""
+    return f"not UTF-8 text (byte 0x{byte:02x} {where}{char}); save the file as UTF-8{excel}"
+
+
 def _utf16(raw: bytes) -> bool:
     """Whether ``raw`` looks like UTF-16: a UTF-16 byte-order mark, or text starting with
     two ASCII characters each followed or preceded by a NUL byte."""
@@ -200,7 +212,7 @@ def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         at = exc.start
-        message = f"not UTF-8 text (byte 0x{raw[at]:02x} at offset {at}); save the file as UTF-8"
+        message = not_utf8(raw[at], f"at offset {at}")
         return None, Issue("E001", message, file, raw[:at].count(b"\n") + 1)
 
 
