@@ -182,6 +182,20 @@ def test_a_quoted_pattern_is_its_files(tmp_path: Path) -> None:
     assert "handbook check: error: no file matches the pattern changes/*.csv" in none.stderr
 
 
+def test_a_report_written_into_the_folder_checked_is_left_out(tmp_path: Path) -> None:
+    """``handbook check -o changes/report.json changes/`` run twice: the report of the
+    first run is not read as records by the second (which refused it as 'one of the
+    record files')."""
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "a.yaml").write_text(BAD, encoding="utf-8")
+    report = changes / "report.json"
+    for _ in range(2):
+        result = cli("check", "--format", "json", "-o", str(report), str(changes))
+        assert result.returncode == 1, result.stderr
+        assert json.loads(report.read_text(encoding="utf-8"))["summary"]["records"] == 1
+
+
 def test_invalid_data_exits_2(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

@@ -108,8 +108,8 @@ def _record_files(folder: Path, skipped: set[str]) -> list[Path]:
 
 def _in_folders(paths: list[Path], skip: Sequence[str | Path | None]) -> list[Path]:
     """``paths`` with each folder replaced by its change-record files (`_record_files`),
-    leaving out ``skip`` (the waivers and mapping files). A folder that holds none is kept:
-    its E001 says it is no change-record file."""
+    leaving out ``skip`` (the waivers, mapping and report files). A folder that holds none
+    is kept: its E001 says it is no change-record file."""
     skipped = {os.path.realpath(s) for s in skip if s}
     expanded: list[Path] = []
     for p in paths:
@@ -154,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
         for p in missing:
             print(f"handbook check: error: {p}", file=sys.stderr)
         return 2
-    paths = _distinct(_in_folders(paths, (args.waivers, args.map, data / "waivers.yaml")))
+    skip = (args.waivers, args.map, args.output, data / "waivers.yaml")
+    paths = _distinct(_in_folders(paths, skip))
     if args.output:
         taken = _input_named(Path(args.output), paths, data, args.waivers, args.map)
         if taken:
