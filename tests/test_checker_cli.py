@@ -196,6 +196,16 @@ def test_a_report_written_into_the_folder_checked_is_left_out(tmp_path: Path) ->
         assert json.loads(report.read_text(encoding="utf-8"))["summary"]["records"] == 1
 
 
+def test_output_dash_is_standard_output(tmp_path: Path) -> None:
+    """``-o -`` writes the report to standard output, as ``-`` reads standard input; it
+    wrote a file named '-' in the current folder."""
+    (tmp_path / "bad.yaml").write_text(BAD, encoding="utf-8")
+    result = cli("check", "--data", str(DATA), "-o", "-", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("bad.yaml:5:16: MMD001 [BAD-1] ")
+    assert not (tmp_path / "-").exists()
+
+
 def test_invalid_data_exits_2(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
