@@ -125,6 +125,87 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     )
 
 
+def test_a_folder_is_its_record_files(tmp_path: Path) -> None:
+    """``handbook check changes/`` checks every change-record file under the folder (sorted;
+    hidden ones, other files and the waivers file left out), as linters take a folder; it
+    was one E001 'is a folder' and nothing checked. A folder with no record file keeps it."""
+    changes = tmp_path / "changes"
+    (changes / "2023" / ".drafts").mkdir(parents=True)
+    (changes / "a.yaml").write_text(BAD, encoding="utf-8")
+    (changes / "2023" / "b.CSV").write_text(
+        "id,initiator,change_type,starts_at\nB-1,msft,functionality,2023-01-01\n",
+        encoding="utf-8",
+    )
+    (changes / "2023" / ".drafts" / "c.yaml").write_text("- [\n", encoding="utf-8")
+    (changes / "README.md").write_text("# changes\n", encoding="utf-8")
+    waivers = changes / "waivers.yaml"
+    waivers.write_text("[]\n", encoding="utf-8")
+    (tmp_path / "none").mkdir()
+    result = cli("check", "--format", "json", "--waivers", str(waivers), str(changes))
+    found = [(Path(f["file"]).name, f["rule"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("b.CSV", "E003"), ("a.yaml", "MMD001")], result.stdout
+    assert result.returncode == 1
+    empty = cli("check", str(tmp_path / "none"))
+    assert empty.returncode == 1
+    assert "is a folder, not a change-record file" in empty.stdout
+
+
+def test_dash_reads_standard_input(tmp_path: Path) -> None:
+    """``... | handbook check -`` reads YAML or JSON records from standard input, named
+    ``-`` in the findings; it was "no such file: -" (exit 2). A CSV text there is an E001
+    that says so; ``-`` given twice is a usage error."""
+    result = cli("check", "-", input=BAD)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("-:5:16: MMD001 [BAD-1] ")
+    assert cli("check", "-", input="[]").returncode == 0
+    csv = cli("check", "-", input="id,initiator\nA,microsoft\n")
+    assert csv.returncode == 1
+    assert "standard input is read as YAML or JSON: give a CSV file by its name" in csv.stdout
+    twice = cli("check", "-", "-", input="[]")
+    assert twice.returncode == 2
+    assert "standard input (-) can be read once" in twice.stderr
+
+
+def test_a_quoted_pattern_is_its_files(tmp_path: Path) -> None:
+    """A pattern the shell did not expand (quoted in a CI step, or Windows' shells) is the
+    files it matches, ``**`` too, where it was "no such file: changes/*.yaml"; one that
+    matches nothing is a usage error that says so."""
+    (tmp_path / "changes" / "2023").mkdir(parents=True)
+    (tmp_path / "changes" / "2023" / "bad.yaml").write_text(BAD, encoding="utf-8")
+    (tmp_path / "changes" / "good.yaml").write_text(GOOD, encoding="utf-8")
+    result = cli("check", "--data", str(DATA), "changes/**/*.yaml", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("changes/2023/bad.yaml:5:16: MMD001 [BAD-1] ")
+    assert result.stdout.splitlines()[-1].startswith("2 records checked: 1 error")
+    none = cli("check", "--data", str(DATA), "changes/*.csv", cwd=tmp_path)
+    assert none.returncode == 2
+    assert "handbook check: error: no file matches the pattern changes/*.csv" in none.stderr
+
+
+def test_a_report_written_into_the_folder_checked_is_left_out(tmp_path: Path) -> None:
+    """``handbook check -o changes/report.json changes/`` run twice: the report of the
+    first run is not read as records by the second (which refused it as 'one of the
+    record files')."""
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "a.yaml").write_text(BAD, encoding="utf-8")
+    report = changes / "report.json"
+    for _ in range(2):
+        result = cli("check", "--format", "json", "-o", str(report), str(changes))
+        assert result.returncode == 1, result.stderr
+        assert json.loads(report.read_text(encoding="utf-8"))["summary"]["records"] == 1
+
+
+def test_output_dash_is_standard_output(tmp_path: Path) -> None:
+    """``-o -`` writes the report to standard output, as ``-`` reads standard input; it
+    wrote a file named '-' in the current folder."""
+    (tmp_path / "bad.yaml").write_text(BAD, encoding="utf-8")
+    result = cli("check", "--data", str(DATA), "-o", "-", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("bad.yaml:5:16: MMD001 [BAD-1] ")
+    assert not (tmp_path / "-").exists()
+
+
 def test_invalid_data_exits_2(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checker_support import check_text, codes, read_frame
+from .checker_support import check_paths, check_text, codes, handbook, read_frame
 
 
 def test_yaml_list_and_records_mapping(tmp_path: Path) -> None:
@@ -187,6 +187,20 @@ def test_a_long_csv_cell_is_read(tmp_path: Path) -> None:
         assert len(report.records) == (3 if before else 2)
 
 
+def test_a_key_like_records_beside_records_is_e001(tmp_path: Path) -> None:
+    """``record:`` (or ``Records:``) written beside ``records:`` was ignored without a
+    word, so none of its records was checked. It is an E001 at that key; the records under
+    ``records:`` are checked; another key (``recorded_by``) is no finding."""
+    text = (
+        "records:\n  - {id: A, initiator: microsoft, change_type: functionality,"
+        " starts_at: 2023-01-10}\nrecorded_by: me\nrecord:\n  - id: B\n"
+    )
+    report = check_text(tmp_path, text)
+    assert [(f.rule, f.line, f.column) for f in report.findings] == [("E001", 4, 1)]
+    assert report.findings[0].message.startswith("'record' beside 'records' is not read")
+    assert len(report.records) == 1
+
+
 def test_a_mapping_without_records_says_what_it_found(tmp_path: Path) -> None:
     """A document that is a mapping without ``records:`` was told only "expected a list of
     change records or a mapping with 'records:'", on its first line: ``Records:`` (a
@@ -210,4 +224,96 @@ def test_a_mapping_without_records_says_what_it_found(tmp_path: Path) -> None:
     assert finding.message.endswith(
         "found a mapping of 'id', 'initiator'; a record is an item of a list, even alone: "
         "'- id: ...' ([{...}] in JSON)"
+    )
+
+
+def test_utf16_files_are_named_as_such(tmp_path: Path) -> None:
+    """A UTF-16 file (Excel's "Unicode Text", PowerShell 5's '>') was "not UTF-8 text (byte
+    0xff at offset 0)" with a BOM, and a JSON file without one "the character U+0000 is not
+    allowed in YAML": each is now an E001 that names UTF-16 and how to save it as UTF-8."""
+    text = "id,initiator,change_type,starts_at\r\nU-1,microsoft,functionality,2023-01-01\r\n"
+    files = {
+        "unicode.csv": b"\xff\xfe" + text.replace(",", "\t").encode("utf-16-le"),
+        "be.yaml": "\ufeff- id: A\n".encode("utf-16-be"),
+        "nobom.json": '[{"id": "A"}]'.encode("utf-16-le"),
+    }
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
+    report = check_paths(handbook(), [tmp_path / n for n in files])
+    assert [(f.file, f.rule, f.line) for f in report.findings] == [
+        (str(tmp_path / n), "E001", 1) for n in files
+    ]
+    for f in report.findings:
+        assert f.message.startswith("not UTF-8 text: the file is UTF-16"), f.message
+        assert "save it as UTF-8" in f.message
+
+
+def test_a_file_of_null_is_not_called_empty(tmp_path: Path) -> None:
+    """A file holding only ``null`` (an API's answer of nothing) or ``~`` was "the file is
+    empty"; it now says what it holds, on its line. A file of comments is still empty."""
+    [finding] = check_text(tmp_path, "# export\n--- null\n").findings
+    assert (finding.rule, finding.line) == ("E001", 2)
+    assert finding.message.startswith("the file holds only null (no value), not change records")
+    [finding] = check_text(tmp_path, "null", name="api.json").findings
+    assert finding.message.startswith("the file holds only null")
+    [finding] = check_text(tmp_path, "# nothing today\n---\n").findings
+    assert finding.message.startswith("the file is empty")
+
+
+def test_a_time_one_step_from_the_form_says_which_part(tmp_path: Path) -> None:
+    """A time one step from the form read (a space before the offset, a comma decimal,
+    ten digits of fraction, an offset of hours alone, the basic form, 'UTC' as a word) got
+    the general E003 that names no part; it now says which part and the time to write.
+    Other unread times keep the general message."""
+    written = {
+        "2023-06-10 09:00:00 +02:00": "a space before the offset; write 2023-06-10 09:00:00+02:00",
+        "2023-06-10T09:00:00,5Z": (
+            "a comma before the fraction of a second; write 2023-06-10T09:00:00.5Z"
+        ),
+        "2023-06-10T09:00:00.1234567890Z": (
+            "more than 9 digits of fraction (nanoseconds); write 2023-06-10T09:00:00.123456789Z"
+        ),
+        "2023-06-10T09:00:00+01": "an offset without its minutes; write 2023-06-10T09:00:00+01:00",
+        "20230610T090000Z": "the ISO 8601 basic form; write 2023-06-10T09:00:00Z",
+        "2023-06-10 09:00 UTC": "UTC written as a word; write 2023-06-10 09:00Z",
+        "06/10/2023": "write an ISO 8601 date in the extended form (YYYY-MM-DD, 00:00 UTC)",
+    }
+    lines = ["id,initiator,change_type,starts_at"]
+    lines += [f'T{i},microsoft,functionality,"{t}"' for i, t in enumerate(written)]
+    report = check_text(tmp_path, "\n".join(lines) + "\n", name="times.csv")
+    assert [f.rule for f in report.findings] == ["E003"] * len(written)
+    for finding, (text, end) in zip(report.findings, written.items(), strict=True):
+        assert finding.message.startswith(f"starts_at '{text}' is not a time the checker reads")
+        assert end in finding.message, finding.message
+
+
+def test_a_waivers_file_given_as_records_says_so(tmp_path: Path) -> None:
+    """A waivers file among the record files (``changes/*.yaml`` matches it) was read as
+    records: three E002 per waiver and a W002 'did you mean approved_at' for approved_by.
+    It is one E001 that says to give it with --waivers; a list with one record is still
+    read as records."""
+    waivers = (
+        "- {record: A, rule: MMD001, reason: r, approved_by: b, expires_on: 2099-12-31}\n"
+        "- {record: B, rule: MMD004, reason: r, approved_by: b, expires_on: 2099-12-31}\n"
+    )
+    [finding] = check_text(tmp_path, waivers).findings
+    assert (finding.rule, finding.line, finding.column) == ("E001", 1, 3)
+    assert finding.message.endswith("not change records; give it with --waivers FILE")
+    [finding] = check_text(tmp_path, "waivers:\n  - {record: A, rule: MMD001}\n").findings
+    assert finding.message.endswith("give it with --waivers FILE")
+    mixed = waivers + "- {id: C, initiator: microsoft, starts_at: 2023-01-01}\n"
+    assert "E002" in codes(check_text(tmp_path, mixed))[None]
+
+
+def test_a_windows_1252_byte_is_named(tmp_path: Path) -> None:
+    """A CSV saved by Excel as plain "CSV (Comma delimited)" is Windows-1252: its 'é' was
+    "not UTF-8 text (byte 0xe9 on this line); save the file as UTF-8". The message now
+    names the character the byte is in Windows-1252 and, for a CSV, Excel's UTF-8 format."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id,title,initiator\r\nA,Café,customer\r\n".encode("cp1252"))
+    [finding] = check_paths(handbook(), [path]).findings
+    assert (finding.rule, finding.line) == ("E001", 2)
+    assert finding.message == (
+        "not UTF-8 text (byte 0xe9 on this line, 'é' in Windows-1252); save the file as UTF-8"
+        " (in Excel: CSV UTF-8 (Comma delimited))"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import glob
 import os
 import stat
 import sys
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import empty_records
+from handbook.checker.records import STDIN
 from handbook.checker.waivers import WaiverFileError, load_waivers
 from handbook.ci import repo_root
 from handbook.files import AtomicOutput, cannot_write, error
@@ -68,6 +70,57 @@ def _distinct(paths: list[Path]) -> list[Path]:
     return kept
 
 
+def _matched(given: list[str]) -> tuple[list[Path], list[str]]:
+    """The paths ``given``, a pattern that names no file itself (``'changes/*.yaml'``
+    quoted, or from a shell that does not expand it, as Windows') replaced by the files it
+    matches (`glob.glob`, ``**`` too; sorted); and a message for each path that does not
+    exist and each pattern that matches nothing."""
+    paths: list[Path] = []
+    missing: list[str] = []
+    for p in given:
+        if p == STDIN or _exists(Path(p)):
+            paths.append(Path(p))
+        elif not any(c in p for c in "*?["):
+            missing.append(f"no such file: {p}")
+        elif found := sorted(glob.glob(p, recursive=True)):
+            paths.extend(Path(f) for f in found)
+        else:
+            missing.append(f"no file matches the pattern {p}")
+    return paths, missing
+
+
+#: The suffixes of the change-record files a folder given to ``handbook check`` holds.
+RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+def _record_files(folder: Path, skipped: set[str]) -> list[Path]:
+    """The change-record files under ``folder`` (`RECORD_SUFFIXES`, any case; hidden files
+    and folders left out; sorted), but for those named in ``skipped`` (real paths)."""
+    return sorted(
+        f
+        for f in folder.rglob("*")
+        if f.suffix.lower() in RECORD_SUFFIXES
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+        and f.is_file()
+        and os.path.realpath(f) not in skipped
+    )
+
+
+def _in_folders(paths: list[Path], skip: Sequence[str | Path | None]) -> list[Path]:
+    """``paths`` with each folder replaced by its change-record files (`_record_files`),
+    leaving out ``skip`` (the waivers, mapping and report files). A folder that holds none
+    is kept: its E001 says it is no change-record file."""
+    skipped = {os.path.realpath(s) for s in skip if s}
+    expanded: list[Path] = []
+    for p in paths:
+        try:
+            found = _record_files(p, skipped) if p.is_dir() else []
+        except OSError:  # cannot be looked at: reading it says why
+            found = []
+        expanded.extend(found or [p])
+    return expanded
+
+
 def _input_named(
     output: Path, paths: list[Path], data: Path, waivers: str | None, mapping: str | None
 ) -> str:
@@ -94,13 +147,15 @@ def run(args: argparse.Namespace) -> int:
     handbook = load_for_command(data, "handbook check")
     if handbook is None:
         return 2
-    paths = [Path(p) for p in args.paths]
-    missing = [p for p in paths if not _exists(p)]
+    if args.paths.count(STDIN) > 1:
+        return _fail(f"standard input ({STDIN}) can be read once; give {STDIN} once")
+    paths, missing = _matched(args.paths)
     if missing:
         for p in missing:
-            print(f"handbook check: error: no such file: {p}", file=sys.stderr)
+            print(f"handbook check: error: {p}", file=sys.stderr)
         return 2
-    paths = _distinct(paths)
+    skip = (args.waivers, args.map, args.output, data / "waivers.yaml")
+    paths = _distinct(_in_folders(paths, skip))
     if args.output:
         taken = _input_named(Path(args.output), paths, data, args.waivers, args.map)
         if taken:

@@ -33,6 +33,7 @@ from handbook.checker.records import (
     empty_batch,
     misspelt,
     misspelt_message,
+    not_utf8,
     unreadable,
 )
 from handbook.model.csvtext import QUOTE_HINT
@@ -284,10 +285,7 @@ class _Reader:
             try:
                 chunk.decode("utf-8")
             except UnicodeDecodeError as exc:
-                message = (
-                    f"not UTF-8 text (byte 0x{chunk[exc.start]:02x} on this line); "
-                    "save the file as UTF-8"
-                )
+                message = not_utf8(chunk[exc.start], "on this line", csv=True)
                 return self._cut(chunk, ends, first_line, exc.start, message), True
         nul = chunk.find(b"\x00")
         if nul >= 0:

@@ -41,12 +41,13 @@ def read_day(text: str) -> tuple[date | None, str | None]:
         return None, str(error)
 
 
-def _file_name(text: str) -> str:
+def _file_name(text: str) -> str | None:
+    """``--output``'s file; None (standard output) for ``-``, as for an input."""
     if not text.strip():
         raise argparse.ArgumentTypeError(
-            "needs a file name (leave --output out to write to standard output)"
+            "needs a file name (leave --output out, or give -, to write to standard output)"
         )
-    return text
+    return None if text == "-" else text
 
 
 def _folder(text: str) -> str:
@@ -72,7 +73,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=REPORT_FORMATS, default="text", help="output format (default: text)"
     )
     parser.add_argument(
-        "--output", "-o", type=_file_name, metavar="FILE", help="write the report to FILE"
+        "--output",
+        "-o",
+        type=_file_name,
+        metavar="FILE",
+        help="write the report to FILE (-: standard output)",
     )
     parser.add_argument(
         "--waivers", metavar="FILE", help="waivers file (default: DATA/waivers.yaml when it exists)"
@@ -136,5 +141,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="change-record files: YAML (.yaml, .yml), JSON or CSV",
+        help="change-record files: YAML (.yaml, .yml), JSON or CSV; a folder is every such"
+        " file under it; a quoted pattern ('changes/**/*.yaml') the files it matches; - reads"
+        " YAML or JSON from standard input",
     )

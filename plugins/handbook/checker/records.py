@@ -9,6 +9,7 @@ checked column-wise by `handbook.checker.validate`.
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,13 +171,48 @@ def empty_batch(file: str, fileno: int, issues: list[Issue], nbytes: int = 0) ->
 # --- reading ---------------------------------------------------------------------------------
 
 
+#: The E001 message for UTF-16 text: what Excel saves as "Unicode Text" (tab-separated),
+#: and Windows PowerShell 5's ``Out-File`` and ``>`` write.
+UTF16_MESSAGE = (
+    "not UTF-8 text: the file is UTF-16 (as Excel's \"Unicode Text\" and Windows PowerShell's"
+    " '>' write it); save it as UTF-8 (Excel: \"CSV UTF-8 (Comma delimited)\"; PowerShell:"
+    " Out-File -Encoding utf8)"
+)
+
+
+def not_utf8(byte: int, where: str, csv: bool = False) -> str:
+    """The E001 message for a ``byte`` that is not UTF-8 ``where`` (``at offset 9``, ``on
+    this line``), with the character it is in Windows-1252 (0xe9: é), which Excel's plain
+    "CSV (Comma delimited)" (``csv``: named) and Windows PowerShell 5 write."""
+    try:
+        char = f", '{bytes([byte]).decode('cp1252')}' in Windows-1252"
+    except UnicodeDecodeError:
+        char = ""
+    excel = " (in Excel: CSV UTF-8 (Comma delimited))" if csv else ""
+    return f"not UTF-8 text (byte 0x{byte:02x} {where}{char}); save the file as UTF-8{excel}"
+
+
+def _utf16(raw: bytes) -> bool:
+    """Whether ``raw`` looks like UTF-16: a UTF-16 byte-order mark, or text starting with
+    two ASCII characters each followed or preceded by a NUL byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:4]
+    return len(head) == 4 and (
+        (head[1] == head[3] == 0 and head[0] != 0 and head[2] != 0)
+        or (head[0] == head[2] == 0 and head[1] != 0 and head[3] != 0)
+    )
+
+
 def decode_text(raw: bytes, file: str) -> tuple[str | None, Issue | None]:
     raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if _utf16(raw):
+        return None, Issue("E001", UTF16_MESSAGE, file, 1)
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         at = exc.start
-        message = f"not UTF-8 text (byte 0x{raw[at]:02x} at offset {at}); save the file as UTF-8"
+        message = not_utf8(raw[at], f"at offset {at}")
         return None, Issue("E001", message, file, raw[:at].count(b"\n") + 1)
 
 
@@ -191,7 +227,16 @@ def unreadable(path: Path) -> str | None:
     return not_a_file(path, pipes=True)
 
 
+#: The path that names standard input (read as YAML or JSON).
+STDIN = "-"
+
+
 def read_bytes(path: Path, file: str) -> tuple[bytes | None, Issue | None]:
+    if file == STDIN:
+        try:
+            return sys.stdin.buffer.read(), None
+        except OSError as exc:
+            return None, Issue("E001", f"cannot read standard input: {exc.strerror}", file, None)
     why = unreadable(path)
     if why is not None:
         return None, Issue("E001", why, file, None)

@@ -25,6 +25,7 @@ from handbook.checker.values import (
     NAIVE,
     OUT_OF_RANGE,
     impossible_reason,
+    near_time,
     parse_bools,
     parse_times,
 )
@@ -186,9 +187,12 @@ def check_forms(cols: RuleInput, parties: list[str], errors: Errors, provider: s
         rows = np.flatnonzero(unread)  # why each names no moment: on these rows only
         reasons = np.full(len(status) if rows.size else 0, None, dtype=object)
         impossible = np.zeros(len(status), dtype=bool)
+        near, fixes = impossible.copy(), reasons.copy()
         for i in rows.tolist():
             reasons[i] = impossible_reason(values[i].as_py())
             impossible[i] = reasons[i] is not None
+            fixes[i] = None if impossible[i] else near_time(values[i].as_py())
+            near[i] = fixes[i] is not None
         invalid(
             name,
             impossible,
@@ -196,9 +200,10 @@ def check_forms(cols: RuleInput, parties: list[str], errors: Errors, provider: s
             reasons,
             "); write a date and time that exist",
         )
+        invalid(name, near, "' is not a time the checker reads: ", fixes)
         invalid(
             name,
-            unread & ~impossible,
+            unread & ~impossible & ~near,
             "' is not a time the checker reads; write an ISO 8601 date in the extended "
             "form (YYYY-MM-DD, 00:00 UTC) or a date-time with offset "
             "(YYYY-MM-DDThh:mm:ssZ or ±hh:mm)",

@@ -116,6 +116,36 @@ def impossible_reason(text: str | None) -> str | None:
     return None
 
 
+#: Forms one step from a time the checker reads: (pattern, what is wrong, replacement).
+_NEAR_TIMES = (
+    (re.compile(r"(\d)\s+([Zz]|[+-]\d{2}(?::?\d{2})?)$"), "a space before the offset", r"\1\2"),
+    (re.compile(r"(\d)\s*(?:UTC|GMT)$", re.I), "UTC written as a word", r"\1Z"),
+    (re.compile(r"(:\d{2}),(\d)"), "a comma before the fraction of a second", r"\1.\2"),
+    (re.compile(r"(\.\d{9})\d+"), "more than 9 digits of fraction (nanoseconds)", r"\1"),
+    (re.compile(r"(:\d{2}(?:\.\d+)?[+-]\d{2})$"), "an offset without its minutes", r"\1:00"),
+    (
+        re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})"),
+        "the ISO 8601 basic form",
+        r"\1-\2-\3T\4:\5:\6",
+    ),
+)
+
+
+def near_time(text: str | None) -> str | None:
+    """What keeps ``text`` from being a time the checker reads when it is one step from
+    one (`_NEAR_TIMES`: a space before the offset, a comma decimal, ten digits of fraction,
+    an offset of hours alone, the basic form), and the time to write instead; else None."""
+    if text is None:
+        return None
+    wrong, fixed = [], text.strip()
+    for pattern, what, replacement in _NEAR_TIMES:
+        fixed, n = pattern.subn(replacement, fixed)
+        wrong += [what] * bool(n)
+    if not wrong or not VALID_TIME.fullmatch(fixed) or impossible_reason(fixed):
+        return None
+    return f"{' and '.join(wrong)}; write {fixed}"
+
+
 def _read_moment(text: str) -> tuple[datetime, int]:
     """``text`` read by Python's datetime, and its fraction of a second in nanoseconds,
     read apart (datetime keeps six digits at most). Raises ValueError with the reason when

@@ -21,6 +21,7 @@ from handbook.checker.records import (
     BOOL_FIELDS,
     FIELDS,
     LIST_FIELDS,
+    STDIN,
     WAIVER_KEYS,
     Batch,
     Issue,
@@ -190,6 +191,7 @@ def _yaml_items(
             if "records" not in doc:
                 bad.append(_no_records_key(doc, file))
                 continue
+            bad.extend(_beside_records(doc, file))
             found = doc["records"]
             if found is None:  # 'records:' and nothing, as an empty file: E001
                 at = doc.get("at")
@@ -200,12 +202,48 @@ def _yaml_items(
         if not isinstance(found, list):
             yaml_name = file.lower().endswith((".yaml", ".yml", ".json"))
             hint = "" if yaml_name else "; a file is read as CSV only when it is named *.csv"
+            if file == STDIN:
+                hint = "; standard input is read as YAML or JSON: give a CSV file by its name"
             expected = f"expected a list of change records, found {_describe(found)}{hint}"
             bad.append(Issue("E001", expected, file, _line_of(found, 1)))
             continue
         items.extend(found)
         places.extend(found.positions if isinstance(found, LocatedList) else [None] * len(found))
     return items, places, bad
+
+
+def _beside_records(doc: dict[str, Any], file: str) -> list[Issue]:
+    """E001 for each key beside ``records:`` that looks like it (``record``, ``Records``):
+    its items would not be read, so none of them would be checked, without a word."""
+    where: dict[str, tuple[int, int]] = doc.get("at", {}).get("keys", {})
+    out = []
+    for k in doc:
+        if k in ("records", "at") or not difflib.get_close_matches(
+            fold(k), ["records"], cutoff=0.8
+        ):
+            continue
+        line, column = where.get(k, (_line_of(doc, 1), None))
+        message = (
+            f"'{k}' beside 'records' is not read, so nothing under it is checked; the records"
+            " of a mapping are under 'records:' only: move them there"
+        )
+        out.append(Issue("E001", message, file, line, column=column))
+    return out
+
+
+#: The E001 message for a waivers file given as a change-record file.
+_WAIVERS_FILE = (
+    "this is a waivers file (its items name a record and a rule), not change records; give"
+    " it with --waivers FILE"
+)
+
+
+def _waivers_like(items: list[Any]) -> bool:
+    """Whether ``items`` are waivers rather than records: each a mapping with ``record``
+    and ``rule`` and without ``id`` (a waivers file in a glob or folder of records)."""
+    return bool(items) and all(
+        isinstance(i, dict) and {"record", "rule"} <= i.keys() and "id" not in i for i in items
+    )
 
 
 def _no_records_key(doc: dict[str, Any], file: str) -> Issue:
@@ -220,9 +258,26 @@ def _no_records_key(doc: dict[str, Any], file: str) -> Issue:
         message += ", ..." if len(keys) > 5 else ""
     if any(difflib.get_close_matches(fold(k), ["records"], cutoff=0.8) for k in keys):
         message += "; did you mean 'records'?"
+    elif "waivers" in keys:
+        message += f"; {_WAIVERS_FILE}"
     elif "id" in keys or len(set(keys) & set(FIELDS)) > 1:  # one record, not in a list
         message += "; a record is an item of a list, even alone: '- id: ...' ([{...}] in JSON)"
     return Issue("E001", message, file, line, column=column)
+
+
+def _null(text: str, file: str) -> Issue | None:
+    """E001 for a file whose documents are each ``null`` (``~``, ``null``, a JSON API's
+    answer of nothing), at the first: it was told "the file is empty". None for a file of
+    comments and document markers only (an empty file)."""
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        word = line.split(" #", 1)[0].strip().removeprefix("--- ").strip()
+        if word and not word.startswith("#") and word not in ("---", "..."):
+            message = (
+                f"the file holds only {word} (no value), not change records; expected a list"
+                " of change records ([] for none)"
+            )
+            return Issue("E001", message, file, number)
+    return None
 
 
 def _json_lines(text: str, problem: Problem) -> str | None:
@@ -280,9 +335,13 @@ def yaml_batches(path: Path, file: str, fileno: int, chunk_size: int | None) -> 
         yield file_level([Issue("E001", message, file, line, column=column)])
         return
     if all(d is None for d in docs):
-        yield file_level([empty])
+        yield file_level([_null(text, file) or empty])
         return
     items, places, bad = _yaml_items(docs, file)
+    if _waivers_like(items):
+        line, column = _start_of(items[0], places[0])
+        yield file_level([Issue("E001", _WAIVERS_FILE, file, line, column=column or None)])
+        return
     # a duplicated or reserved key is the problem of the record it is written in: that
     # record is not checked, the others are. Found by line and column: a JSON export on
     # one line holds every record on that line.
