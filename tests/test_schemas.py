@@ -210,3 +210,18 @@ def test_the_model_refuses_what_the_schema_refuses(written: str) -> None:
 
     with pytest.raises(ValidationError, match="is not an ISO 8601 duration such as P5D"):
         TypeAdapter(IsoDuration).validate_python(written)
+
+
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [("in_force_from", "06/12/2022"), ("in_force_until", "5 Dec 2022"), ("ms_date", "20221206")],
+)
+def test_the_schema_underlines_a_date_that_is_not_yyyy_mm_dd(key: str, written: str) -> None:
+    # editors do not check the 'date' format: '06/12/2022' was accepted by the schema and
+    # refused by handbook validate ("is not a date written YYYY-MM-DD")
+    editions = _plain(yaml.safe_load((DATA / "editions.yaml").read_text(encoding="utf-8")))
+    entry = editions["documents"][0] if key == "ms_date" else editions["editions"][0]
+    entry[key] = written
+    assert list(_validator("editions").iter_errors(editions)), written
+    entry[key] = "2022-12-06"
+    assert list(_validator("editions").iter_errors(editions)) == []
