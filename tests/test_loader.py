@@ -556,3 +556,14 @@ def test_an_empty_matrix_cell_is_said_empty(data_copy: Path) -> None:
     assert (p.line, p.column) == (3, 3)
     assert p.message == "the cell of column 'mmd-service' is empty"
     assert p.hint == "write its party: one of both, customer, microsoft"
+
+
+@pytest.mark.parametrize("written", ["yes", "no", "1", "0", '"true"', "off"])
+def test_a_boolean_is_true_or_false_as_the_schema_says(data_copy: Path, written: str) -> None:
+    # 'emergency: no' was read as false (pydantic's lax bool) while the schema, and every
+    # YAML 1.2 editor, sees the text 'no' and underlines it; '"true"' was true
+    edit(data_copy / "rules.yaml", "emergency: false, requires", f"emergency: {written}, requires")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-type", 14, 49)
+    assert p.message == f"'emergency' is true or false, not '{written.strip(chr(34))}'"
+    assert p.hint == "write true or false"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from handbook.model.durations import IsoDate, IsoDuration
@@ -408,14 +408,14 @@ class Applicability(Node):
     """Which change records a rule applies to: every given key must match.
 
     Keys: ``initiator`` (party id), ``emergency``, ``requires_admin_action``,
-    ``approval_required`` (booleans), ``change_type`` and ``sop_category`` (lists of ids;
-    the record's value must be one of them).
+    ``approval_required`` (``true`` or ``false``, not ``yes``), ``change_type`` and
+    ``sop_category`` (lists of ids; the record's value must be one of them).
     """
 
     initiator: str | None = None
-    emergency: bool | None = None
-    requires_admin_action: bool | None = None
-    approval_required: bool | None = None
+    emergency: StrictBool | None = None
+    requires_admin_action: StrictBool | None = None
+    approval_required: StrictBool | None = None
     change_type: list[str] | None = None
     sop_category: list[str] | None = None
 

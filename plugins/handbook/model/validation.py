@@ -162,6 +162,8 @@ def validation_problems(
         elif given is None and loc[-1:] == (field,) and kind.endswith("_type"):  # 'title:'
             message = f"'{field}' has no value"
             hint = f"write its value after '{field}: ', or remove the key"
+        elif kind in {"bool_type", "bool_parsing"}:  # 'no', which YAML 1.2 reads as text
+            message = f"'{field}' is true or false, not '{given}'"
         elif kind == "string_pattern_mismatch":
             message = f"'{given}' is not a valid value for '{field}'"
             hint = _PATTERN_HINTS.get(str((err.get("ctx") or {}).get("pattern")), hint)
