@@ -225,3 +225,32 @@ def test_the_schema_underlines_a_date_that_is_not_yyyy_mm_dd(key: str, written: 
     assert list(_validator("editions").iter_errors(editions)), written
     entry[key] = "2022-12-06"
     assert list(_validator("editions").iter_errors(editions)) == []
+
+
+def _first(kind: str, relative: str) -> tuple[Any, dict[str, Any]]:
+    value = _plain(yaml.safe_load((DATA / relative).read_text(encoding="utf-8")))
+    return value, value[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "relative", "change"),
+    [
+        # handbook validate refuses each (an unknown time field, party or spelling); the
+        # schema accepted any text, so the editor underlined none
+        ("rules", "rules.yaml", lambda r: r["constraints"][0].update(earlier="notifed_at")),
+        ("rules", "rules.yaml", lambda r: r.update(requires=["notified"])),
+        ("rules", "rules.yaml", lambda r: r["applies_to"].update(initiator="Microsoft")),
+        ("roles", "roles.yaml", lambda r: r.update(party="custmer")),
+        ("parties", "parties.yaml", lambda r: r.update(id="vendor")),
+        ("glossary", "glossary.yaml", lambda r: r.update(match=["[MMD]"])),
+        ("glossary", "glossary.yaml", lambda r: r.update(match=["MMD <b>"])),
+        ("glossary", "glossary.yaml", lambda r: r.update(match=[" "])),
+    ],
+)
+def test_the_schema_underlines_a_fixed_id_or_spelling_validate_refuses(
+    kind: str, relative: str, change: Any
+) -> None:
+    value, first = _first(kind, relative)
+    assert list(_validator(kind).iter_errors(value)) == []
+    change(first)
+    assert list(_validator(kind).iter_errors(value)), (kind, first)

@@ -14,6 +14,7 @@ are read as 00:00 UTC.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -21,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, 
 from pydantic.json_schema import SkipJsonSchema
 
 from handbook.model.durations import IsoDate, IsoDuration
+from handbook.model.fixed_ids import SPELLING_PATTERN, ModelPartyId, PartyId, Spelling, TimeField
+from handbook.model.fixed_ids import TIME_FIELDS as TIME_FIELDS  # its users import it here
 
 #: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; edition: a year
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -165,7 +168,7 @@ class Party(Node):
     ``label`` is the short text shown in tables (``Microsoft``).
     """
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: ModelPartyId = Field(pattern=ID_PATTERN)
     name: str
     label: str
     kind: Literal["party", "shared"] = "party"
@@ -287,7 +290,7 @@ class Role(Node):
     """
 
     id: str = Field(pattern=ID_PATTERN)
-    party: str
+    party: PartyId
     name: str
     description: list[Statement] = Field(min_length=1)
     source: Source
@@ -375,13 +378,13 @@ class GlossaryEntry(Node):
     id: str = Field(pattern=ID_PATTERN)
     term: str
     definition: str
-    match: list[str] = Field(default_factory=list)
+    match: list[Spelling] = Field(default_factory=list)
 
     @field_validator("match")
     @classmethod
     def _plain(cls, value: list[str]) -> list[str]:
         for spelling in value:
-            if any(c in spelling for c in "[]<>\n") or not spelling.strip():
+            if not re.fullmatch(SPELLING_PATTERN, spelling):
                 raise ValueError(f"'{spelling}' may not contain [, ], <, > or line breaks")
         return value
 
@@ -390,18 +393,6 @@ class GlossaryEntry(Node):
 
 
 # --- rules -------------------------------------------------------------------------------
-
-#: Record fields holding times (ISO 8601 with offset); rules may name these.
-TIME_FIELDS = (
-    "notified_at",
-    "mitigated_at",
-    "approved_at",
-    "customer_action_at",
-    "support_request_at",
-    "advised_at",
-    "certificate_expires_at",
-    "starts_at",
-)
 
 
 class Applicability(Node):
@@ -412,7 +403,7 @@ class Applicability(Node):
     ``sop_category`` (lists of ids; the record's value must be one of them).
     """
 
-    initiator: str | None = None
+    initiator: PartyId | None = None
     emergency: StrictBool | None = None
     requires_admin_action: StrictBool | None = None
     approval_required: StrictBool | None = None
@@ -427,8 +418,8 @@ class Constraint(Node):
     ``at_least`` defaults to zero, i.e. ``earlier`` is no later than ``later`` (inclusive).
     """
 
-    earlier: str
-    later: str
+    earlier: TimeField
+    later: TimeField
     at_least: IsoDuration = timedelta(0)
     at_most: IsoDuration | None = None
 
@@ -472,7 +463,7 @@ class Rule(Node):
     editions: list[str] = Field(min_length=1)
     statement: str
     applies_to: Applicability = Field(default_factory=Applicability)
-    requires: list[str] = Field(default_factory=list)
+    requires: list[TimeField] = Field(default_factory=list)
     constraints: list[Constraint] = Field(default_factory=list)
     sources: list[Quote] = Field(min_length=1)
 

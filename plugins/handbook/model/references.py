@@ -16,7 +16,8 @@ from operator import attrgetter
 from typing import Any
 
 from handbook.model.durations import duration_text
-from handbook.model.entities import TIME_FIELDS, Erratum, Node, Quote, Rule, Source, Statement
+from handbook.model.entities import Erratum, Node, Quote, Rule, Source, Statement
+from handbook.model.fixed_ids import MODEL_PARTIES, TIME_FIELDS
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem
 from handbook.model.sources import not_a_file
@@ -160,15 +161,6 @@ def _party_problem(node: Node, party: str, party_ids: Iterable[str]) -> Problem:
         column,
         expected_one_of(party_ids, party),
     )
-
-
-#: The parties the responsibility model is built on, by id: the engine's two parties and
-#: the value of a shared cell. Their names and labels are the data's (``name: Contoso``).
-MODEL_PARTIES = {
-    "microsoft": "the service provider",
-    "customer": "the customer",
-    "both": "a shared duty (kind: shared)",
-}
 
 
 #: Prose sections the page templates show, besides ``roles`` and ``roles-<party id>``:
