@@ -587,3 +587,15 @@ def test_an_expected_code_no_rule_has_is_reported_at_its_record(data_copy: Path)
     )
     assert p.hint is not None and p.hint.startswith("did you mean 'MMD001'?")
 
+
+@pytest.mark.parametrize("broken", ["  label: Customer\n", "ALL"])
+def test_a_party_that_failed_leaves_its_prose_shown(data_copy: Path, broken: str) -> None:
+    # a party entry with an error (or parties.yaml unread) also gave the warning "no page
+    # shows prose section 'roles-customer'", which fixing the party makes go away
+    parties = data_copy / "parties.yaml"
+    if broken == "ALL":
+        parties.write_text("", encoding="utf-8")
+    else:
+        edit(parties, broken, "")
+    problems = _load(data_copy)
+    assert problems and all(p.file.endswith("parties.yaml") for p in problems), problems
