@@ -599,3 +599,39 @@ def test_a_party_that_failed_leaves_its_prose_shown(data_copy: Path, broken: str
         edit(parties, broken, "")
     problems = _load(data_copy)
     assert problems and all(p.file.endswith("parties.yaml") for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message", "hint"),
+    [
+        # each said pydantic's "invalid 'X': Input should be a valid string" (write text)
+        (
+            '- id: functionality\n  edition: "2022"\n',
+            '- id: functionality\n  edition: ["2022"]\n',
+            (9, 3),
+            "'edition' takes one value, not a list",
+            "write the value alone, as in edition: value (quote it if it starts with [ or {)",
+        ),
+        (
+            "  requires_global_admin_action: Sometimes\n",
+            "  requires_global_admin_action: true\n",
+            (20, 3),
+            "'requires_global_admin_action' is text; true is read as a boolean",
+            'quote it: requires_global_admin_action: "true"',
+        ),
+        # "Input should be a valid list": the other choice, any, was not said
+        (
+            "  channels: [message-center, email]\n",
+            "  channels: Any\n",
+            (19, 13),
+            "'Any' is not allowed for 'channels'",
+            "write a list: one '- item' per line, or [a, b]; or 'any'",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_kind_says_what_the_key_takes(
+    data_copy: Path, old: str, new: str, at: tuple[int, int], message: str, hint: str
+) -> None:
+    edit(data_copy / "change-types.yaml", old, new)
+    [p] = _load(data_copy)
+    assert (p.code, (p.line, p.column), p.message, p.hint) == ("wrong-type", at, message, hint)

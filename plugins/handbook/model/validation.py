@@ -129,6 +129,8 @@ def validation_problems(
     model's)."""
     problems: list[Problem] = []
     seen: set[tuple[int | None, int | None, str | None]] = set()
+    # a union's literal choice by the place of the union: list[str] | Literal["any"]
+    choices = {_plain_loc(e["loc"]): e["msg"] for e in exc.errors() if e["type"] == "literal_error"}
     for err in exc.errors():
         loc = tuple(err["loc"])
         where, line, column = _position(raw, loc, of_key=err["type"] == "extra_forbidden")
@@ -155,6 +157,18 @@ def validation_problems(
             if isinstance(given, list | dict):  # [timing] for timing
                 message = f"'{field}' takes one value, not a {_shape(given)}"
             hint = err["msg"].replace("Input should be", "expected")
+        elif kind == "string_type" and isinstance(given, list | dict):  # title: [Advance]
+            message = f"'{field}' takes one value, not a {_shape(given)}"
+            hint = (
+                f"write the value alone, as in {field}: value (quote it if it starts with [ or {{)"
+            )
+        elif kind == "string_type" and isinstance(given, bool):  # testing: true
+            written = str(given).lower()
+            message = f"'{field}' is text; {written} is read as a boolean"
+            hint = f'quote it: {field}: "{written}"'
+        elif kind == "list_type" and isinstance(given, str) and _plain_loc(loc) in choices:
+            message = f"'{given}' is not allowed for '{field}'"
+            hint = f"{hint}; or {choices[_plain_loc(loc)].removeprefix('Input should be ')}"
         elif kind == "string_too_short" and given == "":
             if str(where or file).lower().endswith(".csv") and names:
                 field = names[0]  # the column (a statement cell is read as its 'text')
@@ -178,6 +192,11 @@ def validation_problems(
         code = _CODES.get(kind, "wrong-type")
         problems.append(Problem(code, message, where or file, line, column, hint))
     return problems
+
+
+def _plain_loc(loc: Iterable[int | str]) -> tuple[int | str, ...]:
+    """A pydantic error location without a union's choice names (``list[str]``)."""
+    return tuple(k for k in loc if not (isinstance(k, str) and "[" in k))
 
 
 @functools.cache
