@@ -635,3 +635,31 @@ def test_a_value_of_the_wrong_kind_says_what_the_key_takes(
     edit(data_copy / "change-types.yaml", old, new)
     [p] = _load(data_copy)
     assert (p.code, (p.line, p.column), p.message, p.hint) == ("wrong-type", at, message, hint)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        # a key left of its entry's other keys: "found '?'" had the catch-all hint
+        (
+            "      text: Install, maintain",
+            "    text: Install, maintain",
+            "indent this line as far as the keys it belongs with",
+        ),
+        # copied from a web page or a word processor: it looks like an indentation
+        (
+            "  name: Printing\n",
+            "\u00a0 name: Printing\n",
+            "this line starts with a no-break space (U+00A0), which YAML does not read as "
+            "indentation: indent with plain spaces",
+        ),
+    ],
+)
+def test_a_misplaced_key_says_how_to_indent_it(
+    data_copy: Path, old: str, new: str, hint: str
+) -> None:
+    text = (data_copy / "roles.yaml").read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    edit(data_copy / "roles.yaml", old, new)
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.hint) == ("yaml-syntax", line, hint)

@@ -334,7 +334,7 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
                 file,
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
-                hint=yaml_syntax_hint(exc),
+                hint=yaml_syntax_hint(exc, text),
             )
         )
         return [], problems
