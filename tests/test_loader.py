@@ -663,3 +663,31 @@ def test_a_misplaced_key_says_how_to_indent_it(
     edit(data_copy / "roles.yaml", old, new)
     [p] = _load(data_copy)
     assert (p.code, p.line, p.hint) == ("yaml-syntax", line, hint)
+
+
+@pytest.mark.parametrize(
+    ("until", "message", "at"),
+    [
+        # a new edition added, the one before left open: it said "in force until None"
+        (None, "edition 2022 has no in_force_until but 2025 starts on 2025-01-01", (64, 5)),
+        (
+            "2025-01-01",
+            "edition 2022 is in force until 2025-01-01 but 2025 starts on 2025-01-01",
+            (70, 5),
+        ),
+    ],
+)
+def test_a_new_edition_says_the_day_the_one_before_ends(
+    data_copy: Path, until: str | None, message: str, at: tuple[int, int]
+) -> None:
+    end = f"    in_force_until: {until}\n" if until else ""
+    edit(
+        data_copy / "editions.yaml",
+        '    in_force_from: 2022-12-06\n    documents: ["001", "002", "004"]\n',
+        f'    in_force_from: 2022-12-06\n{end}    documents: ["001", "002", "004"]\n'
+        '  - id: "2025"\n    title: 2025 edition\n    description: New.\n'
+        '    in_force_from: 2025-01-01\n    documents: ["004"]\n',
+    )
+    [p] = _load(data_copy)
+    assert (p.code, p.message, (p.line, p.column)) == ("overlapping-editions", message, at)
+    assert p.hint == "set in_force_until of 2022 to 2024-12-31, the day before 2025 starts"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import timedelta
 from operator import attrgetter
 from typing import Any
 
@@ -286,14 +287,19 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
     ordered = sorted(hb.editions, key=lambda e: e.in_force_from)
     for prev, nxt in itertools.pairwise(ordered):
         if prev.in_force_until is None or prev.in_force_until >= nxt.in_force_from:
+            line, column = prev.at.of("in_force_until")
+            until = prev.in_force_until
             problems.append(
                 Problem(
                     "overlapping-editions",
-                    f"edition {prev.id} is in force until {prev.in_force_until} but "
-                    f"{nxt.id} starts on {nxt.in_force_from}",
+                    f"edition {prev.id} "
+                    + (f"is in force until {until}" if until else "has no in_force_until")
+                    + f" but {nxt.id} starts on {nxt.in_force_from}",
                     prev.at.file,
-                    prev.at.of("in_force_until")[0] or None,
-                    hint=f"set in_force_until of {prev.id} to the day before {nxt.in_force_from}",
+                    line or None,
+                    column or None,
+                    hint=f"set in_force_until of {prev.id} to "
+                    f"{nxt.in_force_from - timedelta(days=1)}, the day before {nxt.id} starts",
                 )
             )
 
