@@ -691,3 +691,24 @@ def test_a_new_edition_says_the_day_the_one_before_ends(
     [p] = _load(data_copy)
     assert (p.code, p.message, (p.line, p.column)) == ("overlapping-editions", message, at)
     assert p.hint == "set in_force_until of 2022 to 2024-12-31, the day before 2025 starts"
+
+
+def test_a_duplicated_id_is_reported_in_an_entry_that_has_another_error(data_copy: Path) -> None:
+    # a change type copied with its id unchanged and a misspelt key: only the key was
+    # reported, and the duplicate after the contributor had fixed it
+    edit(
+        data_copy / "change-types.yaml",
+        '- id: non-security-update\n  edition: "2022"\n  name: Non-security updates\n',
+        '- id: functionality\n  edition: "2022"\n  nmae: Non-security updates\n',
+    )
+    problems = _load(data_copy)
+    assert [(p.code, p.line, p.column) for p in problems] == [
+        ("duplicate-id", 31, 3),
+        ("missing-key", 31, 3),
+        ("unknown-key", 33, 3),
+    ]
+    assert problems[0].message == "change type '2022/functionality' is defined twice"
+    assert problems[0].hint == (
+        f"also defined at {data_copy / 'change-types.yaml'}:8; give this one another id or "
+        "merge them"
+    )
