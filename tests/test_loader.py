@@ -712,3 +712,12 @@ def test_a_duplicated_id_is_reported_in_an_entry_that_has_another_error(data_cop
         f"also defined at {data_copy / 'change-types.yaml'}:8; give this one another id or "
         "merge them"
     )
+
+
+def test_an_edition_that_ends_before_it_starts_is_reported_at_its_end(data_copy: Path) -> None:
+    # it said "invalid 'editions': in_force_until is before in_force_from" at the entry
+    edit(data_copy / "editions.yaml", "in_force_until: 2022-12-05", "in_force_until: 2017-12-05")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-value", 62, 21)
+    assert p.message == "invalid 'in_force_until': 2017-12-05 is before in_force_from (2018-06-06)"
+    assert p.hint == "an edition ends on or after the day it starts"

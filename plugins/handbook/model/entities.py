@@ -15,11 +15,13 @@ are read as 00:00 UTC.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+from pydantic_core.core_schema import ValidationInfo
 
 from handbook.model.durations import IsoDate, IsoDuration
 from handbook.model.fixed_ids import SPELLING_PATTERN, ModelPartyId, PartyId, Spelling, TimeField
@@ -135,11 +137,14 @@ class Edition(Node):
     in_force_until: IsoDate | None = None
     documents: list[str] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Edition:
-        if self.in_force_until is not None and self.in_force_until < self.in_force_from:
-            raise ValueError("in_force_until is before in_force_from")
-        return self
+    @field_validator("in_force_until")
+    @classmethod
+    def _ordered(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("in_force_from")
+        if value is not None and start is not None and value < start:
+            message = "{until} is before in_force_from ({start})"
+            raise PydanticCustomError("value_order", message, {"until": value, "start": start})
+        return value
 
 
 class Service(Node):

@@ -40,6 +40,7 @@ _HINTS = {
     "model_attributes_type": "write a mapping of 'key: value' lines",
     "string_type": "write text (quote it if it starts with a special character)",
     "too_short": "add at least one item",
+    "value_order": "an edition ends on or after the day it starts",
 }
 
 
@@ -50,6 +51,7 @@ _CODES = {
     "literal_error": "wrong-value",
     "enum": "wrong-value",
     "string_pattern_mismatch": "wrong-value",
+    "value_order": "wrong-value",
 }
 
 #: Hints for the patterns that are not kebab-case ids.
