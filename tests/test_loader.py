@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -721,3 +722,31 @@ def test_an_edition_that_ends_before_it_starts_is_reported_at_its_end(data_copy:
     assert (p.code, p.line, p.column) == ("wrong-value", 62, 21)
     assert p.message == "invalid 'in_force_until': 2017-12-05 is before in_force_from (2018-06-06)"
     assert p.hint == "an edition ends on or after the day it starts"
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "hint"),
+    [
+        # a spreadsheet set to a European locale saves CSV with ';'
+        (
+            lambda text: text.replace(",", ";"),
+            "the cells are separated by ';', not by commas",
+            "save it as CSV with commas (a spreadsheet's list separator setting); the header "
+            "must be: id,edition,phase,party,statement,note,errata,doc,section (id optional)",
+        ),
+        # a comma after the last cell of every line: it said "unknown column(s):  "
+        (
+            lambda text: text.replace("\n", ",\n"),
+            "unknown column(s): '' (an empty name: a comma at the end of the header?)",
+            "the header must be: id,edition,phase,party,statement,note,errata,doc,section "
+            "(id optional)",
+        ),
+    ],
+)
+def test_a_csv_header_a_spreadsheet_mangled_says_what_happened(
+    data_copy: Path, change: Any, message: str, hint: str
+) -> None:
+    path = data_copy / "change-process.csv"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.message, p.hint) == ("csv-header", 1, message, hint)

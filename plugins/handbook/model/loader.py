@@ -81,8 +81,12 @@ def _csv_rows(
         if missing:
             parts.append("missing column(s): " + ", ".join(missing))
         if unknown:
-            parts.append("unknown column(s): " + ", ".join(unknown))
+            empty = "'' (an empty name: a comma at the end of the header?)"
+            parts.append("unknown column(s): " + ", ".join(c or empty for c in unknown))
         hint = f"the header must be: {header}"
+        if len(table.header) == 1 and ";" in table.header[0]:  # a spreadsheet's CSV
+            parts = ["the cells are separated by ';', not by commas"]
+            hint = f"save it as CSV with commas (a spreadsheet's list separator setting); {hint}"
         return [], [*problems, Problem("csv-header", "; ".join(parts), display, 1, hint=hint)]
     raws = []
     for line, cells in table.rows:
