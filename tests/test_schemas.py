@@ -254,3 +254,27 @@ def test_the_schema_underlines_a_fixed_id_or_spelling_validate_refuses(
     assert list(_validator(kind).iter_errors(value)) == []
     change(first)
     assert list(_validator(kind).iter_errors(value)), (kind, first)
+
+
+@pytest.mark.parametrize(
+    ("kind", "relative", "change"),
+    [
+        # handbook validate says each does not exist (did you mean ...?); the schema knew
+        # the form of the id and accepted any text
+        ("change-types", "change-types.yaml", lambda t: t.update(channels=["Email"])),
+        ("change-types", "change-types.yaml", lambda t: t.update(edition="2022 edition")),
+        ("rules", "rules.yaml", lambda r: r.update(editions=["2022", "2O22!"])),
+        ("rules", "rules.yaml", lambda r: r["sources"][0].update(doc="5")),
+        ("rules", "rules.yaml", lambda r: r["applies_to"].update(change_type=["Security"])),
+        ("actions", "actions.yaml", lambda a: a.update(category="Service accounts")),
+        ("errata", "errata.yaml", lambda e: e.update(doc="0")),
+        ("editions", "editions.yaml", lambda e: e["editions"][0].update(documents=["3"])),
+    ],
+)
+def test_the_schema_underlines_a_reference_that_is_not_an_id(
+    kind: str, relative: str, change: Any
+) -> None:
+    value = _plain(yaml.safe_load((DATA / relative).read_text(encoding="utf-8")))
+    assert list(_validator(kind).iter_errors(value)) == []
+    change(value if kind == "editions" else value[0])
+    assert list(_validator(kind).iter_errors(value)), kind

@@ -23,17 +23,10 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import ValidationInfo
 
+from handbook.model import fixed_ids as ids
 from handbook.model.durations import IsoDate, IsoDuration
-from handbook.model.fixed_ids import SPELLING_PATTERN, ModelPartyId, PartyId, Spelling, TimeField
 from handbook.model.fixed_ids import TIME_FIELDS as TIME_FIELDS  # its users import it here
 
-#: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; edition: a year
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*[0-9]{3}$"
-DOC_ID_PATTERN = r"^\d{3}$"
-#: An edition id: letters, digits, '.' and '-', as in a URL (its year, ``2022``, or its
-#: month, ``2024-09``, when a service publishes two in a year).
-EDITION_ID_PATTERN = r"^[0-9A-Za-z](?:[0-9A-Za-z.-]*[0-9A-Za-z])?$"
 Phase = Literal["before", "during", "after"]
 
 
@@ -68,7 +61,7 @@ class Source(Node):
     in that document (``"Change types"``).
     """
 
-    doc: str = Field(pattern=DOC_ID_PATTERN)
+    doc: str = Field(pattern=ids.DOC_ID_PATTERN)
     section: str
 
 
@@ -90,12 +83,12 @@ class Statement(Node):
         errata: ids of errata (``errata.yaml``) applied to this text.
     """
 
-    id: str | None = Field(default=None, pattern=ID_PATTERN)
+    id: str | None = Field(default=None, pattern=ids.ID_PATTERN)
     text: str = Field(min_length=1)
     items: list[Statement] = Field(default_factory=list)
     note: str | None = None
-    prohibits: list[str] = Field(default_factory=list)
-    errata: list[str] = Field(default_factory=list)
+    prohibits: list[ids.IdRef] = Field(default_factory=list)
+    errata: list[ids.IdRef] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -115,12 +108,12 @@ class Document(Node):
     under the Learn base URL, used to resolve the page's relative links).
     """
 
-    id: str = Field(pattern=DOC_ID_PATTERN)
+    id: str = Field(pattern=ids.DOC_ID_PATTERN)
     file: str
     title: str
     ms_date: IsoDate
     author: str
-    edition: str
+    edition: ids.EditionRef
     learn_path: str
 
 
@@ -130,12 +123,12 @@ class Edition(Node):
     ``in_force_from``, ``in_force_until``: inclusive UTC dates (``until`` None for the
     newest edition); ``documents``: its seed documents' ids."""
 
-    id: str = Field(pattern=EDITION_ID_PATTERN)
+    id: str = Field(pattern=ids.EDITION_ID_PATTERN)
     title: str
     description: str
     in_force_from: IsoDate
     in_force_until: IsoDate | None = None
-    documents: list[str] = Field(min_length=1)
+    documents: list[ids.DocRef] = Field(min_length=1)
 
     @field_validator("in_force_until")
     @classmethod
@@ -173,7 +166,7 @@ class Party(Node):
     ``label`` is the short text shown in tables (``Microsoft``).
     """
 
-    id: ModelPartyId = Field(pattern=ID_PATTERN)
+    id: ids.ModelPartyId = Field(pattern=ids.ID_PATTERN)
     name: str
     label: str
     kind: Literal["party", "shared"] = "party"
@@ -184,7 +177,7 @@ class Channel(Node):
     """A channel through which Microsoft notifies customers; ``also``: other names the
     seeds give it (``Email alert``), which change records may use."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     name: str
     description: str
     also: list[str] = Field(default_factory=list)
@@ -196,15 +189,15 @@ class Action(Node):
     ``category`` is the SOP category id the action belongs to.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    category: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    category: ids.IdRef
     name: str
 
 
 class Scope(Node):
     """A column of the balance-of-responsibility matrix (``data/responsibility-scopes.yaml``)."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     name: str
 
 
@@ -215,7 +208,7 @@ class MatrixRow(Node):
     ``both``), ``doc``, ``section``.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     responsibility: str
     cells: dict[str, str]
     source: Source
@@ -229,7 +222,7 @@ class ProcessDuty(Node):
     ``doc``, ``section``; optional ``id`` (the statement's stable id, any position).
     """
 
-    edition: str
+    edition: ids.EditionRef
     phase: Phase
     party: str
     statement: Statement
@@ -253,21 +246,21 @@ class ChangeType(Node):
     one succeeds it implicitly.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    edition: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    edition: ids.EditionRef
     name: str
     description: str | None = None
     includes: list[Statement] = Field(default_factory=list)
     advance_notice: str | None = None
     notification: Statement | None = None
-    channels: list[str] | Literal["any"]
+    channels: list[ids.IdRef] | Literal["any"]
     requires_global_admin_action: str | None = None
     action_type: str | None = None
     testing: str | None = None
     examples: list[Statement] = Field(default_factory=list)
     customer_action: list[Statement] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    succeeds: list[str] = Field(default_factory=list)
+    succeeds: list[ids.IdRef] = Field(default_factory=list)
     source: Source
 
 
@@ -278,8 +271,8 @@ class SopCategory(Node):
     statements, one per seed list item; ``notes`` are editorial notes on the row.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    edition: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    edition: ids.EditionRef
     name: str
     microsoft: list[Statement] = Field(default_factory=list)
     customer: list[Statement] = Field(default_factory=list)
@@ -294,8 +287,8 @@ class Role(Node):
     seed's nested lists.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    party: PartyId
+    id: str = Field(pattern=ids.ID_PATTERN)
+    party: ids.PartyId
     name: str
     description: list[Statement] = Field(min_length=1)
     source: Source
@@ -307,7 +300,7 @@ class Prose(Node):
     ``id`` is referenced by page generation (e.g. ``change-management``).
     """
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     title: str
     paragraphs: list[Statement] = Field(min_length=1)
     source: Source
@@ -354,8 +347,8 @@ class Erratum(Node):
     ``corrected`` what the handbook shows (None when nothing was changed).
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    doc: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    doc: ids.DocRef
     section: str
     kind: Literal[
         "mojibake",
@@ -380,16 +373,16 @@ class GlossaryEntry(Node):
     or ``<``, ``>``.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     term: str
     definition: str
-    match: list[Spelling] = Field(default_factory=list)
+    match: list[ids.Spelling] = Field(default_factory=list)
 
     @field_validator("match")
     @classmethod
     def _plain(cls, value: list[str]) -> list[str]:
         for spelling in value:
-            if not re.fullmatch(SPELLING_PATTERN, spelling):
+            if not re.fullmatch(ids.SPELLING_PATTERN, spelling):
                 raise ValueError(f"'{spelling}' may not contain [, ], <, > or line breaks")
         return value
 
@@ -408,12 +401,12 @@ class Applicability(Node):
     ``sop_category`` (lists of ids; the record's value must be one of them).
     """
 
-    initiator: PartyId | None = None
+    initiator: ids.PartyId | None = None
     emergency: StrictBool | None = None
     requires_admin_action: StrictBool | None = None
     approval_required: StrictBool | None = None
-    change_type: list[str] | None = None
-    sop_category: list[str] | None = None
+    change_type: list[ids.IdRef] | None = None
+    sop_category: list[ids.IdRef] | None = None
 
 
 class Constraint(Node):
@@ -423,8 +416,8 @@ class Constraint(Node):
     ``at_least`` defaults to zero, i.e. ``earlier`` is no later than ``later`` (inclusive).
     """
 
-    earlier: TimeField
-    later: TimeField
+    earlier: ids.TimeField
+    later: ids.TimeField
     at_least: IsoDuration = timedelta(0)
     at_most: IsoDuration | None = None
 
@@ -432,7 +425,7 @@ class Constraint(Node):
 class Quote(Node):
     """A sentence quoted from a seed document that a rule rests on."""
 
-    doc: str
+    doc: ids.DocRef
     section: str
     quote: str
 
@@ -461,14 +454,14 @@ class Rule(Node):
         sources: quoted seed sentences.
     """
 
-    id: str = Field(pattern=RULE_ID_PATTERN)
+    id: str = Field(pattern=ids.RULE_ID_PATTERN)
     title: str
     kind: RuleKind
     severity: Literal["error", "warning"] = "error"
-    editions: list[str] = Field(min_length=1)
+    editions: list[ids.EditionRef] = Field(min_length=1)
     statement: str
     applies_to: Applicability = Field(default_factory=Applicability)
-    requires: list[TimeField] = Field(default_factory=list)
+    requires: list[ids.TimeField] = Field(default_factory=list)
     constraints: list[Constraint] = Field(default_factory=list)
     sources: list[Quote] = Field(min_length=1)
 

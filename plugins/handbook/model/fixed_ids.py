@@ -1,11 +1,12 @@
-"""Values the engine fixes in code, as types whose JSON Schema lists them.
+"""Values and forms the engine fixes in code, as types whose JSON Schema says them.
 
-A data file may only name these record time fields and parties, and a glossary spelling
-may not hold ``[``, ``]``, ``<``, ``>`` or a line break. ``handbook validate`` says so
-with a did-you-mean (`handbook.model.references`, `handbook.model.entities`); the types
-below carry the same values into the schemas (``enum``, ``pattern``), so an editor
-underlines ``earlier: notifed_at`` or ``party: custmer`` too. Pydantic itself checks them
-as plain text: the wording of a problem stays validate's.
+The forms of ids; the record time fields and parties a data file may name; a glossary
+spelling, which may not hold ``[``, ``]``, ``<``, ``>`` or a line break; and the form of
+an id another file defines (a reference). ``handbook validate`` says what is wrong with a
+did-you-mean (`handbook.model.references`, `handbook.model.entities`); the types below
+carry the same values into the schemas (``enum``, ``pattern``), so an editor underlines
+``earlier: notifed_at``, ``party: custmer`` or ``channels: [Email]`` too. Pydantic itself
+checks them as plain text: the wording of a problem stays validate's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
+
+#: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; edition: a year
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*[0-9]{3}$"
+DOC_ID_PATTERN = r"^\d{3}$"
+#: An edition id: letters, digits, '.' and '-', as in a URL (its year, ``2022``, or its
+#: month, ``2024-09``, when a service publishes two in a year).
+EDITION_ID_PATTERN = r"^[0-9A-Za-z](?:[0-9A-Za-z.-]*[0-9A-Za-z])?$"
 
 #: Record fields holding times (ISO 8601 with offset); rules may name these.
 TIME_FIELDS = (
@@ -45,3 +54,9 @@ PartyId = Annotated[str, Field(json_schema_extra={"enum": ["microsoft", "custome
 ModelPartyId = Annotated[str, Field(json_schema_extra={"enum": list(MODEL_PARTIES)})]
 #: A glossary spelling (`SPELLING_PATTERN`).
 Spelling = Annotated[str, Field(json_schema_extra={"pattern": f"^{SPELLING_PATTERN}$"})]
+
+#: A reference to an id of another file (a channel, an action, an erratum...), to a
+#: document and to an edition: the schema carries the id's form.
+IdRef = Annotated[str, Field(json_schema_extra={"pattern": ID_PATTERN})]
+DocRef = Annotated[str, Field(json_schema_extra={"pattern": DOC_ID_PATTERN})]
+EditionRef = Annotated[str, Field(json_schema_extra={"pattern": EDITION_ID_PATTERN})]

@@ -17,7 +17,8 @@ from typing import Any, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
 
-from handbook.model.entities import DOC_ID_PATTERN, EDITION_ID_PATTERN, RULE_ID_PATTERN, Node
+from handbook.model.entities import Node
+from handbook.model.fixed_ids import DOC_ID_PATTERN, EDITION_ID_PATTERN, RULE_ID_PATTERN
 from handbook.model.problems import Problem
 from handbook.model.sources import LocatedStr
 
