@@ -750,3 +750,17 @@ def test_a_csv_header_a_spreadsheet_mangled_says_what_happened(
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
     [p] = _load(data_copy)
     assert (p.code, p.line, p.message, p.hint) == ("csv-header", 1, message, hint)
+
+
+@pytest.mark.parametrize("name", ["change-process.csv", "responsibility-matrix.csv"])
+def test_a_row_of_empty_cells_is_one_problem(data_copy: Path, name: str) -> None:
+    # a spreadsheet leaves ',,,,,,,,' rows behind: each gave two or three problems about
+    # its empty id, phase, statement or doc
+    path = data_copy / name
+    text = path.read_text(encoding="utf-8")
+    width = text.splitlines()[0].count(",")
+    path.write_text(text + "," * width + "\n", encoding="utf-8")
+    [p] = _load(data_copy)
+    line = text.count("\n") + 1
+    assert (p.code, p.line, p.message) == ("blank-row", line, "the row has only empty cells")
+    assert p.hint == "delete the line (a spreadsheet may leave such rows behind)"
