@@ -764,3 +764,20 @@ def test_a_row_of_empty_cells_is_one_problem(data_copy: Path, name: str) -> None
     line = text.count("\n") + 1
     assert (p.code, p.line, p.message) == ("blank-row", line, "the row has only empty cells")
     assert p.hint == "delete the line (a spreadsheet may leave such rows behind)"
+
+
+@pytest.mark.parametrize("key", ["Note", "Only apply a change"])
+def test_a_list_item_with_a_colon_is_said_to_be_read_as_a_key(data_copy: Path, key: str) -> None:
+    # "- Note: Microsoft will ..." is a mapping to YAML: it said "missing required key
+    # 'text'" and "unknown key 'Note' (did you mean 'note'?)"
+    edit(
+        data_copy / "roles.yaml",
+        "    - id: account-manager-microsoft-will-provide-an-account-manager\n      text: ",
+        f"    - {key}: ",
+    )
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-type", 10, 7)
+    assert p.message == (
+        f"'{key}: Microsoft will provide an...' is read as a key and its value, not as text"
+    )
+    assert p.hint == f'quote the text, as in - "{key}: ..."'

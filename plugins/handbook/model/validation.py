@@ -134,6 +134,11 @@ def validation_problems(
     seen: set[tuple[int | None, int | None, str | None]] = set()
     # a union's literal choice by the place of the union: list[str] | Literal["any"]
     choices = {_plain_loc(e["loc"]): e["msg"] for e in exc.errors() if e["type"] == "literal_error"}
+    texts = {  # '- Note: it is': a text read as a mapping of one key
+        _plain_loc(e["loc"][:-1]): text
+        for e in exc.errors()
+        if e["type"] == "extra_forbidden" and (text := _colon_text(raw, e["loc"]))
+    }
     for err in exc.errors():
         loc = tuple(err["loc"])
         where, line, column = _position(raw, loc, of_key=err["type"] == "extra_forbidden")
@@ -148,7 +153,14 @@ def validation_problems(
         seen.add(place)
         given = err.get("input")
         hint = _HINTS.get(kind)
-        if kind == "missing":
+        text = texts.get(_plain_loc(loc[:-1]))
+        if text is not None and kind in {"missing", "extra_forbidden"}:
+            if kind == "missing":
+                continue
+            message = f"'{text}' is read as a key and its value, not as text"
+            hint = f'quote the text, as in - "{field}: ..."'
+            kind = "text_as_mapping"  # wrong-type, not unknown-key
+        elif kind == "missing":
             message = f"missing required key '{field}'"
             hint = f"add '{field}: ...' to this entry"
         elif kind == "extra_forbidden":
@@ -195,6 +207,31 @@ def validation_problems(
         code = _CODES.get(kind, "wrong-type")
         problems.append(Problem(code, message, where or file, line, column, hint))
     return problems
+
+
+def _colon_text(raw: Any, loc: Iterable[int | str]) -> str | None:
+    """``key: value...`` when the list item at ``loc``'s parent is a mapping of that one
+    key, which reads as words (a space or a capital: ``Note``), to a text: a list item of
+    text holding ``': '``, which YAML reads as a mapping; else None."""
+    *parent, key = _plain_loc(loc)
+    if not parent or not isinstance(parent[-1], int):  # a list item's, only
+        return None
+    obj = raw
+    for step in parent:
+        if not isinstance(obj, dict | list):
+            return None
+        try:
+            obj = cast(Any, obj)[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not isinstance(obj, dict) or [k for k in obj if k != "at"] != [key]:
+        return None
+    value = obj[key]
+    words = isinstance(key, str) and (" " in key or key != key.lower())
+    if not words or not isinstance(value, str):
+        return None
+    short = value if len(value) <= 30 else value[:30].rsplit(" ", 1)[0] + "..."
+    return f"{key}: {short}"
 
 
 def _plain_loc(loc: Iterable[int | str]) -> tuple[int | str, ...]:
