@@ -781,3 +781,17 @@ def test_a_list_item_with_a_colon_is_said_to_be_read_as_a_key(data_copy: Path, k
         f"'{key}: Microsoft will provide an...' is read as a key and its value, not as text"
     )
     assert p.hint == f'quote the text, as in - "{key}: ..."'
+
+
+def test_an_empty_reference_cell_is_said_empty(data_copy: Path) -> None:
+    # it said "edition '' does not exist" and "unknown party ''"
+    edit(
+        data_copy / "change-process.csv",
+        ",2018,before,customer,Read and understand",
+        ",,before,,Read and understand",
+    )
+    problems = _load(data_copy)
+    assert [(p.line, p.column, p.message, p.hint) for p in problems] == [
+        (4, 2, "'edition' is empty", "write one of: 2018, 2022"),
+        (4, 4, "'party' is empty", "write one of: customer, microsoft"),
+    ]

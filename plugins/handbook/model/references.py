@@ -47,14 +47,14 @@ def checker_code(code: str) -> bool:
 
 def _ref_problem(node: Node, key: str, what: str, given: str, choices: Iterable[str]) -> Problem:
     line, column = node.at.of(key)
-    return Problem(
-        "unknown-reference",
-        f"{what} '{given}' does not exist",
-        node.at.file,
-        line or None,
-        column or None,
-        hint=expected_one_of(choices, given),
-    )
+    message, hint = f"{what} '{given}' does not exist", expected_one_of(choices, given)
+    if not given.strip():  # an empty CSV cell, 'edition: ""'
+        message, hint = f"'{key}' is empty", _write_one_of(choices)
+    return Problem("unknown-reference", message, node.at.file, line or None, column or None, hint)
+
+
+def _write_one_of(choices: Iterable[str]) -> str:
+    return "write one of: " + ", ".join(sorted(choices))
 
 
 def _duplicates(items: Iterable[Node], what: str, *key: str) -> list[Problem]:
@@ -154,14 +154,10 @@ def repeated_list_items(hb: Handbook) -> list[Problem]:
 def _party_problem(node: Node, party: str, party_ids: Iterable[str]) -> Problem:
     """``unknown-party`` at ``node``'s ``party`` key, with the parties to choose from."""
     line, column = node.at.of("party")
-    return Problem(
-        "unknown-party",
-        f"unknown party '{party}'",
-        node.at.file,
-        line,
-        column,
-        expected_one_of(party_ids, party),
-    )
+    message, hint = f"unknown party '{party}'", expected_one_of(party_ids, party)
+    if not party.strip():
+        message, hint = "'party' is empty", _write_one_of(party_ids)
+    return Problem("unknown-party", message, node.at.file, line, column, hint)
 
 
 #: Prose sections the page templates show, besides ``roles`` and ``roles-<party id>``:
