@@ -570,25 +570,6 @@ def test_a_boolean_is_true_or_false_as_the_schema_says(data_copy: Path, written:
     assert p.hint == "write true or false"
 
 
-def test_an_expected_code_no_rule_has_is_reported_at_its_record(data_copy: Path) -> None:
-    # it was reported at the sample's 'expect:' key, lines above the record that names it
-    from handbook.model.coverage import unknown_expected_codes
-
-    edit(
-        data_copy / "samples" / "samples.yaml",
-        "    CHG-0102: [MMD001]\n",
-        "    CHG-0102: [MMD0001]\n",
-    )
-    handbook, problems = load_handbook(data_copy)
-    assert handbook is not None and problems == []
-    [p] = unknown_expected_codes(handbook)
-    assert (p.code, p.line, p.column) == ("unknown-reference", 10, 5)
-    assert p.message == (
-        "record CHG-0102 of 'mmd001-advance-notice.yaml' expects 'MMD0001', which is no rule's id"
-    )
-    assert p.hint is not None and p.hint.startswith("did you mean 'MMD001'?")
-
-
 @pytest.mark.parametrize("broken", ["  label: Customer\n", "ALL"])
 def test_a_party_that_failed_leaves_its_prose_shown(data_copy: Path, broken: str) -> None:
     # a party entry with an error (or parties.yaml unread) also gave the warning "no page
