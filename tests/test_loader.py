@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -556,3 +557,222 @@ def test_an_empty_matrix_cell_is_said_empty(data_copy: Path) -> None:
     assert (p.line, p.column) == (3, 3)
     assert p.message == "the cell of column 'mmd-service' is empty"
     assert p.hint == "write its party: one of both, customer, microsoft"
+
+
+@pytest.mark.parametrize("written", ["yes", "no", "1", "0", '"true"', "off"])
+def test_a_boolean_is_true_or_false_as_the_schema_says(data_copy: Path, written: str) -> None:
+    # 'emergency: no' was read as false (pydantic's lax bool) while the schema, and every
+    # YAML 1.2 editor, sees the text 'no' and underlines it; '"true"' was true
+    edit(data_copy / "rules.yaml", "emergency: false, requires", f"emergency: {written}, requires")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-type", 14, 49)
+    assert p.message == f"'emergency' is true or false, not '{written.strip(chr(34))}'"
+    assert p.hint == "write true or false"
+
+
+@pytest.mark.parametrize("broken", ["  label: Customer\n", "ALL"])
+def test_a_party_that_failed_leaves_its_prose_shown(data_copy: Path, broken: str) -> None:
+    # a party entry with an error (or parties.yaml unread) also gave the warning "no page
+    # shows prose section 'roles-customer'", which fixing the party makes go away
+    parties = data_copy / "parties.yaml"
+    if broken == "ALL":
+        parties.write_text("", encoding="utf-8")
+    else:
+        edit(parties, broken, "")
+    problems = _load(data_copy)
+    assert problems and all(p.file.endswith("parties.yaml") for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message", "hint"),
+    [
+        # each said pydantic's "invalid 'X': Input should be a valid string" (write text)
+        (
+            '- id: functionality\n  edition: "2022"\n',
+            '- id: functionality\n  edition: ["2022"]\n',
+            (9, 3),
+            "'edition' takes one value, not a list",
+            "write the value alone, as in edition: value (quote it if it starts with [ or {)",
+        ),
+        (
+            "  requires_global_admin_action: Sometimes\n",
+            "  requires_global_admin_action: true\n",
+            (20, 3),
+            "'requires_global_admin_action' is text; true is read as a boolean",
+            'quote it: requires_global_admin_action: "true"',
+        ),
+        # "Input should be a valid list": the other choice, any, was not said
+        (
+            "  channels: [message-center, email]\n",
+            "  channels: Any\n",
+            (19, 13),
+            "'Any' is not allowed for 'channels'",
+            "write a list: one '- item' per line, or [a, b]; or 'any'",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_kind_says_what_the_key_takes(
+    data_copy: Path, old: str, new: str, at: tuple[int, int], message: str, hint: str
+) -> None:
+    edit(data_copy / "change-types.yaml", old, new)
+    [p] = _load(data_copy)
+    assert (p.code, (p.line, p.column), p.message, p.hint) == ("wrong-type", at, message, hint)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        # a key left of its entry's other keys: "found '?'" had the catch-all hint
+        (
+            "      text: Install, maintain",
+            "    text: Install, maintain",
+            "indent this line as far as the keys it belongs with",
+        ),
+        # copied from a web page or a word processor: it looks like an indentation
+        (
+            "  name: Printing\n",
+            "\u00a0 name: Printing\n",
+            "this line starts with a no-break space (U+00A0), which YAML does not read as "
+            "indentation: indent with plain spaces",
+        ),
+    ],
+)
+def test_a_misplaced_key_says_how_to_indent_it(
+    data_copy: Path, old: str, new: str, hint: str
+) -> None:
+    text = (data_copy / "roles.yaml").read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    edit(data_copy / "roles.yaml", old, new)
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.hint) == ("yaml-syntax", line, hint)
+
+
+@pytest.mark.parametrize(
+    ("until", "message", "at"),
+    [
+        # a new edition added, the one before left open: it said "in force until None"
+        (None, "edition 2022 has no in_force_until but 2025 starts on 2025-01-01", (64, 5)),
+        (
+            "2025-01-01",
+            "edition 2022 is in force until 2025-01-01 but 2025 starts on 2025-01-01",
+            (70, 5),
+        ),
+    ],
+)
+def test_a_new_edition_says_the_day_the_one_before_ends(
+    data_copy: Path, until: str | None, message: str, at: tuple[int, int]
+) -> None:
+    end = f"    in_force_until: {until}\n" if until else ""
+    edit(
+        data_copy / "editions.yaml",
+        '    in_force_from: 2022-12-06\n    documents: ["001", "002", "004"]\n',
+        f'    in_force_from: 2022-12-06\n{end}    documents: ["001", "002", "004"]\n'
+        '  - id: "2025"\n    title: 2025 edition\n    description: New.\n'
+        '    in_force_from: 2025-01-01\n    documents: ["004"]\n',
+    )
+    [p] = _load(data_copy)
+    assert (p.code, p.message, (p.line, p.column)) == ("overlapping-editions", message, at)
+    assert p.hint == "set in_force_until of 2022 to 2024-12-31, the day before 2025 starts"
+
+
+def test_a_duplicated_id_is_reported_in_an_entry_that_has_another_error(data_copy: Path) -> None:
+    # a change type copied with its id unchanged and a misspelt key: only the key was
+    # reported, and the duplicate after the contributor had fixed it
+    edit(
+        data_copy / "change-types.yaml",
+        '- id: non-security-update\n  edition: "2022"\n  name: Non-security updates\n',
+        '- id: functionality\n  edition: "2022"\n  nmae: Non-security updates\n',
+    )
+    problems = _load(data_copy)
+    assert [(p.code, p.line, p.column) for p in problems] == [
+        ("duplicate-id", 31, 3),
+        ("missing-key", 31, 3),
+        ("unknown-key", 33, 3),
+    ]
+    assert problems[0].message == "change type '2022/functionality' is defined twice"
+    assert problems[0].hint == (
+        f"also defined at {data_copy / 'change-types.yaml'}:8; give this one another id or "
+        "merge them"
+    )
+
+
+def test_an_edition_that_ends_before_it_starts_is_reported_at_its_end(data_copy: Path) -> None:
+    # it said "invalid 'editions': in_force_until is before in_force_from" at the entry
+    edit(data_copy / "editions.yaml", "in_force_until: 2022-12-05", "in_force_until: 2017-12-05")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-value", 62, 21)
+    assert p.message == "invalid 'in_force_until': 2017-12-05 is before in_force_from (2018-06-06)"
+    assert p.hint == "an edition ends on or after the day it starts"
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "hint"),
+    [
+        # a spreadsheet set to a European locale saves CSV with ';'
+        (
+            lambda text: text.replace(",", ";"),
+            "the cells are separated by ';', not by commas",
+            "save it as CSV with commas (a spreadsheet's list separator setting); the header "
+            "must be: id,edition,phase,party,statement,note,errata,doc,section (id optional)",
+        ),
+        # a comma after the last cell of every line: it said "unknown column(s):  "
+        (
+            lambda text: text.replace("\n", ",\n"),
+            "unknown column(s): '' (an empty name: a comma at the end of the header?)",
+            "the header must be: id,edition,phase,party,statement,note,errata,doc,section "
+            "(id optional)",
+        ),
+    ],
+)
+def test_a_csv_header_a_spreadsheet_mangled_says_what_happened(
+    data_copy: Path, change: Any, message: str, hint: str
+) -> None:
+    path = data_copy / "change-process.csv"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.message, p.hint) == ("csv-header", 1, message, hint)
+
+
+@pytest.mark.parametrize("name", ["change-process.csv", "responsibility-matrix.csv"])
+def test_a_row_of_empty_cells_is_one_problem(data_copy: Path, name: str) -> None:
+    # a spreadsheet leaves ',,,,,,,,' rows behind: each gave two or three problems about
+    # its empty id, phase, statement or doc
+    path = data_copy / name
+    text = path.read_text(encoding="utf-8")
+    width = text.splitlines()[0].count(",")
+    path.write_text(text + "," * width + "\n", encoding="utf-8")
+    [p] = _load(data_copy)
+    line = text.count("\n") + 1
+    assert (p.code, p.line, p.message) == ("blank-row", line, "the row has only empty cells")
+    assert p.hint == "delete the line (a spreadsheet may leave such rows behind)"
+
+
+@pytest.mark.parametrize("key", ["Note", "Only apply a change"])
+def test_a_list_item_with_a_colon_is_said_to_be_read_as_a_key(data_copy: Path, key: str) -> None:
+    # "- Note: Microsoft will ..." is a mapping to YAML: it said "missing required key
+    # 'text'" and "unknown key 'Note' (did you mean 'note'?)"
+    edit(
+        data_copy / "roles.yaml",
+        "    - id: account-manager-microsoft-will-provide-an-account-manager\n      text: ",
+        f"    - {key}: ",
+    )
+    [p] = _load(data_copy)
+    assert (p.code, p.line, p.column) == ("wrong-type", 10, 7)
+    assert p.message == (
+        f"'{key}: Microsoft will provide an...' is read as a key and its value, not as text"
+    )
+    assert p.hint == f'quote the text, as in - "{key}: ..."'
+
+
+def test_an_empty_reference_cell_is_said_empty(data_copy: Path) -> None:
+    # it said "edition '' does not exist" and "unknown party ''"
+    edit(
+        data_copy / "change-process.csv",
+        ",2018,before,customer,Read and understand",
+        ",,before,,Read and understand",
+    )
+    problems = _load(data_copy)
+    assert [(p.line, p.column, p.message, p.hint) for p in problems] == [
+        (4, 2, "'edition' is empty", "write one of: 2018, 2022"),
+        (4, 4, "'party' is empty", "write one of: customer, microsoft"),
+    ]

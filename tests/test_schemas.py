@@ -210,3 +210,71 @@ def test_the_model_refuses_what_the_schema_refuses(written: str) -> None:
 
     with pytest.raises(ValidationError, match="is not an ISO 8601 duration such as P5D"):
         TypeAdapter(IsoDuration).validate_python(written)
+
+
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [("in_force_from", "06/12/2022"), ("in_force_until", "5 Dec 2022"), ("ms_date", "20221206")],
+)
+def test_the_schema_underlines_a_date_that_is_not_yyyy_mm_dd(key: str, written: str) -> None:
+    # editors do not check the 'date' format: '06/12/2022' was accepted by the schema and
+    # refused by handbook validate ("is not a date written YYYY-MM-DD")
+    editions = _plain(yaml.safe_load((DATA / "editions.yaml").read_text(encoding="utf-8")))
+    entry = editions["documents"][0] if key == "ms_date" else editions["editions"][0]
+    entry[key] = written
+    assert list(_validator("editions").iter_errors(editions)), written
+    entry[key] = "2022-12-06"
+    assert list(_validator("editions").iter_errors(editions)) == []
+
+
+def _first(kind: str, relative: str) -> tuple[Any, dict[str, Any]]:
+    value = _plain(yaml.safe_load((DATA / relative).read_text(encoding="utf-8")))
+    return value, value[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "relative", "change"),
+    [
+        # handbook validate refuses each (an unknown time field, party or spelling); the
+        # schema accepted any text, so the editor underlined none
+        ("rules", "rules.yaml", lambda r: r["constraints"][0].update(earlier="notifed_at")),
+        ("rules", "rules.yaml", lambda r: r.update(requires=["notified"])),
+        ("rules", "rules.yaml", lambda r: r["applies_to"].update(initiator="Microsoft")),
+        ("roles", "roles.yaml", lambda r: r.update(party="custmer")),
+        ("parties", "parties.yaml", lambda r: r.update(id="vendor")),
+        ("glossary", "glossary.yaml", lambda r: r.update(match=["[MMD]"])),
+        ("glossary", "glossary.yaml", lambda r: r.update(match=["MMD <b>"])),
+        ("glossary", "glossary.yaml", lambda r: r.update(match=[" "])),
+    ],
+)
+def test_the_schema_underlines_a_fixed_id_or_spelling_validate_refuses(
+    kind: str, relative: str, change: Any
+) -> None:
+    value, first = _first(kind, relative)
+    assert list(_validator(kind).iter_errors(value)) == []
+    change(first)
+    assert list(_validator(kind).iter_errors(value)), (kind, first)
+
+
+@pytest.mark.parametrize(
+    ("kind", "relative", "change"),
+    [
+        # handbook validate says each does not exist (did you mean ...?); the schema knew
+        # the form of the id and accepted any text
+        ("change-types", "change-types.yaml", lambda t: t.update(channels=["Email"])),
+        ("change-types", "change-types.yaml", lambda t: t.update(edition="2022 edition")),
+        ("rules", "rules.yaml", lambda r: r.update(editions=["2022", "2O22!"])),
+        ("rules", "rules.yaml", lambda r: r["sources"][0].update(doc="5")),
+        ("rules", "rules.yaml", lambda r: r["applies_to"].update(change_type=["Security"])),
+        ("actions", "actions.yaml", lambda a: a.update(category="Service accounts")),
+        ("errata", "errata.yaml", lambda e: e.update(doc="0")),
+        ("editions", "editions.yaml", lambda e: e["editions"][0].update(documents=["3"])),
+    ],
+)
+def test_the_schema_underlines_a_reference_that_is_not_an_id(
+    kind: str, relative: str, change: Any
+) -> None:
+    value = _plain(yaml.safe_load((DATA / relative).read_text(encoding="utf-8")))
+    assert list(_validator(kind).iter_errors(value)) == []
+    change(value if kind == "editions" else value[0])
+    assert list(_validator(kind).iter_errors(value)), kind

@@ -100,3 +100,27 @@ def test_depth_bound_bounds_the_depth(text: str) -> None:
 
     assert not problems
     assert depth(docs[0]) <= sources.depth_bound(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("- a\n---\n- b\n", 2),
+        ("# comment\n---\n- a\n---\n- b\n", 4),
+        ("%YAML 1.2\n---\n- a\n--- \n- b\n", 4),
+    ],
+)
+def test_a_second_document_is_reported_where_it_starts(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    # it was reported at line 1, however far down the second '---' was
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    value, [p] = sources.load_yaml_file(path, "f.yaml")
+    assert value is None
+    assert (p.code, p.line, p.message) == (
+        "yaml-syntax",
+        line,
+        "expected one YAML document, found several: another starts here",
+    )
+    assert p.hint == "remove this '---' line, or the document that follows it"

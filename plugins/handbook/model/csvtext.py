@@ -19,6 +19,10 @@ QUOTE_HINT = (
 )
 
 
+#: What to do with a row of empty cells (frictionless, in CI, calls it a ``blank-row``).
+BLANK_ROW_HINT = "delete the line (a spreadsheet may leave such rows behind)"
+
+
 @dataclass(frozen=True)
 class CsvTable:
     """A CSV file's header and rows, each row with its physical start line.
@@ -36,8 +40,8 @@ class CsvTable:
 def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]]:
     """Parse CSV text, reporting rows whose cell count differs from the header's.
 
-    A row with the wrong number of cells is reported (code ``csv-row-width``) and left out.
-    Blank lines are skipped.
+    A row with the wrong number of cells is reported (code ``csv-row-width``) and left out,
+    as is a row of empty cells (``blank-row``). Blank lines are skipped.
     """
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -52,6 +56,10 @@ def parse_csv_text(text: str, file: str) -> tuple[CsvTable | None, list[Problem]
                 continue
             if header is None:
                 header = [c.strip() for c in cells]
+                continue
+            if not "".join(cells).strip():  # ',,,,': a row a spreadsheet left behind
+                message, hint = "the row has only empty cells", BLANK_ROW_HINT
+                problems.append(Problem("blank-row", message, file, start, hint=hint))
                 continue
             if len(cells) != len(header):
                 n = min(len(cells), len(header))  # the first cell or column without its pair

@@ -20,7 +20,8 @@ import json
 import re
 from typing import Any, get_args
 
-from handbook.model.entities import ID_PATTERN, Phase
+from handbook.model.entities import Phase
+from handbook.model.fixed_ids import ID_PATTERN
 from handbook.model.handbook import Handbook
 from handbook.model.loader import PROCESS_COLUMNS, PROCESS_OPTIONAL, matrix_columns
 

@@ -33,8 +33,13 @@ def _written(pattern: re.Pattern[str], what: str) -> Any:
     return BeforeValidator(check)
 
 
-#: A date written ``YYYY-MM-DD``.
-IsoDate = Annotated[date, _written(_ISO_DATE, "a date written YYYY-MM-DD")]
+#: A date written ``YYYY-MM-DD`` (the schemas carry the form as ``pattern`` too: editors
+#: do not check the ``date`` format, and ``06/12/2022`` went unmarked).
+IsoDate = Annotated[
+    date,
+    _written(_ISO_DATE, "a date written YYYY-MM-DD"),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{_ISO_DATE.pattern}$"}),
+]
 #: A duration written in ISO 8601 (``P5D`` = 5 days, ``PT48H`` = 48 hours).
 IsoDuration = Annotated[
     timedelta,

@@ -14,20 +14,19 @@ are read as 00:00 UTC.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+from pydantic_core.core_schema import ValidationInfo
 
+from handbook.model import fixed_ids as ids
 from handbook.model.durations import IsoDate, IsoDuration
+from handbook.model.fixed_ids import TIME_FIELDS as TIME_FIELDS  # its users import it here
 
-#: Ids: kebab-case; a rule: prefix in capitals + 3 digits; a document: 3 digits; an edition:
-#: letters, digits, '.', '-' (its year, ``2022``; ``2024-09`` for two editions in a year)
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*[0-9]{3}$"
-DOC_ID_PATTERN = r"^\d{3}$"
-EDITION_ID_PATTERN = r"^[0-9A-Za-z](?:[0-9A-Za-z.-]*[0-9A-Za-z])?$"
 Phase = Literal["before", "during", "after"]
 
 
@@ -62,7 +61,7 @@ class Source(Node):
     in that document (``"Change types"``).
     """
 
-    doc: str = Field(pattern=DOC_ID_PATTERN)
+    doc: str = Field(pattern=ids.DOC_ID_PATTERN)
     section: str
 
 
@@ -84,12 +83,12 @@ class Statement(Node):
         errata: ids of errata (``errata.yaml``) applied to this text.
     """
 
-    id: str | None = Field(default=None, pattern=ID_PATTERN)
+    id: str | None = Field(default=None, pattern=ids.ID_PATTERN)
     text: str = Field(min_length=1)
     items: list[Statement] = Field(default_factory=list)
     note: str | None = None
-    prohibits: list[str] = Field(default_factory=list)
-    errata: list[str] = Field(default_factory=list)
+    prohibits: list[ids.IdRef] = Field(default_factory=list)
+    errata: list[ids.IdRef] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -109,12 +108,12 @@ class Document(Node):
     under the Learn base URL, used to resolve the page's relative links).
     """
 
-    id: str = Field(pattern=DOC_ID_PATTERN)
+    id: str = Field(pattern=ids.DOC_ID_PATTERN)
     file: str
     title: str
     ms_date: IsoDate
     author: str
-    edition: str
+    edition: ids.EditionRef
     learn_path: str
 
 
@@ -123,18 +122,21 @@ class Edition(Node):
     ``in_force_from``, ``in_force_until``, inclusive UTC dates (``until`` None for the
     newest edition); ``documents``: its seed documents' ids."""
 
-    id: str = Field(pattern=EDITION_ID_PATTERN)
+    id: str = Field(pattern=ids.EDITION_ID_PATTERN)
     title: str
     description: str
     in_force_from: IsoDate
     in_force_until: IsoDate | None = None
-    documents: list[str] = Field(min_length=1)
+    documents: list[ids.DocRef] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Edition:
-        if self.in_force_until is not None and self.in_force_until < self.in_force_from:
-            raise ValueError("in_force_until is before in_force_from")
-        return self
+    @field_validator("in_force_until")
+    @classmethod
+    def _ordered(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("in_force_from")
+        if value is not None and start is not None and value < start:
+            message = "{until} is before in_force_from ({start})"
+            raise PydanticCustomError("value_order", message, {"until": value, "start": start})
+        return value
 
 
 class Service(Node):
@@ -163,7 +165,7 @@ class Party(Node):
     ``label`` is the short text shown in tables (``Microsoft``).
     """
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: ids.ModelPartyId = Field(pattern=ids.ID_PATTERN)
     name: str
     label: str
     kind: Literal["party", "shared"] = "party"
@@ -174,7 +176,7 @@ class Channel(Node):
     """A channel through which Microsoft notifies customers; ``also``: other names the
     seeds give it (``Email alert``), which change records may use."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     name: str
     description: str
     also: list[str] = Field(default_factory=list)
@@ -186,15 +188,15 @@ class Action(Node):
     ``category`` is the SOP category id the action belongs to.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    category: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    category: ids.IdRef
     name: str
 
 
 class Scope(Node):
     """A column of the balance-of-responsibility matrix (``data/responsibility-scopes.yaml``)."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     name: str
 
 
@@ -205,7 +207,7 @@ class MatrixRow(Node):
     ``both``), ``doc``, ``section``.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     responsibility: str
     cells: dict[str, str]
     source: Source
@@ -219,7 +221,7 @@ class ProcessDuty(Node):
     ``doc``, ``section``; optional ``id`` (the statement's stable id, any position).
     """
 
-    edition: str
+    edition: ids.EditionRef
     phase: Phase
     party: str
     statement: Statement
@@ -243,21 +245,21 @@ class ChangeType(Node):
     one succeeds it implicitly.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    edition: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    edition: ids.EditionRef
     name: str
     description: str | None = None
     includes: list[Statement] = Field(default_factory=list)
     advance_notice: str | None = None
     notification: Statement | None = None
-    channels: list[str] | Literal["any"]
+    channels: list[ids.IdRef] | Literal["any"]
     requires_global_admin_action: str | None = None
     action_type: str | None = None
     testing: str | None = None
     examples: list[Statement] = Field(default_factory=list)
     customer_action: list[Statement] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    succeeds: list[str] = Field(default_factory=list)
+    succeeds: list[ids.IdRef] = Field(default_factory=list)
     source: Source
 
 
@@ -268,8 +270,8 @@ class SopCategory(Node):
     statements, one per seed list item; ``notes`` are editorial notes on the row.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    edition: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    edition: ids.EditionRef
     name: str
     microsoft: list[Statement] = Field(default_factory=list)
     customer: list[Statement] = Field(default_factory=list)
@@ -284,8 +286,8 @@ class Role(Node):
     seed's nested lists.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    party: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    party: ids.PartyId
     name: str
     description: list[Statement] = Field(min_length=1)
     source: Source
@@ -297,7 +299,7 @@ class Prose(Node):
     ``id`` is referenced by page generation (e.g. ``change-management``).
     """
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     title: str
     paragraphs: list[Statement] = Field(min_length=1)
     source: Source
@@ -344,8 +346,8 @@ class Erratum(Node):
     ``corrected`` what the handbook shows (None when nothing was changed).
     """
 
-    id: str = Field(pattern=ID_PATTERN)
-    doc: str
+    id: str = Field(pattern=ids.ID_PATTERN)
+    doc: ids.DocRef
     section: str
     kind: Literal[
         "mojibake",
@@ -370,16 +372,16 @@ class GlossaryEntry(Node):
     or ``<``, ``>``.
     """
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ids.ID_PATTERN)
     term: str
     definition: str
-    match: list[str] = Field(default_factory=list)
+    match: list[ids.Spelling] = Field(default_factory=list)
 
     @field_validator("match")
     @classmethod
     def _plain(cls, value: list[str]) -> list[str]:
         for spelling in value:
-            if any(c in spelling for c in "[]<>\n") or not spelling.strip():
+            if not re.fullmatch(ids.SPELLING_PATTERN, spelling):
                 raise ValueError(f"'{spelling}' may not contain [, ], <, > or line breaks")
         return value
 
@@ -389,33 +391,21 @@ class GlossaryEntry(Node):
 
 # --- rules -------------------------------------------------------------------------------
 
-#: Record fields holding times (ISO 8601 with offset); rules may name these.
-TIME_FIELDS = (
-    "notified_at",
-    "mitigated_at",
-    "approved_at",
-    "customer_action_at",
-    "support_request_at",
-    "advised_at",
-    "certificate_expires_at",
-    "starts_at",
-)
-
 
 class Applicability(Node):
     """Which change records a rule applies to: every given key must match.
 
     Keys: ``initiator`` (party id), ``emergency``, ``requires_admin_action``,
-    ``approval_required`` (booleans), ``change_type`` and ``sop_category`` (lists of ids;
-    the record's value must be one of them).
+    ``approval_required`` (``true`` or ``false``, not ``yes``), ``change_type`` and
+    ``sop_category`` (lists of ids; the record's value must be one of them).
     """
 
-    initiator: str | None = None
-    emergency: bool | None = None
-    requires_admin_action: bool | None = None
-    approval_required: bool | None = None
-    change_type: list[str] | None = None
-    sop_category: list[str] | None = None
+    initiator: ids.PartyId | None = None
+    emergency: StrictBool | None = None
+    requires_admin_action: StrictBool | None = None
+    approval_required: StrictBool | None = None
+    change_type: list[ids.IdRef] | None = None
+    sop_category: list[ids.IdRef] | None = None
 
 
 class Constraint(Node):
@@ -425,8 +415,8 @@ class Constraint(Node):
     ``at_least`` defaults to zero, i.e. ``earlier`` is no later than ``later`` (inclusive).
     """
 
-    earlier: str
-    later: str
+    earlier: ids.TimeField
+    later: ids.TimeField
     at_least: IsoDuration = timedelta(0)
     at_most: IsoDuration | None = None
 
@@ -434,7 +424,7 @@ class Constraint(Node):
 class Quote(Node):
     """A sentence quoted from a seed document that a rule rests on."""
 
-    doc: str
+    doc: ids.DocRef
     section: str
     quote: str
 
@@ -463,14 +453,14 @@ class Rule(Node):
         sources: quoted seed sentences.
     """
 
-    id: str = Field(pattern=RULE_ID_PATTERN)
+    id: str = Field(pattern=ids.RULE_ID_PATTERN)
     title: str
     kind: RuleKind
     severity: Literal["error", "warning"] = "error"
-    editions: list[str] = Field(min_length=1)
+    editions: list[ids.EditionRef] = Field(min_length=1)
     statement: str
     applies_to: Applicability = Field(default_factory=Applicability)
-    requires: list[str] = Field(default_factory=list)
+    requires: list[ids.TimeField] = Field(default_factory=list)
     constraints: list[Constraint] = Field(default_factory=list)
     sources: list[Quote] = Field(min_length=1)
 

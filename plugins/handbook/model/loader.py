@@ -81,8 +81,12 @@ def _csv_rows(
         if missing:
             parts.append("missing column(s): " + ", ".join(missing))
         if unknown:
-            parts.append("unknown column(s): " + ", ".join(unknown))
+            empty = "'' (an empty name: a comma at the end of the header?)"
+            parts.append("unknown column(s): " + ", ".join(c or empty for c in unknown))
         hint = f"the header must be: {header}"
+        if len(table.header) == 1 and ";" in table.header[0]:  # a spreadsheet's CSV
+            parts = ["the cells are separated by ';', not by commas"]
+            hint = f"save it as CSV with commas (a spreadsheet's list separator setting); {hint}"
         return [], [*problems, Problem("csv-header", "; ".join(parts), display, 1, hint=hint)]
     raws = []
     for line, cells in table.rows:
@@ -182,7 +186,7 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
             unvalidated.add(UNREAD)
         return raw, display
 
-    def yaml_list(name: str, model: type[T]) -> list[T]:
+    def yaml_list(name: str, model: type[T], what: str, *key: str) -> list[T]:
         raw, display = yaml_raw(name, "add its entries ('- id: ...'), or write [] for none")
         if raw is None:
             return []
@@ -190,6 +194,7 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
             unvalidated.add(UNREAD)
         items, found = validate_list(model, raw, display)
         problems.extend(found)
+        problems.extend(_failed_duplicates(raw, items, what, key or ("id",)))
         unvalidated.update(_failed_ids(raw, items))
         return items
 
@@ -202,10 +207,10 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
         return value
 
     editions_file = yaml_one("editions.yaml", EditionsFile)
-    parties = yaml_list("parties.yaml", Party)
-    channels = yaml_list("channels.yaml", Channel)
-    actions = yaml_list("actions.yaml", Action)
-    scopes = yaml_list("responsibility-scopes.yaml", Scope)
+    parties = yaml_list("parties.yaml", Party, "party")
+    channels = yaml_list("channels.yaml", Channel, "channel")
+    actions = yaml_list("actions.yaml", Action, "action")
+    scopes = yaml_list("responsibility-scopes.yaml", Scope, "scope")
     scope_ids = [s.id for s in scopes]
 
     def matrix_row(row: dict[str, LocatedStr], at: dict[str, Any]) -> dict[str, Any]:
@@ -249,16 +254,18 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
     process, found = _csv_rows(p, display, PROCESS_COLUMNS, duty_row, ProcessDuty, PROCESS_OPTIONAL)
     problems += found
 
-    change_types = yaml_list("change-types.yaml", ChangeType)
-    sop_categories = yaml_list("sop-categories.yaml", SopCategory)
-    roles = yaml_list("roles.yaml", Role)
-    prose = yaml_list("prose.yaml", Prose)
+    change_types = yaml_list("change-types.yaml", ChangeType, "change type", "edition", "id")
+    sop_categories = yaml_list("sop-categories.yaml", SopCategory, "SOP category", "edition", "id")
+    roles = yaml_list("roles.yaml", Role, "role", "party", "id")
+    prose = yaml_list("prose.yaml", Prose, "prose section")
     overview = yaml_one("overview.yaml", Overview)
-    errata = yaml_list("errata.yaml", Erratum)
-    rules = yaml_list("rules.yaml", Rule)
-    samples = yaml_list("samples/samples.yaml", SampleFile)
+    errata = yaml_list("errata.yaml", Erratum, "erratum")
+    rules = yaml_list("rules.yaml", Rule, "rule")
+    samples = yaml_list("samples/samples.yaml", SampleFile, "sample file", "file")
     glossary = (
-        yaml_list("glossary.yaml", GlossaryEntry) if (root / "glossary.yaml").exists() else []
+        yaml_list("glossary.yaml", GlossaryEntry, "glossary entry")
+        if (root / "glossary.yaml").exists()
+        else []
     )
 
     if editions_file is None or overview is None:
@@ -289,6 +296,45 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
     # every problem; the entries that failed are left out of the handbook
     problems += check_references(handbook, frozenset(unvalidated))
     return handbook, sort_problems(problems)
+
+
+def _failed_duplicates(
+    raw: Any, items: list[Any], what: str, key: tuple[str, ...]
+) -> list[Problem]:
+    """``duplicate-id`` for each raw list entry that failed validation whose ``key`` values
+    (``id``; a change type's ``edition`` and ``id``) another entry has: the check across
+    files (`check_references`) sees only the valid entries, so an id copied into an entry
+    with another mistake was reported only once that mistake was fixed."""
+    if not isinstance(raw, list):
+        return []
+    entries = [e for e in raw if isinstance(e, dict) and isinstance(e.get("at"), dict)]
+    valid = {(i.at.line, i.at.column) for i in items}
+
+    def label(entry: dict[str, Any]) -> str | None:
+        values = [v for k in key if isinstance(v := entry.get(k), str)]
+        return "/".join(values) if len(values) == len(key) else None
+
+    problems = []
+    for entry in entries:
+        at = entry["at"]
+        name = label(entry)
+        if name is None or (at["line"], at["column"]) in valid:
+            continue
+        other = next((e for e in entries if e is not entry and label(e) == name), None)
+        if other is not None:
+            line, column = at["keys"].get(key[-1], (at["line"], at["column"]))
+            problems.append(
+                Problem(
+                    "duplicate-id",
+                    f"{what} '{name}' is defined twice",
+                    at["file"],
+                    line,
+                    column,
+                    hint=f"also defined at {at['file']}:{other['at']['line']}; give this one "
+                    "another id or merge them",
+                )
+            )
+    return problems
 
 
 def _failed_ids(raw: Any, items: list[Any]) -> set[str]:

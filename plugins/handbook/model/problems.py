@@ -9,6 +9,7 @@ right (`hint`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -85,6 +86,7 @@ _YAML_HINTS = (
     ),
     ("found character '\\t'", "indent with spaces: YAML does not allow a tab there"),
     ("but found '<block mapping start>'", "indent this line as far as the keys it belongs with"),
+    ("but found '?'", "indent this line as far as the keys it belongs with"),
     (
         "expected <block end>, but found '-'",
         "a list item stands where a key was expected: indent the '- ' items as far as each other, "
@@ -99,13 +101,26 @@ YAML_HINT = "check indentation, quotes and the ': ' after each key"
 ANCHOR_HINT = "define each anchor (&name) once, before every alias (*name) of it"
 
 
-def yaml_syntax_hint(exc: Any) -> str:
+def yaml_syntax_hint(exc: Any, text: str | None = None) -> str:
     """What would be right for a PyYAML ``MarkedYAMLError``: `ANCHOR_HINT` for the
     composer's (an anchor or alias), a precise hint for the parser's commonest problems (a
     ``:`` in an unquoted value, a tab, a line indented off its mapping, a key without
-    ``:``, an unclosed quote), else `YAML_HINT`."""
+    ``:``, an unclosed quote), else `YAML_HINT`. Given the file's ``text``, a line where
+    the parser stopped that starts with a space YAML does not count (a no-break space
+    copied from a web page) is named."""
     if isinstance(exc, yaml.composer.ComposerError):
         return ANCHOR_HINT
+    mark = yaml_syntax_mark(exc)
+    if text is not None and mark is not None:
+        lines = re.split("\r\n|[\n\r\x85\u2028\u2029]", text)  # YAML's line breaks
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        odd = [c for c in line[: len(line) - len(line.lstrip())] if c not in " \t"]
+        if odd:
+            name = unicodedata.name(odd[0], "space").lower()
+            return (
+                f"this line starts with a {name} (U+{ord(odd[0]):04X}), which YAML does not "
+                "read as indentation: indent with plain spaces"
+            )
     problem = str(exc.problem or "")
     return next((hint for words, hint in _YAML_HINTS if words in problem), YAML_HINT)
 

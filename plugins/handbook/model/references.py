@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import timedelta
 from operator import attrgetter
 from typing import Any
 
 from handbook.model.durations import duration_text
-from handbook.model.entities import TIME_FIELDS, Erratum, Node, Quote, Rule, Source, Statement
+from handbook.model.entities import Erratum, Node, Quote, Rule, Source, Statement
+from handbook.model.fixed_ids import MODEL_PARTIES, TIME_FIELDS
 from handbook.model.handbook import Handbook
 from handbook.model.problems import Problem
 from handbook.model.sources import not_a_file
@@ -45,14 +47,14 @@ def checker_code(code: str) -> bool:
 
 def _ref_problem(node: Node, key: str, what: str, given: str, choices: Iterable[str]) -> Problem:
     line, column = node.at.of(key)
-    return Problem(
-        "unknown-reference",
-        f"{what} '{given}' does not exist",
-        node.at.file,
-        line or None,
-        column or None,
-        hint=expected_one_of(choices, given),
-    )
+    message, hint = f"{what} '{given}' does not exist", expected_one_of(choices, given)
+    if not given.strip():  # an empty CSV cell, 'edition: ""'
+        message, hint = f"'{key}' is empty", _write_one_of(choices)
+    return Problem("unknown-reference", message, node.at.file, line or None, column or None, hint)
+
+
+def _write_one_of(choices: Iterable[str]) -> str:
+    return "write one of: " + ", ".join(sorted(choices))
 
 
 def _duplicates(items: Iterable[Node], what: str, *key: str) -> list[Problem]:
@@ -152,23 +154,10 @@ def repeated_list_items(hb: Handbook) -> list[Problem]:
 def _party_problem(node: Node, party: str, party_ids: Iterable[str]) -> Problem:
     """``unknown-party`` at ``node``'s ``party`` key, with the parties to choose from."""
     line, column = node.at.of("party")
-    return Problem(
-        "unknown-party",
-        f"unknown party '{party}'",
-        node.at.file,
-        line,
-        column,
-        expected_one_of(party_ids, party),
-    )
-
-
-#: The parties the responsibility model is built on, by id: the engine's two parties and
-#: the value of a shared cell. Their names and labels are the data's (``name: Contoso``).
-MODEL_PARTIES = {
-    "microsoft": "the service provider",
-    "customer": "the customer",
-    "both": "a shared duty (kind: shared)",
-}
+    message, hint = f"unknown party '{party}'", expected_one_of(party_ids, party)
+    if not party.strip():
+        message, hint = "'party' is empty", _write_one_of(party_ids)
+    return Problem("unknown-party", message, node.at.file, line, column, hint)
 
 
 #: Prose sections the page templates show, besides ``roles`` and ``roles-<party id>``:
@@ -176,14 +165,18 @@ MODEL_PARTIES = {
 PROSE_KINDS = ("change-management", "change-process", "change-types", "sops")
 
 
-def _prose_ids(hb: Handbook) -> list[Problem]:
+def _prose_ids(hb: Handbook, unvalidated: frozenset[str]) -> list[Problem]:
     """``unshown-prose`` (a warning) for a prose section no page shows: a misspelt id
-    (``change-type-2022``) would otherwise drop its paragraphs without a word."""
+    (``change-type-2022``) would otherwise drop its paragraphs without a word. The
+    ``roles-<party>`` of a party that failed validation, or of any party when
+    ``parties.yaml`` was not read, is not reported (the party's own problem is)."""
     known = {"roles", *(f"roles-{p.id}" for p in hb.parties if p.kind == "party")}
+    known |= {f"roles-{i}" for i in unvalidated}
     known |= {f"{kind}-{ed.id}" for kind in PROSE_KINDS for ed in hb.editions}
+    unread = UNREAD in unvalidated and not hb.parties
     problems = []
     for prose in hb.prose:
-        if prose.id not in known:
+        if prose.id not in known and not (unread and prose.id.startswith("roles-")):
             found = _ref_problem(prose, "id", "prose section", prose.id, sorted(known))
             problems.append(
                 dataclasses.replace(
@@ -277,7 +270,7 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
         with_id = [s for s in statements if s.id is not None]
         problems += _duplicates(with_id, "statement id")
     problems += _party_ids(hb, unvalidated)
-    problems += _prose_ids(hb)
+    problems += _prose_ids(hb, unvalidated)
 
     dated: list[Any] = [*hb.documents, *hb.process, *hb.change_types, *hb.sop_categories]
     for node in dated:  # everything of an edition
@@ -290,14 +283,19 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
     ordered = sorted(hb.editions, key=lambda e: e.in_force_from)
     for prev, nxt in itertools.pairwise(ordered):
         if prev.in_force_until is None or prev.in_force_until >= nxt.in_force_from:
+            line, column = prev.at.of("in_force_until")
+            until = prev.in_force_until
             problems.append(
                 Problem(
                     "overlapping-editions",
-                    f"edition {prev.id} is in force until {prev.in_force_until} but "
-                    f"{nxt.id} starts on {nxt.in_force_from}",
+                    f"edition {prev.id} "
+                    + (f"is in force until {until}" if until else "has no in_force_until")
+                    + f" but {nxt.id} starts on {nxt.in_force_from}",
                     prev.at.file,
-                    prev.at.of("in_force_until")[0] or None,
-                    hint=f"set in_force_until of {prev.id} to the day before {nxt.in_force_from}",
+                    line or None,
+                    column or None,
+                    hint=f"set in_force_until of {prev.id} to "
+                    f"{nxt.in_force_from - timedelta(days=1)}, the day before {nxt.id} starts",
                 )
             )
 

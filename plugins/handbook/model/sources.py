@@ -334,7 +334,7 @@ def _load(text: str, file: str, budget: int, fast: bool) -> tuple[list[Any], lis
                 file,
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
-                hint=yaml_syntax_hint(exc),
+                hint=yaml_syntax_hint(exc, text),
             )
         )
         return [], problems
@@ -476,7 +476,19 @@ def load_yaml_file(path: Path, display: str) -> tuple[Any, list[Problem]]:
     if problems:
         return None, problems
     if len(docs) > 1:
-        return None, [
-            Problem("yaml-syntax", "expected one YAML document, found several", display, 1)
-        ]
+        message = "expected one YAML document, found several: another starts here"
+        hint = "remove this '---' line, or the document that follows it"
+        line = _second_document(text)
+        return None, [Problem("yaml-syntax", message, display, line, hint=hint)]
     return (docs[0] if docs else None), []
+
+
+def _second_document(text: str) -> int:
+    """The line of the ``---`` that starts the second document of ``text`` (the first's own
+    ``---``, after comments and directives, does not count); 1 when none is found."""
+    text = text.replace("\r\n", "\n")
+    markers = [m.start() for m in re.finditer(r"^---(?=[ \t]|$)", text, re.M)]
+    first = re.search(r"^(?![ \t]*(?:#.*)?$)(?!%)", text, re.M)
+    if first is not None and markers and markers[0] == first.start():
+        markers = markers[1:]
+    return text.count("\n", 0, markers[0]) + 1 if markers else 1

@@ -17,7 +17,8 @@ from typing import Any, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
 
-from handbook.model.entities import DOC_ID_PATTERN, EDITION_ID_PATTERN, RULE_ID_PATTERN, Node
+from handbook.model.entities import Node
+from handbook.model.fixed_ids import DOC_ID_PATTERN, EDITION_ID_PATTERN, RULE_ID_PATTERN
 from handbook.model.problems import Problem
 from handbook.model.sources import LocatedStr
 
@@ -40,6 +41,7 @@ _HINTS = {
     "model_attributes_type": "write a mapping of 'key: value' lines",
     "string_type": "write text (quote it if it starts with a special character)",
     "too_short": "add at least one item",
+    "value_order": "an edition ends on or after the day it starts",
 }
 
 
@@ -50,6 +52,7 @@ _CODES = {
     "literal_error": "wrong-value",
     "enum": "wrong-value",
     "string_pattern_mismatch": "wrong-value",
+    "value_order": "wrong-value",
 }
 
 #: Hints for the patterns that are not kebab-case ids.
@@ -129,6 +132,13 @@ def validation_problems(
     model's)."""
     problems: list[Problem] = []
     seen: set[tuple[int | None, int | None, str | None]] = set()
+    # a union's literal choice by the place of the union: list[str] | Literal["any"]
+    choices = {_plain_loc(e["loc"]): e["msg"] for e in exc.errors() if e["type"] == "literal_error"}
+    texts = {  # '- Note: it is': a text read as a mapping of one key
+        _plain_loc(e["loc"][:-1]): text
+        for e in exc.errors()
+        if e["type"] == "extra_forbidden" and (text := _colon_text(raw, e["loc"]))
+    }
     for err in exc.errors():
         loc = tuple(err["loc"])
         where, line, column = _position(raw, loc, of_key=err["type"] == "extra_forbidden")
@@ -143,7 +153,14 @@ def validation_problems(
         seen.add(place)
         given = err.get("input")
         hint = _HINTS.get(kind)
-        if kind == "missing":
+        text = texts.get(_plain_loc(loc[:-1]))
+        if text is not None and kind in {"missing", "extra_forbidden"}:
+            if kind == "missing":
+                continue
+            message = f"'{text}' is read as a key and its value, not as text"
+            hint = f'quote the text, as in - "{field}: ..."'
+            kind = "text_as_mapping"  # wrong-type, not unknown-key
+        elif kind == "missing":
             message = f"missing required key '{field}'"
             hint = f"add '{field}: ...' to this entry"
         elif kind == "extra_forbidden":
@@ -155,6 +172,18 @@ def validation_problems(
             if isinstance(given, list | dict):  # [timing] for timing
                 message = f"'{field}' takes one value, not a {_shape(given)}"
             hint = err["msg"].replace("Input should be", "expected")
+        elif kind == "string_type" and isinstance(given, list | dict):  # title: [Advance]
+            message = f"'{field}' takes one value, not a {_shape(given)}"
+            hint = (
+                f"write the value alone, as in {field}: value (quote it if it starts with [ or {{)"
+            )
+        elif kind == "string_type" and isinstance(given, bool):  # testing: true
+            written = str(given).lower()
+            message = f"'{field}' is text; {written} is read as a boolean"
+            hint = f'quote it: {field}: "{written}"'
+        elif kind == "list_type" and isinstance(given, str) and _plain_loc(loc) in choices:
+            message = f"'{given}' is not allowed for '{field}'"
+            hint = f"{hint}; or {choices[_plain_loc(loc)].removeprefix('Input should be ')}"
         elif kind == "string_too_short" and given == "":
             if str(where or file).lower().endswith(".csv") and names:
                 field = names[0]  # the column (a statement cell is read as its 'text')
@@ -162,6 +191,8 @@ def validation_problems(
         elif given is None and loc[-1:] == (field,) and kind.endswith("_type"):  # 'title:'
             message = f"'{field}' has no value"
             hint = f"write its value after '{field}: ', or remove the key"
+        elif kind in {"bool_type", "bool_parsing"}:  # 'no', which YAML 1.2 reads as text
+            message = f"'{field}' is true or false, not '{given}'"
         elif kind == "string_pattern_mismatch":
             message = f"'{given}' is not a valid value for '{field}'"
             hint = _PATTERN_HINTS.get(str((err.get("ctx") or {}).get("pattern")), hint)
@@ -176,6 +207,36 @@ def validation_problems(
         code = _CODES.get(kind, "wrong-type")
         problems.append(Problem(code, message, where or file, line, column, hint))
     return problems
+
+
+def _colon_text(raw: Any, loc: Iterable[int | str]) -> str | None:
+    """``key: value...`` when the list item at ``loc``'s parent is a mapping of that one
+    key, which reads as words (a space or a capital: ``Note``), to a text: a list item of
+    text holding ``': '``, which YAML reads as a mapping; else None."""
+    *parent, key = _plain_loc(loc)
+    if not parent or not isinstance(parent[-1], int):  # a list item's, only
+        return None
+    obj = raw
+    for step in parent:
+        if not isinstance(obj, dict | list):
+            return None
+        try:
+            obj = cast(Any, obj)[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not isinstance(obj, dict) or [k for k in obj if k != "at"] != [key]:
+        return None
+    value = obj[key]
+    words = isinstance(key, str) and (" " in key or key != key.lower())
+    if not words or not isinstance(value, str):
+        return None
+    short = value if len(value) <= 30 else value[:30].rsplit(" ", 1)[0] + "..."
+    return f"{key}: {short}"
+
+
+def _plain_loc(loc: Iterable[int | str]) -> tuple[int | str, ...]:
+    """A pydantic error location without a union's choice names (``list[str]``)."""
+    return tuple(k for k in loc if not (isinstance(k, str) and "[" in k))
 
 
 @functools.cache
