@@ -776,3 +776,22 @@ def test_an_empty_reference_cell_is_said_empty(data_copy: Path) -> None:
         (4, 2, "'edition' is empty", "write one of: 2018, 2022"),
         (4, 4, "'party' is empty", "write one of: customer, microsoft"),
     ]
+
+
+def test_an_expected_code_no_rule_has_is_reported_at_its_record(data_copy: Path) -> None:
+    # it was reported at the sample's 'expect:' key, lines above the record that names it
+    from handbook.model.coverage import unknown_expected_codes
+
+    edit(
+        data_copy / "samples" / "samples.yaml",
+        "    CHG-0102: [MMD001]\n",
+        "    CHG-0102: [MMD0001]\n",
+    )
+    handbook, problems = load_handbook(data_copy)
+    assert handbook is not None and problems == []
+    [p] = unknown_expected_codes(handbook)
+    assert (p.code, p.line, p.column) == ("unknown-reference", 10, 5)
+    assert p.message == (
+        "record CHG-0102 of 'mmd001-advance-notice.yaml' expects 'MMD0001', which is no rule's id"
+    )
+    assert p.hint is not None and p.hint.startswith("did you mean 'MMD001'?")

@@ -83,8 +83,8 @@ def unknown_expected_codes(hb: Handbook) -> list[Problem]:
     problems = []
     rule_ids = [r.id for r in hb.rules]
     for sample in hb.samples:
-        line, column = sample.at.of("expect")
         for record, codes in sample.expect.items():
+            line, column = sample.at.of(f"expect.{record}")  # the record's line
             for code in codes:
                 if checker_code(code) or code in rule_ids:
                     continue
