@@ -42,6 +42,8 @@ EXIT = {
     "party-in-heading": 1,  # the sentence above the first table and the glossary's row
     "type-glossary": 1,  # a Type | Description glossary is no change-type table: reported
     "matrix-translated-cells": 1,  # "Kunde", "Beide" name no party: the matrix's rows reported
+    # "Software de cliente do Microsoft 365" is a scope, not Microsoft's duties: rows reported
+    "matrix-translated-headers": 1,
     "list-under-party-heading": 1,  # lists are never imported: each line reported
     "html-table-blank-lines": 1,  # the "Related Information" line below the table
     "admonition-classes": 1,  # the prose line inside the second admonition
@@ -108,6 +110,17 @@ def test_html_comments_callouts_and_images_are_never_imported(tmp_path: Path) ->
     assert "Notify customers of Microsoft’s changes." in files["change-process.csv"]
     report = json.loads(files["report.json"])
     assert any("mojibake" in n["text"] for n in report["pages"][0]["notes"])
+
+
+def test_a_translated_header_saying_do_names_no_party(tmp_path: Path) -> None:
+    # Learn's pt-BR operations page (12/18/2018): "do" in "Software de cliente do
+    # Microsoft 365" is Portuguese ("of the"), not "What will Microsoft do?"; the column
+    # was read as Microsoft's, and "Microsoft" and "Ambos" became its duties.
+    code, files = _import("matrix-translated-headers", tmp_path)
+    assert code == 1
+    assert "sop-categories.yaml" not in files
+    report = json.loads(files["report.json"])
+    assert [f["recognised_as"] for f in report["pages"][0]["found"]] == ["not recognised"]
 
 
 def test_an_image_or_an_include_in_a_cell_is_no_statement(tmp_path: Path) -> None:
