@@ -123,6 +123,29 @@ def test_a_translated_header_saying_do_names_no_party(tmp_path: Path) -> None:
     assert [f["recognised_as"] for f in report["pages"][0]["found"]] == ["not recognised"]
 
 
+def test_a_hyphen_before_a_capital_after_a_line_break_is_a_list_mark(tmp_path: Path) -> None:
+    # Learn's machine-translated pages write "<br>- Implement" as "<br>-Implemente" (es-ES
+    # operations page, 8ebf9934): the hyphen stayed in the duty's text.
+    page = tmp_path / "mt.md"
+    page.write_text(
+        "---\ntitle: MT\nms.date: 05/24/2019\n---\n\n# MT\n\n"
+        "| Category | Microsoft will | Customer will |\n| --- | --- | --- |\n"
+        "| Groups | -Implement the groups.<br>-Use the groups. | Open a request:<br>-E-mail it. |\n"
+        "| Dates | Keep -5 as it is. | Keep e-mail as it is. |\n",
+        encoding="utf-8",
+    )
+    out, none = tmp_path / "out", tmp_path / "none"
+    result = run(
+        [str(BIN / "handbook"), "import", str(page), "--out", str(out), "--data", str(none)]
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    sop = (out / "sop-categories.yaml").read_text(encoding="utf-8")
+    for text in ("text: Implement the groups.", "text: Use the groups.", "text: E-mail it."):
+        assert text in sop, sop
+    assert "-Implement" not in sop and "-Use" not in sop and "-E-mail" not in sop
+    assert "text: Keep -5 as it is." in sop and "text: Keep e-mail as it is." in sop
+
+
 def test_an_image_or_an_include_in_a_cell_is_no_statement(tmp_path: Path) -> None:
     # The shape of a Learn change-process table (change-management.md, 12/06/2022) with
     # an icon above a cell's list and a DocFX include after it: markup, never a duty.
