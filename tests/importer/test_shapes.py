@@ -172,6 +172,34 @@ def test_an_image_or_an_include_in_a_cell_is_no_statement(tmp_path: Path) -> Non
     ]
 
 
+def test_a_list_under_a_heading_asking_what_a_party_does_says_how_to_import_it(
+    tmp_path: Path,
+) -> None:
+    # Learn's "Apps in Microsoft Managed Desktop" (get-ready/apps.md, 8e4d9b46): the
+    # customer's duties are a list under "What you need to do to support the apps we
+    # provide" (eleven words, naming "you" and "we"); the list was "prose".
+    page = tmp_path / "apps.md"
+    page.write_text(
+        "---\ntitle: Apps\nms.date: 06/01/2020\n---\n\n# Apps\n\n"
+        "### What you need to do to support the apps we provide\n\n"
+        "- **Assign licenses** - You are responsible for assigning licenses.\n\n"
+        "### What Microsoft will do for the apps you provide\n\n- Deploy them.\n\n"
+        "### What we learned from the apps\n\n- Nothing.\n",
+        encoding="utf-8",
+    )
+    report, out, none = tmp_path / "report.json", tmp_path / "out", tmp_path / "none"
+    args = ["import", str(page), "--out", str(out), "--data", str(none), "--format", "json"]
+    run([str(BIN / "handbook"), *args, "--report", str(report)])
+    left = json.loads(report.read_text(encoding="utf-8"))["pages"][0]["unmapped"]
+    reasons = {x["text"]: x["reason"] for x in left}
+    assert (
+        "heading naming a party"
+        in reasons["- **Assign licenses** - You are responsible for assigning licenses."]
+    )
+    assert "heading naming a party" in reasons["- Deploy them."]
+    assert reasons["- Nothing."] == "list outside a table (prose)"
+
+
 def test_an_include_an_anchor_or_a_picture_on_its_own_is_ignored_markup(
     tmp_path: Path,
 ) -> None:

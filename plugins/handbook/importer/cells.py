@@ -304,6 +304,14 @@ def subject_party(text: str) -> str | None:
     return "microsoft" if m.group(1) == "microsoft" else "customer"
 
 
+def asked_party(heading: str) -> str | None:
+    """The party a heading asks about as its subject (``What you need to do to support
+    the apps we provide``, ``How Microsoft will …``), or None."""
+    t = plain(heading)
+    rest = re.sub(r"^(what|how)\s+", "", t)
+    return subject_party(rest) if rest != t else None
+
+
 _PLACEHOLDERS = {"none", "n/a", "na", "not applicable", "-", "--", "—", "–", "nothing"}
 
 
