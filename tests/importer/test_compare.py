@@ -153,3 +153,28 @@ def test_a_renamed_category_or_role_keeps_its_id_and_its_curated_data(tmp_path: 
     out = _compare(page)
     assert "Added" not in out and "Removed" not in out, out
     assert "Renamed role of Microsoft `end-user-support`: “End-user help desk”" in out
+
+
+def test_a_category_renamed_with_a_duty_it_alone_had_keeps_its_id(tmp_path: Path) -> None:
+    """Learn's later operations page (jaimeo) renamed "Windows Defender Advanced Threat
+    Protection" "Microsoft Defender for Endpoint" and rewrote its customer duty; its
+    Microsoft duty, which no other category has, is word for word the same. It was a
+    removed category and an added one."""
+    text = seed_path("000").read_text(encoding="utf-8")
+    old = (
+        "Open an informational support ticket with Microsoft Managed Desktop Operations when "
+        "planning a change that may impact the monitoring or investigative capabilities of the "
+        "Microsoft Managed Desktop Security Operations Center"
+    )
+    new = "Only apply a change once Microsoft Managed Desktop Operations has assessed and advised"
+    assert old in text
+    page = tmp_path / "ops.md"
+    page.write_text(
+        text.replace(
+            "Windows Defender Advanced Threat Protection", "Microsoft Defender for Endpoint"
+        ).replace(old, new),
+        encoding="utf-8",
+    )
+    out = _compare(page)
+    assert "Renamed SOP category `defender-for-endpoint` (2018)" in out, out
+    assert "Added SOP category" not in out and "Removed SOP category" not in out, out

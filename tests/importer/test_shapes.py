@@ -42,6 +42,8 @@ EXIT = {
     "party-in-heading": 1,  # the sentence above the first table and the glossary's row
     "type-glossary": 1,  # a Type | Description glossary is no change-type table: reported
     "matrix-translated-cells": 1,  # "Kunde", "Beide" name no party: the matrix's rows reported
+    # "Software de cliente do Microsoft 365" is a scope, not Microsoft's duties: rows reported
+    "matrix-translated-headers": 1,
     "list-under-party-heading": 1,  # lists are never imported: each line reported
     "html-table-blank-lines": 1,  # the "Related Information" line below the table
     "admonition-classes": 1,  # the prose line inside the second admonition
@@ -110,6 +112,40 @@ def test_html_comments_callouts_and_images_are_never_imported(tmp_path: Path) ->
     assert any("mojibake" in n["text"] for n in report["pages"][0]["notes"])
 
 
+def test_a_translated_header_saying_do_names_no_party(tmp_path: Path) -> None:
+    # Learn's pt-BR operations page (12/18/2018): "do" in "Software de cliente do
+    # Microsoft 365" is Portuguese ("of the"), not "What will Microsoft do?"; the column
+    # was read as Microsoft's, and "Microsoft" and "Ambos" became its duties.
+    code, files = _import("matrix-translated-headers", tmp_path)
+    assert code == 1
+    assert "sop-categories.yaml" not in files
+    report = json.loads(files["report.json"])
+    assert [f["recognised_as"] for f in report["pages"][0]["found"]] == ["not recognised"]
+
+
+def test_a_hyphen_before_a_capital_after_a_line_break_is_a_list_mark(tmp_path: Path) -> None:
+    # Learn's machine-translated pages write "<br>- Implement" as "<br>-Implemente" (es-ES
+    # operations page, 8ebf9934): the hyphen stayed in the duty's text.
+    page = tmp_path / "mt.md"
+    page.write_text(
+        "---\ntitle: MT\nms.date: 05/24/2019\n---\n\n# MT\n\n"
+        "| Category | Microsoft will | Customer will |\n| --- | --- | --- |\n"
+        "| Groups | -Implement the groups.<br>-Use the groups. | Open a request:<br>-E-mail it. |\n"
+        "| Dates | Keep -5 as it is. | Keep e-mail as it is. |\n",
+        encoding="utf-8",
+    )
+    out, none = tmp_path / "out", tmp_path / "none"
+    result = run(
+        [str(BIN / "handbook"), "import", str(page), "--out", str(out), "--data", str(none)]
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    sop = (out / "sop-categories.yaml").read_text(encoding="utf-8")
+    for text in ("text: Implement the groups.", "text: Use the groups.", "text: E-mail it."):
+        assert text in sop, sop
+    assert "-Implement" not in sop and "-Use" not in sop and "-E-mail" not in sop
+    assert "text: Keep -5 as it is." in sop and "text: Keep e-mail as it is." in sop
+
+
 def test_an_image_or_an_include_in_a_cell_is_no_statement(tmp_path: Path) -> None:
     # The shape of a Learn change-process table (change-management.md, 12/06/2022) with
     # an icon above a cell's list and a DocFX include after it: markup, never a duty.
@@ -134,6 +170,34 @@ def test_an_image_or_an_include_in_a_cell_is_no_statement(tmp_path: Path) -> Non
         "Acknowledge and approve.",
         "Take any action required.",
     ]
+
+
+def test_a_list_under_a_heading_asking_what_a_party_does_says_how_to_import_it(
+    tmp_path: Path,
+) -> None:
+    # Learn's "Apps in Microsoft Managed Desktop" (get-ready/apps.md, 8e4d9b46): the
+    # customer's duties are a list under "What you need to do to support the apps we
+    # provide" (eleven words, naming "you" and "we"); the list was "prose".
+    page = tmp_path / "apps.md"
+    page.write_text(
+        "---\ntitle: Apps\nms.date: 06/01/2020\n---\n\n# Apps\n\n"
+        "### What you need to do to support the apps we provide\n\n"
+        "- **Assign licenses** - You are responsible for assigning licenses.\n\n"
+        "### What Microsoft will do for the apps you provide\n\n- Deploy them.\n\n"
+        "### What we learned from the apps\n\n- Nothing.\n",
+        encoding="utf-8",
+    )
+    report, out, none = tmp_path / "report.json", tmp_path / "out", tmp_path / "none"
+    args = ["import", str(page), "--out", str(out), "--data", str(none), "--format", "json"]
+    run([str(BIN / "handbook"), *args, "--report", str(report)])
+    left = json.loads(report.read_text(encoding="utf-8"))["pages"][0]["unmapped"]
+    reasons = {x["text"]: x["reason"] for x in left}
+    assert (
+        "heading naming a party"
+        in reasons["- **Assign licenses** - You are responsible for assigning licenses."]
+    )
+    assert "heading naming a party" in reasons["- Deploy them."]
+    assert reasons["- Nothing."] == "list outside a table (prose)"
 
 
 def test_an_include_an_anchor_or_a_picture_on_its_own_is_ignored_markup(

@@ -133,7 +133,7 @@ def party_header(text: str) -> str | None:
     named = t.split()  # "Microsoft Azure", "Microsoft 365": the provider by its product
     if named[:1] == ["microsoft"] and len(named) <= 3 and not set(named) & _NOT_PRODUCT:
         return "microsoft"
-    if not _WILL.search(t):
+    if not _names_duties(t):
         return None
     words = set(re.findall(r"[a-z']+", t))
     if words & {"microsoft", "microsoft's", "provider", "provider's", "mmd", "we"}:
@@ -145,6 +145,19 @@ def party_header(text: str) -> str | None:
     if words & _CUSTOMER_WORDS:
         return "customer"
     return None
+
+
+def _names_duties(t: str) -> bool:
+    """Whether a plain header has a word of duties (`_WILL`); ``do``/``does`` only after
+    a party's name (``What will Microsoft do?``, ``What do you do then?``): before it,
+    ``Software de cliente do Microsoft 365`` (Portuguese, "of the") is a matrix's scope."""
+    words = re.findall(r"[a-z']+", t)
+    for i, w in enumerate(words):
+        if _WILL.fullmatch(w) and (
+            w not in ("do", "does") or set(words[:i]) & (_PROVIDER_WORDS | _CUSTOMER_WORDS)
+        ):
+            return True
+    return False
 
 
 def clean(text: str) -> str:
@@ -289,6 +302,14 @@ def subject_party(text: str) -> str | None:
     if m is None:
         return None
     return "microsoft" if m.group(1) == "microsoft" else "customer"
+
+
+def asked_party(heading: str) -> str | None:
+    """The party a heading asks about as its subject (``What you need to do to support
+    the apps we provide``, ``How Microsoft will …``), or None."""
+    t = plain(heading)
+    rest = re.sub(r"^(what|how)\s+", "", t)
+    return subject_party(rest) if rest != t else None
 
 
 _PLACEHOLDERS = {"none", "n/a", "na", "not applicable", "-", "--", "—", "–", "nothing"}

@@ -249,7 +249,8 @@ def _map_blocks(page: Page, ctx: Context, out: Imported, rep: PageReport) -> Non
                 # or the short line just above it: "Microsoft's role", "Customers will:"
                 shown = above is not None and above.kind in ("paragraph", "label")
                 label = " ".join(above.lines).strip() if above is not None and shown else ""
-                if C.party_header(section) or C.provider_named_heading(section):
+                named = C.party_header(section) or C.asked_party(section)
+                if named or C.provider_named_heading(section):
                     where = f"a heading naming a party ({block.section!r})"
                 elif label and C.party_label(label):
                     where = f"a line naming a party ({label!r})"

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from bs4.element import Comment, NavigableString, Tag
 
-_MARK = re.compile(r"([-*•+]|\d{1,2}[.)])\s+")  # a list mark written as text (on text only)
+#: a list mark written as text (on text only); a hyphen before a capital without a space
+#: too: Learn's machine translations write ``<br>- Implement`` as ``<br>-Implemente``
+_MARK = re.compile(r"([-*•+]|\d{1,2}[.)])\s+|-(?=[A-ZÀ-ÖØ-Þ])")
 _BLOCKS = {"p", "div", "table", "tr", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = {"ul", "ol"}
 _EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}  # tag: its Markdown mark
@@ -99,8 +101,8 @@ class _Lines:
 
 
 def _pseudo(part: str, depth: int, bullet: bool) -> Line:
-    """A line of text; ``- item``/``* item``/``• item`` written in text is a list item whose
-    depth grows with its indentation (two or more spaces, or a tab, per level)."""
+    """A line of text; ``- item``/``* item``/``• item``/``-Item`` written in text is a list
+    item whose depth grows with its indentation (two or more spaces, or a tab, per level)."""
     stripped = part.lstrip(" \t\u00a0")
     indent = len(part.replace("\t", "    ")) - len(stripped.replace("\t", "    "))
     mark = _MARK.match(stripped)

@@ -12,6 +12,7 @@ removed and added.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -82,31 +83,58 @@ def _counterparts(
 RENAMED = 0.6
 
 
-def _texts(statements: list[Any]) -> str:
-    """The texts of statements (models or imported dicts) and their items, joined."""
+def _texts(statements: list[Any]) -> list[str]:
+    """The texts of statements (models or imported dicts) and their items, in order."""
     out = []
     for s in statements:
         text, items = (s["text"], s.get("items", [])) if isinstance(s, dict) else (s.text, s.items)
-        out += [text, _texts(items)]
-    return " ".join(t for t in out if t)
+        out += [text, *_texts(items)]
+    return [t for t in out if t]
+
+
+def _own(
+    items: list[Any], group: Callable[[Any], Any], lines: Callable[[Any], list[str]]
+) -> list[set[str]]:
+    """Per item of ``items``, the statements (lowercased, no final full stop) that no other
+    item of its group has: ``Only apply a change once …``, in every SOP category, is none."""
+    seen: Counter[tuple[Any, str]] = Counter()
+    for item in items:
+        seen.update({(group(item), t) for t in _norm(lines(item))})
+    return [{t for t in _norm(lines(i)) if seen[group(i), t] == 1} for i in items]
+
+
+def _norm(texts: list[str]) -> set[str]:
+    return {" ".join(t.lower().rstrip(". ").split()) for t in texts}
 
 
 def _keep_renamed(
     new: list[dict[str, Any]],
     old: list[Any],
     group: Callable[[Any], Any],
-    text: Callable[[Any], str],
+    lines: Callable[[Any], list[str]],
 ) -> None:
     """Give an imported item the id of a committed item of its group (``group`` of either)
-    that no imported item took, when their names or statements are `RENAMED` alike: the
-    most alike pairs first, each committed item once."""
+    that no imported item took, when their names or statements are `RENAMED` alike or
+    they share a statement that no other item of their group, on either side, has (a
+    category renamed with its own duty kept, the others reworded): the most alike pairs
+    first, each committed item once."""
     taken = {(group(n), n["id"]) for n in new}
     kept = {(group(o), o.id) for o in old}
     fresh = [n for n in new if (group(n), n["id"]) not in kept]
     free = [o for o in old if (group(o), o.id) not in taken]
+    own_new = dict(zip(map(id, new), _own(new, group, lines), strict=True))
+    own_old = dict(zip(map(id, old), _own(old, group, lines), strict=True))
     scored = sorted(
         (
-            (max(similarity(n["name"], o.name), similarity(text(n), text(o))), i, j)
+            (
+                max(
+                    similarity(n["name"], o.name),
+                    similarity(" ".join(lines(n)), " ".join(lines(o))),
+                    1.0 if own_new[id(n)] & own_old[id(o)] else 0.0,
+                ),
+                i,
+                j,
+            )
             for i, n in enumerate(fresh)
             for j, o in enumerate(free)
             if group(n) == group(o)
@@ -137,12 +165,12 @@ def keep_ids(imported: Imported, hb: Handbook) -> None:
     def role_group(r: Any) -> tuple[str, str]:
         return (r["party"], of(r)) if isinstance(r, dict) else (r.party, r.source.doc)
 
-    def sop_text(c: Any) -> str:
+    def sop_text(c: Any) -> list[str]:
         if isinstance(c, dict):
             return _texts([s for p in parties for s in c.get(p, [])])
         return _texts([s for p in parties for s in getattr(c, p)])
 
-    def role_text(r: Any) -> str:
+    def role_text(r: Any) -> list[str]:
         return _texts(r["description"] if isinstance(r, dict) else r.description)
 
     _keep_renamed(imported.sop, hb.sop_categories, sop_group, sop_text)
