@@ -128,6 +128,8 @@ def test_a_removed_role_keeps_its_list_items_apart(repo: Path) -> None:
         "the right type and quantity of licenses; App assignment: Assigning apps to Azure AD "
         "user groups; App updates: Monitoring"
     ) in run.stdout
+    # listed as removed, as a change type or SOP category is (it showed as statements only)
+    assert "- Removed role of Customer `apps`: “Apps”" in run.stdout
 
 
 def test_responsibilities_that_move_between_parties(repo: Path) -> None:

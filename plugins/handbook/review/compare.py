@@ -370,7 +370,8 @@ def _role_changes(
     base: Handbook, head: Handbook, texts: list[TextChange], moves: list[Move], items: list[Item]
 ) -> None:
     """Roles are keyed by party and id (both parties have an ``end-user-support``); a role
-    id that left one party and arrived at another is a `Move`."""
+    id that left one party and arrived at another is a `Move`; a role added or removed is
+    an `Item` (as a change type or SOP category is) besides its statements."""
     old = {(r.party, r.id): r for r in base.roles}
     new = {(r.party, r.id): r for r in head.roles}
     gone = {key: r for key, r in old.items() if key not in new}  # both parties' may go
@@ -382,18 +383,22 @@ def _role_changes(
             before = gone.pop(moved)
             old_name, new_name = _party_name(base, before.party), _party_name(head, role.party)
             moves.append(Move(f"Role “{role.name}”", role.name, old_name, new_name))
+        kind = f"role of {_party_name(head, role.party)}"  # both parties may have the id
         if before is None:
+            items.append(Item(kind, role.id, "added", role.name))
             texts.append(TextChange("added", where, None, _texts(role.description)))
             continue
         if before.name != role.name:
-            kind = f"role of {_party_name(head, role.party)}"  # both parties may have the id
             items.append(Item(kind, role.id, "renamed", role.name, before.name))
         for c in pair_statements(before.description, role.description):
             if c.status != "unchanged":
                 texts.append(TextChange(c.status, where, _text(c.old), _text(c.new), c.words))
     for role in gone.values():
-        where = f"Role “{role.name}” ({_party_name(base, role.party)})"
-        texts.append(TextChange("removed", where, _texts(role.description), None))
+        party = _party_name(base, role.party)
+        items.append(Item(f"role of {party}", role.id, "removed", role.name))
+        texts.append(
+            TextChange("removed", f"Role “{role.name}” ({party})", _texts(role.description), None)
+        )
 
 
 def _texts(statements: list[Statement]) -> str:
