@@ -127,6 +127,13 @@ class FieldMap(BaseModel):
     _valid_zone = field_validator("timezone")(_zone)
     _valid_format = field_validator("date_format")(_date_format)
 
+    @field_validator("column")
+    @classmethod
+    def _stripped(cls, value: str | None) -> str | None:
+        """The column as the header names it: header cells are read without the spaces
+        around them, so a name copied with its trailing space still finds its column."""
+        return value.strip() if value is not None else None
+
     @field_validator("values", mode="before")
     @classmethod
     def _keys_as_text(cls, value: Any) -> Any:
