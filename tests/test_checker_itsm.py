@@ -9,7 +9,7 @@ from pathlib import Path
 from handbook.checker.check import check_paths
 from handbook.checker.mapping import load_mapping
 
-from .checker_support import handbook
+from .checker_support import cli, handbook
 
 EXPORT = (
     "Change ID,Subject,Requester,Planned Start Date\n"
@@ -34,3 +34,72 @@ def test_a_column_name_with_spaces_around_it_is_the_header_cell(tmp_path: Path) 
     assert [r.id for r in report.records] == ["CHN-41"]
     assert [(f.rule, f.field) for f in report.findings if f.field != "sop_category"] == []
     assert "column Change ID)" in str(load_mapping(mapping).labels())
+
+
+def _run_mapping(tmp_path: Path, text: str) -> str:
+    """The standard error of a run with the mapping ``text``, which must be a usage error
+    (exit 2) without a traceback."""
+    export = tmp_path / "changes.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    result = cli("check", "--map", str(mapping), str(export))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.replace(str(mapping), "m.yaml")
+
+
+def test_a_flag_mapped_to_yes_or_no_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    """``values: {Yes: yes, No: no}`` (YAML 1.1's booleans, which the loader keeps as text)
+    made an E003 on every row saying to add 'Yes' to the mapping's values, where it was."""
+    err = _run_mapping(
+        tmp_path,
+        "name: SDP\nfields:\n  id: Change ID\n  emergency:\n    column: Subject\n"
+        "    values: {Yes: yes, No: false}\n    empty: no\n  starts_at: Planned Start Date\n",
+    )
+    assert "m.yaml:6:14: emergency: values maps 'Yes' to 'yes', which is not true or false" in err
+    assert "(write Yes: true or Yes: false)" in err
+    assert "m.yaml:7:5: emergency: empty is 'no', which is not true or false" in err
+    assert "'No'" not in err
+
+
+def test_an_unknown_record_field_is_named_at_its_line_with_the_field_meant(
+    tmp_path: Path,
+) -> None:
+    """A misspelt field ('start_at') was reported at the first field's line, with every
+    field listed and none suggested."""
+    err = _run_mapping(
+        tmp_path,
+        "name: SN\nfields:\n  id: Change ID\n  start_at: Planned Start Date\n"
+        "  notified: Notified\n  ticket: Subject\n",
+    )
+    assert "m.yaml:4:3: unknown record field 'start_at' (did you mean 'starts_at'?)" in err
+    assert "m.yaml:5:3: unknown record field 'notified' (did you mean 'notified_at'?)" in err
+    assert "m.yaml:6:3: unknown record field 'ticket' (fields are: id, title," in err
+
+
+def test_a_date_format_without_directives_is_refused(tmp_path: Path) -> None:
+    """A date format in another notation ('DD/MMM/YY h:mm A', as Jira and Moment.js write
+    it) compiled, matched no time and made every time of the export an E003."""
+    err = _run_mapping(
+        tmp_path,
+        'name: JSM\ndate_format: "DD/MMM/YY h:mm A"\nfields:\n  id: Change ID\n'
+        "  starts_at: {column: Planned Start Date, date_format: YYYY-MM-DD}\n",
+    )
+    assert "m.yaml:2:14: invalid 'date_format': date_format 'DD/MMM/YY h:mm A' has no" in err
+    assert "m.yaml:5:56: invalid 'date_format': date_format 'YYYY-MM-DD' has no" in err
+    assert "such as '%d/%m/%Y %H:%M'" in err
+
+
+def test_a_value_mapped_to_a_list_says_what_a_value_can_be(tmp_path: Path) -> None:
+    """``values: {Emergency: [true]}`` said "invalid 'str': Input should be a valid string"."""
+    err = _run_mapping(
+        tmp_path,
+        "name: SN\nfields:\n  id: Change ID\n  emergency:\n    column: Subject\n"
+        "    values:\n      Emergency: [true]\n  starts_at: Planned Start Date\n",
+    )
+    assert err == (
+        "handbook check: error: the mapping is not valid: m.yaml:7:7: emergency: values maps "
+        "'Emergency' to a list; map each export value to one value (text, a number, true "
+        "or false)\n"
+    )
