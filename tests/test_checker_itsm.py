@@ -103,3 +103,30 @@ def test_a_value_mapped_to_a_list_says_what_a_value_can_be(tmp_path: Path) -> No
         "'Emergency' to a list; map each export value to one value (text, a number, true "
         "or false)\n"
     )
+
+
+def test_a_time_beyond_the_range_quotes_the_export(tmp_path: Path) -> None:
+    """An export's 'never' (Dec 31, 9999) was quoted as the UTC text the mapping made of it
+    ('9999-12-31T22:59:00Z'), which the export does not hold."""
+    export = tmp_path / "changes.csv"
+    export.write_text(
+        "Change ID,Category,Requester,Created,Scheduled Start,Cert Expiry\n"
+        '1204,Certificates,Lena Vogel,"Apr 2, 2024 10:00 AM","Apr 15, 2024 06:00 PM",'
+        '"Dec 31, 9999 11:59 PM"\n',
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        'name: SDP\ndate_format: "%b %d, %Y %I:%M %p"\ntimezone: Europe/Berlin\nfields:\n'
+        "  id: Change ID\n  initiator: {value: customer}\n  sop_category: Category\n"
+        "  support_request_at: Created\n  starts_at: Scheduled Start\n"
+        "  certificate_expires_at: Cert Expiry\n",
+        encoding="utf-8",
+    )
+    report = check_paths(handbook(), [export], mapping=load_mapping(mapping))
+    found = [f for f in report.findings if f.rule == "E003"]
+    assert [(f.field, f.line) for f in found] == [("certificate_expires_at", 2)]
+    assert found[0].message.startswith(
+        "certificate_expires_at (column Cert Expiry) 'Dec 31, 9999 11:59 PM' is outside the "
+        "times the checker reads (1677-09-22 to 2262-04-10 UTC"
+    ), found[0].message

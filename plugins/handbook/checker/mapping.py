@@ -43,7 +43,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from handbook.checker.records import BOOL_FIELDS, FIELDS, LIST_FIELDS
-from handbook.checker.values import NAIVE_TIME, VALID_TIME
+from handbook.checker.values import FIRST_DAY, LAST_DAY, NAIVE_TIME, VALID_TIME
 from handbook.model.entities import TIME_FIELDS
 from handbook.model.sources import load_yaml_text, not_a_file
 from handbook.model.validation import validation_problems
@@ -69,6 +69,11 @@ def _with_offset(text: str) -> bool:
     return len(text) > 10 and VALID_TIME.fullmatch(text) is not None
 
 
+_FAR = (
+    f"is outside the times the checker reads ({FIRST_DAY} to {LAST_DAY} UTC, nanosecond "
+    "timestamps); write a time within them, or leave the field empty when the record has no "
+    "such time"
+)
 #: strftime directives of a time of day: a date format without them reads dates alone.
 _CLOCK = ("%H", "%I", "%M", "%S", "%X", "%c", "%T", "%R", "%r")
 #: A date-time without an offset, or a date alone: read in the mapping's time zone.
@@ -350,6 +355,12 @@ class Mapping(BaseModel):
             parsed = local
         utc = parsed.dt.tz_convert("UTC")
         ok = utc.notna()
+        # beyond the checker's times (an export's 9999-12-31 for "never"): said here, as the
+        # export writes it, not as the UTC text the checker would quote
+        lo, hi = pd.Timestamp(FIRST_DAY, tz="UTC"), pd.Timestamp(LAST_DAY, tz="UTC")
+        for row in utc.index[ok & ((utc < lo) | (utc >= hi + pd.Timedelta(days=1)))].tolist():
+            issues.append((int(row), name, "E003", f"{where} '{values.at[row]}' {_FAR}"))
+            out.at[row], ok.at[row] = np.nan, False
         # to the nanosecond: a date format with %f reads fractions of a second
         nanos = utc[ok].dt.microsecond * 1000 + utc[ok].dt.nanosecond
         fraction = ("." + nanos.astype(str).str.zfill(9)).where(nanos > 0, "")
