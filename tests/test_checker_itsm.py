@@ -130,3 +130,30 @@ def test_a_time_beyond_the_range_quotes_the_export(tmp_path: Path) -> None:
         "certificate_expires_at (column Cert Expiry) 'Dec 31, 9999 11:59 PM' is outside the "
         "times the checker reads (1677-09-22 to 2262-04-10 UTC"
     ), found[0].message
+
+
+def test_a_mapping_that_reads_no_column_is_refused(tmp_path: Path) -> None:
+    """``fields: {}`` (or constants only) was an E001 on the export ending "expected columns
+    such as: " and nothing after it."""
+    err = _run_mapping(tmp_path, "name: SN\nfields: {}\n")
+    assert err == (
+        "handbook check: error: the mapping is not valid: m.yaml:2:9: the mapping reads no "
+        "column of the export; give each field its column (id: number, starts_at: "
+        "start_date)\n"
+    )
+    err = _run_mapping(tmp_path, "name: SN\nfields:\n  id: {value: CHG1}\n")
+    assert "m.yaml:3:3: the mapping reads no column of the export" in err
+
+
+def test_an_export_given_as_the_mapping_says_the_order(tmp_path: Path) -> None:
+    """``--map export.csv`` (the export where the mapping goes) said "not valid YAML:
+    expected '<document start>', but found ','"."""
+    export = tmp_path / "changes.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    result = cli("check", "--map", str(export), str(export))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        f"handbook check: error: {export}: --map takes the mapping file (YAML) and this is a "
+        f"CSV file; give the export after the mapping: handbook check --map MAPPING.yaml "
+        f"{export.name}\n"
+    )

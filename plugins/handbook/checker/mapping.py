@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from handbook.checker.records import BOOL_FIELDS, FIELDS, LIST_FIELDS
+from handbook.checker.records import BOOL_FIELDS, CSV_SUFFIXES, FIELDS, LIST_FIELDS
 from handbook.checker.values import FIRST_DAY, LAST_DAY, NAIVE_TIME, VALID_TIME
 from handbook.model.entities import TIME_FIELDS
 from handbook.model.sources import load_yaml_text, not_a_file
@@ -430,6 +430,13 @@ def _field_problems(raw: Any, file: str) -> tuple[list[str], set[str]]:
                     f"{file}:{_at(spec, key)}: {name}: {key} is '{given}', which is not true "
                     f"or false (write {key}: true or {key}: false)"
                 )
+    specs = [s for k, s in fields.items() if k != "at"]
+    read = [s for s in specs if isinstance(s, str) or (isinstance(s, dict) and "column" in s)]
+    if not unknown and not read:
+        lines.append(
+            f"{file}:{_at(fields, '')}: the mapping reads no column of the export; give each "
+            "field its column (id: number, starts_at: start_date)"
+        )
     return lines, unknown
 
 
@@ -438,6 +445,11 @@ def load_mapping(path: Path) -> Mapping:
     why = not_a_file(path, pipes=True)
     if why is not None:
         raise MappingError(f"cannot read the mapping file {path}: {why}")
+    if path.suffix.lower() in CSV_SUFFIXES:  # the export where the mapping goes
+        raise MappingError(
+            f"{path}: --map takes the mapping file (YAML) and this is a CSV file; give the "
+            f"export after the mapping: handbook check --map MAPPING.yaml {path.name}"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
