@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from handbook.checker.records import BOOL_FIELDS, FIELDS, LIST_FIELDS
-from handbook.checker.values import NAIVE_TIME, VALID_TIME
+from handbook.checker.records import BOOL_FIELDS, CSV_SUFFIXES, FIELDS, LIST_FIELDS
+from handbook.checker.values import FIRST_DAY, LAST_DAY, NAIVE_TIME, VALID_TIME
 from handbook.model.entities import TIME_FIELDS
 from handbook.model.sources import load_yaml_text, not_a_file
 from handbook.model.validation import validation_problems
@@ -69,6 +69,11 @@ def _with_offset(text: str) -> bool:
     return len(text) > 10 and VALID_TIME.fullmatch(text) is not None
 
 
+_FAR = (
+    f"is outside the times the checker reads ({FIRST_DAY} to {LAST_DAY} UTC, nanosecond "
+    "timestamps); write a time within them, or leave the field empty when the record has no "
+    "such time"
+)
 #: strftime directives of a time of day: a date format without them reads dates alone.
 _CLOCK = ("%H", "%I", "%M", "%S", "%X", "%c", "%T", "%R", "%r")
 #: A date-time without an offset, or a date alone: read in the mapping's time zone.
@@ -100,6 +105,12 @@ def _zone(zone: str | None) -> str | None:
 def _date_format(fmt: str | None) -> str | None:
     """``fmt`` when pandas can compile it (or ISO8601); raises ValueError otherwise."""
     if fmt is not None and fmt.lower() != "iso8601":
+        if "%" not in fmt:  # another notation ('DD/MM/YYYY'): it would match no time
+            raise ValueError(
+                f"date_format {fmt!r} has no strftime directives, so it matches no time; "
+                "write one such as '%d/%m/%Y %H:%M' (%d day, %m month, %b month name, %y or "
+                "%Y year, %H or %I hour with %p AM/PM, %M minutes, %S seconds), or ISO8601"
+            )
         try:  # pandas compiles the format before it reads a cell (and raises then)
             pd.to_datetime(pd.Series(["2000-01-01"]), format=fmt, errors="coerce")
         except ValueError as error:
@@ -126,6 +137,13 @@ class FieldMap(BaseModel):
 
     _valid_zone = field_validator("timezone")(_zone)
     _valid_format = field_validator("date_format")(_date_format)
+
+    @field_validator("column")
+    @classmethod
+    def _stripped(cls, value: str | None) -> str | None:
+        """The column as the header names it: header cells are read without the spaces
+        around them, so a name copied with its trailing space still finds its column."""
+        return value.strip() if value is not None else None
 
     @field_validator("values", mode="before")
     @classmethod
@@ -337,6 +355,12 @@ class Mapping(BaseModel):
             parsed = local
         utc = parsed.dt.tz_convert("UTC")
         ok = utc.notna()
+        # beyond the checker's times (an export's 9999-12-31 for "never"): said here, as the
+        # export writes it, not as the UTC text the checker would quote
+        lo, hi = pd.Timestamp(FIRST_DAY, tz="UTC"), pd.Timestamp(LAST_DAY, tz="UTC")
+        for row in utc.index[ok & ((utc < lo) | (utc >= hi + pd.Timedelta(days=1)))].tolist():
+            issues.append((int(row), name, "E003", f"{where} '{values.at[row]}' {_FAR}"))
+            out.at[row], ok.at[row] = np.nan, False
         # to the nanosecond: a date format with %f reads fractions of a second
         nanos = utc[ok].dt.microsecond * 1000 + utc[ok].dt.nanosecond
         fraction = ("." + nanos.astype(str).str.zfill(9)).where(nanos > 0, "")
@@ -355,11 +379,77 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _at(node: Any, key: str) -> str:
+    """``line:column`` of ``key`` in the loaded YAML mapping ``node`` (or of ``node``)."""
+    at = node.get("at") if isinstance(node, dict) else None
+    if not isinstance(at, dict):
+        return "1:1"
+    line, column = at.get("keys", {}).get(key, (at.get("line"), at.get("column")))
+    return f"{line}:{column}"
+
+
+def _field_problems(raw: Any, file: str) -> tuple[list[str], set[str]]:
+    """What the model cannot say well of a mapping's ``fields`` (loaded YAML, with
+    positions): ``file:line:column: ...`` lines for record fields that do not exist
+    (with the one meant), values mapped to a list, and a flag's targets that are not true
+    or false; and the unknown fields, to leave out of the model's validation."""
+    fields = raw.get("fields") if isinstance(raw, dict) else None
+    if not isinstance(fields, dict):
+        return [], set()
+    lines, unknown = [], set()
+    for name, spec in fields.items():
+        if name == "at":
+            continue
+        if name not in FIELDS:
+            unknown.add(name)
+            close = difflib.get_close_matches(str(name), FIELDS, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"fields are: {', '.join(FIELDS)}"
+            lines.append(f"{file}:{_at(fields, name)}: unknown record field '{name}' ({hint})")
+            continue
+        if not isinstance(spec, dict):
+            continue
+        values = spec.get("values")
+        pairs = [(k, v) for k, v in values.items() if k != "at"] if isinstance(values, dict) else []
+        for key, target in pairs:
+            if isinstance(target, list | dict):
+                kind = "a list" if isinstance(target, list) else "a mapping"
+                lines.append(
+                    f"{file}:{_at(values, key)}: {name}: values maps '{key}' to {kind}; map each "
+                    "export value to one value (text, a number, true or false)"
+                )
+            elif name in BOOL_FIELDS and _canon(target).lower() not in {"true", "false"}:
+                lines.append(
+                    f"{file}:{_at(values, key)}: {name}: values maps '{key}' to '{target}', which "
+                    f"is not true or false (write {key}: true or {key}: false)"
+                )
+        for key in ("value", "default", "empty"):
+            given = spec.get(key)
+            flag = _canon(given).lower() if isinstance(given, str | int | float) else "true"
+            if name in BOOL_FIELDS and flag not in {"true", "false"}:
+                lines.append(
+                    f"{file}:{_at(spec, key)}: {name}: {key} is '{given}', which is not true "
+                    f"or false (write {key}: true or {key}: false)"
+                )
+    specs = [s for k, s in fields.items() if k != "at"]
+    read = [s for s in specs if isinstance(s, str) or (isinstance(s, dict) and "column" in s)]
+    if not unknown and not read:
+        lines.append(
+            f"{file}:{_at(fields, '')}: the mapping reads no column of the export; give each "
+            "field its column (id: number, starts_at: start_date)"
+        )
+    return lines, unknown
+
+
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file; raises `MappingError` with what is wrong."""
     why = not_a_file(path, pipes=True)
     if why is not None:
         raise MappingError(f"cannot read the mapping file {path}: {why}")
+    if path.suffix.lower() in CSV_SUFFIXES:  # the export where the mapping goes
+        raise MappingError(
+            f"{path}: --map takes the mapping file (YAML) and this is a CSV file; give the "
+            f"export after the mapping: handbook check --map MAPPING.yaml {path.name}"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -375,13 +465,22 @@ def load_mapping(path: Path) -> Mapping:
     data = _plain(docs[0]) if docs else None
     if not isinstance(data, dict):
         raise MappingError(f"{path}: expected a mapping with name and fields")
+    lines, unknown = _field_problems(docs[0], str(path))
+    if unknown and isinstance(data.get("fields"), dict):  # said above, with the field meant
+        data["fields"] = {k: v for k, v in data["fields"].items() if k not in unknown}
     try:
-        return Mapping.model_validate(data)
+        mapping = Mapping.model_validate(data)
     except ValidationError as exc:
         # positions from the loaded YAML (`_plain` dropped them for the model)
         keys = {*Mapping.model_fields, *FieldMap.model_fields}
         found = validation_problems(exc, docs[0], str(path), keys)
-        lines = [f"{p.location()}: {p.message}" + (f" ({p.hint})" if p.hint else "") for p in found]
-        if len(lines) == 1:  # one line naming the file and the reason
-            raise MappingError(f"the mapping is not valid: {lines[0]}") from exc
-        raise MappingError("the mapping is not valid:\n" + "\n".join(lines)) from exc
+        said = {line.split(": ", 1)[0] for line in lines}
+        for p in found:  # one line a place: the ones above say it better
+            if p.location() not in said:
+                lines.append(f"{p.location()}: {p.message}" + (f" ({p.hint})" if p.hint else ""))
+    else:
+        if not lines:
+            return mapping
+    if len(lines) == 1:  # one line naming the file and the reason
+        raise MappingError(f"the mapping is not valid: {lines[0]}")
+    raise MappingError("the mapping is not valid:\n" + "\n".join(lines))
