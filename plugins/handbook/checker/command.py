@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from handbook.checker.engine import Checker, CheckOptions
 from handbook.checker.findings import empty_records
-from handbook.checker.records import STDIN
+from handbook.checker.records import CSV_SUFFIXES, STDIN
 from handbook.checker.waivers import WaiverFileError, load_waivers
 from handbook.ci import repo_root
 from handbook.files import AtomicOutput, cannot_write, error
@@ -90,7 +90,7 @@ def _matched(given: list[str]) -> tuple[list[Path], list[str]]:
 
 
 #: The suffixes of the change-record files a folder given to ``handbook check`` holds.
-RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+RECORD_SUFFIXES = (".yaml", ".yml", ".json", *CSV_SUFFIXES)
 
 
 def _record_files(folder: Path, skipped: set[str]) -> list[Path]:
@@ -181,8 +181,6 @@ def run(args: argparse.Namespace) -> int:
             return _fail(str(exc))
     mapping = None
     if args.map:
-        from handbook.checker.records import CSV_SUFFIXES
-
         not_csv = [str(p) for p in paths if p.suffix.lower() not in CSV_SUFFIXES]
         if not_csv:
             return _fail(

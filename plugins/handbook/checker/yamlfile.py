@@ -212,15 +212,18 @@ def _yaml_items(
     return items, places, bad
 
 
+def _like_records(key: str) -> bool:
+    """Whether ``key`` looks like ``records`` (``record``, ``Records``)."""
+    return bool(difflib.get_close_matches(fold(key), ["records"], cutoff=0.8))
+
+
 def _beside_records(doc: dict[str, Any], file: str) -> list[Issue]:
     """E001 for each key beside ``records:`` that looks like it (``record``, ``Records``):
     its items would not be read, so none of them would be checked, without a word."""
     where: dict[str, tuple[int, int]] = doc.get("at", {}).get("keys", {})
     out = []
     for k in doc:
-        if k in ("records", "at") or not difflib.get_close_matches(
-            fold(k), ["records"], cutoff=0.8
-        ):
+        if k in ("records", "at") or not _like_records(k):
             continue
         line, column = where.get(k, (_line_of(doc, 1), None))
         message = (
@@ -256,7 +259,7 @@ def _no_records_key(doc: dict[str, Any], file: str) -> Issue:
     if keys:
         message += ", found a mapping of " + ", ".join(f"'{k}'" for k in keys[:5])
         message += ", ..." if len(keys) > 5 else ""
-    if any(difflib.get_close_matches(fold(k), ["records"], cutoff=0.8) for k in keys):
+    if any(_like_records(k) for k in keys):
         message += "; did you mean 'records'?"
     elif "waivers" in keys:
         message += f"; {_WAIVERS_FILE}"
