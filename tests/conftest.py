@@ -99,11 +99,18 @@ def copy_project(dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real handbook built once with the real mkdocs.yml (strict)."""
+    """The real handbook built once with the real mkdocs.yml (strict); what the build
+    logged is in `build_log` (beside the site, not in it)."""
     site = tmp_path_factory.mktemp("site")
     result = mkdocs_build(ROOT, site)
     assert result.returncode == 0, result.stderr
+    site.with_name(site.name + ".log").write_text(result.stderr, "utf-8")
     return site
+
+
+def build_log(site: Path) -> str:
+    """What the `built_site` build logged (MkDocs logs to standard error)."""
+    return site.with_name(site.name + ".log").read_text("utf-8")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from handbook.site.paths import page_url
 from handbook.site.print_page import _join, page_anchor
 from handbook.site.registry import PROSE_PAGES, SiteOptions
 
-from .conftest import DATA, ROOT, nav_pages
+from .conftest import DATA, ROOT, build_log, nav_pages
 
 #: Site folders that hold files, not pages.
 NOT_PAGES = {"assets", "search", "downloads", "schemas"}
@@ -170,6 +170,8 @@ def test_the_print_page_is_not_in_the_nav_nor_the_search(built_site: Path) -> No
     assert nav and not [a for a in nav if "print" in str(a["href"])]
     index = (built_site / "search" / "search_index.json").read_text("utf-8")
     assert '"location":"print/' not in index
+    # MkDocs lists pages missing from the nav at each build, unless told they are meant to be
+    assert "not included in the" not in build_log(built_site)
 
 
 def test_an_edition_print_page_holds_that_edition_only(built_site: Path) -> None:

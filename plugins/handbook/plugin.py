@@ -44,7 +44,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
@@ -224,7 +224,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                     f"handbook: docs/{page.src_uri} exists, but the handbook generates that "
                     "page from data/; remove or rename the Markdown file"
                 )
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            # the print pages are left out of the nav on purpose: MkDocs then does not list them
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV if page.kind == "print" else InclusionLevel.UNDEFINED
+            )
+            files.append(
+                File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+            )
         for uri, content in self._site.files.items():
             files.append(File.generated(config, uri, content=content))
         for asset in self._assets:
