@@ -120,6 +120,23 @@ def test_mmd001_message_has_numbers(tmp_path: Path) -> None:
     assert finding.record_line == 1
 
 
+def test_a_notice_at_the_start_itself_says_so_not_0_hours(tmp_path: Path) -> None:
+    """A change manager reads "only 0 hours before" as a rounding; the sample pages call
+    it "at the same time"."""
+    report = check_text(
+        tmp_path,
+        MS.format(
+            type="functionality", notified="2023-05-06T09:00:00Z", starts="2023-05-06T09:00:00Z"
+        ),
+    )
+    (finding,) = report.findings
+    assert finding.message.startswith(
+        "notified_at (2023-05-06T09:00:00+00:00) is at the same time as starts_at "
+        "(2023-05-06T09:00:00+00:00); MMD001 (Advance notice) requires at least 5 days "
+        "(notified_at no later than 2023-05-01T09:00:00+00:00)"
+    ), finding.message
+
+
 def test_edition_switch(tmp_path: Path) -> None:
     text = """\
 - {id: A, initiator: microsoft, change_type: feature-update, starts_at: 2022-12-05T23:59:59Z}

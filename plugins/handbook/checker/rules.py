@@ -208,7 +208,7 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
         rows = np.flatnonzero(both & (diff < least))
         if rows.size:
             d, e, lt = gap(early[rows], late[rows], exact=True), early[rows], late[rows]
-            after = d < 0
+            after, same = d < 0, d == 0
             need: tuple[Any, ...] = (f"{label} requires {c.earlier} no later than {c.later}",)
             if c.at_least:
                 need = (
@@ -220,9 +220,13 @@ def timing(rule: Rule, data: RuleInput) -> list[Piece]:
             messages = cat(
                 f"{c.earlier} (",
                 iso(e),
-                np.where(after, ") is ", ") is only ").astype(object),
-                durations(d),
-                np.where(after, f" after {c.later} (", f" before {c.later} (").astype(object),
+                np.where(after | same, ") is ", ") is only ").astype(object),
+                np.where(same, "at the same time as", durations(d)).astype(object),
+                np.where(
+                    same,
+                    f" {c.later} (",
+                    np.where(after, f" after {c.later} (", f" before {c.later} ("),
+                ).astype(object),
                 iso(lt),
                 "); ",
                 *need,
