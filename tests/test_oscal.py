@@ -126,6 +126,21 @@ def test_every_statement_of_the_edition_is_a_part(exports: Any) -> None:
         assert f"matrix-{row.id}_smt.mmd-service" in parts
 
 
+@pytest.mark.parametrize("edition", ["2018", "2022"])
+def test_a_service_past_its_end_of_life_is_in_disposition(exports: Any, edition: str) -> None:
+    """OSCAL's status ``disposition`` is "no longer operational"; MMD ended on 2024-07-31
+    (``data/editions.yaml``), so neither the system nor its components are
+    ``operational`` (a service without an end of life: test_another_service.py)."""
+    ssp = exports[edition]["ssp"]["system-security-plan"]
+    status = ssp["system-characteristics"]["status"]
+    assert status == {
+        "state": "disposition",
+        "remarks": "The service reached its end of life on 2024-07-31.",
+    }
+    for component in ssp["system-implementation"]["components"]:
+        assert component["status"]["state"] == "disposition", component["title"]
+
+
 def test_last_modified_comes_from_the_data(exports: Any, data_copy: Path, tmp_path: Path) -> None:
     meta = exports["2022"]["ssp"]["system-security-plan"]["metadata"]
     assert meta["last-modified"].startswith("2023-03-10T00:00:00")

@@ -84,6 +84,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
     this_system = stable_uuid(ed.id, "component", "this-system")
     provider = stable_uuid(ed.id, "component", "provider")
     eol = service.end_of_life
+    state = "operational" if eol is None else "disposition"  # (data: None while it runs)
     provider_name = model.parties.get("microsoft", "Microsoft")
     customer_name = party_words(hb.party("customer"))  # "the customer"
     meta = metadata(
@@ -122,7 +123,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
             "status": {"state": "operational"}
             if eol is None
             else {
-                "state": "operational",
+                "state": "disposition",  # OSCAL: "The system is no longer operational."
                 "remarks": f"The service reached its end of life on {eol.isoformat()}.",
             },
             "authorization-boundary": {
@@ -147,7 +148,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                     "type": "this-system",
                     "title": service.name,
                     "description": f"{service.name}, the managed service as a whole.",
-                    "status": {"state": "operational"},
+                    "status": {"state": state},
                 },
                 {
                     "uuid": provider,
@@ -157,7 +158,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                         f"What {provider_name} runs and provides; the duties of "
                         f"{customer_name} are listed as responsibilities of its export."
                     ),
-                    "status": {"state": "operational"},
+                    "status": {"state": state},
                     "responsible-roles": _roles(("microsoft",)),
                 },
             ],
