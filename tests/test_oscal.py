@@ -100,6 +100,27 @@ def test_references_resolve(exports: Any, edition: str) -> None:
     assert len(every_uuid) == len(set(every_uuid))
 
 
+@pytest.mark.parametrize("edition", ["2018", "2022"])
+def test_every_responsible_role_names_its_party(exports: Any, edition: str) -> None:
+    """A responsible role says which organization of ``metadata.parties`` plays it
+    (``party-uuids``), so a responsibility matrix built from the plan can say who:
+    Microsoft for what is provided, the customer for the responsibilities."""
+    ssp = exports[edition]["ssp"]["system-security-plan"]
+    parties = {p["name"]: p["uuid"] for p in ssp["metadata"]["parties"]}
+    assert set(parties) == {"Microsoft", "Customer"}  # data/parties.yaml's names
+    by_kind = {"provided": parties["Microsoft"], "responsibilities": parties["Customer"]}
+    for requirement in ssp["control-implementation"]["implemented-requirements"]:
+        for by in requirement["by-components"]:
+            for kind, party in by_kind.items():
+                for item in by["export"].get(kind, []):
+                    for role in item["responsible-roles"]:
+                        assert role["party-uuids"] == [party], (requirement["control-id"], role)
+    provider = ssp["system-implementation"]["components"][1]
+    assert provider["responsible-roles"] == [
+        {"role-id": "microsoft", "party-uuids": [parties["Microsoft"]]}
+    ]
+
+
 def test_roles_of_roles_yaml_are_responsible_for_their_duties(exports: Any) -> None:
     ssp = exports["2018"]["ssp"]["system-security-plan"]
     roles = {r["id"] for r in ssp["metadata"]["roles"]}
@@ -110,7 +131,7 @@ def test_roles_of_roles_yaml_are_responsible_for_their_duties(exports: Any) -> N
         if r["control-id"] == "role-microsoft-account-manager"
     )
     provided = requirement["by-components"][0]["export"]["provided"]
-    assert provided[0]["responsible-roles"] == [{"role-id": "microsoft-account-manager"}]
+    assert [r["role-id"] for r in provided[0]["responsible-roles"]] == ["microsoft-account-manager"]
 
 
 def test_every_statement_of_the_edition_is_a_part(exports: Any) -> None:

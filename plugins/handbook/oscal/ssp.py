@@ -10,7 +10,8 @@ provider's component (type ``service``: Microsoft's side, which provides). Each 
 ``by-components[]`` entry (the provider's component) carries the ``export``:
 
 * ``provided[]``: one per Microsoft duty, ``responsible-roles`` the duty's roles (the
-  ``microsoft`` party role, or the roles.yaml role it comes from);
+  ``microsoft`` party role, or the roles.yaml role it comes from), each with the
+  ``party-uuids`` of the party that plays it (as on the customer's responsibilities);
 * ``responsibilities[]``: one per customer duty, with ``provided-uuid`` when it pairs with a
   Microsoft duty of the same activity (`handbook.oscal.activities.pairs`).
 
@@ -29,8 +30,14 @@ from handbook.oscal.catalog import metadata
 from handbook.oscal.ids import PROP_NS, stable_uuid
 
 
-def _roles(ids: tuple[str, ...]) -> list[dict[str, str]]:
-    return [{"role-id": r} for r in ids]
+def _party(party_id: str) -> str:
+    """The UUID of a party of ``metadata.parties``."""
+    return stable_uuid("party", party_id)
+
+
+def _roles(ids: tuple[str, ...], party: str) -> list[dict[str, Any]]:
+    """``responsible-roles``: each role with the party (organization) that plays it."""
+    return [{"role-id": r, "party-uuids": [_party(party)]} for r in ids]
 
 
 def _requirement(model: OscalModel, activity: Activity, provider: str) -> dict[str, Any]:
@@ -42,7 +49,7 @@ def _requirement(model: OscalModel, activity: Activity, provider: str) -> dict[s
         entry: dict[str, Any] = {
             "description": duty.text,
             "props": [{"name": "part-id", "ns": PROP_NS, "value": duty.part_id}],
-            "responsible-roles": _roles(duty.roles),
+            "responsible-roles": _roles(duty.roles, duty.party),
         }
         if duty.party == "microsoft":
             provided.append({"uuid": stable_uuid(ed, "provided", activity.id, duty.key)} | entry)
@@ -91,7 +98,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
         model, f"{service.name} system security plan: shared responsibility ({ed.title})", True
     )
     meta["parties"] = [
-        {"uuid": stable_uuid("party", pid), "type": "organization", "name": name}
+        {"uuid": _party(pid), "type": "organization", "name": name}
         for pid, name in model.parties.items()
     ]
     doc = {
@@ -159,7 +166,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                         f"{customer_name} are listed as responsibilities of its export."
                     ),
                     "status": {"state": state},
-                    "responsible-roles": _roles(("microsoft",)),
+                    "responsible-roles": _roles(("microsoft",), "microsoft"),
                 },
             ],
         },
