@@ -121,6 +121,33 @@ def test_every_responsible_role_names_its_party(exports: Any, edition: str) -> N
     ]
 
 
+@pytest.mark.parametrize("edition", ["2018", "2022"])
+def test_the_catalog_cites_the_seed_pages_in_its_back_matter(exports: Any, edition: str) -> None:
+    """One back-matter resource per seed document of the edition (its title and Microsoft
+    Learn page), and every control links to the resource of the page it comes from, as
+    NIST's catalogs cite their sources (``rel: reference``, ``href: #<uuid>``)."""
+    handbook, _ = load_handbook(DATA)
+    assert handbook is not None
+    catalog = exports[edition]["catalog"]["catalog"]
+    resources = {r["uuid"]: r for r in catalog["back-matter"]["resources"]}
+    documents = handbook.edition(edition).documents
+    assert sorted(r["title"] for r in resources.values()) == sorted(
+        handbook.document(d).title for d in documents
+    )
+    urls = {link["href"] for r in resources.values() for link in r["rlinks"]}
+    base = "https://learn.microsoft.com/en-us/microsoft-365/managed-desktop/"
+    assert urls == {
+        base + handbook.document(d).learn_path.removesuffix(".md").removesuffix("index")
+        for d in documents
+    }
+    for group in catalog["groups"]:
+        for control in group["controls"]:
+            [link] = control["links"]
+            assert link["rel"] == "reference" and link["href"][1:] in resources, control["id"]
+            source = next(p["value"] for p in control["props"] if p["name"] == "source")
+            assert source.startswith(resources[link["href"][1:]]["props"][0]["value"] + " ")
+
+
 def test_roles_of_roles_yaml_are_responsible_for_their_duties(exports: Any) -> None:
     ssp = exports["2018"]["ssp"]["system-security-plan"]
     roles = {r["id"] for r in ssp["metadata"]["roles"]}

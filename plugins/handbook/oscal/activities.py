@@ -103,7 +103,8 @@ class OscalModel:
 
     ``last_modified`` is the newest ``ms_date`` of the edition's seed documents (a date,
     read as 00:00 UTC); ``description`` the edition's, as safe Markdown; ``parties`` maps
-    party id → name for ``microsoft`` and ``customer``.
+    party id → name for ``microsoft`` and ``customer``; ``learn_base_url`` the base URL
+    that seed links and the documents' pages (``learn_path``) resolve against.
     """
 
     handbook: Handbook
@@ -113,6 +114,7 @@ class OscalModel:
     roles: list[RoleDef]
     last_modified: date
     description: str
+    learn_base_url: str
     parties: dict[str, str] = field(default_factory=dict)
 
 
@@ -249,7 +251,7 @@ def read_edition(handbook: Handbook, edition_id: str | None, learn_base_url: str
 
     last = max((d.ms_date for d in docs), default=ed.in_force_from)
     description = to_markdown(ed.description, learn_base_url, None)
-    return OscalModel(hb, ed, docs, areas, roles, last, description, parties)
+    return OscalModel(hb, ed, docs, areas, roles, last, description, learn_base_url, parties)
 
 
 def pairs(activity: Activity) -> dict[str, str]:

@@ -6,8 +6,10 @@ control with a ``statement`` part whose sub-parts (``name: item``) are the dutie
 props ``party`` (``microsoft``/``customer``; two for a shared matrix cell) and
 ``statement-id`` (the data's statement id) in the handbook's namespace
 (`handbook.oscal.ids.PROP_NS`), and a ``source`` prop naming the seed document and
-section. Built with ``trestle.oscal.catalog``/``profile`` (import fails without the
-``oscal`` extra).
+section; ``back-matter.resources[]`` one per seed document of the edition (title, date,
+published page as ``rlinks``, a ``document`` prop with its id), which each control links
+to (``rel: reference``). Built with ``trestle.oscal.catalog``/``profile`` (import fails
+without the ``oscal`` extra).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from handbook.ci import TOOL_NAME
 from handbook.model.entities import Source
 from handbook.oscal.activities import Activity, Duty, OscalModel
 from handbook.oscal.ids import PROP_NS, stable_uuid
+from handbook.oscal.markup import to_markdown
+from handbook.site.text import LinkContext, resolve_link
 
 
 def _prop(name: str, value: str) -> dict[str, str]:
@@ -87,7 +91,7 @@ def _parts(duties: list[Duty] | tuple[Duty, ...]) -> list[dict[str, Any]]:
 
 
 def _control(model: OscalModel, activity: Activity) -> dict[str, Any]:
-    return {
+    control: dict[str, Any] = {
         "id": activity.id,
         "title": activity.title,
         "props": [_prop("source", _source(model, activity.source))],
@@ -95,6 +99,28 @@ def _control(model: OscalModel, activity: Activity) -> dict[str, Any]:
             {"id": f"{activity.id}_smt", "name": "statement", "parts": _parts(activity.duties)}
         ],
     }
+    if any(d.id == activity.source.doc for d in model.documents):  # its page (back-matter)
+        href = "#" + stable_uuid("document", activity.source.doc)
+        control["links"] = [{"href": href, "rel": "reference"}]
+    return control
+
+
+def _back_matter(model: OscalModel) -> dict[str, Any]:
+    """One resource per seed document of the edition: its title, date and published page."""
+    links = LinkContext(learn_base_url=model.learn_base_url, covered={}, sections={})
+    resources = []
+    for d in model.documents:
+        title = to_markdown(d.title, model.learn_base_url, d.learn_path)
+        resources.append(
+            {
+                "uuid": stable_uuid("document", d.id),
+                "title": title,
+                "props": [_prop("document", d.id)],
+                "citation": {"text": f"{title} ({d.ms_date.isoformat()})"},
+                "rlinks": [{"href": resolve_link("", links, d.learn_path)[0]}],
+            }
+        )
+    return {"resources": resources}
 
 
 def build_catalog(model: OscalModel) -> Catalog:
@@ -123,6 +149,8 @@ def build_catalog(model: OscalModel) -> Catalog:
     ]
     if groups:  # OSCAL: a catalog may have no groups, but a list present is not empty
         doc["groups"] = groups
+    if model.documents:
+        doc["back-matter"] = _back_matter(model)
     return Catalog.model_validate(doc)
 
 

@@ -19,7 +19,7 @@ import uuid
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-mmd-handbook:oscal")
 
 #: The namespace URI of the handbook's own OSCAL properties (``party``, ``statement-id``,
-#: ``edition``, ``source``).
+#: ``edition``, ``source``, ``document``, ``part-id``).
 PROP_NS = "urn:x-mmd-handbook:oscal"
 
 _TOKEN = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
