@@ -189,6 +189,19 @@ def test_a_service_past_its_end_of_life_is_in_disposition(exports: Any, edition:
         assert component["status"]["state"] == "disposition", component["title"]
 
 
+def test_a_plan_that_speaks_of_the_end_of_life_is_not_dated_before_it(exports: Any) -> None:
+    """The 2018 plan says the service reached its end of life, which seed 004 (ms.date
+    2023-03-10) states; its last-modified is not the 2018 pages' date, as if nothing
+    had been added since. The 2018 catalog and profile say nothing of it."""
+    docs = exports["2018"]
+    ssp_meta = docs["ssp"]["system-security-plan"]["metadata"]
+    assert ssp_meta["last-modified"].startswith("2023-03-10T00:00:00")
+    assert "end of life" in json.dumps(docs["ssp"])
+    for name in ("catalog", "profile"):
+        assert docs[name][name]["metadata"]["last-modified"].startswith("2018-09-24T00:00:00")
+        assert "end of life" not in json.dumps(docs[name])
+
+
 def test_last_modified_comes_from_the_data(exports: Any, data_copy: Path, tmp_path: Path) -> None:
     meta = exports["2022"]["ssp"]["system-security-plan"]["metadata"]
     assert meta["last-modified"].startswith("2023-03-10T00:00:00")

@@ -20,6 +20,7 @@ Every UUID is a UUIDv5 of the edition and the data's ids (`handbook.oscal.ids`).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from typing import Any
 
 from trestle.oscal.ssp import SystemSecurityPlan
@@ -97,6 +98,9 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
     meta = metadata(
         model, f"{service.name} system security plan: shared responsibility ({ed.title})", True
     )
+    if eol is not None:  # the plan says the service ended: not dated before the page saying so
+        said = datetime.combine(hb.document(service.source.doc).ms_date, time(), UTC)
+        meta["last-modified"] = max(meta["last-modified"], said)
     meta["parties"] = [
         {"uuid": _party(pid), "type": "organization", "name": name}
         for pid, name in model.parties.items()
