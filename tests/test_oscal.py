@@ -8,6 +8,7 @@ Skipped (with the reason) when compliance-trestle, the ``oscal`` extra, is not i
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +233,29 @@ def test_ids_are_oscal_tokens_and_text_is_escaped(data_copy: Path) -> None:
     assert control.id == "matrix-1-provide-new-functionality"
     assert "<script>" not in files["catalog.json"].decode()
     assert "\\\\<script\\\\>" in files["catalog.json"].decode()
+
+
+def test_names_from_the_data_are_escaped_in_markup(data_copy: Path) -> None:
+    """The service's, a party's and a document's names reach titles, descriptions and
+    remarks (OSCAL markup: Markdown, raw HTML passes through a renderer) escaped like
+    every other data text; plain string fields (a party's name, system-name, prop
+    values) keep them as written."""
+    edit(data_copy / "editions.yaml", "  name: Microsoft Managed Desktop\n", '  name: "A <b>"\n')
+    edit(data_copy / "parties.yaml", "name: Customer", 'name: "C <i>"')
+    edit(data_copy / "editions.yaml", "title: Change management", 'title: "Change <x>"')
+    handbook, problems = load_handbook(data_copy)
+    assert handbook is not None, problems
+    markup = {"title", "description", "remarks", "prose", "text"}
+    for edition in ("2018", "2022"):
+        for name, doc in _docs(oscal_files(handbook, edition)).items():
+            for key in markup:
+                for value in _walk(doc, key):
+                    if isinstance(value, str):
+                        assert not re.search(r"(?<!\\)<", value), (edition, name, key, value)
+            ssp = doc.get("system-security-plan")
+            if ssp:
+                assert ssp["system-characteristics"]["system-name"] == "A <b>"
+                assert "C <i>" in [p["name"] for p in ssp["metadata"]["parties"]]
 
 
 def _export(out: Path, *extra: str, data: Path = DATA) -> Any:

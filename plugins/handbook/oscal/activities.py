@@ -117,6 +117,10 @@ class OscalModel:
     learn_base_url: str
     parties: dict[str, str] = field(default_factory=dict)
 
+    def md(self, text: str) -> str:
+        """``text`` (a name or sentence of the data, possibly composed) as safe Markdown."""
+        return to_markdown(text, self.learn_base_url, None)
+
 
 class _Reader:
     """Statements → duties, with seed links resolved against their document's page."""
@@ -163,7 +167,11 @@ def read_edition(handbook: Handbook, edition_id: str | None, learn_base_url: str
     docs = [d for d in hb.documents if d.id in ed.documents]
     parties = {p.id: p.name for p in hb.parties if p.kind == "party"}
     roles = [
-        RoleDef(p.id, p.name, to_markdown(p.description, learn_base_url, None))
+        RoleDef(
+            p.id,
+            to_markdown(p.name, learn_base_url, None),
+            to_markdown(p.description, learn_base_url, None),
+        )
         for p in hb.parties
         if p.kind == "party"
     ]

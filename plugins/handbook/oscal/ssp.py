@@ -65,7 +65,7 @@ def _requirement(model: OscalModel, activity: Activity, provider: str) -> dict[s
     if responsibilities:
         export["responsibilities"] = responsibilities
     who = " and ".join(
-        name
+        model.md(name)
         for party, name in model.parties.items()
         if any(d.party == party for d in activity.duties)
     )
@@ -121,7 +121,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                     {
                         "uuid": stable_uuid(ed.id, "information-type"),
                         "title": "Managed device operations",
-                        "description": (
+                        "description": model.md(
                             "Changes, notifications and support requests exchanged between "
                             f"{provider_name} and {customer_name} while running "
                             f"{service.name}. "
@@ -138,7 +138,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                 "remarks": f"The service reached its end of life on {eol.isoformat()}.",
             },
             "authorization-boundary": {
-                "description": (
+                "description": model.md(
                     f"{service.name} as described by the {ed.title} of its documentation: "
                     f"the duties of {provider_name} and of {customer_name}."
                 )
@@ -148,7 +148,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
             "users": [
                 {
                     "uuid": stable_uuid(ed.id, "user", pid),
-                    "title": name,
+                    "title": model.md(name),
                     "role-ids": [pid],
                 }
                 for pid, name in model.parties.items()
@@ -157,15 +157,15 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                 {
                     "uuid": this_system,
                     "type": "this-system",
-                    "title": service.name,
-                    "description": f"{service.name}, the managed service as a whole.",
+                    "title": model.md(service.name),
+                    "description": model.md(f"{service.name}, the managed service as a whole."),
                     "status": {"state": state},
                 },
                 {
                     "uuid": provider,
                     "type": "service",
-                    "title": f"{service.name} operations ({provider_name})",
-                    "description": (
+                    "title": model.md(f"{service.name} operations ({provider_name})"),
+                    "description": model.md(
                         f"What {provider_name} runs and provides; the duties of "
                         f"{customer_name} are listed as responsibilities of its export."
                     ),
@@ -175,7 +175,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
             ],
         },
         "control-implementation": {
-            "description": (
+            "description": model.md(
                 "Each implemented requirement is one activity of the handbook: what "
                 f"{provider_name} provides (export.provided) and what is left to "
                 f"{customer_name} (export.responsibilities)."
