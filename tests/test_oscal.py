@@ -218,6 +218,27 @@ def test_last_modified_comes_from_the_data(exports: Any, data_copy: Path, tmp_pa
     )
 
 
+def test_two_services_never_share_a_uuid(exports: Any, data_copy: Path) -> None:
+    """Another service with the same edition and data ids (a copy of MMD's data under
+    another name) gets UUIDs of its own: a GRC tool would take a shared UUID for a
+    revision of MMD's plan, its parties for MMD's."""
+    edit(
+        data_copy / "editions.yaml", "  name: Microsoft Managed Desktop\n", "  name: Contoso Desk\n"
+    )
+    handbook, problems = load_handbook(data_copy)
+    assert handbook is not None, problems
+    theirs = _docs(oscal_files(handbook, "2022"))
+    ours = exports["2022"]
+    for name in ("catalog", "profile", "ssp"):
+        mine, other = set(_walk(ours[name], "uuid")), set(_walk(theirs[name], "uuid"))
+        assert mine and other and not mine & other, name
+    ids = [
+        d["ssp"]["system-security-plan"]["system-characteristics"]["system-ids"]
+        for d in (ours, theirs)
+    ]
+    assert ids[0] != ids[1]
+
+
 def test_ids_are_oscal_tokens_and_text_is_escaped(data_copy: Path) -> None:
     edit(
         data_copy / "responsibility-matrix.csv",

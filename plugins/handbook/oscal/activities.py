@@ -36,7 +36,7 @@ from datetime import date
 
 from handbook.model.entities import Document, Edition, Source, Statement
 from handbook.model.handbook import Handbook
-from handbook.oscal.ids import token
+from handbook.oscal.ids import stable_uuid, token
 from handbook.oscal.markup import statement_markdown, to_markdown
 
 PHASE_TITLES = {"before": "Before a change", "during": "During a change", "after": "After a change"}
@@ -116,6 +116,10 @@ class OscalModel:
     description: str
     learn_base_url: str
     parties: dict[str, str] = field(default_factory=dict)
+
+    def uuid(self, *parts: str) -> str:
+        """The stable UUID of ``parts`` in this service's documents (`stable_uuid`)."""
+        return stable_uuid(self.handbook.service.name, *parts)
 
     def md(self, text: str) -> str:
         """``text`` (a name or sentence of the data, possibly composed) as safe Markdown."""

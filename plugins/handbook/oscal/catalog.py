@@ -24,7 +24,7 @@ from trestle.oscal.profile import Profile
 from handbook.ci import TOOL_NAME
 from handbook.model.entities import Source
 from handbook.oscal.activities import Activity, Duty, OscalModel
-from handbook.oscal.ids import PROP_NS, stable_uuid
+from handbook.oscal.ids import PROP_NS
 from handbook.oscal.markup import to_markdown
 from handbook.site.text import LinkContext, resolve_link
 
@@ -101,7 +101,7 @@ def _control(model: OscalModel, activity: Activity) -> dict[str, Any]:
         ],
     }
     if any(d.id == activity.source.doc for d in model.documents):  # its page (back-matter)
-        href = "#" + stable_uuid("document", activity.source.doc)
+        href = "#" + model.uuid("document", activity.source.doc)
         control["links"] = [{"href": href, "rel": "reference"}]
     return control
 
@@ -114,7 +114,7 @@ def _back_matter(model: OscalModel) -> dict[str, Any]:
         title = to_markdown(d.title, model.learn_base_url, d.learn_path)
         resources.append(
             {
-                "uuid": stable_uuid("document", d.id),
+                "uuid": model.uuid("document", d.id),
                 "title": title,
                 "props": [_prop("document", d.id)],
                 "citation": {"text": f"{title} ({d.ms_date.isoformat()})"},
@@ -134,7 +134,7 @@ def build_catalog(model: OscalModel) -> Catalog:
     ed = model.edition
     service = model.handbook.service
     doc: dict[str, Any] = {
-        "uuid": stable_uuid(ed.id, "catalog"),
+        "uuid": model.uuid(ed.id, "catalog"),
         "metadata": metadata(
             model, f"{service.name} shared responsibility: activities ({ed.title})", False
         ),
@@ -162,7 +162,7 @@ def build_profile(model: OscalModel, catalog_href: str) -> Profile:
     ed = model.edition
     service = model.handbook.service
     doc = {
-        "uuid": stable_uuid(ed.id, "profile"),
+        "uuid": model.uuid(ed.id, "profile"),
         "metadata": metadata(
             model, f"{service.name} shared responsibility: every activity ({ed.title})", False
         ),

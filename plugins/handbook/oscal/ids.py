@@ -1,8 +1,10 @@
 """Stable identifiers for the OSCAL documents.
 
-Every UUID is a UUIDv5 of `NAMESPACE` and a name made of the edition and the ids of the
-data (``"2022/ssp/provided/matrix-apply-security-updates/mmd-service"``), so two runs
-over the same data give the same UUIDs and a renamed statement id gives a new one.
+Every UUID is a UUIDv5 of `NAMESPACE` and a name made of the service's name, the edition
+and the ids of the data (``"Microsoft Managed Desktop/2022/ssp/provided/
+matrix-apply-security-updates/mmd-service"``), so two runs over the same data give the
+same UUIDs, a renamed statement id gives a new one, and two services' documents never
+share one (another service's ``2022`` plan is not a revision of MMD's).
 
 OSCAL tokens (ids of controls, groups, parts and roles) must match OSCAL's token pattern:
 a letter or ``_`` first, then letters, digits, ``.``, ``-`` or ``_``. Our ids are
@@ -25,9 +27,10 @@ PROP_NS = "urn:x-mmd-handbook:oscal"
 _TOKEN = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
 
 
-def stable_uuid(*parts: str) -> str:
-    """UUIDv5 of `NAMESPACE` and ``parts`` joined by ``/``, as a lowercase string."""
-    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+def stable_uuid(service: str, *parts: str) -> str:
+    """UUIDv5 of `NAMESPACE` and ``service`` (the service's name) and ``parts`` joined by
+    ``/``, as a lowercase string."""
+    return str(uuid.uuid5(NAMESPACE, "/".join([service, *parts])))
 
 
 def token(prefix: str, *ids: str) -> str:

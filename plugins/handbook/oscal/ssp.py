@@ -28,17 +28,17 @@ from trestle.oscal.ssp import SystemSecurityPlan
 from handbook.model.handbook import party_words
 from handbook.oscal.activities import Activity, OscalModel, pairs
 from handbook.oscal.catalog import metadata
-from handbook.oscal.ids import PROP_NS, stable_uuid
+from handbook.oscal.ids import PROP_NS
 
 
-def _party(party_id: str) -> str:
+def _party(model: OscalModel, party_id: str) -> str:
     """The UUID of a party of ``metadata.parties``."""
-    return stable_uuid("party", party_id)
+    return model.uuid("party", party_id)
 
 
-def _roles(ids: tuple[str, ...], party: str) -> list[dict[str, Any]]:
+def _roles(model: OscalModel, ids: tuple[str, ...], party: str) -> list[dict[str, Any]]:
     """``responsible-roles``: each role with the party (organization) that plays it."""
-    return [{"role-id": r, "party-uuids": [_party(party)]} for r in ids]
+    return [{"role-id": r, "party-uuids": [_party(model, party)]} for r in ids]
 
 
 def _requirement(model: OscalModel, activity: Activity, provider: str) -> dict[str, Any]:
@@ -50,14 +50,14 @@ def _requirement(model: OscalModel, activity: Activity, provider: str) -> dict[s
         entry: dict[str, Any] = {
             "description": duty.text,
             "props": [{"name": "part-id", "ns": PROP_NS, "value": duty.part_id}],
-            "responsible-roles": _roles(duty.roles, duty.party),
+            "responsible-roles": _roles(model, duty.roles, duty.party),
         }
         if duty.party == "microsoft":
-            provided.append({"uuid": stable_uuid(ed, "provided", activity.id, duty.key)} | entry)
+            provided.append({"uuid": model.uuid(ed, "provided", activity.id, duty.key)} | entry)
             continue
-        item: dict[str, Any] = {"uuid": stable_uuid(ed, "responsibility", activity.id, duty.key)}
+        item: dict[str, Any] = {"uuid": model.uuid(ed, "responsibility", activity.id, duty.key)}
         if duty.key in linked:
-            item["provided-uuid"] = stable_uuid(ed, "provided", activity.id, linked[duty.key])
+            item["provided-uuid"] = model.uuid(ed, "provided", activity.id, linked[duty.key])
         responsibilities.append(item | entry)
     export: dict[str, Any] = {}
     if provided:
@@ -70,12 +70,12 @@ def _requirement(model: OscalModel, activity: Activity, provider: str) -> dict[s
         if any(d.party == party for d in activity.duties)
     )
     return {
-        "uuid": stable_uuid(ed, "requirement", activity.id),
+        "uuid": model.uuid(ed, "requirement", activity.id),
         "control-id": activity.id,
         "by-components": [
             {
                 "component-uuid": provider,
-                "uuid": stable_uuid(ed, "by-component", activity.id),
+                "uuid": model.uuid(ed, "by-component", activity.id),
                 "description": f"{activity.title}: duties of {who}.",
                 "implementation-status": {"state": "implemented"},
                 "export": export,
@@ -89,8 +89,8 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
     ``profile_href`` is the profile's path relative to the SSP."""
     hb, ed = model.handbook, model.edition
     service = hb.service
-    this_system = stable_uuid(ed.id, "component", "this-system")
-    provider = stable_uuid(ed.id, "component", "provider")
+    this_system = model.uuid(ed.id, "component", "this-system")
+    provider = model.uuid(ed.id, "component", "provider")
     eol = service.end_of_life
     state = "operational" if eol is None else "disposition"  # (data: None while it runs)
     provider_name = model.parties.get("microsoft", "Microsoft")
@@ -102,16 +102,16 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
         said = datetime.combine(hb.document(service.source.doc).ms_date, time(), UTC)
         meta["last-modified"] = max(meta["last-modified"], said)
     meta["parties"] = [
-        {"uuid": _party(pid), "type": "organization", "name": name}
+        {"uuid": _party(model, pid), "type": "organization", "name": name}
         for pid, name in model.parties.items()
     ]
     doc = {
-        "uuid": stable_uuid(ed.id, "ssp"),
+        "uuid": model.uuid(ed.id, "ssp"),
         "metadata": meta,
         "import-profile": {"href": profile_href},
         "system-characteristics": {
             "system-ids": [
-                {"identifier-type": "https://ietf.org/rfc/rfc4122", "id": stable_uuid("system")}
+                {"identifier-type": "https://ietf.org/rfc/rfc4122", "id": model.uuid("system")}
             ],
             "system-name": service.name,
             "system-name-short": service.abbreviation,
@@ -119,7 +119,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
             "system-information": {
                 "information-types": [
                     {
-                        "uuid": stable_uuid(ed.id, "information-type"),
+                        "uuid": model.uuid(ed.id, "information-type"),
                         "title": "Managed device operations",
                         "description": model.md(
                             "Changes, notifications and support requests exchanged between "
@@ -147,7 +147,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
         "system-implementation": {
             "users": [
                 {
-                    "uuid": stable_uuid(ed.id, "user", pid),
+                    "uuid": model.uuid(ed.id, "user", pid),
                     "title": model.md(name),
                     "role-ids": [pid],
                 }
@@ -170,7 +170,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                         f"{customer_name} are listed as responsibilities of its export."
                     ),
                     "status": {"state": state},
-                    "responsible-roles": _roles(("microsoft",), "microsoft"),
+                    "responsible-roles": _roles(model, ("microsoft",), "microsoft"),
                 },
             ],
         },
