@@ -650,11 +650,12 @@ def test_a_misplaced_key_says_how_to_indent_it(
 @pytest.mark.parametrize(
     ("until", "message", "at"),
     [
-        # a new edition added, the one before left open: it said "in force until None"
-        (None, "edition 2022 has no in_force_until but 2025 starts on 2025-01-01", (64, 5)),
+        # a new edition added (before the end of life, 2024-07-31), the one before left
+        # open: it said "in force until None"
+        (None, "edition 2022 has no in_force_until but 2024 starts on 2024-01-01", (64, 5)),
         (
-            "2025-01-01",
-            "edition 2022 is in force until 2025-01-01 but 2025 starts on 2025-01-01",
+            "2024-01-01",
+            "edition 2022 is in force until 2024-01-01 but 2024 starts on 2024-01-01",
             (70, 5),
         ),
     ],
@@ -667,12 +668,65 @@ def test_a_new_edition_says_the_day_the_one_before_ends(
         data_copy / "editions.yaml",
         '    in_force_from: 2022-12-06\n    documents: ["001", "002", "004"]\n',
         f'    in_force_from: 2022-12-06\n{end}    documents: ["001", "002", "004"]\n'
-        '  - id: "2025"\n    title: 2025 edition\n    description: New.\n'
-        '    in_force_from: 2025-01-01\n    documents: ["004"]\n',
+        '  - id: "2024"\n    title: 2024 edition\n    description: New.\n'
+        '    in_force_from: 2024-01-01\n    documents: ["004"]\n',
     )
     [p] = _load(data_copy)
     assert (p.code, p.message, (p.line, p.column)) == ("overlapping-editions", message, at)
-    assert p.hint == "set in_force_until of 2022 to 2024-12-31, the day before 2025 starts"
+    assert p.hint == "set in_force_until of 2022 to 2023-12-31, the day before 2024 starts"
+
+
+@pytest.mark.parametrize(
+    ("new_edition", "until", "expected"),
+    [
+        # an edition that starts after the end of life (2024-07-31)
+        (
+            True,
+            "2024-07-31",
+            [
+                (
+                    "edition 2024 has in_force_from 2025-01-01, after the service's end of "
+                    "life (2024-07-31, service.end_of_life)",
+                    (75, 5),
+                    "write a date no later than 2024-07-31, or move the end of life",
+                )
+            ],
+        ),
+        # the last edition in force beyond it
+        (
+            False,
+            "2025-03-31",
+            [
+                (
+                    "edition 2022 has in_force_until 2025-03-31, after the service's end of "
+                    "life (2024-07-31, service.end_of_life)",
+                    (70, 5),
+                    "write 2024-07-31, or leave in_force_until out: the end of life ends "
+                    "the last edition",
+                )
+            ],
+        ),
+    ],
+)
+def test_no_edition_is_in_force_after_the_end_of_life(
+    data_copy: Path, new_edition: bool, until: str, expected: list[Any]
+) -> None:
+    # validate accepted both; the checker's MMD010 would judge such a change twice
+    edit(
+        data_copy / "editions.yaml",
+        '    in_force_from: 2022-12-06\n    documents: ["001", "002", "004"]\n',
+        f"    in_force_from: 2022-12-06\n    in_force_until: {until}\n"
+        '    documents: ["001", "002", "004"]\n'
+        + (
+            '  - id: "2024"\n    title: 2024 edition\n    description: New.\n'
+            '    in_force_from: 2025-01-01\n    documents: ["004"]\n'
+            if new_edition
+            else ""
+        ),
+    )
+    problems = _load(data_copy)
+    assert {p.code for p in problems} == {"edition-after-end-of-life"}
+    assert [(p.message, (p.line, p.column), p.hint) for p in problems] == expected
 
 
 def test_a_duplicated_id_is_reported_in_an_entry_that_has_another_error(data_copy: Path) -> None:

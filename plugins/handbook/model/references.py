@@ -10,13 +10,12 @@ Each problem names the file, line and column of the reference and the ids that w
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator
-from datetime import timedelta
 from operator import attrgetter
 from typing import Any
 
 from handbook.model.durations import duration_text
+from handbook.model.edition_dates import edition_date_problems
 from handbook.model.entities import Erratum, Node, Quote, Rule, Source, Statement
 from handbook.model.fixed_ids import MODEL_PARTIES, TIME_FIELDS
 from handbook.model.handbook import Handbook
@@ -280,24 +279,7 @@ def check_references(hb: Handbook, unvalidated: frozenset[str] = frozenset()) ->
         for d in ed.documents:
             if d not in doc_ids:
                 problems.append(_ref_problem(ed, "documents", "document", d, doc_ids))
-    ordered = sorted(hb.editions, key=lambda e: e.in_force_from)
-    for prev, nxt in itertools.pairwise(ordered):
-        if prev.in_force_until is None or prev.in_force_until >= nxt.in_force_from:
-            line, column = prev.at.of("in_force_until")
-            until = prev.in_force_until
-            problems.append(
-                Problem(
-                    "overlapping-editions",
-                    f"edition {prev.id} "
-                    + (f"is in force until {until}" if until else "has no in_force_until")
-                    + f" but {nxt.id} starts on {nxt.in_force_from}",
-                    prev.at.file,
-                    line or None,
-                    column or None,
-                    hint=f"set in_force_until of {prev.id} to "
-                    f"{nxt.in_force_from - timedelta(days=1)}, the day before {nxt.id} starts",
-                )
-            )
+    problems += edition_date_problems(hb)
 
     everything: list[Any] = [
         hb.service,
