@@ -135,3 +135,33 @@ def test_a_channel_is_also_read_by_the_other_names_the_seeds_give_it(tmp_path: P
         "  starts_at: 2023-03-08T09:00:00Z\n  channels: [Email alert]\n",
     )
     assert report.findings == []
+
+
+def test_an_unknown_value_is_reported_with_an_invalid_start(tmp_path: Path) -> None:
+    # with no starts_at to find its edition by, a misspelt change type or SOP category
+    # went unreported until starts_at was fixed (a second CI run); a name of some edition
+    # is read, and before the first edition nothing is looked up (MMD010)
+    records = tmp_path / "records.yaml"
+    records.write_text(
+        "- id: A\n  initiator: microsoft\n  change_type: functionalty\n  starts_at: 2023-02-30\n"
+        "- id: B\n  initiator: customer\n  sop_category: certificatez\n"
+        "- id: C\n  initiator: microsoft\n  change_type: Feature updates\n  starts_at: soon\n"
+        "- id: D\n  initiator: microsoft\n  change_type: functionalty\n  starts_at: 2018-01-01\n",
+        encoding="utf-8",
+    )
+    found = {(f["record"], f["rule"]): f["message"] for f in check(records)}
+    assert set(found) == {
+        ("A", "E003"),
+        ("A", "E004"),
+        ("B", "E002"),
+        ("B", "E004"),
+        ("C", "E003"),
+        ("D", "MMD010"),
+    }
+    assert found[("A", "E004")].startswith(
+        "change_type 'functionalty' is not a change type of any edition; expected one of: "
+    )
+    assert "functionality" in found[("A", "E004")]
+    assert found[("B", "E004")].startswith(
+        "sop_category 'certificatez' is not a SOP category of any edition; expected one of: "
+    )

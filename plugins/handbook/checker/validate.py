@@ -267,6 +267,23 @@ def check_references(
                 (f"{errors.label(name)} '", cols.text[name], expected, hint),
                 name,
             )
+        # no edition to read it in as starts_at is invalid or missing (E002/E003): a value
+        # of no edition is E004 too, so both mistakes show in one run (before the first
+        # edition a value is not looked up: MMD010 says no rules apply)
+        every = list(dict.fromkeys(x.id for e in hb.editions for x in listing(e.id)))
+        no_time = np.isnat(cols.times["starts_at"])
+        sel = cols.present[name] & cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & no_time
+        if sel.any():
+            errors.add(
+                sel & ~cols.coded[name].isin(every),
+                "E004",
+                (
+                    f"{errors.label(name)} '",
+                    cols.text[name],
+                    f"' is not a {what} of any edition; expected one of: {', '.join(every)}",
+                ),
+                name,
+            )
     vocab = set(vocabulary)
 
     def judge(combo: tuple[Any, ...]) -> tuple[str | None, str | None]:
