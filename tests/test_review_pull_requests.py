@@ -1,0 +1,79 @@
+"""``handbook diff`` on realistic pull requests: what a reviewer sees of each, through the
+real CLI in a temporary git repository holding a copy of data/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
+
+
+def _diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "handbook.cli", "diff", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GITHUB_STEP_SUMMARY": ""},
+    )
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose one commit holds the project's data/."""
+    shutil.copytree(DATA, tmp_path / "data")
+    subprocess.run([*GIT, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*GIT, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*GIT, "commit", "-q", "-m", "data"], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+NETWORK = "text: Advise and plan with customers to minimize risk to business users."
+
+
+def test_text_from_the_data_is_literal_in_the_markdown(repo: Path) -> None:
+    """A statement and a sample title holding HTML and Markdown marks went into the
+    Markdown (a pull request's job summary) as they were: a <script> tag, an <img> with an
+    onerror, emphasis and a table cell's end."""
+    data = repo / "data"
+    _edit(
+        data / "sop-categories.yaml",
+        NETWORK,
+        'text: "Advise and plan <b>with</b> customers to minimize risk to <script>x</script> '
+        'users | *see* [notes](http://x.test) ~~now~~ &lt;."',
+    )
+    _edit(
+        data / "samples" / "mmd001-advance-notice.yaml",
+        "title: New admin setting, notified exactly 120 hours ahead",
+        'title: "New <img src=x onerror=alert(1)> setting | *120* hours"',
+    )
+    _edit(data / "rules.yaml", "at_least: P5D}", "at_least: P7D}")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert re.findall(r"(?<!\\)[<&]", out) == []  # no tag, no entity
+    for raw in ("*see*", "[notes]", "~~now~~"):
+        assert raw not in out, raw
+    assert "\\<script\\>x\\</script\\>" in out
+    assert "**\\<b\\>with\\</b\\>**" in out  # the inserted words still in bold
+    row = next(line for line in out.splitlines() if "CHG-0101" in line)
+    assert row.count(" | ") == 4, row  # five cells: the title's | is escaped
+    assert "New \\<img src=x onerror=alert(1)\\> setting \\| \\*120\\* hours" in row
+    # what the data did not write stays readable: no backslash before a full stop
+    assert "at least 7 days (168 hours)" in out
