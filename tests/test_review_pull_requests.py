@@ -77,3 +77,32 @@ def test_text_from_the_data_is_literal_in_the_markdown(repo: Path) -> None:
     assert "New \\<img src=x onerror=alert(1)\\> setting \\| \\*120\\* hours" in row
     # what the data did not write stays readable: no backslash before a full stop
     assert "at least 7 days (168 hours)" in out
+
+
+def _renumber_mmd009(data: Path, new: str) -> None:
+    """MMD009 renumbered everywhere (rules, samples, expectations), as a contributor does."""
+    for path in [data / "rules.yaml", *sorted((data / "samples").iterdir())]:
+        text = path.read_text(encoding="utf-8")
+        if "MMD009" in text:
+            path.write_text(text.replace("MMD009", new), encoding="utf-8")
+
+
+def test_a_rule_renumbered_is_one_rename_not_every_parameter_twice(repo: Path) -> None:
+    """A rule whose id changed (its title did not) was a rename in the items and also every
+    parameter of the new id added and of the old id removed: 12 lines saying nothing."""
+    _renumber_mmd009(repo / "data", "MMD011")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "- Renamed rule `MMD011`: “Prohibited action” (id was `MMD009`)" in run.stdout
+    assert "### Rule parameters" not in run.stdout
+    assert "rules changed" not in run.stdout and "rule changed" not in run.stdout
+    # a parameter changed with the id shows, once, against the old rule
+    _edit(
+        repo / "data" / "rules.yaml",
+        "title: Prohibited action\n  kind: prohibited-actions",
+        "title: Prohibited action\n  kind: prohibited-actions\n  severity: warning",
+    )
+    run = _diff(repo, "HEAD")
+    assert "### Rule parameters" in run.stdout
+    lines = [line for line in run.stdout.splitlines() if line.startswith("- **MMD0")]
+    assert lines == ["- **MMD011** Prohibited action, severity: error → warning"]

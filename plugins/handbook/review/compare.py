@@ -240,8 +240,10 @@ def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[ParameterChange]
     changes: list[ParameterChange] = []
     items = [Item("rule", r.id, "added", r.title) for r in head.rules if r.id not in old]
     items += [Item("rule", r.id, "removed", r.title) for r in base.rules if r.id not in new]
-    for rid in dict.fromkeys([*new, *old]):  # an added or removed rule: all its parameters
-        a, b = old.get(rid), new.get(rid)
+    was = {i.id: i.old_id for i in _id_renames(items) if i.old_id}  # renumbered: new → old
+    kept_old = [rid for rid in old if rid not in was.values()]
+    for rid in dict.fromkeys([*new, *kept_old]):  # an added or removed rule: all its parameters
+        a, b = old.get(was.get(rid, rid)), new.get(rid)
         params = _changed(rule_parameters(a) if a else {}, rule_parameters(b) if b else {})
         title = b.title if b else a.title if a else rid
         if params:
