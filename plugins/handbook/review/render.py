@@ -9,7 +9,8 @@ from dataclasses import asdict
 
 from handbook.ci import markdown_text as _md
 from handbook.model.diff import WordOp
-from handbook.review.compare import DataDiff, ParameterChange, VerdictChange
+from handbook.review.compare import DataDiff, VerdictChange
+from handbook.review.parameters import ParameterChange
 
 
 def words_markdown(ops: Sequence[WordOp]) -> str:

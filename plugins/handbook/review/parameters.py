@@ -1,0 +1,139 @@
+"""Parameters in words, for a reviewer: a rule's (``at least 5 days (120 hours)``), a change
+type's, an edition's and a document's, and which of them changed between two handbooks
+(`handbook.review.compare` puts them in its `handbook.review.compare.DataDiff`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from handbook.model.diff import full_text, joined_text
+from handbook.model.durations import duration_text
+from handbook.model.entities import ChangeType, Constraint, Document, Edition, Rule, Statement
+from handbook.model.handbook import Handbook
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a rule, in words, on both sides (``None``: absent on that side)."""
+
+    what: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class ParameterChange:
+    """A rule, or a change type of edition ``edition``, present on both sides whose
+    parameters changed."""
+
+    id: str
+    title: str
+    parameters: tuple[Parameter, ...]
+    edition: str | None = None
+
+
+def _bounds(c: Constraint) -> str:
+    if not c.at_least and c.at_most is None:
+        return "no later"
+    text = f"at least {duration_text(c.at_least)}" if c.at_least else ""
+    if c.at_most is not None:
+        text += (" and " if text else "") + f"at most {duration_text(c.at_most)}"
+    return text
+
+
+def _listing(values: list[str] | None) -> str | None:
+    return ", ".join(values) if values else None
+
+
+def rule_parameters(rule: Rule) -> dict[str, str | None]:
+    """A rule's parameters in words: ``{"notified_at before starts_at": "at least 5 days
+    (120 hours)", "severity": "error", "applies to initiator": "microsoft", ...}``."""
+    out: dict[str, str | None] = {
+        "title": rule.title,
+        "kind": rule.kind,
+        "severity": rule.severity,
+        "editions": _listing(rule.editions),
+        "statement": rule.statement,
+        "required fields": _listing(rule.requires),
+    }
+    for key, value in rule.applies_to.model_dump(exclude={"at"}).items():
+        if isinstance(value, list):
+            out[f"applies to {key}"] = _listing(value)
+        elif isinstance(value, bool):
+            out[f"applies to {key}"] = "yes" if value else "no"
+        else:
+            out[f"applies to {key}"] = value
+    for c in rule.constraints:
+        out[f"{c.earlier} before {c.later}"] = _bounds(c)
+    return out
+
+
+def changed_parameters(a: dict[str, str | None], b: dict[str, str | None]) -> tuple[Parameter, ...]:
+    keys = dict.fromkeys([*b, *a])
+    return tuple(Parameter(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k))
+
+
+def type_parameters(t: ChangeType) -> dict[str, str | None]:
+    """A change type's parameters in words: ``{"name": ..., "channels": "message-center,
+    email", "advance notice": ..., "notification": ..., ...}`` (statements as text)."""
+    return {
+        "name": t.name,
+        "description": t.description,
+        "channels": t.channels if isinstance(t.channels, str) else _listing(t.channels),
+        "advance notice": t.advance_notice,
+        "notification": full_text(t.notification) if t.notification else None,
+        "requires global admin action": t.requires_global_admin_action,
+        "action type": t.action_type,
+        "testing": t.testing,
+        "includes": _texts(t.includes) or None,
+        "examples": _texts(t.examples) or None,
+        "customer action": _texts(t.customer_action) or None,
+    }
+
+
+def type_parameter_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
+    old = {(t.edition, t.id): t for t in base.change_types}
+    out: list[ParameterChange] = []
+    for t in head.change_types:
+        before = old.get((t.edition, t.id))
+        if before is not None:
+            params = changed_parameters(type_parameters(before), type_parameters(t))
+            if params:
+                out.append(ParameterChange(t.id, t.name, params, t.edition))
+    return out
+
+
+def _edition_parameters(e: Edition) -> dict[str, str | None]:
+    return {
+        "title": e.title,
+        "in force from": str(e.in_force_from),
+        "in force until": str(e.in_force_until) if e.in_force_until else None,
+        "documents": _listing(e.documents),
+    }
+
+
+def _document_parameters(d: Document) -> dict[str, str | None]:
+    return {"title": d.title, "ms.date": str(d.ms_date), "edition": d.edition}
+
+
+def dated_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
+    """Editions and documents on both sides whose dates, titles or documents changed (an
+    edition's in-force dates select the rules a record meets)."""
+    out: list[ParameterChange] = []
+    pairs: list[tuple[str, Any, Any, Callable[[Any], dict[str, str | None]]]] = [
+        ("edition", {e.id: e for e in base.editions}, head.editions, _edition_parameters),
+        ("document", {d.id: d for d in base.documents}, head.documents, _document_parameters),
+    ]
+    for kind, old, new, parameters in pairs:
+        for item in new:
+            before = old.get(item.id)
+            params = changed_parameters(parameters(before), parameters(item)) if before else ()
+            if params:
+                out.append(ParameterChange(item.id, f"{kind} {item.title}", params))
+    return out
+
+
+def _texts(statements: list[Statement]) -> str:
+    return joined_text([full_text(s) for s in statements])
