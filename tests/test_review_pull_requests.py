@@ -106,3 +106,60 @@ def test_a_rule_renumbered_is_one_rename_not_every_parameter_twice(repo: Path) -
     assert "### Rule parameters" in run.stdout
     lines = [line for line in run.stdout.splitlines() if line.startswith("- **MMD0")]
     assert lines == ["- **MMD011** Prohibited action, severity: error → warning"]
+
+
+HELLO = """
+- id: windows-hello
+  edition: "2022"
+  name: Windows Hello for Business
+  microsoft:
+    - id: windows-hello-monitor-enrollment
+      text: Monitor Windows Hello for Business enrollment on managed devices.
+  customer:
+    - id: windows-hello-not-change-pin-policy
+      text: Not change the PIN complexity policy assigned by Microsoft Managed Desktop.
+  source: {doc: "001", section: Standard operating procedures}
+"""
+
+
+def test_a_new_sop_category_shows_its_statements(repo: Path) -> None:
+    """A new SOP category was one line, "Added SOP category", and none of the duties it
+    gives each party; a removed one, likewise, hid the duties that went with it."""
+    sops = repo / "data" / "sop-categories.yaml"
+    sops.write_text(sops.read_text(encoding="utf-8") + HELLO, encoding="utf-8")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    where = "2022 · SOP category “Windows Hello for Business”"
+    assert f"- Added, {where} · Microsoft: “Monitor Windows Hello for Business" in run.stdout
+    assert f"- Added, {where} · Customer: “Not change the PIN complexity" in run.stdout
+    assert "- Added SOP category `windows-hello` (2022): “Windows Hello for Business”" in run.stdout
+    subprocess.run([*GIT, "commit", "-q", "-am", "hello"], cwd=repo, check=True)
+    sops.write_text(sops.read_text(encoding="utf-8").replace(HELLO, ""), encoding="utf-8")
+    run = _diff(repo, "HEAD")
+    assert f"- Removed, {where} · Customer: “Not change the PIN complexity" in run.stdout
+    assert "2 statements changed, 1 item added, removed or renamed." in run.stdout
+
+
+def test_a_new_edition_shows_what_it_says(repo: Path) -> None:
+    """An edition added was one line, "Added edition", without its categories and duties."""
+    data = repo / "data"
+    _edit(
+        data / "editions.yaml",
+        '    in_force_from: 2022-12-06\n    documents: ["001", "002", "004"]',
+        "    in_force_from: 2022-12-06\n    in_force_until: 2024-02-29\n"
+        '    documents: ["001", "002", "004"]\n'
+        '  - id: "2024"\n    title: 2024 edition\n    description: The last pages.\n'
+        "    in_force_from: 2024-03-01\n"
+        '    documents: ["004"]',
+    )
+    sops = data / "sop-categories.yaml"
+    sops.write_text(
+        sops.read_text(encoding="utf-8") + HELLO.replace('"2022"', '"2024"'), encoding="utf-8"
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "- Added edition `2024`: “2024 edition”" in run.stdout
+    assert "- Added SOP category `windows-hello` (2024): “Windows Hello for Business”" in run.stdout
+    assert (
+        "- Added, 2024 · SOP category “Windows Hello for Business” · Customer: “Not" in run.stdout
+    )

@@ -38,7 +38,7 @@ from handbook.model.diff import (
     similarity,
     word_diff,
 )
-from handbook.model.entities import Statement
+from handbook.model.entities import SopCategory, Statement
 from handbook.model.handbook import Handbook
 from handbook.review.parameters import (
     ParameterChange,
@@ -221,6 +221,21 @@ def _move_score(old: Statement | None, new: Statement | None) -> float:
     return similarity(_text(old) or "", _text(new) or "")
 
 
+def _whole_category(
+    hb: Handbook, old: SopCategory | None, new: SopCategory | None
+) -> list[GroupChange]:
+    """The statements of an SOP category added (``old`` None) or removed, per party."""
+    return [
+        GroupChange(
+            p.id,
+            p.name,
+            tuple(pair_statements(getattr(old, p.id, []), getattr(new, p.id, []))),
+        )
+        for p in hb.parties
+        if p.kind == "party"
+    ]
+
+
 def _by_party(groups: tuple[GroupChange, ...], label: str) -> list[GroupChange]:
     """The groups of one process phase, relabelled with the party's name only."""
     return [
@@ -237,14 +252,15 @@ def _edition_changes(
     new_eds = {e.id: e for e in head.editions}
     items += [Item("edition", e, "added", new_eds[e].title) for e in new_eds if e not in old_eds]
     items += [Item("edition", e, "removed", old_eds[e].title) for e in old_eds if e not in new_eds]
-    for ed in (e for e in new_eds if e in old_eds):
+    for ed in dict.fromkeys([*new_eds, *old_eds]):  # an edition added: all it says
         diff = compare_handbooks(base, ed, head, ed)
         for cat in diff.categories:
             name = cat.new.name if cat.new else cat.old.name if cat.old else cat.id
             if cat.status != "kept":
                 old_name = cat.old.name if cat.status == "renamed" and cat.old else None
                 items.append(Item("SOP category", cat.id, cat.status, name, old_name, ed))
-            _collect(f"{ed} · SOP category “{name}”", list(cat.groups), texts, moves)
+            groups = list(cat.groups) or _whole_category(head, cat.old, cat.new)
+            _collect(f"{ed} · SOP category “{name}”", groups, texts, moves)
         for phase in ("Before", "During", "After"):
             groups = _by_party(diff.process, f"{phase} a change: ")
             _collect(f"{ed} · {phase} a change", groups, texts, moves)
