@@ -163,3 +163,30 @@ def test_a_new_edition_shows_what_it_says(repo: Path) -> None:
     assert (
         "- Added, 2024 · SOP category “Windows Hello for Business” · Customer: “Not" in run.stdout
     )
+
+
+def test_a_new_edition_and_document_show_their_dates(repo: Path) -> None:
+    """An edition added showed no in-force date (which decides the rules a record meets)
+    and a document added did not show at all; as for a rule added, every parameter shows."""
+    _edit(
+        repo / "data" / "editions.yaml",
+        '    in_force_from: 2022-12-06\n    documents: ["001", "002", "004"]',
+        "    in_force_from: 2022-12-06\n    in_force_until: 2024-02-29\n"
+        '    documents: ["001", "002", "004"]\n'
+        '  - id: "2024"\n    title: 2024 edition\n    description: The last pages.\n'
+        '    in_force_from: 2024-03-01\n    documents: ["005"]',
+    )
+    _edit(
+        repo / "data" / "editions.yaml",
+        "    learn_path: intro/index.md\n",
+        '    learn_path: intro/index.md\n  - id: "005"\n    file: 005_eol.txt\n'
+        "    title: End of life\n    ms_date: 2024-03-01\n    author: tiaraquan\n"
+        '    edition: "2024"\n    learn_path: intro/end-of-life.md\n',
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "- `2022` edition 2022 edition, in force until: (none) → 2024-02-29" in lines
+    assert "- `2024` edition 2024 edition, in force from: (none) → 2024-03-01" in lines
+    assert "- `2024` edition 2024 edition, documents: (none) → 005" in lines
+    assert "- `005` document End of life, ms.date: (none) → 2024-03-01" in lines

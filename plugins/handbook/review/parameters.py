@@ -119,19 +119,22 @@ def _document_parameters(d: Document) -> dict[str, str | None]:
 
 
 def dated_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
-    """Editions and documents on both sides whose dates, titles or documents changed (an
-    edition's in-force dates select the rules a record meets)."""
+    """Editions and documents whose dates, titles or documents changed (an edition's
+    in-force dates select the rules a record meets); every parameter of one added or
+    removed, as of a rule."""
     out: list[ParameterChange] = []
     pairs: list[tuple[str, Any, Any, Callable[[Any], dict[str, str | None]]]] = [
-        ("edition", {e.id: e for e in base.editions}, head.editions, _edition_parameters),
-        ("document", {d.id: d for d in base.documents}, head.documents, _document_parameters),
+        ("edition", base.editions, head.editions, _edition_parameters),
+        ("document", base.documents, head.documents, _document_parameters),
     ]
-    for kind, old, new, parameters in pairs:
-        for item in new:
-            before = old.get(item.id)
-            params = changed_parameters(parameters(before), parameters(item)) if before else ()
+    for kind, old_items, new_items, parameters in pairs:
+        old, new = {i.id: i for i in old_items}, {i.id: i for i in new_items}
+        for key in dict.fromkeys([*new, *old]):
+            a, b = old.get(key), new.get(key)
+            title = (b if b is not None else old[key]).title
+            params = changed_parameters(parameters(a) if a else {}, parameters(b) if b else {})
             if params:
-                out.append(ParameterChange(item.id, f"{kind} {item.title}", params))
+                out.append(ParameterChange(key, f"{kind} {title}", params))
     return out
 
 
