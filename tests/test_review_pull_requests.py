@@ -190,3 +190,25 @@ def test_a_new_edition_and_document_show_their_dates(repo: Path) -> None:
     assert "- `2024` edition 2024 edition, in force from: (none) → 2024-03-01" in lines
     assert "- `2024` edition 2024 edition, documents: (none) → 005" in lines
     assert "- `005` document End of life, ms.date: (none) → 2024-03-01" in lines
+
+
+def test_a_sample_file_renamed_keeps_its_records(repo: Path) -> None:
+    """A sample file renamed (git mv, and its entry in samples.yaml) showed each record as
+    gone from the old file and new in the other: rows of "(not on this side)" for
+    records whose verdicts did not change."""
+    samples = repo / "data" / "samples"
+    (samples / "mmd009-prohibited-actions.yaml").rename(samples / "prohibited-actions.yaml")
+    _edit(samples / "samples.yaml", "mmd009-prohibited-actions.yaml", "prohibited-actions.yaml")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "No change to statements, responsibilities, rules or verdicts." in run.stdout
+    _renumber_mmd009(repo / "data", "MMD011")  # and the rule renumbered: its codes change
+    rows = [line for line in _diff(repo, "HEAD").stdout.splitlines() if line.startswith("| ")]
+    assert rows[2:] == [
+        "| prohibited-actions.yaml | CHG-0901 Resetting a service account password (2022) "
+        "| MMD009 | MMD011 | matches |",
+        "| prohibited-actions.yaml | CHG-0903 Changing MMD group membership in 2018 "
+        "| MMD009 | MMD011 | matches |",
+        "| certificates-and-mixed.csv | CHG-1705 Edit of an MMD policy | MMD009 | MMD011 "
+        "| matches |",
+    ]

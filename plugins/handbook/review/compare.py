@@ -19,7 +19,8 @@ plain texts, so it serialises to JSON as is):
   or renamed;
 - ``verdicts``: every sample record whose checker codes or expected codes
   (``samples.yaml``) differ between the two sides
-  (`handbook.checker.samples.evaluate_samples` on each).
+  (`handbook.checker.samples.evaluate_samples` on each); the records of a sample file
+  renamed are paired by id.
 """
 
 from __future__ import annotations
@@ -353,9 +354,14 @@ def _verdict_changes(base: Handbook, head: Handbook) -> list[VerdictChange]:
         }
 
     old, new = codes(base), codes(head)
+    # a file renamed: a record of a file only the head has is the record of that id in a
+    # file only the base has
+    old_files, new_files = {f for f, _ in old}, {f for f, _ in new}
+    gone = {record: (f, record) for f, record in old if f not in new_files}
+    was = {k: gone[k[1]] for k in new if k[0] not in old_files and k[1] in gone}
     out: list[VerdictChange] = []
-    for key in dict.fromkeys([*new, *old]):
-        a, b = old.get(key), new.get(key)
+    for key in dict.fromkeys([*new, *(k for k in old if k not in was.values())]):
+        a, b = old.get(was.get(key, key)), new.get(key)
         if a is not None and b is not None and a[:2] == b[:2]:
             continue  # the same codes, expected alike
         title = (b or a or ((), None, None))[2]
