@@ -212,3 +212,29 @@ def test_a_sample_file_renamed_keeps_its_records(repo: Path) -> None:
         "| certificates-and-mixed.csv | CHG-1705 Edit of an MMD policy | MMD009 | MMD011 "
         "| matches |",
     ]
+
+
+def test_a_new_matrix_column_shows(repo: Path) -> None:
+    """A scope added to the responsibility matrix (a column, with a party in every row) was
+    "No change"; it is a matrix column added, as a row is a matrix row added."""
+    data = repo / "data"
+    scopes = data / "responsibility-scopes.yaml"
+    scopes.write_text(
+        scopes.read_text(encoding="utf-8") + "- id: cloud-services\n  name: Cloud services\n",
+        encoding="utf-8",
+    )
+    matrix = data / "responsibility-matrix.csv"
+    head, *rows = (line.rsplit(",", 2) for line in matrix.read_text("utf-8").splitlines())
+    cells = [f"{head[0]},cloud-services"] + [f"{r[0]},microsoft" for r in rows]
+    lines = [f"{c},{r[1]},{r[2]}" for c, r in zip(cells, [head, *rows], strict=True)]
+    matrix.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "- Added matrix column `cloud-services`: “Cloud services”" in run.stdout
+    _edit(scopes, "name: Cloud services", "name: Cloud apps")
+    subprocess.run([*GIT, "commit", "-q", "-am", "column"], cwd=repo, check=True)
+    _edit(scopes, "name: Cloud apps", "name: Cloud services")
+    run = _diff(repo, "HEAD")
+    assert "- Renamed matrix column `cloud-services`: “Cloud services” (was “Cloud apps”)" in (
+        run.stdout
+    )

@@ -15,8 +15,8 @@ plain texts, so it serialises to JSON as is):
   ``ms.date``), titles or documents changed; ``change_types``: the same for change types
   kept in an edition (channels, advance notice, action type, testing, ...), in the words of
   `handbook.review.parameters`;
-- ``items``: editions, change types, SOP categories, roles, matrix rows and rules added, removed
-  or renamed;
+- ``items``: editions, change types, SOP categories, roles, matrix rows and columns (scopes)
+  and rules added, removed or renamed;
 - ``verdicts``: every sample record whose checker codes or expected codes
   (``samples.yaml``) differ between the two sides
   (`handbook.checker.samples.evaluate_samples` on each); the records of a sample file
@@ -314,6 +314,14 @@ def _texts(statements: list[Statement]) -> str:
 def _matrix_changes(base: Handbook, head: Handbook, moves: list[Move], items: list[Item]) -> None:
     old = {r.id: r for r in base.matrix}
     scopes = {s.id: s.name for s in [*base.scopes, *head.scopes]}
+    old_names = {s.id: s.name for s in base.scopes}
+    for s in head.scopes:  # the matrix's columns
+        was = old_names.pop(s.id, None)
+        if was is None or was != s.name:
+            items.append(
+                Item("matrix column", s.id, "added" if was is None else "renamed", s.name, was)
+            )
+    items += [Item("matrix column", s, "removed", name) for s, name in old_names.items()]
     for row in head.matrix:
         before = old.get(row.id)
         if before is None:

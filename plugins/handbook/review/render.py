@@ -91,7 +91,8 @@ def to_markdown(diff: DataDiff) -> str:
                 out.append(f"- {s.status.capitalize()}, {_md(s.where)}: “{text}”")
         out.append("")
     if diff.items:
-        out += ["### Editions, change types, SOP categories, roles, matrix rows and rules", ""]
+        heading = "Editions, change types, SOP categories, roles, matrix rows and columns, rules"
+        out += [f"### {heading}", ""]
         for i in diff.items:
             edition = f" ({i.edition})" if i.edition else ""
             was = f" (was “{_md(i.old_name)}”)" if i.old_name else ""
