@@ -238,3 +238,20 @@ def test_a_new_matrix_column_shows(repo: Path) -> None:
     assert "- Renamed matrix column `cloud-services`: “Cloud services” (was “Cloud apps”)" in (
         run.stdout
     )
+
+
+def test_an_action_no_longer_prohibited_is_a_rule_parameter(repo: Path) -> None:
+    """Taking an action off a statement's ``prohibits`` changes what MMD009 reports, but
+    the review said "No change" when no sample took that action."""
+    _edit(
+        repo / "data" / "sop-categories.yaml",
+        "      prohibits:\n        - assign-policy-to-service-account\n",
+        "      prohibits:\n",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "- **MMD009** Prohibited action, prohibited in 2022 by SOP category service-accounts: "
+        "assign-policy-to-service-account, assign-mfa-to-service-account, "
+    ) in run.stdout
+    assert "→ assign-mfa-to-service-account, " in run.stdout

@@ -161,7 +161,7 @@ def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[ParameterChange]
     for rid in dict.fromkeys([*new, *kept_old]):  # an added or removed rule: all its parameters
         a, b = old.get(was.get(rid, rid)), new.get(rid)
         params = changed_parameters(
-            rule_parameters(a) if a else {}, rule_parameters(b) if b else {}
+            rule_parameters(a, base) if a else {}, rule_parameters(b, head) if b else {}
         )
         title = b.title if b else a.title if a else rid
         if params:

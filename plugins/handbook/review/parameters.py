@@ -47,9 +47,11 @@ def _listing(values: list[str] | None) -> str | None:
     return ", ".join(values) if values else None
 
 
-def rule_parameters(rule: Rule) -> dict[str, str | None]:
+def rule_parameters(rule: Rule, hb: Handbook) -> dict[str, str | None]:
     """A rule's parameters in words: ``{"notified_at before starts_at": "at least 5 days
-    (120 hours)", "severity": "error", "applies to initiator": "microsoft", ...}``."""
+    (120 hours)", "severity": "error", "applies to initiator": "microsoft", ...}``; for a
+    ``prohibited-actions`` rule, the actions each SOP category of its editions prohibits
+    (the statements' ``prohibits`` in ``hb``)."""
     out: dict[str, str | None] = {
         "title": rule.title,
         "kind": rule.kind,
@@ -67,6 +69,10 @@ def rule_parameters(rule: Rule) -> dict[str, str | None]:
             out[f"applies to {key}"] = value
     for c in rule.constraints:
         out[f"{c.earlier} before {c.later}"] = _bounds(c)
+    for edition in rule.editions if rule.kind == "prohibited-actions" else []:
+        for cat in hb.sop_categories_of(edition):
+            actions = _listing(list(hb.prohibited_actions(edition, cat.id)))
+            out[f"prohibited in {edition} by SOP category {cat.id}"] = actions
     return out
 
 
