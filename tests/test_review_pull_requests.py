@@ -255,3 +255,19 @@ def test_an_action_no_longer_prohibited_is_a_rule_parameter(repo: Path) -> None:
         "assign-policy-to-service-account, assign-mfa-to-service-account, "
     ) in run.stdout
     assert "→ assign-mfa-to-service-account, " in run.stdout
+
+
+def test_a_quoted_source_added_to_a_rule_shows(repo: Path) -> None:
+    """A seed sentence added to a rule's sources (its page quotes them as what the rule
+    rests on) was "No change to statements, responsibilities, rules or verdicts"."""
+    _edit(
+        repo / "data" / "rules.yaml",
+        "      quote: For emergency changes, apply a mitigation prior to notifying.\n\n",
+        "      quote: For emergency changes, apply a mitigation prior to notifying.\n"
+        '    - doc: "000"\n      section: Change types\n      quote: Emergency updates\n\n',
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    (line,) = [x for x in run.stdout.splitlines() if x.startswith("- **MMD002**")]
+    assert line.startswith("- **MMD002** Emergency mitigation first, sources: 000 · ")
+    assert line.endswith("; 000 · Change types: “Emergency updates”"), line

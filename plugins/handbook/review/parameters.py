@@ -51,7 +51,7 @@ def rule_parameters(rule: Rule, hb: Handbook) -> dict[str, str | None]:
     """A rule's parameters in words: ``{"notified_at before starts_at": "at least 5 days
     (120 hours)", "severity": "error", "applies to initiator": "microsoft", ...}``; for a
     ``prohibited-actions`` rule, the actions each SOP category of its editions prohibits
-    (the statements' ``prohibits`` in ``hb``)."""
+    (the statements' ``prohibits`` in ``hb``); its quoted sources last."""
     out: dict[str, str | None] = {
         "title": rule.title,
         "kind": rule.kind,
@@ -69,6 +69,7 @@ def rule_parameters(rule: Rule, hb: Handbook) -> dict[str, str | None]:
             out[f"applies to {key}"] = value
     for c in rule.constraints:
         out[f"{c.earlier} before {c.later}"] = _bounds(c)
+    out["sources"] = "; ".join(f"{q.doc} · {q.section}: “{q.quote}”" for q in rule.sources)
     for edition in rule.editions if rule.kind == "prohibited-actions" else []:
         for cat in hb.sop_categories_of(edition):
             actions = _listing(list(hb.prohibited_actions(edition, cat.id)))
