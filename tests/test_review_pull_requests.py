@@ -251,7 +251,7 @@ def test_an_action_no_longer_prohibited_is_a_rule_parameter(repo: Path) -> None:
     run = _diff(repo, "HEAD")
     assert run.returncode == 0, run.stderr
     assert (
-        "- **MMD009** Prohibited action, prohibited in 2022 by SOP category service-accounts: "
+        "- **MMD009** Prohibited action, actions prohibited in 2022: "
         "assign-policy-to-service-account, assign-mfa-to-service-account, "
     ) in run.stdout
     assert "→ assign-mfa-to-service-account, " in run.stdout
@@ -271,3 +271,21 @@ def test_a_quoted_source_added_to_a_rule_shows(repo: Path) -> None:
     (line,) = [x for x in run.stdout.splitlines() if x.startswith("- **MMD002**")]
     assert line.startswith("- **MMD002** Emergency mitigation first, sources: 000 · ")
     assert line.endswith("; 000 · Change types: “Emergency updates”"), line
+
+
+def test_an_sop_category_id_renamed_is_one_rename(repo: Path) -> None:
+    """A category's id renamed (and the actions' references to it) is one rename per
+    edition: not its statements removed and added, nor MMD009's actions moved."""
+    data = repo / "data"
+    for name in ("sop-categories.yaml", "actions.yaml"):
+        text = (data / name).read_text(encoding="utf-8")
+        text = text.replace("- id: store-for-business\n", "- id: microsoft-store\n")
+        text = text.replace("category: store-for-business,", "category: microsoft-store,")
+        (data / name).write_text(text, encoding="utf-8")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "\n2 items added, removed or renamed.\n" in run.stdout
+    assert (
+        "- Renamed SOP category `microsoft-store` (2018): “Microsoft Store for Business” "
+        "(id was `store-for-business`)"
+    ) in run.stdout

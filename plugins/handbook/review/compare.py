@@ -255,12 +255,22 @@ def _edition_changes(
     items += [Item("edition", e, "removed", old_eds[e].title) for e in old_eds if e not in new_eds]
     for ed in dict.fromkeys([*new_eds, *old_eds]):  # an edition added: all it says
         diff = compare_handbooks(base, ed, head, ed)
+        # an id renamed (the name kept): the statements of the category it was
+        gone = {c.old.name: c.old for c in diff.categories if c.status == "removed" and c.old}
+        was = {
+            c.id: gone.pop(c.new.name)
+            for c in diff.categories
+            if c.new and c.new.name in gone and c.status == "added"
+        }
         for cat in diff.categories:
             name = cat.new.name if cat.new else cat.old.name if cat.old else cat.id
             if cat.status != "kept":
                 old_name = cat.old.name if cat.status == "renamed" and cat.old else None
                 items.append(Item("SOP category", cat.id, cat.status, name, old_name, ed))
-            groups = list(cat.groups) or _whole_category(head, cat.old, cat.new)
+            if cat.old is not None and cat.old in was.values():
+                continue  # compared with its new id
+            old = was.get(cat.id, cat.old)
+            groups = list(cat.groups) or _whole_category(head, old, cat.new)
             _collect(f"{ed} · SOP category “{name}”", groups, texts, moves)
         for phase in ("Before", "During", "After"):
             groups = _by_party(diff.process, f"{phase} a change: ")

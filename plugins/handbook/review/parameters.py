@@ -50,8 +50,8 @@ def _listing(values: list[str] | None) -> str | None:
 def rule_parameters(rule: Rule, hb: Handbook) -> dict[str, str | None]:
     """A rule's parameters in words: ``{"notified_at before starts_at": "at least 5 days
     (120 hours)", "severity": "error", "applies to initiator": "microsoft", ...}``; for a
-    ``prohibited-actions`` rule, the actions each SOP category of its editions prohibits
-    (the statements' ``prohibits`` in ``hb``); its quoted sources last."""
+    ``prohibited-actions`` rule, the actions the SOP categories of each of its editions
+    prohibit (the statements' ``prohibits`` in ``hb``); its quoted sources last."""
     out: dict[str, str | None] = {
         "title": rule.title,
         "kind": rule.kind,
@@ -71,9 +71,9 @@ def rule_parameters(rule: Rule, hb: Handbook) -> dict[str, str | None]:
         out[f"{c.earlier} before {c.later}"] = _bounds(c)
     out["sources"] = "; ".join(f"{q.doc} · {q.section}: “{q.quote}”" for q in rule.sources)
     for edition in rule.editions if rule.kind == "prohibited-actions" else []:
-        for cat in hb.sop_categories_of(edition):
-            actions = _listing(list(hb.prohibited_actions(edition, cat.id)))
-            out[f"prohibited in {edition} by SOP category {cat.id}"] = actions
+        cats = hb.sop_categories_of(edition)  # whichever category a record is filed under
+        actions = [a for c in cats for a in hb.prohibited_actions(edition, c.id)]
+        out[f"actions prohibited in {edition}"] = _listing(actions)
     return out
 
 
