@@ -289,3 +289,16 @@ def test_an_sop_category_id_renamed_is_one_rename(repo: Path) -> None:
         "- Renamed SOP category `microsoft-store` (2018): “Microsoft Store for Business” "
         "(id was `store-for-business`)"
     ) in run.stdout
+
+
+def test_a_role_id_renamed_is_one_rename(repo: Path) -> None:
+    """A role's id renamed (its name and description kept) showed its whole description
+    removed and added again besides the rename."""
+    _edit(repo / "data" / "roles.yaml", "- id: app-deployment\n", "- id: application-deployment\n")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "\n1 item added, removed or renamed.\n" in run.stdout
+    assert (
+        "- Renamed role of Microsoft `application-deployment`: “App deployment” "
+        "(id was `app-deployment`)"
+    ) in run.stdout

@@ -286,8 +286,9 @@ def _role_changes(
     base: Handbook, head: Handbook, texts: list[TextChange], moves: list[Move], items: list[Item]
 ) -> None:
     """Roles are keyed by party and id (both parties have an ``end-user-support``); a role
-    id that left one party and arrived at another is a `Move`; a role added or removed is
-    an `Item` (as a change type or SOP category is) besides its statements."""
+    id that left one party and arrived at another is a `Move`, a new id of a party's role
+    of the same name a rename; a role added or removed is an `Item` (as a change type or
+    SOP category is) besides its statements."""
     old = {(r.party, r.id): r for r in base.roles}
     new = {(r.party, r.id): r for r in head.roles}
     gone = {key: r for key, r in old.items() if key not in new}  # both parties' may go
@@ -300,6 +301,10 @@ def _role_changes(
             old_name, new_name = _party_name(base, before.party), _party_name(head, role.party)
             moves.append(Move(f"Role “{role.name}”", role.name, old_name, new_name))
         kind = f"role of {_party_name(head, role.party)}"  # both parties may have the id
+        same = [k for k, r in gone.items() if (k[0], r.name) == (role.party, role.name)]
+        if before is None and same:  # the id renamed, the name kept
+            before = gone.pop(same[0])
+            items.append(Item(kind, role.id, "renamed", role.name, old_id=before.id))
         if before is None:
             items.append(Item(kind, role.id, "added", role.name))
             texts.append(TextChange("added", where, None, _texts(role.description)))
