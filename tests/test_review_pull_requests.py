@@ -302,3 +302,32 @@ def test_a_role_id_renamed_is_one_rename(repo: Path) -> None:
         "- Renamed role of Microsoft `application-deployment`: “App deployment” "
         "(id was `app-deployment`)"
     ) in run.stdout
+
+
+def test_a_change_type_renamed_shows_once_with_its_parameters(repo: Path) -> None:
+    """A change type's name changed showed twice (a parameter and a renamed item); its id
+    renamed hid the parameters changed with it (channels that decide MMD003)."""
+    types = repo / "data" / "change-types.yaml"
+    _edit(types, "  name: Functionality\n", "  name: Functionality changes\n")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "Change type parameters" not in run.stdout
+    assert "(was “Functionality”)" in run.stdout
+    subprocess.run([*GIT, "commit", "-q", "-am", "name"], cwd=repo, check=True)
+    for path in [types, *sorted((repo / "data" / "samples").iterdir())]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\bquality-update\b", "quality", text), encoding="utf-8")
+    _edit(
+        types,
+        "  channels: [email]\n  customer_action:\n    - id: quality-will",
+        "  channels: [email, security-bulletin]\n  customer_action:\n    - id: quality-will",
+    )
+    run = _diff(repo, "HEAD")
+    assert (
+        "- Renamed change type `quality` (2018): “Quality updates” (id was `quality-update`)"
+        in (run.stdout)
+    )
+    assert (
+        "- 2018 · change type `quality` Quality updates, channels: email → email, security-bulletin"
+        in (run.stdout)
+    )

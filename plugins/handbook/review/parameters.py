@@ -83,10 +83,10 @@ def changed_parameters(a: dict[str, str | None], b: dict[str, str | None]) -> tu
 
 
 def type_parameters(t: ChangeType) -> dict[str, str | None]:
-    """A change type's parameters in words: ``{"name": ..., "channels": "message-center,
-    email", "advance notice": ..., "notification": ..., ...}`` (statements as text)."""
+    """A change type's parameters in words: ``{"channels": "message-center, email",
+    "advance notice": ..., "notification": ..., ...}`` (statements as text; its name is
+    not one: a new name is a renamed item)."""
     return {
-        "name": t.name,
         "description": t.description,
         "channels": t.channels if isinstance(t.channels, str) else _listing(t.channels),
         "advance notice": t.advance_notice,
@@ -102,9 +102,12 @@ def type_parameters(t: ChangeType) -> dict[str, str | None]:
 
 def type_parameter_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
     old = {(t.edition, t.id): t for t in base.change_types}
+    ids = {(t.edition, t.id) for t in head.change_types}
+    # a type whose id was renamed: the type of that name whose id is gone
+    gone = {(t.edition, t.name): t for t in base.change_types if (t.edition, t.id) not in ids}
     out: list[ParameterChange] = []
     for t in head.change_types:
-        before = old.get((t.edition, t.id))
+        before = old.get((t.edition, t.id)) or gone.get((t.edition, t.name))
         if before is not None:
             params = changed_parameters(type_parameters(before), type_parameters(t))
             if params:
