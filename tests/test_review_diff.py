@@ -167,7 +167,7 @@ def test_two_revisions_and_the_step_summary(repo: Path, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["rules"][0]["id"] == "MMD001"
     written = summary.read_text(encoding="utf-8")
-    assert written.startswith("before\n## What this data change means: HEAD~1 (")
+    assert written.startswith("before\n## What this data change means: HEAD\\~1 (")
     assert "at least 7 days (168 hours)" in written
     same = _diff(repo, "HEAD")
     assert "No change to statements, responsibilities, rules or verdicts." in same.stdout

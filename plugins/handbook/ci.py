@@ -79,6 +79,24 @@ def markdown_cell(text: str) -> str:
     return text.translate(_MD_LITERAL)
 
 
+#: What makes prose's inline Markdown literal: a backslash before the marks of emphasis,
+#: strike-through, code, links, HTML, entities and a table's cell end; a line break as a
+#: space. Full stops, hyphens and parentheses stay as written, for people who read the
+#: Markdown itself.
+_MD_PROSE = {
+    **CONTROL_ESCAPES,
+    **{ord(c): "\\" + c for c in "\\`*_~[]<>&|"},
+    **{0x0A: " ", 0x0D: " "},
+}
+
+
+def markdown_text(text: str) -> str:
+    """Text for a line of Markdown (a list item, a table cell): literal in GitHub's
+    Markdown, on one line, and as readable as plain text (`markdown_cell` also escapes
+    ``.``, ``-``, ``:`` and more)."""
+    return text.translate(_MD_PROSE)
+
+
 def fingerprint(*parts: str) -> str:
     """32 hex digits of a SHA-256 of ``parts`` (joined by U+001F): a SARIF
     ``partialFingerprints`` value or a GitLab ``fingerprint``, the same run after run."""

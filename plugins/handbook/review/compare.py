@@ -13,19 +13,20 @@ plain texts, so it serialises to JSON as is):
   hours)`` → ``at least 7 days (168 hours)``), and every parameter of a rule added or
   removed; ``editions``: editions and documents whose dates (in force from and until,
   ``ms.date``), titles or documents changed; ``change_types``: the same for change types
-  kept in an edition (channels, advance notice, action type, testing, ...);
-- ``items``: editions, change types, SOP categories, roles, matrix rows and rules added, removed
-  or renamed;
+  kept in an edition (channels, advance notice, action type, testing, ...), in the words of
+  `handbook.review.parameters`;
+- ``items``: editions, change types, SOP categories, roles, matrix rows and columns (scopes)
+  and rules added, removed or renamed;
 - ``verdicts``: every sample record whose checker codes or expected codes
   (``samples.yaml``) differ between the two sides
-  (`handbook.checker.samples.evaluate_samples` on each).
+  (`handbook.checker.samples.evaluate_samples` on each); the records of a sample file
+  renamed are paired by id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from handbook.model.diff import (
     REWORD_THRESHOLD,
@@ -38,9 +39,15 @@ from handbook.model.diff import (
     similarity,
     word_diff,
 )
-from handbook.model.durations import duration_text
-from handbook.model.entities import ChangeType, Constraint, Document, Edition, Rule, Statement
+from handbook.model.entities import SopCategory, Statement
 from handbook.model.handbook import Handbook
+from handbook.review.parameters import (
+    ParameterChange,
+    changed_parameters,
+    dated_changes,
+    rule_parameters,
+    type_parameter_changes,
+)
 
 
 @dataclass(frozen=True)
@@ -98,26 +105,6 @@ def _id_renames(items: list[Item]) -> list[Item]:
 
 
 @dataclass(frozen=True)
-class Parameter:
-    """One parameter of a rule, in words, on both sides (``None``: absent on that side)."""
-
-    what: str
-    old: str | None
-    new: str | None
-
-
-@dataclass(frozen=True)
-class ParameterChange:
-    """A rule, or a change type of edition ``edition``, present on both sides whose
-    parameters changed."""
-
-    id: str
-    title: str
-    parameters: tuple[Parameter, ...]
-    edition: str | None = None
-
-
-@dataclass(frozen=True)
 class VerdictChange:
     """A sample record whose checker codes differ; codes are sorted rule/error codes, None
     when the record is not on that side. ``expected`` is the head's annotation."""
@@ -163,120 +150,23 @@ class DataDiff:
         )
 
 
-def _bounds(c: Constraint) -> str:
-    if not c.at_least and c.at_most is None:
-        return "no later"
-    text = f"at least {duration_text(c.at_least)}" if c.at_least else ""
-    if c.at_most is not None:
-        text += (" and " if text else "") + f"at most {duration_text(c.at_most)}"
-    return text
-
-
-def _listing(values: list[str] | None) -> str | None:
-    return ", ".join(values) if values else None
-
-
-def rule_parameters(rule: Rule) -> dict[str, str | None]:
-    """A rule's parameters in words: ``{"notified_at before starts_at": "at least 5 days
-    (120 hours)", "severity": "error", "applies to initiator": "microsoft", ...}``."""
-    out: dict[str, str | None] = {
-        "title": rule.title,
-        "kind": rule.kind,
-        "severity": rule.severity,
-        "editions": _listing(rule.editions),
-        "statement": rule.statement,
-        "required fields": _listing(rule.requires),
-    }
-    for key, value in rule.applies_to.model_dump(exclude={"at"}).items():
-        if isinstance(value, list):
-            out[f"applies to {key}"] = _listing(value)
-        elif isinstance(value, bool):
-            out[f"applies to {key}"] = "yes" if value else "no"
-        else:
-            out[f"applies to {key}"] = value
-    for c in rule.constraints:
-        out[f"{c.earlier} before {c.later}"] = _bounds(c)
-    return out
-
-
-def _changed(a: dict[str, str | None], b: dict[str, str | None]) -> tuple[Parameter, ...]:
-    keys = dict.fromkeys([*b, *a])
-    return tuple(Parameter(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k))
-
-
-def type_parameters(t: ChangeType) -> dict[str, str | None]:
-    """A change type's parameters in words: ``{"name": ..., "channels": "message-center,
-    email", "advance notice": ..., "notification": ..., ...}`` (statements as text)."""
-    return {
-        "name": t.name,
-        "description": t.description,
-        "channels": t.channels if isinstance(t.channels, str) else _listing(t.channels),
-        "advance notice": t.advance_notice,
-        "notification": _text(t.notification),
-        "requires global admin action": t.requires_global_admin_action,
-        "action type": t.action_type,
-        "testing": t.testing,
-        "includes": _texts(t.includes) or None,
-        "examples": _texts(t.examples) or None,
-        "customer action": _texts(t.customer_action) or None,
-    }
-
-
-def _type_parameter_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
-    old = {(t.edition, t.id): t for t in base.change_types}
-    out: list[ParameterChange] = []
-    for t in head.change_types:
-        before = old.get((t.edition, t.id))
-        if before is not None:
-            params = _changed(type_parameters(before), type_parameters(t))
-            if params:
-                out.append(ParameterChange(t.id, t.name, params, t.edition))
-    return out
-
-
 def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[ParameterChange], list[Item]]:
     old = {r.id: r for r in base.rules}
     new = {r.id: r for r in head.rules}
     changes: list[ParameterChange] = []
     items = [Item("rule", r.id, "added", r.title) for r in head.rules if r.id not in old]
     items += [Item("rule", r.id, "removed", r.title) for r in base.rules if r.id not in new]
-    for rid in dict.fromkeys([*new, *old]):  # an added or removed rule: all its parameters
-        a, b = old.get(rid), new.get(rid)
-        params = _changed(rule_parameters(a) if a else {}, rule_parameters(b) if b else {})
+    was = {i.id: i.old_id for i in _id_renames(items) if i.old_id}  # renumbered: new → old
+    kept_old = [rid for rid in old if rid not in was.values()]
+    for rid in dict.fromkeys([*new, *kept_old]):  # an added or removed rule: all its parameters
+        a, b = old.get(was.get(rid, rid)), new.get(rid)
+        params = changed_parameters(
+            rule_parameters(a, base) if a else {}, rule_parameters(b, head) if b else {}
+        )
         title = b.title if b else a.title if a else rid
         if params:
             changes.append(ParameterChange(rid, title, params))
     return changes, items
-
-
-def _edition_parameters(e: Edition) -> dict[str, str | None]:
-    return {
-        "title": e.title,
-        "in force from": str(e.in_force_from),
-        "in force until": str(e.in_force_until) if e.in_force_until else None,
-        "documents": _listing(e.documents),
-    }
-
-
-def _document_parameters(d: Document) -> dict[str, str | None]:
-    return {"title": d.title, "ms.date": str(d.ms_date), "edition": d.edition}
-
-
-def _dated_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
-    """Editions and documents on both sides whose dates, titles or documents changed (an
-    edition's in-force dates select the rules a record meets)."""
-    out: list[ParameterChange] = []
-    pairs: list[tuple[str, Any, Any, Callable[[Any], dict[str, str | None]]]] = [
-        ("edition", {e.id: e for e in base.editions}, head.editions, _edition_parameters),
-        ("document", {d.id: d for d in base.documents}, head.documents, _document_parameters),
-    ]
-    for kind, old, new, parameters in pairs:
-        for item in new:
-            before = old.get(item.id)
-            params = _changed(parameters(before), parameters(item)) if before else ()
-            if params:
-                out.append(ParameterChange(item.id, f"{kind} {item.title}", params))
-    return out
 
 
 def _party_name(hb: Handbook, party: str) -> str:
@@ -332,6 +222,21 @@ def _move_score(old: Statement | None, new: Statement | None) -> float:
     return similarity(_text(old) or "", _text(new) or "")
 
 
+def _whole_category(
+    hb: Handbook, old: SopCategory | None, new: SopCategory | None
+) -> list[GroupChange]:
+    """The statements of an SOP category added (``old`` None) or removed, per party."""
+    return [
+        GroupChange(
+            p.id,
+            p.name,
+            tuple(pair_statements(getattr(old, p.id, []), getattr(new, p.id, []))),
+        )
+        for p in hb.parties
+        if p.kind == "party"
+    ]
+
+
 def _by_party(groups: tuple[GroupChange, ...], label: str) -> list[GroupChange]:
     """The groups of one process phase, relabelled with the party's name only."""
     return [
@@ -348,14 +253,25 @@ def _edition_changes(
     new_eds = {e.id: e for e in head.editions}
     items += [Item("edition", e, "added", new_eds[e].title) for e in new_eds if e not in old_eds]
     items += [Item("edition", e, "removed", old_eds[e].title) for e in old_eds if e not in new_eds]
-    for ed in (e for e in new_eds if e in old_eds):
+    for ed in dict.fromkeys([*new_eds, *old_eds]):  # an edition added: all it says
         diff = compare_handbooks(base, ed, head, ed)
+        # an id renamed (the name kept): the statements of the category it was
+        gone = {c.old.name: c.old for c in diff.categories if c.status == "removed" and c.old}
+        was = {
+            c.id: gone.pop(c.new.name)
+            for c in diff.categories
+            if c.new and c.new.name in gone and c.status == "added"
+        }
         for cat in diff.categories:
             name = cat.new.name if cat.new else cat.old.name if cat.old else cat.id
             if cat.status != "kept":
                 old_name = cat.old.name if cat.status == "renamed" and cat.old else None
                 items.append(Item("SOP category", cat.id, cat.status, name, old_name, ed))
-            _collect(f"{ed} · SOP category “{name}”", list(cat.groups), texts, moves)
+            if cat.old is not None and cat.old in was.values():
+                continue  # compared with its new id
+            old = was.get(cat.id, cat.old)
+            groups = list(cat.groups) or _whole_category(head, old, cat.new)
+            _collect(f"{ed} · SOP category “{name}”", groups, texts, moves)
         for phase in ("Before", "During", "After"):
             groups = _by_party(diff.process, f"{phase} a change: ")
             _collect(f"{ed} · {phase} a change", groups, texts, moves)
@@ -370,8 +286,9 @@ def _role_changes(
     base: Handbook, head: Handbook, texts: list[TextChange], moves: list[Move], items: list[Item]
 ) -> None:
     """Roles are keyed by party and id (both parties have an ``end-user-support``); a role
-    id that left one party and arrived at another is a `Move`; a role added or removed is
-    an `Item` (as a change type or SOP category is) besides its statements."""
+    id that left one party and arrived at another is a `Move`, a new id of a party's role
+    of the same name a rename; a role added or removed is an `Item` (as a change type or
+    SOP category is) besides its statements."""
     old = {(r.party, r.id): r for r in base.roles}
     new = {(r.party, r.id): r for r in head.roles}
     gone = {key: r for key, r in old.items() if key not in new}  # both parties' may go
@@ -384,6 +301,10 @@ def _role_changes(
             old_name, new_name = _party_name(base, before.party), _party_name(head, role.party)
             moves.append(Move(f"Role “{role.name}”", role.name, old_name, new_name))
         kind = f"role of {_party_name(head, role.party)}"  # both parties may have the id
+        same = [k for k, r in gone.items() if (k[0], r.name) == (role.party, role.name)]
+        if before is None and same:  # the id renamed, the name kept
+            before = gone.pop(same[0])
+            items.append(Item(kind, role.id, "renamed", role.name, old_id=before.id))
         if before is None:
             items.append(Item(kind, role.id, "added", role.name))
             texts.append(TextChange("added", where, None, _texts(role.description)))
@@ -408,6 +329,14 @@ def _texts(statements: list[Statement]) -> str:
 def _matrix_changes(base: Handbook, head: Handbook, moves: list[Move], items: list[Item]) -> None:
     old = {r.id: r for r in base.matrix}
     scopes = {s.id: s.name for s in [*base.scopes, *head.scopes]}
+    old_names = {s.id: s.name for s in base.scopes}
+    for s in head.scopes:  # the matrix's columns
+        was = old_names.pop(s.id, None)
+        if was is None or was != s.name:
+            items.append(
+                Item("matrix column", s.id, "added" if was is None else "renamed", s.name, was)
+            )
+    items += [Item("matrix column", s, "removed", name) for s, name in old_names.items()]
     for row in head.matrix:
         before = old.get(row.id)
         if before is None:
@@ -448,9 +377,14 @@ def _verdict_changes(base: Handbook, head: Handbook) -> list[VerdictChange]:
         }
 
     old, new = codes(base), codes(head)
+    # a file renamed: a record of a file only the head has is the record of that id in a
+    # file only the base has
+    old_files, new_files = {f for f, _ in old}, {f for f, _ in new}
+    gone = {record: (f, record) for f, record in old if f not in new_files}
+    was = {k: gone[k[1]] for k in new if k[0] not in old_files and k[1] in gone}
     out: list[VerdictChange] = []
-    for key in dict.fromkeys([*new, *old]):
-        a, b = old.get(key), new.get(key)
+    for key in dict.fromkeys([*new, *(k for k in old if k not in was.values())]):
+        a, b = old.get(was.get(key, key)), new.get(key)
         if a is not None and b is not None and a[:2] == b[:2]:
             continue  # the same codes, expected alike
         title = (b or a or ((), None, None))[2]
@@ -478,8 +412,8 @@ def compare(
         statements=tuple(texts),
         moves=tuple(moves),
         rules=tuple(rules),
-        change_types=tuple(_type_parameter_changes(base, head)),
+        change_types=tuple(type_parameter_changes(base, head)),
         items=tuple(_id_renames([*items, *rule_items])),
         verdicts=tuple(_verdict_changes(base, head)),
-        editions=tuple(_dated_changes(base, head)),
+        editions=tuple(dated_changes(base, head)),
     )

@@ -7,18 +7,17 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
+from handbook.ci import markdown_text as _md
 from handbook.model.diff import WordOp
-from handbook.review.compare import DataDiff, ParameterChange, VerdictChange
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from handbook.review.compare import DataDiff, VerdictChange
+from handbook.review.parameters import ParameterChange
 
 
 def words_markdown(ops: Sequence[WordOp]) -> str:
-    """A word diff inline: removed words ``~~struck~~``, inserted words in **bold**."""
+    """A word diff inline: removed words ``~~struck~~``, inserted words in **bold**, the
+    words themselves literal (`handbook.ci.markdown_text`)."""
     marks = {"equal": "{}", "delete": "~~{}~~", "insert": "**{}**"}
-    return " ".join(marks[op.op].format(op.text) for op in ops if op.text)
+    return " ".join(marks[op.op].format(_md(op.text)) for op in ops if op.text)
 
 
 def _codes(codes: tuple[str, ...] | None) -> str:
@@ -39,8 +38,10 @@ def _count(n: int, one: str, many: str) -> str:
 
 def to_markdown(diff: DataDiff) -> str:
     """The diff as a Markdown section: a summary line, then one heading per kind of change
-    (rules, responsibilities moved, statements, items, sample verdicts); ends in a newline."""
-    out = [f"## What this data change means: {diff.base} → {diff.head}", ""]
+    (rules, responsibilities moved, statements, items, sample verdicts); ends in a newline.
+    Every text from the data or the command line is literal (`handbook.ci.markdown_text`);
+    ids, which their patterns keep to letters, digits, ``.`` and ``-``, are shown as code."""
+    out = [f"## What this data change means: {_md(diff.base)} → {_md(diff.head)}", ""]
     if diff.empty:
         return "\n".join(
             [*out, "No change to statements, responsibilities, rules or verdicts.", ""]
@@ -58,12 +59,12 @@ def to_markdown(diff: DataDiff) -> str:
     ]
     out += [", ".join(s for s in summary if not s.startswith("0 ")) + ".", ""]
     sections: list[tuple[str, tuple[ParameterChange, ...], Callable[[ParameterChange], str]]] = [
-        ("Rule parameters", diff.rules, lambda c: f"**{c.id}** {c.title}"),
-        ("Editions and documents", diff.editions, lambda c: f"`{c.id}` {c.title}"),
+        ("Rule parameters", diff.rules, lambda c: f"**{c.id}** {_md(c.title)}"),
+        ("Editions and documents", diff.editions, lambda c: f"`{c.id}` {_md(c.title)}"),
         (
             "Change type parameters",
             diff.change_types,
-            lambda c: f"{c.edition} · change type `{c.id}` {c.title}",
+            lambda c: f"{c.edition} · change type `{c.id}` {_md(c.title)}",
         ),
     ]
     for heading, changes, name in sections:
@@ -71,30 +72,33 @@ def to_markdown(diff: DataDiff) -> str:
             out += [f"### {heading}", ""]
             for change in changes:
                 for p in change.parameters:
-                    old, new = p.old or "(none)", p.new or "(none)"
+                    old, new = _md(p.old or "(none)"), _md(p.new or "(none)")
                     out.append(f"- {name(change)}, {p.what}: {old} → {new}")
             out.append("")
     if diff.moves:
         out += ["### Responsibilities that moved", ""]
         for m in diff.moves:
-            text = words_markdown(m.words) if m.words else m.text
-            out.append(f"- {m.where}: “{text}”: **{m.old}** → **{m.new}**")
+            text = words_markdown(m.words) if m.words else _md(m.text)
+            out.append(f"- {_md(m.where)}: “{text}”: **{_md(m.old)}** → **{_md(m.new)}**")
         out.append("")
     if diff.statements:
         out += ["### Statements", ""]
         for s in diff.statements:
             if s.status == "reworded":
-                out.append(f"- Reworded, {s.where}: {words_markdown(s.words)}")
+                out.append(f"- Reworded, {_md(s.where)}: {words_markdown(s.words)}")
             else:
-                out.append(f"- {s.status.capitalize()}, {s.where}: “{s.new or s.old}”")
+                text = _md(s.new or s.old or "")
+                out.append(f"- {s.status.capitalize()}, {_md(s.where)}: “{text}”")
         out.append("")
     if diff.items:
-        out += ["### Editions, change types, SOP categories, roles, matrix rows and rules", ""]
+        heading = "Editions, change types, SOP categories, roles, matrix rows and columns, rules"
+        out += [f"### {heading}", ""]
         for i in diff.items:
             edition = f" ({i.edition})" if i.edition else ""
-            was = f" (was “{i.old_name}”)" if i.old_name else ""
+            was = f" (was “{_md(i.old_name)}”)" if i.old_name else ""
             was += f" (id was `{i.old_id}`)" if i.old_id else ""
-            out.append(f"- {i.status.capitalize()} {i.kind} `{i.id}`{edition}: “{i.name}”{was}")
+            item = f"{_md(i.kind)} `{i.id}`{edition}: “{_md(i.name)}”"
+            out.append(f"- {i.status.capitalize()} {item}{was}")
         out.append("")
     if diff.verdicts:
         out += [
@@ -106,7 +110,7 @@ def to_markdown(diff: DataDiff) -> str:
         for v in diff.verdicts:
             record = f"{v.record} {v.title}" if v.title else v.record
             cells = [v.file, record, _codes(v.old), _codes(v.new), _annotation(v)]
-            out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+            out.append("| " + " | ".join(_md(c) for c in cells) + " |")
         out.append("")
     return "\n".join(out)
 
