@@ -1,0 +1,153 @@
+"""A page as published: the HTML document a reader saves from the browser or fetches with
+``curl`` (learn.microsoft.com, docs.microsoft.com, another provider's docs site), read as
+the Markdown page it was published from.
+
+`markdown(text)` gives that page: a front matter of the document's ``<meta>`` tags
+(``ms.date``, ``author``, ``og:title`` as ``title``…), then the content of its ``<main>``
+(its ``<article>`` when it has one, else the ``<body>``) as Markdown: headings, paragraphs,
+lists, alerts (``<div class="alert">``, the 2018 ``<div class="NOTE">``) as ``[!NOTE]``
+callouts and every ``<table>`` as the HTML it is. The site's chrome is left out: header,
+navigation, breadcrumbs, "In this article", the page's metadata line, feedback, footer,
+scripts, ``<noscript>`` and anything hidden. Each Markdown line comes with the line of the
+document it was read from, so the report names the saved file's lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bs4.element import Comment, NavigableString, Tag
+
+from handbook.importer.html import cell_lines, soup
+
+#: a document rather than a Markdown page: it starts with a doctype or ``<html>``
+_DOCUMENT = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+#: what a reader never sees as the page's text, and the Learn and docs sites' chrome
+#: inside ``<main>`` (the header of the article, its date and contributors, the feedback)
+_CHROME = (
+    "nav, header, footer, aside, script, style, noscript, template, button, form, "
+    "[hidden], [aria-hidden=true], #article-header, .page-metadata-container, "
+    ".page-metadata, .feedback-section, #ms--inline-notifications"
+)
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_ALERTS = {"note", "tip", "important", "warning", "caution"}
+_BLOCKS = ["p", "div", "section", "table", "ul", "ol", "pre", "blockquote", *_HEADINGS]
+#: inline elements: their text belongs to the paragraph around them
+_INLINE = {"a", "abbr", "b", "br", "code", "em", "i", "img", "kbd", "mark", "s", "small"}
+_INLINE |= {"span", "strong", "sub", "sup", "time", "u", "local-time"}
+#: a ``<meta>`` name that can be a front matter key as it is (``ms.date``, ``author``)
+_KEY = re.compile(r"[A-Za-z][\w.-]*")
+
+
+def is_document(text: str) -> bool:
+    """Whether ``text`` is an HTML document (a published page) rather than Markdown."""
+    return _DOCUMENT.match(text) is not None
+
+
+def markdown(text: str) -> tuple[list[str], list[int]]:
+    """The Markdown lines of the published page ``text`` (see module doc) and, for each,
+    the 1-based line of ``text`` it comes from."""
+    tree = soup(text)
+    out = _Out()
+    meta = _meta(tree)
+    if meta:
+        out.add(1, ["---"])
+        for key, (line, value) in meta.items():
+            out.add(line, [f"{key}: {json.dumps(value, ensure_ascii=False)}"])
+        out.add(out.origin[-1], ["---"])
+    root = tree.find("main") or tree.body or tree
+    if isinstance(root, Tag):
+        article = root.find("article")
+        root = article if isinstance(article, Tag) else root
+        for chrome in root.select(_CHROME):
+            chrome.decompose()
+        out.walk(root)
+    return out.lines, out.origin
+
+
+def _meta(tree: Tag) -> dict[str, tuple[int, str]]:
+    """The ``<meta>`` tags as front matter keys: their line and value (the first of each
+    name); ``og:title`` is the ``title``."""
+    found: dict[str, tuple[int, str]] = {}
+    for tag in tree.find_all("meta"):
+        name = str(tag.get("name") or tag.get("property") or "").strip()
+        name = "title" if name == "og:title" else name
+        content = tag.get("content")
+        if content is not None and _KEY.fullmatch(name) and name not in found:
+            found[name] = (tag.sourceline or 1, " ".join(str(content).split()))
+    return found
+
+
+class _Out:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.origin: list[int] = []
+
+    def add(self, line: int, lines: list[str], blank: bool = False) -> None:
+        """``lines`` read from ``line`` on (a blank line before them when ``blank``)."""
+        if blank and self.lines:
+            self.lines.append("")
+            self.origin.append(line)
+        self.lines.extend(lines)
+        self.origin.extend(line + n for n in range(len(lines)))
+
+    def walk(self, node: Tag) -> None:
+        text: list[str] = []  # inline content straight inside a container: a paragraph
+        line = node.sourceline or 1
+        for child in node.children:
+            if isinstance(child, Comment) or not isinstance(child, (NavigableString, Tag)):
+                continue
+            if isinstance(child, NavigableString) or child.name in _INLINE:
+                if isinstance(child, Tag) and not "".join(text).strip():
+                    line = child.sourceline or line
+                text.append(str(child))
+                continue
+            self._paragraph(line, text)
+            line = child.sourceline or line
+            name = child.name
+            if name in _HEADINGS:
+                words = " ".join(child.get_text(" ").split())
+                if words:
+                    self.add(line, ["#" * int(name[1]) + " " + words], blank=True)
+            elif name == "table":
+                html = str(child).split("\n")
+                self.add(line, [x if x.strip() else "<!-- -->" for x in html], blank=True)
+            elif name in ("ul", "ol"):
+                items = [
+                    "  " * max(x.depth - 1, 0) + ("- " if x.bullet else "") + x.text
+                    for x in cell_lines(str(child))
+                ]
+                self.add(line, items, blank=True)
+            elif name == "pre":
+                self.add(line, ["```", *child.get_text().splitlines(), "```"], blank=True)
+            elif name == "blockquote" or _alert(child):
+                quoted = [f"> {x.text}" for x in cell_lines(child.decode_contents())]
+                kind = _alert(child)
+                self.add(line, [f"> [!{kind}]", *quoted] if kind else quoted, blank=True)
+            elif name == "p" or not child.find(_BLOCKS):
+                self._paragraph(line, [str(child)])
+            else:
+                self.walk(child)
+        self._paragraph(line, text)
+
+    def _paragraph(self, line: int, text: list[str]) -> None:
+        """``text`` (inline HTML) as paragraphs, one a line of it, read from ``line``."""
+        if "".join(text).strip():
+            for x in cell_lines("".join(text)):
+                self.add(line, [x.text], blank=True)
+        text.clear()
+
+
+def _alert(tag: Tag) -> str:
+    """``NOTE``, ``TIP``… when ``tag`` is a Learn alert (``<div class="alert is-info">``
+    titled ``Note``, or the 2018 docs' ``<div class="NOTE">``), else ``""``."""
+    if tag.name != "div":
+        return ""
+    classes = [str(c).lower() for c in tag.get("class") or []]
+    kind = next((c for c in classes if c in _ALERTS), "")
+    if not kind and "alert" in classes:
+        title = tag.find(class_="alert-title") or tag.find("p")
+        first = title.get_text(" ").split() if isinstance(title, Tag) else []
+        kind = first[0].lower() if first and first[0].lower() in _ALERTS else "note"
+    return kind.upper()

@@ -1,0 +1,137 @@
+"""Pages as published: the HTML a reader saves from learn.microsoft.com (2022+) or
+docs.microsoft.com (2018), site chrome included (``published/``, small pages in the two
+sites' structure). The page's ``<main>`` is read; the chrome never is; the date, title and
+document come from the ``<meta>`` tags and the ``<h1>``; line numbers are the saved file's.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from ruamel.yaml import YAML
+
+from ..conftest import BIN, ROOT, run, seed_path
+
+HERE = Path(__file__).parent / "published"
+
+#: words only the chrome of the fixtures holds (navigation, metadata line, feedback, footer)
+CHROME = [
+    "JavaScript",
+    "Documentation",
+    "Breadcrumb",
+    "roles and responsibilities",
+    "Share via",
+    "Facebook",
+    "contributors",
+    "In this article",
+    "will: balance",
+    "helpful",
+    "Additional resources",
+    "Windows Autopatch",
+    "Previous Version",
+    "Terms of Use",
+    "read this",
+    "minutes to read",
+]
+
+
+def _import(page: Path, tmp: Path, *extra: str) -> tuple[int, dict[str, object], str]:
+    out = tmp / "out"
+    result = run(
+        [str(BIN / "handbook"), "import", str(page), "--out", str(out), "--format", "json", *extra],
+        cwd=ROOT,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    written = "\n".join(p.read_text(encoding="utf-8") for p in sorted(out.glob("*")))
+    return result.returncode, json.loads(result.stdout)["pages"][0], written
+
+
+def test_learn_2022_page_reads_main_only(tmp_path: Path) -> None:
+    code, page, written = _import(HERE / "learn-2022.html", tmp_path)
+    assert (page["doc"], page["title"], page["ms_date"], page["edition"]) == (
+        "002",
+        "Change management",
+        "2022-12-06",
+        "2022",
+    )
+    assert code == 1  # the paragraph under the title is prose
+    found = page["found"]
+    assert isinstance(found, list)
+    # the table's header row is on line 35 of the saved file, under its heading
+    assert [(f["line"], f["kind"], f["section"], f["mapped"]) for f in found] == [
+        (35, "html-table", "Change process overview", 4),
+        (49, "callout", "Change process overview", 0),
+    ]
+    assert [(u["line"], u["reason"]) for u in page["unmapped"]] == [(31, "paragraph (prose)")]
+    assert "Notify customers 5 days in advance" in written  # &nbsp; is a space
+    assert "Read Microsoft Managed Desktop Message Center regularly." in written  # <br>
+    assert "Message Center." not in written.replace("regularly.", "")  # the note
+    report = json.dumps(page)
+    for word in CHROME:
+        assert word.lower() not in written.lower(), word
+        assert word.lower() not in report.lower(), word
+
+
+def test_docs_2018_page_reads_main_only(tmp_path: Path) -> None:
+    code, page, written = _import(HERE / "docs-2018.html", tmp_path)
+    assert (page["doc"], page["ms_date"], page["edition"]) == ("000", "2018-09-24", "2018")
+    assert code == 0
+    assert [(f["line"], f["recognised_as"]) for f in page["found"]] == [  # type: ignore[attr-defined]
+        (31, "change-process"),
+        (37, "callout (ignored)"),
+    ]
+    assert written.count("2018,before,") == 5
+    for word in CHROME:
+        assert word.lower() not in written.lower(), word
+
+
+def test_meta_date_not_a_date_is_noted_at_its_line(tmp_path: Path) -> None:
+    page_file = tmp_path / "page.html"
+    page_file.write_text(
+        '<!DOCTYPE html>\n<html><head>\n<meta name="ms.date" content="someday">\n</head>\n'
+        "<body><main><h1>Vendor responsibilities</h1></main></body></html>\n",
+        encoding="utf-8",
+    )
+    _, page, _ = _import(page_file, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert page["title"] == "Vendor responsibilities"
+    assert [n["line"] for n in page["notes"]] == [3]  # type: ignore[index]
+    assert "'someday' is not a date" in json.dumps(page["notes"])
+
+
+def _published(seed: Path) -> str:
+    """``seed`` as Learn publishes it: its front matter as ``<meta>`` tags, its body
+    rendered (tables as ``<table>``), inside the site's header, navigation and footer."""
+    _, front, body = seed.read_text(encoding="utf-8").split("---\n", 2)
+    meta = YAML(typ="safe").load(front)
+    tags = "\n".join(
+        f'<meta name="{html.escape(str(k))}" content="{html.escape(str(v))}" />'
+        for k, v in meta.items()
+        if k != "title" and isinstance(v, str)
+    )
+    content = MarkdownIt("commonmark", {"html": True}).enable("table").render(body)
+    return (
+        "<!DOCTYPE html>\n<html lang='en-us'>\n<head>\n"
+        f'<meta property="og:title" content="{html.escape(meta["title"].strip())}" />\n{tags}\n'
+        f"<title>{html.escape(meta['title'])} | Microsoft Learn</title>\n</head>\n<body>\n"
+        "<header><nav><a href='/en-us/'>Learn</a></nav></header>\n"
+        "<nav aria-label='Primary'><ul><li>Microsoft will: overview</li></ul></nav>\n"
+        f"<main id='main'>\n{content}\n"
+        "<section class='feedback-section'><h2>Feedback</h2><p>Was this page helpful?</p>"
+        "</section>\n</main>\n<footer><ul><li>Customer will: Privacy</li></ul></footer>\n"
+        "</body>\n</html>\n"
+    )
+
+
+@pytest.mark.parametrize("number", ["001", "002", "003"])
+def test_published_seed_compares_as_no_change(number: str, tmp_path: Path) -> None:
+    """A seed as published is the same page: no change against the committed data."""
+    page_file = tmp_path / f"{number}.html"
+    page_file.write_text(_published(seed_path(number)), encoding="utf-8")
+    result = run([str(BIN / "handbook"), "import", str(page_file), "--compare"], cwd=ROOT)
+    assert result.returncode in (0, 1), result.stderr
+    assert "No change to statements, responsibilities, rules or verdicts." in result.stdout
