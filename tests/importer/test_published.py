@@ -135,3 +135,34 @@ def test_published_seed_compares_as_no_change(number: str, tmp_path: Path) -> No
     result = run([str(BIN / "handbook"), "import", str(page_file), "--compare"], cwd=ROOT)
     assert result.returncode in (0, 1), result.stderr
     assert "No change to statements, responsibilities, rules or verdicts." in result.stdout
+
+
+def _page(tmp: Path, content: str) -> Path:
+    page = tmp / "page.html"
+    page.write_text(
+        "<!DOCTYPE html>\n<html>\n<head>\n"
+        '<meta property="og:title" content="Contoso tasks">\n'
+        '<meta name="ms.date" content="05/02/2024">\n'
+        f"</head>\n<body>\n<main>\n<h1>Contoso tasks</h1>\n{content}</main>\n</body>\n</html>\n",
+        encoding="utf-8",
+    )
+    return page
+
+
+TICKS = (
+    "<table>\n<thead><tr><th>Task</th><th>Your responsibility</th><th>Contoso</th></tr></thead>\n"
+    "<tbody>\n<tr><td>Enroll the tenant</td><td>✔️</td><td>❌</td></tr>\n"
+    "<tr><td>Configure the service</td><td>❌</td><td>✔️</td></tr>\n</tbody>\n</table>\n"
+)
+
+
+def test_table_inside_a_list_item_is_a_table(tmp_path: Path) -> None:
+    """A procedure's step holding the table (``<ol><li><p>…</p><table>``), as a Markdown
+    page's table inside a list item is read."""
+    page = _page(
+        tmp_path, f"<h2>Onboarding</h2>\n<ol>\n<li><p>Review the tasks:</p>\n{TICKS}</li>\n</ol>\n"
+    )
+    _, found, written = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert [(f["line"], f["kind"], f["mapped"]) for f in found["found"]] == [(14, "html-table", 2)]  # type: ignore[index]
+    assert "text: Enroll the tenant" in written
+    assert "text: Configure the service" in written

@@ -113,7 +113,7 @@ class _Out:
             elif name == "table":
                 html = str(child).split("\n")
                 self.add(line, [x if x.strip() else "<!-- -->" for x in html], blank=True)
-            elif name in ("ul", "ol"):
+            elif name in ("ul", "ol") and not child.find("table"):  # else: its items' blocks
                 items = [
                     "  " * max(x.depth - 1, 0) + ("- " if x.bullet else "") + x.text
                     for x in cell_lines(str(child))
