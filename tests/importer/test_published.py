@@ -166,3 +166,11 @@ def test_table_inside_a_list_item_is_a_table(tmp_path: Path) -> None:
     assert [(f["line"], f["kind"], f["mapped"]) for f in found["found"]] == [(14, "html-table", 2)]  # type: ignore[index]
     assert "text: Enroll the tenant" in written
     assert "text: Configure the service" in written
+
+
+def test_escaped_text_in_a_heading_names_the_category(tmp_path: Path) -> None:
+    """``<h2>Operate &amp; &lt;monitor&gt;</h2>``: the section a reader sees."""
+    page = _page(tmp_path, f"<h2>Operate &amp; &lt;monitor&gt;</h2>\n{TICKS}")
+    _, found, written = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert [f["section"] for f in found["found"]] == ["Operate & <monitor>"]  # type: ignore[index]
+    assert "name: Operate & <monitor>" in written

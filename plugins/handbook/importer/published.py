@@ -8,7 +8,8 @@ the Markdown page it was published from.
 lists, alerts (``<div class="alert">``, the 2018 ``<div class="NOTE">``) as ``[!NOTE]``
 callouts and every ``<table>`` as the HTML it is. The site's chrome is left out: header,
 navigation, breadcrumbs, "In this article", the page's metadata line, feedback, footer,
-scripts, ``<noscript>`` and anything hidden. Each Markdown line comes with the line of the
+scripts, ``<noscript>`` and anything hidden. Text is written escaped (``&lt;tenant&gt;``
+stays text). Each Markdown line comes with the line of the
 document it was read from, so the report names the saved file's lines.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 
 from bs4.element import Comment, NavigableString, Tag
 
@@ -107,7 +109,7 @@ class _Out:
             line = child.sourceline or line
             name = child.name
             if name in _HEADINGS:
-                words = " ".join(child.get_text(" ").split())
+                words = escape(" ".join(child.get_text(" ").split()), quote=False)
                 if words:
                     self.add(line, ["#" * int(name[1]) + " " + words], blank=True)
             elif name == "table":
@@ -115,14 +117,14 @@ class _Out:
                 self.add(line, [x if x.strip() else "<!-- -->" for x in html], blank=True)
             elif name in ("ul", "ol") and not child.find("table"):  # else: its items' blocks
                 items = [
-                    "  " * max(x.depth - 1, 0) + ("- " if x.bullet else "") + x.text
+                    "  " * max(x.depth - 1, 0) + ("- " if x.bullet else "") + escape(x.text, False)
                     for x in cell_lines(str(child))
                 ]
                 self.add(line, items, blank=True)
             elif name == "pre":
                 self.add(line, ["```", *child.get_text().splitlines(), "```"], blank=True)
             elif name == "blockquote" or _alert(child):
-                quoted = [f"> {x.text}" for x in cell_lines(child.decode_contents())]
+                quoted = [f"> {escape(x.text, False)}" for x in cell_lines(child.decode_contents())]
                 kind = _alert(child)
                 self.add(line, [f"> [!{kind}]", *quoted] if kind else quoted, blank=True)
             elif name == "p" or not child.find(_BLOCKS):
@@ -135,7 +137,7 @@ class _Out:
         """``text`` (inline HTML) as paragraphs, one a line of it, read from ``line``."""
         if "".join(text).strip():
             for x in cell_lines("".join(text)):
-                self.add(line, [x.text], blank=True)
+                self.add(line, [escape(x.text, quote=False)], blank=True)
         text.clear()
 
 
