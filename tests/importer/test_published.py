@@ -174,3 +174,19 @@ def test_escaped_text_in_a_heading_names_the_category(tmp_path: Path) -> None:
     _, found, written = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
     assert [f["section"] for f in found["found"]] == ["Operate & <monitor>"]  # type: ignore[index]
     assert "name: Operate & <monitor>" in written
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        # Docusaurus: a zero-width space; MkDocs Material: a pilcrow; Sphinx: the section's id
+        '<h2 id="patching">Patching<a href="#patching" class="hash-link">\u200b</a></h2>',
+        '<h2 id="patching">Patching<a class="headerlink" href="#patching">¶</a></h2>',
+        '<section id="patching"><h2>Patching<a class="headerlink" href="#patching">¶</a></h2>',
+    ],
+)
+def test_heading_permalink_is_not_its_text(heading: str, tmp_path: Path) -> None:
+    page = _page(tmp_path, f"{heading}\n{TICKS}")
+    _, found, written = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert [f["section"] for f in found["found"]] == ["Patching"]  # type: ignore[index]
+    assert "name: Patching\n" in written

@@ -109,6 +109,9 @@ class _Out:
             line = child.sourceline or line
             name = child.name
             if name in _HEADINGS:
+                for link in child.select('a[href^="#"]'):  # a permalink: ¶, #, a zero-width space
+                    if not any(c.isalnum() for c in link.get_text()):
+                        link.decompose()
                 words = escape(" ".join(child.get_text(" ").split()), quote=False)
                 if words:
                     self.add(line, ["#" * int(name[1]) + " " + words], blank=True)
