@@ -190,3 +190,20 @@ def test_heading_permalink_is_not_its_text(heading: str, tmp_path: Path) -> None
     _, found, written = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
     assert [f["section"] for f in found["found"]] == ["Patching"]  # type: ignore[index]
     assert "name: Patching\n" in written
+
+
+def test_title_in_the_articles_header(tmp_path: Path) -> None:
+    """Docusaurus writes the page's ``<h1>`` in a ``<header>`` inside the article: the
+    page's heading, not chrome (the site's ``<header>`` above it is)."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!doctype html>\n<html><head><title>x</title></head>\n<body>\n"
+        "<header><nav>Microsoft will: sign in</nav><p>Contoso Docs</p></header>\n"
+        '<main><article>\n<div class="markdown"><header><h1>Contoso tasks</h1></header>\n'
+        f"<h2>Patching</h2>\n{TICKS}</div>\n</article></main>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    _, found, written = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert found["title"] == "Contoso tasks"
+    assert "sign in" not in written
+    assert "Contoso Docs" not in json.dumps(found)

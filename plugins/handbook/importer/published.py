@@ -26,9 +26,10 @@ from handbook.importer.html import cell_lines, soup
 #: a document rather than a Markdown page: it starts with a doctype or ``<html>``
 _DOCUMENT = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
 #: what a reader never sees as the page's text, and the Learn and docs sites' chrome
-#: inside ``<main>`` (the header of the article, its date and contributors, the feedback)
+#: inside ``<main>`` (the header of the article, its date and contributors, the feedback);
+#: a ``<header>`` holding the page's ``<h1>`` (Docusaurus') is content
 _CHROME = (
-    "nav, header, footer, aside, script, style, noscript, template, button, form, "
+    "nav, header:not(:has(h1)), footer, aside, script, style, noscript, template, button, form, "
     "[hidden], [aria-hidden=true], #article-header, .page-metadata-container, "
     ".page-metadata, .feedback-section, #ms--inline-notifications"
 )
