@@ -207,3 +207,42 @@ def test_title_in_the_articles_header(tmp_path: Path) -> None:
     assert found["title"] == "Contoso tasks"
     assert "sign in" not in written
     assert "Contoso Docs" not in json.dumps(found)
+
+
+#: a Learn tab group (docs.microsoft.com's markup): the second panel is hidden until chosen
+TABS = """<h2 id="apps">Apps</h2>
+<div class="tabGroup" id="tabgroup_1" data-bi-name="tab-group">
+<ul role="tablist">
+<li role="presentation"><a href="#tabpanel_1_intune" role="tab"
+ aria-controls="tabpanel_1_intune" aria-selected="true">Intune</a></li>
+<li role="presentation"><a href="#tabpanel_1_configmgr" role="tab"
+ aria-controls="tabpanel_1_configmgr" aria-selected="false">Configuration Manager</a></li>
+</ul>
+<section id="tabpanel_1_intune" role="tabpanel" data-tab="intune">
+<table>
+<tr><th>Microsoft's responsibilities</th><th>Customer's responsibilities</th></tr>
+<tr><td>Package the Microsoft 365 Apps.</td><td>Assign the apps to groups.</td></tr>
+</table>
+</section>
+<section id="tabpanel_1_configmgr" role="tabpanel" data-tab="configmgr"
+ hidden="hidden" aria-hidden="true">
+<table>
+<tr><th>Microsoft's responsibilities</th><th>Customer's responsibilities</th></tr>
+<tr><td>Publish the client settings.</td><td>Deploy the Configuration Manager client.</td></tr>
+</table>
+</section>
+</div>
+"""
+
+
+def test_every_tab_of_a_tab_group_is_read(tmp_path: Path) -> None:
+    """A hidden tab is the page's content, not chrome; its title names its table, as an
+    MkDocs content tab's does, and the tab list is no prose."""
+    _, found, written = _import(
+        _page(tmp_path, TABS), tmp_path, "--data", str(tmp_path / "no-data")
+    )
+    assert "Deploy the Configuration Manager client." in written
+    assert "Assign the apps to groups." in written
+    assert "name: Intune" in written
+    assert "name: Configuration Manager" in written
+    assert found["unmapped"] == []

@@ -6,11 +6,12 @@ the Markdown page it was published from.
 (``ms.date``, ``author``, ``og:title`` as ``title``…), then the content of its ``<main>``
 (its ``<article>`` when it has one, else the ``<body>``) as Markdown: headings, paragraphs,
 lists, alerts (``<div class="alert">``, the 2018 ``<div class="NOTE">``) as ``[!NOTE]``
-callouts and every ``<table>`` as the HTML it is. The site's chrome is left out: header,
-navigation, breadcrumbs, "In this article", the page's metadata line, feedback, footer,
-scripts, ``<noscript>`` and anything hidden. Text is written escaped (``&lt;tenant&gt;``
-stays text). Each Markdown line comes with the line of the
-document it was read from, so the report names the saved file's lines.
+callouts, a tab group's tabs each under its title and every ``<table>`` as the HTML it
+is. The site's chrome is left out: header, navigation, breadcrumbs, "In this article",
+the page's metadata line, feedback, footer, scripts, ``<noscript>`` and anything hidden
+(but a tab not chosen). Text is written escaped (``&lt;tenant&gt;`` stays text). Each
+Markdown line comes with the line of the document it was read from, so the report names
+the saved file's lines.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ _DOCUMENT = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
 #: a ``<header>`` holding the page's ``<h1>`` (Docusaurus') is content
 _CHROME = (
     "nav, header:not(:has(h1)), footer, aside, script, style, noscript, template, button, form, "
-    "[hidden], [aria-hidden=true], #article-header, .page-metadata-container, "
-    ".page-metadata, .feedback-section, #ms--inline-notifications"
+    "[hidden]:not([role=tabpanel]), [aria-hidden=true]:not([role=tabpanel]), "
+    "#article-header, .page-metadata-container, .page-metadata, .feedback-section, "
+    "#ms--inline-notifications"
 )
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _ALERTS = {"note", "tip", "important", "warning", "caution"}
@@ -63,10 +65,25 @@ def markdown(text: str) -> tuple[list[str], list[int]]:
     if isinstance(root, Tag):
         article = root.find("article")
         root = article if isinstance(article, Tag) else root
+        _tab_titles(root)
         for chrome in root.select(_CHROME):
             chrome.decompose()
         out.walk(root)
     return out.lines, out.origin
+
+
+def _tab_titles(root: Tag) -> None:
+    """Each tab of a tab group (Learn's ``<div class="tabGroup">``) titled by a paragraph
+    at its start, instead of the list of tabs: every tab is read, hidden or not, and its
+    title names its table, as an MkDocs content tab's does."""
+    for tablist in root.select("[role=tablist]"):
+        for tab in tablist.select("[role=tab][aria-controls]"):
+            panel = root.find(id=str(tab.get("aria-controls")))
+            if isinstance(panel, Tag):
+                title = tablist.new_tag("p")
+                title.string = tab.get_text(" ").strip()
+                panel.insert(0, title)
+        tablist.decompose()
 
 
 def _meta(tree: Tag) -> dict[str, tuple[int, str]]:
