@@ -246,3 +246,22 @@ def test_every_tab_of_a_tab_group_is_read(tmp_path: Path) -> None:
     assert "name: Intune" in written
     assert "name: Configuration Manager" in written
     assert found["unmapped"] == []
+
+
+def test_table_inside_a_quote_or_an_alert_is_a_table(tmp_path: Path) -> None:
+    """As a Markdown page's table inside a quote or a ``[!NOTE]`` callout is read."""
+    note = (
+        '<div class="alert is-info">\n<p class="alert-title"><span class="docon"></span> Note</p>\n'
+    )
+    page = _page(
+        tmp_path,
+        f"<h2>Quoted</h2>\n<blockquote>\n{TICKS}</blockquote>\n"
+        f"<h2>In a note</h2>\n{note}{TICKS}</div>\n",
+    )
+    _, found, written = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert [(f["section"], f["mapped"]) for f in found["found"]] == [  # type: ignore[index]
+        ("Quoted", 2),
+        ("In a note", 2),
+    ]
+    assert found["unmapped"] == []
+    assert written.count("text: Enroll the tenant") == 2

@@ -144,6 +144,13 @@ class _Out:
                 self.add(line, items, blank=True)
             elif name == "pre":
                 self.add(line, ["```", *child.get_text().splitlines(), "```"], blank=True)
+            elif (name == "blockquote" or _alert(child)) and child.find("table"):
+                title = (
+                    child.find(class_="alert-title") or child.find("p") if _alert(child) else None
+                )
+                if isinstance(title, Tag):  # "Note": not the name of the table below it
+                    title.decompose()
+                self.walk(child)  # a table inside a quote or alert is a table
             elif name == "blockquote" or _alert(child):
                 quoted = [f"> {escape(x.text, False)}" for x in cell_lines(child.decode_contents())]
                 kind = _alert(child)
