@@ -265,3 +265,23 @@ def test_table_inside_a_quote_or_an_alert_is_a_table(tmp_path: Path) -> None:
     ]
     assert found["unmapped"] == []
     assert written.count("text: Enroll the tenant") == 2
+
+
+def test_aria_landmarks_mark_the_content_and_the_chrome(tmp_path: Path) -> None:
+    """Sphinx's Read the Docs theme has no ``<main>``: ``<div role="main">`` is the content,
+    its breadcrumbs ``<div role="navigation">`` chrome."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!DOCTYPE html>\n<html><head><title>x</title></head>\n<body>\n"
+        '<div class="rst-content">\n<div role="navigation" aria-label="Page navigation">'
+        "<ul><li>Docs</li><li>Customer will: read the docs</li></ul></div>\n"
+        '<div role="main" class="document"><div itemprop="articleBody">\n'
+        f"<h1>Contoso tasks</h1>\n<h2>Patching</h2>\n{TICKS}</div></div>\n"
+        '<footer><div role="contentinfo"><p>Copyright Contoso.</p></div></footer>\n'
+        "</div>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    _, found, _ = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert found["title"] == "Contoso tasks"
+    assert found["unmapped"] == []
+    assert [f["section"] for f in found["found"]] == ["Patching"]  # type: ignore[index]

@@ -4,14 +4,14 @@ the Markdown page it was published from.
 
 `markdown(text)` gives that page: a front matter of the document's ``<meta>`` tags
 (``ms.date``, ``author``, ``og:title`` as ``title``…), then the content of its ``<main>``
-(its ``<article>`` when it has one, else the ``<body>``) as Markdown: headings, paragraphs,
-lists, alerts (``<div class="alert">``, the 2018 ``<div class="NOTE">``) as ``[!NOTE]``
-callouts, a tab group's tabs each under its title and every ``<table>`` as the HTML it
-is. The site's chrome is left out: header, navigation, breadcrumbs, "In this article",
-the page's metadata line, feedback, footer, scripts, ``<noscript>`` and anything hidden
-(but a tab not chosen). Text is written escaped (``&lt;tenant&gt;`` stays text). Each
-Markdown line comes with the line of the document it was read from, so the report names
-the saved file's lines.
+(or ``role="main"``; its ``<article>`` when it has one, else the ``<body>``) as Markdown:
+headings, paragraphs, lists, alerts (``<div class="alert">``, the 2018 ``<div
+class="NOTE">``) as ``[!NOTE]`` callouts, a tab group's tabs each under its title and
+every ``<table>`` as the HTML it is. The site's chrome is left out: header, navigation,
+breadcrumbs, "In this article", the page's metadata line, feedback, footer, scripts,
+``<noscript>`` and anything hidden (but a tab not chosen). Text is written escaped
+(``&lt;tenant&gt;`` stays text). Each Markdown line comes with the line of the document it
+was read from, so the report names the saved file's lines.
 """
 
 from __future__ import annotations
@@ -27,13 +27,15 @@ from handbook.importer.html import cell_lines, soup
 #: a document rather than a Markdown page: it starts with a doctype or ``<html>``
 _DOCUMENT = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
 #: what a reader never sees as the page's text, and the Learn and docs sites' chrome
-#: inside ``<main>`` (the header of the article, its date and contributors, the feedback);
+#: inside ``<main>`` (the header of the article, its date and contributors, the feedback),
+#: and the ARIA landmarks of navigation, banner, footer, search and sidebar;
 #: a ``<header>`` holding the page's ``<h1>`` (Docusaurus') is content
 _CHROME = (
     "nav, header:not(:has(h1)), footer, aside, script, style, noscript, template, button, form, "
     "[hidden]:not([role=tabpanel]), [aria-hidden=true]:not([role=tabpanel]), "
     "#article-header, .page-metadata-container, .page-metadata, .feedback-section, "
-    "#ms--inline-notifications"
+    "#ms--inline-notifications, [role=navigation], [role=banner], [role=contentinfo], "
+    "[role=search], [role=complementary]"
 )
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _ALERTS = {"note", "tip", "important", "warning", "caution"}
@@ -61,7 +63,7 @@ def markdown(text: str) -> tuple[list[str], list[int]]:
         for key, (line, value) in meta.items():
             out.add(line, [f"{key}: {json.dumps(value, ensure_ascii=False)}"])
         out.add(out.origin[-1], ["---"])
-    root = tree.find("main") or tree.body or tree
+    root = tree.find("main") or tree.select_one("[role=main]") or tree.body or tree
     if isinstance(root, Tag):
         article = root.find("article")
         root = article if isinstance(article, Tag) else root
