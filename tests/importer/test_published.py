@@ -285,3 +285,17 @@ def test_aria_landmarks_mark_the_content_and_the_chrome(tmp_path: Path) -> None:
     assert found["title"] == "Contoso tasks"
     assert found["unmapped"] == []
     assert [f["section"] for f in found["found"]] == ["Patching"]  # type: ignore[index]
+
+
+def test_an_article_without_the_title_is_not_the_page(tmp_path: Path) -> None:
+    """A card (``<article class="card">``, a training module recommended under the page)
+    inside ``<main>`` is not the page's content: the article holding the ``<h1>`` is."""
+    card = '<article class="card"><p>Module: Customer will manage apps</p></article>\n'
+    _, found, written = _import(
+        _page(tmp_path, f"<h2>Patching</h2>\n{TICKS}{card}"),
+        tmp_path,
+        "--data",
+        str(tmp_path / "no-data"),
+    )
+    assert [f["section"] for f in found["found"]] == ["Patching"]  # type: ignore[index]
+    assert "text: Enroll the tenant" in written

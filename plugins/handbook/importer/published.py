@@ -4,10 +4,10 @@ the Markdown page it was published from.
 
 `markdown(text)` gives that page: a front matter of the document's ``<meta>`` tags
 (``ms.date``, ``author``, ``og:title`` as ``title``…), then the content of its ``<main>``
-(or ``role="main"``; its ``<article>`` when it has one, else the ``<body>``) as Markdown:
-headings, paragraphs, lists, alerts (``<div class="alert">``, the 2018 ``<div
-class="NOTE">``) as ``[!NOTE]`` callouts, a tab group's tabs each under its title and
-every ``<table>`` as the HTML it is. The site's chrome is left out: header, navigation,
+(or ``role="main"``; the ``<article>`` in it that holds the ``<h1>``; else the ``<body>``)
+as Markdown: headings, paragraphs, lists, alerts (``<div class="alert">``, the 2018
+``<div class="NOTE">``) as ``[!NOTE]`` callouts, a tab group's tabs each under its title
+and every ``<table>`` as the HTML it is. The site's chrome is left out: header, navigation,
 breadcrumbs, "In this article", the page's metadata line, feedback, footer, scripts,
 ``<noscript>`` and anything hidden (but a tab not chosen). Text is written escaped
 (``&lt;tenant&gt;`` stays text). Each Markdown line comes with the line of the document it
@@ -65,8 +65,8 @@ def markdown(text: str) -> tuple[list[str], list[int]]:
         out.add(out.origin[-1], ["---"])
     root = tree.find("main") or tree.select_one("[role=main]") or tree.body or tree
     if isinstance(root, Tag):
-        article = root.find("article")
-        root = article if isinstance(article, Tag) else root
+        # the article holding the page's title (not a card recommending another page)
+        root = next((a for a in root.find_all("article") if a.find("h1")), root)
         _tab_titles(root)
         for chrome in root.select(_CHROME):
             chrome.decompose()
