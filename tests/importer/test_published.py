@@ -299,3 +299,15 @@ def test_an_article_without_the_title_is_not_the_page(tmp_path: Path) -> None:
     )
     assert [f["section"] for f in found["found"]] == ["Patching"]  # type: ignore[index]
     assert "text: Enroll the tenant" in written
+
+
+def test_escaped_text_beside_a_table_stays_text(tmp_path: Path) -> None:
+    """Text straight inside a container, not in a ``<p>``: ``&lt;tenant&gt;`` is text (the
+    report quotes the paragraph as the saved file writes it)."""
+    page = _page(
+        tmp_path, f"<div>Sign in to https://&lt;tenant&gt;.example first.\n{TICKS}</div>\n"
+    )
+    _, found, _ = _import(page, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert [u["text"] for u in found["unmapped"]] == [  # type: ignore[index]
+        "Sign in to https://&lt;tenant&gt;.example first."
+    ]

@@ -123,7 +123,7 @@ class _Out:
             if isinstance(child, NavigableString) or child.name in _INLINE:
                 if isinstance(child, Tag) and not "".join(text).strip():
                     line = child.sourceline or line
-                text.append(str(child))
+                text.append(str(child) if isinstance(child, Tag) else escape(child, quote=False))
                 continue
             self._paragraph(line, text)
             line = child.sourceline or line
