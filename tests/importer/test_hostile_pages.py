@@ -109,3 +109,14 @@ def test_broken_files_are_report_entries_never_tracebacks(tmp_path: Path) -> Non
     sop = (tmp_path / "out" / "sop-categories.yaml").read_text(encoding="utf-8")
     for name in ("Café", "name: x"):
         assert name in sop
+
+
+def test_change_type_named_by_a_picture_only_is_a_row_without_a_type(tmp_path: Path) -> None:
+    """Found by the fragments above: a change-type row whose type cell is only a picture."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        'Change type | Notification | Customer action\n--- | ---\n:::image source="x.png":::\n',
+        encoding="utf-8",
+    )
+    report = import_page(page, None, None, Known(), set(), Imported())
+    assert [(u.line, u.reason) for u in report.unmapped] == [(3, "change-type row without a type")]

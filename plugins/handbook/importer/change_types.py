@@ -106,10 +106,10 @@ def types_rows(
     attrs = [attribute(h) for h in header]
     mapped = 0
     for row in table.rows:
-        if not row.cells or not cell_text(row.cells[0]):
+        first = C.statements(cell_lines(row.cells[0])) if row.cells else []
+        if not first:  # no cell, or one of pictures only
             rep.leave(row.line, " | ".join(row.cells), "change-type row without a type")
             continue
-        first = C.statements(cell_lines(row.cells[0]))
         description = first[0]["text"]
         name = ctx.known.ids.get(("type-name", ctx.edition, C.plain(description)))
         if name is None:

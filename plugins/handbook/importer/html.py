@@ -157,6 +157,6 @@ def html_tables(markup: str) -> list[list[list[str]]]:
             if tr.find_parent("table") is not table:
                 continue
             cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("tr") is tr]
-            rows.append(["".join(str(x) for x in c.contents) for c in cells])
+            rows.append([c.decode_contents() for c in cells])
         out.append(rows)
     return out

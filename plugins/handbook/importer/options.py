@@ -9,7 +9,12 @@ import argparse
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The ``import`` subcommand's arguments."""
-    p.add_argument("pages", nargs="+", metavar="PAGE.md", help="Markdown pages to import")
+    p.add_argument(
+        "pages",
+        nargs="+",
+        metavar="PAGE.md",
+        help="Markdown pages, or pages as published (HTML), to import",
+    )
     p.add_argument("--out", metavar="DIR", help="folder to write the data files into")
     p.add_argument("--report", metavar="FILE", help="write the report to FILE (atomically)")
     p.add_argument("--edition", metavar="ID", help="tag everything imported with this edition")

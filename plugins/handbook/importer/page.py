@@ -31,6 +31,7 @@ from ruamel.yaml.error import YAMLError
 
 from handbook.importer.cells import markup_only
 from handbook.importer.html import ATTRIBUTES, cell_text
+from handbook.importer.published import is_document, markdown
 
 
 class PageError(Exception):
@@ -260,9 +261,17 @@ def read_page(path: Path) -> Page:
     text, fixes = fix_mojibake(text.replace("\r\n", "\n").replace("\r", "\n"))
     page.notes.extend(fixes)
     lines = text.split("\n")
+    origin = None
+    if is_document(text):  # a published page: its <main> as Markdown, lines mapped back
+        lines, origin = markdown(text)
+    noted = len(page.notes)
     start = _front_matter(lines, page)
     body = [""] * start + lines[start:]
     page.blocks = _blocks(body, page, _unnest(body))
+    if origin:
+        for block in page.blocks:
+            block.line = origin[block.line - 1]
+        page.notes[noted:] = [(origin[n - 1], why) for n, why in page.notes[noted:]]
     if not page.title:
         page.title = next((b.label for b in page.blocks if b.kind == "title"), "")
     page.blocks = [b for b in page.blocks if b.kind != "title"]
