@@ -108,7 +108,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                 "information-types": [
                     {
                         "uuid": stable_uuid(ed.id, "information-type"),
-                        "title": "Managed device operations",
+                        "title": f"{service.name} operations",
                         "description": (
                             "Changes, notifications and support requests exchanged between "
                             f"{provider_name} and {customer_name} while running "
