@@ -161,3 +161,12 @@ def test_a_rule_on_the_change_types_of_customer_changes_is_refused(tmp_path: Pat
         "the changes of 'microsoft' only, and the rule applies to those of 'customer' (tell "
         "the changes of 'customer' apart by sop_category)"
     ) in result.stdout + result.stderr
+
+
+def test_a_service_without_roles_has_no_roles_section(site: Path) -> None:
+    """roles.yaml is ``[]``: the site had a Roles section of three pages saying "0 roles:
+    see AMS roles" over empty tables, in the nav, the print edition and the PDF."""
+    assert not (site / "roles").exists()
+    home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    assert "Roles" not in [a.get_text(" ", strip=True) for a in home.select("nav a")]
+    assert "0 roles" not in page_text(site / "print" / "index.html")
