@@ -170,3 +170,30 @@ def test_a_service_without_roles_has_no_roles_section(site: Path) -> None:
     home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
     assert "Roles" not in [a.get_text(" ", strip=True) for a in home.select("nav a")]
     assert "0 roles" not in page_text(site / "print" / "index.html")
+
+
+def test_the_change_management_page_links_only_the_pages_there_are(tmp_path: Path) -> None:
+    """With change types and no change process, the Change management page linked its
+    "Change process" page, which is not built (a dead link: strict MkDocs does not look at
+    raw HTML links); and it lowered the activities' whole names ("aws apis", "rfcs")."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    (project / "data" / "change-types.yaml").write_text(
+        "- id: planned-maintenance\n  edition: '2025'\n  name: Planned maintenance\n"
+        "  channels: any\n  description: Maintenance AMS plans in your accounts.\n"
+        "  source: {doc: '101', section: Schedule RFCs}\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    page = site / "change-management" / "index.html"
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    hrefs = [str(a["href"]) for a in soup.select("article a[href]")]
+    assert "change-types/" in hrefs
+    for href in hrefs:
+        if not href.startswith(("http", "#")):
+            assert (page.parent / href.split("#")[0] / "index.html").is_file(), href
+    text = page_text(page)
+    assert "manage resources created with AWS APIs and consoles" in text
+    assert "Change process" not in text
