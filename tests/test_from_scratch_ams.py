@@ -74,6 +74,7 @@ def test_no_page_speaks_of_mmd(site: Path) -> None:
     assert "e.g. …" not in text
     assert "automated_change_types , automated-change-types and automatedchangetypes" in text
     assert "are one SOP category" in text
+    assert "certificates category" not in text  # MMD's SOP category, named by a field
 
 
 def test_the_edition_in_force_is_said_to_be_in_force(site: Path) -> None:

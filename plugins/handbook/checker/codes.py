@@ -123,12 +123,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("customer_action_at", _TIME, "no", "When {the_customer} completed the action."),
     FieldSpec("support_request_at", _TIME, "no", "When {the_customer} opened the support request."),
     FieldSpec("advised_at", _TIME, "no", "When {service} Operations assessed and advised."),
-    FieldSpec(
-        "certificate_expires_at",
-        _TIME,
-        "no",
-        "When the certificate expires (certificates category).",
-    ),
+    FieldSpec("certificate_expires_at", _TIME, "no", "When the certificate expires."),
     FieldSpec(
         "actions",
         "list of action ids (CSV: separated by `;`)",
