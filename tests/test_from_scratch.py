@@ -105,6 +105,9 @@ def test_a_new_data_folder_is_told_what_each_missing_file_holds(tmp_path: Path) 
     assert matrix.endswith("header row (alone for no entries): id,responsibility,doc,section)")
     [rules] = [line for line in lines if "rules.yaml" in line]
     assert rules.endswith("(create it: add its entries ('- id: ...'), or write [] for none)")
+    # a sample file's entries are keyed on 'file' (it said '- id: ...' of them too)
+    [samples] = [line for line in lines if "samples.yaml" in line]
+    assert samples.endswith("(create it: add its entries ('- file: ...'), or write [] for none)")
 
 
 def test_a_statement_links_alike_on_every_page_that_shows_it(site: Path) -> None:

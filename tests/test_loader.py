@@ -440,12 +440,19 @@ def test_an_emptied_csv_file_says_which_header_to_write(data_copy: Path) -> None
 @pytest.mark.parametrize(
     ("old", "new", "message", "hint"),
     [
-        # pydantic's "Input should be a valid string" for a key left without its value
+        # pydantic's "Input should be a valid string" for a key left without its value;
+        # a rule needs its title (removing the key was advised, a missing-key error)
         (
             "  title: Advance notice\n",
             "  title:\n",
             "'title' has no value",
-            "write its value after 'title: ', or remove the key",
+            "write its value after 'title: '",
+        ),
+        (
+            "  requires: [notified_at]\n",
+            "  requires:\n",
+            "'requires' has no value",
+            "write its value after 'requires: ', or remove the key",
         ),
         # "'['timing']' is not allowed for 'kind'": the value is right, the list is not
         (
@@ -461,7 +468,8 @@ def test_a_value_left_out_or_wrapped_in_a_list_is_said_in_words(
 ) -> None:
     edit(data_copy / "rules.yaml", old, new)
     [p] = _load(data_copy)
-    assert (p.line, p.message, p.hint) == (8 if "title" in old else 9, message, hint)
+    line = {"title": 8, "kind": 9, "requires": 15}[old.split(":")[0].strip()]
+    assert (p.line, p.message, p.hint) == (line, message, hint)
 
 
 @pytest.mark.parametrize(

@@ -203,7 +203,7 @@ def with_metadata(printed: Printed, commit: str | None, when: datetime) -> bytes
     metadata = {
         "/Title": printed.title,
         "/Subject": printed.subject,
-        "/Creator": "handbook pdf (Managed Desktop Operations Handbook)",
+        "/Creator": "handbook pdf",
         "/CreationDate": _pdf_date(when),
         "/ModDate": _pdf_date(when),
     }

@@ -78,15 +78,15 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "change_type",
         "change type id of the edition in force",
         "when the initiator is `microsoft`",
-        "The type of a change {provider} makes (e.g. `{change_type}`); ignored on a record "
-        "of {the_customer}, so rules on change types never apply to it.",
+        "The type of a change {provider} makes{change_type}; ignored on a record of "
+        "{the_customer}, so rules on change types never apply to it.",
     ),
     FieldSpec(
         "sop_category",
         "SOP category id of the edition in force",
         "when the initiator is `customer`",
-        "The standard-operating-procedure category of a change of {the_customer} (e.g. "
-        "`{sop_category}`); ignored on a record initiated by {provider}.",
+        "The standard-operating-procedure category of a change of {the_customer}"
+        "{sop_category}; ignored on a record initiated by {provider}.",
     ),
     FieldSpec(
         "emergency",
@@ -123,12 +123,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("customer_action_at", _TIME, "no", "When {the_customer} completed the action."),
     FieldSpec("support_request_at", _TIME, "no", "When {the_customer} opened the support request."),
     FieldSpec("advised_at", _TIME, "no", "When {service} Operations assessed and advised."),
-    FieldSpec(
-        "certificate_expires_at",
-        _TIME,
-        "no",
-        "When the certificate expires (certificates category).",
-    ),
+    FieldSpec("certificate_expires_at", _TIME, "no", "When the certificate expires."),
     FieldSpec(
         "actions",
         "list of action ids (CSV: separated by `;`)",
@@ -166,8 +161,8 @@ def field_specs(
     """`FIELD_SPECS` with ``provider`` (the provider party's name, ``Microsoft``),
     ``service`` (the service's abbreviation, ``MMD``), ``customer`` (the other party's
     name in lower case, ``customer``: "the customer", "customers"), an example
-    change type and SOP category id and the ids of the rules of kind ``channels``
-    (``channel_rules``, ``MMD003``) in their descriptions."""
+    change type and SOP category id (``""``: no example) and the ids of the rules of
+    kind ``channels`` (``channel_rules``, ``MMD003``) in their descriptions."""
     rules = " or ".join(channel_rules)
     # "an MMD003 finding", "a WAP002 finding": the article of the id's first letter's name
     article = "an" if rules[:1] in _VOWEL_LETTERS else "a"
@@ -179,8 +174,9 @@ def field_specs(
         "the_customer": f"the {customer}",
         "The_customer": f"The {customer}",
         "customers": f"{customer}s",
-        "change_type": change_type,
-        "sop_category": sop_category,
+        # " (e.g. `functionality`)"; nothing for a service without change types
+        "change_type": f" (e.g. `{change_type}`)" if change_type else "",
+        "sop_category": f" (e.g. `{sop_category}`)" if sop_category else "",
     }
     return tuple(replace(s, description=s.description.format(**words)) for s in FIELD_SPECS)
 
@@ -193,8 +189,8 @@ def handbook_field_specs(handbook: Handbook) -> tuple[FieldSpec, ...]:
         handbook.party("microsoft").name,
         handbook.service.abbreviation,
         handbook.party("customer").name.lower(),
-        next((c.id for c in handbook.change_types if c.edition == newest), "…"),
-        next((c.id for c in handbook.sop_categories if c.edition == newest), "…"),
+        next((c.id for c in handbook.change_types if c.edition == newest), ""),
+        next((c.id for c in handbook.sop_categories if c.edition == newest), ""),
         [r.id for r in handbook.rules if r.kind == "channels"],
     )
 

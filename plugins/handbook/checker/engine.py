@@ -160,7 +160,8 @@ class Checker:
         for issue in read_issues:
             typed.setdefault(issue.field or "", np.zeros(n, dtype=bool))[issue.row] = True
         errors = Errors(n, typed, self.labels)
-        check_forms(cols, self.parties, errors, self.provider or "the provider")
+        names = {p.id: p.name for p in self.hb.parties if p.id in self.parties}
+        check_forms(cols, names, errors, self.provider or "the provider")
         chosen, index, before_first = editions_in_force(
             cols.times["starts_at"], self.editions, self.one
         )

@@ -140,10 +140,10 @@ def read_ids(cols: RuleInput, known: dict[str, dict[str, str]]) -> None:
             column.uniques = [u if u is None else one(u) for u in column.uniques]
 
 
-def check_forms(cols: RuleInput, parties: list[str], errors: Errors, provider: str) -> None:
-    """E002 for missing required fields, E003 for values of the wrong form (``provider``:
-    the name of the party ``microsoft``, for messages); parses ``cols.flags`` and
-    ``cols.times``."""
+def check_forms(cols: RuleInput, parties: dict[str, str], errors: Errors, provider: str) -> None:
+    """E002 for missing required fields, E003 for values of the wrong form (``parties``:
+    the initiators' ids and names; ``provider``: the name of the party ``microsoft``, for
+    messages); parses ``cols.flags`` and ``cols.times``."""
     text, present, add = cols.text, cols.present, errors.add
 
     def missing(name: str, mask: np.ndarray | bool, why: str) -> None:
@@ -156,14 +156,20 @@ def check_forms(cols: RuleInput, parties: list[str], errors: Errors, provider: s
     for name in ("id", "initiator", "starts_at"):
         extra = f" ({' or '.join(parties)})" if name == "initiator" else ""
         missing(name, True, f"every change record needs {name}{extra}")
-    unknown = present["initiator"] & ~cols.coded["initiator"].isin(parties)
-    invalid("initiator", unknown, f"' is unknown; expected one of: {', '.join(parties)}")
-    for name, who, what in (
-        ("change_type", provider, "change type"),
-        ("sop_category", "the customer", "SOP category"),
+    unknown = present["initiator"] & ~cols.coded["initiator"].isin(list(parties))
+    # "microsoft (AMS)": a provider not named as its id is written either way
+    named = [i if fold(n) == fold(i) else f"{i} ({n})" for i, n in parties.items()]
+    invalid("initiator", unknown, f"' is unknown; expected one of: {', '.join(named)}")
+    for name, who, what, other in (
+        ("change_type", provider, "change type", "sop_category"),
+        ("sop_category", "the customer", "SOP category", "change_type"),
     ):
         initiated = cols.coded["initiator"].eq(CLASSIFIED_BY[name])
-        missing(name, initiated, f"a change initiated by {who} needs its {what}")
+        why = f"a change initiated by {who} needs its {what}"
+        # a customer's "change type" (AMS's RFCs have them) is its SOP category here
+        crossed = initiated & present[other]
+        missing(name, initiated & ~crossed, why)
+        missing(name, crossed, f"{why}, and {other} is not read on it: write its {what} as {name}")
     for name in BOOL_FIELDS:
         values = coded(text[name])
         cols.flags[name], wrong = parse_bools(values.codes, values.uniques)

@@ -187,7 +187,8 @@ def load_partial(data_dir: Path | str) -> tuple[Handbook | None, list[Problem]]:
         return raw, display
 
     def yaml_list(name: str, model: type[T], what: str, *key: str) -> list[T]:
-        raw, display = yaml_raw(name, "add its entries ('- id: ...'), or write [] for none")
+        first = (key or ("id",))[-1]  # '- id: ...'; a sample file: '- file: ...'
+        raw, display = yaml_raw(name, f"add its entries ('- {first}: ...'), or write [] for none")
         if raw is None:
             return []
         if not isinstance(raw, list):  # not a list: no entry read (validate_list says so)

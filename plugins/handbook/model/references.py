@@ -18,7 +18,7 @@ from handbook.model.durations import duration_text
 from handbook.model.edition_dates import edition_date_problems
 from handbook.model.entities import Erratum, Node, Quote, Rule, Source, Statement
 from handbook.model.fixed_ids import MODEL_PARTIES, TIME_FIELDS
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import CLASSIFIED_BY, Handbook
 from handbook.model.problems import Problem
 from handbook.model.sources import not_a_file
 from handbook.model.validation import expected_one_of
@@ -399,6 +399,21 @@ def _check_rule(
                 expected_one_of(party_ids, scope.initiator),
             )
         )
+    by = {party: name for name, party in CLASSIFIED_BY.items()}  # a party's classification
+    for name, party in CLASSIFIED_BY.items():  # a customer's change has no change type
+        if getattr(scope, name) and scope.initiator in by and scope.initiator != party:
+            line, column = scope.at.of(name)
+            problems.append(
+                Problem(
+                    "wrong-value",
+                    f"rule {rule.id} never applies: {name} is read on the changes of "
+                    f"'{party}' only, and the rule applies to those of '{scope.initiator}'",
+                    scope.at.file,
+                    line or None,
+                    column or None,
+                    f"tell the changes of '{scope.initiator}' apart by {by[scope.initiator]}",
+                )
+            )
     for t in scope.change_type or []:
         if absent(t, type_ids):
             problems.append(_ref_problem(scope, "change_type", "change type", t, type_ids))

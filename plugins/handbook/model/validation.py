@@ -26,6 +26,10 @@ T = TypeVar("T")
 
 #: Every field name of every model, for "did you mean" hints on unknown keys.
 _ALL_KEYS = {k for m in Node.__subclasses__() for k in m.model_fields if k != "at"}
+#: The keys a model may go without (a key required wherever it is a field is not one).
+_OPTIONAL_KEYS = {
+    k for m in Node.__subclasses__() for k, f in m.model_fields.items() if not f.is_required()
+}
 
 _HINTS = {
     "string_pattern_mismatch": "use lowercase words joined by hyphens, e.g. 'service-accounts'",
@@ -190,7 +194,8 @@ def validation_problems(
             message, hint = f"'{field}' is empty", "write its text"
         elif given is None and loc[-1:] == (field,) and kind.endswith("_type"):  # 'title:'
             message = f"'{field}' has no value"
-            hint = f"write its value after '{field}: ', or remove the key"
+            hint = f"write its value after '{field}: '"
+            hint += ", or remove the key" if field in _OPTIONAL_KEYS else ""
         elif kind in {"bool_type", "bool_parsing"}:  # 'no', which YAML 1.2 reads as text
             message = f"'{field}' is true or false, not '{given}'"
         elif kind == "string_pattern_mismatch":

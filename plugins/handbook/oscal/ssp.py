@@ -120,7 +120,7 @@ def build_ssp(model: OscalModel, profile_href: str) -> SystemSecurityPlan:
                 "information-types": [
                     {
                         "uuid": model.uuid(ed.id, "information-type"),
-                        "title": "Managed device operations",
+                        "title": model.md(f"{service.name} operations"),
                         "description": model.md(
                             "Changes, notifications and support requests exchanged between "
                             f"{provider_name} and {customer_name} while running "

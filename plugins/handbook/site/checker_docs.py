@@ -95,6 +95,21 @@ class CheckerQueries:
             if p.suffix in (".yaml", ".yml", ".csv")
         ]
 
+    def spelling(self) -> tuple[str, str, str] | None:
+        """(name, id, what) of a value the data names other than by its id, to show how
+        records may spell it (``Message Center``, ``message-center``, ``channel``): the
+        first channel, else SOP category, change type or action; None when there is none."""
+        for what, items in (
+            ("channel", self.hb.channels),
+            ("SOP category", self.hb.sop_categories),
+            ("change type", self.hb.change_types),
+            ("action", self.hb.actions),
+        ):
+            for item in items:
+                if item.name != item.id:
+                    return item.name, item.id, what
+        return None
+
     def field_specs(self) -> list[Any]:
         """The record's fields in this handbook's words
         (`handbook.checker.codes.handbook_field_specs`)."""

@@ -82,7 +82,7 @@ def make_nav(site: SiteRenderer) -> list[Any]:
     nav.append({"Who does what": [Paths.who_does_what, *who]})
     nav += edition_items(latest)
     roles = [{nav_title(p.name): Paths.roles_of(p.id)} for p in parties]
-    nav.append({"Roles": [Paths.roles, *roles]})
+    nav.append({"Roles": [Paths.roles, *roles]} if hb.roles else {})
     rules = [Paths.rules, *_chunked([{r.id: Paths.rule(r)} for r in hb.rules])]
     rules += [{code: Paths.code(code)} for code, _, _ in checker_codes()]
     nav.append({"Rules": [*rules, {"Sample change records": Paths.samples}]})

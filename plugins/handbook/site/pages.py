@@ -50,15 +50,16 @@ def make_pages(site: SiteRenderer, oscal: OscalDownloads) -> None:
         )
     for ed in hb.editions_in_order():
         _edition_pages(site, ed, party_names)
-    page(
-        "roles_index.md.j2",
-        Paths.roles,
-        "Roles and responsibilities",
-        hb.roles[0] if hb.roles else None,
-        kind="roles",
-        tags=["Roles"],
-    )
-    for party in site.queries.real_parties():
+    if hb.roles:  # a service whose pages name no roles has no Roles section
+        page(
+            "roles_index.md.j2",
+            Paths.roles,
+            "Roles and responsibilities",
+            hb.roles[0],
+            kind="roles",
+            tags=["Roles"],
+        )
+    for party in site.queries.real_parties() if hb.roles else []:
         roles = hb.roles_of(party.id)
         page(
             "roles_party.md.j2",
