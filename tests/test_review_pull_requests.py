@@ -331,3 +331,41 @@ def test_a_change_type_renamed_shows_once_with_its_parameters(repo: Path) -> Non
         "- 2018 · change type `quality` Quality updates, channels: email → email, security-bulletin"
         in (run.stdout)
     )
+
+
+def test_a_glossary_channel_or_party_edit_is_shown(repo: Path) -> None:
+    """A pull request that edits only the glossary, a channel's name or a party's name was
+    "No change to statements, responsibilities, rules or verdicts": the reviewer saw
+    nothing. Each entry changed, added or removed is one line naming its file and what
+    changed; a file only re-saved or reordered still shows nothing."""
+    data = repo / "data"
+    _edit(data / "glossary.yaml", "minimal impact.", "minimal <b>business</b> impact.")
+    _edit(
+        data / "glossary.yaml",
+        "- id: sev-a-b-c\n",
+        "- id: cab\n  term: CAB\n  definition: Change advisory board.\n- id: sev-a-b-c\n",
+    )
+    _edit(data / "channels.yaml", "  name: Email\n", "  name: E-mail\n")
+    _edit(data / "parties.yaml", "name: Customer", "name: Contoso IT")
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "\n4 other entries changed.\n" in run.stdout
+    lines = [x for x in run.stdout.splitlines() if x.startswith("- ")]
+    assert lines == [
+        "- Added glossary entry `cab`: “CAB”, in glossary.yaml",
+        "- Changed glossary entry `sev-a-b-c`: “Sev A, Sev B, Sev C” (definition), "
+        "in glossary.yaml",
+        "- Changed channel `email`: “E-mail” (name), in channels.yaml",
+        "- Changed party `customer`: “Contoso IT” (name), in parties.yaml",
+    ]
+
+
+def test_a_glossary_reordered_and_resaved_is_no_change(repo: Path) -> None:
+    path = repo / "data" / "glossary.yaml"
+    head, *entries = path.read_text(encoding="utf-8").split("\n- id: ")
+    reordered = "\n- id: ".join([head, *reversed([e.rstrip("\n") for e in entries])]) + "\n"
+    assert reordered != path.read_text(encoding="utf-8")
+    path.write_bytes(reordered.replace("\n", "\r\n").encode("utf-8"))
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    assert "No change to statements, responsibilities, rules or verdicts." in run.stdout

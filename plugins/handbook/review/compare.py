@@ -17,6 +17,9 @@ plain texts, so it serialises to JSON as is):
   `handbook.review.parameters`;
 - ``items``: editions, change types, SOP categories, roles, matrix rows and columns (scopes)
   and rules added, removed or renamed;
+- ``others``: entries of the files the rest does not read (glossary, channels, actions,
+  errata, prose, parties, overview, service) added, removed or changed
+  (`handbook.review.other`);
 - ``verdicts``: every sample record whose checker codes or expected codes
   (``samples.yaml``) differ between the two sides
   (`handbook.checker.samples.evaluate_samples` on each); the records of a sample file
@@ -41,6 +44,7 @@ from handbook.model.diff import (
 )
 from handbook.model.entities import SopCategory, Statement
 from handbook.model.handbook import Handbook
+from handbook.review.other import OtherChange, other_changes
 from handbook.review.parameters import (
     ParameterChange,
     changed_parameters,
@@ -135,6 +139,7 @@ class DataDiff:
     items: tuple[Item, ...]
     verdicts: tuple[VerdictChange, ...]
     editions: tuple[ParameterChange, ...] = ()
+    others: tuple[OtherChange, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -147,6 +152,7 @@ class DataDiff:
             or self.items
             or self.verdicts
             or self.editions
+            or self.others
         )
 
 
@@ -406,6 +412,7 @@ def compare(
     _role_changes(base, head, texts, moves, items)
     _matrix_changes(base, head, moves, items)
     rules, rule_items = _rule_changes(base, head)
+    renamed = _id_renames([*items, *rule_items])
     return DataDiff(
         base=base_label,
         head=head_label,
@@ -413,7 +420,8 @@ def compare(
         moves=tuple(moves),
         rules=tuple(rules),
         change_types=tuple(type_parameter_changes(base, head)),
-        items=tuple(_id_renames([*items, *rule_items])),
+        items=tuple(renamed),
         verdicts=tuple(_verdict_changes(base, head)),
         editions=tuple(dated_changes(base, head)),
+        others=tuple(other_changes(base, head, {i.old_id: i.id for i in renamed if i.old_id})),
     )

@@ -56,6 +56,7 @@ def to_markdown(diff: DataDiff) -> str:
             len(diff.items), "item added, removed or renamed", "items added, removed or renamed"
         ),
         _count(len(diff.verdicts), "sample verdict changed", "sample verdicts changed"),
+        _count(len(diff.others), "other entry changed", "other entries changed"),
     ]
     out += [", ".join(s for s in summary if not s.startswith("0 ")) + ".", ""]
     sections: list[tuple[str, tuple[ParameterChange, ...], Callable[[ParameterChange], str]]] = [
@@ -100,6 +101,13 @@ def to_markdown(diff: DataDiff) -> str:
             item = f"{_md(i.kind)} `{i.id}`{edition}: “{_md(i.name)}”"
             out.append(f"- {i.status.capitalize()} {item}{was}")
         out.append("")
+    if diff.others:
+        out += ["### Glossary, channels, actions, errata, prose, parties and overview", ""]
+        for o in diff.others:
+            what = f" ({', '.join(o.fields)})" if o.fields else ""
+            item = f"{o.kind} `{o.id}`: “{_md(o.name)}”"
+            out.append(f"- {o.status.capitalize()} {item}{what}, in {_md(o.file)}")
+        out.append("")
     if diff.verdicts:
         out += [
             "### Sample verdicts that change",
@@ -118,7 +126,7 @@ def to_markdown(diff: DataDiff) -> str:
 def to_json(diff: DataDiff) -> str:
     """The diff as one JSON object: ``base``, ``head`` (labels) and the lists
     ``statements``, ``moves``, ``rules``, ``change_types``, ``items``, ``verdicts``,
-    ``editions`` with
+    ``editions``, ``others`` with
     the fields of their dataclasses (`handbook.review.compare`); word diffs are lists of
     ``{"op", "text"}``; each verdict also has ``matches`` (head codes = annotation)."""
     data = asdict(diff)
