@@ -267,6 +267,23 @@ def test_backlinks(built_site: Path) -> None:
     assert any("change-types/functionality" in h for h in hrefs)
 
 
+def test_backlinks_tell_their_pages_apart(built_site: Path) -> None:
+    """Two backlinks never read the same and lead to different pages: an older edition's
+    page is named with its edition, as its heading is ("Certificates (2018)")."""
+    for path in sorted(built_site.rglob("index.html")):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for backlinks in page.select("ul.hb-backlinks"):
+            targets: dict[str, set[str]] = {}
+            for a in backlinks.select("a"):
+                targets.setdefault(a.get_text(" ", strip=True), set()).add(str(a["href"]))
+            same = {text: hrefs for text, hrefs in targets.items() if len(hrefs) > 1}
+            assert same == {}, f"{path.relative_to(built_site)}: {same}"
+    sop = soup(built_site, "sops/certificates.md")
+    heading = next(h for h in sop.select("article h2") if "Referenced by" in h.get_text())
+    texts = [a.get_text(strip=True) for a in heading.find_next("ul").select("a")]
+    assert "Certificates (2018)" in texts
+
+
 def test_downloads(built_site: Path) -> None:
     page = soup(built_site, "change-management/balance-of-responsibility.md")
     link = page.select_one("p.hb-downloads a[href$='.csv']")
