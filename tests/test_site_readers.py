@@ -284,6 +284,23 @@ def test_backlinks_tell_their_pages_apart(built_site: Path) -> None:
     assert "Certificates (2018)" in texts
 
 
+def test_every_page_has_its_own_title(built_site: Path) -> None:
+    """A browser tab, the history and the search results show a page's <title>: an older
+    edition's page says its edition there ("Certificates (2018)"), as its heading does, so
+    it is not taken for the newer edition's page of the same name."""
+    pages: dict[str, list[str]] = {}
+    for path in sorted(built_site.rglob("index.html")):
+        title = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").title
+        assert title is not None, path
+        pages.setdefault(title.get_text(strip=True), []).append(str(path.parent))
+    assert {t: p for t, p in pages.items() if len(p) > 1} == {}
+    sop = BeautifulSoup(
+        (built_site / "editions/2018/sops/certificates/index.html").read_text("utf-8"),
+        "html.parser",
+    )
+    assert sop.title is not None and sop.title.get_text().startswith("Certificates (2018)")
+
+
 def test_downloads(built_site: Path) -> None:
     page = soup(built_site, "change-management/balance-of-responsibility.md")
     link = page.select_one("p.hb-downloads a[href$='.csv']")
