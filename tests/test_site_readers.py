@@ -316,6 +316,18 @@ def test_downloads(built_site: Path) -> None:
     assert {row["edition"] for row in roles} == {"2018"}
 
 
+def test_an_older_editions_download_says_it_holds_every_edition(built_site: Path) -> None:
+    """The 2018 change types' "Download this data" gave the 2022 rows too, unsaid there."""
+    folder = built_site / "editions/2018/change-management/change-types"
+    page = BeautifulSoup((folder / "index.html").read_text("utf-8"), "html.parser")
+    para = page.select_one("p.hb-downloads")
+    assert para is not None and "every edition" in para.get_text(), para
+    link = para.select_one("a[href$='.csv']")
+    assert link is not None
+    rows = csv.DictReader(io.StringIO((folder / str(link["href"])).resolve().read_text("utf-8")))
+    assert {row["edition"] for row in rows} == {"2018", "2022"}
+
+
 def test_edit_link_points_to_data_file_and_line(built_site: Path) -> None:
     page = soup(built_site, "sops/certificates.md")
     edit = page.select_one("a.md-content__button[href*='sop-categories.yaml']")
