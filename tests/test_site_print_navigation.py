@@ -174,6 +174,15 @@ def test_the_print_page_is_not_in_the_nav_nor_the_search(built_site: Path) -> No
     assert "not included in the" not in build_log(built_site)
 
 
+def test_the_print_pages_are_titled_as_print_editions(built_site: Path) -> None:
+    """The browser tab and a PDF saved from the browser take the page's <title>: it was
+    the file's name ("Index", "2018")."""
+    for folder, title in (("", "Print edition"), ("2018/", "Print edition: 2018 edition")):
+        html = (built_site / "print" / folder / "index.html").read_text("utf-8")
+        tag = BeautifulSoup(html, "html.parser").title
+        assert tag is not None and tag.get_text().startswith(title + " - "), tag
+
+
 def test_an_edition_print_page_holds_that_edition_only(built_site: Path) -> None:
     article = _article(built_site / "print" / "2018" / "index.html")
     sections = {str(s["id"]) for s in article.select("section.hb-print-page")}

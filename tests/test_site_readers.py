@@ -267,6 +267,40 @@ def test_backlinks(built_site: Path) -> None:
     assert any("change-types/functionality" in h for h in hrefs)
 
 
+def test_backlinks_tell_their_pages_apart(built_site: Path) -> None:
+    """Two backlinks never read the same and lead to different pages: an older edition's
+    page is named with its edition, as its heading is ("Certificates (2018)")."""
+    for path in sorted(built_site.rglob("index.html")):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for backlinks in page.select("ul.hb-backlinks"):
+            targets: dict[str, set[str]] = {}
+            for a in backlinks.select("a"):
+                targets.setdefault(a.get_text(" ", strip=True), set()).add(str(a["href"]))
+            same = {text: hrefs for text, hrefs in targets.items() if len(hrefs) > 1}
+            assert same == {}, f"{path.relative_to(built_site)}: {same}"
+    sop = soup(built_site, "sops/certificates.md")
+    heading = next(h for h in sop.select("article h2") if "Referenced by" in h.get_text())
+    texts = [a.get_text(strip=True) for a in heading.find_next("ul").select("a")]
+    assert "Certificates (2018)" in texts
+
+
+def test_every_page_has_its_own_title(built_site: Path) -> None:
+    """A browser tab, the history and the search results show a page's <title>: an older
+    edition's page says its edition there ("Certificates (2018)"), as its heading does, so
+    it is not taken for the newer edition's page of the same name."""
+    pages: dict[str, list[str]] = {}
+    for path in sorted(built_site.rglob("index.html")):
+        title = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").title
+        assert title is not None, path
+        pages.setdefault(title.get_text(strip=True), []).append(str(path.parent))
+    assert {t: p for t, p in pages.items() if len(p) > 1} == {}
+    sop = BeautifulSoup(
+        (built_site / "editions/2018/sops/certificates/index.html").read_text("utf-8"),
+        "html.parser",
+    )
+    assert sop.title is not None and sop.title.get_text().startswith("Certificates (2018)")
+
+
 def test_downloads(built_site: Path) -> None:
     page = soup(built_site, "change-management/balance-of-responsibility.md")
     link = page.select_one("p.hb-downloads a[href$='.csv']")
@@ -280,6 +314,18 @@ def test_downloads(built_site: Path) -> None:
     # download said none (found by a reader test)
     roles = csv.DictReader(io.StringIO((built_site / "downloads/roles.csv").read_text("utf-8")))
     assert {row["edition"] for row in roles} == {"2018"}
+
+
+def test_an_older_editions_download_says_it_holds_every_edition(built_site: Path) -> None:
+    """The 2018 change types' "Download this data" gave the 2022 rows too, unsaid there."""
+    folder = built_site / "editions/2018/change-management/change-types"
+    page = BeautifulSoup((folder / "index.html").read_text("utf-8"), "html.parser")
+    para = page.select_one("p.hb-downloads")
+    assert para is not None and "every edition" in para.get_text(), para
+    link = para.select_one("a[href$='.csv']")
+    assert link is not None
+    rows = csv.DictReader(io.StringIO((folder / str(link["href"])).resolve().read_text("utf-8")))
+    assert {row["edition"] for row in rows} == {"2018", "2022"}
 
 
 def test_edit_link_points_to_data_file_and_line(built_site: Path) -> None:

@@ -308,3 +308,33 @@ def test_party_labels_have_text_and_a_legend(page: Any, site: SiteServer) -> Non
         """() => !!(document.querySelector('.hb-legend').compareDocumentPosition(
             document.querySelector('table[data-hb-table]')) & Node.DOCUMENT_POSITION_FOLLOWING)"""
     )
+
+
+#: Words of links and code in a generated table that the browser broke across lines:
+#: runs of letters, digits and underscores (field names, ids) drawn on more than one line.
+SPLIT_WORDS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll("article table.hb-table :is(a, code)")) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\w{4,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set(
+          [...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)),
+        );
+        if (lines.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("path", ["checker/record-format/", "change-management/change-types/"])
+def test_field_names_and_ids_in_tables_are_not_cut(page: Any, site: SiteServer, path: str) -> None:
+    """A wide table scrolls sideways rather than cut a field name or a change type's name
+    mid-word (Material's links and code break anywhere: "requir es_adm in_act ion")."""
+    open_page(page, site.url + path)
+    assert page.evaluate(SPLIT_WORDS) == []

@@ -56,18 +56,23 @@ def make_nav(site: SiteRenderer) -> list[Any]:
 
     def edition_items(edition_id: str) -> list[Any]:
         items: list[Any] = []
+        # an older edition's page is titled with its edition, as its heading is, so that
+        # the <title> and the search results tell it from the newer page of the same name
+        of = "" if edition_id == latest else f" ({edition_id})"
         # an edition without change types or a change process has no such pages
         index = paths.change_management(edition_id)
         cm: list[Any] = [index] if index in have else []
         if edition_id == latest and hb.matrix:
             cm.append({"Balance of responsibility": Paths.matrix})
-        cm.append(item("Change process", paths.change_process(edition_id)))
-        types = [{nav_title(t.name): paths.change_type(t)} for t in hb.change_types_of(edition_id)]
+        cm.append(item(f"Change process{of}", paths.change_process(edition_id)))
+        types = [
+            {nav_title(t.name + of): paths.change_type(t)} for t in hb.change_types_of(edition_id)
+        ]
         if types:
             cm.append({"Change types": [paths.change_types(edition_id), *_chunked(types)]})
         if any(cm):
             items.append({"Change management": [c for c in cm if c]})
-        sops = [{nav_title(c.name): paths.sop(c)} for c in hb.sop_categories_of(edition_id)]
+        sops = [{nav_title(c.name + of): paths.sop(c)} for c in hb.sop_categories_of(edition_id)]
         if sops:
             items.append(
                 {"Standard operating procedures": [paths.sops(edition_id), *_chunked(sops)]}

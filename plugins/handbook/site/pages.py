@@ -208,9 +208,20 @@ def _edition_pages(site: SiteRenderer, ed: Edition, party_names: dict[str, str])
     edition = [ed.title] if older else []
 
     def page(template: str, src_uri: str, title: str, origin: Node | None, **values: Any) -> None:
+        # an older edition's page is named as its heading is: "Certificates (2018)"
+        title = f"{title} ({ed.id})" if older else title
         site.page(template, src_uri, title, origin, backlinks=older, **values)
 
-    page("edition.md.j2", paths.edition(ed.id), ed.title, ed, kind="edition", tags=edition, ed=ed)
+    site.page(
+        "edition.md.j2",
+        paths.edition(ed.id),
+        ed.title,
+        ed,
+        kind="edition",
+        tags=edition,
+        ed=ed,
+        backlinks=older,
+    )
     types = hb.change_types_of(ed.id)
     cats = hb.sop_categories_of(ed.id)
     process = hb.process_of(ed.id)

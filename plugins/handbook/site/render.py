@@ -143,12 +143,13 @@ class PageContext:
         return relative_url(path, self.url)
 
     def download(self, name: str) -> Markup:
-        """``Download: CSV · JSON`` links to a table's data (see `handbook.site.downloads`)."""
+        """``Download this data for every edition: CSV · JSON``, links to the files of a table's
+        data, whose rows are every edition's (see `handbook.site.downloads`)."""
         csv = self.file_url(f"downloads/{name}.csv")
         json = self.file_url(f"downloads/{name}.json")
         return Markup(
-            '<p class="hb-downloads">Download this data: <a href="{}" download>CSV</a> · '
-            '<a href="{}" download>JSON</a></p>'
+            '<p class="hb-downloads">Download this data for every edition: '
+            '<a href="{}" download>CSV</a> · <a href="{}" download>JSON</a></p>'
         ).format(csv, json)
 
     def erratum_link(self, erratum_id: str) -> Markup:
