@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup
 from handbook.pdf import Printed, with_metadata
 
 from .conftest import BIN, mkdocs_build, run
+from .from_scratch_support import assert_data_checks_pass, build_copy, page_text
 
 FIXTURE = Path(__file__).parent / "from_scratch_ams"
 
@@ -37,28 +38,11 @@ MMD_WORDS = re.compile(
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("ams") / "project"
-    shutil.copytree(FIXTURE, project)
-    out = project.parent / "site"
-    result = mkdocs_build(project, out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-def page_text(path: Path) -> str:
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    for tag in soup(["script", "style"]):
-        tag.decompose()
-    return " ".join(soup.get_text(" ").split())
+    return build_copy(FIXTURE, tmp_path_factory.mktemp("ams"))
 
 
 def test_the_data_is_valid_and_its_samples_match() -> None:
-    data = FIXTURE / "data"
-    for command in ("validate", "verify"):
-        result = run([str(BIN / "handbook"), command, "--data", str(data)])
-        assert result.returncode == 0, result.stdout + result.stderr
-    result = run([str(BIN / "handbook"), "fmt", "--check", "--data", str(data)])
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_data_checks_pass(FIXTURE / "data")
 
 
 def test_no_page_speaks_of_mmd(site: Path) -> None:
