@@ -3,50 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
-
-GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True)
-
-
-def _diff(
-    repo: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "handbook.cli", "diff", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "GITHUB_STEP_SUMMARY": "", **(env or {})},
-    )
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from .conftest import DATA
+from .conftest import edit as _edit
+from .review_support import data_repo
+from .review_support import diff as _diff
+from .review_support import git as _git
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository whose one commit holds the project's data/."""
-    shutil.copytree(DATA, tmp_path / "data")
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", "-A")
-    _git(tmp_path, "commit", "-q", "-m", "data")
-    return tmp_path
+    return data_repo(tmp_path)
 
 
 def test_notice_of_7_days_shows_the_parameter_and_the_verdicts_that_change(repo: Path) -> None:

@@ -3,45 +3,21 @@ real CLI in a temporary git repository holding a copy of data/."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
-
-GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
-
-
-def _diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "handbook.cli", "diff", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "GITHUB_STEP_SUMMARY": ""},
-    )
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from .conftest import edit as _edit
+from .review_support import GIT, data_repo
+from .review_support import diff as _diff
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository whose one commit holds the project's data/."""
-    shutil.copytree(DATA, tmp_path / "data")
-    subprocess.run([*GIT, "init", "-q"], cwd=tmp_path, check=True)
-    subprocess.run([*GIT, "add", "-A"], cwd=tmp_path, check=True)
-    subprocess.run([*GIT, "commit", "-q", "-m", "data"], cwd=tmp_path, check=True)
-    return tmp_path
+    return data_repo(tmp_path)
 
 
 NETWORK = "text: Advise and plan with customers to minimize risk to business users."
