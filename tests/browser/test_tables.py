@@ -123,6 +123,25 @@ def test_sop_statements_edition_and_party_facets(page: Any, site: SiteServer, hb
     assert page.evaluate("() => window.scrollY") == scrolled
 
 
+def test_the_rules_initiator_facet_keeps_the_rules_of_either_party(
+    page: Any, site: SiteServer, hb: Handbook
+) -> None:
+    """A rule for either party's changes (initiator "Both", e.g. MMD004) applies to the
+    customer's changes too: choosing Customer hid it, so a reader asking which rules
+    their changes meet missed it."""
+    from handbook.model.handbook import rule_initiator
+
+    open_page(page, site.url + "rules/")
+    box = controls(page, "rules")
+    options = box.get_by_label("Initiator", exact=True).locator("option").all_inner_texts()
+    assert [o.split(" (")[0] for o in options[1:]] == ["Microsoft", "Customer", "Both"], options
+    for party in ("customer", "microsoft"):
+        box.get_by_label("Initiator", exact=True).select_option(party)
+        want = [r.id for r in hb.rules if rule_initiator(r.applies_to) in (party, None)]
+        assert any(rule_initiator(r.applies_to) is None for r in hb.rules)
+        assert [row.split()[0] for row in visible_rows(page, "rules")] == want
+
+
 def test_a_shared_link_opens_the_same_filtered_view(
     page: Any, site: SiteServer, browser: Any
 ) -> None:

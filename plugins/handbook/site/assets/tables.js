@@ -122,6 +122,7 @@ function optionsOf(cells) {
   for (const values of cells) {
     for (const [id, label] of values) {
       const option = counts.get(id) || { label, count: 0 };
+      if (option.label === id) option.label = label; // a label from another row, if one has it
       option.count += 1;
       counts.set(id, option);
     }
