@@ -345,3 +345,27 @@ def test_a_glossary_reordered_and_resaved_is_no_change(repo: Path) -> None:
     run = _diff(repo, "HEAD")
     assert run.returncode == 0, run.stderr
     assert "No change to statements, responsibilities, rules or verdicts." in run.stdout
+
+
+def test_a_change_type_added_shows_its_parameters(repo: Path) -> None:
+    """An added change type was one line ('Added change type ...') without its channels or
+    notice, which a reviewer must check; it now lists every parameter, as an added rule
+    does."""
+    _edit(
+        repo / "data" / "change-types.yaml",
+        "- id: non-security-update\n",
+        '- id: planned-maintenance\n  edition: "2022"\n  name: Planned maintenance\n'
+        "  advance_notice: Seven days\n  channels: [message-center]\n"
+        '  source: {doc: "002", section: Change types}\n\n'
+        "- id: non-security-update\n",
+    )
+    run = _diff(repo, "HEAD")
+    assert run.returncode == 0, run.stderr
+    lines = [x for x in run.stdout.splitlines() if "`planned-maintenance`" in x]
+    assert lines == [
+        "- 2022 · change type `planned-maintenance` Planned maintenance, channels: "
+        "(none) → message-center",
+        "- 2022 · change type `planned-maintenance` Planned maintenance, advance notice: "
+        "(none) → Seven days",
+        "- Added change type `planned-maintenance` (2022): “Planned maintenance”",
+    ]

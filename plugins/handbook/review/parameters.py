@@ -101,17 +101,25 @@ def type_parameters(t: ChangeType) -> dict[str, str | None]:
 
 
 def type_parameter_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
+    """Change types whose parameters changed, per edition: those kept (or whose id was
+    renamed), then every parameter of one added or removed (as for a rule)."""
     old = {(t.edition, t.id): t for t in base.change_types}
     ids = {(t.edition, t.id) for t in head.change_types}
     # a type whose id was renamed: the type of that name whose id is gone
     gone = {(t.edition, t.name): t for t in base.change_types if (t.edition, t.id) not in ids}
     out: list[ParameterChange] = []
-    for t in head.change_types:
+    paired: set[tuple[str, str]] = set()  # base types kept or renamed
+    for t in head.change_types:  # kept, renamed or added (then every parameter)
         before = old.get((t.edition, t.id)) or gone.get((t.edition, t.name))
         if before is not None:
-            params = changed_parameters(type_parameters(before), type_parameters(t))
-            if params:
-                out.append(ParameterChange(t.id, t.name, params, t.edition))
+            paired.add((before.edition, before.id))
+        params = changed_parameters(type_parameters(before) if before else {}, type_parameters(t))
+        if params:
+            out.append(ParameterChange(t.id, t.name, params, t.edition))
+    for t in base.change_types:  # removed: every parameter
+        if (t.edition, t.id) not in paired:
+            params = changed_parameters(type_parameters(t), {})
+            out.append(ParameterChange(t.id, t.name, params, t.edition))
     return out
 
 
