@@ -103,6 +103,28 @@ def test_meta_date_not_a_date_is_noted_at_its_line(tmp_path: Path) -> None:
     assert "'someday' is not a date" in json.dumps(page["notes"])
 
 
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta name="ms.date" content="2022-12-06T00:00:00Z">',
+        # Learn publishes updated_at beside ms.date; a page without ms.date is dated by it
+        '<meta name="updated_at" content="2022-12-06 05:21 PM">',
+    ],
+)
+def test_a_date_with_a_time_dates_the_page(tmp_path: Path, meta: str) -> None:
+    # an ISO date-time was "not a date" and Learn's updated_at was never read: the page
+    # went undated, into an edition of its own
+    page_file = tmp_path / "page.html"
+    page_file.write_text(
+        f"<!DOCTYPE html>\n<html><head>\n{meta}\n</head>\n"
+        "<body><main><h1>Vendor responsibilities</h1></main></body></html>\n",
+        encoding="utf-8",
+    )
+    _, page, _ = _import(page_file, tmp_path, "--data", str(tmp_path / "no-data"))
+    assert page["ms_date"] == "2022-12-06", page
+    assert "not a date" not in json.dumps(page["notes"])
+
+
 def _published(seed: Path) -> str:
     """``seed`` as Learn publishes it: its front matter as ``<meta>`` tags, its body
     rendered (tables as ``<table>``), inside the site's header, navigation and footer."""

@@ -2,7 +2,8 @@
 
 `read_page(path)` returns a `Page`: the front matter's ``title`` and ``ms.date`` (None when
 missing, empty or not a date; ``MM/DD/YYYY``, ``M/D/YYYY``, ``M-D-YYYY`` and ``YYYY-MM-DD``
-are read; YAML between ``---`` lines, or JSON members between ``{{{`` and ``}}}``),
+are read, the last also with a time after it, whose date is taken as written; YAML
+between ``---`` lines, or JSON members between ``{{{`` and ``}}}``),
 the notes to report (mojibake corrected, front matter problems) and the `Block`s in page
 order, each with its 1-based line, the heading of its section and, for tables, the
 label written just above it (``**Before a change**``). Raises `PageError` (with a reason
@@ -90,7 +91,12 @@ _CONTAINER = re.compile(
 _MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152-\u02dc\u2013-\u2122]{2,}")
 _DATES = (
     re.compile(r"^(?P<m>\d{1,2})(?P<sep>[/-])(?P<d>\d{1,2})(?P=sep)(?P<y>\d{4})$"),
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    # a date-time (its date as written): ISO 8601, or Learn's updated_at "2023-03-10 05:21 PM"
+    re.compile(
+        r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+        r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AP]M)?(?:Z|[+-]\d{2}:?\d{2})?)?$",
+        re.I,
+    ),
 )
 
 
@@ -113,10 +119,11 @@ def parse_date(raw: str) -> date | None:
 
 #: front matter keys other sites date a page with, read when ``ms.date`` is missing
 #: (IBM Cloud's lastupdated, Hugo's lastmod, Rackspace's last_modified_date, Jekyll's
-#: last_modified_at); the last modification before the date a page was first written
+#: last_modified_at, Learn's published updated_at); the last modification before the date
+#: a page was first written
 _OTHER_DATES = (
     *("lastupdated", "last_updated", "lastmod", "last_modified_date", "last_modified_at"),
-    *("last_modified", "date"),
+    *("last_modified", "date", "updated_at"),
 )
 
 
