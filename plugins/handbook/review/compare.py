@@ -47,7 +47,7 @@ from handbook.model.handbook import Handbook
 from handbook.review.other import OtherChange, other_changes
 from handbook.review.parameters import (
     ParameterChange,
-    changed_parameters,
+    changed_pairs,
     dated_changes,
     rule_parameters,
     type_parameter_changes,
@@ -163,15 +163,10 @@ def _rule_changes(base: Handbook, head: Handbook) -> tuple[list[ParameterChange]
     items = [Item("rule", r.id, "added", r.title) for r in head.rules if r.id not in old]
     items += [Item("rule", r.id, "removed", r.title) for r in base.rules if r.id not in new]
     was = {i.id: i.old_id for i in _id_renames(items) if i.old_id}  # renumbered: new → old
-    kept_old = [rid for rid in old if rid not in was.values()]
-    for rid in dict.fromkeys([*new, *kept_old]):  # an added or removed rule: all its parameters
-        a, b = old.get(was.get(rid, rid)), new.get(rid)
-        params = changed_parameters(
-            rule_parameters(a, base) if a else {}, rule_parameters(b, head) if b else {}
-        )
-        title = b.title if b else a.title if a else rid
-        if params:
-            changes.append(ParameterChange(rid, title, params))
+    for rid, rule, params in changed_pairs(
+        old, new, lambda r: rule_parameters(r, base), lambda r: rule_parameters(r, head), was
+    ):  # an added or removed rule: all its parameters
+        changes.append(ParameterChange(rid, rule.title, params))
     return changes, items
 
 

@@ -4,14 +4,17 @@ type's, an edition's and a document's, and which of them changed between two han
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from handbook.model.diff import full_text, joined_text
 from handbook.model.durations import duration_text
 from handbook.model.entities import ChangeType, Constraint, Document, Edition, Rule, Statement
 from handbook.model.handbook import Handbook
+
+K = TypeVar("K")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,8 +28,8 @@ class Parameter:
 
 @dataclass(frozen=True)
 class ParameterChange:
-    """A rule, or a change type of edition ``edition``, present on both sides whose
-    parameters changed."""
+    """A rule, a change type of edition ``edition``, an edition or a document whose
+    parameters changed (every parameter of one added or removed)."""
 
     id: str
     title: str
@@ -82,6 +85,32 @@ def changed_parameters(a: dict[str, str | None], b: dict[str, str | None]) -> tu
     return tuple(Parameter(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k))
 
 
+def changed_pairs(
+    old: dict[K, T],
+    new: dict[K, T],
+    old_parameters: Callable[[T], dict[str, str | None]],
+    new_parameters: Callable[[T], dict[str, str | None]],
+    was: dict[K, K] | None = None,
+) -> Iterator[tuple[K, T, tuple[Parameter, ...]]]:
+    """``(key, item, changed parameters)`` for each item whose parameters changed (the new
+    item, or the old one when it was removed): the keys of ``new``, compared with the old
+    item of the same key or of the key ``was`` says it had, then the keys of ``old`` no new
+    item took. An item added or removed has every parameter."""
+    renamed = was or {}
+    paired = {renamed.get(k, k) for k in new}
+    sides: list[tuple[K, T | None, T | None]] = [
+        (k, old.get(renamed.get(k, k)), new[k]) for k in new
+    ]
+    sides += [(k, old[k], None) for k in old if k not in paired]
+    for key, a, b in sides:
+        params = changed_parameters(
+            old_parameters(a) if a is not None else {}, new_parameters(b) if b is not None else {}
+        )
+        item = b if b is not None else a
+        if params and item is not None:
+            yield key, item, params
+
+
 def type_parameters(t: ChangeType) -> dict[str, str | None]:
     """A change type's parameters in words: ``{"channels": "message-center, email",
     "advance notice": ..., "notification": ..., ...}`` (statements as text; its name is
@@ -104,23 +133,14 @@ def type_parameter_changes(base: Handbook, head: Handbook) -> list[ParameterChan
     """Change types whose parameters changed, per edition: those kept (or whose id was
     renamed), then every parameter of one added or removed (as for a rule)."""
     old = {(t.edition, t.id): t for t in base.change_types}
-    ids = {(t.edition, t.id) for t in head.change_types}
+    new = {(t.edition, t.id): t for t in head.change_types}
     # a type whose id was renamed: the type of that name whose id is gone
-    gone = {(t.edition, t.name): t for t in base.change_types if (t.edition, t.id) not in ids}
-    out: list[ParameterChange] = []
-    paired: set[tuple[str, str]] = set()  # base types kept or renamed
-    for t in head.change_types:  # kept, renamed or added (then every parameter)
-        before = old.get((t.edition, t.id)) or gone.get((t.edition, t.name))
-        if before is not None:
-            paired.add((before.edition, before.id))
-        params = changed_parameters(type_parameters(before) if before else {}, type_parameters(t))
-        if params:
-            out.append(ParameterChange(t.id, t.name, params, t.edition))
-    for t in base.change_types:  # removed: every parameter
-        if (t.edition, t.id) not in paired:
-            params = changed_parameters(type_parameters(t), {})
-            out.append(ParameterChange(t.id, t.name, params, t.edition))
-    return out
+    gone = {(t.edition, t.name): key for key, t in old.items() if key not in new}
+    was = {k: gone[k[0], t.name] for k, t in new.items() if k not in old and (k[0], t.name) in gone}
+    return [
+        ParameterChange(t.id, t.name, params, t.edition)
+        for _, t, params in changed_pairs(old, new, type_parameters, type_parameters, was)
+    ]
 
 
 def _edition_parameters(e: Edition) -> dict[str, str | None]:
@@ -147,12 +167,8 @@ def dated_changes(base: Handbook, head: Handbook) -> list[ParameterChange]:
     ]
     for kind, old_items, new_items, parameters in pairs:
         old, new = {i.id: i for i in old_items}, {i.id: i for i in new_items}
-        for key in dict.fromkeys([*new, *old]):
-            a, b = old.get(key), new.get(key)
-            title = (b if b is not None else old[key]).title
-            params = changed_parameters(parameters(a) if a else {}, parameters(b) if b else {})
-            if params:
-                out.append(ParameterChange(key, f"{kind} {title}", params))
+        for key, item, params in changed_pairs(old, new, parameters, parameters):
+            out.append(ParameterChange(key, f"{kind} {item.title}", params))
     return out
 
 
