@@ -251,11 +251,13 @@ def check_references(
     """E004: change types and SOP categories of the edition in force (``chosen[index]``;
     -1 for none), each read on the records of its initiator; actions outside
     ``vocabulary``, judged once per distinct value."""
+    no_time = np.isnat(cols.times["starts_at"])
     for name, what, listing in (
         ("change_type", "change type", hb.change_types_of),
         ("sop_category", "SOP category", hb.sop_categories_of),
     ):
-        given = cols.present[name] & cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & (index >= 0)
+        read = cols.present[name] & cols.coded["initiator"].eq(CLASSIFIED_BY[name])
+        given = read & (index >= 0)
         for k, e in enumerate(chosen):
             ids = [x.id for x in listing(e.id)]
             sel = given & (index == k)
@@ -276,10 +278,9 @@ def check_references(
         # no edition to read it in as starts_at is invalid or missing (E002/E003): a value
         # of no edition is E004 too, so both mistakes show in one run (before the first
         # edition a value is not looked up: MMD010 says no rules apply)
-        every = list(dict.fromkeys(x.id for e in hb.editions for x in listing(e.id)))
-        no_time = np.isnat(cols.times["starts_at"])
-        sel = cols.present[name] & cols.coded["initiator"].eq(CLASSIFIED_BY[name]) & no_time
+        sel = read & no_time
         if sel.any():
+            every = list(dict.fromkeys(x.id for e in hb.editions for x in listing(e.id)))
             errors.add(
                 sel & ~cols.coded[name].isin(every),
                 "E004",
